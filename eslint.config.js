@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/', 'test-artifacts/', 'scratch/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // Layers import downward only: the engine and the store never see HTTP.
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    files: ['src/engine/**', 'src/store/**', 'src/model/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js'], message: 'engine/store/model must not depend on HTTP' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/store/**', 'src/model/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js', '**/engine/*'], message: 'the store and model must not depend on the engine or HTTP' },
+      ] }],
+    },
+  },
+);

@@ -1,0 +1,42 @@
+/**
+ * buildApp wires the HTTP adapter onto a store and an engine it is given. It never listens and
+ * never starts the engine: server.ts does both, tests do what they need.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Engine } from './engine/engine.js';
+import type { Store } from './store/store.js';
+import { registerDocs } from './http/docs.js';
+import { registerProblemHandlers } from './http/problem.js';
+import { batchRoutes } from './http/routes/batches.js';
+import { healthRoutes } from './http/routes/health.js';
+import { workflowRoutes } from './http/routes/workflows.js';
+import { validatorCompiler } from './http/validation.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  engine: Engine;
+  logger: Logger;
+}
+
+export async function buildApp({ config, store, engine, logger }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Our request ids are short and unique per process; callers may send their own.
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler());
+  // JSON only: any other body type is a 415, not a string the schema then rejects.
+  app.removeContentTypeParser('text/plain');
+  registerProblemHandlers(app);
+  await registerDocs(app);
+  await app.register(batchRoutes, { config, store, engine });
+  await app.register(workflowRoutes, { store });
+  await app.register(healthRoutes, { store, engine });
+  return app;
+}

@@ -1,0 +1,91 @@
+/**
+ * The service's configuration: one TypeBox schema over the environment, validated once at start
+ * and passed down as a plain frozen object. Nothing below `server.ts` reads `process.env`.
+ */
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+
+const Int = (min: number, max: number, def: number, description: string) =>
+  Type.Integer({ minimum: min, maximum: max, default: def, description });
+
+export const ConfigSchema = Type.Object({
+  /** @default 3000 */
+  PORT: Int(0, 65535, 3000, 'TCP port to listen on.'),
+  /** @default "127.0.0.1" (the container image sets 0.0.0.0) */
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on.' }),
+  /** @default "./data/clientflow.db" */
+  DB_PATH: Type.String({
+    minLength: 1,
+    default: './data/clientflow.db',
+    description: 'Embedded SQLite file; ":memory:" keeps nothing.',
+  }),
+  /**
+   * How commits reach the disk. `full` fsyncs every commit: an accepted batch survives a power
+   * cut. `normal` survives a crash of the process but may lose the last commits on power loss.
+   * @default "full"
+   */
+  DB_SYNC: Type.Union([Type.Literal('full'), Type.Literal('normal')], {
+    default: 'full',
+    description: 'full | normal — fsync every commit (full) or only at checkpoints (normal).',
+  }),
+  /** @default 50 */
+  CONCURRENCY: Int(1, 100_000, 50, 'Workflows running at once in this process.'),
+  /** @default 2000 */
+  FETCH_MS: Int(0, 3_600_000, 2000, 'Simulated latency of the fetch stage, ms.'),
+  /** @default 3000 */
+  PROCESS_MS: Int(0, 3_600_000, 3000, 'Simulated latency of the process stage, ms.'),
+  /** @default 1000 */
+  STORE_MS: Int(0, 3_600_000, 1000, 'Simulated latency of the store stage, ms.'),
+  /** @default 10000 */
+  MAX_BATCH_SIZE: Int(1, 1_000_000, 10_000, 'Most client ids in one POST.'),
+  /** @default 10000 */
+  SHUTDOWN_GRACE_MS: Int(0, 600_000, 10_000, 'On SIGTERM, how long running stages may finish before they are aborted, ms.'),
+  /** @default "info" */
+  LOG_LEVEL: Type.Union(
+    [
+      Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+      Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent'),
+    ],
+    { default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
+  ),
+});
+
+export type Config = Readonly<Static<typeof ConfigSchema>>;
+
+export class ConfigError extends Error {}
+
+/** What a variable expects, for the one-line error. */
+function expects(name: string): string {
+  const schema = (ConfigSchema.properties as unknown as Record<string, Record<string, unknown>>)[name];
+  if (!schema) return 'nothing (unknown variable)';
+  if (schema.type === 'integer') return `an integer from ${String(schema.minimum)} to ${String(schema.maximum)}`;
+  if (Array.isArray(schema.anyOf)) {
+    return `one of ${(schema.anyOf as Array<{ const: string }>).map((s) => s.const).join(', ')}`;
+  }
+  return 'a non-empty string';
+}
+
+/**
+ * Reads the variables the schema names from `env`, fills defaults, converts numbers and checks
+ * every value. Throws a ConfigError whose message is one line naming the first bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(ConfigSchema.properties)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value.trim();
+  }
+  const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw)) as Record<string, unknown>;
+  Object.assign(value, overrides);
+  for (const error of Value.Errors(ConfigSchema, value)) {
+    const name = error.instancePath.replace(/^\//, '');
+    throw new ConfigError(`invalid ${name}=${JSON.stringify(env[name] ?? value[name])}: expected ${expects(name)}`);
+  }
+  return Object.freeze(value as Config);
+}
+
+/** Largest JSON body a valid batch of `maxBatchSize` ids can need, plus room for the options. */
+export function bodyLimit(maxBatchSize: number): number {
+  // Worst case per id: 128 four-byte UTF-8 characters, two quotes and a comma.
+  return 64 * 1024 + maxBatchSize * (128 * 4 + 3);
+}

@@ -1,0 +1,123 @@
+/**
+ * The dispatcher keeps a p-queue fed from the store. Memory holds only claimed work: at most
+ * `concurrency` running plus `prefetch` waiting. It claims again when the waiting part runs low,
+ * when told new work arrived (`wake`), and on a slow poll (work freed by expired leases).
+ *
+ * Modes: idle → started (claiming) → draining (no claims; running stages finish) → stopped.
+ */
+import PQueue from 'p-queue';
+import type { Logger } from 'pino';
+import type { ClaimedWorkflow, Store } from '../store/store.js';
+
+export interface DispatcherOptions {
+  store: Store;
+  /** Identifies this process's leases. */
+  owner: string;
+  concurrency: number;
+  /** Claimed workflows waiting in memory beyond `concurrency`. */
+  prefetch: number;
+  /** How long a claim holds without renewal; renewed every third of it. */
+  leaseMs: number;
+  /** How often to look for work nobody announced (expired leases, other writers). */
+  pollMs: number;
+  now: () => number;
+  log: Logger;
+  run: (workflow: ClaimedWorkflow) => Promise<void>;
+}
+
+export class Dispatcher {
+  readonly #o: DispatcherOptions;
+  readonly #queue: PQueue;
+  #timers: NodeJS.Timeout[] = [];
+  #filling: Promise<void> | null = null;
+  /** The last claim found less than it asked for: wait for a wake or the poll. */
+  #exhausted = false;
+  #draining = false;
+  /** Ids of the workflows this dispatcher holds; only these leases are renewed. */
+  readonly #held = new Set<string>();
+
+  constructor(options: DispatcherOptions) {
+    this.#o = options;
+    this.#queue = new PQueue({ concurrency: options.concurrency });
+  }
+
+  /** Workflows running now. */
+  get running(): number {
+    return this.#queue.pending;
+  }
+
+  /** Claimed workflows waiting for a slot. */
+  get waiting(): number {
+    return this.#queue.size;
+  }
+
+  start(): void {
+    const { leaseMs, pollMs, store, owner, now } = this.#o;
+    this.#timers = [
+      setInterval(() => {
+        if (this.#held.size === 0) return;
+        void store.renewLeases(owner, [...this.#held], now(), leaseMs).catch((e: unknown) => this.#warn(e, 'lease renewal failed'));
+      }, leaseMs / 3),
+      setInterval(() => {
+        void store.releaseExpiredLeases(now()).catch((e: unknown) => this.#warn(e, 'lease sweep failed'));
+        this.wake();
+      }, pollMs),
+    ];
+    for (const t of this.#timers) t.unref();
+    this.wake();
+  }
+
+  /** New work may be runnable: claim now. */
+  wake(): void {
+    this.#exhausted = false;
+    this.#fill();
+  }
+
+  /** Stops claiming and drops claimed work not yet started; resolves when running work ends. */
+  async drain(): Promise<void> {
+    this.#draining = true;
+    for (const t of this.#timers) clearInterval(t);
+    this.#queue.clear();
+    await this.#filling;
+    this.#queue.clear();
+    await this.#queue.onIdle();
+    this.#held.clear();
+  }
+
+  #fill(): void {
+    if (this.#filling || this.#draining || this.#exhausted) return;
+    const { concurrency, prefetch } = this.#o;
+    // Claim in chunks, not one per finished workflow: only when the waiting part is half empty.
+    if (this.#queue.size > prefetch / 2) return;
+    const want = concurrency + prefetch - this.#queue.size - this.#queue.pending;
+    if (want <= 0) return;
+    this.#filling = this.#claim(want).finally(() => {
+      this.#filling = null;
+    });
+  }
+
+  async #claim(want: number): Promise<void> {
+    const { store, owner, now, leaseMs } = this.#o;
+    try {
+      const claimed = await store.claim(owner, want, now(), leaseMs);
+      if (claimed.length < want) this.#exhausted = true;
+      for (const workflow of claimed) {
+        this.#held.add(workflow.id);
+        void this.#queue.add(() => this.#o.run(workflow))
+          .catch((e: unknown) => this.#warn(e, 'workflow run failed; its lease will expire and it will run again'))
+          .finally(() => {
+            this.#held.delete(workflow.id);
+            this.#fill();
+          });
+      }
+    } catch (e) {
+      this.#exhausted = true;
+      this.#warn(e, 'claim failed; retrying on the next poll');
+    }
+    if (!this.#exhausted) setImmediate(() => this.#fill());
+  }
+
+  #warn(err: unknown, msg: string): void {
+    this.#o.log.warn({ err }, msg);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Engine events as log lines: the service's version of the tutorial's "Iniciando…" /
+ * "Datos obtenidos…" output. Each line carries batchId, workflowId, clientId and stage; a
+ * finishing line ends with its outcome and elapsed ms.
+ */
+import type { Logger } from 'pino';
+import type { EngineEvents } from './events.js';
+
+export function logEvents(events: EngineEvents, log: Logger): () => void {
+  return events.on((e) => {
+    switch (e.type) {
+      case 'batch.created':
+        return log.info({ batchId: e.batchId, total: e.total }, 'batch accepted');
+      case 'batch.started':
+        return log.info({ batchId: e.batchId }, 'batch started');
+      case 'stage.started':
+        return log.info(
+          { batchId: e.batchId, workflowId: e.workflowId, clientId: e.clientId, stage: e.stage, attempt: e.attempt },
+          `${e.stage} started`,
+        );
+      case 'stage.succeeded':
+        return log.info(
+          { batchId: e.batchId, workflowId: e.workflowId, clientId: e.clientId, stage: e.stage, outcome: 'succeeded', ms: e.durationMs },
+          `${e.stage} succeeded in ${e.durationMs} ms`,
+        );
+      case 'stage.failed':
+        return log.warn(
+          { batchId: e.batchId, workflowId: e.workflowId, clientId: e.clientId, stage: e.stage, outcome: 'failed', ms: e.durationMs, error: e.error },
+          `${e.stage} failed in ${e.durationMs} ms: ${e.error.message}`,
+        );
+      case 'stage.interrupted':
+        return log.warn(
+          { batchId: e.batchId, workflowId: e.workflowId, clientId: e.clientId, stage: e.stage, outcome: 'interrupted' },
+          `${e.stage} interrupted; it will run again after restart`,
+        );
+      case 'workflow.finished':
+        return log.info(
+          { batchId: e.batchId, workflowId: e.workflowId, clientId: e.clientId, outcome: e.status, ms: e.durationMs },
+          `workflow ${e.status} in ${e.durationMs} ms`,
+        );
+      case 'batch.finished':
+        return log.info({ batchId: e.batchId, outcome: e.status }, `batch ${e.status}`);
+    }
+  });
+}

@@ -1,0 +1,50 @@
+/** The three default stages: fetch → process → store, each after its simulated latency. */
+import type { Store } from '../../store/store.js';
+import { analyzeClient, synthesizeClient, type ClientRecord, type ClientReport } from './client-record.js';
+import { simulate } from './simulate.js';
+import { StageError, type StageHandlers } from './stage.js';
+
+export interface StageDelays {
+  fetchMs: number;
+  processMs: number;
+  storeMs: number;
+}
+
+export function defaultStages(store: Store, delays: StageDelays, now: () => number = Date.now): StageHandlers {
+  return {
+    fetch: {
+      name: 'fetch',
+      async run(_input, ctx) {
+        await simulate('fetch', delays.fetchMs, ctx);
+        return synthesizeClient(ctx.clientId);
+      },
+    },
+    process: {
+      name: 'process',
+      async run(input, ctx) {
+        if (!isRecord(input)) throw new StageError('INVALID_INPUT', 'process expects the fetched client record');
+        await simulate('process', delays.processMs, ctx);
+        return analyzeClient(input);
+      },
+    },
+    store: {
+      name: 'store',
+      async run(input, ctx) {
+        if (!isReport(input)) throw new StageError('INVALID_INPUT', 'store expects the processed client report');
+        await simulate('store', delays.storeMs, ctx);
+        // An upsert on the workflow id: a store stage re-run after a crash writes the same row again.
+        const storedAt = now();
+        await store.saveResult(ctx.workflowId, { ...input, storedAt: new Date(storedAt).toISOString() }, storedAt);
+        return { storedAt };
+      },
+    },
+  };
+}
+
+function isRecord(x: unknown): x is ClientRecord {
+  return typeof x === 'object' && x !== null && Array.isArray((x as ClientRecord).orders);
+}
+
+function isReport(x: unknown): x is ClientReport {
+  return typeof x === 'object' && x !== null && typeof (x as ClientReport).stats === 'object';
+}

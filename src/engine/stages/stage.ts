@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import type { StageName } from '../../model/statuses.js';
+import type { ClientId, Simulation } from '../../model/types.js';
+
+export interface StageContext {
+  /** Fires on shutdown (and later on timeout or cancel); a handler must stop promptly. */
+  signal: AbortSignal;
+  clientId: ClientId;
+  batchId: string;
+  workflowId: string;
+  /** 1 on the first attempt of this stage. */
+  attempt: number;
+  log: Logger;
+  /** The batch's simulation overrides, if any. */
+  simulation: Simulation | null;
+}
+
+/** One stage's work. Its input is the previous stage's persisted output (null for the first). */
+export interface StageHandler {
+  readonly name: StageName;
+  run(input: unknown, ctx: StageContext): Promise<unknown>;
+}
+
+export type StageHandlers = Record<StageName, StageHandler>;
+
+/** A failure a handler reports on purpose, with a stable code for the API. */
+export class StageError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

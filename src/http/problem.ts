@@ -1,0 +1,101 @@
+/**
+ * Every error answer is RFC 9457 `application/problem+json`, produced here and only here.
+ * Routes throw HttpError (or let validation fail); nothing internal (stack, SQL) reaches a client.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import { InvalidCursorError } from '../store/store.js';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    detail: string,
+    readonly errors?: FieldError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export const notFound = (what: string, id: string) => new HttpError(404, 'not-found', `no ${what} with id ${id}`);
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, e: HttpError): FastifyReply {
+  return reply
+    .code(e.status)
+    .headers(e.headers)
+    .type('application/problem+json')
+    .send({
+      type: `https://clientflow.dev/problems/${e.slug}`,
+      title: STATUS_CODES[e.status] ?? 'Error',
+      status: e.status,
+      detail: e.message,
+      instance: request.url,
+      ...(e.errors ? { errors: e.errors } : {}),
+    });
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+  parentSchema?: { description?: string };
+}
+
+/** A 400 names at most this many fields: enough to fix a request, never a megabyte of errors. */
+const MAX_FIELD_ERRORS = 20;
+
+/** Ajv errors → one readable message per JSON Pointer, rooted at the request part. */
+export function fieldErrors(part: string, errors: AjvError[]): FieldError[] {
+  const byPath = new Map<string, string>();
+  for (const e of errors) {
+    let path = `/${part}${e.instancePath}`;
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'additionalProperties') {
+      path = `${path}/${String(e.params.additionalProperty)}`;
+      message = 'is not a known field';
+    } else if (e.keyword === 'required') {
+      path = `${path}/${String(e.params.missingProperty)}`;
+      message = 'is required';
+    } else if (e.keyword === 'anyOf') {
+      // The branches' own errors say little ("must be integer"): the union's description says it all.
+      message = `must be ${e.parentSchema?.description ?? 'one of the allowed forms'}`;
+      byPath.set(path, message);
+      continue;
+    }
+    if (!byPath.has(path)) byPath.set(path, message);
+  }
+  return [...byPath].slice(0, MAX_FIELD_ERRORS).map(([path, message]) => ({ path, message }));
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, new HttpError(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpError) return sendProblem(reply, request, error);
+    if (error instanceof InvalidCursorError) {
+      return sendProblem(reply, request, new HttpError(400, 'invalid-cursor', error.message, [{ path: '/querystring/cursor', message: error.message }]));
+    }
+    if (error.validation) {
+      const part = error.validationContext ?? 'body';
+      const errors = fieldErrors(part, error.validation as AjvError[]);
+      const detail = errors.map((e) => `${e.path} ${e.message}`).join('; ');
+      return sendProblem(reply, request, new HttpError(400, 'invalid-request', detail, errors));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors (bad JSON, 413, 415, …) have safe, useful messages.
+      const slug = { 413: 'body-too-large', 415: 'unsupported-media-type' }[status] ?? 'bad-request';
+      return sendProblem(reply, request, new HttpError(status, slug, error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, request, new HttpError(500, 'internal', 'the service failed to handle this request; it has been logged'));
+  });
+}

@@ -1,0 +1,115 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { bodyLimit, type Config } from '../../config.js';
+import { EngineStoppedError, type Engine } from '../../engine/engine.js';
+import type { Batch as BatchModel, ClientId } from '../../model/types.js';
+import type { Store } from '../../store/store.js';
+import { HttpError, notFound, type FieldError } from '../problem.js';
+import {
+  Batch, BatchListQuery, BatchPage, IdParams, WorkflowListQuery, WorkflowPage, createBatchBody, problems,
+} from '../schemas.js';
+
+export interface RouteDeps {
+  config: Config;
+  store: Store;
+  engine: Engine;
+}
+
+export const withLinks = (batch: BatchModel) => ({
+  ...batch,
+  links: { self: `/v1/batches/${batch.id}`, workflows: `/v1/batches/${batch.id}/workflows` },
+});
+
+/** Names every repeated id (compared as sent: "1" and 1 differ), at most 20 of them. */
+function duplicates(ids: ClientId[]): FieldError[] {
+  const first = new Map<ClientId, number>();
+  const found: FieldError[] = [];
+  ids.forEach((id, i) => {
+    const earlier = first.get(id);
+    if (earlier === undefined) first.set(id, i);
+    else if (found.length < 20) {
+      found.push({ path: `/body/clientIds/${i}`, message: `duplicates /body/clientIds/${earlier} (${JSON.stringify(id)})` });
+    }
+  });
+  return found;
+}
+
+export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine }) => {
+  app.post('/v1/batches', {
+    bodyLimit: bodyLimit(config.MAX_BATCH_SIZE),
+    schema: {
+      operationId: 'createBatch',
+      summary: 'Submit a batch of client ids',
+      description: 'Each client id becomes a workflow (fetch → process → store). Answers 202 once the batch '
+        + 'and all its workflows are committed to the store: accepted means durable.',
+      tags: ['batches'],
+      body: createBatchBody(config.MAX_BATCH_SIZE),
+      response: {
+        202: {
+          ...Batch,
+          description: 'Accepted and durable.',
+          headers: { Location: { type: 'string', description: 'The batch: /v1/batches/{id}' } },
+        },
+        ...problems(400, 413, 415, 503),
+      },
+    },
+  }, async (request, reply) => {
+    const { clientIds, priority = 0, label = null, simulation = null } = request.body;
+    const dupes = duplicates(clientIds);
+    if (dupes.length > 0) {
+      throw new HttpError(400, 'duplicate-client-ids', `clientIds must not repeat: ${dupes.map((d) => d.path).join(', ')}`, dupes);
+    }
+    try {
+      const batch = await engine.submit({ clientIds, priority, label, simulation });
+      return await reply.code(202).header('location', `/v1/batches/${batch.id}`).send(withLinks(batch));
+    } catch (e) {
+      if (e instanceof EngineStoppedError) {
+        throw new HttpError(503, 'not-accepting', 'the service is shutting down and takes no new batches; retry shortly', undefined, { 'retry-after': '5' });
+      }
+      throw e;
+    }
+  });
+
+  app.get('/v1/batches', {
+    schema: {
+      operationId: 'listBatches',
+      summary: 'List batches, newest first',
+      tags: ['batches'],
+      querystring: BatchListQuery,
+      response: { 200: BatchPage, ...problems(400) },
+    },
+  }, async (request) => {
+    const { status, limit = 50, cursor } = request.query;
+    const page = await store.listBatches({ status, limit, cursor }, Date.now());
+    return { items: page.items.map(withLinks), nextCursor: page.nextCursor };
+  });
+
+  app.get('/v1/batches/:id', {
+    schema: {
+      operationId: 'getBatch',
+      summary: 'Get a batch with its progress, stage statistics and timings',
+      tags: ['batches'],
+      params: IdParams,
+      response: { 200: Batch, ...problems(400, 404) },
+    },
+  }, async (request) => {
+    const batch = await store.getBatch(request.params.id, Date.now());
+    if (!batch) throw notFound('batch', request.params.id);
+    return withLinks(batch);
+  });
+
+  app.get('/v1/batches/:id/workflows', {
+    schema: {
+      operationId: 'listBatchWorkflows',
+      summary: "List a batch's workflows in the order their ids were sent",
+      tags: ['workflows'],
+      params: IdParams,
+      querystring: WorkflowListQuery,
+      response: { 200: WorkflowPage, ...problems(400, 404) },
+    },
+  }, async (request) => {
+    const { status, limit = 50, cursor } = request.query;
+    const page = await store.listWorkflows(request.params.id, { status, limit, cursor });
+    if (!page) throw notFound('batch', request.params.id);
+    return page;
+  });
+};

@@ -1,0 +1,20 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Store } from '../../store/store.js';
+import { notFound } from '../problem.js';
+import { IdParams, Workflow, problems } from '../schemas.js';
+
+export const workflowRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app, { store }) => {
+  app.get('/v1/workflows/:id', {
+    schema: {
+      operationId: 'getWorkflow',
+      summary: 'Get one workflow with its stages, timings and result',
+      tags: ['workflows'],
+      params: IdParams,
+      response: { 200: Workflow, ...problems(400, 404) },
+    },
+  }, async (request) => {
+    const workflow = await store.getWorkflow(request.params.id);
+    if (!workflow) throw notFound('workflow', request.params.id);
+    return workflow;
+  });
+};

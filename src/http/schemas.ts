@@ -1,0 +1,151 @@
+/**
+ * TypeBox schemas for every request and response: the single source of truth for validation,
+ * TypeScript types, response serialisation and the generated OpenAPI document. Status unions
+ * come from model/statuses.ts.
+ */
+import Type, { type Static, type TSchema } from 'typebox';
+import { BATCH_STATUSES, STAGES, STAGE_STATUSES, WORKFLOW_STATUSES } from '../model/statuses.js';
+
+const Enum = <T extends string[]>(values: readonly [...T], description: string) =>
+  Type.Enum<T>(values, { description });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Time = Type.String({ format: 'date-time', description: 'ISO-8601 UTC with milliseconds.' });
+const Ms = Type.Integer({ minimum: 0, description: 'Milliseconds.' });
+const Id = (what: string) => Type.String({ format: 'uuid', description: `The ${what}'s id.` });
+
+export const MAX_CLIENT_ID = Number.MAX_SAFE_INTEGER;
+
+export const ClientId = Type.Union([
+  Type.String({ minLength: 1, maxLength: 128 }),
+  Type.Integer({ minimum: 0, maximum: MAX_CLIENT_ID }),
+], {
+  description: `A client id: a string of 1 to 128 characters, or an integer from 0 to ${MAX_CLIENT_ID}. Compared as sent: "1" and 1 differ.`,
+});
+
+export const Simulation = Type.Object({
+  fetchMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Fetch latency override, ms.' })),
+  processMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Process latency override, ms.' })),
+  storeMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Store latency override, ms.' })),
+  jitter: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Each delay varies uniformly by ± this fraction.' })),
+  failureRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Probability that a stage attempt fails.' })),
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1, description: 'Seed for jitter and failures.' })),
+}, { additionalProperties: false, description: 'Per-batch overrides for demos and tests.' });
+
+export const createBatchBody = (maxBatchSize: number) => Type.Object({
+  clientIds: Type.Array(ClientId, {
+    minItems: 1,
+    maxItems: maxBatchSize,
+    description: `1 to ${maxBatchSize} client ids, no duplicates; each becomes one workflow.`,
+  }),
+  priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, default: 0, description: 'Higher runs first. Default 0.' })),
+  label: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Free text shown with the batch.' })),
+  simulation: Type.Optional(Simulation),
+}, {
+  additionalProperties: false,
+  examples: [{ clientIds: [1, 2, 3, 4, 5], label: 'tutorial' }],
+});
+export type CreateBatchBody = Static<ReturnType<typeof createBatchBody>>;
+
+const Summary = Nullable(Type.Object({ avg: Type.Number(), p95: Type.Number(), max: Type.Number() }, {
+  description: 'avg, nearest-rank p95 and max in ms; null before there is any value.',
+}));
+const StageStats = Type.Object({
+  succeeded: Type.Integer(), failed: Type.Integer(), running: Type.Integer(),
+  avgMs: Nullable(Type.Number()), p95Ms: Nullable(Type.Number()), maxMs: Nullable(Type.Number()),
+});
+const ErrorInfo = Type.Object({ code: Type.String(), message: Type.String() });
+
+export const Batch = Type.Object({
+  id: Id('batch'),
+  status: Enum(BATCH_STATUSES, 'queued until a workflow starts → running → succeeded, failed or canceled.'),
+  label: Nullable(Type.String()),
+  priority: Type.Integer(),
+  createdAt: Time,
+  startedAt: Nullable(Time),
+  finishedAt: Nullable(Time),
+  progress: Type.Object({
+    total: Type.Integer(), queued: Type.Integer(), running: Type.Integer(), succeeded: Type.Integer(),
+    failed: Type.Integer(), canceled: Type.Integer(),
+    percent: Type.Number({ minimum: 0, maximum: 100, description: 'Finished stage runs / (total × 3) × 100.' }),
+  }),
+  stages: Type.Object(Object.fromEntries(STAGES.map((s) => [s, StageStats])) as Record<(typeof STAGES)[number], typeof StageStats>),
+  timings: Type.Object({
+    elapsedMs: Nullable(Type.Integer({ description: 'createdAt → finishedAt, or → now while unfinished.' })),
+    queueWaitMs: Summary,
+    workflowMs: Summary,
+    sequentialMs: Type.Integer({ description: 'Sum of the finished workflows\' durations: the cost one at a time.' }),
+    speedup: Nullable(Type.Number({ description: 'sequentialMs / elapsedMs.' })),
+  }),
+  links: Type.Object({ self: Type.String(), workflows: Type.String() }),
+}, { description: 'A batch with its progress and timings.' });
+
+export const Workflow = Type.Object({
+  id: Id('workflow'),
+  batchId: Id('batch'),
+  clientId: ClientId,
+  status: Enum(WORKFLOW_STATUSES, 'The workflow\'s status.'),
+  stage: Nullable(Enum(STAGES, 'The stage running now, or the last one that ran.')),
+  attempts: Type.Integer({ description: 'Total stage attempts (3 when nothing was re-run).' }),
+  queuedAt: Time,
+  startedAt: Nullable(Time),
+  finishedAt: Nullable(Time),
+  queueWaitMs: Nullable(Ms),
+  durationMs: Nullable(Ms),
+  stages: Type.Array(Type.Object({
+    name: Enum(STAGES, 'Stage name.'),
+    status: Enum(STAGE_STATUSES, 'The stage\'s status.'),
+    attempts: Type.Integer(),
+    startedAt: Nullable(Time),
+    finishedAt: Nullable(Time),
+    durationMs: Nullable(Ms),
+    error: Nullable(ErrorInfo),
+  })),
+  result: Nullable(Type.Object({}, { additionalProperties: true, description: 'What the store stage persisted.' })),
+  error: Nullable(Type.Object({ stage: Enum(STAGES, 'The stage that failed.'), code: Type.String(), message: Type.String() })),
+});
+
+const pageOf = <T extends TSchema>(item: T) => Type.Object({
+  items: Type.Array(item),
+  nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last.' })),
+});
+export const BatchPage = pageOf(Batch);
+export const WorkflowPage = pageOf(Workflow);
+
+const listQuery = <S extends TSchema>(status: S) => Type.Object({
+  status: Type.Optional(status),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Page size, 1..1000.' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'nextCursor from the previous page.' })),
+});
+export const BatchListQuery = listQuery(Enum(BATCH_STATUSES, 'Only batches with this status.'));
+export const WorkflowListQuery = listQuery(Enum(WORKFLOW_STATUSES, 'Only workflows with this status.'));
+export const IdParams = Type.Object({ id: Id('resource') });
+
+export const Problem = Type.Object({
+  type: Type.String({ description: 'A URI naming the kind of problem.' }),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  instance: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({
+    path: Type.String({ description: 'JSON Pointer into the request part, e.g. /body/clientIds/3.' }),
+    message: Type.String(),
+  }))),
+}, { description: 'RFC 9457 problem details.' });
+
+/** Response schema entries for problem+json answers. */
+export function problems(...statuses: number[]): Record<number, unknown> {
+  const descriptions: Record<number, string> = {
+    400: 'Invalid request', 404: 'Not found', 413: 'Body too large', 415: 'Body is not application/json',
+    503: 'Not accepting work (shutting down)',
+  };
+  return Object.fromEntries(statuses.map((s) => [s, {
+    description: descriptions[s] ?? 'Problem',
+    content: { 'application/problem+json': { schema: Problem } },
+  }]));
+}
+
+export const Health = Type.Object({ status: Type.String() });
+export const Ready = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+  checks: Type.Object({ store: Type.Boolean(), engine: Type.Boolean() }),
+});

@@ -1,0 +1,58 @@
+/**
+ * The one list of stages and statuses. Everything else (TypeBox unions, TypeScript types, the
+ * database CHECK constraints) is derived from these arrays.
+ *
+ * Workflow state machine (this issue; retries and cancel extend it later):
+ *
+ *   queued ──claim+first stage starts──▶ running ──last stage succeeds──▶ succeeded
+ *                                           │
+ *                                           └──a stage fails──────────▶ failed
+ *
+ *   A workflow that is claimed but has not started a stage is still `queued`. If its process
+ *   stops (shutdown, crash) while it is `running`, it stays `running` and keeps its stage
+ *   progress; the next process resumes it at the first stage not yet succeeded.
+ *
+ * Stage state machine, per workflow stage:
+ *
+ *   pending ──starts──▶ running ──▶ succeeded
+ *      ▲                   │   └──▶ failed      (the later stages become `skipped`)
+ *      └──interrupted──────┘                    (shutdown/crash: the attempt is counted, then re-run)
+ */
+export const STAGES = ['fetch', 'process', 'store'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const WORKFLOW_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+
+/** A batch moves through the same statuses as its workflows. */
+export const BATCH_STATUSES = WORKFLOW_STATUSES;
+export type BatchStatus = WorkflowStatus;
+
+export const STAGE_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
+export type StageStatus = (typeof STAGE_STATUSES)[number];
+
+export const FINISHED_WORKFLOW_STATUSES: readonly WorkflowStatus[] = ['succeeded', 'failed', 'canceled'];
+
+export function isFinished(status: WorkflowStatus): boolean {
+  return FINISHED_WORKFLOW_STATUSES.includes(status);
+}
+
+export interface BatchCounters {
+  queued: number;
+  running: number;
+  failed: number;
+  canceled: number;
+  started: boolean;
+}
+
+/**
+ * Batch status from its counters: `queued` until a workflow starts, `running` until none is
+ * queued or running, then `failed` if any failed, else `canceled` if any was canceled, else
+ * `succeeded`.
+ */
+export function batchStatusOf(c: BatchCounters): BatchStatus {
+  if (c.queued + c.running > 0) return c.started ? 'running' : 'queued';
+  if (c.failed > 0) return 'failed';
+  if (c.canceled > 0) return 'canceled';
+  return 'succeeded';
+}

@@ -1,0 +1,113 @@
+import type { BatchStatus, StageName, StageStatus, WorkflowStatus } from './statuses.js';
+
+/** A client id exactly as the caller sent it: `"1"` and `1` are different ids. */
+export type ClientId = string | number;
+
+/** Per-batch overrides that make demos and tests fast and deterministic. */
+export interface Simulation {
+  fetchMs?: number;
+  processMs?: number;
+  storeMs?: number;
+  /** 0..1: each delay varies uniformly by ± this fraction. */
+  jitter?: number;
+  /** 0..1: probability that a stage attempt fails with a simulated error. */
+  failureRate?: number;
+  /** Seed for jitter and failures; the same seed gives the same run. */
+  seed?: number;
+}
+
+export interface NewBatch {
+  clientIds: ClientId[];
+  priority: number;
+  label: string | null;
+  simulation: Simulation | null;
+}
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+}
+
+/** One stage of one workflow as persisted. Times are epoch milliseconds. */
+export interface StageState {
+  name: StageName;
+  status: StageStatus;
+  attempts: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  durationMs: number | null;
+  error: ErrorInfo | null;
+}
+
+export interface Summary {
+  avg: number;
+  p95: number;
+  max: number;
+}
+
+export interface StageStats {
+  succeeded: number;
+  failed: number;
+  running: number;
+  avgMs: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
+}
+
+/** A batch as the API shows it (minus `links`, which only HTTP knows). Times are ISO strings. */
+export interface Batch {
+  id: string;
+  status: BatchStatus;
+  label: string | null;
+  priority: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  progress: {
+    total: number;
+    queued: number;
+    running: number;
+    succeeded: number;
+    failed: number;
+    canceled: number;
+    percent: number;
+  };
+  stages: Record<StageName, StageStats>;
+  timings: {
+    elapsedMs: number | null;
+    queueWaitMs: Summary | null;
+    workflowMs: Summary | null;
+    sequentialMs: number;
+    speedup: number | null;
+  };
+}
+
+export interface Workflow {
+  id: string;
+  batchId: string;
+  clientId: ClientId;
+  status: WorkflowStatus;
+  stage: StageName | null;
+  attempts: number;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  queueWaitMs: number | null;
+  durationMs: number | null;
+  stages: Array<{
+    name: StageName;
+    status: StageStatus;
+    attempts: number;
+    startedAt: string | null;
+    finishedAt: string | null;
+    durationMs: number | null;
+    error: ErrorInfo | null;
+  }>;
+  result: Record<string, unknown> | null;
+  error: (ErrorInfo & { stage: StageName }) | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,80 @@
+/**
+ * Numbered migrations, applied in order at open inside one transaction each; `PRAGMA user_version`
+ * records the last one applied. Never edit a released migration: add the next number.
+ */
+import { BATCH_STATUSES, STAGES, WORKFLOW_STATUSES } from '../../model/statuses.js';
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+const stageCounters = STAGES.map((s) => `
+  ${s}_running   INTEGER NOT NULL DEFAULT 0,
+  ${s}_succeeded INTEGER NOT NULL DEFAULT 0,
+  ${s}_failed    INTEGER NOT NULL DEFAULT 0,
+  ${s}_ms_sum    INTEGER NOT NULL DEFAULT 0,
+  ${s}_ms_max    INTEGER,`).join('');
+
+export const MIGRATIONS: readonly string[] = [
+  /* 1: batches with incremental counters, workflows with leases, results */ `
+CREATE TABLE batches (
+  seq        INTEGER PRIMARY KEY,
+  id         TEXT NOT NULL UNIQUE,
+  status     TEXT NOT NULL CHECK (status IN (${list(BATCH_STATUSES)})),
+  label      TEXT,
+  priority   INTEGER NOT NULL,
+  simulation TEXT,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  total      INTEGER NOT NULL,
+  queued     INTEGER NOT NULL,
+  running    INTEGER NOT NULL DEFAULT 0,
+  succeeded  INTEGER NOT NULL DEFAULT 0,
+  failed     INTEGER NOT NULL DEFAULT 0,
+  canceled   INTEGER NOT NULL DEFAULT 0,
+  finished_runs INTEGER NOT NULL DEFAULT 0,${stageCounters}
+  wait_count INTEGER NOT NULL DEFAULT 0,
+  wait_sum   INTEGER NOT NULL DEFAULT 0,
+  wait_max   INTEGER,
+  wf_count   INTEGER NOT NULL DEFAULT 0,
+  wf_sum     INTEGER NOT NULL DEFAULT 0,
+  wf_max     INTEGER,
+  -- percentiles computed once when the batch finishes (JSON), so a finished batch costs O(1)
+  p95s       TEXT
+);
+CREATE INDEX batches_by_status ON batches (status, seq);
+
+CREATE TABLE workflows (
+  seq           INTEGER PRIMARY KEY,
+  id            TEXT NOT NULL UNIQUE,
+  batch_seq     INTEGER NOT NULL REFERENCES batches (seq),
+  client_id     TEXT NOT NULL,          -- JSON, so "1" and 1 stay different
+  priority      INTEGER NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN (${list(WORKFLOW_STATUSES)})),
+  stage         TEXT CHECK (stage IN (${list(STAGES)})),
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  queued_at     INTEGER NOT NULL,
+  started_at    INTEGER,
+  finished_at   INTEGER,
+  lease_owner   TEXT,
+  lease_expires INTEGER,
+  stages        TEXT,                   -- JSON StageState[]; NULL while untouched (all pending)
+  output        TEXT,                   -- JSON output of the last succeeded stage
+  error         TEXT,                   -- JSON {stage, code, message}
+  fetch_ms      INTEGER,
+  process_ms    INTEGER,
+  store_ms      INTEGER
+);
+CREATE INDEX workflows_by_batch ON workflows (batch_seq, seq);
+CREATE INDEX workflows_by_batch_status ON workflows (batch_seq, status, seq);
+-- what a dispatcher may claim: unowned and unfinished, highest priority first, then oldest
+CREATE INDEX workflows_runnable ON workflows (priority DESC, seq)
+  WHERE lease_owner IS NULL AND status IN ('queued', 'running');
+CREATE INDEX workflows_leased ON workflows (lease_expires) WHERE lease_owner IS NOT NULL;
+
+CREATE TABLE results (
+  workflow_id TEXT PRIMARY KEY,
+  data        TEXT NOT NULL,
+  stored_at   INTEGER NOT NULL
+);
+`,
+];
