@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { bodyLimit, loadConfig } from '../src/config.js';
+
+describe('config', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      PORT: 3000, HOST: '127.0.0.1', DB_PATH: './data/clientflow.db', CONCURRENCY: 50,
+      FETCH_MS: 2000, PROCESS_MS: 3000, STORE_MS: 1000, MAX_BATCH_SIZE: 10_000, LOG_LEVEL: 'info',
+    });
+  });
+
+  it('converts numbers from the environment', () => {
+    expect(loadConfig({ CONCURRENCY: '7', FETCH_MS: '0' })).toMatchObject({ CONCURRENCY: 7, FETCH_MS: 0 });
+  });
+
+  it.each([
+    ['CONCURRENCY', 'abc', /CONCURRENCY.*integer/],
+    ['CONCURRENCY', '0', /CONCURRENCY.*integer from 1/],
+    ['PORT', '70000', /PORT.*integer from 0 to 65535/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL.*one of/],
+    ['DB_SYNC', 'sometimes', /DB_SYNC.*full, normal/],
+  ])('rejects %s=%s naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('admits a full batch of the longest ids in the body limit, and not 10 MB', () => {
+    const longest = JSON.stringify({ clientIds: Array.from({ length: 10_000 }, (_, i) => `${i}`.padStart(128, '語')) });
+    expect(Buffer.byteLength(longest)).toBeLessThanOrEqual(bodyLimit(10_000));
+    expect(bodyLimit(10_000)).toBeLessThan(10 * 1024 * 1024);
+  });
+
+  it('a bad value stops the server with exit 1 and one line naming the variable', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: root, env: { ...process.env, CONCURRENCY: 'lots', DB_PATH: ':memory:' }, encoding: 'utf8', timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trim().split('\n').filter((l) => !l.includes('nodedir'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/CONCURRENCY="lots".*integer/);
+  });
+});
