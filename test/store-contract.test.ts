@@ -1,0 +1,140 @@
+/**
+ * The Store contract: every implementation must pass this suite. Today: the embedded SQLite store
+ * (a fresh in-memory database per test).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LeaseLostError, type ClaimedWorkflow, type Store } from '../src/store/store.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+
+const implementations: Array<[string, () => Store]> = [
+  ['sqlite', () => new SqliteStore({ path: ':memory:' })],
+];
+
+describe.each(implementations)('Store contract: %s', (_name, open) => {
+  let store: Store;
+  const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+  beforeEach(() => {
+    store = open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const newBatch = (clientIds: Array<string | number>, priority = 0) =>
+    store.createBatch({ clientIds, priority, label: 'l', simulation: null }, T0);
+
+  async function succeedAll(wf: ClaimedWorkflow, at: number): Promise<void> {
+    for (const stage of ['fetch', 'process', 'store'] as const) {
+      await store.record({ kind: 'started', workflow: wf, stage, at });
+      await store.record({ kind: 'succeeded', workflow: wf, stage, at: at + 10, output: { stage } });
+      at += 10;
+    }
+  }
+
+  it('creates a batch with every workflow queued, echoing client ids as sent', async () => {
+    const batch = await newBatch([1, '1', 'x']);
+    expect(batch).toMatchObject({ status: 'queued', label: 'l', createdAt: new Date(T0).toISOString() });
+    expect(batch.progress).toMatchObject({ total: 3, queued: 3, percent: 0 });
+    const page = await store.listWorkflows(batch.id, { limit: 10 });
+    expect(page?.items.map((w) => [w.clientId, w.status, w.stage])).toEqual([
+      [1, 'queued', null], ['1', 'queued', null], ['x', 'queued', null],
+    ]);
+  });
+
+  it('pages batches newest first and workflows in order, by cursor', async () => {
+    const a = await newBatch([1]);
+    const b = await newBatch([2]);
+    const c = await newBatch([3, 4, 5]);
+    const first = await store.listBatches({ limit: 2 }, T0);
+    expect(first.items.map((x) => x.id)).toEqual([c.id, b.id]);
+    const second = await store.listBatches({ limit: 2, cursor: first.nextCursor! }, T0);
+    expect(second.items.map((x) => x.id)).toEqual([a.id]);
+    expect(second.nextCursor).toBeNull();
+    const w1 = await store.listWorkflows(c.id, { limit: 2 });
+    const w2 = await store.listWorkflows(c.id, { limit: 2, cursor: w1!.nextCursor! });
+    expect([...w1!.items, ...w2!.items].map((w) => w.clientId)).toEqual([3, 4, 5]);
+    expect(await store.listWorkflows('00000000-0000-4000-8000-000000000000', { limit: 2 })).toBeNull();
+  });
+
+  it('leases a claimed workflow to one owner until the lease expires', async () => {
+    await newBatch([1, 2]);
+    const mine = await store.claim('a', 10, T0, 1_000);
+    expect(mine).toHaveLength(2);
+    expect(await store.claim('b', 10, T0 + 500, 1_000)).toHaveLength(0);
+    expect(await store.releaseExpiredLeases(T0 + 999)).toBe(0);
+    expect(await store.releaseExpiredLeases(T0 + 1_001)).toBe(2);
+    expect(await store.claim('b', 10, T0 + 1_001, 1_000)).toHaveLength(2);
+  });
+
+  it('renews only the leases named', async () => {
+    await newBatch([1, 2]);
+    const [one] = await store.claim('a', 10, T0, 1_000);
+    expect(await store.renewLeases('a', [one!.id], T0 + 900, 1_000)).toBe(1);
+    expect(await store.releaseExpiredLeases(T0 + 1_500)).toBe(1);
+    expect(await store.claim('b', 10, T0 + 1_500, 1_000)).toHaveLength(1);
+  });
+
+  it('fences writes on the lease: a former owner cannot record', async () => {
+    await newBatch([1]);
+    const [wf] = await store.claim('a', 1, T0, 1_000);
+    await store.releaseExpiredLeases(T0 + 2_000);
+    await store.claim('b', 1, T0 + 2_000, 1_000);
+    await expect(store.record({ kind: 'started', workflow: wf!, stage: 'fetch', at: T0 + 2_001 }))
+      .rejects.toBeInstanceOf(LeaseLostError);
+  });
+
+  it('keeps counters true through a full run and finishes the batch once', async () => {
+    const batch = await newBatch([1, 2]);
+    const [a, b] = await store.claim('e', 2, T0, 60_000);
+    await store.record({ kind: 'started', workflow: a!, stage: 'fetch', at: T0 + 5 });
+    let view = (await store.getBatch(batch.id, T0 + 6))!;
+    expect(view.status).toBe('running');
+    expect(view.progress).toMatchObject({ queued: 1, running: 1 });
+    expect(view.stages.fetch.running).toBe(1);
+    await store.record({ kind: 'succeeded', workflow: a!, stage: 'fetch', at: T0 + 15, output: {} });
+    await store.record({ kind: 'started', workflow: a!, stage: 'process', at: T0 + 15 });
+    await store.record({ kind: 'failed', workflow: a!, stage: 'process', at: T0 + 20, error: { code: 'X', message: 'boom' } });
+    await succeedAll(b!, T0 + 10);
+    view = (await store.getBatch(batch.id, T0 + 100))!;
+    expect(view.status).toBe('failed');
+    expect(view.finishedAt).toBe(new Date(T0 + 40).toISOString());
+    expect(view.progress).toEqual({ total: 2, queued: 0, running: 0, succeeded: 1, failed: 1, canceled: 0, percent: 100 });
+    expect(view.stages.fetch).toEqual({ succeeded: 2, failed: 0, running: 0, avgMs: 10, p95Ms: 10, maxMs: 10 });
+    expect(view.stages.process).toMatchObject({ succeeded: 1, failed: 1, running: 0 });
+    expect(view.stages.store).toMatchObject({ succeeded: 1, failed: 0 });
+    expect(view.timings).toMatchObject({ elapsedMs: 40, sequentialMs: 15 + 30, speedup: 1.13 });
+    const failed = (await store.getWorkflow(a!.id))!;
+    expect(failed.error).toEqual({ stage: 'process', code: 'X', message: 'boom' });
+    expect(failed.stages.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped']);
+  });
+
+  it('recovers a dead owner\'s running stage as pending, attempt counted, and resumes after it', async () => {
+    const batch = await newBatch([1]);
+    const [wf] = await store.claim('dead', 1, T0, 60_000);
+    await store.record({ kind: 'started', workflow: wf!, stage: 'fetch', at: T0 });
+    await store.record({ kind: 'succeeded', workflow: wf!, stage: 'fetch', at: T0 + 10, output: { fetched: true } });
+    await store.record({ kind: 'started', workflow: wf!, stage: 'process', at: T0 + 10 });
+    expect(await store.recover(T0 + 20)).toBe(1);
+    const view = (await store.getBatch(batch.id, T0 + 20))!;
+    expect(view.stages.process.running).toBe(0);
+    const [again] = await store.claim('alive', 1, T0 + 20, 60_000);
+    expect(again!.status).toBe('running');
+    expect(again!.output).toEqual({ fetched: true });
+    expect(again!.stages.map((s) => [s.name, s.status, s.attempts])).toEqual([
+      ['fetch', 'succeeded', 1], ['process', 'pending', 1], ['store', 'pending', 0],
+    ]);
+  });
+
+  it('upserts results: saving twice keeps one result, the last', async () => {
+    const batch = await newBatch([1]);
+    const [wf] = await store.claim('e', 1, T0, 60_000);
+    await store.saveResult(wf!.id, { n: 1 }, T0);
+    await store.saveResult(wf!.id, { n: 2 }, T0 + 1);
+    expect((await store.getWorkflow(wf!.id))!.result).toEqual({ n: 2 });
+    expect(batch.id).toBeTruthy();
+  });
+
+  it('rejects a cursor it did not issue', async () => {
+    await expect(store.listBatches({ limit: 1, cursor: 'bm9wZQ' }, T0)).rejects.toThrow(/cursor/);
+  });
+});
