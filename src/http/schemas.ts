@@ -5,6 +5,7 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { BATCH_STATUSES, STAGES, STAGE_STATUSES, WORKFLOW_STATUSES } from '../model/statuses.js';
+import { batchExample, problemExample, workflowExample } from './examples.js';
 
 const Enum = <T extends string[]>(values: readonly [...T], description: string) =>
   Type.Enum<T>(values, { description });
@@ -77,7 +78,7 @@ export const Batch = Type.Object({
     speedup: Nullable(Type.Number({ description: 'sequentialMs / elapsedMs.' })),
   }),
   links: Type.Object({ self: Type.String(), workflows: Type.String() }),
-}, { description: 'A batch with its progress and timings.' });
+}, { description: 'A batch with its progress and timings.', examples: [batchExample] });
 
 export const Workflow = Type.Object({
   id: Id('workflow'),
@@ -102,7 +103,7 @@ export const Workflow = Type.Object({
   })),
   result: Nullable(Type.Object({}, { additionalProperties: true, description: 'What the store stage persisted.' })),
   error: Nullable(Type.Object({ stage: Enum(STAGES, 'The stage that failed.'), code: Type.String(), message: Type.String() })),
-});
+}, { description: "One client id's run through the stages.", examples: [workflowExample] });
 
 const pageOf = <T extends TSchema>(item: T) => Type.Object({
   items: Type.Array(item),
@@ -113,7 +114,7 @@ export const WorkflowPage = pageOf(Workflow);
 
 const listQuery = <S extends TSchema>(status: S) => Type.Object({
   status: Type.Optional(status),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Page size, 1..1000.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Page size, 1..1000.', examples: [20] })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'nextCursor from the previous page.' })),
 });
 export const BatchListQuery = listQuery(Enum(BATCH_STATUSES, 'Only batches with this status.'));
@@ -130,7 +131,7 @@ export const Problem = Type.Object({
     path: Type.String({ description: 'JSON Pointer into the request part, e.g. /body/clientIds/3.' }),
     message: Type.String(),
   }))),
-}, { description: 'RFC 9457 problem details.' });
+}, { description: 'RFC 9457 problem details.', examples: [problemExample] });
 
 /** Response schema entries for problem+json answers. */
 export function problems(...statuses: number[]): Record<number, unknown> {

@@ -1,0 +1,62 @@
+/** Real responses from the README's walk-through, shown in Swagger UI next to each schema. */
+const id = '209aa845-b2b6-45ab-9fb0-0784b0011911';
+const stats = (avg: number, p95: number) => ({ succeeded: 5, failed: 0, running: 0, avgMs: avg, p95Ms: p95, maxMs: p95 });
+
+export const batchExample = {
+  id,
+  status: 'succeeded',
+  label: 'tutorial',
+  priority: 0,
+  createdAt: '2026-11-22T22:05:53.804Z',
+  startedAt: '2026-11-22T22:05:53.870Z',
+  finishedAt: '2026-11-22T22:05:59.886Z',
+  progress: { total: 5, queued: 0, running: 0, succeeded: 5, failed: 0, canceled: 0, percent: 100 },
+  stages: { fetch: stats(2002.6, 2005), process: stats(3001, 3001), store: stats(1003.2, 1004) },
+  timings: {
+    elapsedMs: 6082,
+    queueWaitMs: { avg: 69.2, p95: 70, max: 70 },
+    workflowMs: { avg: 6012.8, p95: 6016, max: 6016 },
+    sequentialMs: 30064,
+    speedup: 4.94,
+  },
+  links: { self: `/v1/batches/${id}`, workflows: `/v1/batches/${id}/workflows` },
+};
+
+const stage = (name: string, startedAt: string, finishedAt: string, durationMs: number) =>
+  ({ name, status: 'succeeded', attempts: 1, startedAt, finishedAt, durationMs, error: null });
+
+export const workflowExample = {
+  id: 'c08e66d3-5357-407d-8ffd-93d1f1d0ee9d',
+  batchId: id,
+  clientId: 1,
+  status: 'succeeded',
+  stage: 'store',
+  attempts: 3,
+  queuedAt: '2026-11-22T22:05:53.804Z',
+  startedAt: '2026-11-22T22:05:53.870Z',
+  finishedAt: '2026-11-22T22:05:59.886Z',
+  queueWaitMs: 66,
+  durationMs: 6016,
+  stages: [
+    stage('fetch', '2026-11-22T22:05:53.870Z', '2026-11-22T22:05:55.875Z', 2005),
+    stage('process', '2026-11-22T22:05:55.879Z', '2026-11-22T22:05:58.880Z', 3001),
+    stage('store', '2026-11-22T22:05:58.882Z', '2026-11-22T22:05:59.886Z', 1004),
+  ],
+  result: {
+    clientId: 1,
+    name: 'Elena Vega',
+    stats: { orderCount: 4, total: 1285.94, mean: 321.49, max: 558.4 },
+    validation: { valid: true, problems: [] },
+    storedAt: '2026-11-22T22:05:59.883Z',
+  },
+  error: null,
+};
+
+export const problemExample = {
+  type: 'https://clientflow.dev/problems/duplicate-client-ids',
+  title: 'Bad Request',
+  status: 400,
+  detail: 'clientIds must not repeat: /body/clientIds/2',
+  instance: '/v1/batches',
+  errors: [{ path: '/body/clientIds/2', message: 'duplicates /body/clientIds/0 (1)' }],
+};
