@@ -86,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Largest JSON body a valid batch of `maxBatchSize` ids can need, plus room for the options. */
 export function bodyLimit(maxBatchSize: number): number {
-  // Worst case per id: 128 four-byte UTF-8 characters, two quotes and a comma.
-  return 64 * 1024 + maxBatchSize * (128 * 4 + 3);
+  // Worst case per id as JSON.stringify writes it: 128 control characters, each escaped as
+  // \u00XX (6 bytes, more than any UTF-8 character), two quotes and a comma.
+  return 64 * 1024 + maxBatchSize * (128 * 6 + 3);
 }

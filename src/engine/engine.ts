@@ -6,6 +6,7 @@
  * callers share one in-flight promise.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Batch, NewBatch } from '../model/types.js';
 import type { Store } from '../store/store.js';
@@ -53,6 +54,8 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    // Every running stage listens on this one signal: up to `concurrency` listeners, not a leak.
+    setMaxListeners(0, this.#abort.signal);
     const handlers = options.handlers ?? defaultStages(options.store, options.delays, this.#now);
     const log = options.logger;
     this.#dispatcher = new Dispatcher({

@@ -45,7 +45,7 @@ interface AjvError {
   keyword: string;
   message?: string;
   params: Record<string, unknown>;
-  parentSchema?: { description?: string };
+  parentSchema?: { description?: string; 'x-error'?: string };
 }
 
 /** A 400 names at most this many fields: enough to fix a request, never a megabyte of errors. */
@@ -64,8 +64,8 @@ export function fieldErrors(part: string, errors: AjvError[]): FieldError[] {
       path = `${path}/${String(e.params.missingProperty)}`;
       message = 'is required';
     } else if (e.keyword === 'anyOf') {
-      // The branches' own errors say little ("must be integer"): the union's description says it all.
-      message = `must be ${e.parentSchema?.description ?? 'one of the allowed forms'}`;
+      // The branches' own errors say little ("must be integer"): the union carries its own message.
+      message = e.parentSchema?.['x-error'] ?? 'must match one of the allowed forms';
       byPath.set(path, message);
       continue;
     }

@@ -4,13 +4,14 @@ import type { Summary } from './types.js';
 /** Nearest-rank percentile of values already sorted ascending; null when there are none. */
 export function nearestRank(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  // p × n before ÷ 100: exact for whole p, where (p / 100) × n can land just above an integer.
+  const rank = Math.max(1, Math.ceil((p * sorted.length) / 100));
   return sorted[rank - 1] ?? null;
 }
 
 /** Index (0-based) of the nearest-rank p-th percentile in a sorted list of n values. */
 export function nearestRankIndex(n: number, p: number): number {
-  return Math.max(1, Math.ceil((p / 100) * n)) - 1;
+  return Math.max(1, Math.ceil((p * n) / 100)) - 1;
 }
 
 export function summary(count: number, sum: number, max: number | null, p95: number | null): Summary | null {
