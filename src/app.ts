@@ -10,6 +10,7 @@ import type { Engine } from './engine/engine.js';
 import type { Store } from './store/store.js';
 import { registerDocs } from './http/docs.js';
 import { registerProblemHandlers } from './http/problem.js';
+import { actionRoutes } from './http/routes/actions.js';
 import { batchRoutes } from './http/routes/batches.js';
 import { healthRoutes } from './http/routes/health.js';
 import { workflowRoutes } from './http/routes/workflows.js';
@@ -37,6 +38,7 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   await registerDocs(app);
   await app.register(batchRoutes, { config, store, engine });
   await app.register(workflowRoutes, { store });
+  await app.register(actionRoutes, { engine });
   await app.register(healthRoutes, { store, engine });
   return app;
 }

@@ -38,6 +38,18 @@ export const ConfigSchema = Type.Object({
   STORE_MS: Int(0, 3_600_000, 1000, 'Simulated latency of the store stage, ms.'),
   /** @default 10000 */
   MAX_BATCH_SIZE: Int(1, 1_000_000, 10_000, 'Most client ids in one POST.'),
+  /** @default 3 */
+  RETRY_MAX_ATTEMPTS: Int(1, 100, 3, 'Attempts per stage, the first included, for retryable failures.'),
+  /** @default 1000 */
+  RETRY_BASE_MS: Int(0, 3_600_000, 1000, 'Backoff before the second attempt (exponential, full jitter), ms.'),
+  /** @default 30000 */
+  RETRY_MAX_MS: Int(0, 3_600_000, 30_000, 'Cap on any one backoff, ms.'),
+  /** @default 60000 */
+  STAGE_TIMEOUT_MS: Int(1, 86_400_000, 60_000, 'A stage attempt running longer is aborted and counts as a retryable failure, ms.'),
+  /** @default 1000000 */
+  MAX_QUEUED: Int(1, 1_000_000_000, 1_000_000, 'Most workflows waiting in the queue; a POST past it gets 429.'),
+  /** @default 86400000 */
+  IDEMPOTENCY_TTL_MS: Int(1000, 2_592_000_000, 86_400_000, 'How long an Idempotency-Key is remembered, ms.'),
   /** @default 10000 */
   SHUTDOWN_GRACE_MS: Int(0, 600_000, 10_000, 'On SIGTERM, how long running stages may finish before they are aborted, ms.'),
   /** @default "info" */

@@ -31,6 +31,8 @@ const engine = new Engine({
   concurrency: config.CONCURRENCY,
   delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
   graceMs: config.SHUTDOWN_GRACE_MS,
+  retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS },
+  stageTimeoutMs: config.STAGE_TIMEOUT_MS,
 });
 const app = await buildApp({ config, store, engine, logger });
 

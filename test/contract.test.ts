@@ -57,7 +57,8 @@ describe('the OpenAPI document', () => {
       Object.entries(methods).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
     expect(ops.map((o) => o.key).sort()).toEqual([
       'GET /healthz', 'GET /readyz', 'GET /v1/batches', 'GET /v1/batches/{id}', 'GET /v1/batches/{id}/workflows',
-      'GET /v1/workflows/{id}', 'POST /v1/batches',
+      'GET /v1/workflows/{id}', 'POST /v1/batches', 'POST /v1/batches/{id}/cancel', 'POST /v1/batches/{id}/retry',
+      'POST /v1/workflows/{id}/cancel', 'POST /v1/workflows/{id}/retry',
     ]);
     const ids = ops.map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ops.length);
@@ -339,11 +340,13 @@ describe('GET /v1/workflows/{id}', () => {
 
   it('200: a failed workflow names the failed stage and skips the rest', async () => {
     const h = await harness();
+    // Every attempt fails: the three attempts (the default policy) are used up, then it fails.
     const batchId = await runBatch(h.service, { clientIds: [9], simulation: { failureRate: 1 } });
     const listed = await firstWorkflow(h, batchId);
     const { body } = await h.call<Workflow>('GET', `/v1/workflows/${listed.id}`);
+    expect(body.stages[0]!.attempts).toBe(3);
     expect(body).toMatchObject({
-      status: 'failed', stage: 'fetch', attempts: 1, result: null,
+      status: 'failed', stage: 'fetch', attempts: 3, result: null, nextAttemptAt: null,
       error: { stage: 'fetch', code: 'SIMULATED_FAILURE' },
     });
     expect(body.stages.map((s) => s.status)).toEqual(['failed', 'skipped', 'skipped']);

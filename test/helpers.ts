@@ -21,7 +21,8 @@ export async function startService(
   options: { config?: Partial<Config>; engine?: Partial<EngineOptions>; start?: boolean } = {},
 ): Promise<TestService> {
   const config = loadConfig({}, {
-    DB_PATH: ':memory:', LOG_LEVEL: 'silent', FETCH_MS: 2, PROCESS_MS: 3, STORE_MS: 1, ...options.config,
+    DB_PATH: ':memory:', LOG_LEVEL: 'silent', FETCH_MS: 2, PROCESS_MS: 3, STORE_MS: 1, RETRY_BASE_MS: 1, RETRY_MAX_MS: 5,
+    ...options.config,
   });
   const logger = pino({ level: 'silent' });
   const store = new SqliteStore({ path: config.DB_PATH, sync: 'normal' });
@@ -29,6 +30,8 @@ export async function startService(
     store, logger, concurrency: config.CONCURRENCY,
     delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
     graceMs: 1_000,
+    retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS },
+    stageTimeoutMs: config.STAGE_TIMEOUT_MS,
     ...options.engine,
   });
   const app = await buildApp({ config, store, engine, logger });

@@ -20,8 +20,9 @@ describe.each(implementations)('Store contract: %s', (_name, open) => {
     await store.close();
   });
 
-  const newBatch = (clientIds: Array<string | number>, priority = 0) =>
-    store.createBatch({ clientIds, priority, label: 'l', simulation: null }, T0);
+  const newBatch = async (clientIds: Array<string | number>, priority = 0) => (await store.createBatch({
+    clientIds, priority, label: 'l', maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+  }, T0)).batch;
 
   async function succeedAll(wf: ClaimedWorkflow, at: number): Promise<void> {
     for (const stage of ['fetch', 'process', 'store'] as const) {

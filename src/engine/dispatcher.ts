@@ -7,7 +7,7 @@
  */
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import type { ClaimedWorkflow, Store } from '../store/store.js';
+import { LeaseLostError, type ClaimedWorkflow, type Store } from '../store/store.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -33,8 +33,15 @@ export class Dispatcher {
   /** The last claim found less than it asked for: wait for a wake or the poll. */
   #exhausted = false;
   #draining = false;
-  /** Ids of the workflows this dispatcher holds; only these leases are renewed. */
-  readonly #held = new Set<string>();
+  /** The one timer that wakes the dispatcher when the earliest known retry falls due. */
+  #retryTimer: NodeJS.Timeout | null = null;
+  #retryAt = Infinity;
+  /**
+   * The workflows this dispatcher holds, each with the claim it came from: only these leases are
+   * renewed. A workflow can be claimed again (after a retry) before its last run has wound down,
+   * so a run removes only its own claim.
+   */
+  readonly #held = new Map<string, ClaimedWorkflow>();
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
@@ -56,7 +63,7 @@ export class Dispatcher {
     this.#timers = [
       setInterval(() => {
         if (this.#held.size === 0) return;
-        void store.renewLeases(owner, [...this.#held], now(), leaseMs).catch((e: unknown) => this.#warn(e, 'lease renewal failed'));
+        void store.renewLeases(owner, [...this.#held.keys()], now(), leaseMs).catch((e: unknown) => this.#warn(e, 'lease renewal failed'));
       }, leaseMs / 3),
       setInterval(() => {
         void store.releaseExpiredLeases(now()).catch((e: unknown) => this.#warn(e, 'lease sweep failed'));
@@ -73,10 +80,26 @@ export class Dispatcher {
     this.#fill();
   }
 
+  /**
+   * Wakes at `at` (a retry's backoff ends). Only the earliest pending time has a timer; later
+   * ones are found by the claim that timer triggers, or by the poll.
+   */
+  wakeAt(at: number): void {
+    if (this.#draining || at >= this.#retryAt) return;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryAt = at;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.#retryAt = Infinity;
+      this.wake();
+    }, Math.max(0, at - this.#o.now()));
+  }
+
   /** Stops claiming and drops claimed work not yet started; resolves when running work ends. */
   async drain(): Promise<void> {
     this.#draining = true;
     for (const t of this.#timers) clearInterval(t);
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#queue.clear();
     await this.#filling;
     this.#queue.clear();
@@ -102,11 +125,15 @@ export class Dispatcher {
       const claimed = await store.claim(owner, want, now(), leaseMs);
       if (claimed.length < want) this.#exhausted = true;
       for (const workflow of claimed) {
-        this.#held.add(workflow.id);
+        this.#held.set(workflow.id, workflow);
         void this.#queue.add(() => this.#o.run(workflow))
-          .catch((e: unknown) => this.#warn(e, 'workflow run failed; its lease will expire and it will run again'))
+          .catch((e: unknown) => {
+            // A lost lease is the normal end of a workflow canceled or taken over elsewhere.
+            if (e instanceof LeaseLostError) this.#o.log.debug({ workflowId: workflow.id }, e.message);
+            else this.#warn(e, 'workflow run failed; its lease will expire and it will run again');
+          })
           .finally(() => {
-            this.#held.delete(workflow.id);
+            if (this.#held.get(workflow.id) === workflow) this.#held.delete(workflow.id);
             this.#fill();
           });
       }

@@ -8,11 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { Batch, NewBatch } from '../model/types.js';
-import type { Store } from '../store/store.js';
+import type { Batch, NewBatch, Workflow } from '../model/types.js';
+import type { CreateOptions, Store } from '../store/store.js';
 import { Dispatcher } from './dispatcher.js';
 import { EngineEvents } from './events.js';
 import { logEvents } from './log-events.js';
+import type { RetryPolicy } from './retry-policy.js';
 import { runWorkflow } from './runner.js';
 import { defaultStages, type StageDelays } from './stages/default-stages.js';
 import type { StageHandlers } from './stages/stage.js';
@@ -28,6 +29,10 @@ export interface EngineOptions {
   graceMs?: number;
   /** Replaces the default stage handlers (tests count concurrency this way). */
   handlers?: StageHandlers;
+  /** Server-wide retry defaults. @default {maxAttempts: 3, baseMs: 1000, maxMs: 30000} */
+  retry?: RetryPolicy;
+  /** Default per-stage attempt timeout. @default 60000 */
+  stageTimeoutMs?: number;
   /** @default 30000 */
   leaseMs?: number;
   /** @default 1000 */
@@ -47,6 +52,8 @@ export class Engine {
   readonly #abort = new AbortController();
   /** Identifies this engine's leases in the store. */
   readonly #owner = `engine-${randomUUID()}`;
+  /** The cancel switch of every workflow running in this engine. */
+  readonly #cancels = new Map<string, AbortController>();
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   #starting: Promise<void> | null = null;
   #stopping: Promise<void> | null = null;
@@ -70,6 +77,10 @@ export class Engine {
       run: (workflow) => runWorkflow(workflow, {
         store: options.store, handlers, events: this.events, log, now: this.#now,
         draining: () => this.#state !== 'running', abort: this.#abort.signal,
+        retry: options.retry ?? { maxAttempts: 3, baseMs: 1_000, maxMs: 30_000 },
+        stageTimeoutMs: options.stageTimeoutMs ?? 60_000,
+        cancels: this.#cancels,
+        wakeAt: (at) => this.#dispatcher.wakeAt(at),
       }),
     });
     logEvents(this.events, log);
@@ -122,12 +133,60 @@ export class Engine {
     return this.#stopping;
   }
 
-  /** Accepts a batch: durable once this resolves. */
-  async submit(input: NewBatch): Promise<Batch> {
+  /**
+   * Accepts a batch: durable once this resolves. `replayed` is true when an idempotency key
+   * matched an earlier request and nothing new was written.
+   */
+  async submit(input: NewBatch, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
     if (!this.accepting) throw new EngineStoppedError('the engine is not accepting work');
-    const batch = await this.#o.store.createBatch(input, this.#now());
-    this.events.emit({ type: 'batch.created', at: this.#now(), batchId: batch.id, total: batch.progress.total });
-    this.#dispatcher.wake();
-    return batch;
+    const created = await this.#o.store.createBatch(input, this.#now(), options);
+    if (!created.replayed) {
+      const { batch } = created;
+      this.events.emit({ type: 'batch.created', at: this.#now(), batchId: batch.id, total: batch.progress.total });
+      this.#dispatcher.wake();
+    }
+    return created;
+  }
+
+  /**
+   * Cancels a batch: queued workflows become `canceled` at once, running ones are aborted through
+   * their signal and end `canceled`; finished ones are untouched. Null when there is no such batch.
+   */
+  async cancelBatch(id: string): Promise<Batch | null> {
+    const result = await this.#o.store.cancelBatch(id, this.#now());
+    if (!result) return null;
+    this.#abortAll(result.abort);
+    this.events.emit({ type: 'batch.canceled', at: this.#now(), batchId: id });
+    if (result.abort.length === 0 && result.item.finishedAt) {
+      this.events.emit({ type: 'batch.finished', at: this.#now(), batchId: id, status: result.item.status });
+    }
+    return result.item;
+  }
+
+  async cancelWorkflow(id: string): Promise<Workflow | null> {
+    const result = await this.#o.store.cancelWorkflow(id, this.#now());
+    if (!result) return null;
+    this.#abortAll(result.abort);
+    return result.item;
+  }
+
+  /** Requeues a batch's failed (and optionally canceled) workflows at the stage that failed. */
+  async retryBatch(id: string, includeCanceled: boolean): Promise<{ batch: Batch; retried: number } | null> {
+    const result = await this.#o.store.retryBatch(id, includeCanceled, this.#now());
+    if (result && result.retried > 0) {
+      this.events.emit({ type: 'batch.retried', at: this.#now(), batchId: id, workflows: result.retried });
+      this.#dispatcher.wake();
+    }
+    return result;
+  }
+
+  async retryWorkflow(id: string): Promise<Workflow | null> {
+    const workflow = await this.#o.store.retryWorkflow(id, this.#now());
+    if (workflow) this.#dispatcher.wake();
+    return workflow;
+  }
+
+  #abortAll(ids: string[]): void {
+    for (const id of ids) this.#cancels.get(id)?.abort(new Error('canceled'));
   }
 }

@@ -18,7 +18,14 @@ export type EngineEvent =
   | ({ type: 'stage.started'; at: number; stage: StageName; attempt: number } & WorkflowRef)
   | ({ type: 'stage.succeeded'; at: number; stage: StageName; attempt: number; durationMs: number } & WorkflowRef)
   | ({ type: 'stage.failed'; at: number; stage: StageName; attempt: number; durationMs: number; error: ErrorInfo } & WorkflowRef)
+  | ({
+    type: 'stage.retrying'; at: number; stage: StageName; attempt: number; durationMs: number; error: ErrorInfo;
+    delayMs: number; nextAttemptAt: number;
+  } & WorkflowRef)
+  | ({ type: 'stage.canceled'; at: number; stage: StageName; attempt: number } & WorkflowRef)
   | ({ type: 'stage.interrupted'; at: number; stage: StageName; attempt: number } & WorkflowRef)
+  | { type: 'batch.canceled'; at: number; batchId: string }
+  | { type: 'batch.retried'; at: number; batchId: string; workflows: number }
   | ({ type: 'workflow.finished'; at: number; status: WorkflowStatus; durationMs: number } & WorkflowRef)
   | { type: 'batch.finished'; at: number; batchId: string; status: BatchStatus };
 

@@ -28,6 +28,23 @@ export function logEvents(events: EngineEvents, log: Logger): () => void {
           { batchId: e.batchId, workflowId: e.workflowId, clientId: e.clientId, stage: e.stage, outcome: 'failed', ms: e.durationMs, error: e.error },
           `${e.stage} failed in ${e.durationMs} ms: ${e.error.message}`,
         );
+      case 'stage.retrying':
+        return log.warn(
+          {
+            batchId: e.batchId, workflowId: e.workflowId, clientId: e.clientId, stage: e.stage, attempt: e.attempt,
+            outcome: 'retrying', ms: e.durationMs, error: e.error, delayMs: e.delayMs,
+          },
+          `${e.stage} attempt ${e.attempt} failed in ${e.durationMs} ms: ${e.error.message}; retrying in ${e.delayMs} ms`,
+        );
+      case 'stage.canceled':
+        return log.info(
+          { batchId: e.batchId, workflowId: e.workflowId, clientId: e.clientId, stage: e.stage, outcome: 'canceled' },
+          `${e.stage} canceled`,
+        );
+      case 'batch.canceled':
+        return log.info({ batchId: e.batchId }, 'batch cancel requested');
+      case 'batch.retried':
+        return log.info({ batchId: e.batchId, workflows: e.workflows }, `batch retried: ${e.workflows} workflows requeued`);
       case 'stage.interrupted':
         return log.warn(
           { batchId: e.batchId, workflowId: e.workflowId, clientId: e.clientId, stage: e.stage, outcome: 'interrupted' },

@@ -7,6 +7,7 @@ export const batchExample = {
   status: 'succeeded',
   label: 'tutorial',
   priority: 0,
+  options: { maxConcurrency: null, retry: null, timeouts: null, simulation: null },
   createdAt: '2026-11-22T22:05:53.804Z',
   startedAt: '2026-11-22T22:05:53.870Z',
   finishedAt: '2026-11-22T22:05:59.886Z',
@@ -37,6 +38,7 @@ export const workflowExample = {
   finishedAt: '2026-11-22T22:05:59.886Z',
   queueWaitMs: 66,
   durationMs: 6016,
+  nextAttemptAt: null,
   stages: [
     stage('fetch', '2026-11-22T22:05:53.870Z', '2026-11-22T22:05:55.875Z', 2005),
     stage('process', '2026-11-22T22:05:55.879Z', '2026-11-22T22:05:58.880Z', 3001),

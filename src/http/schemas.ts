@@ -32,7 +32,24 @@ export const Simulation = Type.Object({
   jitter: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Each delay varies uniformly by ± this fraction.' })),
   failureRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Probability that a stage attempt fails.' })),
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1, description: 'Seed for jitter and failures.' })),
+  failStage: Type.Optional(Enum(STAGES, 'This stage fails with a permanent (not retried) error.')),
+  failStageRate: Type.Optional(Type.Number({
+    minimum: 0, maximum: 1, description: 'Share of the clients (chosen by the seed) whose failStage fails. Default 1.',
+  })),
 }, { additionalProperties: false, description: 'Per-batch overrides for demos and tests.' });
+
+export const RetryOptions = Type.Object({
+  maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Attempts per stage, the first included.' })),
+  baseMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Backoff ceiling before the second attempt; doubles each attempt.' })),
+  maxMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Cap on any one backoff.' })),
+}, { additionalProperties: false, description: 'Overrides the server\'s retry policy (exponential backoff, full jitter) for retryable failures.' });
+
+const timeout = (stage: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400_000, description: `Timeout of one ${stage} attempt, ms.` }));
+export const StageTimeouts = Type.Object({
+  fetchMs: timeout('fetch'), processMs: timeout('process'), storeMs: timeout('store'),
+}, { additionalProperties: false, description: 'Per-stage attempt timeouts; a timed-out attempt is aborted and retried.' });
+
+const MaxConcurrency = Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most workflows of this batch running at once.' });
 
 export const createBatchBody = (maxBatchSize: number) => Type.Object({
   clientIds: Type.Array(ClientId, {
@@ -42,6 +59,9 @@ export const createBatchBody = (maxBatchSize: number) => Type.Object({
   }),
   priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, default: 0, description: 'Higher runs first. Default 0.' })),
   label: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Free text shown with the batch.' })),
+  maxConcurrency: Type.Optional(MaxConcurrency),
+  retry: Type.Optional(RetryOptions),
+  timeouts: Type.Optional(StageTimeouts),
   simulation: Type.Optional(Simulation),
 }, {
   additionalProperties: false,
@@ -63,6 +83,12 @@ export const Batch = Type.Object({
   status: Enum(BATCH_STATUSES, 'queued until a workflow starts → running → succeeded, failed or canceled.'),
   label: Nullable(Type.String()),
   priority: Type.Integer(),
+  options: Type.Object({
+    maxConcurrency: Nullable(MaxConcurrency),
+    retry: Nullable(RetryOptions),
+    timeouts: Nullable(StageTimeouts),
+    simulation: Nullable(Simulation),
+  }, { description: 'What the batch asked for beyond its ids (null: the server default).' }),
   createdAt: Time,
   startedAt: Nullable(Time),
   finishedAt: Nullable(Time),
@@ -94,6 +120,7 @@ export const Workflow = Type.Object({
   finishedAt: Nullable(Time),
   queueWaitMs: Nullable(Ms),
   durationMs: Nullable(Ms),
+  nextAttemptAt: Nullable(Type.String({ format: 'date-time', description: 'When a failed stage is due to run again (retry backoff).' })),
   stages: Type.Array(Type.Object({
     name: Enum(STAGES, 'Stage name.'),
     status: Enum(STAGE_STATUSES, 'The stage\'s status.'),
@@ -122,6 +149,16 @@ const listQuery = <S extends TSchema>(status: S) => Type.Object({
 export const BatchListQuery = listQuery(Enum(BATCH_STATUSES, 'Only batches with this status.'));
 export const WorkflowListQuery = listQuery(Enum(WORKFLOW_STATUSES, 'Only workflows with this status.'));
 export const IdParams = Type.Object({ id: Id('resource') });
+export const RetryQuery = Type.Object({
+  includeCanceled: Type.Optional(Type.Boolean({ default: false, description: 'Also requeue canceled workflows.' })),
+});
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({
+    minLength: 1, maxLength: 255,
+    description: 'Replays the original batch for a repeated request with the same key and body (200, '
+      + 'Idempotent-Replayed: true); the same key with another body is a 422. Keys are kept for IDEMPOTENCY_TTL_MS.',
+  })),
+});
 
 export const Problem = Type.Object({
   type: Type.String({ description: 'A URI naming the kind of problem.' }),
@@ -138,8 +175,9 @@ export const Problem = Type.Object({
 /** Response schema entries for problem+json answers. */
 export function problems(...statuses: number[]): Record<number, unknown> {
   const descriptions: Record<number, string> = {
-    400: 'Invalid request', 404: 'Not found', 413: 'Body too large', 415: 'Body is not application/json',
-    503: 'Not accepting work (shutting down)',
+    400: 'Invalid request', 404: 'Not found', 409: 'Not in a state that allows this', 413: 'Body too large',
+    415: 'Body is not application/json', 422: 'Idempotency-Key reused with a different body',
+    429: 'Queue full: retry after the Retry-After seconds', 503: 'Not accepting work (shutting down)',
   };
   return Object.fromEntries(statuses.map((s) => [s, {
     description: descriptions[s] ?? 'Problem',

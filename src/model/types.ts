@@ -14,13 +14,34 @@ export interface Simulation {
   failureRate?: number;
   /** Seed for jitter and failures; the same seed gives the same run. */
   seed?: number;
+  /** This stage fails with a permanent (not retried) error, for `failStageRate` of the clients. */
+  failStage?: StageName;
+  /** 0..1, default 1: the share of clients (chosen by the seed) whose `failStage` fails. */
+  failStageRate?: number;
 }
 
-export interface NewBatch {
+/** Per-batch overrides of the retry policy; unset fields take the server's defaults. */
+export interface RetryOptions {
+  maxAttempts?: number;
+  baseMs?: number;
+  maxMs?: number;
+}
+
+/** Per-batch stage timeouts in ms; unset stages take STAGE_TIMEOUT_MS. */
+export type StageTimeouts = Partial<Record<`${StageName}Ms`, number>>;
+
+/** What a batch asked for beyond its ids, stored with it and shown back. */
+export interface BatchOptions {
+  maxConcurrency: number | null;
+  retry: RetryOptions | null;
+  timeouts: StageTimeouts | null;
+  simulation: Simulation | null;
+}
+
+export interface NewBatch extends BatchOptions {
   clientIds: ClientId[];
   priority: number;
   label: string | null;
-  simulation: Simulation | null;
 }
 
 export interface ErrorInfo {
@@ -60,6 +81,7 @@ export interface Batch {
   status: BatchStatus;
   label: string | null;
   priority: number;
+  options: BatchOptions;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -94,6 +116,8 @@ export interface Workflow {
   finishedAt: string | null;
   queueWaitMs: number | null;
   durationMs: number | null;
+  /** When the next attempt of a stage that failed is due (retry backoff), else null. */
+  nextAttemptAt: string | null;
   stages: Array<{
     name: StageName;
     status: StageStatus;

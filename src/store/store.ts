@@ -5,7 +5,7 @@
  * contract tests (test/store-contract.test.ts).
  */
 import type {
-  Batch, ClientId, ErrorInfo, NewBatch, Page, Simulation, StageState, Workflow,
+  Batch, BatchOptions, ClientId, ErrorInfo, NewBatch, Page, StageState, Workflow,
 } from '../model/types.js';
 import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
 
@@ -21,7 +21,9 @@ export interface ClaimedWorkflow {
   attempts: number;
   queuedAt: number;
   startedAt: number | null;
-  simulation: Simulation | null;
+  finishedAt: number | null;
+  /** The batch's options (simulation, retry, timeouts), as it was submitted. */
+  options: BatchOptions;
   /** Who holds the lease; writes are fenced on it so a process that lost its lease cannot write. */
   leaseOwner: string | null;
 }
@@ -39,6 +41,10 @@ export type Transition =
   | { kind: 'started'; workflow: ClaimedWorkflow; stage: StageName; at: number }
   | { kind: 'succeeded'; workflow: ClaimedWorkflow; stage: StageName; at: number; output: unknown }
   | { kind: 'failed'; workflow: ClaimedWorkflow; stage: StageName; at: number; error: ErrorInfo }
+  /** The attempt failed and another is due at `retryAt`: the lease is given up until then. */
+  | { kind: 'retrying'; workflow: ClaimedWorkflow; stage: StageName; at: number; error: ErrorInfo; retryAt: number }
+  /** Cancel aborted the running stage. */
+  | { kind: 'canceled'; workflow: ClaimedWorkflow; stage: StageName; at: number }
   /** The stage was interrupted (shutdown): its attempt counts and it will run again. */
   | { kind: 'interrupted'; workflow: ClaimedWorkflow; stage: StageName; at: number };
 
@@ -59,9 +65,46 @@ export class InvalidCursorError extends Error {
   readonly code = 'INVALID_CURSOR';
 }
 
+/** Accepting the batch would put more than `maxQueued` workflows in the queue; nothing was written. */
+export class QueueFullError extends Error {
+  constructor(readonly queued: number, readonly maxQueued: number) {
+    super(`the queue holds ${queued} workflows; accepting this batch would pass the limit of ${maxQueued}`);
+  }
+}
+
+/** The Idempotency-Key was used before with a different request body. */
+export class IdempotencyConflictError extends Error {}
+
+/** Only failed or canceled workflows can be retried. */
+export class NotRetryableError extends Error {}
+
+export interface CreateOptions {
+  /** Reject (QueueFullError) when the queue would then hold more workflows than this. */
+  maxQueued?: number;
+  /** Replay the batch created earlier with this key and the same fingerprint, for ttlMs. */
+  idempotency?: { key: string; fingerprint: string; ttlMs: number };
+}
+
+export interface CancelResult<T> {
+  item: T;
+  /** Workflows whose running stage must be aborted by the engine that runs them. */
+  abort: string[];
+}
+
 export interface Store {
-  /** Writes the batch and all its workflows in one transaction; resolves once committed. */
-  createBatch(input: NewBatch, now: number): Promise<Batch>;
+  /**
+   * Writes the batch and all its workflows in one transaction; resolves once committed. With an
+   * idempotency key seen before (same fingerprint) it writes nothing and returns that batch with
+   * `replayed: true`.
+   */
+  createBatch(input: NewBatch, now: number, options?: CreateOptions): Promise<{ batch: Batch; replayed: boolean }>;
+  /** Cancels what is not running at once; marks running workflows for the engine to abort. */
+  cancelBatch(id: string, now: number): Promise<CancelResult<Batch> | null>;
+  cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null>;
+  /** Requeues the batch's failed (and, if asked, canceled) workflows at their failed stage. */
+  retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null>;
+  /** Requeues one failed or canceled workflow; NotRetryableError otherwise. */
+  retryWorkflow(id: string, now: number): Promise<Workflow | null>;
   getBatch(id: string, now: number): Promise<Batch | null>;
   listBatches(query: ListQuery<BatchStatus>, now: number): Promise<Page<Batch>>;
   /** Null when the batch does not exist. */

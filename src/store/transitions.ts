@@ -1,26 +1,46 @@
 /**
- * The workflow state machine (drawn in model/statuses.ts) applied to a claimed workflow in memory.
- * Every store implementation calls `applyTransition` and turns the returned `Delta` into its own
- * writes, so the rules live in one place and the counters always agree with the rows.
+ * The workflow state machine (drawn in model/statuses.ts) applied to a workflow in memory.
+ * Every store implementation calls these functions and turns the returned `Delta` into its own
+ * writes, so the rules live in one place and a batch's counters always agree with its rows.
  */
-import { STAGES, type StageName, type WorkflowStatus } from '../model/statuses.js';
+import { STAGES, isFinished, type StageName, type WorkflowStatus } from '../model/statuses.js';
 import type { ErrorInfo, StageState } from '../model/types.js';
 import type { ClaimedWorkflow, Transition } from './store.js';
 
-/** How one transition moves a batch's counters. */
+/** How one change moves a batch's counters. Every field is an increment (possibly negative). */
 export interface Delta {
-  stage: StageName;
-  /** The workflow's first stage start: it leaves `queued`; value is its queue wait in ms. */
-  firstStartWaitMs: number | null;
-  stageRunning: -1 | 0 | 1;
-  stageSucceededMs: number | null;
-  stageFailed: boolean;
-  /** Stage runs that became finished (succeeded, failed or skipped). */
+  workflows: Record<WorkflowStatus, number>;
+  stages: Record<StageName, { running: number; succeeded: number; failed: number; ms: number | null }>;
+  /** Stage runs that became finished (succeeded, failed or skipped), or unfinished again (< 0). */
   finishedRuns: number;
-  /** Set when the workflow reached a final status. */
-  finished: { status: WorkflowStatus; durationMs: number; error: (ErrorInfo & { stage: StageName }) | null } | null;
-  /** Whether the workflow's lease should be released (it finished or was interrupted). */
+  /** Queue wait of a workflow that started (count +1) or was requeued (count −1). */
+  wait: { count: number; sum: number; max: number | null };
+  /** Run time of a workflow that finished (count +1) or was requeued (count −1). */
+  run: { count: number; sum: number; max: number | null };
+  /** Set when a workflow's first stage started now: the batch has started. */
+  startedAt: number | null;
+  /** Maxima can't be decremented: true when they must be recomputed from the rows. */
+  recomputeMaxima: boolean;
+}
+
+/** What else a change does to the workflow row. */
+export interface RowChange {
+  /** The final status it reached, with its error, if it finished. */
+  finished: { status: WorkflowStatus; error: (ErrorInfo & { stage: StageName }) | null } | null;
+  /** Give up the lease (finished, interrupted, waiting for a retry). */
   release: boolean;
+  /** Not claimable before this time (retry backoff); null clears it. */
+  runAfter: number | null;
+}
+
+export function emptyDelta(): Delta {
+  const stages = Object.fromEntries(STAGES.map((s) => [s, { running: 0, succeeded: 0, failed: 0, ms: null }])) as Delta['stages'];
+  return {
+    workflows: { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 },
+    stages, finishedRuns: 0,
+    wait: { count: 0, sum: 0, max: null }, run: { count: 0, sum: 0, max: null },
+    startedAt: null, recomputeMaxima: false,
+  };
 }
 
 export function initialStages(): StageState[] {
@@ -34,80 +54,177 @@ export function nextStage(workflow: Pick<ClaimedWorkflow, 'stages'>): StageState
   return workflow.stages.find((s) => s.status !== 'succeeded');
 }
 
-function stageOf(workflow: ClaimedWorkflow, name: StageName): StageState {
-  const stage = workflow.stages.find((s) => s.name === name);
-  if (!stage) throw new Error(`workflow ${workflow.id} has no stage ${name}`);
+/** A workflow as the state machine needs it: the claimed form, or a row the store loaded. */
+export type WorkflowState = Pick<ClaimedWorkflow, 'id' | 'status' | 'stages' | 'attempts' | 'queuedAt' | 'startedAt' | 'finishedAt'> & {
+  output?: unknown;
+};
+
+function stageOf(wf: WorkflowState, name: StageName): StageState {
+  const stage = wf.stages.find((s) => s.name === name);
+  if (!stage) throw new Error(`workflow ${wf.id} has no stage ${name}`);
   return stage;
 }
 
-/** Mutates `t.workflow` to its state after `t` and says what changed. */
-export function applyTransition(t: Transition): Delta {
+/** Mutates `t.workflow` to its state after the runner's transition `t`. */
+export function applyTransition(t: Transition): { delta: Delta; row: RowChange } {
   const wf = t.workflow;
   const stage = stageOf(wf, t.stage);
-  const delta: Delta = {
-    stage: t.stage, firstStartWaitMs: null, stageRunning: 0, stageSucceededMs: null,
-    stageFailed: false, finishedRuns: 0, finished: null, release: false,
-  };
+  const delta = emptyDelta();
+  const counts = delta.stages[t.stage];
+  const row: RowChange = { finished: null, release: false, runAfter: null };
   switch (t.kind) {
     case 'started': {
       if (wf.status === 'queued') {
         wf.status = 'running';
         wf.startedAt = t.at;
-        delta.firstStartWaitMs = Math.max(0, t.at - wf.queuedAt);
+        move(delta, 'queued', 'running');
+        addWait(delta, Math.max(0, t.at - wf.queuedAt));
+        delta.startedAt = t.at;
       }
-      stage.status = 'running';
+      Object.assign(stage, { status: 'running', startedAt: t.at, finishedAt: null, durationMs: null });
       stage.attempts += 1;
-      stage.startedAt = t.at;
-      stage.finishedAt = null;
-      stage.durationMs = null;
       wf.attempts += 1;
-      delta.stageRunning = 1;
-      return delta;
+      counts.running = 1;
+      return { delta, row };
     }
     case 'succeeded': {
-      stage.status = 'succeeded';
-      stage.finishedAt = t.at;
-      stage.durationMs = Math.max(0, t.at - (stage.startedAt ?? t.at));
-      stage.error = null;
+      endAttempt(stage, 'succeeded', t.at, null);
       wf.output = t.output;
-      delta.stageRunning = -1;
-      delta.stageSucceededMs = stage.durationMs;
+      counts.running = -1;
+      counts.succeeded = 1;
+      counts.ms = stage.durationMs;
       delta.finishedRuns = 1;
-      if (!nextStage(wf)) finish(wf, delta, 'succeeded', t.at, null);
-      return delta;
+      if (!nextStage(wf)) finish(wf, delta, row, 'succeeded', t.at, null);
+      return { delta, row };
     }
     case 'failed': {
-      stage.status = 'failed';
-      stage.finishedAt = t.at;
-      stage.durationMs = Math.max(0, t.at - (stage.startedAt ?? t.at));
-      stage.error = t.error;
-      delta.stageRunning = -1;
-      delta.stageFailed = true;
-      delta.finishedRuns = 1;
-      for (const later of wf.stages) {
-        if (later.status === 'pending') {
-          later.status = 'skipped';
-          delta.finishedRuns += 1;
-        }
-      }
-      finish(wf, delta, 'failed', t.at, { stage: t.stage, ...t.error });
-      return delta;
+      endAttempt(stage, 'failed', t.at, t.error);
+      counts.running = -1;
+      counts.failed = 1;
+      delta.finishedRuns = 1 + skipRest(wf);
+      finish(wf, delta, row, 'failed', t.at, { stage: t.stage, ...t.error });
+      return { delta, row };
+    }
+    case 'retrying': {
+      // The attempt failed but another is due: the stage waits as `pending`, keeping its error.
+      endAttempt(stage, 'pending', t.at, t.error);
+      counts.running = -1;
+      row.release = true;
+      row.runAfter = t.retryAt;
+      return { delta, row };
+    }
+    case 'canceled': {
+      // The running stage stops where it is; it and every later stage are skipped.
+      endAttempt(stage, 'skipped', t.at, { code: 'CANCELED', message: 'canceled while running' });
+      counts.running = -1;
+      delta.finishedRuns = 1 + skipRest(wf);
+      finish(wf, delta, row, 'canceled', t.at, null);
+      return { delta, row };
     }
     case 'interrupted': {
       stage.status = 'pending';
       stage.startedAt = null;
-      delta.stageRunning = -1;
-      delta.release = true;
-      return delta;
+      counts.running = -1;
+      row.release = true;
+      return { delta, row };
     }
   }
 }
 
+/** Cancels a workflow that is not running a stage now (queued, or waiting between stages). */
+export function applyCancel(wf: WorkflowState, at: number): { delta: Delta; row: RowChange } {
+  const delta = emptyDelta();
+  const row: RowChange = { finished: null, release: true, runAfter: null };
+  delta.finishedRuns = skipRest(wf);
+  finish(wf, delta, row, 'canceled', at, null);
+  return { delta, row };
+}
+
+/**
+ * Requeues a failed or canceled workflow: it resumes at its first stage not succeeded; stages
+ * that succeeded are not run again and keep their attempts and timings.
+ */
+export function applyRequeue(wf: WorkflowState, at: number): { delta: Delta; row: RowChange } {
+  if (wf.status !== 'failed' && wf.status !== 'canceled') throw new Error(`workflow ${wf.id} is ${wf.status}`);
+  const delta = emptyDelta();
+  move(delta, wf.status, 'queued');
+  for (const stage of wf.stages) {
+    if (stage.status === 'succeeded') continue;
+    if (stage.status === 'failed') delta.stages[stage.name].failed -= 1;
+    if (stage.status === 'failed' || stage.status === 'skipped') delta.finishedRuns -= 1;
+    Object.assign(stage, { status: 'pending', startedAt: null, finishedAt: null, durationMs: null, error: null });
+  }
+  if (wf.startedAt !== null) {
+    delta.wait = { count: -1, sum: -(wf.startedAt - wf.queuedAt), max: null };
+    if (wf.finishedAt !== null) delta.run = { count: -1, sum: -(wf.finishedAt - wf.startedAt), max: null };
+    delta.recomputeMaxima = true;
+  }
+  Object.assign(wf, { status: 'queued', queuedAt: at, startedAt: null, finishedAt: null });
+  return { delta, row: { finished: null, release: true, runAfter: null } };
+}
+
+function endAttempt(stage: StageState, status: StageState['status'], at: number, error: ErrorInfo | null): void {
+  stage.status = status;
+  stage.finishedAt = at;
+  stage.durationMs = Math.max(0, at - (stage.startedAt ?? at));
+  stage.error = error;
+}
+
+/** Marks every pending stage skipped; returns how many. */
+function skipRest(wf: WorkflowState): number {
+  let skipped = 0;
+  for (const later of wf.stages) {
+    if (later.status === 'pending') {
+      later.status = 'skipped';
+      skipped += 1;
+    }
+  }
+  return skipped;
+}
+
+function move(delta: Delta, from: WorkflowStatus, to: WorkflowStatus): void {
+  delta.workflows[from] -= 1;
+  delta.workflows[to] += 1;
+}
+
+function addWait(delta: Delta, ms: number): void {
+  delta.wait = { count: 1, sum: ms, max: ms };
+}
+
 function finish(
-  wf: ClaimedWorkflow, delta: Delta, status: WorkflowStatus, at: number,
+  wf: WorkflowState, delta: Delta, row: RowChange, status: WorkflowStatus, at: number,
   error: (ErrorInfo & { stage: StageName }) | null,
 ): void {
+  if (isFinished(wf.status)) throw new Error(`workflow ${wf.id} already finished`);
+  move(delta, wf.status, status);
+  if (wf.startedAt !== null) {
+    const ms = Math.max(0, at - wf.startedAt);
+    delta.run = { count: 1, sum: ms, max: ms };
+  }
   wf.status = status;
-  delta.finished = { status, durationMs: Math.max(0, at - (wf.startedAt ?? at)), error };
-  delta.release = true;
+  wf.finishedAt = at;
+  row.finished = { status, error };
+  row.release = true;
+}
+
+/** Adds `d` into `into`: many workflows' changes applied to their batch in one write. */
+export function addDelta(into: Delta, d: Delta): Delta {
+  for (const s of Object.keys(into.workflows) as WorkflowStatus[]) into.workflows[s] += d.workflows[s];
+  for (const s of STAGES) {
+    const a = into.stages[s];
+    const b = d.stages[s];
+    a.running += b.running;
+    a.succeeded += b.succeeded;
+    a.failed += b.failed;
+    a.ms = b.ms === null ? a.ms : (a.ms ?? 0) + b.ms;
+  }
+  into.finishedRuns += d.finishedRuns;
+  for (const k of ['wait', 'run'] as const) {
+    into[k].count += d[k].count;
+    into[k].sum += d[k].sum;
+    into[k].max = d[k].max === null ? into[k].max : Math.max(into[k].max ?? d[k].max, d[k].max);
+  }
+  into.startedAt = into.startedAt ?? d.startedAt;
+  into.recomputeMaxima ||= d.recomputeMaxima;
+  return into;
 }

@@ -24,8 +24,13 @@ export async function simulate(stage: StageName, defaultMs: number, ctx: StageCo
     : base;
   ctx.signal.throwIfAborted();
   if (ms > 0) await sleep(ms, undefined, { signal: ctx.signal });
+  // A permanent failure hits the same clients whatever the attempt: retrying cannot help.
+  if (sim?.failStage === stage && unitRandom(seed, 'failStage', ctx.clientId) < (sim.failStageRate ?? 1)) {
+    throw new StageError('SIMULATED_PERMANENT_FAILURE', `simulated permanent ${stage} failure (failStage)`);
+  }
+  // A transient failure is drawn per attempt, so a retry may succeed.
   const rate = sim?.failureRate ?? 0;
   if (rate > 0 && unitRandom(seed, 'failure', ctx.clientId, stage, ctx.attempt) < rate) {
-    throw new StageError('SIMULATED_FAILURE', `simulated ${stage} failure (failureRate ${rate})`);
+    throw new StageError('SIMULATED_FAILURE', `simulated transient ${stage} failure (failureRate ${rate})`, { retryable: true });
   }
 }

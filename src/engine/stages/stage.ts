@@ -23,12 +23,18 @@ export interface StageHandler {
 
 export type StageHandlers = Record<StageName, StageHandler>;
 
-/** A failure a handler reports on purpose, with a stable code for the API. */
+/**
+ * A failure a handler reports on purpose, with a stable code for the API. `retryable` says
+ * whether another attempt may succeed (a transient fault) or not (invalid input): a permanent
+ * error fails the workflow at once.
+ */
 export class StageError extends Error {
   readonly code: string;
+  readonly retryable: boolean;
 
-  constructor(code: string, message: string) {
+  constructor(code: string, message: string, options: { retryable?: boolean } = {}) {
     super(message);
     this.code = code;
+    this.retryable = options.retryable ?? false;
   }
 }

@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bodyLimit, type Config } from '../../config.js';
 import { EngineStoppedError, type Engine } from '../../engine/engine.js';
 import type { Batch as BatchModel, ClientId } from '../../model/types.js';
-import type { Store } from '../../store/store.js';
+import { IdempotencyConflictError, QueueFullError, type Store } from '../../store/store.js';
+import { fingerprint } from '../idempotency.js';
 import { HttpError, notFound, type FieldError } from '../problem.js';
 import {
-  Batch, BatchListQuery, BatchPage, IdParams, WorkflowListQuery, WorkflowPage, createBatchBody, problems,
+  Batch, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, createBatchBody, problems,
 } from '../schemas.js';
 
 export interface RouteDeps {
@@ -42,29 +43,52 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       description: 'Each client id becomes a workflow (fetch → process → store). Answers 202 once the batch '
         + 'and all its workflows are committed to the store: accepted means durable.',
       tags: ['batches'],
+      headers: IdempotencyHeaders,
       body: createBatchBody(config.MAX_BATCH_SIZE),
       response: {
+        200: {
+          ...Batch,
+          description: 'A replay: the batch an earlier request with the same Idempotency-Key and body created.',
+          headers: {
+            Location: { type: 'string', description: 'The batch: /v1/batches/{id}' },
+            'Idempotent-Replayed': { type: 'string', enum: ['true'] },
+          },
+        },
         202: {
           ...Batch,
           description: 'Accepted and durable.',
           headers: { Location: { type: 'string', description: 'The batch: /v1/batches/{id}' } },
         },
-        ...problems(400, 413, 415, 503),
+        ...problems(400, 413, 415, 422, 429, 503),
       },
     },
   }, async (request, reply) => {
-    const { clientIds, priority = 0, label = null, simulation = null } = request.body;
-    const dupes = duplicates(clientIds);
+    const body = request.body;
+    const dupes = duplicates(body.clientIds);
     if (dupes.length > 0) {
       throw new HttpError(400, 'duplicate-client-ids', `clientIds must not repeat: ${dupes.map((d) => d.path).join(', ')}`, dupes);
     }
+    const key = request.headers['idempotency-key'];
     try {
-      const batch = await engine.submit({ clientIds, priority, label, simulation });
-      return await reply.code(202).header('location', `/v1/batches/${batch.id}`).send(withLinks(batch));
+      const { batch, replayed } = await engine.submit({
+        clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
+        maxConcurrency: body.maxConcurrency ?? null, retry: body.retry ?? null, timeouts: body.timeouts ?? null,
+        simulation: body.simulation ?? null,
+      }, {
+        maxQueued: config.MAX_QUEUED,
+        idempotency: key ? { key, fingerprint: fingerprint(body), ttlMs: config.IDEMPOTENCY_TTL_MS } : undefined,
+      });
+      reply.header('location', `/v1/batches/${batch.id}`);
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return await reply.code(replayed ? 200 : 202).send(withLinks(batch));
     } catch (e) {
       if (e instanceof EngineStoppedError) {
         throw new HttpError(503, 'not-accepting', 'the service is shutting down and takes no new batches; retry shortly', undefined, { 'retry-after': '5' });
       }
+      if (e instanceof QueueFullError) {
+        throw new HttpError(429, 'queue-full', `${e.message}; nothing was accepted`, undefined, { 'retry-after': '10' });
+      }
+      if (e instanceof IdempotencyConflictError) throw new HttpError(422, 'idempotency-key-reused', e.message);
       throw e;
     }
   });

@@ -30,21 +30,36 @@ export class GroupCommit {
     });
   }
 
-  /** Commits everything queued now. Also called before close so nothing queued is dropped. */
+  /**
+   * Commits everything queued now. Each write runs in its own savepoint, so one that fails (a
+   * lost lease, say) is rolled back and rejected alone; the others still commit together.
+   * Also called before reads that must see every queued write, and before close.
+   */
   flush(): void {
     this.#scheduled = false;
     const group = this.#queue;
     if (group.length === 0) return;
     this.#queue = [];
-    const results: unknown[] = [];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       this.#db.transaction(() => {
-        for (const item of group) results.push(item.write());
+        for (const item of group) {
+          try {
+            outcomes.push({ ok: true, value: this.#db.transaction(item.write)() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
       })();
     } catch (error) {
+      // The commit itself failed (disk full, I/O error): nothing in the group was written.
       for (const item of group) item.reject(error);
       return;
     }
-    group.forEach((item, i) => item.resolve(results[i]));
+    group.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
   }
 }

@@ -21,7 +21,8 @@ CREATE TABLE batches (
   status     TEXT NOT NULL CHECK (status IN (${list(BATCH_STATUSES)})),
   label      TEXT,
   priority   INTEGER NOT NULL,
-  simulation TEXT,
+  options    TEXT NOT NULL,           -- JSON BatchOptions, as submitted
+  max_concurrency INTEGER,            -- copied out of options: the claim reads it
   created_at INTEGER NOT NULL,
   started_at INTEGER,
   finished_at INTEGER,
@@ -57,6 +58,8 @@ CREATE TABLE workflows (
   finished_at   INTEGER,
   lease_owner   TEXT,
   lease_expires INTEGER,
+  run_after     INTEGER,                -- not claimable before this (retry backoff)
+  cancel_requested INTEGER NOT NULL DEFAULT 0,  -- running when canceled: its engine must abort it
   stages        TEXT,                   -- JSON StageState[]; NULL while untouched (all pending)
   output        TEXT,                   -- JSON output of the last succeeded stage
   error         TEXT,                   -- JSON {stage, code, message}
@@ -66,15 +69,24 @@ CREATE TABLE workflows (
 );
 CREATE INDEX workflows_by_batch ON workflows (batch_seq, seq);
 CREATE INDEX workflows_by_batch_status ON workflows (batch_seq, status, seq);
--- what a dispatcher may claim: unowned and unfinished, highest priority first, then oldest
-CREATE INDEX workflows_runnable ON workflows (priority DESC, seq)
+-- what a dispatcher may claim from a batch: unowned and unfinished, oldest first
+CREATE INDEX workflows_runnable ON workflows (batch_seq, seq)
   WHERE lease_owner IS NULL AND status IN ('queued', 'running');
 CREATE INDEX workflows_leased ON workflows (lease_expires) WHERE lease_owner IS NOT NULL;
+CREATE INDEX workflows_leased_by_batch ON workflows (batch_seq) WHERE lease_owner IS NOT NULL;
 
 CREATE TABLE results (
   workflow_id TEXT PRIMARY KEY,
   data        TEXT NOT NULL,
   stored_at   INTEGER NOT NULL
 );
+
+CREATE TABLE idempotency_keys (
+  key         TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,           -- sha256 of the canonical request body
+  batch_id    TEXT NOT NULL,
+  expires_at  INTEGER NOT NULL
+);
+CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
 `,
 ];

@@ -1,20 +1,24 @@
 /**
  * The embedded default store: one SQLite file in WAL mode through better-sqlite3. Batch creation
- * commits on its own; stage transitions, claims and results are group-committed (group-commit.ts).
+ * commits on its own; claims, stage transitions and results are group-committed (group-commit.ts).
  * One process owns the file: `recover()` treats every lease found at start as left by a dead one.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database, { type Database as DB, type Statement } from 'better-sqlite3';
-import { STAGES, batchStatusOf, isFinished, type BatchStatus, type WorkflowStatus } from '../../model/statuses.js';
+import { STAGES, batchStatusOf, isFinished, type BatchStatus, type StageName, type WorkflowStatus } from '../../model/statuses.js';
 import { nearestRankIndex } from '../../model/stats.js';
-import type { Batch, NewBatch, Page, Simulation, Workflow } from '../../model/types.js';
+import type { Batch, BatchOptions, NewBatch, Page, Workflow } from '../../model/types.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import {
-  LeaseLostError, type ClaimedWorkflow, type ListQuery, type Store, type Transition, type TransitionOutcome,
+  IdempotencyConflictError, LeaseLostError, NotRetryableError, QueueFullError,
+  type CancelResult, type ClaimedWorkflow, type CreateOptions, type ListQuery, type Store, type Transition,
+  type TransitionOutcome,
 } from '../store.js';
-import { applyTransition, type Delta } from '../transitions.js';
+import {
+  addDelta, applyCancel, applyRequeue, applyTransition, emptyDelta, type Delta, type RowChange,
+} from '../transitions.js';
 import { GroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { prepare, type Statements } from './statements.js';
@@ -27,15 +31,22 @@ export interface SqliteStoreOptions {
   sync?: 'full' | 'normal';
 }
 
-interface ClaimRow {
-  seq: number; id: string; batch_seq: number; client_id: string; priority: number; status: WorkflowStatus;
-  stages: string | null; output: string | null; attempts: number; queued_at: number; started_at: number | null;
+/** A workflows row as stored (SELECT w.*, plus its batch's id). */
+interface FullRow {
+  seq: number; id: string; batch_id: string; batch_seq: number; client_id: string; status: WorkflowStatus;
+  stage: StageName | null; attempts: number; queued_at: number; started_at: number | null; finished_at: number | null;
+  stages: string | null; lease_owner: string | null; cancel_requested: number;
 }
+
+/** A workflow loaded from its row, in the shape the state machine and the runner use. */
+type Loaded = ClaimedWorkflow & { stage: StageName | null; cancelRequested: boolean };
 
 export class SqliteStore implements Store {
   readonly #db: DB;
   readonly #group: GroupCommit;
   readonly #sql: Statements;
+  /** Rotates which batch of a priority level is served first, so claims round-robin. */
+  #turn = 0;
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -49,21 +60,41 @@ export class SqliteStore implements Store {
     this.#group = new GroupCommit(this.#db);
   }
 
-  async createBatch(input: NewBatch, now: number): Promise<Batch> {
-    const id = randomUUID();
+  async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
     const { insertBatch, insertWorkflow } = this.#sql;
-    this.#db.transaction(() => {
+    const { idempotency, maxQueued } = options;
+    const { id, replayed } = this.#db.transaction(() => {
+      if (idempotency) {
+        this.#sql.dropExpiredKeys.run(now);
+        const seen = this.#sql.idempotencyKey.get(idempotency.key) as { fingerprint: string; batch_id: string } | undefined;
+        if (seen) {
+          if (seen.fingerprint !== idempotency.fingerprint) {
+            throw new IdempotencyConflictError('this Idempotency-Key was used with a different request body');
+          }
+          return { id: seen.batch_id, replayed: true };
+        }
+      }
+      if (maxQueued !== undefined) {
+        const { n } = this.#sql.queuedTotal.get() as { n: number };
+        if (n + input.clientIds.length > maxQueued) throw new QueueFullError(n, maxQueued);
+      }
+      const batchId = randomUUID();
+      const options: BatchOptions = {
+        maxConcurrency: input.maxConcurrency, retry: input.retry, timeouts: input.timeouts, simulation: input.simulation,
+      };
       const { lastInsertRowid } = insertBatch.run({
-        id, label: input.label, priority: input.priority, created_at: now, total: input.clientIds.length,
-        simulation: input.simulation ? JSON.stringify(input.simulation) : null,
+        id: batchId, label: input.label, priority: input.priority, created_at: now, total: input.clientIds.length,
+        options: JSON.stringify(options), max_concurrency: input.maxConcurrency,
       });
       for (const clientId of input.clientIds) {
         insertWorkflow.run(randomUUID(), lastInsertRowid, JSON.stringify(clientId), input.priority, now);
       }
+      if (idempotency) this.#sql.putIdempotencyKey.run(idempotency.key, idempotency.fingerprint, batchId, now + idempotency.ttlMs);
+      return { id: batchId, replayed: false };
     })();
     const batch = await this.getBatch(id, now);
     if (!batch) throw new Error('batch vanished after insert');
-    return batch;
+    return { batch, replayed };
   }
 
   async getBatch(id: string, now: number): Promise<Batch | null> {
@@ -94,27 +125,42 @@ export class SqliteStore implements Store {
     return row ? workflowView(row) : null;
   }
 
+  /**
+   * Fair claiming: priority levels from the highest; inside a level, the batches share what is
+   * asked for equally (round-robin, starting one batch further each call), each capped by its
+   * `maxConcurrency`. A big batch therefore cannot starve a small one of the same priority.
+   */
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
     return this.#group.run(() => {
-      const rows = this.#sql.claim.all({ owner, expires: now + leaseMs, limit }) as ClaimRow[];
-      // RETURNING gives no order: restore the claim order (priority, then age).
-      rows.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
-      const batches = new Map<number, { id: string; simulation: Simulation | null }>();
-      return rows.map((row): ClaimedWorkflow => {
-        let batch = batches.get(row.batch_seq);
-        if (!batch) {
-          const b = this.#sql.batchBySeq.get(row.batch_seq) as { id: string; simulation: string | null };
-          batch = { id: b.id, simulation: b.simulation ? (JSON.parse(b.simulation) as Simulation) : null };
-          batches.set(row.batch_seq, batch);
+      type Active = { seq: number; priority: number; max_concurrency: number | null };
+      const active = this.#sql.activeBatches.all() as Active[];
+      const claimed: ClaimedWorkflow[] = [];
+      const options = new Map<number, { id: string; options: BatchOptions }>();
+      let remaining = limit;
+      for (let i = 0; i < active.length && remaining > 0;) {
+        const level = active.filter((b) => b.priority === active[i]!.priority);
+        i += level.length;
+        const start = this.#turn++ % level.length;
+        let open = [...level.slice(start), ...level.slice(0, start)];
+        while (remaining > 0 && open.length > 0) {
+          const share = Math.ceil(remaining / open.length);
+          const stillOpen: Active[] = [];
+          for (const b of open) {
+            let cap = Math.min(share, remaining);
+            if (b.max_concurrency !== null) {
+              cap = Math.min(cap, b.max_concurrency - (this.#sql.leasedInBatch.get(b.seq) as { n: number }).n);
+            }
+            if (cap <= 0) continue;
+            const rows = this.#sql.claimFromBatch.all({ owner, expires: now + leaseMs, batch: b.seq, now, limit: cap }) as FullRow[];
+            rows.sort((x, y) => x.seq - y.seq);
+            for (const row of rows) claimed.push(this.#claimed(row, owner, options));
+            remaining -= rows.length;
+            if (rows.length === cap) stillOpen.push(b);
+          }
+          open = stillOpen;
         }
-        return {
-          id: row.id, batchId: batch.id, clientId: JSON.parse(row.client_id) as ClaimedWorkflow['clientId'],
-          status: row.status, stages: parseStages(row.stages),
-          output: row.output === null ? null : JSON.parse(row.output),
-          attempts: row.attempts, queuedAt: row.queued_at, startedAt: row.started_at,
-          simulation: batch.simulation, leaseOwner: owner,
-        };
-      });
+      }
+      return claimed;
     });
   }
 
@@ -127,22 +173,63 @@ export class SqliteStore implements Store {
   }
 
   releaseExpiredLeases(now: number): Promise<number> {
-    return this.#group.run(() => this.#releaseLeases(this.#sql.expiredLeases.all(now) as ClaimRow[], now));
+    return this.#group.run(() => this.#releaseLeases(this.#sql.expiredLeases.all(now) as FullRow[], now));
   }
 
   async recover(now: number): Promise<number> {
     this.#group.flush();
-    return this.#db.transaction(() => this.#releaseLeases(this.#sql.allLeases.all() as ClaimRow[], now))();
+    return this.#db.transaction(() => this.#releaseLeases(this.#sql.allLeases.all() as FullRow[], now))();
   }
 
   record(transition: Transition): Promise<TransitionOutcome> {
-    return this.#group.run(() => this.#apply(transition));
+    return this.#group.run(() => {
+      const wf = transition.workflow;
+      // A runner writes only under its lease; one it gave up (finished, retrying) is not its own.
+      if (wf.leaseOwner === null) throw new LeaseLostError(`workflow ${wf.id} is not leased`);
+      const { delta, row } = applyTransition(transition);
+      this.#write(wf, row, transition.stage, transition.kind === 'succeeded' ? transition.output : undefined);
+      return this.#applyToBatch(wf.batchId, delta, transition.at, row.finished?.status ?? null);
+    });
   }
 
   saveResult(workflowId: string, result: Record<string, unknown>, now: number): Promise<void> {
     return this.#group.run(() => {
       this.#sql.upsertResult.run(workflowId, JSON.stringify(result), now);
     });
+  }
+
+  async cancelBatch(id: string, now: number): Promise<CancelResult<Batch> | null> {
+    const seq = this.#seqOf(id);
+    if (seq === null) return null;
+    const abort = this.#cancel(this.#sql.unfinishedRows.all(seq) as FullRow[], id, now);
+    return { item: (await this.getBatch(id, now))!, abort };
+  }
+
+  async cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null> {
+    this.#group.flush();
+    const row = this.#sql.workflowRow.get(id) as FullRow | undefined;
+    if (!row) return null;
+    const abort = isFinished(row.status) ? [] : this.#cancel([row], row.batch_id, now);
+    return { item: (await this.getWorkflow(id))!, abort };
+  }
+
+  async retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null> {
+    const seq = this.#seqOf(id);
+    if (seq === null) return null;
+    const rows = this.#sql.retryableRows.all(seq, includeCanceled ? 'canceled' : 'failed') as FullRow[];
+    this.#requeue(rows, id, now);
+    return { batch: (await this.getBatch(id, now))!, retried: rows.length };
+  }
+
+  async retryWorkflow(id: string, now: number): Promise<Workflow | null> {
+    this.#group.flush();
+    const row = this.#sql.workflowRow.get(id) as FullRow | undefined;
+    if (!row) return null;
+    if (row.status !== 'failed' && row.status !== 'canceled') {
+      throw new NotRetryableError(`workflow ${id} is ${row.status}; only failed or canceled workflows can be retried`);
+    }
+    this.#requeue([row], row.batch_id, now);
+    return this.getWorkflow(id);
   }
 
   ping(): boolean {
@@ -161,56 +248,102 @@ export class SqliteStore implements Store {
     this.#db.close();
   }
 
+  #seqOf(batchId: string): number | null {
+    // Writes still queued for the group go first, so what follows reads what the runners recorded.
+    this.#group.flush();
+    return (this.#sql.batchSeq.get(batchId) as { seq: number } | undefined)?.seq ?? null;
+  }
+
+  /** Cancels at once what is not running a stage; returns the ids an engine must abort. */
+  #cancel(rows: FullRow[], batchId: string, now: number): string[] {
+    return this.#db.transaction(() => {
+      const abort: string[] = [];
+      const total = emptyDelta();
+      for (const row of rows) {
+        const wf = load(row, null);
+        if (wf.stages.some((s) => s.status === 'running')) {
+          this.#sql.markCancel.run(row.id);
+          abort.push(row.id);
+          continue;
+        }
+        const { delta, row: change } = applyCancel(wf, now);
+        this.#write(wf, change, wf.stage, undefined);
+        addDelta(total, delta);
+      }
+      this.#applyToBatch(batchId, total, now, null);
+      return abort;
+    })();
+  }
+
+  #requeue(rows: FullRow[], batchId: string, now: number): void {
+    this.#db.transaction(() => {
+      const total = emptyDelta();
+      for (const row of rows) {
+        const wf = load(row, null);
+        const { delta, row: change } = applyRequeue(wf, now);
+        this.#write(wf, change, wf.stage, undefined);
+        addDelta(total, delta);
+      }
+      this.#applyToBatch(batchId, total, now, null);
+    })();
+  }
+
   /** Frees the given leased rows; a stage they left `running` becomes `pending` again. */
-  #releaseLeases(rows: ClaimRow[], now: number): number {
+  #releaseLeases(rows: FullRow[], now: number): number {
     for (const row of rows) {
-      const batch = this.#sql.batchBySeq.get(row.batch_seq) as { id: string };
-      const workflow: ClaimedWorkflow = {
-        id: row.id, batchId: batch.id, clientId: JSON.parse(row.client_id) as ClaimedWorkflow['clientId'],
-        status: row.status, stages: parseStages(row.stages), output: null, attempts: row.attempts,
-        queuedAt: row.queued_at, startedAt: row.started_at, simulation: null,
-        leaseOwner: (row as ClaimRow & { lease_owner: string }).lease_owner,
-      };
-      const running = workflow.stages.find((s) => s.status === 'running');
-      if (running) this.#apply({ kind: 'interrupted', workflow, stage: running.name, at: now });
-      else this.#sql.release.run(row.id);
+      const wf = load(row, null);
+      const running = wf.stages.find((s) => s.status === 'running');
+      if (running) {
+        const { delta, row: change } = applyTransition({ kind: 'interrupted', workflow: wf, stage: running.name, at: now });
+        this.#write(wf, change, running.name, undefined);
+        this.#applyToBatch(wf.batchId, delta, now, null);
+      } else {
+        this.#sql.release.run(row.id);
+      }
+      if (wf.cancelRequested) {
+        wf.leaseOwner = null;
+        const { delta, row: change } = applyCancel(wf, now);
+        this.#write(wf, change, wf.stage, undefined);
+        this.#applyToBatch(wf.batchId, delta, now, null);
+      }
     }
     return rows.length;
   }
 
-  /** One transition's writes: the workflow row (fenced on the lease), then the batch counters. */
-  #apply(t: Transition): TransitionOutcome {
-    const wf = t.workflow;
-    const delta = applyTransition(t);
-    const stage = wf.stages.find((s) => s.name === t.stage);
-    const { changes } = this.#sql.updateWorkflow[t.stage].run({
-      id: wf.id, owner: wf.leaseOwner, status: wf.status, stage: t.stage, attempts: wf.attempts,
-      started_at: wf.startedAt, finished_at: delta.finished ? t.at : null,
-      stages: JSON.stringify(wf.stages),
-      output: t.kind === 'succeeded' ? JSON.stringify(t.output ?? null) : null,
-      error: delta.finished?.error ? JSON.stringify(delta.finished.error) : null,
-      ms: stage?.status === 'succeeded' ? stage.durationMs : null,
-      release: delta.release ? 1 : 0,
+  /** Writes a workflow's state, fenced on the lease it holds (null for unowned rows). */
+  #write(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, output: unknown): void {
+    const ms = Object.fromEntries(STAGES.map((s) => {
+      const st = wf.stages.find((x) => x.name === s);
+      return [`${s}_ms`, st?.status === 'succeeded' ? st.durationMs : null];
+    }));
+    const { changes } = this.#sql.writeWorkflow.run({
+      id: wf.id, owner: wf.leaseOwner, status: wf.status, stage, attempts: wf.attempts,
+      queued_at: wf.queuedAt, started_at: wf.startedAt, finished_at: wf.finishedAt,
+      stages: JSON.stringify(wf.stages), output: output === undefined ? null : JSON.stringify(output ?? null),
+      error: change.finished?.error ? JSON.stringify(change.finished.error) : null,
+      run_after: change.runAfter, release: change.release ? 1 : 0, ...ms,
     });
     if (changes !== 1) throw new LeaseLostError(`lease on workflow ${wf.id} is no longer held by ${String(wf.leaseOwner)}`);
-    if (delta.release) wf.leaseOwner = null;
-    return this.#applyToBatch(wf.batchId, delta, t.at);
+    if (change.release) wf.leaseOwner = null;
   }
 
-  #applyToBatch(batchId: string, d: Delta, at: number): TransitionOutcome {
-    const first = d.firstStartWaitMs !== null ? 1 : 0;
-    const fin = d.finished;
-    const row = this.#sql.updateBatch[d.stage].get({
-      id: batchId, at, first, wait: d.firstStartWaitMs ?? 0,
-      fin: fin ? 1 : 0, fin_succeeded: fin?.status === 'succeeded' ? 1 : 0, fin_failed: fin?.status === 'failed' ? 1 : 0,
-      wf_ms: fin?.durationMs ?? 0, runs: d.finishedRuns, running: d.stageRunning,
-      succeeded: d.stageSucceededMs !== null ? 1 : 0, failed: d.stageFailed ? 1 : 0, ms: d.stageSucceededMs,
+  #applyToBatch(batchId: string, d: Delta, at: number, workflowFinished: WorkflowStatus | null): TransitionOutcome {
+    const stageParams = Object.fromEntries(STAGES.flatMap((s) => [
+      [`${s}_running`, d.stages[s].running], [`${s}_succeeded`, d.stages[s].succeeded],
+      [`${s}_failed`, d.stages[s].failed], [`${s}_ms`, d.stages[s].ms],
+    ]));
+    const row = this.#sql.updateBatch.get({
+      id: batchId, ...d.workflows, started_at: d.startedAt,
+      wait_count: d.wait.count, wait_sum: d.wait.sum, wait_max: d.wait.max,
+      run_count: d.run.count, run_sum: d.run.sum, run_max: d.run.max, runs: d.finishedRuns, ...stageParams,
     }) as BatchRow;
+    if (d.recomputeMaxima) this.#sql.recomputeMaxima.run({ seq: row.seq });
     const status = batchStatusOf({ ...row, started: row.started_at !== null });
     const outcome: TransitionOutcome = {
-      workflowFinished: fin?.status ?? null, batchFinished: null, batchStarted: first === 1 && row.status === 'queued',
+      workflowFinished, batchFinished: null, batchStarted: row.status === 'queued' && status === 'running',
     };
     if (status !== row.status) {
+      // Finishing freezes the percentiles; reopening (a retry) thaws them.
       const finished = isFinished(status);
       const p95s = finished ? JSON.stringify(this.#p95s({ ...row, p95s: null })) : null;
       this.#sql.setBatchStatus.run(status, finished ? at : null, p95s, row.seq);
@@ -219,15 +352,40 @@ export class SqliteStore implements Store {
     return outcome;
   }
 
+  #claimed(row: FullRow, owner: string, cache: Map<number, { id: string; options: BatchOptions }>): ClaimedWorkflow {
+    let batch = cache.get(row.batch_seq);
+    if (!batch) {
+      const b = this.#sql.batchBySeq.get(row.batch_seq) as { id: string; options: string };
+      batch = { id: b.id, options: JSON.parse(b.options) as BatchOptions };
+      cache.set(row.batch_seq, batch);
+    }
+    const output = (row as FullRow & { output: string | null }).output;
+    return {
+      ...load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options),
+      output: output === null ? null : JSON.parse(output),
+    };
+  }
+
   /** The batch's p95s: frozen when it finished, else computed now with one indexed scan each. */
   #p95s(row: BatchRow): P95s {
     if (row.p95s) return JSON.parse(row.p95s) as P95s;
     const at = (query: Statement, count: number): number | null =>
-      count === 0 ? null : ((query.get(row.seq, nearestRankIndex(count, 95)) as { v: number } | undefined)?.v ?? null);
+      count <= 0 ? null : ((query.get(row.seq, nearestRankIndex(count, 95)) as { v: number } | undefined)?.v ?? null);
     const p95s = { wait: at(this.#sql.waitAt, row.wait_count), workflow: at(this.#sql.workflowAt, row.wf_count) } as P95s;
     for (const s of STAGES) p95s[s] = at(this.#sql.stageAt[s], row[`${s}_succeeded`] as number);
     return p95s;
   }
+}
+
+const NO_OPTIONS: BatchOptions = { maxConcurrency: null, retry: null, timeouts: null, simulation: null };
+
+function load(row: FullRow, options: BatchOptions | null): Loaded {
+  return {
+    id: row.id, batchId: row.batch_id, clientId: JSON.parse(row.client_id) as ClaimedWorkflow['clientId'],
+    status: row.status, stage: row.stage ?? null, stages: parseStages(row.stages), output: null, attempts: row.attempts,
+    queuedAt: row.queued_at, startedAt: row.started_at, finishedAt: row.finished_at ?? null,
+    options: options ?? NO_OPTIONS, leaseOwner: row.lease_owner, cancelRequested: row.cancel_requested === 1,
+  };
 }
 
 function page<R extends { seq: number }, T>(rows: R[], limit: number, view: (row: R) => T): Page<T> {

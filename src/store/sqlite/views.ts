@@ -1,7 +1,7 @@
 /** SQLite rows → the API's Batch and Workflow shapes. Pure: no queries here. */
 import { STAGES, type BatchStatus, type StageName, type WorkflowStatus } from '../../model/statuses.js';
 import { iso, percent, speedup, summary, round } from '../../model/stats.js';
-import type { Batch, ClientId, StageState, Workflow } from '../../model/types.js';
+import type { Batch, BatchOptions, ClientId, StageState, Workflow } from '../../model/types.js';
 import { initialStages } from '../transitions.js';
 
 export interface BatchRow {
@@ -10,7 +10,7 @@ export interface BatchRow {
   status: BatchStatus;
   label: string | null;
   priority: number;
-  simulation: string | null;
+  options: string;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
@@ -53,6 +53,7 @@ export function batchView(row: BatchRow, p95: P95s, now: number): Batch {
     status: row.status,
     label: row.label,
     priority: row.priority,
+    options: JSON.parse(row.options) as BatchOptions,
     createdAt: iso(row.created_at),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
@@ -87,6 +88,7 @@ export interface WorkflowRow {
   queued_at: number;
   started_at: number | null;
   finished_at: number | null;
+  run_after: number | null;
   stages: string | null;
   error: string | null;
   result: string | null;
@@ -109,6 +111,7 @@ export function workflowView(row: WorkflowRow): Workflow {
     finishedAt: iso(row.finished_at),
     queueWaitMs: row.started_at === null ? null : row.started_at - row.queued_at,
     durationMs: row.started_at === null || row.finished_at === null ? null : row.finished_at - row.started_at,
+    nextAttemptAt: row.status === 'running' ? iso(row.run_after) : null,
     stages: parseStages(row.stages).map((s) => ({
       name: s.name,
       status: s.status,
