@@ -81,6 +81,22 @@ describe('durability', () => {
     await expectCompletedOnce(second, id);
   });
 
+  it('SIGKILL while stages wait to be retried loses nothing: the retries resume after restart', async () => {
+    const first = await boot();
+    const { id } = await post(first, {
+      clientIds: CLIENTS,
+      retry: { maxAttempts: 10, baseMs: 30, maxMs: 60 },
+      simulation: { ...SIMULATION, failureRate: 0.3, seed: 3 },
+    });
+    await first.waitForLog((l) => l.batchId === id && l.outcome === 'retrying');
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+
+    const second = await boot();
+    await second.waitForLog(isBatchDone(id));
+    await expectCompletedOnce(second, id);
+  });
+
   it('SIGTERM mid-batch refuses new batches, exits 0, and a restart completes the batch', async () => {
     // Long stages and a short grace period: the running stages are aborted and must re-run.
     const first = await boot({ SHUTDOWN_GRACE_MS: '200', CONCURRENCY: String(CLIENTS.length) });

@@ -126,7 +126,9 @@ export class Dispatcher {
       if (claimed.length < want) this.#exhausted = true;
       for (const workflow of claimed) {
         this.#held.set(workflow.id, workflow);
-        void this.#queue.add(() => this.#o.run(workflow))
+        // Claimed work waits in p-queue by priority too: a high-priority batch claimed after a
+        // low one still starts first.
+        void this.#queue.add(() => this.#o.run(workflow), { priority: workflow.priority })
           .catch((e: unknown) => {
             // A lost lease is the normal end of a workflow canceled or taken over elsewhere.
             if (e instanceof LeaseLostError) this.#o.log.debug({ workflowId: workflow.id }, e.message);
@@ -134,6 +136,8 @@ export class Dispatcher {
           })
           .finally(() => {
             if (this.#held.get(workflow.id) === workflow) this.#held.delete(workflow.id);
+            // A batch capped by maxConcurrency has a free slot again: worth a claim.
+            if (workflow.options.maxConcurrency !== null) this.#exhausted = false;
             this.#fill();
           });
       }

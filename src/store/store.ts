@@ -14,6 +14,8 @@ export interface ClaimedWorkflow {
   id: string;
   batchId: string;
   clientId: ClientId;
+  /** The batch's priority: the dispatcher runs claimed work highest first. */
+  priority: number;
   status: WorkflowStatus;
   stages: StageState[];
   /** The last succeeded stage's persisted output: the next stage's input. */

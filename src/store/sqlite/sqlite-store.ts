@@ -33,7 +33,7 @@ export interface SqliteStoreOptions {
 
 /** A workflows row as stored (SELECT w.*, plus its batch's id). */
 interface FullRow {
-  seq: number; id: string; batch_id: string; batch_seq: number; client_id: string; status: WorkflowStatus;
+  seq: number; id: string; batch_id: string; batch_seq: number; client_id: string; priority: number; status: WorkflowStatus;
   stage: StageName | null; attempts: number; queued_at: number; started_at: number | null; finished_at: number | null;
   stages: string | null; lease_owner: string | null; cancel_requested: number;
 }
@@ -382,7 +382,7 @@ const NO_OPTIONS: BatchOptions = { maxConcurrency: null, retry: null, timeouts: 
 function load(row: FullRow, options: BatchOptions | null): Loaded {
   return {
     id: row.id, batchId: row.batch_id, clientId: JSON.parse(row.client_id) as ClaimedWorkflow['clientId'],
-    status: row.status, stage: row.stage ?? null, stages: parseStages(row.stages), output: null, attempts: row.attempts,
+    priority: row.priority, status: row.status, stage: row.stage ?? null, stages: parseStages(row.stages), output: null, attempts: row.attempts,
     queuedAt: row.queued_at, startedAt: row.started_at, finishedAt: row.finished_at ?? null,
     options: options ?? NO_OPTIONS, leaseOwner: row.lease_owner, cancelRequested: row.cancel_requested === 1,
   };

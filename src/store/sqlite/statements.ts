@@ -42,7 +42,7 @@ export function prepare(db: DB) {
                     WHERE batch_seq = @batch AND lease_owner IS NULL AND ${ACTIVE} AND cancel_requested = 0
                       AND (run_after IS NULL OR run_after <= @now)
                     ORDER BY seq LIMIT @limit)
-      RETURNING seq, id, batch_seq, client_id, status, stage, stages, output, attempts, queued_at, started_at, finished_at`),
+      RETURNING seq, id, batch_seq, client_id, priority, status, stage, stages, output, attempts, queued_at, started_at, finished_at`),
     renew: db.prepare(`UPDATE workflows SET lease_expires = ?
       WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?))`),
     releaseOwner: db.prepare('UPDATE workflows SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?'),

@@ -1,0 +1,154 @@
+/** Cancel (batch and workflow, queued and during each stage) and retry of what failed. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StageHandler, StageHandlers } from '../src/engine/stages/stage.js';
+import { STAGES, type StageName } from '../src/model/statuses.js';
+import type { Batch, Workflow } from '../src/model/types.js';
+import { runBatch, startService, type TestService } from './helpers.js';
+
+let service: TestService | undefined;
+afterEach(async () => {
+  await service?.close();
+  service = undefined;
+});
+
+/** Stage handlers that return at once, except `blocking`, which waits for its abort signal. */
+function handlersBlockingIn(blocking: StageName | null, broken = { store: false }): StageHandlers {
+  const make = (name: StageName): StageHandler => ({
+    name,
+    async run(_input, ctx) {
+      if (name === 'store' && broken.store) throw Object.assign(new Error('store is down'), { name: 'StoreDown' });
+      if (name !== blocking) return { done: name };
+      return new Promise((_resolve, reject) => {
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+      });
+    },
+  });
+  return Object.fromEntries(STAGES.map((s) => [s, make(s)])) as StageHandlers;
+}
+
+async function post(s: TestService, url: string, payload?: unknown) {
+  const res = await s.app.inject({ method: 'POST', url, ...(payload ? { payload } : {}) });
+  return { status: res.statusCode, body: res.json(), headers: res.headers };
+}
+
+describe('cancel', () => {
+  it.each(STAGES)('a workflow canceled during %s ends canceled, its stage aborted', async (stage) => {
+    service = await startService({ engine: { handlers: handlersBlockingIn(stage) } });
+    const started = service.waitFor((e) => e.type === 'stage.started' && e.stage === stage);
+    const { body: batch } = await post(service, '/v1/batches', { clientIds: ['c'] });
+    const e = await started;
+    if (e.type !== 'stage.started') throw new Error('unexpected event');
+    const finished = service.waitFor((x) => x.type === 'batch.finished');
+    const { status } = await post(service, `/v1/workflows/${e.workflowId}/cancel`);
+    expect(status).toBe(202);
+    await finished;
+    const w = (await service.store.getWorkflow(e.workflowId))!;
+    const at = STAGES.indexOf(stage);
+    expect(w.status).toBe('canceled');
+    expect(w.stages.map((s) => s.status)).toEqual(STAGES.map((_, i) => (i < at ? 'succeeded' : 'skipped')));
+    expect(w.stages[at]!.error).toMatchObject({ code: 'CANCELED' });
+    const b = (await service.store.getBatch(batch.id, Date.now()))!;
+    expect(b).toMatchObject({ status: 'canceled', progress: { canceled: 1, running: 0, percent: 100 } });
+    expect(b.stages[stage].running).toBe(0);
+  });
+
+  it('cancels queued workflows at once, aborts running ones, leaves finished ones; twice is harmless', async () => {
+    service = await startService({ config: { CONCURRENCY: 1 }, engine: { handlers: handlersBlockingIn('process') } });
+    const started = service.waitFor((e) => e.type === 'stage.started' && e.stage === 'process');
+    const { body: created } = await post(service, '/v1/batches', { clientIds: [1, 2, 3, 4] });
+    await started;
+    const finished = service.waitFor((e) => e.type === 'batch.finished');
+    const first = await post(service, `/v1/batches/${created.id}/cancel`);
+    expect(first.status).toBe(202);
+    // The three that had not started are canceled in the answer itself.
+    expect((first.body as Batch).progress).toMatchObject({ queued: 0, canceled: 3, running: 1 });
+    await finished;
+    const second = await post(service, `/v1/batches/${created.id}/cancel`);
+    expect(second.status).toBe(202);
+    expect(second.body).toMatchObject({ status: 'canceled', progress: { canceled: 4, running: 0, percent: 100 } });
+    const again = await post(service, `/v1/batches/${created.id}/cancel`);
+    expect(again.body.progress).toEqual(second.body.progress);
+  });
+
+  it('leaves a finished batch untouched', async () => {
+    service = await startService();
+    const id = await runBatch(service, { clientIds: [1, 2] });
+    const { status, body } = await post(service, `/v1/batches/${id}/cancel`);
+    expect(status).toBe(202);
+    expect(body).toMatchObject({ status: 'succeeded', progress: { succeeded: 2, canceled: 0 } });
+  });
+
+  it('404s unknown ids', async () => {
+    service = await startService();
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const url of [`/v1/batches/${unknown}/cancel`, `/v1/workflows/${unknown}/cancel`, `/v1/batches/${unknown}/retry`, `/v1/workflows/${unknown}/retry`]) {
+      expect((await post(service, url)).status).toBe(404);
+    }
+  });
+});
+
+describe('retry', () => {
+  it('requeues failed workflows at the stage that failed; earlier stages are not run again', async () => {
+    const broken = { store: true };
+    service = await startService({
+      engine: { handlers: handlersBlockingIn(null, broken), retry: { maxAttempts: 1, baseMs: 0, maxMs: 0 } },
+    });
+    const id = await runBatch(service, { clientIds: ['a', 'b', 'c'] });
+    const failed = (await service.store.getBatch(id, Date.now()))!;
+    expect(failed).toMatchObject({ status: 'failed', progress: { failed: 3 }, stages: { store: { failed: 3 } } });
+
+    broken.store = false;
+    const done = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
+    const { status, body, headers } = await post(service, `/v1/batches/${id}/retry`);
+    expect(status).toBe(202);
+    expect(headers['x-retried-workflows']).toBe('3');
+    expect(body).toMatchObject({ finishedAt: null, progress: { failed: 0, queued: 3, percent: 66.67 } });
+    expect(body.status).not.toMatch(/failed|succeeded/);
+    await done;
+
+    const batch = (await service.store.getBatch(id, Date.now()))!;
+    expect(batch).toMatchObject({
+      status: 'succeeded',
+      progress: { total: 3, succeeded: 3, failed: 0, queued: 0, running: 0, percent: 100 },
+      stages: { fetch: { succeeded: 3, failed: 0 }, process: { succeeded: 3 }, store: { succeeded: 3, failed: 0 } },
+    });
+    for (const w of (await service.store.listWorkflows(id, { limit: 10 }))!.items as Workflow[]) {
+      expect(w.stages.map((s) => [s.status, s.attempts])).toEqual([['succeeded', 1], ['succeeded', 1], ['succeeded', 2]]);
+      expect(w.error).toBeNull();
+    }
+  });
+
+  it('retries one workflow, and refuses one that has not failed (409)', async () => {
+    service = await startService({ engine: { retry: { maxAttempts: 1, baseMs: 0, maxMs: 0 } } });
+    const id = await runBatch(service, { clientIds: [7], simulation: { failStage: 'process' } });
+    const [w] = (await service.store.listWorkflows(id, { limit: 1 }))!.items;
+    const done = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
+    const retried = await post(service, `/v1/workflows/${w!.id}/retry`);
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ status: 'queued', error: null });
+    await done;
+    // failStage is permanent: it fails again at process, after fetch did not re-run.
+    const after = (await service.store.getWorkflow(w!.id))!;
+    expect(after.stages.map((s) => [s.status, s.attempts])).toEqual([['succeeded', 1], ['failed', 2], ['skipped', 0]]);
+
+    const ok = await runBatch(service, { clientIds: [8] });
+    const [fine] = (await service.store.listWorkflows(ok, { limit: 1 }))!.items;
+    const refused = await post(service, `/v1/workflows/${fine!.id}/retry`);
+    expect(refused.status).toBe(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('includes canceled workflows only when asked', async () => {
+    service = await startService({ config: { CONCURRENCY: 1 }, engine: { handlers: handlersBlockingIn('fetch') } });
+    const started = service.waitFor((e) => e.type === 'stage.started');
+    const { body: created } = await post(service, '/v1/batches', { clientIds: [1, 2] });
+    await started;
+    const finished = service.waitFor((e) => e.type === 'batch.finished');
+    await post(service, `/v1/batches/${created.id}/cancel`);
+    await finished;
+    expect((await post(service, `/v1/batches/${created.id}/retry`)).headers['x-retried-workflows']).toBe('0');
+    const reopened = await post(service, `/v1/batches/${created.id}/retry?includeCanceled=true`);
+    expect(reopened.headers['x-retried-workflows']).toBe('2');
+    expect(reopened.body.progress).toMatchObject({ canceled: 0 });
+  });
+});

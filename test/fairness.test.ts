@@ -1,0 +1,80 @@
+/** One large batch must not starve small ones; priorities are honoured across batches. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../src/engine/events.js';
+import { startService, type TestService } from './helpers.js';
+
+let service: TestService | undefined;
+afterEach(async () => {
+  await service?.close();
+  service = undefined;
+});
+
+const sim = { fetchMs: 2, processMs: 2, storeMs: 2 };
+
+async function post(s: TestService, payload: object): Promise<string> {
+  const res = await s.app.inject({ method: 'POST', url: '/v1/batches', payload });
+  expect(res.statusCode).toBe(202);
+  return res.json().id as string;
+}
+
+describe('fairness', () => {
+  it('a 5-client batch posted after a 50,000-client batch finishes long before the big one', async () => {
+    const concurrency = 50;
+    service = await startService({ config: { CONCURRENCY: concurrency, MAX_BATCH_SIZE: 50_000 } });
+    const big = await post(service, { clientIds: Array.from({ length: 50_000 }, (_, i) => i), simulation: sim });
+    await service.waitFor((e) => e.type === 'workflow.finished' && e.batchId === big);
+    // Count the big batch's workflows that finish while the small one waits and runs.
+    let bigFinished = 0;
+    const off = service.engine.events.on((e: EngineEvent) => {
+      if (e.type === 'workflow.finished' && e.batchId === big) bigFinished += 1;
+    });
+    const smallDone = service.waitFor((e) => e.type === 'batch.finished');
+    const small = await post(service, { clientIds: ['s1', 's2', 's3', 's4', 's5'], simulation: sim });
+    const done = await smallDone;
+    off();
+    expect(done).toMatchObject({ batchId: small, status: 'succeeded' });
+    // Without fairness the small batch would wait for all 50,000. With it, it waits for what was
+    // already claimed (CONCURRENCY running + prefetch) and then shares every claim equally.
+    expect(bigFinished).toBeLessThan(4 * concurrency);
+    const bigNow = (await service.store.getBatch(big, Date.now()))!;
+    expect(bigNow.progress.succeeded).toBeLessThan(50_000 / 10);
+
+    // Cancelling the rest of the big batch is immediate for what is queued.
+    const finished = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === big);
+    const canceled = await service.app.inject({ method: 'POST', url: `/v1/batches/${big}/cancel` });
+    expect(canceled.statusCode).toBe(202);
+    expect(canceled.json().progress.canceled).toBeGreaterThan(40_000);
+    await finished;
+  });
+
+  it('caps a batch at its maxConcurrency', async () => {
+    let running = 0;
+    let peak = 0;
+    service = await startService({ config: { CONCURRENCY: 20 } });
+    service.engine.events.on((e) => {
+      if (e.type === 'stage.started' && e.stage === 'fetch') peak = Math.max(peak, ++running);
+      if (e.type === 'workflow.finished') running -= 1;
+    });
+    const done = service.waitFor((e) => e.type === 'batch.finished');
+    await post(service, { clientIds: Array.from({ length: 30 }, (_, i) => i), maxConcurrency: 3, simulation: sim });
+    await done;
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(3);
+  });
+
+  it('runs a higher-priority batch before a lower one that was queued first', async () => {
+    const order: string[] = [];
+    service = await startService({ config: { CONCURRENCY: 1 } });
+    service.engine.events.on((e) => {
+      if (e.type === 'stage.started' && e.stage === 'fetch') order.push(String(e.clientId));
+    });
+    // A long first workflow holds the only slot while both batches queue behind it.
+    const blocker = await post(service, { clientIds: ['blocker'], simulation: { fetchMs: 50 } });
+    await service.waitFor((e) => e.type === 'stage.started');
+    const low = await post(service, { clientIds: ['low-1', 'low-2'], priority: 0, simulation: sim });
+    await post(service, { clientIds: ['high-1', 'high-2'], priority: 10, simulation: sim });
+    await service.waitFor((e) => e.type === 'batch.finished' && e.batchId === low);
+    expect(blocker).toBeTruthy();
+    expect(order).toEqual(['blocker', 'high-1', 'high-2', 'low-1', 'low-2']);
+  });
+});
