@@ -2,21 +2,27 @@
  * The one list of stages and statuses. Everything else (TypeBox unions, TypeScript types, the
  * database CHECK constraints) is derived from these arrays.
  *
- * Workflow state machine (this issue; retries and cancel extend it later):
+ * Workflow state machine:
  *
- *   queued ──claim+first stage starts──▶ running ──last stage succeeds──▶ succeeded
- *                                           │
- *                                           └──a stage fails──────────▶ failed
+ *   queued ──first stage starts──▶ running ──last stage succeeds──────────▶ succeeded
+ *     │                              │ ├──a stage fails, no attempt left──▶ failed ───┐
+ *     │                              │ └──canceled (running stage aborted)▶ canceled ─┤
+ *     └──canceled────────────────────┴────────────────────────────────────▶ canceled  │
+ *     ▲                                                                               │
+ *     └──────────────────────── retry (resumes at the stage that failed) ◀────────────┘
  *
- *   A workflow that is claimed but has not started a stage is still `queued`. If its process
- *   stops (shutdown, crash) while it is `running`, it stays `running` and keeps its stage
- *   progress; the next process resumes it at the first stage not yet succeeded.
+ *   A workflow that is claimed but has not started a stage is still `queued`. A `running`
+ *   workflow may be between stages: waiting out a retry backoff, or stopped by a shutdown or a
+ *   crash; it resumes at its first stage not yet succeeded.
  *
  * Stage state machine, per workflow stage:
  *
  *   pending ──starts──▶ running ──▶ succeeded
- *      ▲                   │   └──▶ failed      (the later stages become `skipped`)
- *      └──interrupted──────┘                    (shutdown/crash: the attempt is counted, then re-run)
+ *      ▲                   ├──────▶ failed      (no attempt left, or a permanent error; later stages `skipped`)
+ *      │                   ├──────▶ skipped     (canceled while running; later stages `skipped` too)
+ *      └───────────────────┘                    (retryable failure with attempts left: pending until the
+ *                                                backoff ends; or interrupted by shutdown/crash)
+ *   A retried workflow's failed and skipped stages go back to `pending`.
  */
 export const STAGES = ['fetch', 'process', 'store'] as const;
 export type StageName = (typeof STAGES)[number];
