@@ -6,7 +6,6 @@
  * callers share one in-flight promise.
  */
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Batch, NewBatch, Workflow } from '../model/types.js';
 import type { CreateOptions, Store } from '../store/store.js';
@@ -14,6 +13,7 @@ import { Dispatcher } from './dispatcher.js';
 import { EngineEvents } from './events.js';
 import { logEvents } from './log-events.js';
 import type { RetryPolicy } from './retry-policy.js';
+import type { RunControl } from './run-control.js';
 import { runWorkflow } from './runner.js';
 import { defaultStages, type StageDelays } from './stages/default-stages.js';
 import type { StageHandlers } from './stages/stage.js';
@@ -49,11 +49,10 @@ export class Engine {
   readonly #o: EngineOptions;
   readonly #now: () => number;
   readonly #dispatcher: Dispatcher;
-  readonly #abort = new AbortController();
   /** Identifies this engine's leases in the store. */
   readonly #owner = `engine-${randomUUID()}`;
-  /** The cancel switch of every workflow running in this engine. */
-  readonly #cancels = new Map<string, AbortController>();
+  /** The switches of every workflow running in this engine. */
+  readonly #controls = new Map<string, RunControl>();
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   #starting: Promise<void> | null = null;
   #stopping: Promise<void> | null = null;
@@ -61,8 +60,6 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
-    // Every running stage listens on this one signal: up to `concurrency` listeners, not a leak.
-    setMaxListeners(0, this.#abort.signal);
     const handlers = options.handlers ?? defaultStages(options.store, options.delays, this.#now);
     const log = options.logger;
     this.#dispatcher = new Dispatcher({
@@ -76,10 +73,10 @@ export class Engine {
       log,
       run: (workflow) => runWorkflow(workflow, {
         store: options.store, handlers, events: this.events, log, now: this.#now,
-        draining: () => this.#state !== 'running', abort: this.#abort.signal,
+        draining: () => this.#state !== 'running',
         retry: options.retry ?? { maxAttempts: 3, baseMs: 1_000, maxMs: 30_000 },
         stageTimeoutMs: options.stageTimeoutMs ?? 60_000,
-        cancels: this.#cancels,
+        controls: this.#controls,
         wakeAt: (at) => this.#dispatcher.wakeAt(at),
       }),
     });
@@ -123,7 +120,7 @@ export class Engine {
       });
       if ((await Promise.race([drained, expired])) === 'expired') {
         this.#o.logger.warn({ graceMs }, 'grace period over: aborting running stages');
-        this.#abort.abort();
+        for (const control of this.#controls.values()) control.shutdown();
         await drained;
       }
       clearTimeout(timer);
@@ -187,6 +184,6 @@ export class Engine {
   }
 
   #abortAll(ids: string[]): void {
-    for (const id of ids) this.#cancels.get(id)?.abort(new Error('canceled'));
+    for (const id of ids) this.#controls.get(id)?.cancel();
   }
 }

@@ -10,12 +10,13 @@
  *   Either way it resumes at that stage later.
  */
 import type { Logger } from 'pino';
-import { isFinished } from '../model/statuses.js';
+import { STAGES, isFinished } from '../model/statuses.js';
 import type { ErrorInfo } from '../model/types.js';
 import { nextStage } from '../store/transitions.js';
 import type { ClaimedWorkflow, Store, TransitionOutcome } from '../store/store.js';
 import type { EngineEvents } from './events.js';
 import { backoffMs, type RetryPolicy } from './retry-policy.js';
+import { RunControl } from './run-control.js';
 import { StageError, type StageHandlers } from './stages/stage.js';
 
 export interface RunnerDeps {
@@ -26,14 +27,12 @@ export interface RunnerDeps {
   now: () => number;
   /** True once the engine drains: finish the stage in flight, start no other. */
   draining: () => boolean;
-  /** Fires when the drain's grace period is over: abort the stage in flight. */
-  abort: AbortSignal;
   /** Server defaults; a batch's `retry` overrides them field by field. */
   retry: RetryPolicy;
   /** Default per-stage timeout; a batch's `timeouts` override it per stage. */
   stageTimeoutMs: number;
-  /** Where the engine finds a running workflow's cancel switch. */
-  cancels: Map<string, AbortController>;
+  /** Where the engine finds a running workflow's switches (cancel, shutdown). */
+  controls: Map<string, RunControl>;
   /** Ask the dispatcher to claim again at this time (a retry falls due). */
   wakeAt: (at: number) => void;
 }
@@ -44,60 +43,71 @@ interface Failure {
 }
 
 export async function runWorkflow(wf: ClaimedWorkflow, deps: RunnerDeps): Promise<void> {
-  const cancel = new AbortController();
-  deps.cancels.set(wf.id, cancel);
+  const control = new RunControl();
+  deps.controls.set(wf.id, control);
   try {
-    await runStages(wf, deps, cancel.signal);
+    await runStages(wf, deps, control);
   } finally {
-    deps.cancels.delete(wf.id);
+    deps.controls.delete(wf.id);
   }
 }
 
-async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, canceled: AbortSignal): Promise<void> {
+async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunControl): Promise<void> {
   const { store, handlers, events, now } = deps;
   const ref = { batchId: wf.batchId, workflowId: wf.id, clientId: wf.clientId };
-  for (let stage = nextStage(wf); stage && !deps.draining(); stage = nextStage(wf)) {
+  /** The previous stage's success was written together with this stage's start. */
+  let startedWithPrevious = false;
+  for (let stage = nextStage(wf); stage && (startedWithPrevious || !deps.draining()); stage = nextStage(wf)) {
     if (isFinished(wf.status)) return;
-    if (canceled.aborted) {
+    if (control.canceled && !startedWithPrevious) {
       // Between stages: nothing runs, so the store cancels it as it would a queued one.
       await store.cancelWorkflow(wf.id, now());
       return;
     }
     const name = stage.name;
-    const startedAt = now();
-    // Not awaited before the handler runs: the write joins the next group commit, and the
-    // outcome below is queued after it, so the order on disk is still started → outcome.
-    const started = store.record({ kind: 'started', workflow: wf, stage: name, at: startedAt });
-    const attempt = stage.attempts + 1;
-    void started.then((first) => {
-      if (first.batchStarted) events.emit({ type: 'batch.started', at: startedAt, batchId: wf.batchId });
-      events.emit({ type: 'stage.started', at: startedAt, stage: name, attempt, ...ref });
-    }, () => undefined);
+    let started: Promise<unknown> = Promise.resolve();
+    let attempt = stage.attempts;
+    if (!startedWithPrevious) {
+      const startedAt = now();
+      attempt += 1;
+      // Not awaited before the handler runs: the write joins the next group commit, and the
+      // outcome below is queued after it, so the order on disk is still started → outcome.
+      const first = store.record({ kind: 'started', workflow: wf, stage: name, at: startedAt });
+      started = first.then((o) => {
+        if (o.batchStarted) events.emit({ type: 'batch.started', at: startedAt, batchId: wf.batchId });
+        events.emit({ type: 'stage.started', at: startedAt, stage: name, attempt, ...ref });
+      });
+    }
+    startedWithPrevious = false;
 
     const timeoutMs = wf.options.timeouts?.[`${name}Ms`] ?? deps.stageTimeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = control.begin(timeoutMs);
     let output: unknown;
     let failure: Failure | null = null;
+    let thrown: unknown;
     try {
       output = await handlers[name].run(wf.output, {
-        signal: AbortSignal.any([deps.abort, canceled, timeout]),
-        attempt, simulation: wf.options.simulation, log: deps.log, ...ref,
+        signal, attempt, simulation: wf.options.simulation, log: deps.log, ...ref,
       });
     } catch (e) {
-      failure = timeout.aborted && !deps.abort.aborted && !canceled.aborted
+      thrown = e;
+    }
+    const aborted = control.end();
+    if (thrown !== undefined) {
+      failure = aborted === 'timeout'
         ? { error: { code: 'TIMEOUT', message: `${name} exceeded its ${timeoutMs} ms timeout` }, retryable: true }
-        : classify(e);
-      if (failure.error.code === 'STAGE_ERROR') deps.log.error({ err: e, ...ref, stage: name }, 'stage threw an unexpected error');
+        : classify(thrown);
+      if (failure.error.code === 'STAGE_ERROR') deps.log.error({ err: thrown, ...ref, stage: name }, 'stage threw an unexpected error');
     }
     await started;
     const at = now();
     let outcome: TransitionOutcome;
-    if (deps.abort.aborted) {
+    if (aborted === 'shutdown') {
       await store.record({ kind: 'interrupted', workflow: wf, stage: name, at });
       events.emit({ type: 'stage.interrupted', at, stage: name, attempt, ...ref });
       return;
     }
-    if (canceled.aborted && failure) {
+    if (aborted === 'cancel' && failure) {
       outcome = await store.record({ kind: 'canceled', workflow: wf, stage: name, at });
       events.emit({ type: 'stage.canceled', at, stage: name, attempt, ...ref });
     } else if (failure) {
@@ -116,8 +126,17 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, canceled: AbortS
       outcome = await store.record({ kind: 'failed', workflow: wf, stage: name, at, error: failure.error });
       events.emit({ type: 'stage.failed', at, stage: name, attempt, durationMs: stage.durationMs ?? 0, error: failure.error, ...ref });
     } else {
-      outcome = await store.record({ kind: 'succeeded', workflow: wf, stage: name, at, output });
+      // The next stage starts in the same write that persists this one's output, and only once
+      // that write has committed: one row write per stage boundary, durability unchanged.
+      const following = STAGES[STAGES.indexOf(name) + 1];
+      const next = following && !deps.draining() && !control.canceled ? following : undefined;
+      outcome = await store.record({ kind: 'succeeded', workflow: wf, stage: name, at, output, next });
       events.emit({ type: 'stage.succeeded', at, stage: name, attempt, durationMs: stage.durationMs ?? 0, ...ref });
+      if (next) {
+        const nextAttempt = wf.stages.find((s) => s.name === next)?.attempts ?? 1;
+        events.emit({ type: 'stage.started', at, stage: next, attempt: nextAttempt, ...ref });
+        startedWithPrevious = true;
+      }
     }
     if (outcome.workflowFinished) {
       events.emit({

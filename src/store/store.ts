@@ -12,6 +12,8 @@ import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.j
 /** A workflow handed to one engine under a lease: everything the runner needs, nothing more. */
 export interface ClaimedWorkflow {
   id: string;
+  /** The store's own key for the row (faster to update by than the id). */
+  seq: number;
   batchId: string;
   clientId: ClientId;
   /** The batch's priority: the dispatcher runs claimed work highest first. */
@@ -41,7 +43,8 @@ export class LeaseLostError extends Error {
  */
 export type Transition =
   | { kind: 'started'; workflow: ClaimedWorkflow; stage: StageName; at: number }
-  | { kind: 'succeeded'; workflow: ClaimedWorkflow; stage: StageName; at: number; output: unknown }
+  /** With `next`, the same write also starts that stage: one row write per stage boundary. */
+  | { kind: 'succeeded'; workflow: ClaimedWorkflow; stage: StageName; at: number; output: unknown; next?: StageName }
   | { kind: 'failed'; workflow: ClaimedWorkflow; stage: StageName; at: number; error: ErrorInfo }
   /** The attempt failed and another is due at `retryAt`: the lease is given up until then. */
   | { kind: 'retrying'; workflow: ClaimedWorkflow; stage: StageName; at: number; error: ErrorInfo; retryAt: number }

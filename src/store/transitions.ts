@@ -10,7 +10,8 @@ import type { ClaimedWorkflow, Transition } from './store.js';
 /** How one change moves a batch's counters. Every field is an increment (possibly negative). */
 export interface Delta {
   workflows: Record<WorkflowStatus, number>;
-  stages: Record<StageName, { running: number; succeeded: number; failed: number; ms: number | null }>;
+  /** Per stage: run counts, and the summed and longest duration of the runs that succeeded. */
+  stages: Record<StageName, { running: number; succeeded: number; failed: number; msSum: number; msMax: number | null }>;
   /** Stage runs that became finished (succeeded, failed or skipped), or unfinished again (< 0). */
   finishedRuns: number;
   /** Queue wait of a workflow that started (count +1) or was requeued (count −1). */
@@ -34,7 +35,7 @@ export interface RowChange {
 }
 
 export function emptyDelta(): Delta {
-  const stages = Object.fromEntries(STAGES.map((s) => [s, { running: 0, succeeded: 0, failed: 0, ms: null }])) as Delta['stages'];
+  const stages = Object.fromEntries(STAGES.map((s) => [s, { running: 0, succeeded: 0, failed: 0, msSum: 0, msMax: null }])) as Delta['stages'];
   return {
     workflows: { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 },
     stages, finishedRuns: 0,
@@ -92,7 +93,8 @@ export function applyTransition(t: Transition): { delta: Delta; row: RowChange }
       wf.output = t.output;
       counts.running = -1;
       counts.succeeded = 1;
-      counts.ms = stage.durationMs;
+      counts.msSum = stage.durationMs ?? 0;
+      counts.msMax = stage.durationMs;
       delta.finishedRuns = 1;
       if (!nextStage(wf)) finish(wf, delta, row, 'succeeded', t.at, null);
       return { delta, row };
@@ -216,7 +218,8 @@ export function addDelta(into: Delta, d: Delta): Delta {
     a.running += b.running;
     a.succeeded += b.succeeded;
     a.failed += b.failed;
-    a.ms = b.ms === null ? a.ms : (a.ms ?? 0) + b.ms;
+    a.msSum += b.msSum;
+    a.msMax = b.msMax === null ? a.msMax : Math.max(a.msMax ?? b.msMax, b.msMax);
   }
   into.finishedRuns += d.finishedRuns;
   for (const k of ['wait', 'run'] as const) {

@@ -11,13 +11,27 @@ interface Pending<T> {
   reject: (error: unknown) => void;
 }
 
+export interface GroupHooks {
+  /**
+   * A write that throws one of these wrote nothing (it checks before it writes): it is rejected
+   * alone and the rest of the group still commits. Any other error rolls the whole group back.
+   */
+  isRefusal?: (error: unknown) => boolean;
+  /** Runs last inside the transaction: work the group's writes accumulated (batch counters). */
+  beforeCommit?: () => void;
+  /** Runs when the group was rolled back: drop what the writes accumulated. */
+  onRollback?: () => void;
+}
+
 export class GroupCommit {
   readonly #db: Database;
+  readonly #hooks: GroupHooks;
   #queue: Array<Pending<unknown>> = [];
   #scheduled = false;
 
-  constructor(db: Database) {
+  constructor(db: Database, hooks: GroupHooks = {}) {
     this.#db = db;
+    this.#hooks = hooks;
   }
 
   run<T>(write: () => T): Promise<T> {
@@ -31,9 +45,8 @@ export class GroupCommit {
   }
 
   /**
-   * Commits everything queued now. Each write runs in its own savepoint, so one that fails (a
-   * lost lease, say) is rolled back and rejected alone; the others still commit together.
-   * Also called before reads that must see every queued write, and before close.
+   * Commits everything queued now. Also called before reads that must see every queued write,
+   * and before close.
    */
   flush(): void {
     this.#scheduled = false;
@@ -45,14 +58,17 @@ export class GroupCommit {
       this.#db.transaction(() => {
         for (const item of group) {
           try {
-            outcomes.push({ ok: true, value: this.#db.transaction(item.write)() });
+            outcomes.push({ ok: true, value: item.write() });
           } catch (error) {
+            if (!this.#hooks.isRefusal?.(error)) throw error;
             outcomes.push({ ok: false, error });
           }
         }
+        this.#hooks.beforeCommit?.();
       })();
     } catch (error) {
-      // The commit itself failed (disk full, I/O error): nothing in the group was written.
+      // A write or the commit itself failed (disk full, I/O error): nothing in the group stands.
+      this.#hooks.onRollback?.();
       for (const item of group) item.reject(error);
       return;
     }

@@ -47,6 +47,13 @@ export class SqliteStore implements Store {
   readonly #sql: Statements;
   /** Rotates which batch of a priority level is served first, so claims round-robin. */
   #turn = 0;
+  /**
+   * The batch counter changes of the transitions in the group being written: applied once per
+   * batch just before the group commits, not once per transition.
+   */
+  readonly #batchDeltas = new Map<string, {
+    delta: Delta; at: number; firstStart: TransitionOutcome | null; lastFinish: TransitionOutcome | null;
+  }>();
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -57,7 +64,11 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     migrate(this.#db);
     this.#sql = prepare(this.#db);
-    this.#group = new GroupCommit(this.#db);
+    this.#group = new GroupCommit(this.#db, {
+      isRefusal: (e) => e instanceof LeaseLostError,
+      beforeCommit: () => this.#applyBatchDeltas(),
+      onRollback: () => this.#batchDeltas.clear(),
+    });
   }
 
   async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
@@ -187,9 +198,35 @@ export class SqliteStore implements Store {
       // A runner writes only under its lease; one it gave up (finished, retrying) is not its own.
       if (wf.leaseOwner === null) throw new LeaseLostError(`workflow ${wf.id} is not leased`);
       const { delta, row } = applyTransition(transition);
-      this.#write(wf, row, transition.stage, transition.kind === 'succeeded' ? transition.output : undefined);
-      return this.#applyToBatch(wf.batchId, delta, transition.at, row.finished?.status ?? null);
+      let stage = transition.stage;
+      if (transition.kind === 'succeeded' && transition.next && !row.finished) {
+        stage = transition.next;
+        addDelta(delta, applyTransition({ kind: 'started', workflow: wf, stage, at: transition.at }).delta);
+      }
+      this.#write(wf, row, stage, transition.kind === 'succeeded' ? transition.output : undefined);
+      const outcome: TransitionOutcome = { workflowFinished: row.finished?.status ?? null, batchFinished: null, batchStarted: false };
+      let pending = this.#batchDeltas.get(wf.batchId);
+      if (!pending) {
+        pending = { delta: emptyDelta(), at: transition.at, firstStart: null, lastFinish: null };
+        this.#batchDeltas.set(wf.batchId, pending);
+      }
+      addDelta(pending.delta, delta);
+      pending.at = Math.max(pending.at, transition.at);
+      if (delta.startedAt !== null) pending.firstStart ??= outcome;
+      if (outcome.workflowFinished) pending.lastFinish = outcome;
+      // Filled in by #applyBatchDeltas before the group commits, i.e. before this resolves.
+      return outcome;
     });
+  }
+
+  /** Applies the group's accumulated counter changes, one write per batch. */
+  #applyBatchDeltas(): void {
+    for (const [batchId, p] of this.#batchDeltas) {
+      const applied = this.#applyToBatch(batchId, p.delta, p.at, null);
+      if (applied.batchStarted && p.firstStart) p.firstStart.batchStarted = true;
+      if (applied.batchFinished && p.lastFinish) p.lastFinish.batchFinished = applied.batchFinished;
+    }
+    this.#batchDeltas.clear();
   }
 
   saveResult(workflowId: string, result: Record<string, unknown>, now: number): Promise<void> {
@@ -312,16 +349,15 @@ export class SqliteStore implements Store {
 
   /** Writes a workflow's state, fenced on the lease it holds (null for unowned rows). */
   #write(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, output: unknown): void {
-    const ms = Object.fromEntries(STAGES.map((s) => {
-      const st = wf.stages.find((x) => x.name === s);
-      return [`${s}_ms`, st?.status === 'succeeded' ? st.durationMs : null];
-    }));
+    // Per stage (in STAGES order, as stored): the duration of a succeeded run, else null.
+    const ms = wf.stages.map((s) => (s.status === 'succeeded' ? s.durationMs : null));
     const { changes } = this.#sql.writeWorkflow.run({
-      id: wf.id, owner: wf.leaseOwner, status: wf.status, stage, attempts: wf.attempts,
+      seq: wf.seq, owner: wf.leaseOwner, status: wf.status, stage, attempts: wf.attempts,
       queued_at: wf.queuedAt, started_at: wf.startedAt, finished_at: wf.finishedAt,
       stages: JSON.stringify(wf.stages), output: output === undefined ? null : JSON.stringify(output ?? null),
       error: change.finished?.error ? JSON.stringify(change.finished.error) : null,
-      run_after: change.runAfter, release: change.release ? 1 : 0, ...ms,
+      run_after: change.runAfter, release: change.release ? 1 : 0,
+      ...Object.fromEntries(STAGES.map((s, i) => [`${s}_ms`, ms[i] ?? null])),
     });
     if (changes !== 1) throw new LeaseLostError(`lease on workflow ${wf.id} is no longer held by ${String(wf.leaseOwner)}`);
     if (change.release) wf.leaseOwner = null;
@@ -330,7 +366,7 @@ export class SqliteStore implements Store {
   #applyToBatch(batchId: string, d: Delta, at: number, workflowFinished: WorkflowStatus | null): TransitionOutcome {
     const stageParams = Object.fromEntries(STAGES.flatMap((s) => [
       [`${s}_running`, d.stages[s].running], [`${s}_succeeded`, d.stages[s].succeeded],
-      [`${s}_failed`, d.stages[s].failed], [`${s}_ms`, d.stages[s].ms],
+      [`${s}_failed`, d.stages[s].failed], [`${s}_ms_sum`, d.stages[s].msSum], [`${s}_ms_max`, d.stages[s].msMax],
     ]));
     const row = this.#sql.updateBatch.get({
       id: batchId, ...d.workflows, started_at: d.startedAt,
@@ -381,7 +417,7 @@ const NO_OPTIONS: BatchOptions = { maxConcurrency: null, retry: null, timeouts: 
 
 function load(row: FullRow, options: BatchOptions | null): Loaded {
   return {
-    id: row.id, batchId: row.batch_id, clientId: JSON.parse(row.client_id) as ClaimedWorkflow['clientId'],
+    id: row.id, seq: row.seq, batchId: row.batch_id, clientId: JSON.parse(row.client_id) as ClaimedWorkflow['clientId'],
     priority: row.priority, status: row.status, stage: row.stage ?? null, stages: parseStages(row.stages), output: null, attempts: row.attempts,
     queuedAt: row.queued_at, startedAt: row.started_at, finishedAt: row.finished_at ?? null,
     options: options ?? NO_OPTIONS, leaseOwner: row.lease_owner, cancelRequested: row.cancel_requested === 1,

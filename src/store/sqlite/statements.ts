@@ -68,7 +68,7 @@ export function prepare(db: DB) {
         cancel_requested = CASE WHEN @release THEN 0 ELSE cancel_requested END,
         lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
         lease_expires = CASE WHEN @release THEN NULL ELSE lease_expires END
-      WHERE id = @id AND lease_owner IS @owner`),
+      WHERE seq = @seq AND lease_owner IS @owner`),
     /** Applies a Delta (store/transitions.ts) to a batch's counters. */
     updateBatch: db.prepare(`UPDATE batches SET
         queued = queued + @queued, running = running + @running, succeeded = succeeded + @succeeded,
@@ -83,8 +83,8 @@ export function prepare(db: DB) {
         ${s}_running = ${s}_running + @${s}_running,
         ${s}_succeeded = ${s}_succeeded + @${s}_succeeded,
         ${s}_failed = ${s}_failed + @${s}_failed,
-        ${s}_ms_sum = ${s}_ms_sum + COALESCE(@${s}_ms, 0),
-        ${s}_ms_max = CASE WHEN @${s}_ms IS NULL THEN ${s}_ms_max ELSE MAX(COALESCE(${s}_ms_max, @${s}_ms), @${s}_ms) END`).join(',')}
+        ${s}_ms_sum = ${s}_ms_sum + @${s}_ms_sum,
+        ${s}_ms_max = CASE WHEN @${s}_ms_max IS NULL THEN ${s}_ms_max ELSE MAX(COALESCE(${s}_ms_max, @${s}_ms_max), @${s}_ms_max) END`).join(',')}
       WHERE id = @id
       RETURNING seq, status, started_at, finished_at, queued, running, failed, canceled, wait_count, wf_count,
                 ${STAGES.map((s) => `${s}_succeeded`).join(', ')}`),
