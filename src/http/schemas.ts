@@ -9,7 +9,17 @@ import { batchExample, problemExample, workflowExample } from './examples.js';
 
 const Enum = <T extends string[]>(values: readonly [...T], description: string) =>
   Type.Enum<T>(values, { description });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/**
+ * T or null. A primitive becomes `type: [T, "null"]` rather than `anyOf`: the response serialiser
+ * then writes it directly instead of running a validator to choose a branch on every response.
+ */
+function Nullable<T extends TSchema>(schema: T) {
+  const type = (schema as { type?: unknown }).type;
+  if (typeof type === 'string' && type !== 'object' && type !== 'array') {
+    return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
+  }
+  return Type.Union([schema, Type.Null()]);
+}
 const Time = Type.String({ format: 'date-time', description: 'ISO-8601 UTC with milliseconds.' });
 const Ms = Type.Integer({ minimum: 0, description: 'Milliseconds.' });
 const Id = (what: string) => Type.String({ format: 'uuid', description: `The ${what}'s id.` });

@@ -55,6 +55,10 @@ export class SqliteStore implements Store {
     delta: Delta; at: number; firstStart: TransitionOutcome | null; lastFinish: TransitionOutcome | null;
   }>();
   #closed = false;
+  /** Views of finished batches: they do not change until a retry reopens them. Bounded. */
+  readonly #finishedViews = new Map<string, Batch>();
+  /** Batch inserts commit in groups of their own: a POST never waits on stage transitions. */
+  readonly #admissions: GroupCommit;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -69,12 +73,15 @@ export class SqliteStore implements Store {
       beforeCommit: () => this.#applyBatchDeltas(),
       onRollback: () => this.#batchDeltas.clear(),
     });
+    this.#admissions = new GroupCommit(this.#db, {
+      isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError,
+    });
   }
 
   async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
     const { insertBatch, insertWorkflow } = this.#sql;
     const { idempotency, maxQueued } = options;
-    const { id, replayed } = this.#db.transaction(() => {
+    const { id, replayed } = await this.#admissions.run(() => {
       if (idempotency) {
         this.#sql.dropExpiredKeys.run(now);
         const seen = this.#sql.idempotencyKey.get(idempotency.key) as { fingerprint: string; batch_id: string } | undefined;
@@ -102,15 +109,23 @@ export class SqliteStore implements Store {
       }
       if (idempotency) this.#sql.putIdempotencyKey.run(idempotency.key, idempotency.fingerprint, batchId, now + idempotency.ttlMs);
       return { id: batchId, replayed: false };
-    })();
+    });
     const batch = await this.getBatch(id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };
   }
 
   async getBatch(id: string, now: number): Promise<Batch | null> {
+    const cached = this.#finishedViews.get(id);
+    if (cached) return cached;
     const row = this.#sql.batchById.get(id) as BatchRow | undefined;
-    return row ? batchView(row, this.#p95s(row), now) : null;
+    if (!row) return null;
+    const view = batchView(row, this.#p95s(row), now);
+    if (view.finishedAt !== null) {
+      if (this.#finishedViews.size >= 1000) this.#finishedViews.delete(this.#finishedViews.keys().next().value!);
+      this.#finishedViews.set(id, view);
+    }
+    return view;
   }
 
   async listBatches(query: ListQuery<BatchStatus>, now: number): Promise<Page<Batch>> {
@@ -281,6 +296,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#admissions.flush();
     this.#group.flush();
     this.#db.close();
   }
@@ -364,6 +380,7 @@ export class SqliteStore implements Store {
   }
 
   #applyToBatch(batchId: string, d: Delta, at: number, workflowFinished: WorkflowStatus | null): TransitionOutcome {
+    this.#finishedViews.delete(batchId);
     const stageParams = Object.fromEntries(STAGES.flatMap((s) => [
       [`${s}_running`, d.stages[s].running], [`${s}_succeeded`, d.stages[s].succeeded],
       [`${s}_failed`, d.stages[s].failed], [`${s}_ms_sum`, d.stages[s].msSum], [`${s}_ms_max`, d.stages[s].msMax],
