@@ -59,6 +59,11 @@ export class SqliteStore implements Store {
   readonly #finishedViews = new Map<string, Batch>();
   /** Batch inserts commit in groups of their own: a POST never waits on stage transitions. */
   readonly #admissions: GroupCommit;
+  /**
+   * Workflows queued across all batches, for MAX_QUEUED: summed once at open, then kept by every
+   * insert and counter change (this process owns the file), so a POST does not scan the batches.
+   */
+  #queuedTotal: number;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -68,13 +73,19 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     migrate(this.#db);
     this.#sql = prepare(this.#db);
+    this.#queuedTotal = 0;
+    this.#recountQueued();
     this.#group = new GroupCommit(this.#db, {
       isRefusal: (e) => e instanceof LeaseLostError,
       beforeCommit: () => this.#applyBatchDeltas(),
-      onRollback: () => this.#batchDeltas.clear(),
+      onRollback: () => {
+        this.#batchDeltas.clear();
+        this.#recountQueued();
+      },
     });
     this.#admissions = new GroupCommit(this.#db, {
       isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError,
+      onRollback: () => this.#recountQueued(),
     });
   }
 
@@ -92,9 +103,8 @@ export class SqliteStore implements Store {
           return { id: seen.batch_id, replayed: true };
         }
       }
-      if (maxQueued !== undefined) {
-        const { n } = this.#sql.queuedTotal.get() as { n: number };
-        if (n + input.clientIds.length > maxQueued) throw new QueueFullError(n, maxQueued);
+      if (maxQueued !== undefined && this.#queuedTotal + input.clientIds.length > maxQueued) {
+        throw new QueueFullError(this.#queuedTotal, maxQueued);
       }
       const batchId = randomUUID();
       const options: BatchOptions = {
@@ -108,6 +118,7 @@ export class SqliteStore implements Store {
         insertWorkflow.run(randomUUID(), lastInsertRowid, JSON.stringify(clientId), input.priority, now);
       }
       if (idempotency) this.#sql.putIdempotencyKey.run(idempotency.key, idempotency.fingerprint, batchId, now + idempotency.ttlMs);
+      this.#queuedTotal += input.clientIds.length;
       return { id: batchId, replayed: false };
     });
     const batch = await this.getBatch(id, now);
@@ -301,6 +312,10 @@ export class SqliteStore implements Store {
     this.#db.close();
   }
 
+  #recountQueued(): void {
+    this.#queuedTotal = (this.#sql.queuedTotal.get() as { n: number }).n;
+  }
+
   #seqOf(batchId: string): number | null {
     // Writes still queued for the group go first, so what follows reads what the runners recorded.
     this.#group.flush();
@@ -381,6 +396,7 @@ export class SqliteStore implements Store {
 
   #applyToBatch(batchId: string, d: Delta, at: number, workflowFinished: WorkflowStatus | null): TransitionOutcome {
     this.#finishedViews.delete(batchId);
+    this.#queuedTotal += d.workflows.queued;
     const stageParams = Object.fromEntries(STAGES.flatMap((s) => [
       [`${s}_running`, d.stages[s].running], [`${s}_succeeded`, d.stages[s].succeeded],
       [`${s}_failed`, d.stages[s].failed], [`${s}_ms_sum`, d.stages[s].msSum], [`${s}_ms_max`, d.stages[s].msMax],

@@ -35,7 +35,9 @@ export function prepare(db: DB) {
     retryableRows: db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.status IN ('failed', ?)`),
 
     // Claiming: active batches by priority, then each batch's oldest runnable workflows.
-    activeBatches: db.prepare(`SELECT seq, priority, max_concurrency FROM batches WHERE ${ACTIVE} ORDER BY priority DESC, seq`),
+    // Bounded: with more than this many batches waiting, the oldest of each priority are served first.
+    activeBatches: db.prepare(`SELECT seq, priority, max_concurrency FROM batches
+      WHERE ${ACTIVE} AND (queued > 0 OR running > 0) ORDER BY priority DESC, seq LIMIT 1000`),
     leasedInBatch: db.prepare('SELECT count(*) AS n FROM workflows WHERE batch_seq = ? AND lease_owner IS NOT NULL'),
     claimFromBatch: db.prepare(`UPDATE workflows SET lease_owner = @owner, lease_expires = @expires
       WHERE seq IN (SELECT seq FROM workflows

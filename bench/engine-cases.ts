@@ -1,0 +1,299 @@
+/**
+ * Engine cases 1–3 (and diagnostic 6): makespan and throughput of the real Engine over the real
+ * SQLite store, and what a status read costs as a batch grows.
+ *
+ * Why in-process and not over HTTP: what is measured is the batch's own `timings.elapsedMs`
+ * (createdAt → finishedAt, stamped by the store), so an HTTP hop would add nothing but noise from
+ * the load generator. The service is wired exactly as src/server.ts wires it (loadConfig →
+ * createLogger → openStore → new Engine → start), on a real file in a temp dir.
+ *
+ * Why a child process per case: each case starts from a fresh heap and JIT like a freshly started
+ * server, a 100,000-workflow run cannot leave garbage behind for the next case, and the parent
+ * (which later runs autocannon) never shares an event loop with an engine. The parent forks this
+ * file with `--child`; the child reports its rows over IPC and exits.
+ */
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Engine } from '../src/engine/engine.js';
+import type { Batch, NewBatch } from '../src/model/types.js';
+import type { Store } from '../src/store/store.js';
+import {
+  adopt, childEnv, errorRow, log, makeTempDir, nodeArgs, nodeWarnings, removeTempDir, ROOT, verdict,
+  type BenchOptions, type CaseResult,
+} from './lib.js';
+
+export type EngineCaseName = 'tutorial' | 'makespan' | 'throughput' | 'status';
+
+interface ChildRequest {
+  name: EngineCaseName;
+  sync: 'full' | 'normal';
+  dir: string;
+  /** Wall-clock budget: past it the case reports what finished so far, marked as timed out. */
+  budgetMs: number;
+}
+
+type ChildReply = { ok: true; rows: CaseResult[] } | { ok: false; error: string };
+
+// ================================================================ parent side
+
+/** Budgets keep the whole `npm run bench` bounded even on a slow, noisy machine. */
+const BUDGET_MS: Record<EngineCaseName, number> = { tutorial: 30_000, makespan: 60_000, throughput: 90_000, status: 30_000 };
+
+/** Runs one case in a fresh child; never throws (a crash becomes a failing row). */
+export async function runEngineCase(
+  name: EngineCaseName, sync: 'full' | 'normal', o: BenchOptions, profDir: string | null,
+): Promise<CaseResult[]> {
+  const dir = makeTempDir(o.tmpRoot, `${name}-${sync}`);
+  const request: ChildRequest = { name, sync, dir, budgetMs: BUDGET_MS[name] };
+  const child = adopt(fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(request)], {
+    cwd: ROOT, env: childEnv({}), execArgv: nodeArgs(profDir), stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  }));
+  // The child enforces its own budget; this is the backstop if it hangs.
+  const killer = setTimeout(() => child.proc.kill('SIGKILL'), request.budgetMs + 30_000);
+  try {
+    const reply = await new Promise<ChildReply>((resolve) => {
+      child.proc.once('message', (m) => resolve(m as ChildReply));
+      void child.exited.then((code) => resolve({ ok: false, error: `child exited (${String(code)}) without a result:\n${child.tail()}` }));
+    });
+    await child.exited;
+    if (!reply.ok) throw new Error(reply.error);
+    // Node warnings the service printed under load are findings too (see README).
+    const warnings = nodeWarnings(child.lines());
+    for (const row of reply.rows) if (warnings.length) row.details.nodeWarnings = warnings;
+    return reply.rows;
+  } catch (e) {
+    log(`${name} (${sync}) failed: ${e instanceof Error ? e.message : String(e)}`);
+    const ids = { tutorial: ['1', 'tutorial'], makespan: ['2', 'makespan'], throughput: [sync === 'full' ? '3' : '3n', `throughput ${sync}`], status: ['6', 'status'] };
+    const [id, label] = ids[name] as [string, string];
+    return [errorRow(id, label, '', null, e)];
+  } finally {
+    clearTimeout(killer);
+    removeTempDir(dir);
+  }
+}
+
+// ================================================================ child side
+
+interface Service {
+  engine: Engine;
+  store: Store;
+  concurrency: number;
+  stageMs: number;
+}
+
+/** The service as src/server.ts builds it, minus HTTP. LOG_LEVEL=warn like the HTTP cases. */
+async function withService<T>(req: ChildRequest, env: Record<string, string>, run: (s: Service) => Promise<T>): Promise<T> {
+  const { loadConfig } = await import('../src/config.js');
+  const { createLogger } = await import('../src/logger.js');
+  const { openStore } = await import('../src/store/index.js');
+  const { Engine } = await import('../src/engine/engine.js');
+  const config = loadConfig({ ...env, DB_PATH: join(req.dir, 'bench.db'), DB_SYNC: req.sync, LOG_LEVEL: 'warn' });
+  // tty=false: JSON lines into the pipe, never a pino-pretty worker thread competing for CPU.
+  const logger = createLogger(config, false);
+  const store = openStore(config);
+  const engine = new Engine({
+    store, logger, concurrency: config.CONCURRENCY,
+    delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
+    graceMs: 1_000,
+  });
+  await engine.start();
+  try {
+    return await run({ engine, store, concurrency: config.CONCURRENCY, stageMs: config.FETCH_MS + config.PROCESS_MS + config.STORE_MS });
+  } finally {
+    await engine.stop();
+    await store.close();
+  }
+}
+
+interface BatchRun {
+  batches: Batch[];
+  timedOut: boolean;
+  /** CPU the whole process used from the first submit to the last finish, in cores (1.0 = one core busy). */
+  cores: number;
+  wallMs: number;
+}
+
+/** Submits the batches one after another (as separate POSTs would arrive) and waits for all to finish. */
+async function submitAndWait(s: Service, inputs: NewBatch[], budgetMs: number): Promise<BatchRun> {
+  const deadline = Date.now() + budgetMs;
+  const finished = new Set<string>();
+  let wake: (() => void) | undefined;
+  // Subscribe before submitting: a small batch can finish before submit() returns.
+  const off = s.engine.events.on((e) => {
+    if (e.type === 'batch.finished') {
+      finished.add(e.batchId);
+      wake?.();
+    }
+  });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const ids: string[] = [];
+  let timedOut = false;
+  try {
+    for (const input of inputs) {
+      ids.push((await s.engine.submit(input)).batch.id);
+      // Let the engine turn the event loop between submissions, as it would between requests.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    while (!ids.every((id) => finished.has(id))) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        timedOut = true;
+        break;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 1_000));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    off();
+  }
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const batches = await Promise.all(ids.map(async (id) => {
+    const b = await s.store.getBatch(id, Date.now());
+    if (!b) throw new Error(`batch ${id} vanished`);
+    return b;
+  }));
+  return { batches, timedOut, cores: (cpu.user + cpu.system) / 1_000 / wallMs, wallMs };
+}
+
+const ids = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => offset + i + 1);
+const newBatch = (clientIds: number[], label: string): NewBatch => ({
+  clientIds, priority: 0, label, maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+});
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function row(r: Omit<CaseResult, 'pass'>): CaseResult {
+  return { ...r, pass: verdict(r.value, r.target) };
+}
+
+/** Case 1: the tutorial. Five clients at the default delays run side by side: ideal 6000 ms. */
+async function tutorial(req: ChildRequest): Promise<CaseResult[]> {
+  return withService(req, {}, async (s) => {
+    if (s.concurrency < 5) throw new Error(`default CONCURRENCY is ${s.concurrency}; the case needs ≥ 5`);
+    const n = 5;
+    const run = await submitAndWait(s, [newBatch(ids(n), 'bench tutorial')], req.budgetMs);
+    const b = run.batches[0] as Batch;
+    if (run.timedOut || b.status !== 'succeeded') throw new Error(`batch ended ${b.status}${run.timedOut ? ' (timed out)' : ''}`);
+    const ideal = Math.ceil(n / s.concurrency) * s.stageMs;
+    const elapsed = b.timings.elapsedMs ?? NaN;
+    const details = { elapsedMs: elapsed, idealMs: ideal, concurrency: s.concurrency, sync: req.sync, timings: b.timings, stages: b.stages };
+    return [
+      row({
+        id: '1', name: 'tutorial 5 × 2000/3000/1000 ms', metric: 'elapsed / ideal', value: round(elapsed / ideal, 4), unit: '×',
+        target: { op: '<=', value: 1.02 }, notes: `${elapsed} ms vs ideal ${ideal} ms; CONCURRENCY ${s.concurrency}, DB_SYNC ${req.sync}`, details,
+      }),
+      row({
+        id: '1s', name: 'tutorial speedup', metric: 'sequential / elapsed', value: b.timings.speedup, unit: '×', target: null,
+        notes: `batch timings.speedup; ideal ${n}× (${b.timings.sequentialMs} ms sequential)`, details: { timings: b.timings },
+      }),
+    ];
+  });
+}
+
+/** Case 2: 10,000 clients at 200/300/100 ms, all at once: ideal 600 ms. */
+async function makespan(req: ChildRequest): Promise<CaseResult[]> {
+  const env = { CONCURRENCY: '10000', FETCH_MS: '200', PROCESS_MS: '300', STORE_MS: '100' };
+  return withService(req, env, async (s) => {
+    const n = 10_000;
+    const run = await submitAndWait(s, [newBatch(ids(n), 'bench makespan')], req.budgetMs);
+    const b = run.batches[0] as Batch;
+    if (run.timedOut) throw new Error(`not finished within ${req.budgetMs} ms (${b.progress.percent}% done)`);
+    const ideal = Math.ceil(n / s.concurrency) * s.stageMs;
+    const elapsed = b.timings.elapsedMs ?? NaN;
+    return [row({
+      id: '2', name: 'makespan 10k × 200/300/100 ms', metric: 'elapsed / ideal', value: round(elapsed / ideal), unit: '×',
+      target: { op: '<=', value: 1.5 },
+      notes: `${elapsed} ms vs ideal ${ideal} ms; queue wait p95 ${b.timings.queueWaitMs?.p95 ?? '—'} ms, workflow p95 ${b.timings.workflowMs?.p95 ?? '—'} ms; ${round(run.cores, 2)} cores`,
+      details: { elapsedMs: elapsed, idealMs: ideal, status: b.status, concurrency: s.concurrency, sync: req.sync, cpuCores: run.cores, timings: b.timings, stages: b.stages },
+    })];
+  });
+}
+
+/**
+ * Case 3: 100,000 zero-delay workflows, in ten batches of 10,000 (the default MAX_BATCH_SIZE, so
+ * each is a batch one POST could carry). CONCURRENCY=1000: enough that group commits are large
+ * (each fsync covers hundreds of transitions) without claiming the whole backlog into memory.
+ * Throughput = finished workflows / (first batch createdAt → last batch finishedAt).
+ */
+async function throughput(req: ChildRequest): Promise<CaseResult[]> {
+  const env = { CONCURRENCY: '1000', FETCH_MS: '0', PROCESS_MS: '0', STORE_MS: '0' };
+  const batches = 10;
+  const size = 10_000;
+  return withService(req, env, async (s) => {
+    const inputs = Array.from({ length: batches }, (_, i) => newBatch(ids(size, i * size), `bench throughput ${i + 1}`));
+    const run = await submitAndWait(s, inputs, req.budgetMs);
+    const first = Date.parse(run.batches[0]?.createdAt ?? '');
+    const done = run.batches.reduce((n, b) => n + b.progress.succeeded + b.progress.failed, 0);
+    const failed = run.batches.reduce((n, b) => n + b.progress.failed, 0);
+    const end = run.timedOut ? first + run.wallMs : Math.max(...run.batches.map((b) => Date.parse(b.finishedAt ?? '')));
+    const spanMs = end - first;
+    const wfps = (done / spanMs) * 1_000;
+    const perBatch = run.batches.map((b) => b.timings.elapsedMs);
+    return [row({
+      id: req.sync === 'full' ? '3' : '3n', name: `throughput 100k × 0 ms, DB_SYNC=${req.sync}`, metric: 'workflows/s',
+      value: Math.round(wfps), unit: 'wf/s', target: { op: '>=', value: 5_000 },
+      notes: `${done.toLocaleString('en-US')} wf in ${Math.round(spanMs)} ms${run.timedOut ? ' (TIMED OUT: partial)' : ''}${failed ? `, ${failed} failed` : ''}; CONCURRENCY ${s.concurrency}; ${round(run.cores, 2)} cores`,
+      details: { workflows: done, failed, spanMs, timedOut: run.timedOut, concurrency: s.concurrency, sync: req.sync, cpuCores: run.cores, batchElapsedMs: perBatch },
+    })];
+  });
+}
+
+/**
+ * Case 6 (diagnostic, no target): what one status read costs for a running batch of 10,000
+ * workflows vs one of 10. DESIGN.md budgets status calls as O(1) in batch size, so ≈1× is the
+ * expectation. Measured on the store call the GET route makes, in-process: HTTP adds the same
+ * constant to both sides and would only blur the ratio.
+ */
+async function status(req: ChildRequest): Promise<CaseResult[]> {
+  // Default delays: both batches stay `running` (a few workflows started) for the whole measurement.
+  return withService(req, {}, async (s) => {
+    const { batch: small } = await s.engine.submit(newBatch(ids(10), 'bench status small'));
+    const { batch: large } = await s.engine.submit(newBatch(ids(10_000), 'bench status large'));
+    const deadline = Date.now() + 10_000;
+    const isRunning = async (id: string) => (await s.store.getBatch(id, Date.now()))?.status === 'running';
+    while (!(await isRunning(small.id) && await isRunning(large.id))) {
+      if (Date.now() > deadline) throw new Error('batches did not start within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Alternate the two so machine noise hits both equally; 1 s of calls at most per side.
+    const perCall = { small: [] as number[], large: [] as number[] };
+    for (let i = 0; i < 40; i++) {
+      for (const [key, id] of [['small', small.id], ['large', large.id]] as const) {
+        const t0 = performance.now();
+        for (let k = 0; k < 5; k++) await s.store.getBatch(id, Date.now());
+        perCall[key].push((performance.now() - t0) / 5);
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    const smallUs = median(perCall.small) * 1_000;
+    const largeUs = median(perCall.large) * 1_000;
+    return [row({
+      id: '6', name: 'status of a running batch, 10k vs 10', metric: 'getBatch time ratio', value: round(largeUs / smallUs, 1), unit: '×',
+      target: null, notes: `store.getBatch ${Math.round(largeUs).toLocaleString('en-US')} µs (10,000 wf) vs ${Math.round(smallUs)} µs (10 wf); DESIGN expects O(1) ≈ 1×`,
+      details: { smallUs, largeUs, calls: 200 },
+    })];
+  });
+}
+
+const CASES: Record<EngineCaseName, (req: ChildRequest) => Promise<CaseResult[]>> = { tutorial, makespan, throughput, status };
+
+async function childMain(): Promise<void> {
+  const req = JSON.parse(process.argv[3] ?? '{}') as ChildRequest;
+  let reply: ChildReply;
+  try {
+    reply = { ok: true, rows: await CASES[req.name](req) };
+  } catch (e) {
+    reply = { ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  }
+  // Exit on purpose (not by a kill) so --cpu-prof gets to write its profile.
+  process.send?.(reply, () => process.exit(0));
+}
+
+if (process.argv[2] === '--child' && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await childMain();

@@ -1,0 +1,216 @@
+/**
+ * HTTP cases 4–5: the service's req/s as a ratio of a bare Fastify server measured in the same
+ * run, on the same machine, with the same autocannon settings. Ratios, not absolute req/s, because
+ * the machines are shared: whatever noise there is hits both sides.
+ *
+ * Both servers are child processes so autocannon (here, in the parent) never shares their event
+ * loop. The service runs exactly as deployed (`node --import tsx src/server.ts`) with a fresh
+ * SQLite file per case and LOG_LEVEL=warn; the baseline (baseline-server.ts) answers the same
+ * routes with byte-for-byte the bodies the service sent, without logging, validation or storage.
+ *
+ * Drift control: each side gets the same warm-up, then the measured rounds alternate
+ * (base, app, app, base, …) so a slow minute on the machine cannot favour one side, and the side
+ * not being loaded is paused so its background work cannot either (see `turn`).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import {
+  childEnv, errorRow, freePort, log, makeTempDir, nodeWarnings, removeTempDir, startChild, stopChild, verdict,
+  waitHealthy, type BenchOptions, type CaseResult, type Child,
+} from './lib.js';
+
+interface Server {
+  base: string;
+  child: Child;
+}
+
+/** The service, as src/server.ts runs in production, on 127.0.0.1 and a temp DB. */
+async function startApp(dir: string, env: Record<string, string>, profDir: string | null): Promise<Server> {
+  const port = await freePort();
+  const child = startChild('src/server.ts', childEnv({
+    PORT: String(port), HOST: '127.0.0.1', DB_PATH: join(dir, 'app.db'), LOG_LEVEL: 'warn',
+    // Bounded shutdown: the bench must not wait 10 s per server for a drain.
+    SHUTDOWN_GRACE_MS: '1000', ...env,
+  }), profDir);
+  const base = `http://127.0.0.1:${port}`;
+  await waitHealthy(base, child);
+  return { base, child };
+}
+
+async function startBaseline(dir: string, postBody: string, getBody: string, profDir: string | null): Promise<Server> {
+  const port = await freePort();
+  const postFile = join(dir, 'post-body.json');
+  const getFile = join(dir, 'get-body.json');
+  writeFileSync(postFile, postBody);
+  writeFileSync(getFile, getBody);
+  const child = startChild('bench/baseline-server.ts', childEnv({
+    PORT: String(port), BASELINE_POST_BODY: postFile, BASELINE_GET_BODY: getFile,
+  }), profDir);
+  const base = `http://127.0.0.1:${port}`;
+  await waitHealthy(base, child);
+  return { base, child };
+}
+
+/** The request both sides get. `body` undefined = GET. */
+interface Shot {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+interface Load {
+  ok: number;
+  seconds: number;
+  non2xx: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+async function fire(base: string, shot: Shot, seconds: number, connections: number): Promise<Load> {
+  const r = await autocannon({
+    url: `${base}${shot.path}`, method: shot.method, connections, duration: seconds, pipelining: 1,
+    ...(shot.body ? { body: shot.body, headers: { 'content-type': 'application/json' } } : {}),
+  });
+  // Only 2xx answers count: a server that answers 500 fast must not look fast.
+  return { ok: r['2xx'], seconds: r.duration, non2xx: r.non2xx, errors: r.errors, p50Ms: r.latency.p50, p99Ms: r.latency.p99 };
+}
+
+interface Comparison {
+  appRps: number;
+  baseRps: number;
+  ratio: number;
+  roundRatios: number[];
+  app: Load[];
+  baseline: Load[];
+}
+
+/**
+ * Loads one side while the other is paused (SIGSTOP). Without the pause the service's engine,
+ * still draining the workflows the POST case accepted, would eat CPU during the baseline's turn
+ * and flatter the ratio; the pause gives each side the machine to itself.
+ */
+async function turn(active: Server, paused: Server, shot: Shot, seconds: number, connections: number): Promise<Load> {
+  paused.child.proc.kill('SIGSTOP');
+  try {
+    return await fire(active.base, shot, seconds, connections);
+  } finally {
+    paused.child.proc.kill('SIGCONT');
+  }
+}
+
+async function compare(app: Server, baseline: Server, appShot: Shot, baseShot: Shot, o: BenchOptions): Promise<Comparison> {
+  if (o.warmup > 0) {
+    await turn(baseline, app, baseShot, o.warmup, o.connections);
+    await turn(app, baseline, appShot, o.warmup, o.connections);
+  }
+  const appLoads: Load[] = [];
+  const baseLoads: Load[] = [];
+  for (let r = 0; r < o.rounds; r++) {
+    const order = r % 2 === 0 ? ['base', 'app'] : ['app', 'base'];
+    for (const side of order) {
+      if (side === 'base') baseLoads.push(await turn(baseline, app, baseShot, o.duration, o.connections));
+      else appLoads.push(await turn(app, baseline, appShot, o.duration, o.connections));
+    }
+  }
+  const rps = (loads: Load[]) => loads.reduce((n, l) => n + l.ok, 0) / loads.reduce((n, l) => n + l.seconds, 0);
+  const roundRatios = appLoads.map((l, i) => {
+    const b = baseLoads[i];
+    return b && b.ok > 0 ? round(l.ok / l.seconds / (b.ok / b.seconds)) : NaN;
+  });
+  const appRps = rps(appLoads);
+  const baseRps = rps(baseLoads);
+  return { appRps, baseRps, ratio: round(appRps / baseRps), roundRatios, app: appLoads, baseline: baseLoads };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function summarize(c: Comparison): string {
+  const bad = c.app.reduce((n, l) => n + l.non2xx + l.errors, 0);
+  const p99 = Math.max(...c.app.map((l) => l.p99Ms));
+  return `app ${Math.round(c.appRps).toLocaleString('en-US')} vs bare ${Math.round(c.baseRps).toLocaleString('en-US')} req/s; `
+    + `rounds ${c.roundRatios.join('/')}; app p99 ${p99} ms${bad ? `; ${bad} non-2xx/errors` : ''}`;
+}
+
+async function json(res: Response, expect: number): Promise<{ text: string; value: Record<string, unknown> }> {
+  const text = await res.text();
+  if (res.status !== expect) throw new Error(`expected ${expect}, got ${res.status}: ${text.slice(0, 300)}`);
+  return { text, value: JSON.parse(text) as Record<string, unknown> };
+}
+
+/** Ten ids, zero stage delays: every accepted batch is also run by the engine during the test. */
+const BUSY_BODY = JSON.stringify({ clientIds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], simulation: { fetchMs: 0, processMs: 0, storeMs: 0 } });
+/** Ten ids at the default delays: the engine only trickles (50 × 6 s), so this isolates the POST path. */
+const QUIET_BODY = JSON.stringify({ clientIds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
+
+export async function runHttpCases(o: BenchOptions, wanted: { get: boolean; post: boolean }, profDir: string | null): Promise<CaseResult[]> {
+  const rows: CaseResult[] = [];
+  const dir = makeTempDir(o.tmpRoot, 'http');
+  let baseline: Server | undefined;
+  let app: Server | undefined;
+  try {
+    // Sample bodies from a real service, so the baseline sends the same bytes.
+    app = await startApp(join(dir, 'get'), {}, profDir);
+    const accepted = await json(await fetch(`${app.base}/v1/batches`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: BUSY_BODY,
+    }), 202);
+    const batchPath = `/v1/batches/${String(accepted.value.id)}`;
+    let finished: { text: string; value: Record<string, unknown> } | undefined;
+    for (const until = Date.now() + 15_000; Date.now() < until;) {
+      finished = await json(await fetch(`${app.base}${batchPath}`), 200);
+      if (finished.value.status === 'succeeded') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (finished?.value.status !== 'succeeded') throw new Error(`sample batch did not finish: ${finished?.text ?? ''}`);
+    baseline = await startBaseline(dir, accepted.text, finished.text, profDir);
+
+    // GET first, while this service is idle: the POST cases leave a backlog behind them.
+    if (wanted.get) {
+      log(`5 GET ${batchPath}: ${o.warmup} s warm-up + ${o.rounds} × ${o.duration} s per side`);
+      const shot: Shot = { method: 'GET', path: batchPath };
+      const c = await compare(app, baseline, shot, shot, o);
+      const target = { op: '>=' as const, value: 0.6 };
+      rows.push({
+        id: '5', name: 'GET /v1/batches/{id} (finished)', metric: 'req/s app / bare', value: c.ratio, unit: '×', target,
+        pass: verdict(c.ratio, target), notes: `${summarize(c)}; body ${finished.text.length} B`,
+        details: { ...c, bodyBytes: finished.text.length, connections: o.connections },
+      });
+    }
+    await stopChild(app.child);
+    app = undefined;
+
+    if (wanted.post) {
+      // 4 is the case the target is for. 4q and 4n are diagnostics (no target) that split its cost:
+      // 4q = the POST path alone (engine nearly idle), 4n = the same with DB_SYNC=normal, i.e.
+      // without an fsync per accepted batch. 4q vs 4n is what durability per POST costs.
+      const variants: Array<{ id: string; name: string; body: string; env: Record<string, string>; target: number | null; what: string }> = [
+        { id: '4', name: 'POST /v1/batches 10 ids, 0 ms stages', body: BUSY_BODY, env: {}, target: 0.4, what: 'engine runs every accepted workflow (CONCURRENCY 50) during the test' },
+        { id: '4q', name: 'POST 10 ids, default delays', body: QUIET_BODY, env: {}, target: null, what: 'engine nearly idle: POST path alone (validate + durable insert, DB_SYNC=full)' },
+        { id: '4n', name: 'POST 10 ids, default delays, DB_SYNC=normal', body: QUIET_BODY, env: { DB_SYNC: 'normal' }, target: null, what: 'as 4q without the fsync per batch' },
+      ];
+      for (const v of variants) {
+        log(`${v.id} POST /v1/batches — ${v.what}: ${o.warmup} s warm-up + ${o.rounds} × ${o.duration} s per side`);
+        // A fresh service and DB per variant: no backlog carried from one to the next.
+        app = await startApp(join(dir, `post-${v.id}`), v.env, profDir);
+        const c = await compare(app, baseline, { method: 'POST', path: '/v1/batches', body: v.body }, { method: 'POST', path: '/v1/batches', body: v.body }, o);
+        const warnings = nodeWarnings(app.child.lines());
+        const target = v.target === null ? null : { op: '>=' as const, value: v.target };
+        rows.push({
+          id: v.id, name: v.name, metric: 'req/s app / bare', value: c.ratio, unit: '×', target, pass: verdict(c.ratio, target),
+          notes: summarize(c), details: { ...c, body: v.body, scenario: v.what, connections: o.connections, ...(warnings.length ? { nodeWarnings: warnings } : {}) },
+        });
+        await stopChild(app.child);
+        app = undefined;
+      }
+    }
+  } catch (e) {
+    log(`http cases failed: ${e instanceof Error ? e.message : String(e)}`);
+    rows.push(errorRow('4/5', 'http', 'req/s app / bare', null, e));
+  } finally {
+    if (app) await stopChild(app.child);
+    if (baseline) await stopChild(baseline.child);
+    removeTempDir(dir);
+  }
+  return rows;
+}

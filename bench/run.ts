@@ -1,0 +1,97 @@
+/**
+ * `npm run bench [-- --only=engine|http|tutorial|makespan|throughput|status|post|get|1..6 ...]`
+ *
+ * Runs the cases one after another (never two at once: they would measure each other), prints a
+ * table, and writes every figure with its context to bench/results/<timestamp>.json.
+ * See bench/README.md for what each case means and how to read the ratios.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { runEngineCase } from './engine-cases.js';
+import { runHttpCases } from './http-cases.js';
+import {
+  BENCH_DIR, cleanupNow, formatTable, installCleanup, log, parseArgs, ROOT, summarizeProfiles, type CaseResult,
+} from './lib.js';
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Which cases run: a case by name or number, or its group; nothing given = everything. */
+function wants(only: string[], names: string[]): boolean {
+  return only.length === 0 || names.some((n) => only.includes(n));
+}
+
+async function main(): Promise<number> {
+  const o = parseArgs(process.argv.slice(2));
+  installCleanup();
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const resultsDir = join(BENCH_DIR, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const profDir = o.cpuProf ? join(resultsDir, `prof-${stamp}`) : null;
+  if (profDir) mkdirSync(profDir, { recursive: true });
+
+  const started = Date.now();
+  const load0 = loadavg();
+  const rows: CaseResult[] = [];
+  const run = async (label: string, f: () => Promise<CaseResult[]>) => {
+    const t0 = Date.now();
+    log(`${label} …`);
+    const got = await f();
+    rows.push(...got);
+    log(`${label}: ${((Date.now() - t0) / 1000).toFixed(1)} s — ${got.map((r) => `${r.id} ${r.value ?? 'ERR'}${r.unit === '×' ? '×' : ` ${r.unit}`}`).join(', ')}`);
+  };
+
+  if (wants(o.only, ['engine', 'tutorial', '1'])) await run('1 tutorial', () => runEngineCase('tutorial', 'full', o, profDir));
+  if (wants(o.only, ['engine', 'makespan', '2'])) await run('2 makespan', () => runEngineCase('makespan', 'full', o, profDir));
+  if (wants(o.only, ['engine', 'throughput', '3'])) {
+    await run('3 throughput DB_SYNC=full', () => runEngineCase('throughput', 'full', o, profDir));
+    if (o.normal) await run('3n throughput DB_SYNC=normal', () => runEngineCase('throughput', 'normal', o, profDir));
+  }
+  if (wants(o.only, ['engine', 'status', '6'])) await run('6 status cost', () => runEngineCase('status', 'full', o, profDir));
+  const get = wants(o.only, ['http', 'get', '5']);
+  const post = wants(o.only, ['http', 'post', '4']);
+  if (get || post) await run('4/5 http', () => runHttpCases(o, { get, post }, profDir));
+  if (rows.length === 0) throw new Error(`--only=${o.only.join(',')} matched no case (see bench/README.md)`);
+
+  // Case order in the table follows the README, whatever order they ran in.
+  rows.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  const table = formatTable(rows);
+  const failed = rows.filter((r) => r.pass === false);
+  const errored = rows.filter((r) => r.error);
+  const file = join(resultsDir, `${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify({
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    options: { ...o },
+    machine: {
+      node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null,
+      loadavgBefore: load0, loadavgAfter: loadavg(),
+    },
+    git: { commit: git(['rev-parse', 'HEAD']), dirty: (git(['status', '--porcelain', '--', 'src']) ?? '') !== '' },
+    summary: { cases: rows.length, passed: rows.filter((r) => r.pass === true).length, failed: failed.length, errored: errored.length },
+    cases: rows,
+  }, null, 2)}\n`);
+
+  process.stdout.write(`\n${table}\n\n`);
+  process.stdout.write(`${rows.filter((r) => r.pass === true).length} passed, ${failed.length} failed`
+    + `${errored.length ? ` (${errored.length} errored)` : ''}; load avg ${load0[0]?.toFixed(2)} → ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores; `
+    + `${((Date.now() - started) / 1000).toFixed(0)} s\nresults: ${file}\n`);
+  if (profDir) process.stdout.write(`\nCPU profiles in ${profDir} — top self time:\n${summarizeProfiles(profDir)}\n`);
+  return errored.length > 0 || (o.strict && failed.length > 0) ? 1 : 0;
+}
+
+main().then((code) => {
+  cleanupNow();
+  process.exitCode = code;
+}, (e: unknown) => {
+  cleanupNow();
+  process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
