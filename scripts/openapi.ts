@@ -3,28 +3,11 @@
  * fails when the committed file differs from what the routes produce now.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import pino from 'pino';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { Engine } from '../src/engine/engine.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openApiText } from './openapi-document.js';
 
 const FILE = new URL('../openapi/openapi.json', import.meta.url);
 
-export async function generateOpenApi(): Promise<string> {
-  const config = loadConfig({}, { DB_PATH: ':memory:' });
-  const logger = pino({ level: 'silent' });
-  const store = new SqliteStore({ path: ':memory:' });
-  const engine = new Engine({ store, logger, concurrency: 1, delays: { fetchMs: 0, processMs: 0, storeMs: 0 } });
-  const app = await buildApp({ config, store, engine, logger });
-  await app.ready();
-  const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;
-  await app.close();
-  await store.close();
-  return text;
-}
-
-const text = await generateOpenApi();
+const text = await openApiText();
 if (process.argv.includes('--check')) {
   let committed = '';
   try {

@@ -6,12 +6,8 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
 import { expect } from 'vitest';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { Engine } from '../src/engine/engine.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openApiText } from '../scripts/openapi-document.js';
 
 export type InjectResponse = LightMyRequestResponse;
 
@@ -37,24 +33,9 @@ export function documentOf(app: FastifyInstance): OpenApiDocument {
   return app.swagger() as unknown as OpenApiDocument;
 }
 
-/**
- * The document of a default-configuration app, built the way scripts/openapi.ts builds it
- * (that script runs on import, so it cannot be imported here).
- */
+/** The document of a default-configuration app, exactly as `npm run openapi` writes it. */
 export async function defaultConfigDocument(): Promise<OpenApiDocument> {
-  const config = loadConfig({}, { DB_PATH: ':memory:' });
-  const logger = pino({ level: 'silent' });
-  const store = new SqliteStore({ path: ':memory:' });
-  const engine = new Engine({ store, logger, concurrency: 1, delays: { fetchMs: 0, processMs: 0, storeMs: 0 } });
-  const app = await buildApp({ config, store, engine, logger });
-  try {
-    await app.ready();
-    // Through JSON, as the script writes it: drops undefined values, copies nothing by reference.
-    return JSON.parse(JSON.stringify(app.swagger())) as OpenApiDocument;
-  } finally {
-    await app.close();
-    await store.close();
-  }
+  return JSON.parse(await openApiText()) as OpenApiDocument;
 }
 
 export interface ProblemBody {
