@@ -3,7 +3,7 @@
  * Each attempt gets its own AbortController. Nothing listens on an engine-wide signal: thousands
  * of sleeps on one shared AbortSignal make every add/remove of a listener cost O(listeners).
  */
-export type AbortCause = 'cancel' | 'shutdown' | 'timeout';
+export type AbortCause = 'cancel' | 'shutdown' | 'timeout' | 'lease-lost';
 
 export class AbortedError extends Error {
   override readonly name = 'AbortError';
@@ -35,6 +35,11 @@ export class RunControl {
   shutdown(): void {
     this.#shutdown = true;
     this.#attempt?.abort(new AbortedError('shutdown'));
+  }
+
+  /** The lease is gone (canceled before it started, or taken over): stop the attempt in flight. */
+  abandon(): void {
+    this.#attempt?.abort(new AbortedError('lease-lost'));
   }
 
   /** A fresh signal for one attempt; it aborts on cancel, shutdown, or after `timeoutMs`. */

@@ -76,7 +76,14 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
       started = first.then((o) => {
         if (o.batchStarted) events.emit({ type: 'batch.started', at: startedAt, batchId: wf.batchId });
         events.emit({ type: 'stage.started', at: startedAt, stage: name, attempt, ...ref });
+      }, (error: unknown) => {
+        // The start was refused (the workflow was canceled while it waited in the queue): stop the
+        // handler now rather than when it finishes; `await started` below then ends this run.
+        control.abandon();
+        throw error;
       });
+      // Handled by the await below; until then a rejection must not count as unhandled.
+      started.catch(() => undefined);
     }
     startedWithPrevious = false;
 
