@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Child-process tests start real servers; keep the 2-core machine from thrashing.
     maxWorkers: 2,
+    // The JSON report lets CI print a plain "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-artifacts/vitest.json' },
   },
 });
