@@ -70,6 +70,45 @@ describe('cancel', () => {
     expect(again.body.progress).toEqual(second.body.progress);
   });
 
+  it('a workflow canceled while it waits in the queue never runs: its refused start aborts the handler', async () => {
+    const seen: Array<{ clientId: unknown; aborted: boolean }> = [];
+    let releaseFirst: () => void = () => undefined;
+    let secondAborted: (reason: unknown) => void = () => undefined;
+    const secondAbort = new Promise<unknown>((resolve) => {
+      secondAborted = resolve;
+    });
+    const fetch: StageHandler = {
+      name: 'fetch',
+      run: (_input, ctx) => new Promise((resolve, reject) => {
+        const entry = { clientId: ctx.clientId, aborted: false };
+        seen.push(entry);
+        if (ctx.clientId === 'first') releaseFirst = () => resolve({});
+        ctx.signal.addEventListener('abort', () => {
+          entry.aborted = true;
+          if (ctx.clientId === 'second') secondAborted(ctx.signal.reason);
+          reject(ctx.signal.reason);
+        }, { once: true });
+      }),
+    };
+    const handlers = { ...handlersBlockingIn(null), fetch };
+    service = await startService({ config: { CONCURRENCY: 1 }, engine: { handlers } });
+    const started = service.waitFor((e) => e.type === 'stage.started');
+    const { body: batch } = await post(service, '/v1/batches', { clientIds: ['first', 'second'] });
+    await started;
+    // 'second' is claimed (prefetched) but has not started: cancel it.
+    const [, second] = (await service.store.listWorkflows(batch.id, { limit: 2 }))!.items;
+    const canceled = await post(service, `/v1/workflows/${second!.id}/cancel`);
+    expect(canceled.body).toMatchObject({ status: 'canceled' });
+    const finished = service.waitFor((e) => e.type === 'batch.finished');
+    releaseFirst();
+    await finished;
+    // Its handler may have been entered, but it is aborted because its start was refused.
+    expect(await secondAbort).toMatchObject({ why: 'lease-lost' });
+    expect(seen.filter((s) => s.clientId === 'second')).toEqual([{ clientId: 'second', aborted: true }]);
+    expect((await service.store.getWorkflow(second!.id))!.status).toBe('canceled');
+    expect((await service.store.getBatch(batch.id, Date.now()))!.progress).toMatchObject({ succeeded: 1, canceled: 1 });
+  });
+
   it('leaves a finished batch untouched', async () => {
     service = await startService();
     const id = await runBatch(service, { clientIds: [1, 2] });
