@@ -128,7 +128,10 @@ export class Dispatcher {
         this.#held.set(workflow.id, workflow);
         // Claimed work waits in p-queue by priority too: a high-priority batch claimed after a
         // low one still starts first.
-        void this.#queue.add(() => this.#o.run(workflow), { priority: workflow.priority })
+        // A claim superseded while it waited (canceled, retried and claimed again) never runs.
+        void this.#queue.add(() => (this.#held.get(workflow.id) === workflow ? this.#o.run(workflow) : Promise.resolve()), {
+          priority: workflow.priority,
+        })
           .catch((e: unknown) => {
             // A lost lease is the normal end of a workflow canceled or taken over elsewhere.
             if (e instanceof LeaseLostError) this.#o.log.debug({ workflowId: workflow.id }, e.message);

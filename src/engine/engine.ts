@@ -72,7 +72,7 @@ export class Engine {
       now: this.#now,
       log,
       run: (workflow) => runWorkflow(workflow, {
-        store: options.store, handlers, events: this.events, log, now: this.#now,
+        store: options.store, handlers, log, now: this.#now,
         draining: () => this.#state !== 'running',
         retry: options.retry ?? { maxAttempts: 3, baseMs: 1_000, maxMs: 30_000 },
         stageTimeoutMs: options.stageTimeoutMs ?? 60_000,
@@ -80,6 +80,8 @@ export class Engine {
         wakeAt: (at) => this.#dispatcher.wakeAt(at),
       }),
     });
+    // The store publishes each event once the transaction that wrote it has committed.
+    options.store.onEvents((event) => this.events.emit(event));
     logEvents(this.events, log);
   }
 
@@ -137,11 +139,7 @@ export class Engine {
   async submit(input: NewBatch, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
     if (!this.accepting) throw new EngineStoppedError('the engine is not accepting work');
     const created = await this.#o.store.createBatch(input, this.#now(), options);
-    if (!created.replayed) {
-      const { batch } = created;
-      this.events.emit({ type: 'batch.created', at: this.#now(), batchId: batch.id, total: batch.progress.total });
-      this.#dispatcher.wake();
-    }
+    if (!created.replayed) this.#dispatcher.wake();
     return created;
   }
 
@@ -153,10 +151,6 @@ export class Engine {
     const result = await this.#o.store.cancelBatch(id, this.#now());
     if (!result) return null;
     this.#abortAll(result.abort);
-    this.events.emit({ type: 'batch.canceled', at: this.#now(), batchId: id });
-    if (result.abort.length === 0 && result.item.finishedAt) {
-      this.events.emit({ type: 'batch.finished', at: this.#now(), batchId: id, status: result.item.status });
-    }
     return result.item;
   }
 
@@ -170,10 +164,7 @@ export class Engine {
   /** Requeues a batch's failed (and optionally canceled) workflows at the stage that failed. */
   async retryBatch(id: string, includeCanceled: boolean): Promise<{ batch: Batch; retried: number } | null> {
     const result = await this.#o.store.retryBatch(id, includeCanceled, this.#now());
-    if (result && result.retried > 0) {
-      this.events.emit({ type: 'batch.retried', at: this.#now(), batchId: id, workflows: result.retried });
-      this.#dispatcher.wake();
-    }
+    if (result && result.retried > 0) this.#dispatcher.wake();
     return result;
   }
 

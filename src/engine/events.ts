@@ -1,51 +1,54 @@
 /**
- * Typed engine events. They are emitted after the change they describe is committed, so a
- * listener (logs today; SSE, metrics and webhooks later) never reports what the store might lose.
+ * The engine's event hub. Events come from the store, published right after the transaction
+ * that wrote them commits and in id order (model/events.ts), so listeners — logs, SSE streams,
+ * metrics, webhooks — never report what the store might lose.
+ *
+ * Listeners of one batch (SSE streams, long-polls) subscribe to that batch alone: hundreds of
+ * streams cost the engine one map lookup per event, not one call per stream.
  */
 import { EventEmitter } from 'node:events';
-import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
-import type { ClientId, ErrorInfo } from '../model/types.js';
+import type { EngineEvent } from '../model/events.js';
 
-interface WorkflowRef {
-  batchId: string;
-  workflowId: string;
-  clientId: ClientId;
-}
+export type { EngineEvent, EngineEventType } from '../model/events.js';
 
-export type EngineEvent =
-  | { type: 'batch.created'; at: number; batchId: string; total: number }
-  | { type: 'batch.started'; at: number; batchId: string }
-  | ({ type: 'stage.started'; at: number; stage: StageName; attempt: number } & WorkflowRef)
-  | ({ type: 'stage.succeeded'; at: number; stage: StageName; attempt: number; durationMs: number } & WorkflowRef)
-  | ({ type: 'stage.failed'; at: number; stage: StageName; attempt: number; durationMs: number; error: ErrorInfo } & WorkflowRef)
-  | ({
-    type: 'stage.retrying'; at: number; stage: StageName; attempt: number; durationMs: number; error: ErrorInfo;
-    delayMs: number; nextAttemptAt: number;
-  } & WorkflowRef)
-  | ({ type: 'stage.canceled'; at: number; stage: StageName; attempt: number } & WorkflowRef)
-  | ({ type: 'stage.interrupted'; at: number; stage: StageName; attempt: number } & WorkflowRef)
-  | { type: 'batch.canceled'; at: number; batchId: string }
-  | { type: 'batch.retried'; at: number; batchId: string; workflows: number }
-  | ({ type: 'workflow.finished'; at: number; status: WorkflowStatus; durationMs: number } & WorkflowRef)
-  | { type: 'batch.finished'; at: number; batchId: string; status: BatchStatus };
-
-export type EngineEventType = EngineEvent['type'];
+type Listener = (event: EngineEvent) => void;
 
 export class EngineEvents {
   readonly #emitter = new EventEmitter();
+  readonly #byBatch = new Map<string, Set<Listener>>();
 
   constructor() {
-    // Many listeners (one per SSE stream later) are expected, not a leak.
+    // A few process-wide listeners (logs, metrics, webhooks, tests) are expected, not a leak.
     this.#emitter.setMaxListeners(0);
   }
 
   emit(event: EngineEvent): void {
     this.#emitter.emit('event', event);
+    const listeners = this.#byBatch.get(event.batchId);
+    if (listeners) for (const listener of listeners) listener(event);
   }
 
   /** Subscribes to every event; returns the function that unsubscribes. */
-  on(listener: (event: EngineEvent) => void): () => void {
+  on(listener: Listener): () => void {
     this.#emitter.on('event', listener);
     return () => this.#emitter.off('event', listener);
+  }
+
+  /** Subscribes to one batch's events; returns the function that unsubscribes. */
+  onBatch(batchId: string, listener: Listener): () => void {
+    let listeners = this.#byBatch.get(batchId);
+    if (!listeners) this.#byBatch.set(batchId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.#byBatch.get(batchId) === listeners) this.#byBatch.delete(batchId);
+    };
+  }
+
+  /** Listeners now subscribed (all, and per batch): how tests see that streams clean up. */
+  get listenerCount(): { all: number; batches: number } {
+    let batches = 0;
+    for (const set of this.#byBatch.values()) batches += set.size;
+    return { all: this.#emitter.listenerCount('event'), batches };
   }
 }

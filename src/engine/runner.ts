@@ -8,13 +8,15 @@
  * - Cancel aborts the running stage (`canceled`), or stops the workflow between stages.
  * - Draining stops it between stages; the shutdown abort marks the running stage `interrupted`.
  *   Either way it resumes at that stage later.
+ *
+ * The runner emits no events itself: the store writes them with each transition and the engine
+ * publishes them once committed (model/events.ts).
  */
 import type { Logger } from 'pino';
 import { STAGES, isFinished } from '../model/statuses.js';
 import type { ErrorInfo } from '../model/types.js';
 import { nextStage } from '../store/transitions.js';
-import type { ClaimedWorkflow, Store, TransitionOutcome } from '../store/store.js';
-import type { EngineEvents } from './events.js';
+import type { ClaimedWorkflow, Store } from '../store/store.js';
 import { backoffMs, type RetryPolicy } from './retry-policy.js';
 import { RunControl } from './run-control.js';
 import { StageError, type StageHandlers } from './stages/stage.js';
@@ -22,7 +24,6 @@ import { StageError, type StageHandlers } from './stages/stage.js';
 export interface RunnerDeps {
   store: Store;
   handlers: StageHandlers;
-  events: EngineEvents;
   log: Logger;
   now: () => number;
   /** True once the engine drains: finish the stage in flight, start no other. */
@@ -48,12 +49,13 @@ export async function runWorkflow(wf: ClaimedWorkflow, deps: RunnerDeps): Promis
   try {
     await runStages(wf, deps, control);
   } finally {
-    deps.controls.delete(wf.id);
+    // A newer run of the same workflow may have registered its own switches since.
+    if (deps.controls.get(wf.id) === control) deps.controls.delete(wf.id);
   }
 }
 
 async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunControl): Promise<void> {
-  const { store, handlers, events, now } = deps;
+  const { store, handlers, now } = deps;
   const ref = { batchId: wf.batchId, workflowId: wf.id, clientId: wf.clientId };
   /** The previous stage's success was written together with this stage's start. */
   let startedWithPrevious = false;
@@ -68,15 +70,10 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
     let started: Promise<unknown> = Promise.resolve();
     let attempt = stage.attempts;
     if (!startedWithPrevious) {
-      const startedAt = now();
       attempt += 1;
       // Not awaited before the handler runs: the write joins the next group commit, and the
       // outcome below is queued after it, so the order on disk is still started → outcome.
-      const first = store.record({ kind: 'started', workflow: wf, stage: name, at: startedAt });
-      started = first.then((o) => {
-        if (o.batchStarted) events.emit({ type: 'batch.started', at: startedAt, batchId: wf.batchId });
-        events.emit({ type: 'stage.started', at: startedAt, stage: name, attempt, ...ref });
-      }, (error: unknown) => {
+      started = store.record({ kind: 'started', workflow: wf, stage: name, at: now() }).catch((error: unknown) => {
         // The start was refused (the workflow was canceled while it waited in the queue): stop the
         // handler now rather than when it finishes; `await started` below then ends this run.
         control.abandon();
@@ -108,50 +105,30 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
     }
     await started;
     const at = now();
-    let outcome: TransitionOutcome;
     if (aborted === 'shutdown') {
       await store.record({ kind: 'interrupted', workflow: wf, stage: name, at });
-      events.emit({ type: 'stage.interrupted', at, stage: name, attempt, ...ref });
       return;
     }
-    if (aborted === 'cancel' && failure) {
-      outcome = await store.record({ kind: 'canceled', workflow: wf, stage: name, at });
-      events.emit({ type: 'stage.canceled', at, stage: name, attempt, ...ref });
+    if (failure && (aborted === 'cancel' || control.canceled)) {
+      // Canceled while the attempt was failing anyway: the cancel wins, never a retry.
+      await store.record({ kind: 'canceled', workflow: wf, stage: name, at });
     } else if (failure) {
       const policy = { ...deps.retry, ...wf.options.retry };
       const delayMs = failure.retryable ? backoffMs(policy, attempt) : null;
       if (delayMs !== null) {
         const retryAt = at + delayMs;
         await store.record({ kind: 'retrying', workflow: wf, stage: name, at, error: failure.error, retryAt });
-        events.emit({
-          type: 'stage.retrying', at, stage: name, attempt, durationMs: stage.durationMs ?? 0,
-          error: failure.error, delayMs, nextAttemptAt: retryAt, ...ref,
-        });
         deps.wakeAt(retryAt);
         return;
       }
-      outcome = await store.record({ kind: 'failed', workflow: wf, stage: name, at, error: failure.error });
-      events.emit({ type: 'stage.failed', at, stage: name, attempt, durationMs: stage.durationMs ?? 0, error: failure.error, ...ref });
+      await store.record({ kind: 'failed', workflow: wf, stage: name, at, error: failure.error });
     } else {
       // The next stage starts in the same write that persists this one's output, and only once
       // that write has committed: one row write per stage boundary, durability unchanged.
       const following = STAGES[STAGES.indexOf(name) + 1];
       const next = following && !deps.draining() && !control.canceled ? following : undefined;
-      outcome = await store.record({ kind: 'succeeded', workflow: wf, stage: name, at, output, next });
-      events.emit({ type: 'stage.succeeded', at, stage: name, attempt, durationMs: stage.durationMs ?? 0, ...ref });
-      if (next) {
-        const nextAttempt = wf.stages.find((s) => s.name === next)?.attempts ?? 1;
-        events.emit({ type: 'stage.started', at, stage: next, attempt: nextAttempt, ...ref });
-        startedWithPrevious = true;
-      }
-    }
-    if (outcome.workflowFinished) {
-      events.emit({
-        type: 'workflow.finished', at, status: outcome.workflowFinished, durationMs: at - (wf.startedAt ?? at), ...ref,
-      });
-    }
-    if (outcome.batchFinished) {
-      events.emit({ type: 'batch.finished', at, batchId: wf.batchId, status: outcome.batchFinished });
+      await store.record({ kind: 'succeeded', workflow: wf, stage: name, at, output, next });
+      startedWithPrevious = next !== undefined && !isFinished(wf.status);
     }
   }
 }

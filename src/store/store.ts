@@ -7,13 +7,15 @@
 import type {
   Batch, BatchOptions, ClientId, ErrorInfo, NewBatch, Page, StageState, Workflow,
 } from '../model/types.js';
+import type { EngineEvent } from '../model/events.js';
 import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
 
 /** A workflow handed to one engine under a lease: everything the runner needs, nothing more. */
 export interface ClaimedWorkflow {
   id: string;
-  /** The store's own key for the row (faster to update by than the id). */
+  /** The store's own keys for the row and its batch (faster to write by than the ids). */
   seq: number;
+  batchSeq: number;
   batchId: string;
   clientId: ClientId;
   /** The batch's priority: the dispatcher runs claimed work highest first. */
@@ -30,6 +32,8 @@ export interface ClaimedWorkflow {
   options: BatchOptions;
   /** Who holds the lease; writes are fenced on it so a process that lost its lease cannot write. */
   leaseOwner: string | null;
+  /** Which claim this is: writes are fenced on it too, so a superseded claim cannot write. */
+  leaseEpoch: number;
 }
 
 /** The workflow's lease was taken over (it expired): the holder must stop working on it. */
@@ -52,13 +56,6 @@ export type Transition =
   | { kind: 'canceled'; workflow: ClaimedWorkflow; stage: StageName; at: number }
   /** The stage was interrupted (shutdown): its attempt counts and it will run again. */
   | { kind: 'interrupted'; workflow: ClaimedWorkflow; stage: StageName; at: number };
-
-/** What a transition changed that the engine reports as events. */
-export interface TransitionOutcome {
-  workflowFinished: WorkflowStatus | null;
-  batchFinished: BatchStatus | null;
-  batchStarted: boolean;
-}
 
 export interface ListQuery<S> {
   status?: S;
@@ -130,12 +127,23 @@ export interface Store {
    * dead process is freed at once, and stages it left `running` become `pending` again.
    */
   recover(now: number): Promise<number>;
-  /** Persists a transition (possibly grouped with others in one commit); resolves once durable. */
-  record(transition: Transition): Promise<TransitionOutcome>;
+  /**
+   * Persists a transition and the events it causes (possibly grouped with others in one commit);
+   * resolves once durable.
+   */
+  record(transition: Transition): Promise<void>;
   /** Frees every lease `owner` still holds (workflows claimed but not started, or paused between stages). */
   releaseLeases(owner: string): Promise<number>;
   /** Upserts a workflow's final result; repeating it is harmless. */
   saveResult(workflowId: string, result: Record<string, unknown>, now: number): Promise<void>;
+
+  /**
+   * Calls `listener` with every event right after the transaction that wrote it commits, in id
+   * order. Returns the function that unsubscribes.
+   */
+  onEvents(listener: (event: EngineEvent) => void): () => void;
+  /** The batch's events with an id above `afterId`, oldest first, at most `limit`; null when no such batch. */
+  listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null>;
 
   ping(): boolean;
   close(): Promise<void>;

@@ -3,6 +3,7 @@
  * Every store implementation calls these functions and turns the returned `Delta` into its own
  * writes, so the rules live in one place and a batch's counters always agree with its rows.
  */
+import type { NewEvent } from '../model/events.js';
 import { STAGES, isFinished, type StageName, type WorkflowStatus } from '../model/statuses.js';
 import type { ErrorInfo, StageState } from '../model/types.js';
 import type { ClaimedWorkflow, Transition } from './store.js';
@@ -131,6 +132,53 @@ export function applyTransition(t: Transition): { delta: Delta; row: RowChange }
       return { delta, row };
     }
   }
+}
+
+/**
+ * The events transition `t` caused, in the order they happened: its stage's event, the next
+ * stage's start when `next` started in the same write, and the workflow's end if it finished.
+ * Call it after applyTransition (it reads the state the transition left).
+ */
+export function transitionEvents(t: Transition, row: RowChange, next: StageName | null): NewEvent[] {
+  const wf = t.workflow;
+  const ref = { batchId: wf.batchId, workflowId: wf.id, clientId: wf.clientId };
+  const stage = stageOf(wf, t.stage);
+  const run = { at: t.at, stage: t.stage, attempt: stage.attempts, ...ref };
+  const durationMs = stage.durationMs ?? 0;
+  const events: NewEvent[] = [];
+  switch (t.kind) {
+    case 'started':
+      events.push({ type: 'stage.started', ...run });
+      break;
+    case 'succeeded':
+      events.push({ type: 'stage.succeeded', ...run, durationMs });
+      if (next) events.push({ type: 'stage.started', ...run, stage: next, attempt: stageOf(wf, next).attempts });
+      break;
+    case 'failed':
+      events.push({ type: 'stage.failed', ...run, durationMs, error: t.error });
+      break;
+    case 'retrying':
+      events.push({
+        type: 'stage.retrying', ...run, durationMs, error: t.error, delayMs: t.retryAt - t.at, nextAttemptAt: t.retryAt,
+      });
+      break;
+    case 'canceled':
+      events.push({ type: 'stage.canceled', ...run });
+      break;
+    case 'interrupted':
+      events.push({ type: 'stage.interrupted', ...run });
+      break;
+  }
+  if (row.finished) events.push(finishedEvent(wf, t.at));
+  return events;
+}
+
+/** `workflow.finished` for a workflow that just reached its final status. */
+export function finishedEvent(wf: ClaimedWorkflow, at: number): NewEvent {
+  return {
+    type: 'workflow.finished', at, status: wf.status, batchId: wf.batchId, workflowId: wf.id, clientId: wf.clientId,
+    durationMs: wf.startedAt === null ? 0 : Math.max(0, at - wf.startedAt),
+  };
 }
 
 /** Cancels a workflow that is not running a stage now (queued, or waiting between stages). */

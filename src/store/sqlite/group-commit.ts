@@ -21,6 +21,8 @@ export interface GroupHooks {
   beforeCommit?: () => void;
   /** Runs when the group was rolled back: drop what the writes accumulated. */
   onRollback?: () => void;
+  /** Runs once the group committed, before any caller's promise settles (events are published). */
+  afterCommit?: () => void;
 }
 
 export class GroupCommit {
@@ -72,6 +74,7 @@ export class GroupCommit {
       for (const item of group) item.reject(error);
       return;
     }
+    this.#hooks.afterCommit?.();
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.value);

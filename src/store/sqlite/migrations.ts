@@ -89,4 +89,15 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
 `,
+  /* 2: the event log (SSE replay) and a per-claim lease epoch */ `
+CREATE TABLE events (
+  id        INTEGER PRIMARY KEY,      -- increases in commit order: the SSE event id
+  batch_seq INTEGER NOT NULL REFERENCES batches (seq),
+  data      TEXT NOT NULL             -- JSON NewEvent (model/events.ts)
+);
+CREATE INDEX events_by_batch ON events (batch_seq, id);
+-- Bumped by every claim: a write carries the epoch it claimed with, so a stale copy of a claim
+-- (canceled, retried and claimed again by the same engine) can never write.
+ALTER TABLE workflows ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
+`,
 ];

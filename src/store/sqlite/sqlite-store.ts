@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database, { type Database as DB, type Statement } from 'better-sqlite3';
+import type { EngineEvent, NewEvent } from '../../model/events.js';
 import { STAGES, batchStatusOf, isFinished, type BatchStatus, type StageName, type WorkflowStatus } from '../../model/statuses.js';
 import { nearestRankIndex } from '../../model/stats.js';
 import type { Batch, BatchOptions, NewBatch, Page, Workflow } from '../../model/types.js';
@@ -14,10 +15,9 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import {
   IdempotencyConflictError, LeaseLostError, NotRetryableError, QueueFullError,
   type CancelResult, type ClaimedWorkflow, type CreateOptions, type ListQuery, type Store, type Transition,
-  type TransitionOutcome,
 } from '../store.js';
 import {
-  addDelta, applyCancel, applyRequeue, applyTransition, emptyDelta, type Delta, type RowChange,
+  addDelta, applyCancel, applyRequeue, applyTransition, emptyDelta, finishedEvent, transitionEvents, type Delta, type RowChange,
 } from '../transitions.js';
 import { GroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
@@ -35,7 +35,7 @@ export interface SqliteStoreOptions {
 interface FullRow {
   seq: number; id: string; batch_id: string; batch_seq: number; client_id: string; priority: number; status: WorkflowStatus;
   stage: StageName | null; attempts: number; queued_at: number; started_at: number | null; finished_at: number | null;
-  stages: string | null; lease_owner: string | null; cancel_requested: number;
+  stages: string | null; lease_owner: string | null; lease_epoch: number; cancel_requested: number;
 }
 
 /** A workflow loaded from its row, in the shape the state machine and the runner use. */
@@ -51,9 +51,10 @@ export class SqliteStore implements Store {
    * The batch counter changes of the transitions in the group being written: applied once per
    * batch just before the group commits, not once per transition.
    */
-  readonly #batchDeltas = new Map<string, {
-    delta: Delta; at: number; firstStart: TransitionOutcome | null; lastFinish: TransitionOutcome | null;
-  }>();
+  readonly #batchDeltas = new Map<string, { delta: Delta; at: number }>();
+  /** Events written by the open transaction: published once it commits, dropped if it rolls back. */
+  #journal: EngineEvent[] = [];
+  readonly #eventListeners = new Set<(event: EngineEvent) => void>();
   #closed = false;
   /** Views of finished batches: they do not change until a retry reopens them. Bounded. */
   readonly #finishedViews = new Map<string, Batch>();
@@ -78,14 +79,20 @@ export class SqliteStore implements Store {
     this.#group = new GroupCommit(this.#db, {
       isRefusal: (e) => e instanceof LeaseLostError,
       beforeCommit: () => this.#applyBatchDeltas(),
+      afterCommit: () => this.#publish(),
       onRollback: () => {
         this.#batchDeltas.clear();
+        this.#journal = [];
         this.#recountQueued();
       },
     });
     this.#admissions = new GroupCommit(this.#db, {
       isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError,
-      onRollback: () => this.#recountQueued(),
+      afterCommit: () => this.#publish(),
+      onRollback: () => {
+        this.#journal = [];
+        this.#recountQueued();
+      },
     });
   }
 
@@ -119,6 +126,7 @@ export class SqliteStore implements Store {
       }
       if (idempotency) this.#sql.putIdempotencyKey.run(idempotency.key, idempotency.fingerprint, batchId, now + idempotency.ttlMs);
       this.#queuedTotal += input.clientIds.length;
+      this.#log(Number(lastInsertRowid), { type: 'batch.created', at: now, batchId, total: input.clientIds.length });
       return { id: batchId, replayed: false };
     });
     const batch = await this.getBatch(id, now);
@@ -215,43 +223,36 @@ export class SqliteStore implements Store {
 
   async recover(now: number): Promise<number> {
     this.#group.flush();
-    return this.#db.transaction(() => this.#releaseLeases(this.#sql.allLeases.all() as FullRow[], now))();
+    return this.#transact(() => this.#releaseLeases(this.#sql.allLeases.all() as FullRow[], now));
   }
 
-  record(transition: Transition): Promise<TransitionOutcome> {
+  record(transition: Transition): Promise<void> {
     return this.#group.run(() => {
       const wf = transition.workflow;
       // A runner writes only under its lease; one it gave up (finished, retrying) is not its own.
       if (wf.leaseOwner === null) throw new LeaseLostError(`workflow ${wf.id} is not leased`);
       const { delta, row } = applyTransition(transition);
       let stage = transition.stage;
+      let next: StageName | null = null;
       if (transition.kind === 'succeeded' && transition.next && !row.finished) {
-        stage = transition.next;
+        stage = next = transition.next;
         addDelta(delta, applyTransition({ kind: 'started', workflow: wf, stage, at: transition.at }).delta);
       }
       this.#write(wf, row, stage, transition.kind === 'succeeded' ? transition.output : undefined);
-      const outcome: TransitionOutcome = { workflowFinished: row.finished?.status ?? null, batchFinished: null, batchStarted: false };
+      for (const event of transitionEvents(transition, row, next)) this.#log(wf.batchSeq, event);
       let pending = this.#batchDeltas.get(wf.batchId);
       if (!pending) {
-        pending = { delta: emptyDelta(), at: transition.at, firstStart: null, lastFinish: null };
+        pending = { delta: emptyDelta(), at: transition.at };
         this.#batchDeltas.set(wf.batchId, pending);
       }
       addDelta(pending.delta, delta);
       pending.at = Math.max(pending.at, transition.at);
-      if (delta.startedAt !== null) pending.firstStart ??= outcome;
-      if (outcome.workflowFinished) pending.lastFinish = outcome;
-      // Filled in by #applyBatchDeltas before the group commits, i.e. before this resolves.
-      return outcome;
     });
   }
 
   /** Applies the group's accumulated counter changes, one write per batch. */
   #applyBatchDeltas(): void {
-    for (const [batchId, p] of this.#batchDeltas) {
-      const applied = this.#applyToBatch(batchId, p.delta, p.at, null);
-      if (applied.batchStarted && p.firstStart) p.firstStart.batchStarted = true;
-      if (applied.batchFinished && p.lastFinish) p.lastFinish.batchFinished = applied.batchFinished;
-    }
+    for (const [batchId, p] of this.#batchDeltas) this.#applyToBatch(batchId, p.delta, p.at);
     this.#batchDeltas.clear();
   }
 
@@ -264,7 +265,7 @@ export class SqliteStore implements Store {
   async cancelBatch(id: string, now: number): Promise<CancelResult<Batch> | null> {
     const seq = this.#seqOf(id);
     if (seq === null) return null;
-    const abort = this.#cancel(this.#sql.unfinishedRows.all(seq) as FullRow[], id, now);
+    const abort = this.#cancel(this.#sql.unfinishedRows.all(seq) as FullRow[], id, now, seq);
     return { item: (await this.getBatch(id, now))!, abort };
   }
 
@@ -272,7 +273,7 @@ export class SqliteStore implements Store {
     this.#group.flush();
     const row = this.#sql.workflowRow.get(id) as FullRow | undefined;
     if (!row) return null;
-    const abort = isFinished(row.status) ? [] : this.#cancel([row], row.batch_id, now);
+    const abort = isFinished(row.status) ? [] : this.#cancel([row], row.batch_id, now, null);
     return { item: (await this.getWorkflow(id))!, abort };
   }
 
@@ -280,7 +281,7 @@ export class SqliteStore implements Store {
     const seq = this.#seqOf(id);
     if (seq === null) return null;
     const rows = this.#sql.retryableRows.all(seq, includeCanceled ? 'canceled' : 'failed') as FullRow[];
-    this.#requeue(rows, id, now);
+    if (rows.length > 0) this.#requeue(rows, id, now);
     return { batch: (await this.getBatch(id, now))!, retried: rows.length };
   }
 
@@ -322,9 +323,13 @@ export class SqliteStore implements Store {
     return (this.#sql.batchSeq.get(batchId) as { seq: number } | undefined)?.seq ?? null;
   }
 
-  /** Cancels at once what is not running a stage; returns the ids an engine must abort. */
-  #cancel(rows: FullRow[], batchId: string, now: number): string[] {
-    return this.#db.transaction(() => {
+  /**
+   * Cancels at once what is not running a stage; returns the ids an engine must abort. With
+   * `batchSeq` the whole batch was canceled (a `batch.canceled` event), else one workflow.
+   */
+  #cancel(rows: FullRow[], batchId: string, now: number, batchSeq: number | null): string[] {
+    return this.#transact(() => {
+      if (batchSeq !== null && rows.length > 0) this.#log(batchSeq, { type: 'batch.canceled', at: now, batchId });
       const abort: string[] = [];
       const total = emptyDelta();
       for (const row of rows) {
@@ -336,15 +341,17 @@ export class SqliteStore implements Store {
         }
         const { delta, row: change } = applyCancel(wf, now);
         this.#write(wf, change, wf.stage, undefined);
+        this.#log(row.batch_seq, finishedEvent(wf, now));
         addDelta(total, delta);
       }
-      this.#applyToBatch(batchId, total, now, null);
+      this.#applyToBatch(batchId, total, now);
       return abort;
-    })();
+    });
   }
 
   #requeue(rows: FullRow[], batchId: string, now: number): void {
-    this.#db.transaction(() => {
+    this.#transact(() => {
+      this.#log(rows[0]!.batch_seq, { type: 'batch.retried', at: now, batchId, workflows: rows.length });
       const total = emptyDelta();
       for (const row of rows) {
         const wf = load(row, null);
@@ -352,8 +359,55 @@ export class SqliteStore implements Store {
         this.#write(wf, change, wf.stage, undefined);
         addDelta(total, delta);
       }
-      this.#applyToBatch(batchId, total, now, null);
-    })();
+      this.#applyToBatch(batchId, total, now);
+    });
+  }
+
+  /** Runs `write` in a transaction of its own and publishes its events once it commits. */
+  #transact<T>(write: () => T): T {
+    let result: T;
+    try {
+      result = this.#db.transaction(write)();
+    } catch (error) {
+      this.#journal = [];
+      throw error;
+    }
+    this.#publish();
+    return result;
+  }
+
+  /** Writes an event in the open transaction; it is published when that transaction commits. */
+  #log(batchSeq: number, event: NewEvent): void {
+    const { lastInsertRowid } = this.#sql.insertEvent.run(batchSeq, JSON.stringify(event));
+    this.#journal.push({ ...event, id: Number(lastInsertRowid) });
+  }
+
+  #publish(): void {
+    const events = this.#journal;
+    if (events.length === 0) return;
+    this.#journal = [];
+    for (const event of events) {
+      for (const listener of this.#eventListeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          // A listener's bug must not undo a commit or stop the others from hearing the event.
+          process.emitWarning(`event listener failed: ${String(error)}`);
+        }
+      }
+    }
+  }
+
+  onEvents(listener: (event: EngineEvent) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  async listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null> {
+    const seq = this.#seqOf(batchId);
+    if (seq === null) return null;
+    const rows = this.#sql.eventsAfter.all(seq, afterId, limit) as Array<{ id: number; data: string }>;
+    return rows.map((r) => ({ ...(JSON.parse(r.data) as NewEvent), id: r.id }));
   }
 
   /** Frees the given leased rows; a stage they left `running` becomes `pending` again. */
@@ -362,9 +416,11 @@ export class SqliteStore implements Store {
       const wf = load(row, null);
       const running = wf.stages.find((s) => s.status === 'running');
       if (running) {
-        const { delta, row: change } = applyTransition({ kind: 'interrupted', workflow: wf, stage: running.name, at: now });
+        const interrupted: Transition = { kind: 'interrupted', workflow: wf, stage: running.name, at: now };
+        const { delta, row: change } = applyTransition(interrupted);
         this.#write(wf, change, running.name, undefined);
-        this.#applyToBatch(wf.batchId, delta, now, null);
+        for (const event of transitionEvents(interrupted, change, null)) this.#log(row.batch_seq, event);
+        this.#applyToBatch(wf.batchId, delta, now);
       } else {
         this.#sql.release.run(row.id);
       }
@@ -372,7 +428,8 @@ export class SqliteStore implements Store {
         wf.leaseOwner = null;
         const { delta, row: change } = applyCancel(wf, now);
         this.#write(wf, change, wf.stage, undefined);
-        this.#applyToBatch(wf.batchId, delta, now, null);
+        this.#log(row.batch_seq, finishedEvent(wf, now));
+        this.#applyToBatch(wf.batchId, delta, now);
       }
     }
     return rows.length;
@@ -383,7 +440,7 @@ export class SqliteStore implements Store {
     // Per stage (in STAGES order, as stored): the duration of a succeeded run, else null.
     const ms = wf.stages.map((s) => (s.status === 'succeeded' ? s.durationMs : null));
     const { changes } = this.#sql.writeWorkflow.run({
-      seq: wf.seq, owner: wf.leaseOwner, status: wf.status, stage, attempts: wf.attempts,
+      seq: wf.seq, owner: wf.leaseOwner, epoch: wf.leaseEpoch, status: wf.status, stage, attempts: wf.attempts,
       queued_at: wf.queuedAt, started_at: wf.startedAt, finished_at: wf.finishedAt,
       stages: JSON.stringify(wf.stages), output: output === undefined ? null : JSON.stringify(output ?? null),
       error: change.finished?.error ? JSON.stringify(change.finished.error) : null,
@@ -394,7 +451,8 @@ export class SqliteStore implements Store {
     if (change.release) wf.leaseOwner = null;
   }
 
-  #applyToBatch(batchId: string, d: Delta, at: number, workflowFinished: WorkflowStatus | null): TransitionOutcome {
+  /** Applies `d` to the batch's counters; logs `batch.started` / `batch.finished` when it starts or ends. */
+  #applyToBatch(batchId: string, d: Delta, at: number): void {
     this.#finishedViews.delete(batchId);
     this.#queuedTotal += d.workflows.queued;
     const stageParams = Object.fromEntries(STAGES.flatMap((s) => [
@@ -408,17 +466,16 @@ export class SqliteStore implements Store {
     }) as BatchRow;
     if (d.recomputeMaxima) this.#sql.recomputeMaxima.run({ seq: row.seq });
     const status = batchStatusOf({ ...row, started: row.started_at !== null });
-    const outcome: TransitionOutcome = {
-      workflowFinished, batchFinished: null, batchStarted: row.status === 'queued' && status === 'running',
-    };
     if (status !== row.status) {
       // Finishing freezes the percentiles; reopening (a retry) thaws them.
       const finished = isFinished(status);
       const p95s = finished ? JSON.stringify(this.#p95s({ ...row, p95s: null })) : null;
       this.#sql.setBatchStatus.run(status, finished ? at : null, p95s, row.seq);
-      if (finished) outcome.batchFinished = status;
+      if (row.status === 'queued' && status === 'running') {
+        this.#log(row.seq, { type: 'batch.started', at: d.startedAt ?? at, batchId });
+      }
+      if (finished) this.#log(row.seq, { type: 'batch.finished', at, batchId, status });
     }
-    return outcome;
   }
 
   #claimed(row: FullRow, owner: string, cache: Map<number, { id: string; options: BatchOptions }>): ClaimedWorkflow {
@@ -450,10 +507,11 @@ const NO_OPTIONS: BatchOptions = { maxConcurrency: null, retry: null, timeouts: 
 
 function load(row: FullRow, options: BatchOptions | null): Loaded {
   return {
-    id: row.id, seq: row.seq, batchId: row.batch_id, clientId: JSON.parse(row.client_id) as ClaimedWorkflow['clientId'],
+    id: row.id, seq: row.seq, batchSeq: row.batch_seq, batchId: row.batch_id, clientId: JSON.parse(row.client_id) as ClaimedWorkflow['clientId'],
     priority: row.priority, status: row.status, stage: row.stage ?? null, stages: parseStages(row.stages), output: null, attempts: row.attempts,
     queuedAt: row.queued_at, startedAt: row.started_at, finishedAt: row.finished_at ?? null,
-    options: options ?? NO_OPTIONS, leaseOwner: row.lease_owner, cancelRequested: row.cancel_requested === 1,
+    options: options ?? NO_OPTIONS, leaseOwner: row.lease_owner, leaseEpoch: row.lease_epoch,
+    cancelRequested: row.cancel_requested === 1,
   };
 }
 

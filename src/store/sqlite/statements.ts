@@ -39,12 +39,13 @@ export function prepare(db: DB) {
     activeBatches: db.prepare(`SELECT seq, priority, max_concurrency FROM batches
       WHERE ${ACTIVE} AND (queued > 0 OR running > 0) ORDER BY priority DESC, seq LIMIT 1000`),
     leasedInBatch: db.prepare('SELECT count(*) AS n FROM workflows WHERE batch_seq = ? AND lease_owner IS NOT NULL'),
-    claimFromBatch: db.prepare(`UPDATE workflows SET lease_owner = @owner, lease_expires = @expires
+    claimFromBatch: db.prepare(`UPDATE workflows SET lease_owner = @owner, lease_expires = @expires, lease_epoch = lease_epoch + 1
       WHERE seq IN (SELECT seq FROM workflows
                     WHERE batch_seq = @batch AND lease_owner IS NULL AND ${ACTIVE} AND cancel_requested = 0
                       AND (run_after IS NULL OR run_after <= @now)
                     ORDER BY seq LIMIT @limit)
-      RETURNING seq, id, batch_seq, client_id, priority, status, stage, stages, output, attempts, queued_at, started_at, finished_at`),
+      RETURNING seq, id, batch_seq, client_id, priority, status, stage, stages, output, attempts, queued_at, started_at, finished_at,
+                lease_epoch`),
     renew: db.prepare(`UPDATE workflows SET lease_expires = ?
       WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?))`),
     releaseOwner: db.prepare('UPDATE workflows SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?'),
@@ -52,6 +53,9 @@ export function prepare(db: DB) {
     allLeases: db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL`),
     expiredLeases: db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < ?`),
     markCancel: db.prepare('UPDATE workflows SET cancel_requested = 1 WHERE id = ?'),
+
+    insertEvent: db.prepare('INSERT INTO events (batch_seq, data) VALUES (?, ?)'),
+    eventsAfter: db.prepare('SELECT id, data FROM events WHERE batch_seq = ? AND id > ? ORDER BY id LIMIT ?'),
 
     upsertResult: db.prepare(`INSERT INTO results (workflow_id, data, stored_at) VALUES (?, ?, ?)
       ON CONFLICT (workflow_id) DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at`),
@@ -70,7 +74,7 @@ export function prepare(db: DB) {
         cancel_requested = CASE WHEN @release THEN 0 ELSE cancel_requested END,
         lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
         lease_expires = CASE WHEN @release THEN NULL ELSE lease_expires END
-      WHERE seq = @seq AND lease_owner IS @owner`),
+      WHERE seq = @seq AND lease_owner IS @owner AND lease_epoch = @epoch`),
     /** Applies a Delta (store/transitions.ts) to a batch's counters. */
     updateBatch: db.prepare(`UPDATE batches SET
         queued = queued + @queued, running = running + @running, succeeded = succeeded + @succeeded,
