@@ -2,6 +2,7 @@
  * buildApp wires the HTTP adapter onto a store and an engine it is given. It never listens and
  * never starts the engine: server.ts does both, tests do what they need.
  */
+import { fastifySSE } from '@fastify/sse';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
@@ -12,9 +13,11 @@ import { registerDocs } from './http/docs.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { actionRoutes } from './http/routes/actions.js';
 import { batchRoutes } from './http/routes/batches.js';
+import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
 import { workflowRoutes } from './http/routes/workflows.js';
 import { validatorCompiler } from './http/validation.js';
+import { Watchers } from './http/watchers.js';
 
 export interface AppDeps {
   config: Config;
@@ -36,7 +39,12 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app);
   await registerDocs(app);
-  await app.register(batchRoutes, { config, store, engine });
+  await app.register(fastifySSE, { heartbeatInterval: config.SSE_HEARTBEAT_MS });
+  // Event streams and long-polls end as the server starts closing: a watcher never holds it open.
+  const watchers = new Watchers(config.SSE_MAX_STREAMS);
+  app.addHook('preClose', async () => watchers.abortAll());
+  await app.register(batchRoutes, { config, store, engine, watchers });
+  await app.register(eventRoutes, { config, store, engine, watchers });
   await app.register(workflowRoutes, { store });
   await app.register(actionRoutes, { engine });
   await app.register(healthRoutes, { store, engine });

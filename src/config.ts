@@ -52,6 +52,10 @@ export const ConfigSchema = Type.Object({
   IDEMPOTENCY_TTL_MS: Int(1000, 2_592_000_000, 86_400_000, 'How long an Idempotency-Key is remembered, ms.'),
   /** @default 10000 */
   SHUTDOWN_GRACE_MS: Int(0, 600_000, 10_000, 'On SIGTERM, how long running stages may finish before they are aborted, ms.'),
+  /** @default 15000 */
+  SSE_HEARTBEAT_MS: Int(10, 600_000, 15_000, 'How often an idle event stream sends a comment line so proxies keep it open, ms.'),
+  /** @default 1000 */
+  SSE_MAX_STREAMS: Int(1, 100_000, 1_000, 'Most event streams and long-polls open at once; past it they get 503.'),
   /** @default "info" */
   LOG_LEVEL: Type.Union(
     [

@@ -109,6 +109,68 @@ describe('cancel', () => {
     expect((await service.store.getBatch(batch.id, Date.now()))!.progress).toMatchObject({ succeeded: 1, canceled: 1 });
   });
 
+  it('a workflow canceled while it waits in memory, then retried, runs exactly once', async () => {
+    const runs = new Map<unknown, number>();
+    let releaseFirst: () => void = () => undefined;
+    const fetch: StageHandler = {
+      name: 'fetch',
+      run: (_input, ctx) => new Promise((resolve, reject) => {
+        runs.set(ctx.clientId, (runs.get(ctx.clientId) ?? 0) + 1);
+        if (ctx.clientId === 'first') releaseFirst = () => resolve({});
+        else resolve({});
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+      }),
+    };
+    service = await startService({ config: { CONCURRENCY: 1 }, engine: { handlers: { ...handlersBlockingIn(null), fetch } } });
+    const started = service.waitFor((e) => e.type === 'stage.started');
+    const { body: batch } = await post(service, '/v1/batches', { clientIds: ['first', 'second'] });
+    await started;
+    // 'second' waits in memory behind 'first': cancel it, retry it (the engine claims it again).
+    const [, second] = (await service.store.listWorkflows(batch.id, { limit: 2 }))!.items;
+    expect((await post(service, `/v1/workflows/${second!.id}/cancel`)).body).toMatchObject({ status: 'canceled' });
+    expect((await post(service, `/v1/workflows/${second!.id}/retry`)).status).toBe(202);
+    const finished = service.waitFor((e) => e.type === 'batch.finished');
+    releaseFirst();
+    await finished;
+    // Whatever else the engine still holds runs now; a second copy of 'second' must not be there.
+    for (let i = 0; service.engine.stats.running + service.engine.stats.waiting > 0; i += 1) {
+      if (i > 10_000) throw new Error('the engine never went idle');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(runs.get('second')).toBe(1);
+    const view = (await service.store.getBatch(batch.id, Date.now()))!;
+    expect(view).toMatchObject({ status: 'succeeded' });
+    expect(view.progress).toEqual({ total: 2, queued: 0, running: 0, succeeded: 2, failed: 0, canceled: 0, percent: 100 });
+  });
+
+  it('a cancel that arrives while a stage finishes anyway ends the workflow between stages, with its events', async () => {
+    let entered: () => void = () => undefined;
+    const inFetch = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let finishFetch: () => void = () => undefined;
+    // This fetch ignores its abort signal: it finishes (succeeds) after the cancel.
+    const fetch: StageHandler = {
+      name: 'fetch',
+      run: () => new Promise((resolve) => {
+        finishFetch = () => resolve({ late: true });
+        entered();
+      }),
+    };
+    service = await startService({ engine: { handlers: { ...handlersBlockingIn(null), fetch } } });
+    const { body: batch } = await post(service, '/v1/batches', { clientIds: ['c'] });
+    await inFetch;
+    const [wf] = (await service.store.listWorkflows(batch.id, { limit: 1 }))!.items;
+    const workflowFinished = service.waitFor((e) => e.type === 'workflow.finished');
+    const batchFinished = service.waitFor((e) => e.type === 'batch.finished');
+    expect((await post(service, `/v1/workflows/${wf!.id}/cancel`)).status).toBe(202);
+    finishFetch();
+    expect(await workflowFinished).toMatchObject({ status: 'canceled', workflowId: wf!.id });
+    expect(await batchFinished).toMatchObject({ status: 'canceled', batchId: batch.id });
+    const done = (await service.store.getWorkflow(wf!.id))!;
+    expect(done.stages.map((st) => st.status)).toEqual(['succeeded', 'skipped', 'skipped']);
+  });
+
   it('leaves a finished batch untouched', async () => {
     service = await startService();
     const id = await runBatch(service, { clientIds: [1, 2] });

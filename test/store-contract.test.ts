@@ -3,6 +3,7 @@
  * (a fresh in-memory database per test).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../src/model/events.js';
 import { LeaseLostError, type ClaimedWorkflow, type Store } from '../src/store/store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
@@ -133,6 +134,53 @@ describe.each(implementations)('Store contract: %s', (_name, open) => {
     await store.saveResult(wf!.id, { n: 2 }, T0 + 1);
     expect((await store.getWorkflow(wf!.id))!.result).toEqual({ n: 2 });
     expect(batch.id).toBeTruthy();
+  });
+
+  it('writes each change\'s events in its commit, publishes them after it, and lists them after an id', async () => {
+    const published: EngineEvent[] = [];
+    const off = store.onEvents((e) => published.push(e));
+    const batch = await newBatch([1]);
+    const [wf] = await store.claim('o', 1, T0, 60_000);
+    await succeedAll(wf!, T0);
+    off();
+    const listed = (await store.listEvents(batch.id, 0, 100))!;
+    expect(listed).toEqual(published);
+    expect(listed.map((e) => ('stage' in e ? `${e.type} ${e.stage}` : e.type))).toEqual([
+      'batch.created', 'stage.started fetch', 'batch.started', 'stage.succeeded fetch', 'stage.started process',
+      'stage.succeeded process', 'stage.started store', 'stage.succeeded store', 'workflow.finished', 'batch.finished',
+    ]);
+    const ids = listed.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect((await store.listEvents(batch.id, ids[3]!, 2))!.map((e) => e.id)).toEqual(ids.slice(4, 6));
+    expect(await store.listEvents('00000000-0000-4000-8000-000000000000', 0, 10)).toBeNull();
+  });
+
+  it('a cancel requested while the attempt was failing wins over the retry, in the same commit', async () => {
+    const batch = await newBatch([1]);
+    const [wf] = await store.claim('o', 1, T0, 60_000);
+    await store.record({ kind: 'started', workflow: wf!, stage: 'fetch', at: T0 });
+    const canceled = await store.cancelWorkflow(wf!.id, T0 + 1);
+    expect(canceled!.abort).toEqual([wf!.id]);
+    await store.record({
+      kind: 'retrying', workflow: wf!, stage: 'fetch', at: T0 + 2, error: { code: 'E', message: 'm' }, retryAt: T0 + 3,
+    });
+    expect((await store.getWorkflow(wf!.id))!.status).toBe('canceled');
+    expect(await store.getBatch(batch.id, T0 + 10)).toMatchObject({ status: 'canceled', progress: { canceled: 1, running: 0 } });
+    expect(await store.claim('o', 1, T0 + 10, 60_000)).toEqual([]);
+    const types = (await store.listEvents(batch.id, 0, 100))!.map((e) => e.type);
+    expect(types.slice(-3)).toEqual(['stage.retrying', 'workflow.finished', 'batch.finished']);
+  });
+
+  it('a superseded claim cannot write, even under the same owner', async () => {
+    await newBatch([1]);
+    const [stale] = await store.claim('o', 1, T0, 60_000);
+    await store.cancelWorkflow(stale!.id, T0 + 1);
+    await store.retryWorkflow(stale!.id, T0 + 2);
+    const [fresh] = await store.claim('o', 1, T0 + 3, 60_000);
+    expect(fresh!.id).toBe(stale!.id);
+    await expect(store.record({ kind: 'started', workflow: stale!, stage: 'fetch', at: T0 + 4 })).rejects.toBeInstanceOf(LeaseLostError);
+    await succeedAll(fresh!, T0 + 5);
+    expect((await store.getWorkflow(fresh!.id))!.stages.map((st) => st.attempts)).toEqual([1, 1, 1]);
   });
 
   it('rejects a cursor it did not issue', async () => {

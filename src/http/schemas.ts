@@ -159,6 +159,18 @@ const listQuery = <S extends TSchema>(status: S) => Type.Object({
 export const BatchListQuery = listQuery(Enum(BATCH_STATUSES, 'Only batches with this status.'));
 export const WorkflowListQuery = listQuery(Enum(WORKFLOW_STATUSES, 'Only workflows with this status.'));
 export const IdParams = Type.Object({ id: Id('resource') });
+export const BatchGetQuery = Type.Object({
+  wait: Type.Optional(Type.Integer({
+    minimum: 0, maximum: 60,
+    description: 'Long-poll: hold the answer up to this many seconds until the batch finishes (0: answer now).',
+  })),
+});
+export const EventStreamHeaders = Type.Object({
+  'last-event-id': Type.Optional(Type.String({
+    pattern: '^[0-9]{0,15}$',
+    description: 'Resume after this event id: every later event of the batch is replayed first.',
+  })),
+});
 export const RetryQuery = Type.Object({
   includeCanceled: Type.Optional(Type.Boolean({ default: false, description: 'Also requeue canceled workflows.' })),
 });

@@ -5,14 +5,16 @@ import type { Batch as BatchModel, ClientId } from '../../model/types.js';
 import { IdempotencyConflictError, QueueFullError, type Store } from '../../store/store.js';
 import { fingerprint } from '../idempotency.js';
 import { HttpError, notFound, type FieldError } from '../problem.js';
+import type { Watchers } from '../watchers.js';
 import {
-  Batch, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, createBatchBody, problems,
+  Batch, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, createBatchBody, problems,
 } from '../schemas.js';
 
 export interface RouteDeps {
   config: Config;
   store: Store;
   engine: Engine;
+  watchers: Watchers;
 }
 
 export const withLinks = (batch: BatchModel) => ({
@@ -34,7 +36,7 @@ function duplicates(ids: ClientId[]): FieldError[] {
   return found;
 }
 
-export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine }) => {
+export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine, watchers }) => {
   app.post('/v1/batches', {
     bodyLimit: bodyLimit(config.MAX_BATCH_SIZE),
     schema: {
@@ -111,13 +113,22 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     schema: {
       operationId: 'getBatch',
       summary: 'Get a batch with its progress, stage statistics and timings',
+      description: 'With `?wait=N` the answer waits up to N seconds (at most 60) for the batch to finish: '
+        + 'the simplest way for a script to block until a batch is done.',
       tags: ['batches'],
       params: IdParams,
-      response: { 200: Batch, ...problems(400, 404) },
+      querystring: BatchGetQuery,
+      response: { 200: Batch, ...problems(400, 404, 503) },
     },
   }, async (request) => {
-    const batch = await store.getBatch(request.params.id, Date.now());
-    if (!batch) throw notFound('batch', request.params.id);
+    const { id } = request.params;
+    const waitMs = (request.query.wait ?? 0) * 1000;
+    let batch = await store.getBatch(id, Date.now());
+    if (!batch) throw notFound('batch', id);
+    if (waitMs > 0 && batch.finishedAt === null) {
+      await waitUntilFinished(engine, watchers, id, waitMs);
+      batch = (await store.getBatch(id, Date.now()))!;
+    }
     return withLinks(batch);
   });
 
@@ -137,3 +148,30 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     return page;
   });
 };
+
+/**
+ * Resolves when the batch finishes, `ms` pass, or the server closes. The caller read the batch
+ * unfinished just before: the engine publishes `batch.finished` after its commit, on a later turn
+ * than that read, so subscribing now cannot miss it.
+ */
+async function waitUntilFinished(engine: Engine, watchers: Watchers, batchId: string, ms: number): Promise<void> {
+  const watch = watchers.open();
+  if (!watch) {
+    throw new HttpError(503, 'too-many-streams', 'too many long-polls and event streams are open; retry shortly', undefined, { 'retry-after': '5' });
+  }
+  let off = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve) => {
+      off = engine.events.onBatch(batchId, (e) => {
+        if (e.type === 'batch.finished') resolve();
+      });
+      timer = setTimeout(resolve, ms);
+      watch.controller.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    off();
+    clearTimeout(timer);
+    watch.close();
+  }
+}

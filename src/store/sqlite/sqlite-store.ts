@@ -238,8 +238,17 @@ export class SqliteStore implements Store {
         stage = next = transition.next;
         addDelta(delta, applyTransition({ kind: 'started', workflow: wf, stage, at: transition.at }).delta);
       }
-      this.#write(wf, row, stage, transition.kind === 'succeeded' ? transition.output : undefined);
+      const cancelRequested = this.#write(wf, row, stage, transition.kind === 'succeeded' ? transition.output : undefined);
       for (const event of transitionEvents(transition, row, next)) this.#log(wf.batchSeq, event);
+      if (cancelRequested && !row.finished && row.release) {
+        // Canceled while its attempt was failing or being interrupted: the cancel wins over the
+        // retry, in this same commit, so nothing can claim the workflow again.
+        wf.leaseOwner = null;
+        const canceled = applyCancel(wf, transition.at);
+        this.#write(wf, canceled.row, stage, undefined);
+        this.#log(wf.batchSeq, finishedEvent(wf, transition.at));
+        addDelta(delta, canceled.delta);
+      }
       let pending = this.#batchDeltas.get(wf.batchId);
       if (!pending) {
         pending = { delta: emptyDelta(), at: transition.at };
@@ -435,20 +444,24 @@ export class SqliteStore implements Store {
     return rows.length;
   }
 
-  /** Writes a workflow's state, fenced on the lease it holds (null for unowned rows). */
-  #write(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, output: unknown): void {
+  /**
+   * Writes a workflow's state, fenced on the lease and claim it holds (null for unowned rows).
+   * Returns whether a cancel is pending on it (it was running a stage when canceled).
+   */
+  #write(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, output: unknown): boolean {
     // Per stage (in STAGES order, as stored): the duration of a succeeded run, else null.
     const ms = wf.stages.map((s) => (s.status === 'succeeded' ? s.durationMs : null));
-    const { changes } = this.#sql.writeWorkflow.run({
+    const written = this.#sql.writeWorkflow.get({
       seq: wf.seq, owner: wf.leaseOwner, epoch: wf.leaseEpoch, status: wf.status, stage, attempts: wf.attempts,
       queued_at: wf.queuedAt, started_at: wf.startedAt, finished_at: wf.finishedAt,
       stages: JSON.stringify(wf.stages), output: output === undefined ? null : JSON.stringify(output ?? null),
       error: change.finished?.error ? JSON.stringify(change.finished.error) : null,
-      run_after: change.runAfter, release: change.release ? 1 : 0,
+      run_after: change.runAfter, release: change.release ? 1 : 0, finished: change.finished ? 1 : 0,
       ...Object.fromEntries(STAGES.map((s, i) => [`${s}_ms`, ms[i] ?? null])),
-    });
-    if (changes !== 1) throw new LeaseLostError(`lease on workflow ${wf.id} is no longer held by ${String(wf.leaseOwner)}`);
+    }) as { cancel_requested: number } | undefined;
+    if (!written) throw new LeaseLostError(`lease on workflow ${wf.id} is no longer held by ${String(wf.leaseOwner)}`);
     if (change.release) wf.leaseOwner = null;
+    return written.cancel_requested === 1;
   }
 
   /** Applies `d` to the batch's counters; logs `batch.started` / `batch.finished` when it starts or ends. */

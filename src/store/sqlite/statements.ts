@@ -71,10 +71,11 @@ export function prepare(db: DB) {
         started_at = @started_at, finished_at = @finished_at, stages = @stages,
         output = COALESCE(@output, output), error = @error, run_after = @run_after,
         ${STAGES.map((s) => `${s}_ms = @${s}_ms`).join(', ')},
-        cancel_requested = CASE WHEN @release THEN 0 ELSE cancel_requested END,
+        cancel_requested = CASE WHEN @finished THEN 0 ELSE cancel_requested END,
         lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
         lease_expires = CASE WHEN @release THEN NULL ELSE lease_expires END
-      WHERE seq = @seq AND lease_owner IS @owner AND lease_epoch = @epoch`),
+      WHERE seq = @seq AND lease_owner IS @owner AND lease_epoch = @epoch
+      RETURNING cancel_requested`),
     /** Applies a Delta (store/transitions.ts) to a batch's counters. */
     updateBatch: db.prepare(`UPDATE batches SET
         queued = queued + @queued, running = running + @running, succeeded = succeeded + @succeeded,

@@ -1,0 +1,143 @@
+/**
+ * One SSE stream of a batch's events: replay from the store after the client's last event id,
+ * then live events, then the end after `batch.finished`.
+ *
+ * Every event comes with its store id, so resuming is exact: the stream subscribes before it
+ * reads, drops what it already sent (ids only grow), and when it falls behind (a slow client,
+ * a huge batch) it stops buffering and reads the store again. Memory per stream stays bounded
+ * and the engine never waits for a client.
+ */
+import type { EngineEvents } from '../engine/events.js';
+import type { EngineEvent } from '../model/events.js';
+import { isFinished } from '../model/statuses.js';
+import type { Batch } from '../model/types.js';
+import type { Store } from '../store/store.js';
+
+export interface StreamMessage {
+  id?: string;
+  event: string;
+  data: unknown;
+}
+
+export interface StreamOptions {
+  store: Store;
+  events: EngineEvents;
+  batchId: string;
+  /** Send what has an id above this (0: everything). */
+  afterId: number;
+  /** Writes one message; resolves when the socket took it (backpressure). */
+  send: (message: StreamMessage) => Promise<void>;
+  /** Aborted when the client goes away or the server closes. */
+  signal: AbortSignal;
+  /** The batch's view: `fresh`, or shared by the streams of one batch for a moment (sharedProgress). */
+  progress: (fresh: boolean) => Promise<Batch | null>;
+  /** Least time between two `batch.progress` messages. */
+  progressMs: number;
+}
+
+/** Live events held in memory for one stream before it falls back to reading the store. */
+const MAX_BUFFERED = 1_000;
+/** Events read from the store per query while catching up. */
+const PAGE = 500;
+
+export async function streamBatchEvents(o: StreamOptions): Promise<void> {
+  let lastId = o.afterId;
+  let buffered: EngineEvent[] = [];
+  /** True while the store holds events this stream has not buffered: read them from there. */
+  let behind = true;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+
+  const unsubscribe = o.events.onBatch(o.batchId, (event) => {
+    if (!behind) {
+      if (buffered.length < MAX_BUFFERED) buffered.push(event);
+      else {
+        behind = true;
+        buffered = [];
+      }
+    }
+    notify();
+  });
+  o.signal.addEventListener('abort', notify, { once: true });
+
+  /** The batch has finished as far as this stream has told its client (a retry reopens it). */
+  let finished = false;
+  let progressDue = false;
+  let progressTimer: NodeJS.Timeout | null = null;
+  const sendProgress = async (fresh: boolean) => {
+    progressDue = false;
+    const batch = await o.progress(fresh);
+    if (!batch || o.signal.aborted) return null;
+    await o.send({
+      event: 'batch.progress',
+      data: { type: 'batch.progress', at: Date.now(), batchId: batch.id, status: batch.status, progress: batch.progress },
+    });
+    return batch;
+  };
+
+  try {
+    // A first message at once: the client sees where the batch stands before any event.
+    const first = await sendProgress(true);
+    finished = first !== null && isFinished(first.status);
+    for (;;) {
+      if (o.signal.aborted) return;
+      let events: EngineEvent[];
+      if (behind) {
+        behind = false;
+        events = (await o.store.listEvents(o.batchId, lastId, PAGE)) ?? [];
+        if (events.length === PAGE) behind = true;
+      } else {
+        events = buffered;
+        buffered = [];
+      }
+      for (const event of events) {
+        if (event.id <= lastId || o.signal.aborted) continue;
+        lastId = event.id;
+        finished = event.type === 'batch.finished';
+        await o.send({ id: String(event.id), event: event.type, data: event });
+      }
+      if (events.length > 0 && !progressTimer && !finished) {
+        progressTimer = setTimeout(() => {
+          progressTimer = null;
+          progressDue = true;
+          notify();
+        }, o.progressMs);
+      }
+      if (behind || buffered.length > 0) continue;
+      if (finished) {
+        // The final counters, then the end (EventSource clients close on batch.finished).
+        if (events.length > 0) await sendProgress(true);
+        return;
+      }
+      if (progressDue) await sendProgress(false);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (behind || buffered.length > 0 || progressDue || o.signal.aborted) notify();
+      });
+    }
+  } finally {
+    unsubscribe();
+    if (progressTimer) clearTimeout(progressTimer);
+    o.signal.removeEventListener('abort', notify);
+  }
+}
+
+/**
+ * The batch view for `batch.progress` messages, computed at most once per `ttlMs` per batch
+ * however many streams watch it: a running batch's view costs a few indexed scans.
+ */
+export function sharedProgress(store: Store, ttlMs: number): (batchId: string, fresh: boolean) => Promise<Batch | null> {
+  const cache = new Map<string, { at: number; view: Promise<Batch | null> }>();
+  return (batchId, fresh) => {
+    const now = Date.now();
+    const hit = cache.get(batchId);
+    if (hit && !fresh && now - hit.at < ttlMs) return hit.view;
+    if (cache.size > 1_000) cache.clear();
+    const view = store.getBatch(batchId, now);
+    cache.set(batchId, { at: now, view });
+    return view;
+  };
+}

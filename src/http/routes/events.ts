@@ -1,0 +1,81 @@
+/**
+ * Watching a batch: `GET /v1/batches/{id}/events` (Server-Sent Events, resumable with
+ * Last-Event-ID). Framing, headers and heartbeats come from @fastify/sse; what to send comes
+ * from event-stream.ts. On close, open streams end at once so shutdown never waits for a client.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Config } from '../../config.js';
+import type { Engine } from '../../engine/engine.js';
+import type { Store } from '../../store/store.js';
+import { sharedProgress, streamBatchEvents } from '../event-stream.js';
+import { HttpError, notFound } from '../problem.js';
+import { EventStreamHeaders, IdParams, problems } from '../schemas.js';
+import type { Watchers } from '../watchers.js';
+
+export interface EventRouteDeps {
+  config: Config;
+  store: Store;
+  engine: Engine;
+  watchers: Watchers;
+}
+
+/** Least time between two `batch.progress` messages of one stream. */
+const PROGRESS_MS = 250;
+
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { store, engine, watchers }) => {
+  const progress = sharedProgress(store, PROGRESS_MS / 2);
+
+  app.get('/v1/batches/:id/events', {
+    sse: 'manual',
+    schema: {
+      operationId: 'streamBatchEvents',
+      summary: "Stream a batch's events live (Server-Sent Events)",
+      description: 'text/event-stream of the batch\'s events, each with `id:` (its store id), `event:` (its type) and '
+        + '`data:` (JSON). It starts with a `batch.progress` snapshot, replays every event after `Last-Event-ID` '
+        + '(all of them without it), then follows live; `batch.progress` messages (no id) carry the counters a few '
+        + 'times a second, comment lines keep idle proxies open, and the stream ends after `batch.finished`. '
+        + 'Try it with `curl -N`.',
+      tags: ['batches'],
+      params: IdParams,
+      headers: EventStreamHeaders,
+      response: {
+        200: {
+          description: 'The event stream.',
+          content: { 'text/event-stream': { schema: { type: 'string' } } },
+        },
+        ...problems(400, 404, 503),
+      },
+    },
+  }, async (request, reply) => {
+    const { id } = request.params;
+    const header = request.headers['last-event-id'];
+    const afterId = header === undefined || header === '' ? 0 : Number(header);
+    if (!(await store.getBatch(id, Date.now()))) throw notFound('batch', id);
+    const watch = watchers.open();
+    if (!watch) {
+      throw new HttpError(503, 'too-many-streams', 'too many event streams are open; retry shortly', undefined, { 'retry-after': '5' });
+    }
+    reply.sse.onClose(() => watch.controller.abort());
+    const closed = new Promise<void>((resolve) => watch.controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+    reply.sse.sendHeaders();
+    try {
+      await streamBatchEvents({
+        store, events: engine.events, batchId: id, afterId, signal: watch.controller.signal,
+        // A client that stops reading must not hold the stream open past its disconnect or our close.
+        send: (message) => Promise.race([reply.sse.send(message), closed]),
+        progress: (fresh) => progress(id, fresh),
+        progressMs: PROGRESS_MS,
+      });
+    } catch (error) {
+      // The client went away mid-write: nothing to answer, nothing to log beyond debug.
+      if (!watch.controller.signal.aborted) throw error;
+      request.log.debug({ err: error }, 'event stream closed by the client');
+    } finally {
+      watch.close();
+      // Cut short (client gone, server closing): the socket goes too, so a closing server never
+      // waits on a connection whose response can no longer finish normally.
+      reply.sse.close();
+      if (watch.controller.signal.aborted) request.raw.socket.destroySoon();
+    }
+  });
+};

@@ -1,0 +1,256 @@
+/**
+ * Watching a batch: the SSE stream (order, ids, resume, end, heartbeats, cleanup) read with
+ * clients written elsewhere (eventsource, eventsource-parser), and the `?wait=` long-poll.
+ */
+import { EventSource } from 'eventsource';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StageHandler, StageHandlers } from '../src/engine/stages/stage.js';
+import { STAGES } from '../src/model/statuses.js';
+import { startService, runBatch, type TestService } from './helpers.js';
+
+let service: TestService | undefined;
+afterEach(async () => {
+  // fetch() may hold a spare idle socket for 4 s; the server's own close is tested below.
+  service?.app.server.closeAllConnections();
+  await service?.close();
+  service = undefined;
+});
+
+async function listening(options: Parameters<typeof startService>[0] = {}): Promise<{ s: TestService; base: string }> {
+  service = await startService(options);
+  const address = await service.app.listen({ host: '127.0.0.1', port: 0 });
+  return { s: service, base: address };
+}
+
+/** Stage handlers that finish at once, except that fetch waits until `release()`. */
+function gated(): { handlers: StageHandlers; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const make = (name: (typeof STAGES)[number]): StageHandler => ({
+    name,
+    async run(_input, ctx) {
+      if (name === 'fetch') {
+        await new Promise<void>((resolve, reject) => {
+          void gate.then(resolve);
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+        });
+      }
+      return { done: name };
+    },
+  });
+  return { handlers: Object.fromEntries(STAGES.map((s) => [s, make(s)])) as StageHandlers, release };
+}
+
+async function postBatch(base: string, body: unknown): Promise<string> {
+  const res = await fetch(`${base}/v1/batches`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Reads a whole event stream (it must end by itself) with a parser written elsewhere. */
+async function readStream(url: string, headers: Record<string, string> = {}): Promise<{ res: Response; messages: EventSourceMessage[] }> {
+  const res = await fetch(url, { headers });
+  const messages: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (m) => messages.push(m) });
+  parser.feed(await res.text());
+  return { res, messages };
+}
+
+const withIds = (messages: EventSourceMessage[]) => messages.filter((m) => m.id !== undefined);
+const data = (m: EventSourceMessage) => JSON.parse(m.data) as Record<string, unknown>;
+
+describe('GET /v1/batches/{id}/events', () => {
+  it('streams a batch in order with increasing ids, progress messages, and ends after batch.finished', async () => {
+    const { s, base } = await listening();
+    const id = await runBatch(s, { clientIds: [1, 2, 3] });
+    const { res, messages } = await readStream(`${base}/v1/batches/${id}/events`);
+
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(messages[0]!.event).toBe('batch.progress');
+    expect(messages.at(-1)).toMatchObject({ event: 'batch.progress' });
+    expect(data(messages.at(-1)!)).toMatchObject({ status: 'succeeded', progress: { succeeded: 3, percent: 100 } });
+
+    const events = withIds(messages);
+    const ids = events.map((m) => Number(m.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(events[0]!.event).toBe('batch.created');
+    expect(events.at(-1)!.event).toBe('batch.finished');
+    for (const m of events) expect(data(m)).toMatchObject({ type: m.event, batchId: id, id: Number(m.id) });
+
+    // Per workflow: each stage starts then succeeds, in stage order, then the workflow finishes.
+    const byWorkflow = new Map<string, string[]>();
+    for (const m of events) {
+      const d = data(m);
+      if (typeof d.workflowId !== 'string') continue;
+      const list = byWorkflow.get(d.workflowId) ?? [];
+      list.push(d.stage ? `${m.event} ${String(d.stage)}` : String(m.event));
+      byWorkflow.set(d.workflowId, list);
+    }
+    expect(byWorkflow.size).toBe(3);
+    for (const list of byWorkflow.values()) {
+      expect(list).toEqual([
+        'stage.started fetch', 'stage.succeeded fetch', 'stage.started process', 'stage.succeeded process',
+        'stage.started store', 'stage.succeeded store', 'workflow.finished',
+      ]);
+    }
+    expect(events.filter((m) => m.event === 'batch.started')).toHaveLength(1);
+  });
+
+  it('Last-Event-ID replays exactly the events after it', async () => {
+    const { s, base } = await listening();
+    const id = await runBatch(s, { clientIds: ['a', 'b'] });
+    const all = withIds((await readStream(`${base}/v1/batches/${id}/events`)).messages);
+    const from = all[4]!.id!;
+    const resumed = withIds((await readStream(`${base}/v1/batches/${id}/events`, { 'last-event-id': from })).messages);
+    expect(resumed.map((m) => m.id)).toEqual(all.slice(5).map((m) => m.id));
+    // Past the end: nothing to replay, and the stream of a finished batch still ends.
+    const none = await readStream(`${base}/v1/batches/${id}/events`, { 'last-event-id': all.at(-1)!.id! });
+    expect(withIds(none.messages)).toEqual([]);
+  });
+
+  it('an EventSource client that drops mid-batch and resumes sees every event exactly once', async () => {
+    const { handlers, release } = gated();
+    const { base } = await listening({ engine: { handlers } });
+    const id = await postBatch(base, { clientIds: [1, 2, 3] });
+
+    // A real EventSource client, live while the batch runs; it stops after three events.
+    const seen: string[] = [];
+    const es = new EventSource(`${base}/v1/batches/${id}/events`);
+    await new Promise<void>((resolve, reject) => {
+      for (const type of ['batch.created', 'stage.started', 'batch.started']) {
+        es.addEventListener(type, (m) => {
+          seen.push(m.lastEventId);
+          if (seen.length === 3) resolve();
+        });
+      }
+      es.onerror = () => reject(new Error('event stream failed'));
+    });
+    es.close();
+    release();
+
+    const rest = withIds((await readStream(`${base}/v1/batches/${id}/events`, { 'last-event-id': seen.at(-1)! })).messages);
+    const all = withIds((await readStream(`${base}/v1/batches/${id}/events`)).messages);
+    expect([...seen, ...rest.map((m) => m.id)]).toEqual(all.map((m) => m.id));
+    expect(all.at(-1)!.event).toBe('batch.finished');
+  });
+
+  it('sends heartbeat comments while nothing happens', async () => {
+    const { handlers, release } = gated();
+    const { base } = await listening({ engine: { handlers }, config: { SSE_HEARTBEAT_MS: 20 } });
+    const id = await postBatch(base, { clientIds: [1] });
+    const controller = new AbortController();
+    const res = await fetch(`${base}/v1/batches/${id}/events`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes(': heartbeat')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('stream ended before a heartbeat');
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    release();
+  });
+
+  it('200 connect/disconnect cycles leave no listener behind', async () => {
+    const { handlers, release } = gated();
+    const { s, base } = await listening({ engine: { handlers } });
+    const id = await postBatch(base, { clientIds: [1, 2] });
+    const before = s.engine.events.listenerCount;
+    for (let i = 0; i < 200; i += 1) {
+      const controller = new AbortController();
+      const res = await fetch(`${base}/v1/batches/${id}/events`, { signal: controller.signal });
+      const reader = res.body!.getReader();
+      await reader.read(); // the first progress message: the stream is subscribed
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+    }
+    // The server notices each disconnect on its own turn: wait (bounded) until all are gone.
+    for (let tries = 0; s.engine.events.listenerCount.batches !== before.batches; tries += 1) {
+      if (tries > 500) throw new Error(`listeners left: ${JSON.stringify(s.engine.events.listenerCount)}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(s.engine.events.listenerCount).toEqual(before);
+    release();
+  });
+
+  it('closing the server ends open streams and long-polls instead of waiting for them', async () => {
+    const { handlers } = gated();
+    const { s, base } = await listening({ engine: { handlers } });
+    const id = await postBatch(base, { clientIds: [1] });
+    const stream = await fetch(`${base}/v1/batches/${id}/events`);
+    const body = stream.text();
+    const poll = fetch(`${base}/v1/batches/${id}?wait=60`);
+    await new Promise((resolve) => setImmediate(resolve));
+    await s.engine.stop();
+    await s.app.close();
+    await expect(body).resolves.toContain('event: batch.progress');
+    expect((await poll).status).toBe(200);
+    await s.store.close();
+    service = undefined;
+  });
+
+  it('answers problem+json for an unknown batch and a malformed Last-Event-ID', async () => {
+    const { s } = await listening();
+    const missing = await s.app.inject({ url: '/v1/batches/00000000-0000-4000-8000-000000000000/events' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const id = await runBatch(s, { clientIds: [1] });
+    const bad = await s.app.inject({ url: `/v1/batches/${id}/events`, headers: { 'last-event-id': 'abc' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ status: 400, detail: expect.stringContaining('last-event-id') });
+  });
+
+  it('answers 503 past SSE_MAX_STREAMS', async () => {
+    const { handlers, release } = gated();
+    const { base } = await listening({ engine: { handlers }, config: { SSE_MAX_STREAMS: 1 } });
+    const id = await postBatch(base, { clientIds: [1] });
+    const controller = new AbortController();
+    const first = await fetch(`${base}/v1/batches/${id}/events`, { signal: controller.signal });
+    await first.body!.getReader().read();
+    const second = await fetch(`${base}/v1/batches/${id}/events`);
+    expect(second.status).toBe(503);
+    expect(second.headers.get('retry-after')).toBe('5');
+    controller.abort();
+    release();
+  });
+});
+
+describe('GET /v1/batches/{id}?wait=', () => {
+  it('answers as soon as the batch finishes', async () => {
+    const { handlers, release } = gated();
+    const { base } = await listening({ engine: { handlers } });
+    const id = await postBatch(base, { clientIds: [1, 2] });
+    const answer = fetch(`${base}/v1/batches/${id}?wait=60`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    let answered = false;
+    void answer.then(() => {
+      answered = true;
+    });
+    const now = await fetch(`${base}/v1/batches/${id}`);
+    expect(((await now.json()) as { status: string }).status).not.toBe('succeeded');
+    expect(answered).toBe(false);
+    release();
+    expect(await answer).toMatchObject({ status: 200, body: { status: 'succeeded', progress: { percent: 100 } } });
+  });
+
+  it('answers at once for a finished batch, and with the batch as it is when the wait runs out', async () => {
+    const { handlers, release } = gated();
+    const { s, base } = await listening({ engine: { handlers } });
+    const running = await postBatch(base, { clientIds: [1] });
+    const expired = await fetch(`${base}/v1/batches/${running}?wait=1`);
+    expect(((await expired.json()) as { status: string }).status).toBe('running');
+    release();
+    const done = await runBatch(s, { clientIds: [2] });
+    const res = await s.app.inject({ url: `/v1/batches/${done}?wait=60` });
+    expect(res.json()).toMatchObject({ status: 'succeeded' });
+    for (const wait of ['61', '-1', 'x']) {
+      const bad = await s.app.inject({ url: `/v1/batches/${done}?wait=${wait}` });
+      expect(bad.statusCode).toBe(400);
+    }
+  });
+});
