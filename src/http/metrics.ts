@@ -22,6 +22,9 @@ const STAGE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 
 /** Most answers take a millisecond or two; long polls may hold a request for tens of seconds. */
 const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+/** The `outcome` label of a stage attempt: the event that ended it. */
+const STAGE_OUTCOMES = ['succeeded', 'failed', 'retrying'] as const;
+
 /** The `route` label of requests no route matched: one series, whatever URL was asked for. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
@@ -119,14 +122,14 @@ export function createMetrics({ store, engine }: { store: Store; engine: Engine 
   // Every series the engine can produce is bound once here (and so exported at 0 from the start):
   // the listener below, which runs tens of thousands of times a second under load, then only
   // indexes these tables and calls prom-client, allocating nothing of its own.
-  const durations = byStage((stage) => ({
-    succeeded: stageDuration.labels(stage, 'succeeded'),
-    failed: stageDuration.labels(stage, 'failed'),
-    retrying: stageDuration.labels(stage, 'retrying'),
-  }));
-  for (const stage of STAGES) {
-    for (const outcome of ['succeeded', 'failed', 'retrying']) stageDuration.zero({ stage, outcome });
-  }
+  const durations = byStage((stage) => {
+    for (const outcome of STAGE_OUTCOMES) stageDuration.zero({ stage, outcome });
+    return {
+      succeeded: stageDuration.labels(stage, 'succeeded'),
+      failed: stageDuration.labels(stage, 'failed'),
+      retrying: stageDuration.labels(stage, 'retrying'),
+    };
+  });
   const retriesOf = byStage((stage) => retries.labels(stage));
   const finishedOf = Object.fromEntries(FINISHED_WORKFLOW_STATUSES.map((s) => [s, workflowsFinished.labels(s)])) as
     Partial<Record<WorkflowStatus, { inc: (value?: number) => void }>>;
