@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Store } from './store/store.js';
 import { registerDocs } from './http/docs.js';
+import { registerMetrics } from './http/metrics.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { actionRoutes } from './http/routes/actions.js';
 import { batchRoutes } from './http/routes/batches.js';
@@ -39,6 +40,8 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app);
   await registerDocs(app);
+  // Before the routes: its onResponse hook times every route registered after it.
+  await registerMetrics(app, { store, engine });
   await app.register(fastifySSE, { heartbeatInterval: config.SSE_HEARTBEAT_MS });
   // Event streams and long-polls end as the server starts closing: a watcher never holds it open.
   const watchers = new Watchers(config.SSE_MAX_STREAMS);

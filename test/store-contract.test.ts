@@ -186,4 +186,15 @@ describe.each(implementations)('Store contract: %s', (_name, open) => {
   it('rejects a cursor it did not issue', async () => {
     await expect(store.listBatches({ limit: 1, cursor: 'bm9wZQ' }, T0)).rejects.toThrow(/cursor/);
   });
+
+  it('totals workflows by status across every batch', async () => {
+    expect(await store.workflowTotals()).toEqual({ queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 });
+    await newBatch([1, 2, 3]);
+    const [a, b] = await store.claim('e', 2, T0, 60_000);
+    const other = await newBatch(['a', 'b']);
+    await succeedAll(a!, T0);
+    await store.record({ kind: 'started', workflow: b!, stage: 'fetch', at: T0 });
+    await store.cancelBatch(other.id, T0);
+    expect(await store.workflowTotals()).toEqual({ queued: 1, running: 1, succeeded: 1, failed: 0, canceled: 2 });
+  });
 });

@@ -25,6 +25,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'batches', description: 'Submit batches and follow their progress' },
         { name: 'workflows', description: "One client id's run through the stages" },
         { name: 'health', description: 'Liveness and readiness' },
+        { name: 'ops', description: 'Operations: Prometheus metrics' },
       ],
     },
   });

@@ -212,3 +212,12 @@ export const Ready = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
   checks: Type.Object({ store: Type.Boolean(), engine: Type.Boolean() }),
 });
+
+// --- Metrics -------------------------------------------------------------------------------------
+
+/** GET /metrics: the Prometheus text exposition format, not JSON. */
+export const MetricsText = Type.String({
+  description: 'Prometheus text exposition format 0.0.4 (# HELP, # TYPE, then one sample per line).',
+  examples: ['# HELP clientflow_workflows Workflows by status, across all batches in the store.\n'
+    + '# TYPE clientflow_workflows gauge\nclientflow_workflows{status="succeeded"} 5\n'],
+});

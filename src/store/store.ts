@@ -147,4 +147,7 @@ export interface Store {
 
   ping(): boolean;
   close(): Promise<void>;
+
+  /** Workflows by status across all batches, summed from the per-batch counters: O(batches). */
+  workflowTotals(): Promise<Record<WorkflowStatus, number>>;
 }

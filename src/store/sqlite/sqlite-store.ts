@@ -514,6 +514,11 @@ export class SqliteStore implements Store {
     for (const s of STAGES) p95s[s] = at(this.#sql.stageAt[s], row[`${s}_succeeded`] as number);
     return p95s;
   }
+
+  /** Committed counters only: transitions still in the open group show one turn later. */
+  async workflowTotals(): Promise<Record<WorkflowStatus, number>> {
+    return this.#sql.workflowTotals.get() as Record<WorkflowStatus, number>;
+  }
 }
 
 const NO_OPTIONS: BatchOptions = { maxConcurrency: null, retry: null, timeouts: null, simulation: null };

@@ -108,5 +108,10 @@ export function prepare(db: DB) {
       WHERE batch_seq = ? AND finished_at IS NOT NULL AND started_at IS NOT NULL ORDER BY v LIMIT 1 OFFSET ?`),
     stageAt: Object.fromEntries(STAGES.map((s) => [s, db.prepare(`SELECT ${s}_ms AS v FROM workflows
       WHERE batch_seq = ? AND ${s}_ms IS NOT NULL ORDER BY v LIMIT 1 OFFSET ?`)])) as Record<(typeof STAGES)[number], ReturnType<DB['prepare']>>,
+
+    /** Workflows by status over every batch, from the counters: metrics read it at each scrape. */
+    workflowTotals: db.prepare(`SELECT COALESCE(SUM(queued), 0) AS queued, COALESCE(SUM(running), 0) AS running,
+      COALESCE(SUM(succeeded), 0) AS succeeded, COALESCE(SUM(failed), 0) AS failed, COALESCE(SUM(canceled), 0) AS canceled
+      FROM batches`),
   };
 }

@@ -1,0 +1,189 @@
+/**
+ * Prometheus metrics (prom-client). Each app owns its Registry, so several apps in one process
+ * (the tests) never share or collide on a series. Three sources:
+ * - engine events, counted as they happen (stage durations, retries, finished workflows/batches);
+ * - the store and the engine, read at scrape time (workflows by status, queue depth, running);
+ * - the process (CPU, memory, event-loop lag, GC), shared by every app of the process: see
+ *   processMetrics().
+ * Names follow Prometheus conventions: `clientflow_` prefix, base units (seconds), `_total` counters.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import type { Engine } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/events.js';
+import {
+  FINISHED_WORKFLOW_STATUSES, STAGES, WORKFLOW_STATUSES, type BatchStatus, type StageName, type WorkflowStatus,
+} from '../model/statuses.js';
+import type { Store } from '../store/store.js';
+import { metricsRoutes } from './routes/metrics.js';
+
+/** Stages last from milliseconds (tests, `store`) to minutes (slow CRMs; the default timeout is 60 s). */
+const STAGE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+/** Most answers take a millisecond or two; long polls may hold a request for tens of seconds. */
+const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** The `outcome` label of a stage attempt: the event that ended it. */
+const STAGE_OUTCOMES = ['succeeded', 'failed', 'retrying'] as const;
+
+/** The `route` label of requests no route matched: one series, whatever URL was asked for. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+let shared: Metric[] | undefined;
+
+/**
+ * The process metrics, created once per process and registered into every app's registry.
+ * collectDefaultMetrics cannot be undone: each call enables a perf_hooks event-loop-delay
+ * monitor (sampling every 10 ms) and a GC PerformanceObserver that are never stopped, and they
+ * keep their registry alive. Called once per app, every app built in a process (hundreds in
+ * the test suite) would add a monitor and an observer for good. They describe the process
+ * anyway, not an app.
+ */
+export function processMetrics(): Metric[] {
+  if (!shared) {
+    const register = new Registry();
+    collectDefaultMetrics({ register });
+    // The typings say MetricObject; at run time these are the Metric instances themselves.
+    shared = register.getMetricsAsArray() as unknown as Metric[];
+  }
+  return shared;
+}
+
+export interface AppMetrics {
+  readonly registry: Registry;
+  /** Records one answered HTTP request; `route` is the route template, never the raw URL. */
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
+  /** Stops listening to the engine. */
+  close(): void;
+}
+
+const byStage = <T>(make: (stage: StageName) => T) =>
+  Object.fromEntries(STAGES.map((s) => [s, make(s)])) as Record<StageName, T>;
+
+export function createMetrics({ store, engine }: { store: Store; engine: Engine }): AppMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  for (const metric of processMetrics()) registry.registerMetric(metric);
+
+  // One store read per scrape, shared by the two gauges it feeds (prom-client collects them concurrently).
+  let totals: Promise<Record<WorkflowStatus, number>> | null = null;
+  const readTotals = () => (totals ??= store.workflowTotals().finally(() => { totals = null; }));
+
+  const workflows = new Gauge({
+    name: 'clientflow_workflows', help: 'Workflows by status, across all batches in the store.',
+    labelNames: ['status'] as const, registers,
+    async collect() {
+      const t = await readTotals();
+      for (const status of WORKFLOW_STATUSES) workflows.set({ status }, t[status]);
+    },
+  });
+  const queueDepth = new Gauge({
+    name: 'clientflow_queue_depth', help: 'Workflows queued in the store, waiting to start.', registers,
+    async collect() {
+      queueDepth.set((await readTotals()).queued);
+    },
+  });
+  const running = new Gauge({
+    name: 'clientflow_running', help: 'Workflows running a stage in this engine now.', registers,
+    collect() {
+      running.set(engine.stats.running);
+    },
+  });
+  const waiting = new Gauge({
+    name: 'clientflow_dispatcher_waiting', help: 'Workflows claimed by this engine, waiting for a free slot.', registers,
+    collect() {
+      waiting.set(engine.stats.waiting);
+    },
+  });
+
+  const stageDuration = new Histogram({
+    name: 'clientflow_stage_duration_seconds', help: 'Stage attempts by stage and outcome (succeeded, failed, retrying).',
+    labelNames: ['stage', 'outcome'] as const, buckets: STAGE_BUCKETS, registers,
+  });
+  const retries = new Counter({
+    name: 'clientflow_stage_retries_total', help: 'Stage attempts that failed and were scheduled again.',
+    labelNames: ['stage'] as const, registers,
+  });
+  const workflowsFinished = new Counter({
+    name: 'clientflow_workflows_finished_total', help: 'Workflows that finished, by final status.',
+    labelNames: ['status'] as const, registers,
+  });
+  const batchesCreated = new Counter({
+    name: 'clientflow_batches_created_total', help: 'Batches accepted.', registers,
+  });
+  const batchesFinished = new Counter({
+    name: 'clientflow_batches_finished_total', help: 'Batches that finished, by final status.',
+    labelNames: ['status'] as const, registers,
+  });
+  const httpDuration = new Histogram({
+    name: 'clientflow_http_request_duration_seconds', help: 'HTTP requests by method, route template and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const, buckets: HTTP_BUCKETS, registers,
+  });
+
+  // Every series the engine can produce is bound once here (and so exported at 0 from the start):
+  // the listener below, which runs tens of thousands of times a second under load, then only
+  // indexes these tables and calls prom-client, allocating nothing of its own.
+  const durations = byStage((stage) => {
+    for (const outcome of STAGE_OUTCOMES) stageDuration.zero({ stage, outcome });
+    return {
+      succeeded: stageDuration.labels(stage, 'succeeded'),
+      failed: stageDuration.labels(stage, 'failed'),
+      retrying: stageDuration.labels(stage, 'retrying'),
+    };
+  });
+  const retriesOf = byStage((stage) => retries.labels(stage));
+  const finishedOf = Object.fromEntries(FINISHED_WORKFLOW_STATUSES.map((s) => [s, workflowsFinished.labels(s)])) as
+    Partial<Record<WorkflowStatus, { inc: (value?: number) => void }>>;
+  const batchFinishedOf = Object.fromEntries(FINISHED_WORKFLOW_STATUSES.map((s) => [s, batchesFinished.labels(s)])) as
+    Partial<Record<BatchStatus, { inc: (value?: number) => void }>>;
+  for (const c of [...Object.values(retriesOf), ...Object.values(finishedOf), ...Object.values(batchFinishedOf)]) c.inc(0);
+  batchesCreated.inc(0);
+
+  const off = engine.events.on((e: EngineEvent) => {
+    switch (e.type) {
+      case 'stage.succeeded':
+        durations[e.stage].succeeded.observe(e.durationMs / 1000);
+        break;
+      case 'stage.failed':
+        durations[e.stage].failed.observe(e.durationMs / 1000);
+        break;
+      case 'stage.retrying':
+        durations[e.stage].retrying.observe(e.durationMs / 1000);
+        retriesOf[e.stage].inc();
+        break;
+      case 'workflow.finished':
+        finishedOf[e.status]?.inc();
+        break;
+      case 'batch.created':
+        batchesCreated.inc();
+        break;
+      case 'batch.finished':
+        batchFinishedOf[e.status]?.inc();
+        break;
+      default:
+        break;
+    }
+  });
+
+  return {
+    registry,
+    observeRequest: (method, route, statusCode, seconds) => {
+      httpDuration.observe({ method, route, status_code: statusCode }, seconds);
+    },
+    close: off,
+  };
+}
+
+/**
+ * Wires metrics into an app: GET /metrics, the HTTP histogram (an onResponse hook on the root,
+ * so it sees every route registered after it and the 404s) and the unsubscription on close.
+ */
+export async function registerMetrics(app: FastifyInstance, deps: { store: Store; engine: Engine }): Promise<void> {
+  const metrics = createMetrics(deps);
+  app.addHook('onResponse', async (request, reply) => {
+    // The template (/v1/batches/:id), never the URL: one series per route, not one per id.
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.addHook('onClose', async () => metrics.close());
+  await app.register(metricsRoutes, { registry: metrics.registry });
+}
