@@ -13,6 +13,7 @@ import { registerProblemHandlers } from './http/problem.js';
 import { actionRoutes } from './http/routes/actions.js';
 import { batchRoutes } from './http/routes/batches.js';
 import { healthRoutes } from './http/routes/health.js';
+import { timelineRoutes } from './http/routes/timeline.js';
 import { workflowRoutes } from './http/routes/workflows.js';
 import { validatorCompiler } from './http/validation.js';
 
@@ -40,5 +41,6 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   await app.register(workflowRoutes, { store });
   await app.register(actionRoutes, { engine });
   await app.register(healthRoutes, { store, engine });
+  await app.register(timelineRoutes, { store });
   return app;
 }
