@@ -66,6 +66,8 @@ describe('renderTimeline', () => {
     expect(process!.attrs).toMatchObject({ x: '490.4', width: '147.2', 'data-start-ms': '4000', 'data-end-ms': '6000' });
     expect(store!.attrs).toMatchObject({ x: '674.4', width: '36.8', class: 'bar store failed' });
     expect(titleOf(store!)).toBe('client alpha · store · attempt 1 · 500 ms · failed · BOOM: it <broke>');
+    // Wide bars name their stage and duration; the 36.8 px store bar is too narrow.
+    expect(find(rows[0]!, 'text', 'bar-text').map((t) => t.text)).toEqual(['fetch 2 s', 'process 2 s']);
     // The second row's bars sit one row (22 px) lower.
     expect(bars[3]!.attrs.y).toBe('136');
   });

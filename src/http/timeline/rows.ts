@@ -51,6 +51,14 @@ function drawRun(row: TimelineRow, rowIndex: number, index: number, model: Timel
     'data-end-ms': Math.round((run.finishedAt ?? model.end) - model.origin),
   }, title(tooltip(row, run, model)));
   const right = x + width;
+  // Name and duration inside a bar wide enough to hold them: the chart reads without hovering.
+  if (width >= 72 && run.outcome !== 'retrying') {
+    const text = `${run.stage} ${formatDuration((run.finishedAt ?? model.end) - run.startedAt)}`;
+    if (text.length * 6.5 + 10 <= width - (run.attempts > 1 ? 28 : 0)) {
+      const faded = ['canceled', 'interrupted', 'pending'].includes(run.outcome) ? ' faded' : '';
+      out += el('text', { class: `bar-text ${run.stage}-text${faded}`, x: x + 5, y: y + BAR_H - 3.5 }, escapeXml(text));
+    }
+  }
   // A failed attempt is hatched like the legend says; a strip of the stage's colour stays visible.
   if (run.outcome === 'retrying') out += el('rect', { class: 'hatch', x, y, width, height: BAR_H - 4, 'pointer-events': 'none' });
   if (run.outcome === 'running') {

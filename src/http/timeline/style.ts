@@ -24,6 +24,9 @@ text { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Ari
 .wait { stroke: #8c959f; stroke-width: 2; stroke-linecap: round; }
 .wait-start { fill: #8c959f; }
 ${Object.entries(STAGE_COLOURS).map(([s, c]) => `.${s} { fill: ${c}; }`).join('\n')}
+.bar-text { font-size: 10.5px; pointer-events: none; }
+.fetch-text, .store-text { fill: #ffffff; }
+.process-text, .bar-text.faded { fill: #1f2328; }
 .bar.failed { stroke: ${FAIL}; stroke-width: 2; }
 .bar.retrying { stroke: ${FAIL}; stroke-width: 1; }
 .bar.canceled { fill-opacity: 0.35; stroke: #424a53; stroke-width: 1; stroke-dasharray: 3 2; }
