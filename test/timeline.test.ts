@@ -1,7 +1,7 @@
 /** GET /v1/batches/{id}/timeline.svg on real batches: valid SVG whose bars match the workflows' times. */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PLOT_RIGHT } from '../src/http/timeline/layout.js';
+import { MIN_BAR_W, PLOT_RIGHT } from '../src/http/timeline/layout.js';
 import { timeScale } from '../src/http/timeline/render.js';
 import type { Batch, Page, Workflow } from '../src/model/types.js';
 import { errorPaths, expectProblem } from './contract-helpers.js';
@@ -102,7 +102,11 @@ describe('GET /v1/batches/{id}/timeline.svg', () => {
     expect(running.headers['cache-control']).toBe('no-store');
     const [bar] = find(running.svg, 'rect', 'bar');
     expect(bar!.attrs).toMatchObject({ 'data-stage': 'fetch', 'data-outcome': 'running' });
-    expect(numAttr(bar!, 'x') + numAttr(bar!, 'width')).toBeCloseTo(PLOT_RIGHT, 1);
+    // Open to the axis end ("now"); a run that began in the same millisecond is still MIN_BAR_W wide.
+    expect(numAttr(bar!, 'data-end-ms')).toBe(numAttr(running.svg, 'data-end') - numAttr(running.svg, 'data-origin'));
+    const right = numAttr(bar!, 'x') + numAttr(bar!, 'width');
+    expect(right).toBeGreaterThanOrEqual(PLOT_RIGHT - 0.01);
+    expect(right).toBeLessThanOrEqual(PLOT_RIGHT + MIN_BAR_W + 0.01);
     expect(find(running.svg, 'text', 'tick').at(-1)!.text).toBe('now');
 
     await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel` });

@@ -8,10 +8,16 @@
 // The `u` flag makes a valid surrogate pair one code point, so only lone surrogates match.
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+// Anything escapeXml might change: the five specials, control characters, surrogates, U+FFFE/U+FFFF.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NEEDS_WORK = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 /** Safe in text and in single- or double-quoted attributes. */
 export function escapeXml(text: string): string {
+  // Most text (stage names, numbers, plain ids) needs nothing: skip the two replaces.
+  if (!NEEDS_WORK.test(text)) return text;
   return text.replace(NOT_XML_CHAR, '\uFFFD').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
