@@ -16,6 +16,7 @@ import { actionRoutes } from './http/routes/actions.js';
 import { batchRoutes } from './http/routes/batches.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { timelineRoutes } from './http/routes/timeline.js';
 import { workflowRoutes } from './http/routes/workflows.js';
 import { validatorCompiler } from './http/validation.js';
 import { Watchers } from './http/watchers.js';
@@ -51,5 +52,6 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   await app.register(workflowRoutes, { store });
   await app.register(actionRoutes, { engine });
   await app.register(healthRoutes, { store, engine });
+  await app.register(timelineRoutes, { store });
   return app;
 }

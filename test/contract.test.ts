@@ -57,6 +57,7 @@ describe('the OpenAPI document', () => {
       Object.entries(methods).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
     expect(ops.map((o) => o.key).sort()).toEqual([
       'GET /healthz', 'GET /metrics', 'GET /readyz', 'GET /v1/batches', 'GET /v1/batches/{id}', 'GET /v1/batches/{id}/events',
+      'GET /v1/batches/{id}/timeline.svg',
       'GET /v1/batches/{id}/workflows',
       'GET /v1/workflows/{id}', 'POST /v1/batches', 'POST /v1/batches/{id}/cancel', 'POST /v1/batches/{id}/retry',
       'POST /v1/workflows/{id}/cancel', 'POST /v1/workflows/{id}/retry',
