@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Store } from './store/store.js';
+import { registerDashboard } from './http/dashboard.js';
 import { registerDocs } from './http/docs.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { actionRoutes } from './http/routes/actions.js';
@@ -40,5 +41,6 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   await app.register(workflowRoutes, { store });
   await app.register(actionRoutes, { engine });
   await app.register(healthRoutes, { store, engine });
+  await registerDashboard(app);
   return app;
 }
