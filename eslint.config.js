@@ -13,6 +13,17 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's plain browser module (no bundler): browser globals only.
+    files: ['public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        window: 'readonly', document: 'readonly', location: 'readonly', fetch: 'readonly', EventSource: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly',
+      },
+    },
+  },
+  {
     files: ['src/engine/**', 'src/store/**', 'src/model/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Store } from './store/store.js';
+import { registerDashboard } from './http/dashboard.js';
 import { registerDocs } from './http/docs.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerProblemHandlers } from './http/problem.js';
@@ -53,5 +54,6 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   await app.register(actionRoutes, { engine });
   await app.register(healthRoutes, { store, engine });
   await app.register(timelineRoutes, { store });
+  await registerDashboard(app);
   return app;
 }

@@ -1,0 +1,458 @@
+// clientflow dashboard: a plain ES module over the public v1 API, no framework, no build step.
+// Everything that comes from data is rendered through textContent, never as HTML.
+
+const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
+const FINISHED = new Set(['succeeded', 'failed', 'canceled']);
+const STAGES = ['fetch', 'process', 'store'];
+// Named SSE events never reach onmessage: each type needs its own listener.
+const EVENT_TYPES = [
+  'batch.started', 'stage.started', 'stage.succeeded', 'stage.failed', 'stage.retrying', 'stage.canceled',
+  'stage.interrupted', 'workflow.finished', 'batch.canceled', 'batch.retried', 'batch.finished', 'batch.progress',
+];
+const LOG_LIMIT = 50;
+const LIST_REFRESH_MS = 2000;
+const POLL_MS = 1000;
+const REFRESH_GAP_MS = 500; // re-fetch a batch at most twice a second
+const TIMELINE_GAP_MS = 1000; // reload its timeline at most once a second
+
+const $ = (id) => document.getElementById(id);
+
+/** Builds an element; `text` is set as textContent, so data never becomes markup. */
+function el(tag, { text, className, attrs } = {}, children = []) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  for (const [k, v] of Object.entries(attrs ?? {})) node.setAttribute(k, String(v));
+  for (const child of children) node.append(child);
+  return node;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+function formatMs(ms) {
+  if (ms === null || ms === undefined) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const min = Math.floor(ms / 60_000);
+  return `${min} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function formatPercent(p) {
+  return `${Number.isInteger(p) ? p : p.toFixed(1)} %`;
+}
+
+function formatDateTime(iso) {
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === new Date().toDateString();
+  return sameDay ? d.toLocaleTimeString() : d.toLocaleString();
+}
+
+function formatClock(epochMs) {
+  const d = new Date(epochMs);
+  const pad = (n, w = 2) => String(n).padStart(w, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+function setBadge(node, status) {
+  node.textContent = status;
+  node.className = `badge badge-${STATUSES.includes(status) ? status : 'unknown'}`;
+}
+
+function progressBar(percent, label, status) {
+  return el('progress', { className: `is-${status}`, attrs: { max: 100, value: percent, 'aria-label': label } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// API
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail ?? problem?.title ?? `The service answered ${status}.`);
+    this.status = status;
+  }
+}
+
+async function api(path, init = {}) {
+  const res = await fetch(path, { ...init, headers: { accept: 'application/json', ...init.headers } });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+/**
+ * Splits on commas, spaces and new lines. Whole numbers without leading zeros become numbers
+ * (the API compares ids as sent: "7" and 7 differ); every other token stays a string.
+ */
+export function parseClientIds(text) {
+  return text.split(/[\s,]+/).filter((t) => t.length > 0).map((t) => {
+    const n = Number(t);
+    return /^(0|[1-9]\d*)$/.test(t) && Number.isSafeInteger(n) ? n : t;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home: the form and the recent batches
+
+function setupForm() {
+  const form = $('new-batch-form');
+  const error = $('form-error');
+  const button = $('submit-batch');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    const clientIds = parseClientIds($('client-ids').value);
+    if (clientIds.length === 0) {
+      error.textContent = 'Enter at least one client id.';
+      error.hidden = false;
+      return;
+    }
+    const body = { clientIds };
+    const label = $('batch-label').value.trim();
+    if (label) body.label = label;
+    button.disabled = true;
+    try {
+      const batch = await api('/v1/batches', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      form.reset();
+      location.hash = `#/batches/${batch.id}`;
+    } catch (e) {
+      error.textContent = e instanceof ApiError ? e.message : 'The service could not be reached.';
+      error.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+function renderRecent(items) {
+  const rows = items.map((b) => {
+    const name = b.label ?? `Batch ${b.id.slice(0, 8)}`;
+    const link = el('a', { text: name, attrs: { href: `#/batches/${b.id}` } });
+    const badge = el('span');
+    setBadge(badge, b.status);
+    const done = b.progress.succeeded + b.progress.failed + b.progress.canceled;
+    return el('tr', {}, [
+      el('td', {}, [badge]),
+      el('td', { className: 'label-cell' }, [link]),
+      el('td', {}, [el('time', { text: formatDateTime(b.createdAt), attrs: { datetime: b.createdAt } })]),
+      el('td', { className: 'num', text: `${done} / ${b.progress.total}` }),
+      el('td', { className: 'col-progress' }, [
+        el('div', { className: 'progress-row compact' }, [
+          progressBar(b.progress.percent, `Progress of ${name}`, b.status),
+          el('span', { className: 'progress-label', text: formatPercent(b.progress.percent) }),
+        ]),
+      ]),
+    ]);
+  });
+  $('recent-body').replaceChildren(...rows);
+  $('recent-table').hidden = items.length === 0;
+  $('recent-empty').hidden = items.length > 0;
+}
+
+function showHome() {
+  $('home-view').hidden = false;
+  $('batch-view').hidden = true;
+  document.title = 'clientflow dashboard';
+  let stopped = false;
+  let timer;
+  const tick = async () => {
+    // Refresh only while someone can see the list.
+    if (!document.hidden) {
+      try {
+        const page = await api('/v1/batches?limit=20');
+        if (stopped) return;
+        renderRecent(page.items);
+        $('recent-error').hidden = true;
+        $('recent-updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      } catch (e) {
+        if (stopped) return;
+        $('recent-error').textContent = e instanceof ApiError ? e.message : 'The service could not be reached.';
+        $('recent-error').hidden = false;
+      }
+    }
+    if (!stopped) timer = setTimeout(tick, LIST_REFRESH_MS);
+  };
+  tick();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One batch: numbers from GET /v1/batches/{id}, live log from SSE (or polling without it)
+
+function eventDetail(e) {
+  const parts = [];
+  if (e.clientId !== undefined) parts.push(`client ${e.clientId}`);
+  if (e.stage) parts.push(e.stage);
+  if (e.attempt > 1) parts.push(`attempt ${e.attempt}`);
+  if (e.status) parts.push(e.status);
+  if (typeof e.durationMs === 'number') parts.push(formatMs(e.durationMs));
+  if (e.error) parts.push(`${e.error.code}: ${e.error.message}`);
+  if (typeof e.delayMs === 'number') parts.push(`retry in ${formatMs(e.delayMs)}`);
+  if (typeof e.workflows === 'number') parts.push(`${e.workflows} requeued`);
+  if (e.progress) parts.push(`${formatPercent(e.progress.percent)} · ${e.progress.succeeded} / ${e.progress.total} succeeded`);
+  return parts.join(' · ');
+}
+
+function appendLog(e) {
+  const log = $('event-log');
+  const kind = String(e.type).replace(/\W+/g, '-');
+  const entry = el('li', { className: `ev ev-${kind}`, attrs: { 'data-type': e.type } }, [
+    el('time', { text: formatClock(e.at ?? Date.now()), attrs: { datetime: new Date(e.at ?? Date.now()).toISOString() } }),
+    el('span', { className: 'ev-type', text: e.type }),
+    el('span', { className: 'ev-detail', text: eventDetail(e) }),
+  ]);
+  // Progress comes several times a second: keep only the latest one at the top.
+  const top = log.firstElementChild;
+  if (top?.dataset.type === 'batch.progress' && e.type === 'batch.progress') top.replaceWith(entry);
+  else log.prepend(entry);
+  while (log.children.length > LOG_LIMIT) log.lastElementChild.remove();
+}
+
+function renderProgress(p) {
+  $('batch-progress').value = p.percent;
+  $('batch-progress-label').textContent = formatPercent(p.percent);
+  for (const dd of document.querySelectorAll('#batch-counts [data-count]')) {
+    dd.textContent = String(p[dd.dataset.count]);
+  }
+}
+
+function renderBatch(b) {
+  const name = b.label ?? `Batch ${b.id.slice(0, 8)}`;
+  $('batch-title').textContent = name;
+  document.title = `${name} · clientflow`;
+  setBadge($('batch-status'), b.status);
+  $('batch-progress').className = `is-${b.status}`;
+  $('batch-id').textContent = b.id;
+  $('batch-created').textContent = formatDateTime(b.createdAt);
+  $('batch-created').dateTime = b.createdAt;
+  renderProgress(b.progress);
+  const t = b.timings;
+  const timing = (key, text) => { document.querySelector(`#batch-timings [data-timing="${key}"]`).textContent = text; };
+  timing('elapsed', formatMs(t.elapsedMs));
+  timing('sequential', t.sequentialMs ? formatMs(t.sequentialMs) : '–');
+  timing('speedup', t.speedup === null ? '–' : `${t.speedup}×`);
+  timing('queueWait', formatMs(t.queueWaitMs?.avg));
+  $('stage-body').replaceChildren(...STAGES.map((stage) => {
+    const s = b.stages[stage];
+    return el('tr', { attrs: { 'data-stage': stage } }, [
+      el('th', { text: stage, attrs: { scope: 'row' } }),
+      el('td', { text: s.succeeded }),
+      el('td', { text: s.failed, className: s.failed > 0 ? 'bad' : '' }),
+      el('td', { text: s.running }),
+      el('td', { text: formatMs(s.avgMs) }),
+      el('td', { text: formatMs(s.p95Ms) }),
+      el('td', { text: formatMs(s.maxMs) }),
+    ]);
+  }));
+}
+
+function resetBatchView() {
+  for (const id of ['batch-title', 'batch-id', 'batch-created', 'live-mode']) $(id).textContent = '';
+  $('batch-title').textContent = 'Batch';
+  $('batch-status').textContent = '';
+  $('batch-status').className = 'badge';
+  $('batch-progress').className = '';
+  $('batch-error').hidden = true;
+  $('event-log').replaceChildren();
+  $('stage-body').replaceChildren();
+  renderProgress({ total: '–', queued: '–', running: '–', succeeded: '–', failed: '–', canceled: '–', percent: 0 });
+  for (const dd of document.querySelectorAll('#batch-timings dd')) dd.textContent = '–';
+  $('timeline-img').hidden = false;
+  $('timeline-img').removeAttribute('src');
+  $('timeline-missing').hidden = true;
+}
+
+/** Reloads the timeline at most once a second while running, and once more when finished. */
+function timelineLoader(id) {
+  const img = $('timeline-img');
+  let loading = false;
+  let broken = false;
+  let last = 0;
+  let finalDone = false;
+  let finalPending = false;
+  const load = () => {
+    loading = true;
+    last = Date.now();
+    img.src = `/v1/batches/${encodeURIComponent(id)}/timeline.svg?v=${last}`;
+  };
+  img.onload = () => {
+    loading = false;
+    if (finalPending) { finalPending = false; load(); }
+  };
+  img.onerror = () => {
+    // Not there (yet): say so instead of a broken image, and stop asking.
+    loading = false;
+    broken = true;
+    img.hidden = true;
+    $('timeline-missing').hidden = false;
+  };
+  return {
+    update(finished) {
+      if (broken || finalDone) return;
+      if (finished) {
+        finalDone = true;
+        if (loading) finalPending = true;
+        else load();
+      } else if (!loading && Date.now() - last >= TIMELINE_GAP_MS) {
+        load();
+      }
+    },
+    stop() {
+      img.onload = null;
+      img.onerror = null;
+    },
+  };
+}
+
+function showBatch(id) {
+  $('home-view').hidden = true;
+  $('batch-view').hidden = false;
+  resetBatchView();
+  const timeline = timelineLoader(id);
+  let stopped = false;
+  let finished = false;
+  let source = null;
+  let pollTimer;
+  let refreshTimer;
+  let lastRefresh = 0;
+  let inFlight = null;
+  let lastPolled = '';
+
+  const refresh = async () => {
+    if (inFlight) return inFlight;
+    lastRefresh = Date.now();
+    inFlight = (async () => {
+      try {
+        const batch = await api(`/v1/batches/${encodeURIComponent(id)}`);
+        if (stopped) return null;
+        $('batch-error').hidden = true;
+        renderBatch(batch);
+        finished = FINISHED.has(batch.status);
+        timeline.update(finished);
+        return batch;
+      } catch (e) {
+        if (stopped) return null;
+        $('batch-error').textContent = e instanceof ApiError ? e.message : 'The service could not be reached.';
+        $('batch-error').hidden = false;
+        // An unknown batch stays unknown: no point in asking again.
+        if (e instanceof ApiError && e.status < 500) finished = true;
+        return null;
+      } finally {
+        inFlight = null;
+      }
+    })();
+    return inFlight;
+  };
+
+  // Events can come in bursts: one re-fetch per REFRESH_GAP_MS at most, the last one always runs.
+  const scheduleRefresh = () => {
+    if (refreshTimer !== undefined) return;
+    refreshTimer = setTimeout(async () => {
+      refreshTimer = undefined;
+      await refresh();
+    }, Math.max(0, lastRefresh + REFRESH_GAP_MS - Date.now()));
+  };
+
+  const poll = async () => {
+    const batch = await refresh();
+    if (stopped) return;
+    if (batch) {
+      // Without the stream, the log still shows where the batch is, one line per change.
+      const key = `${batch.status} ${batch.progress.percent}`;
+      if (key !== lastPolled) {
+        lastPolled = key;
+        appendLog({ type: 'poll', at: Date.now(), status: batch.status, progress: batch.progress });
+      }
+    }
+    if (!finished) pollTimer = setTimeout(poll, POLL_MS);
+  };
+
+  const startPolling = () => {
+    $('live-mode').textContent = 'Polling every second';
+    poll();
+  };
+
+  const openStream = () => {
+    let received = false;
+    source = new EventSource(`/v1/batches/${encodeURIComponent(id)}/events`);
+    $('live-mode').textContent = 'Connecting…';
+    const onEvent = (message) => {
+      if (stopped) return;
+      if (!received) $('live-mode').textContent = 'Live';
+      received = true;
+      let data;
+      try {
+        data = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      appendLog({ ...data, type: message.type });
+      if (message.type === 'batch.progress' && data.progress) renderProgress(data.progress);
+      if (message.type === 'batch.finished') {
+        // The server ends the stream now; closing keeps the browser from reconnecting forever.
+        source.close();
+        source = null;
+        $('live-mode').textContent = 'Finished';
+        clearTimeout(refreshTimer);
+        refreshTimer = undefined;
+        refresh();
+        return;
+      }
+      scheduleRefresh();
+    };
+    for (const type of EVENT_TYPES) source.addEventListener(type, onEvent);
+    source.onerror = () => {
+      if (stopped || !source) return;
+      // Before any message (no such endpoint) or for good (CLOSED): poll instead. A drop after
+      // messages is left to EventSource, which reconnects with Last-Event-ID.
+      if (!received || source.readyState === EventSource.CLOSED) {
+        source.close();
+        source = null;
+        if (!finished) startPolling();
+      }
+    };
+  };
+
+  refresh().then(() => {
+    if (stopped) return;
+    if (finished) {
+      $('live-mode').textContent = 'Finished';
+      // A finished batch's stream replays its events and ends: the log still fills in.
+    }
+    openStream();
+  });
+
+  return () => {
+    stopped = true;
+    source?.close();
+    source = null;
+    clearTimeout(pollTimer);
+    clearTimeout(refreshTimer);
+    timeline.stop();
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing: #/ is home, #/batches/<id> is one batch
+
+let stopView = () => {};
+
+function route() {
+  stopView();
+  const match = /^#\/batches\/([0-9a-fA-F-]{36})$/.exec(location.hash);
+  stopView = match ? showBatch(match[1]) : showHome();
+}
+
+setupForm();
+window.addEventListener('hashchange', () => {
+  route();
+  window.scrollTo(0, 0);
+  // A new view: move focus to its heading so keyboard and screen-reader users start there.
+  if (!$('batch-view').hidden) $('batch-title').focus();
+});
+route();
