@@ -150,6 +150,17 @@ describe('webhooks: delivery', () => {
     expect(hook.requests).toHaveLength(2);
   });
 
+  it('delivers every batch when more finish at once than deliveries may be in flight', async () => {
+    const hook = await receiver();
+    const s = await service();
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      postBatch(s, { clientIds: [i], simulation: FAST, callbackUrl: hook.url })));
+    await hook.nth(20);
+    for (const id of ids) expect((await settledWebhook(s, id)).webhook).toMatchObject({ status: 'delivered', attempts: 1 });
+    await s.close();
+    expect(hook.requests.map((r) => r.headers['clientflow-delivery']).sort()).toEqual(ids.map((id) => `${id}:1`).sort());
+  });
+
   it('gives up after WEBHOOK_MAX_ATTEMPTS on an unreachable receiver and records why', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/hook`;
     const s = await service({ WEBHOOK_MAX_ATTEMPTS: 2 });
@@ -158,6 +169,18 @@ describe('webhooks: delivery', () => {
     expect(batch.webhook).toMatchObject({ url, status: 'failed', attempts: 2, deliveredAt: null });
     expect(batch.webhook!.lastError).toMatch(/ECONNREFUSED/);
     expect(batch.webhook!.lastError).not.toMatch(/\n|at /);
+  });
+
+  it('aborts an attempt the receiver does not answer within WEBHOOK_TIMEOUT_MS', async () => {
+    // Reads the request, never answers.
+    const silent = createServer((req) => req.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => { silent.closeAllConnections(); silent.close(() => resolve()); }) });
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+    const s = await service({ WEBHOOK_MAX_ATTEMPTS: 1, WEBHOOK_TIMEOUT_MS: 50 });
+    const id = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: url });
+    const batch = await settledWebhook(s, id);
+    expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 1, lastError: 'timeout after 50 ms' });
   });
 
   it('records an HTTP error status as the last error', async () => {

@@ -149,6 +149,9 @@ export class Webhooks {
 
   async #setTimer(): Promise<void> {
     clearTimeout(this.#timer);
+    // Every slot busy: what is due waits for a slot, and a finishing attempt kicks the next scan.
+    // (A timer now would fire at once, again and again, for deliveries it cannot start.)
+    if (this.#inFlight.size >= this.#o.concurrency) return;
     const next = await this.#o.store.nextWebhookAt();
     if (next === null || this.#state !== 'running') return;
     this.#timer = setTimeout(() => this.#kick(), Math.min(MAX_TIMER_MS, Math.max(0, next - this.#o.now())));
