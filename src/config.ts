@@ -64,6 +64,22 @@ export const ConfigSchema = Type.Object({
     ],
     { default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
   ),
+
+  // --- Webhooks (engine/webhooks.ts): a batch's callbackUrl gets the finished batch, signed. ---
+  /**
+   * Key of the HMAC-SHA256 signature on every webhook. Unset: a batch with a callbackUrl is
+   * refused (400), since an unsigned webhook cannot be trusted by its receiver.
+   * @default unset
+   */
+  WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'Signs webhooks (HMAC-SHA256); unset: callbackUrl is refused.' })),
+  /** @default 8 */
+  WEBHOOK_MAX_ATTEMPTS: Int(1, 100, 8, 'Delivery attempts per finished batch, the first included.'),
+  /** @default 1000 */
+  WEBHOOK_BASE_MS: Int(0, 3_600_000, 1000, 'Backoff before the second delivery attempt (doubling, full jitter), ms.'),
+  /** @default 60000 */
+  WEBHOOK_MAX_MS: Int(0, 86_400_000, 60_000, 'Cap on any one delivery backoff, ms.'),
+  /** @default 10000 */
+  WEBHOOK_TIMEOUT_MS: Int(1, 600_000, 10_000, 'A delivery attempt without an answer after this is aborted and failed, ms.'),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;

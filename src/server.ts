@@ -1,12 +1,15 @@
 /**
  * The process: read config, open the store, start the engine, build the app, listen, and stop
  * gracefully on SIGTERM/SIGINT (POST answers 503, running stages get SHUTDOWN_GRACE_MS to finish,
- * then are aborted and resume after restart; the store is closed; exit 0).
+ * then are aborted and resume after restart; webhook attempts in flight end within
+ * WEBHOOK_TIMEOUT_MS; the store is closed; exit 0).
  */
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { Engine } from './engine/engine.js';
+import { Webhooks } from './engine/webhooks.js';
+import { withLinks } from './http/routes/batches.js';
 import { createLogger } from './logger.js';
 import { openStore } from './store/index.js';
 
@@ -34,16 +37,26 @@ const engine = new Engine({
   retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS },
   stageTimeoutMs: config.STAGE_TIMEOUT_MS,
 });
+const webhooks = new Webhooks({
+  store, events: engine.events, logger, secret: config.WEBHOOK_SECRET,
+  maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, baseMs: config.WEBHOOK_BASE_MS, maxMs: config.WEBHOOK_MAX_MS,
+  timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+  // The body is the batch exactly as GET /v1/batches/{id} answers it, links included.
+  render: withLinks,
+});
 const app = await buildApp({ config, store, engine, logger });
 
-closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS + 5_000, logger }, async ({ signal, err }) => {
+closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS + config.WEBHOOK_TIMEOUT_MS + 5_000, logger }, async ({ signal, err }) => {
   if (err) logger.error({ err }, 'stopping after an unexpected error');
   else logger.info({ signal }, 'stopping: no new batches; running stages may finish');
   await engine.stop();
+  // After the engine: batches finishing during its grace period are still delivered.
+  await webhooks.stop();
   await app.close();
   await store.close();
   logger.info('stopped');
 });
 
 await engine.start();
+webhooks.start();
 await app.listen({ port: config.PORT, host: config.HOST });

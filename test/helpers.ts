@@ -5,12 +5,15 @@ import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { Engine, type EngineOptions } from '../src/engine/engine.js';
 import type { EngineEvent } from '../src/engine/events.js';
+import { Webhooks } from '../src/engine/webhooks.js';
+import { withLinks } from '../src/http/routes/batches.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 export interface TestService {
   app: FastifyInstance;
   store: SqliteStore;
   engine: Engine;
+  webhooks: Webhooks;
   config: Config;
   /** Resolves when the engine emits an event matching `match`. */
   waitFor: (match: (e: EngineEvent) => boolean) => Promise<EngineEvent>;
@@ -34,9 +37,17 @@ export async function startService(
     stageTimeoutMs: config.STAGE_TIMEOUT_MS,
     ...options.engine,
   });
+  const webhooks = new Webhooks({
+    store, events: engine.events, logger, secret: config.WEBHOOK_SECRET,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, baseMs: config.WEBHOOK_BASE_MS, maxMs: config.WEBHOOK_MAX_MS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS, render: withLinks,
+  });
   const app = await buildApp({ config, store, engine, logger });
   await app.ready();
-  if (options.start !== false) await engine.start();
+  if (options.start !== false) {
+    await engine.start();
+    webhooks.start();
+  }
   const waitFor = (match: (e: EngineEvent) => boolean) => new Promise<EngineEvent>((resolve) => {
     const off = engine.events.on((e) => {
       if (match(e)) {
@@ -46,9 +57,10 @@ export async function startService(
     });
   });
   return {
-    app, store, engine, config, waitFor,
+    app, store, engine, webhooks, config, waitFor,
     close: async () => {
       await engine.stop();
+      await webhooks.stop();
       await app.close();
       await store.close();
     },

@@ -21,6 +21,10 @@ export const batchExample = {
     speedup: 4.94,
   },
   links: { self: `/v1/batches/${id}`, workflows: `/v1/batches/${id}/workflows` },
+  webhook: {
+    url: 'https://example.com/hooks/clientflow', status: 'delivered', attempts: 1, lastError: null,
+    deliveredAt: '2026-11-22T22:05:59.912Z',
+  },
 };
 
 const stage = (name: string, startedAt: string, finishedAt: string, durationMs: number) =>

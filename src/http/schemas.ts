@@ -4,7 +4,7 @@
  * come from model/statuses.ts.
  */
 import Type, { type Static, type TSchema } from 'typebox';
-import { BATCH_STATUSES, STAGES, STAGE_STATUSES, WORKFLOW_STATUSES } from '../model/statuses.js';
+import { BATCH_STATUSES, STAGES, STAGE_STATUSES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../model/statuses.js';
 import { batchExample, problemExample, workflowExample } from './examples.js';
 
 const Enum = <T extends string[]>(values: readonly [...T], description: string) =>
@@ -59,6 +59,22 @@ export const StageTimeouts = Type.Object({
   fetchMs: timeout('fetch'), processMs: timeout('process'), storeMs: timeout('store'),
 }, { additionalProperties: false, description: 'Per-stage attempt timeouts; a timed-out attempt is aborted and retried.' });
 
+// --- Webhooks: the callbackUrl a batch may carry and its delivery state (engine/webhooks.ts). ---
+export const CALLBACK_URL_MAX_LENGTH = 2048;
+const CallbackUrl = Type.String({
+  minLength: 1, maxLength: CALLBACK_URL_MAX_LENGTH, format: 'uri',
+  description: 'An http: or https: URL that gets the finished batch (as GET /v1/batches/{id} shows it) in a signed POST '
+    + '(header clientflow-signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">). Needs WEBHOOK_SECRET on the server.',
+  examples: ['https://example.com/hooks/clientflow'],
+});
+const WebhookState = Type.Object({
+  url: Type.String({ description: 'The callbackUrl.' }),
+  status: Enum(WEBHOOK_STATUSES, 'pending until the batch finishes and a 2xx answer arrives (delivered), or every attempt failed (failed).'),
+  attempts: Type.Integer({ minimum: 0, description: 'Delivery attempts made (WEBHOOK_MAX_ATTEMPTS at most).' }),
+  lastError: Nullable(Type.String({ description: 'Why the last attempt failed, e.g. "HTTP 500" or "connect ECONNREFUSED".' })),
+  deliveredAt: Nullable(Time),
+}, { description: 'The webhook delivery of the finished batch.' });
+
 const MaxConcurrency = Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most workflows of this batch running at once.' });
 
 export const createBatchBody = (maxBatchSize: number) => Type.Object({
@@ -73,6 +89,7 @@ export const createBatchBody = (maxBatchSize: number) => Type.Object({
   retry: Type.Optional(RetryOptions),
   timeouts: Type.Optional(StageTimeouts),
   simulation: Type.Optional(Simulation),
+  callbackUrl: Type.Optional(CallbackUrl),
 }, {
   additionalProperties: false,
   examples: [{ clientIds: [1, 2, 3, 4, 5], label: 'tutorial' }],
@@ -116,6 +133,7 @@ export const Batch = Type.Object({
     speedup: Nullable(Type.Number({ description: 'sequentialMs / elapsedMs.' })),
   }),
   links: Type.Object({ self: Type.String(), workflows: Type.String() }),
+  webhook: Nullable(WebhookState),
 }, { description: 'A batch with its progress and timings.', examples: [batchExample] });
 
 export const Workflow = Type.Object({

@@ -62,3 +62,11 @@ export function batchStatusOf(c: BatchCounters): BatchStatus {
   if (c.canceled > 0) return 'canceled';
   return 'succeeded';
 }
+
+/**
+ * A batch's webhook delivery (engine/webhooks.ts): `pending` until the batch finishes and the
+ * receiver answers 2xx (`delivered`), or until every attempt has failed (`failed`). A retried
+ * batch that reopens goes back to `pending` and delivers again when it finishes again.
+ */
+export const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];

@@ -1,4 +1,4 @@
-import type { BatchStatus, StageName, StageStatus, WorkflowStatus } from './statuses.js';
+import type { BatchStatus, StageName, StageStatus, WebhookStatus, WorkflowStatus } from './statuses.js';
 
 /** A client id exactly as the caller sent it: `"1"` and `1` are different ids. */
 export type ClientId = string | number;
@@ -42,6 +42,8 @@ export interface NewBatch extends BatchOptions {
   clientIds: ClientId[];
   priority: number;
   label: string | null;
+  /** Where to POST the finished batch (http or https); absent or null: no webhook. */
+  callbackUrl?: string | null;
 }
 
 export interface ErrorInfo {
@@ -102,6 +104,19 @@ export interface Batch {
     sequentialMs: number;
     speedup: number | null;
   };
+  /** The webhook delivery; null when the batch has no callbackUrl. */
+  webhook: WebhookState | null;
+}
+
+/** Where a batch's finished state is POSTed and how that went. */
+export interface WebhookState {
+  url: string;
+  status: WebhookStatus;
+  /** Attempts made so far (an attempt counts when it starts). */
+  attempts: number;
+  /** Why the last attempt failed, short (`HTTP 500`, `connect ECONNREFUSED`); null after a success. */
+  lastError: string | null;
+  deliveredAt: string | null;
 }
 
 export interface Workflow {

@@ -150,4 +150,31 @@ export interface Store {
 
   /** Workflows by status across all batches, summed from the per-batch counters: O(batches). */
   workflowTotals(): Promise<Record<WorkflowStatus, number>>;
+
+  // Webhooks (engine/webhooks.ts). The store makes a delivery due in the transaction that finishes
+  // its batch and resets it when a retry reopens the batch; these methods run the deliveries.
+  /**
+   * Leases up to `limit` due deliveries until `now + leaseMs` and counts their attempt. Due ones
+   * with no attempt left (the last was interrupted) are marked failed instead.
+   */
+  claimWebhooks(now: number, limit: number, leaseMs: number, maxAttempts: number): Promise<WebhookClaim[]>;
+  /** Writes a claimed attempt's outcome; false when the claim no longer stands (the batch reopened). */
+  recordWebhook(claim: WebhookClaim, outcome: WebhookOutcome): Promise<boolean>;
+  /** When the next pending delivery is due (epoch ms; a leased one when its lease ends), or null. */
+  nextWebhookAt(): Promise<number | null>;
 }
+
+/** One delivery attempt handed to the deliverer. */
+export interface WebhookClaim {
+  batchId: string;
+  url: string;
+  /** This attempt's number, from 1. */
+  attempt: number;
+  /** Fences the outcome: written only if no reset happened since. */
+  token: string;
+}
+
+export type WebhookOutcome =
+  | { status: 'delivered'; at: number }
+  /** Failed; `nextAt` set: another attempt is due then; null: no attempt left (`failed`). */
+  | { status: 'failed'; at: number; error: string; nextAt: number | null };

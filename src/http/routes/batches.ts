@@ -3,6 +3,7 @@ import { bodyLimit, type Config } from '../../config.js';
 import { EngineStoppedError, type Engine } from '../../engine/engine.js';
 import type { Batch as BatchModel, ClientId } from '../../model/types.js';
 import { IdempotencyConflictError, QueueFullError, type Store } from '../../store/store.js';
+import { checkCallbackUrl } from '../callback-url.js';
 import { fingerprint } from '../idempotency.js';
 import { HttpError, notFound, type FieldError } from '../problem.js';
 import type { Watchers } from '../watchers.js';
@@ -70,12 +71,13 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     if (dupes.length > 0) {
       throw new HttpError(400, 'duplicate-client-ids', `clientIds must not repeat: ${dupes.map((d) => d.path).join(', ')}`, dupes);
     }
+    if (body.callbackUrl !== undefined) checkCallbackUrl(body.callbackUrl, config.WEBHOOK_SECRET);
     const key = request.headers['idempotency-key'];
     try {
       const { batch, replayed } = await engine.submit({
         clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
         maxConcurrency: body.maxConcurrency ?? null, retry: body.retry ?? null, timeouts: body.timeouts ?? null,
-        simulation: body.simulation ?? null,
+        simulation: body.simulation ?? null, callbackUrl: body.callbackUrl ?? null,
       }, {
         maxQueued: config.MAX_QUEUED,
         idempotency: key ? { key, fingerprint: fingerprint(body), ttlMs: config.IDEMPOTENCY_TTL_MS } : undefined,

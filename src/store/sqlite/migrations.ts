@@ -2,7 +2,7 @@
  * Numbered migrations, applied in order at open inside one transaction each; `PRAGMA user_version`
  * records the last one applied. Never edit a released migration: add the next number.
  */
-import { BATCH_STATUSES, STAGES, WORKFLOW_STATUSES } from '../../model/statuses.js';
+import { BATCH_STATUSES, STAGES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../../model/statuses.js';
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
@@ -99,5 +99,18 @@ CREATE INDEX events_by_batch ON events (batch_seq, id);
 -- Bumped by every claim: a write carries the epoch it claimed with, so a stale copy of a claim
 -- (canceled, retried and claimed again by the same engine) can never write.
 ALTER TABLE workflows ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
+`,
+  /* 3: webhooks — a batch's callbackUrl and the state of its delivery (engine/webhooks.ts) */ `
+ALTER TABLE batches ADD COLUMN webhook_url TEXT;
+ALTER TABLE batches ADD COLUMN webhook_status TEXT CHECK (webhook_status IN (${list(WEBHOOK_STATUSES)}));
+ALTER TABLE batches ADD COLUMN webhook_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE batches ADD COLUMN webhook_last_error TEXT;
+ALTER TABLE batches ADD COLUMN webhook_delivered_at INTEGER;
+-- when the next attempt is due; NULL while the batch runs. A claimed attempt pushes it to the end
+-- of its lease, so an attempt a crash interrupted is due again once the lease runs out.
+ALTER TABLE batches ADD COLUMN webhook_next_at INTEGER;
+-- the token of the attempt in flight: its outcome is written only while the token still matches
+ALTER TABLE batches ADD COLUMN webhook_claim TEXT;
+CREATE INDEX batches_webhooks_due ON batches (webhook_next_at) WHERE webhook_status = 'pending' AND webhook_next_at IS NOT NULL;
 `,
 ];

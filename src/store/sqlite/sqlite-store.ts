@@ -15,6 +15,7 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import {
   IdempotencyConflictError, LeaseLostError, NotRetryableError, QueueFullError,
   type CancelResult, type ClaimedWorkflow, type CreateOptions, type ListQuery, type Store, type Transition,
+  type WebhookClaim, type WebhookOutcome,
 } from '../store.js';
 import {
   addDelta, applyCancel, applyRequeue, applyTransition, emptyDelta, finishedEvent, transitionEvents, type Delta, type RowChange,
@@ -121,6 +122,7 @@ export class SqliteStore implements Store {
         id: batchId, label: input.label, priority: input.priority, created_at: now, total: input.clientIds.length,
         options: JSON.stringify(options), max_concurrency: input.maxConcurrency,
       });
+      if (input.callbackUrl) this.#sql.setWebhookUrl.run(input.callbackUrl, lastInsertRowid);
       for (const clientId of input.clientIds) {
         insertWorkflow.run(randomUUID(), lastInsertRowid, JSON.stringify(clientId), input.priority, now);
       }
@@ -484,6 +486,9 @@ export class SqliteStore implements Store {
       const finished = isFinished(status);
       const p95s = finished ? JSON.stringify(this.#p95s({ ...row, p95s: null })) : null;
       this.#sql.setBatchStatus.run(status, finished ? at : null, p95s, row.seq);
+      // Webhooks: finishing makes the delivery due in this same transaction (a crash right after
+      // still delivers); a retry reopening the batch resets it, to deliver again on the next finish.
+      if (finished || isFinished(row.status)) this.#sql.armWebhook.run({ seq: row.seq, next_at: finished ? at : null });
       if (row.status === 'queued' && status === 'running') {
         this.#log(row.seq, { type: 'batch.started', at: d.startedAt ?? at, batchId });
       }
@@ -518,6 +523,38 @@ export class SqliteStore implements Store {
   /** Committed counters only: transitions still in the open group show one turn later. */
   async workflowTotals(): Promise<Record<WorkflowStatus, number>> {
     return this.#sql.workflowTotals.get() as Record<WorkflowStatus, number>;
+  }
+
+  // --- Webhooks (engine/webhooks.ts) ---
+
+  claimWebhooks(now: number, limit: number, leaseMs: number, maxAttempts: number): Promise<WebhookClaim[]> {
+    return this.#group.run(() => {
+      for (const { id } of this.#sql.failSpentWebhooks.all({ now, max: maxAttempts }) as Array<{ id: string }>) {
+        this.#finishedViews.delete(id);
+      }
+      const token = randomUUID();
+      const rows = this.#sql.claimWebhooks.all({ now, limit, lease: now + leaseMs, claim: token, max: maxAttempts }) as
+        Array<{ id: string; webhook_url: string; webhook_attempts: number }>;
+      return rows.map((r) => {
+        this.#finishedViews.delete(r.id);
+        return { batchId: r.id, url: r.webhook_url, attempt: r.webhook_attempts, token };
+      });
+    });
+  }
+
+  recordWebhook(claim: WebhookClaim, outcome: WebhookOutcome): Promise<boolean> {
+    return this.#group.run(() => {
+      const row = outcome.status === 'delivered'
+        ? { status: 'delivered', error: null, delivered_at: outcome.at, next_at: null }
+        : { status: outcome.nextAt === null ? 'failed' : 'pending', error: outcome.error, delivered_at: null, next_at: outcome.nextAt };
+      const { changes } = this.#sql.recordWebhook.run({ id: claim.batchId, claim: claim.token, ...row });
+      this.#finishedViews.delete(claim.batchId);
+      return changes === 1;
+    });
+  }
+
+  async nextWebhookAt(): Promise<number | null> {
+    return (this.#sql.nextWebhookAt.get() as { at: number | null }).at;
   }
 }
 

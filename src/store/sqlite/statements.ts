@@ -113,5 +113,30 @@ export function prepare(db: DB) {
     workflowTotals: db.prepare(`SELECT COALESCE(SUM(queued), 0) AS queued, COALESCE(SUM(running), 0) AS running,
       COALESCE(SUM(succeeded), 0) AS succeeded, COALESCE(SUM(failed), 0) AS failed, COALESCE(SUM(canceled), 0) AS canceled
       FROM batches`),
+
+    // Webhooks (migration 2, engine/webhooks.ts).
+    setWebhookUrl: db.prepare(`UPDATE batches SET webhook_url = ?, webhook_status = 'pending' WHERE seq = ?`),
+    /** A batch finished (next_at = when) or reopened (next_at NULL): a fresh delivery, nothing tried yet. */
+    armWebhook: db.prepare(`UPDATE batches SET webhook_status = 'pending', webhook_attempts = 0, webhook_last_error = NULL,
+        webhook_delivered_at = NULL, webhook_next_at = @next_at, webhook_claim = NULL
+      WHERE seq = @seq AND webhook_url IS NOT NULL`),
+    /** Due deliveries whose last allowed attempt was interrupted (a crash mid-POST): no attempt is left. */
+    failSpentWebhooks: db.prepare(`UPDATE batches SET webhook_status = 'failed', webhook_next_at = NULL, webhook_claim = NULL,
+        webhook_last_error = 'interrupted before an answer'
+      WHERE webhook_status = 'pending' AND webhook_next_at IS NOT NULL AND webhook_next_at <= @now AND webhook_attempts >= @max
+      RETURNING id`),
+    /** Leases due deliveries until @lease and counts their attempt now, as stage attempts count when they start. */
+    claimWebhooks: db.prepare(`UPDATE batches SET webhook_attempts = webhook_attempts + 1, webhook_next_at = @lease, webhook_claim = @claim
+      WHERE seq IN (SELECT seq FROM batches
+                    WHERE webhook_status = 'pending' AND webhook_next_at IS NOT NULL AND webhook_next_at <= @now
+                      AND webhook_attempts < @max
+                    ORDER BY webhook_next_at LIMIT @limit)
+      RETURNING id, webhook_url, webhook_attempts`),
+    /** An attempt's outcome, written only while its claim stands (a retry of the batch resets it). */
+    recordWebhook: db.prepare(`UPDATE batches SET webhook_status = @status, webhook_last_error = @error,
+        webhook_delivered_at = @delivered_at, webhook_next_at = @next_at, webhook_claim = NULL
+      WHERE id = @id AND webhook_claim = @claim`),
+    nextWebhookAt: db.prepare(`SELECT min(webhook_next_at) AS at FROM batches
+      WHERE webhook_status = 'pending' AND webhook_next_at IS NOT NULL`),
   };
 }

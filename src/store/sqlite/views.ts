@@ -1,7 +1,7 @@
 /** SQLite rows → the API's Batch and Workflow shapes. Pure: no queries here. */
-import { STAGES, type BatchStatus, type StageName, type WorkflowStatus } from '../../model/statuses.js';
+import { STAGES, type BatchStatus, type StageName, type WebhookStatus, type WorkflowStatus } from '../../model/statuses.js';
 import { iso, percent, speedup, summary, round } from '../../model/stats.js';
-import type { Batch, BatchOptions, ClientId, StageState, Workflow } from '../../model/types.js';
+import type { Batch, BatchOptions, ClientId, StageState, WebhookState, Workflow } from '../../model/types.js';
 import { initialStages } from '../transitions.js';
 
 export interface BatchRow {
@@ -28,6 +28,11 @@ export interface BatchRow {
   wf_sum: number;
   wf_max: number | null;
   p95s: string | null;
+  webhook_url: string | null;
+  webhook_status: WebhookStatus | null;
+  webhook_attempts: number;
+  webhook_last_error: string | null;
+  webhook_delivered_at: number | null;
   [stageColumn: string]: unknown;
 }
 
@@ -74,6 +79,18 @@ export function batchView(row: BatchRow, p95: P95s, now: number): Batch {
       sequentialMs: row.wf_sum,
       speedup: row.wf_count > 0 ? speedup(row.wf_sum, elapsedMs) : null,
     },
+    webhook: webhookView(row),
+  };
+}
+
+function webhookView(row: BatchRow): WebhookState | null {
+  if (row.webhook_url === null) return null;
+  return {
+    url: row.webhook_url,
+    status: row.webhook_status ?? 'pending',
+    attempts: row.webhook_attempts,
+    lastError: row.webhook_last_error,
+    deliveredAt: iso(row.webhook_delivered_at),
   };
 }
 
