@@ -81,6 +81,8 @@ describe('GET /v1/batches/{id}/events', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(events[0]!.event).toBe('batch.created');
     expect(events.at(-1)!.event).toBe('batch.finished');
+    // Like every time in the API, `at` is ISO-8601 UTC with milliseconds.
+    for (const m of messages) expect(data(m).at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     for (const m of events) expect(data(m)).toMatchObject({ type: m.event, batchId: id, id: Number(m.id) });
 
     // Per workflow: each stage starts then succeeds, in stage order, then the workflow finishes.

@@ -73,7 +73,7 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
     if (!batch || o.signal.aborted) return null;
     await o.send({
       event: 'batch.progress',
-      data: { type: 'batch.progress', at: Date.now(), batchId: batch.id, status: batch.status, progress: batch.progress },
+      data: { type: 'batch.progress', at: new Date().toISOString(), batchId: batch.id, status: batch.status, progress: batch.progress },
     });
     return batch;
   };
@@ -97,7 +97,7 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
         if (event.id <= lastId || o.signal.aborted) continue;
         lastId = event.id;
         finished = event.type === 'batch.finished';
-        await o.send({ id: String(event.id), event: event.type, data: event });
+        await o.send({ id: String(event.id), event: event.type, data: wireEvent(event) });
       }
       if (events.length > 0 && !progressTimer && !finished) {
         progressTimer = setTimeout(() => {
@@ -123,6 +123,13 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
     if (progressTimer) clearTimeout(progressTimer);
     o.signal.removeEventListener('abort', notify);
   }
+}
+
+/** An event as the API shows it: like every time in the API, `at` (and `nextAttemptAt`) in ISO-8601. */
+export function wireEvent(event: EngineEvent): Record<string, unknown> {
+  const wire: Record<string, unknown> = { ...event, at: new Date(event.at).toISOString() };
+  if (event.type === 'stage.retrying') wire.nextAttemptAt = new Date(event.nextAttemptAt).toISOString();
+  return wire;
 }
 
 /**
