@@ -144,6 +144,8 @@ export interface Store {
   onEvents(listener: (event: EngineEvent) => void): () => void;
   /** The batch's events with an id above `afterId`, oldest first, at most `limit`; null when no such batch. */
   listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null>;
+  /** Every event of these workflows of the batch, oldest first: their attempt-by-attempt history. */
+  workflowEvents(batchId: string, workflowIds: string[]): Promise<EngineEvent[]>;
 
   ping(): boolean;
   close(): Promise<void>;

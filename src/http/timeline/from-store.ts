@@ -1,8 +1,10 @@
 /**
  * Builds the TimelineModel of a batch from the store: the batch, then its first `rows` workflows
- * (creation order) read page by page. Each stage becomes at most one run, its latest attempt;
- * a stage that never started, or whose start was undone (interrupted), has no time to draw.
+ * (creation order) read page by page. A workflow that ran a stage more than once is drawn from its
+ * event history, one run per attempt (failed, interrupted, canceled ones included); any other
+ * from its stage state, one run per stage that started.
  */
+import type { EngineEvent } from '../../model/events.js';
 import type { Workflow } from '../../model/types.js';
 import type { Store } from '../../store/store.js';
 import type { RunOutcome, StageRun, TimelineModel, TimelineRow } from './model.js';
@@ -36,13 +38,42 @@ function runOf(stage: StageView): StageRun | null {
   };
 }
 
-function rowOf(w: Workflow): TimelineRow {
+const ENDS: Partial<Record<EngineEvent['type'], RunOutcome>> = {
+  'stage.succeeded': 'succeeded', 'stage.failed': 'failed', 'stage.retrying': 'retrying',
+  'stage.canceled': 'canceled', 'stage.interrupted': 'interrupted',
+};
+
+/** One run per attempt, from a workflow's events (oldest first); a run still open is running. */
+function runsFromEvents(events: EngineEvent[]): StageRun[] {
+  const runs: StageRun[] = [];
+  const open = new Map<string, StageRun>();
+  for (const e of events) {
+    if (e.type === 'stage.started') {
+      const run: StageRun = { stage: e.stage, startedAt: e.at, finishedAt: null, attempts: e.attempt, outcome: 'running', error: null };
+      open.set(e.stage, run);
+      runs.push(run);
+      continue;
+    }
+    const outcome = ENDS[e.type];
+    if (!outcome || !('stage' in e)) continue;
+    const run = open.get(e.stage);
+    if (!run) continue;
+    open.delete(e.stage);
+    run.finishedAt = e.at;
+    run.outcome = outcome;
+    if ('error' in e) run.error = `${e.error.code}: ${e.error.message}`;
+  }
+  return runs;
+}
+
+function rowOf(w: Workflow, history: EngineEvent[] | undefined): TimelineRow {
   const waitUntil = w.startedAt ?? w.finishedAt;
+  const fromHistory = history && history.length > 0 ? runsFromEvents(history) : [];
   return {
     label: String(w.clientId),
     queuedAt: Date.parse(w.queuedAt),
     waitUntil: waitUntil === null ? null : Date.parse(waitUntil),
-    runs: w.stages.map(runOf).filter((r): r is StageRun => r !== null),
+    runs: fromHistory.length > 0 ? fromHistory : w.stages.map(runOf).filter((r): r is StageRun => r !== null),
   };
 }
 
@@ -61,7 +92,16 @@ export async function timelineModel(store: Store, batchId: string, rows: number,
 
   const origin = Date.parse(batch.createdAt);
   const open = batch.finishedAt === null;
-  const modelRows = workflows.map(rowOf);
+  // Only workflows that ran a stage more than once need their history (one scan of the events).
+  const retried = workflows.filter((w) => w.stages.some((st) => st.attempts > 1)).map((w) => w.id);
+  const history = new Map<string, EngineEvent[]>();
+  for (const e of await store.workflowEvents(batchId, retried)) {
+    if (!('workflowId' in e)) continue;
+    const list = history.get(e.workflowId) ?? [];
+    list.push(e);
+    history.set(e.workflowId, list);
+  }
+  const modelRows = workflows.map((w) => rowOf(w, history.get(w.id)));
   // While running, "now" is at least the latest time read (pages are read after `now` was taken).
   const latest = Math.max(now, ...modelRows.flatMap((r) => r.runs.map((run) => run.finishedAt ?? run.startedAt)));
   return {

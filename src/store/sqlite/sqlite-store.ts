@@ -417,8 +417,13 @@ export class SqliteStore implements Store {
   async listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null> {
     const seq = this.#seqOf(batchId);
     if (seq === null) return null;
-    const rows = this.#sql.eventsAfter.all(seq, afterId, limit) as Array<{ id: number; data: string }>;
-    return rows.map((r) => ({ ...(JSON.parse(r.data) as NewEvent), id: r.id }));
+    return parseEvents(this.#sql.eventsAfter.all(seq, afterId, limit));
+  }
+
+  async workflowEvents(batchId: string, workflowIds: string[]): Promise<EngineEvent[]> {
+    const seq = this.#seqOf(batchId);
+    if (seq === null || workflowIds.length === 0) return [];
+    return parseEvents(this.#sql.workflowEvents.all(seq, JSON.stringify(workflowIds)));
   }
 
   /** Frees the given leased rows; a stage they left `running` becomes `pending` again. */
@@ -556,6 +561,10 @@ export class SqliteStore implements Store {
   async nextWebhookAt(): Promise<number | null> {
     return (this.#sql.nextWebhookAt.get() as { at: number | null }).at;
   }
+}
+
+function parseEvents(rows: unknown[]): EngineEvent[] {
+  return (rows as Array<{ id: number; data: string }>).map((r) => ({ ...(JSON.parse(r.data) as NewEvent), id: r.id }));
 }
 
 const NO_OPTIONS: BatchOptions = { maxConcurrency: null, retry: null, timeouts: null, simulation: null };

@@ -56,6 +56,9 @@ export function prepare(db: DB) {
 
     insertEvent: db.prepare('INSERT INTO events (batch_seq, data) VALUES (?, ?)'),
     eventsAfter: db.prepare('SELECT id, data FROM events WHERE batch_seq = ? AND id > ? ORDER BY id LIMIT ?'),
+    /** A scan of the batch's events (filtered in SQLite): the timeline asks for a few workflows at a time. */
+    workflowEvents: db.prepare(`SELECT id, data FROM events WHERE batch_seq = ?
+      AND json_extract(data, '$.workflowId') IN (SELECT value FROM json_each(?)) ORDER BY id`),
 
     upsertResult: db.prepare(`INSERT INTO results (workflow_id, data, stored_at) VALUES (?, ?, ?)
       ON CONFLICT (workflow_id) DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at`),
