@@ -56,6 +56,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
       throw new HttpError(503, 'too-many-streams', 'too many event streams are open; retry shortly', undefined, { 'retry-after': '5' });
     }
     reply.sse.onClose(() => watch.controller.abort());
+    // The client may have left while the batch was read: its close event has already fired.
+    if (!reply.sse.isConnected || request.raw.destroyed) watch.controller.abort();
     const closed = new Promise<void>((resolve) => watch.controller.signal.addEventListener('abort', () => resolve(), { once: true }));
     reply.sse.sendHeaders();
     try {
@@ -67,9 +69,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
         progressMs: PROGRESS_MS,
       });
     } catch (error) {
-      // The client went away mid-write: nothing to answer, nothing to log beyond debug.
-      if (!watch.controller.signal.aborted) throw error;
-      request.log.debug({ err: error }, 'event stream closed by the client');
+      // The headers are sent: no problem+json can follow. A client gone mid-write is normal.
+      if (watch.controller.signal.aborted || !reply.sse.isConnected) request.log.debug({ err: error }, 'event stream closed by the client');
+      else request.log.error({ err: error }, 'event stream failed');
     } finally {
       watch.close();
       // Cut short (client gone, server closing): the socket goes too, so a closing server never
