@@ -79,8 +79,9 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
   };
 
   try {
-    // A first message at once: the client sees where the batch stands before any event.
-    const first = await sendProgress(true);
+    // A first message at once: the client sees where the batch stands before any event (a view
+    // shared with the streams that opened in the same moment: hundreds may connect at once).
+    const first = await sendProgress(false);
     finished = first !== null && isFinished(first.status);
     for (;;) {
       if (o.signal.aborted) return;

@@ -50,7 +50,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     const { id } = request.params;
     const header = request.headers['last-event-id'];
     const afterId = header === undefined || header === '' ? 0 : Number(header);
-    if (!(await store.getBatch(id, Date.now()))) throw notFound('batch', id);
+    if (!(await progress(id, false))) throw notFound('batch', id);
     const watch = watchers.open();
     if (!watch) {
       throw new HttpError(503, 'too-many-streams', 'too many event streams are open; retry shortly', undefined, { 'retry-after': '5' });
