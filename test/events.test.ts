@@ -240,6 +240,45 @@ describe('GET /v1/batches/{id}?wait=', () => {
     expect(await answer).toMatchObject({ status: 200, body: { status: 'succeeded', progress: { percent: 100 } } });
   });
 
+  it('hears a finish published between its read and its subscription (a concurrent cancel)', async () => {
+    // Not started: the workflows stay queued, so the cancel finishes the batch in its own commit.
+    const { s } = await listening({ start: false });
+    const { batch } = await s.store.createBatch({
+      clientIds: [1, 2], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null, callbackUrl: null,
+    }, Date.now());
+    // Sent together, as two clients would: a missed finish would hold the poll for 60 s (test timeout).
+    const [poll, cancel] = await Promise.all([
+      s.app.inject({ url: `/v1/batches/${batch.id}?wait=60` }),
+      s.app.inject({ method: 'POST', url: `/v1/batches/${batch.id}/cancel` }),
+    ]);
+    expect(cancel.statusCode).toBe(202);
+    expect(poll.json()).toMatchObject({ status: 'canceled' });
+  });
+
+  it('a client that leaves frees its listener and its slot at once', async () => {
+    const { handlers, release } = gated();
+    const { s, base } = await listening({ engine: { handlers }, config: { SSE_MAX_STREAMS: 1 } });
+    const id = await postBatch(base, { clientIds: [1] });
+    const controller = new AbortController();
+    const poll = fetch(`${base}/v1/batches/${id}?wait=60`, { signal: controller.signal }).catch(() => undefined);
+    for (let i = 0; s.engine.events.listenerCount.batches === 0; i += 1) {
+      if (i > 10_000) throw new Error('the long-poll never subscribed');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    controller.abort();
+    await poll;
+    for (let i = 0; s.engine.events.listenerCount.batches > 0; i += 1) {
+      if (i > 10_000) throw new Error('the long-poll kept its listener');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Its slot is free again: the one stream allowed opens.
+    const stream = new AbortController();
+    const res = await fetch(`${base}/v1/batches/${id}/events`, { signal: stream.signal });
+    expect(res.status).toBe(200);
+    stream.abort();
+    release();
+  });
+
   it('answers at once for a finished batch, and with the batch as it is when the wait runs out', async () => {
     const { handlers, release } = gated();
     const { s, base } = await listening({ engine: { handlers } });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { bodyLimit, type Config } from '../../config.js';
 import { EngineStoppedError, type Engine } from '../../engine/engine.js';
 import type { Batch as BatchModel, ClientId } from '../../model/types.js';
@@ -122,16 +123,15 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       querystring: BatchGetQuery,
       response: { 200: Batch, ...problems(400, 404, 503) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { id } = request.params;
+    const read = async () => {
+      const batch = await store.getBatch(id, Date.now());
+      if (!batch) throw notFound('batch', id);
+      return withLinks(batch);
+    };
     const waitMs = (request.query.wait ?? 0) * 1000;
-    let batch = await store.getBatch(id, Date.now());
-    if (!batch) throw notFound('batch', id);
-    if (waitMs > 0 && batch.finishedAt === null) {
-      await waitUntilFinished(engine, watchers, id, waitMs);
-      batch = (await store.getBatch(id, Date.now()))!;
-    }
-    return withLinks(batch);
+    return waitMs === 0 ? read() : longPoll({ engine, watchers, batchId: id, ms: waitMs, reply, read });
   });
 
   app.get('/v1/batches/:id/workflows', {
@@ -152,28 +152,40 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
 };
 
 /**
- * Resolves when the batch finishes, `ms` pass, or the server closes. The caller read the batch
- * unfinished just before: the engine publishes `batch.finished` after its commit, on a later turn
- * than that read, so subscribing now cannot miss it.
+ * `?wait=`: subscribes to the batch, then reads it — a finish published in between (a cancel
+ * commits and publishes at once) is heard, not lost. Answers at once when the batch is finished,
+ * else once `batch.finished` arrives, `ms` pass, or the server closes. A client that leaves frees
+ * its slot and its listener at once.
  */
-async function waitUntilFinished(engine: Engine, watchers: Watchers, batchId: string, ms: number): Promise<void> {
-  const watch = watchers.open();
+async function longPoll<T extends { finishedAt: string | null }>(o: {
+  engine: Engine; watchers: Watchers; batchId: string; ms: number; reply: FastifyReply; read: () => Promise<T>;
+}): Promise<T> {
+  const watch = o.watchers.open();
   if (!watch) {
     throw new HttpError(503, 'too-many-streams', 'too many long-polls and event streams are open; retry shortly', undefined, { 'retry-after': '5' });
   }
-  let off = () => {};
-  let timer: NodeJS.Timeout | undefined;
+  let wake!: () => void;
+  const woken = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const off = o.engine.events.onBatch(o.batchId, (e) => {
+    if (e.type === 'batch.finished') wake();
+  });
+  const gone = () => {
+    if (!o.reply.raw.writableFinished) watch.controller.abort();
+  };
+  o.reply.raw.on('close', gone);
+  watch.controller.signal.addEventListener('abort', () => wake(), { once: true });
+  const timer = setTimeout(wake, o.ms);
   try {
-    await new Promise<void>((resolve) => {
-      off = engine.events.onBatch(batchId, (e) => {
-        if (e.type === 'batch.finished') resolve();
-      });
-      timer = setTimeout(resolve, ms);
-      watch.controller.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    const first = await o.read();
+    if (first.finishedAt !== null) return first;
+    await woken;
+    return await o.read();
   } finally {
     off();
     clearTimeout(timer);
+    o.reply.raw.off('close', gone);
     watch.close();
   }
 }
