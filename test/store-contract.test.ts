@@ -146,7 +146,7 @@ describe.each(implementations)('Store contract: %s', (_name, open) => {
     const listed = (await store.listEvents(batch.id, 0, 100))!;
     expect(listed).toEqual(published);
     expect(listed.map((e) => ('stage' in e ? `${e.type} ${e.stage}` : e.type))).toEqual([
-      'batch.created', 'stage.started fetch', 'batch.started', 'stage.succeeded fetch', 'stage.started process',
+      'batch.created', 'batch.started', 'stage.started fetch', 'stage.succeeded fetch', 'stage.started process',
       'stage.succeeded process', 'stage.started store', 'stage.succeeded store', 'workflow.finished', 'batch.finished',
     ]);
     const ids = listed.map((e) => e.id);
@@ -168,7 +168,9 @@ describe.each(implementations)('Store contract: %s', (_name, open) => {
     expect(await store.getBatch(batch.id, T0 + 10)).toMatchObject({ status: 'canceled', progress: { canceled: 1, running: 0 } });
     expect(await store.claim('o', 1, T0 + 10, 60_000)).toEqual([]);
     const types = (await store.listEvents(batch.id, 0, 100))!.map((e) => e.type);
-    expect(types.slice(-3)).toEqual(['stage.retrying', 'workflow.finished', 'batch.finished']);
+    // The attempt is reported canceled, not retrying: no retry is announced that will never come.
+    expect(types.slice(-3)).toEqual(['stage.canceled', 'workflow.finished', 'batch.finished']);
+    expect((await store.getWorkflow(wf!.id))!.stages[0]).toMatchObject({ status: 'skipped', error: { code: 'CANCELED' } });
   });
 
   it('a superseded claim cannot write, even under the same owner', async () => {

@@ -52,7 +52,7 @@ export class SqliteStore implements Store {
    * The batch counter changes of the transitions in the group being written: applied once per
    * batch just before the group commits, not once per transition.
    */
-  readonly #batchDeltas = new Map<string, { delta: Delta; at: number }>();
+  readonly #batchDeltas = new Map<string, { delta: Delta; at: number; started: boolean | null }>();
   /** Events written by the open transaction: published once it commits, dropped if it rolls back. */
   #journal: EngineEvent[] = [];
   readonly #eventListeners = new Set<(event: EngineEvent) => void>();
@@ -228,11 +228,18 @@ export class SqliteStore implements Store {
     return this.#transact(() => this.#releaseLeases(this.#sql.allLeases.all() as FullRow[], now));
   }
 
-  record(transition: Transition): Promise<void> {
+  record(reported: Transition): Promise<void> {
     return this.#group.run(() => {
-      const wf = transition.workflow;
+      const wf = reported.workflow;
       // A runner writes only under its lease; one it gave up (finished, retrying) is not its own.
       if (wf.leaseOwner === null) throw new LeaseLostError(`workflow ${wf.id} is not leased`);
+      let transition = reported;
+      if ((transition.kind === 'retrying' || transition.kind === 'interrupted')
+        && (this.#sql.cancelRequested.get(wf.seq) as { cancel_requested: number } | undefined)?.cancel_requested === 1) {
+        // Canceled while its attempt was failing or being interrupted: the cancel wins, never a
+        // retry, so nothing claims the workflow again.
+        transition = { kind: 'canceled', workflow: wf, stage: transition.stage, at: transition.at };
+      }
       const { delta, row } = applyTransition(transition);
       let stage = transition.stage;
       let next: StageName | null = null;
@@ -240,22 +247,19 @@ export class SqliteStore implements Store {
         stage = next = transition.next;
         addDelta(delta, applyTransition({ kind: 'started', workflow: wf, stage, at: transition.at }).delta);
       }
-      const cancelRequested = this.#write(wf, row, stage, transition.kind === 'succeeded' ? transition.output : undefined);
-      for (const event of transitionEvents(transition, row, next)) this.#log(wf.batchSeq, event);
-      if (cancelRequested && !row.finished && row.release) {
-        // Canceled while its attempt was failing or being interrupted: the cancel wins over the
-        // retry, in this same commit, so nothing can claim the workflow again.
-        wf.leaseOwner = null;
-        const canceled = applyCancel(wf, transition.at);
-        this.#write(wf, canceled.row, stage, undefined);
-        this.#log(wf.batchSeq, finishedEvent(wf, transition.at));
-        addDelta(delta, canceled.delta);
-      }
+      this.#write(wf, row, stage, transition.kind === 'succeeded' ? transition.output : undefined);
       let pending = this.#batchDeltas.get(wf.batchId);
       if (!pending) {
-        pending = { delta: emptyDelta(), at: transition.at };
+        pending = { delta: emptyDelta(), at: transition.at, started: null };
         this.#batchDeltas.set(wf.batchId, pending);
       }
+      if (delta.startedAt !== null && pending.started !== true) {
+        // The batch's first stage start: `batch.started` goes before it in the log.
+        pending.started ??= (this.#sql.batchStartedAt.get(wf.batchSeq) as { started_at: number | null }).started_at !== null;
+        if (!pending.started) this.#log(wf.batchSeq, { type: 'batch.started', at: delta.startedAt, batchId: wf.batchId });
+        pending.started = true;
+      }
+      for (const event of transitionEvents(transition, row, next)) this.#log(wf.batchSeq, event);
       addDelta(pending.delta, delta);
       pending.at = Math.max(pending.at, transition.at);
     });
@@ -451,27 +455,23 @@ export class SqliteStore implements Store {
     return rows.length;
   }
 
-  /**
-   * Writes a workflow's state, fenced on the lease and claim it holds (null for unowned rows).
-   * Returns whether a cancel is pending on it (it was running a stage when canceled).
-   */
-  #write(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, output: unknown): boolean {
+  /** Writes a workflow's state, fenced on the lease and claim it holds (null for unowned rows). */
+  #write(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, output: unknown): void {
     // Per stage (in STAGES order, as stored): the duration of a succeeded run, else null.
     const ms = wf.stages.map((s) => (s.status === 'succeeded' ? s.durationMs : null));
-    const written = this.#sql.writeWorkflow.get({
+    const { changes } = this.#sql.writeWorkflow.run({
       seq: wf.seq, owner: wf.leaseOwner, epoch: wf.leaseEpoch, status: wf.status, stage, attempts: wf.attempts,
       queued_at: wf.queuedAt, started_at: wf.startedAt, finished_at: wf.finishedAt,
       stages: JSON.stringify(wf.stages), output: output === undefined ? null : JSON.stringify(output ?? null),
       error: change.finished?.error ? JSON.stringify(change.finished.error) : null,
       run_after: change.runAfter, release: change.release ? 1 : 0, finished: change.finished ? 1 : 0,
       ...Object.fromEntries(STAGES.map((s, i) => [`${s}_ms`, ms[i] ?? null])),
-    }) as { cancel_requested: number } | undefined;
-    if (!written) throw new LeaseLostError(`lease on workflow ${wf.id} is no longer held by ${String(wf.leaseOwner)}`);
+    });
+    if (changes !== 1) throw new LeaseLostError(`lease on workflow ${wf.id} is no longer held by ${String(wf.leaseOwner)}`);
     if (change.release) wf.leaseOwner = null;
-    return written.cancel_requested === 1;
   }
 
-  /** Applies `d` to the batch's counters; logs `batch.started` / `batch.finished` when it starts or ends. */
+  /** Applies `d` to the batch's counters; logs `batch.finished` when that ends it (`record` logs `batch.started`). */
   #applyToBatch(batchId: string, d: Delta, at: number): void {
     this.#finishedViews.delete(batchId);
     this.#queuedTotal += d.workflows.queued;
@@ -494,9 +494,6 @@ export class SqliteStore implements Store {
       // Webhooks: finishing makes the delivery due in this same transaction (a crash right after
       // still delivers); a retry reopening the batch resets it, to deliver again on the next finish.
       if (finished || isFinished(row.status)) this.#sql.armWebhook.run({ seq: row.seq, next_at: finished ? at : null });
-      if (row.status === 'queued' && status === 'running') {
-        this.#log(row.seq, { type: 'batch.started', at: d.startedAt ?? at, batchId });
-      }
       if (finished) this.#log(row.seq, { type: 'batch.finished', at, batchId, status });
     }
   }

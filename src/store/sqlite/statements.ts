@@ -53,6 +53,8 @@ export function prepare(db: DB) {
     allLeases: db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL`),
     expiredLeases: db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < ?`),
     markCancel: db.prepare('UPDATE workflows SET cancel_requested = 1 WHERE id = ?'),
+    cancelRequested: db.prepare('SELECT cancel_requested FROM workflows WHERE seq = ?'),
+    batchStartedAt: db.prepare('SELECT started_at FROM batches WHERE seq = ?'),
 
     insertEvent: db.prepare('INSERT INTO events (batch_seq, data) VALUES (?, ?)'),
     eventsAfter: db.prepare('SELECT id, data FROM events WHERE batch_seq = ? AND id > ? ORDER BY id LIMIT ?'),
@@ -77,8 +79,7 @@ export function prepare(db: DB) {
         cancel_requested = CASE WHEN @finished THEN 0 ELSE cancel_requested END,
         lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
         lease_expires = CASE WHEN @release THEN NULL ELSE lease_expires END
-      WHERE seq = @seq AND lease_owner IS @owner AND lease_epoch = @epoch
-      RETURNING cancel_requested`),
+      WHERE seq = @seq AND lease_owner IS @owner AND lease_epoch = @epoch`),
     /** Applies a Delta (store/transitions.ts) to a batch's counters. */
     updateBatch: db.prepare(`UPDATE batches SET
         queued = queued + @queued, running = running + @running, succeeded = succeeded + @succeeded,
