@@ -394,13 +394,17 @@ function showBatch(id) {
       appendLog({ ...data, type: message.type });
       if (message.type === 'batch.progress' && data.progress) renderProgress(data.progress);
       if (message.type === 'batch.finished') {
-        // The server ends the stream now; closing keeps the browser from reconnecting forever.
-        source.close();
-        source = null;
-        $('live-mode').textContent = 'Finished';
         clearTimeout(refreshTimer);
         refreshTimer = undefined;
-        refresh();
+        // A replayed finish may be an old one (the batch was retried since): close only if the
+        // batch is finished now. The server ends the stream after the last finish; closing here
+        // keeps the browser from reconnecting (it would be told 204).
+        refresh().then((batch) => {
+          if (stopped || !source || !batch || !FINISHED.has(batch.status)) return;
+          source.close();
+          source = null;
+          $('live-mode').textContent = 'Finished';
+        });
         return;
       }
       scheduleRefresh();

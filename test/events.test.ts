@@ -111,9 +111,12 @@ describe('GET /v1/batches/{id}/events', () => {
     const from = all[4]!.id!;
     const resumed = withIds((await readStream(`${base}/v1/batches/${id}/events`, { 'last-event-id': from })).messages);
     expect(resumed.map((m) => m.id)).toEqual(all.slice(5).map((m) => m.id));
-    // Past the end: nothing to replay, and the stream of a finished batch still ends.
-    const none = await readStream(`${base}/v1/batches/${id}/events`, { 'last-event-id': all.at(-1)!.id! });
-    expect(withIds(none.messages)).toEqual([]);
+    // Resuming after the end of a finished batch: 204, which tells an EventSource to stop
+    // reconnecting; one event before the end still replays it.
+    const past = await fetch(`${base}/v1/batches/${id}/events`, { headers: { 'last-event-id': all.at(-1)!.id! } });
+    expect(past.status).toBe(204);
+    const last = await readStream(`${base}/v1/batches/${id}/events`, { 'last-event-id': all.at(-2)!.id! });
+    expect(withIds(last.messages).map((m) => m.event)).toEqual(['batch.finished']);
   });
 
   it('an EventSource client that drops mid-batch and resumes sees every event exactly once', async () => {

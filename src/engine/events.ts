@@ -6,7 +6,6 @@
  * Listeners of one batch (SSE streams, long-polls) subscribe to that batch alone: hundreds of
  * streams cost the engine one map lookup per event, not one call per stream.
  */
-import { EventEmitter } from 'node:events';
 import type { EngineEvent } from '../model/events.js';
 
 export type { EngineEvent, EngineEventType } from '../model/events.js';
@@ -14,33 +13,32 @@ export type { EngineEvent, EngineEventType } from '../model/events.js';
 type Listener = (event: EngineEvent) => void;
 
 export class EngineEvents {
-  readonly #emitter = new EventEmitter();
+  /** Process-wide listeners: logs, metrics, webhooks, tests. */
+  readonly #all = new Set<Listener>();
   readonly #byBatch = new Map<string, Set<Listener>>();
 
-  constructor() {
-    // A few process-wide listeners (logs, metrics, webhooks, tests) are expected, not a leak.
-    this.#emitter.setMaxListeners(0);
-  }
-
   emit(event: EngineEvent): void {
-    this.#emitter.emit('event', event);
+    for (const listener of this.#all) call(listener, event);
     const listeners = this.#byBatch.get(event.batchId);
-    if (listeners) for (const listener of listeners) listener(event);
+    if (listeners) for (const listener of listeners) call(listener, event);
   }
 
   /** Subscribes to every event; returns the function that unsubscribes. */
   on(listener: Listener): () => void {
-    this.#emitter.on('event', listener);
-    return () => this.#emitter.off('event', listener);
+    // Wrapped: the same function may subscribe twice and unsubscribe each on its own.
+    const entry: Listener = (event) => listener(event);
+    this.#all.add(entry);
+    return () => this.#all.delete(entry);
   }
 
   /** Subscribes to one batch's events; returns the function that unsubscribes. */
   onBatch(batchId: string, listener: Listener): () => void {
     let listeners = this.#byBatch.get(batchId);
     if (!listeners) this.#byBatch.set(batchId, (listeners = new Set()));
-    listeners.add(listener);
+    const entry: Listener = (event) => listener(event);
+    listeners.add(entry);
     return () => {
-      listeners.delete(listener);
+      listeners.delete(entry);
       if (listeners.size === 0 && this.#byBatch.get(batchId) === listeners) this.#byBatch.delete(batchId);
     };
   }
@@ -49,6 +47,15 @@ export class EngineEvents {
   get listenerCount(): { all: number; batches: number } {
     let batches = 0;
     for (const set of this.#byBatch.values()) batches += set.size;
-    return { all: this.#emitter.listenerCount('event'), batches };
+    return { all: this.#all.size, batches };
+  }
+}
+
+/** One listener's bug must not keep the others (an SSE stream, a long-poll) from the event. */
+function call(listener: Listener, event: EngineEvent): void {
+  try {
+    listener(event);
+  } catch (error) {
+    process.emitWarning(`engine event listener failed: ${String(error)}`);
   }
 }

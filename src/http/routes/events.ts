@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
+import { isFinished } from '../../model/statuses.js';
 import type { Store } from '../../store/store.js';
 import { sharedProgress, streamBatchEvents } from '../event-stream.js';
 import { HttpError, notFound } from '../problem.js';
@@ -33,7 +34,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
       description: 'text/event-stream of the batch\'s events, each with `id:` (its store id), `event:` (its type) and '
         + '`data:` (JSON). It starts with a `batch.progress` snapshot, replays every event after `Last-Event-ID` '
         + '(all of them without it), then follows live; `batch.progress` messages (no id) carry the counters a few '
-        + 'times a second, comment lines keep idle proxies open, and the stream ends after `batch.finished`. '
+        + 'times a second, comment lines keep idle proxies open, and the stream ends after `batch.finished`; '
+        + 'reconnecting after that end answers 204, which stops an EventSource. '
         + 'Try it with `curl -N`.',
       tags: ['batches'],
       params: IdParams,
@@ -43,6 +45,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
           description: 'The event stream.',
           content: { 'text/event-stream': { schema: { type: 'string' } } },
         },
+        204: { description: 'The batch is finished and `Last-Event-ID` is its last event: nothing more will come.', type: 'null' },
         ...problems(400, 404, 503),
       },
     },
@@ -50,7 +53,13 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     const { id } = request.params;
     const header = request.headers['last-event-id'];
     const afterId = header === undefined || header === '' ? 0 : Number(header);
-    if (!(await progress(id, false))) throw notFound('batch', id);
+    const batch = await progress(id, false);
+    if (!batch) throw notFound('batch', id);
+    // A client resuming after the end of a finished batch (EventSource reconnects by itself when
+    // a stream ends): 204 is how SSE tells it to stop reconnecting.
+    if (afterId > 0 && isFinished(batch.status) && (await store.listEvents(id, afterId, 1))?.length === 0) {
+      return reply.code(204).send(null);
+    }
     const watch = watchers.open();
     if (!watch) {
       throw new HttpError(503, 'too-many-streams', 'too many event streams are open; retry shortly', undefined, { 'retry-after': '5' });
