@@ -115,7 +115,9 @@ describe('webhooks: delivery', () => {
     const req = await hook.nth(1);
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers['user-agent']).toBe('clientflow-webhook/1');
-    expect(req.headers['clientflow-delivery']).toBe(`${id}:1`);
+    const finishedAt = Date.parse((JSON.parse(req.body) as Batch).finishedAt!);
+    expect(req.headers['clientflow-delivery']).toBe(`${id}:${finishedAt}`);
+    expect(req.headers['clientflow-attempt']).toBe('1');
     const signature = String(req.headers['clientflow-signature']);
     expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
     expect(verifySignature(SECRET, signature, req.body)).toBe(true);
@@ -141,8 +143,9 @@ describe('webhooks: delivery', () => {
     const s = await service();
     const id = await postBatch(s, { clientIds: ['a'], simulation: FAST, callbackUrl: hook.url });
     const [first, second] = await Promise.all([hook.nth(1), hook.nth(2)]);
-    expect(first.headers['clientflow-delivery']).toBe(`${id}:1`);
-    expect(second.headers['clientflow-delivery']).toBe(`${id}:2`);
+    // Two attempts of one notification: the same delivery id, attempts 1 and 2.
+    expect(second.headers['clientflow-delivery']).toBe(first.headers['clientflow-delivery']);
+    expect([first.headers['clientflow-attempt'], second.headers['clientflow-attempt']]).toEqual(['1', '2']);
     expect(verifySignature(SECRET, String(second.headers['clientflow-signature']), second.body)).toBe(true);
     const batch = await settledWebhook(s, id);
     expect(batch.webhook).toMatchObject({ status: 'delivered', attempts: 2, lastError: null });
@@ -158,7 +161,8 @@ describe('webhooks: delivery', () => {
     await hook.nth(20);
     for (const id of ids) expect((await settledWebhook(s, id)).webhook).toMatchObject({ status: 'delivered', attempts: 1 });
     await s.close();
-    expect(hook.requests.map((r) => r.headers['clientflow-delivery']).sort()).toEqual(ids.map((id) => `${id}:1`).sort());
+    expect(hook.requests.map((r) => String(r.headers['clientflow-delivery']).split(':')[0]).sort()).toEqual([...ids].sort());
+    expect(hook.requests.every((r) => r.headers['clientflow-attempt'] === '1')).toBe(true);
   });
 
   it('gives up after WEBHOOK_MAX_ATTEMPTS on an unreachable receiver and records why', async () => {
@@ -202,9 +206,11 @@ describe('webhooks: delivery', () => {
     const retry = await s.app.inject({ method: 'POST', url: `/v1/batches/${id}/retry` });
     expect(retry.statusCode).toBe(202);
     expect((retry.json() as Batch).webhook).toMatchObject({ status: 'pending', attempts: 0 });
+    const first = await hook.nth(1);
     const again = await hook.nth(2);
-    // A fresh delivery: its attempts start again at 1.
-    expect(again.headers['clientflow-delivery']).toBe(`${id}:1`);
+    // A new notification (a new delivery id, a new finishedAt), its attempts counted from 1 again.
+    expect(again.headers['clientflow-delivery']).not.toBe(first.headers['clientflow-delivery']);
+    expect(again.headers['clientflow-attempt']).toBe('1');
     expect(JSON.parse(again.body)).toMatchObject({ id, status: 'failed' });
     expect((await settledWebhook(s, id)).webhook).toMatchObject({ status: 'delivered', attempts: 1 });
   });
@@ -284,5 +290,7 @@ describe('verifySignature', () => {
     for (const header of [undefined, '', 'v1=abc', `t=${t}`, `t=${t},v1=zz`, `t=soon,v1=${'0'.repeat(64)}`]) {
       expect(verifySignature(SECRET, header, body, 300, now)).toBe(false);
     }
+    // A valid signature with trailing junk is not a valid signature (hex parsing would stop at it).
+    expect(verifySignature(SECRET, `${signPayload(SECRET, body, t)}zz`, body, 300, now)).toBe(false);
   });
 });

@@ -36,6 +36,8 @@ export function verifySignature(
   if (Math.abs(now / 1000 - timestamp) > toleranceSec) return false;
   const expected = Buffer.from(hmac(secret, timestamp, rawBody), 'hex');
   return signatures.some((s) => {
+    // Buffer.from(…, 'hex') stops at the first non-hex character: check the form first.
+    if (!/^[0-9a-f]{64}$/i.test(s)) return false;
     const given = Buffer.from(s, 'hex');
     return given.length === expected.length && timingSafeEqual(given, expected);
   });

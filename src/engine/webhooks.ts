@@ -11,7 +11,7 @@
  *   in flight ──error, n < max──▶ pending, due after backoff (exponential, full jitter, capped)
  *   in flight ──error, n = max──▶ failed
  *   in flight ──process dies──▶ due again when the lease ends (at-least-once: a receiver may
- *                               see one attempt twice; `clientflow-delivery` names it)
+ *                               see one delivery twice; `clientflow-delivery` names it)
  *   any ──retry reopens the batch──▶ pending (attempts 0); an outcome still in flight is dropped
  *
  * It wakes on `batch.finished`, at start (deliveries left pending by a stopped process), when a
@@ -163,7 +163,11 @@ export class Webhooks {
     const log = logger.child({ batchId: claim.batchId, attempt: claim.attempt });
     const started = now();
     const batch = await store.getBatch(claim.batchId, started);
-    const error = batch ? await this.#post(claim, JSON.stringify(this.#o.render(batch))) : 'batch not found';
+    // A retry may have reopened the batch since the claim: never POST a batch that is not finished
+    // (the store then drops this claim's outcome, and the next finish delivers).
+    const error = !batch ? 'batch not found'
+      : batch.finishedAt === null ? 'batch reopened'
+        : await this.#post(claim, JSON.stringify(this.#o.render(batch)), `${batch.id}:${Date.parse(batch.finishedAt)}`);
     const at = now();
     const ms = at - started;
     if (error === null) {
@@ -184,8 +188,12 @@ export class Webhooks {
     }
   }
 
-  /** One signed POST; null on a 2xx, else a short reason (never a stack). Redirects are not followed. */
-  async #post(claim: WebhookClaim, body: string): Promise<string | null> {
+  /**
+   * One signed POST; null on a 2xx, else a short reason (never a stack). Redirects are not
+   * followed. `delivery` names the notification (the batch and when it finished): the same on
+   * every attempt, new when a retried batch finishes again — what a receiver de-duplicates on.
+   */
+  async #post(claim: WebhookClaim, body: string, delivery: string): Promise<string | null> {
     const { secret, timeoutMs, now } = this.#o;
     try {
       const res = await fetch(claim.url, {
@@ -193,7 +201,8 @@ export class Webhooks {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'clientflow-webhook/1',
-          'clientflow-delivery': `${claim.batchId}:${claim.attempt}`,
+          'clientflow-delivery': delivery,
+          'clientflow-attempt': String(claim.attempt),
           [SIGNATURE_HEADER]: signPayload(secret!, body, Math.floor(now() / 1000)),
         },
         body,
