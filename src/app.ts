@@ -12,7 +12,7 @@ import type { Store } from './store/store.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerDocs } from './http/docs.js';
 import { registerMetrics } from './http/metrics.js';
-import { registerProblemHandlers } from './http/problem.js';
+import { HttpError, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { actionRoutes } from './http/routes/actions.js';
 import { batchRoutes } from './http/routes/batches.js';
 import { eventRoutes } from './http/routes/events.js';
@@ -35,6 +35,10 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
     // Our request ids are short and unique per process; callers may send their own.
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
+    // Errors Fastify raises before routing (a URL that does not decode) are problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(reply, request, new HttpError(400, 'invalid-url', error.message));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler());

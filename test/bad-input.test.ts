@@ -147,6 +147,12 @@ describe('bad input against a service with MAX_BATCH_SIZE 10', () => {
     });
   });
 
+  it.each(['/v1/batches/%E0%A4%A', '/ui/%E0%A4%A', '/v1/workflows/%'])('a URL that does not decode (%s) → 400 problem+json', async (url) => {
+    const res = await send(service, { url });
+    expectProblem(res, 400);
+    expect(res.json()).toMatchObject({ type: 'https://clientflow.dev/problems/invalid-url' });
+  });
+
   describe('query parameters', () => {
     const cases: Array<[string, string]> = [
       ['limit=0', '/querystring/limit'],
