@@ -209,6 +209,12 @@ describe('GET /v1/batches/{id}/events', () => {
     const bad = await s.app.inject({ url: `/v1/batches/${id}/events`, headers: { 'last-event-id': 'abc' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ status: 400, detail: expect.stringContaining('last-event-id') });
+    // An id of another batch's event would skip some of this one's: refused, not guessed at.
+    const other = await runBatch(s, { clientIds: [2] });
+    const foreign = (await s.store.listEvents(other, 0, 1))![0]!.id;
+    const wrong = await s.app.inject({ url: `/v1/batches/${id}/events`, headers: { 'last-event-id': String(foreign) } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toMatchObject({ type: 'https://clientflow.dev/problems/invalid-last-event-id' });
   });
 
   it('answers 503 past SSE_MAX_STREAMS', async () => {

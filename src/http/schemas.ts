@@ -186,7 +186,7 @@ export const BatchGetQuery = Type.Object({
 export const EventStreamHeaders = Type.Object({
   'last-event-id': Type.Optional(Type.String({
     pattern: '^[0-9]{0,15}$',
-    description: 'Resume after this event id: every later event of the batch is replayed first.',
+    description: 'Resume after this event id (one of this batch\'s events): every later event of the batch is replayed first.',
   })),
 });
 export const RetryQuery = Type.Object({

@@ -55,10 +55,15 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     const afterId = header === undefined || header === '' ? 0 : Number(header);
     const batch = await progress(id, false);
     if (!batch) throw notFound('batch', id);
-    // A client resuming after the end of a finished batch (EventSource reconnects by itself when
-    // a stream ends): 204 is how SSE tells it to stop reconnecting.
-    if (afterId > 0 && isFinished(batch.status) && (await store.listEvents(id, afterId, 1))?.length === 0) {
-      return reply.code(204).send(null);
+    if (afterId > 0) {
+      // Ids are numbered across all batches: one from another batch would silently skip events.
+      const [resumed, next] = (await store.listEvents(id, afterId - 1, 2)) ?? [];
+      if (resumed?.id !== afterId) {
+        throw new HttpError(400, 'invalid-last-event-id', `Last-Event-ID ${afterId} is not an event of batch ${id}`);
+      }
+      // Resuming after the end of a finished batch (EventSource reconnects by itself when a
+      // stream ends): 204 is how SSE tells a client to stop reconnecting.
+      if (!next && isFinished(batch.status)) return reply.code(204).send(null);
     }
     const watch = watchers.open();
     if (!watch) {
