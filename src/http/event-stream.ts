@@ -27,6 +27,8 @@ export interface StreamOptions {
   afterId: number;
   /** Writes one message; resolves when the socket took it (backpressure). */
   send: (message: StreamMessage) => Promise<void>;
+  /** An event's `data:` text (wireText): shared by the streams that send the same event. */
+  serialize: (event: EngineEvent) => string;
   /** Aborted when the client goes away or the server closes. */
   signal: AbortSignal;
   /** The batch's view: `fresh`, or shared by the streams of one batch for a moment (sharedProgress). */
@@ -98,7 +100,7 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
         if (event.id <= lastId || o.signal.aborted) continue;
         lastId = event.id;
         finished = event.type === 'batch.finished';
-        await o.send({ id: String(event.id), event: event.type, data: wireEvent(event) });
+        await o.send({ id: String(event.id), event: event.type, data: o.serialize(event) });
       }
       if (events.length > 0 && !progressTimer && !finished) {
         progressTimer = setTimeout(() => {
@@ -131,6 +133,24 @@ export function wireEvent(event: EngineEvent): Record<string, unknown> {
   const wire: Record<string, unknown> = { ...event, at: new Date(event.at).toISOString() };
   if (event.type === 'stage.retrying') wire.nextAttemptAt = new Date(event.nextAttemptAt).toISOString();
   return wire;
+}
+
+/**
+ * Serializes events once for all the streams of one app: a hundred streams watching one batch
+ * send the same text, so each event costs one JSON.stringify, not one per stream. Bounded: the
+ * most recent `size` events (streams that keep up send what was just published).
+ */
+export function wireText(size: number): (event: EngineEvent) => string {
+  const cache = new Map<number, string>();
+  return (event) => {
+    let text = cache.get(event.id);
+    if (text === undefined) {
+      text = JSON.stringify(wireEvent(event));
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      cache.set(event.id, text);
+    }
+    return text;
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
 import { isFinished } from '../../model/statuses.js';
 import type { Store } from '../../store/store.js';
-import { sharedProgress, streamBatchEvents } from '../event-stream.js';
+import { sharedProgress, streamBatchEvents, wireText } from '../event-stream.js';
 import { HttpError, notFound } from '../problem.js';
 import { EventStreamHeaders, IdParams, problems } from '../schemas.js';
 import type { Watchers } from '../watchers.js';
@@ -25,9 +25,11 @@ const PROGRESS_MS = 250;
 
 export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { store, engine, watchers }) => {
   const progress = sharedProgress(store, PROGRESS_MS / 2);
+  const serialize = wireText(20_000);
 
   app.get('/v1/batches/:id/events', {
-    sse: 'manual',
+    // Event data arrives as JSON text already (wireText); anything else is JSON-encoded here.
+    sse: { kind: 'manual', serializer: (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data)) },
     schema: {
       operationId: 'streamBatchEvents',
       summary: "Stream a batch's events live (Server-Sent Events)",
@@ -80,6 +82,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
         // A client that stops reading must not hold the stream open past its disconnect or our close.
         send: (message) => Promise.race([reply.sse.send(message), closed]),
         progress: (fresh) => progress(id, fresh),
+        serialize,
         progressMs: PROGRESS_MS,
       });
     } catch (error) {
