@@ -2,7 +2,6 @@
  * buildApp wires the HTTP adapter onto a store and an engine it is given. It never listens and
  * never starts the engine: server.ts does both, tests do what they need.
  */
-import { fastifySSE } from '@fastify/sse';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
@@ -48,7 +47,6 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   await registerDocs(app);
   // Before the routes: its onResponse hook times every route registered after it.
   await registerMetrics(app, { store, engine });
-  await app.register(fastifySSE, { heartbeatInterval: config.SSE_HEARTBEAT_MS });
   // Event streams and long-polls end as the server starts closing: a watcher never holds it open.
   const watchers = new Watchers(config.SSE_MAX_STREAMS);
   app.addHook('preClose', async () => watchers.abortAll());

@@ -6,18 +6,18 @@
  * reads, drops what it already sent (ids only grow), and when it falls behind (a slow client,
  * a huge batch) it stops buffering and reads the store again. Memory per stream stays bounded
  * and the engine never waits for a client.
+ *
+ * Hundreds of streams share one event loop with the engine, so a stream writes what it has in
+ * one piece (framed by eventsource-encoder, each event's text encoded once for every stream),
+ * then yields a turn of the loop before the next piece: streams take turns with each other and
+ * with the engine instead of one replay holding the loop for a second.
  */
+import { encode } from 'eventsource-encoder';
 import type { EngineEvents } from '../engine/events.js';
 import type { EngineEvent } from '../model/events.js';
 import { isFinished } from '../model/statuses.js';
 import type { Batch } from '../model/types.js';
 import type { Store } from '../store/store.js';
-
-export interface StreamMessage {
-  id?: string;
-  event: string;
-  data: unknown;
-}
 
 export interface StreamOptions {
   store: Store;
@@ -25,10 +25,10 @@ export interface StreamOptions {
   batchId: string;
   /** Send what has an id above this (0: everything). */
   afterId: number;
-  /** Writes one message; resolves when the socket took it (backpressure). */
-  send: (message: StreamMessage) => Promise<void>;
-  /** An event's `data:` text (wireText): shared by the streams that send the same event. */
-  serialize: (event: EngineEvent) => string;
+  /** Writes encoded SSE text; resolves when the socket can take more (backpressure). */
+  write: (text: string) => Promise<void>;
+  /** An event as an encoded SSE message (wireText): shared by the streams that send it. */
+  encodeEvent: (event: EngineEvent) => string;
   /** Aborted when the client goes away or the server closes. */
   signal: AbortSignal;
   /** The batch's view: `fresh`, or shared by the streams of one batch for a moment (sharedProgress). */
@@ -73,10 +73,10 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
     progressDue = false;
     const batch = await o.progress(fresh);
     if (!batch || o.signal.aborted) return null;
-    await o.send({
+    await o.write(encode({
       event: 'batch.progress',
-      data: { type: 'batch.progress', at: new Date().toISOString(), batchId: batch.id, status: batch.status, progress: batch.progress },
-    });
+      data: JSON.stringify({ type: 'batch.progress', at: new Date().toISOString(), batchId: batch.id, status: batch.status, progress: batch.progress }),
+    }));
     return batch;
   };
 
@@ -96,11 +96,17 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
         events = buffered;
         buffered = [];
       }
+      let text = '';
       for (const event of events) {
-        if (event.id <= lastId || o.signal.aborted) continue;
+        if (event.id <= lastId) continue;
         lastId = event.id;
         finished = event.type === 'batch.finished';
-        await o.send({ id: String(event.id), event: event.type, data: o.serialize(event) });
+        text += o.encodeEvent(event);
+      }
+      if (text) {
+        await o.write(text);
+        // Let the engine and the other streams have the loop before the next piece.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       if (events.length > 0 && !progressTimer && !finished) {
         progressTimer = setTimeout(() => {
@@ -136,16 +142,16 @@ export function wireEvent(event: EngineEvent): Record<string, unknown> {
 }
 
 /**
- * Serializes events once for all the streams of one app: a hundred streams watching one batch
- * send the same text, so each event costs one JSON.stringify, not one per stream. Bounded: the
- * most recent `size` events (streams that keep up send what was just published).
+ * Encodes events once for all the streams of one app: a hundred streams watching one batch send
+ * the same text, so each event costs one JSON.stringify and one encode, not one per stream.
+ * Bounded: the most recent `size` events (streams that keep up send what was just published).
  */
 export function wireText(size: number): (event: EngineEvent) => string {
   const cache = new Map<number, string>();
   return (event) => {
     let text = cache.get(event.id);
     if (text === undefined) {
-      text = JSON.stringify(wireEvent(event));
+      text = encode({ id: String(event.id), event: event.type, data: JSON.stringify(wireEvent(event)) });
       if (cache.size >= size) cache.delete(cache.keys().next().value!);
       cache.set(event.id, text);
     }

@@ -1,9 +1,13 @@
 /**
  * Watching a batch: `GET /v1/batches/{id}/events` (Server-Sent Events, resumable with
- * Last-Event-ID). Framing, headers and heartbeats come from @fastify/sse; what to send comes
- * from event-stream.ts. On close, open streams end at once so shutdown never waits for a client.
+ * Last-Event-ID). Fastify streams the response body; eventsource-encoder frames the messages;
+ * what to send comes from event-stream.ts. On close, open streams end at once so shutdown never
+ * waits for a client.
  */
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { encodeComment } from 'eventsource-encoder';
 import type { Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
 import { isFinished } from '../../model/statuses.js';
@@ -23,13 +27,11 @@ export interface EventRouteDeps {
 /** Least time between two `batch.progress` messages of one stream. */
 const PROGRESS_MS = 250;
 
-export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { store, engine, watchers }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { config, store, engine, watchers }) => {
   const progress = sharedProgress(store, PROGRESS_MS / 2);
-  const serialize = wireText(20_000);
+  const encodeEvent = wireText(20_000);
 
   app.get('/v1/batches/:id/events', {
-    // Event data arrives as JSON text already (wireText); anything else is JSON-encoded here.
-    sse: { kind: 'manual', serializer: (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data)) },
     schema: {
       operationId: 'streamBatchEvents',
       summary: "Stream a batch's events live (Server-Sent Events)",
@@ -71,30 +73,44 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     if (!watch) {
       throw new HttpError(503, 'too-many-streams', 'too many event streams are open; retry shortly', undefined, { 'retry-after': '5' });
     }
-    reply.sse.onClose(() => watch.controller.abort());
-    // The client may have left while the batch was read: its close event has already fired.
-    if (!reply.sse.isConnected || request.raw.destroyed) watch.controller.abort();
-    const closed = new Promise<void>((resolve) => watch.controller.signal.addEventListener('abort', () => resolve(), { once: true }));
-    reply.sse.sendHeaders();
-    try {
-      await streamBatchEvents({
-        store, events: engine.events, batchId: id, afterId, signal: watch.controller.signal,
-        // A client that stops reading must not hold the stream open past its disconnect or our close.
-        send: (message) => Promise.race([reply.sse.send(message), closed]),
-        progress: (fresh) => progress(id, fresh),
-        serialize,
-        progressMs: PROGRESS_MS,
-      });
-    } catch (error) {
-      // The headers are sent: no problem+json can follow. A client gone mid-write is normal.
-      if (watch.controller.signal.aborted || !reply.sse.isConnected) request.log.debug({ err: error }, 'event stream closed by the client');
-      else request.log.error({ err: error }, 'event stream failed');
-    } finally {
+    // Fastify streams the body and tears the stream down when the client goes away.
+    const body = new PassThrough();
+    const { signal } = watch.controller;
+    const closed = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    body.on('close', () => watch.controller.abort());
+    const write = async (text: string): Promise<void> => {
+      if (signal.aborted || body.write(text)) return;
+      // A client that stops reading must not hold the stream open past its disconnect or our close.
+      await Promise.race([once(body, 'drain').then(() => undefined, () => undefined), closed]);
+    };
+    // Comment lines keep proxies from closing an idle stream.
+    const heartbeat = setInterval(() => {
+      if (!signal.aborted) body.write(encodeComment('heartbeat'));
+    }, config.SSE_HEARTBEAT_MS);
+    heartbeat.unref();
+    streamBatchEvents({
+      store, events: engine.events, batchId: id, afterId, signal, write, encodeEvent,
+      progress: (fresh) => progress(id, fresh),
+      progressMs: PROGRESS_MS,
+    }).catch((error: unknown) => {
+      // The headers are sent: no problem+json can follow; the stream just ends.
+      if (!signal.aborted) request.log.error({ err: error }, 'event stream failed');
+    }).finally(() => {
+      clearInterval(heartbeat);
       watch.close();
-      // Cut short (client gone, server closing): the socket goes too, so a closing server never
-      // waits on a connection whose response can no longer finish normally.
-      reply.sse.close();
-      if (watch.controller.signal.aborted) request.raw.socket.destroySoon();
-    }
+      // Ended by the server (batch finished, closing): end the response; if the client is gone
+      // the body is already destroyed and this does nothing.
+      body.end();
+    });
+    return reply
+      .header('content-type', 'text/event-stream; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      // Proxies that buffer (nginx) must pass each event on at once.
+      .header('x-accel-buffering', 'no')
+      // A stream's connection is not reused: it closes with the stream, so neither side keeps an
+      // idle socket that a closing server would wait on.
+      .header('connection', 'close')
+      // The documented 200 body is the text this stream carries; its type is a string, not a stream.
+      .send(body as unknown as string);
   });
 };
