@@ -57,6 +57,8 @@ interface Tally {
   headersMs: number | null;
   endMs: number | null;
   endedAt: number | null;
+  /** Date.now() when the headers came: compared with the batch's finishedAt. */
+  headersAt: number | null;
 }
 
 const NL = 0x0a;
@@ -71,7 +73,7 @@ const FINISHED_LINE = Buffer.from('\nevent: batch.finished\n');
  */
 function openStream(port: number, path: string): { req: ClientRequest; tally: Tally; done: Promise<void> } {
   const t0 = performance.now();
-  const tally: Tally = { status: 0, bytes: 0, events: 0, idSum: 0, finished: 0, ended: false, error: null, headersMs: null, endMs: null, endedAt: null };
+  const tally: Tally = { status: 0, bytes: 0, events: 0, idSum: 0, finished: 0, ended: false, error: null, headersMs: null, endMs: null, endedAt: null, headersAt: null };
   let carry: Buffer | null = null;
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((resolve) => { resolveDone = resolve; });
@@ -85,6 +87,7 @@ function openStream(port: number, path: string): { req: ClientRequest; tally: Ta
   const req = get({ host: '127.0.0.1', port, path, agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
     tally.status = res.statusCode ?? 0;
     tally.headersMs = performance.now() - t0;
+    tally.headersAt = Date.now();
     if (tally.status !== 200) {
       res.resume();
       res.once('end', () => finish(`HTTP ${tally.status}`));
@@ -144,9 +147,11 @@ interface SideRun {
   pollLagMs: number;
   /** Side b: cores the service used from the long-poll's answer until the last stream ended. */
   serverCoresDrain: number | null;
+  /** Side b: streams whose response headers came before the batch's finishedAt. */
+  servedBeforeFinish: number;
   /** The batch's event log in the store, and what each stream delivered. */
   expectedEvents: number;
-  streams: Array<Omit<Tally, 'endedAt'> & { complete: boolean }>;
+  streams: Array<Omit<Tally, 'endedAt' | 'headersAt'> & { complete: boolean }>;
 }
 
 /** User + system CPU of a process in ms, from /proc (Linux); null elsewhere. */
@@ -225,7 +230,8 @@ async function runSide(
       serverCores: srv0 === null || srv1 === null ? null : (srv1 - srv0) / (t1 - t0),
       parentCores: (cpu1.user + cpu1.system) / 1_000 / (t1 - t0),
       pollLagMs, drainMs, parentCoresWithDrain, serverCoresDrain, expectedEvents: stored.n,
-      streams: open.map(({ tally: { endedAt: _, ...t } }) => ({
+      servedBeforeFinish: open.filter((s) => s.tally.headersAt !== null && s.tally.headersAt <= Date.parse(finishedAt)).length,
+      streams: open.map(({ tally: { endedAt: _, headersAt: __, ...t } }) => ({
         ...t, complete: t.status === 200 && t.ended && !t.error && t.events === stored.n && t.idSum === stored.idSum && t.finished === 1,
       })),
     };
@@ -243,7 +249,9 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 function headers(streams: SideRun['streams']): string {
   const ms = streams.map((t) => t.headersMs).filter((x): x is number => x !== null).sort((x, y) => x - y);
   const none = streams.length - ms.length;
-  return ms.length ? `${fmt(ms[Math.floor(ms.length / 2)] ?? NaN)} / ${fmt(ms[ms.length - 1] ?? NaN)} ms${none ? ` (${none} never)` : ''}` : 'never';
+  return ms.length
+    ? `${fmt(ms[0] ?? NaN)} / ${fmt(ms[Math.floor(ms.length / 2)] ?? NaN)} / ${fmt(ms[ms.length - 1] ?? NaN)} ms (min/p50/max)${none ? `, ${none} never` : ''}`
+    : 'never';
 }
 
 export async function runSseCase(o: BenchOptions, profDir: string | null): Promise<CaseResult[]> {
@@ -276,6 +284,7 @@ export async function runSseCase(o: BenchOptions, profDir: string | null): Promi
         (s === 'a' ? a : b).push(run);
         log(`7 sse: round ${r + 1} ${s}: ${fmt(run.wfps)} wf/s (${run.spanMs} ms; long-poll answered ${run.pollLagMs} ms after finishedAt), server ${run.serverCores === null ? '?' : round(run.serverCores, 2)} cores, `
           + `parent ${round(run.parentCores, 2)} cores${run.drainMs === null ? '' : `; streams: headers after ${headers(run.streams)}, `
+          + `${run.servedBeforeFinish}/${run.streams.length} before the batch finished, `
           + `last ended ${run.drainMs} ms after the batch (service ${round(run.serverCoresDrain ?? NaN, 2)} cores meanwhile), `
           + `${run.streams.filter((t) => !t.complete).length} incomplete; parent ${round(run.parentCoresWithDrain ?? NaN, 2)} cores incl. drain`}`);
       }
@@ -314,7 +323,8 @@ export async function runSseCase(o: BenchOptions, profDir: string | null): Promi
       {
         id: '7e', name: 'SSE events per stream', metric: 'events (min over streams)', value: Math.min(...delivered), unit: 'events', target: null, pass: null,
         notes: `${complete ? `all ${streams.length} streams` : `${streams.length - incomplete.length}/${streams.length} streams`} got the batch's `
-          + `${expected.join('/')} events (ids checked), batch.finished, and ended; ${(bytesPerStream / 1e6).toFixed(1)} MB each; headers after ${headers(streams)}; `
+          + `${expected.join('/')} events (ids checked), batch.finished, and ended; ${(bytesPerStream / 1e6).toFixed(1)} MB each; headers after ${headers(streams)}, `
+          + `${b.reduce((n, r) => n + r.servedBeforeFinish, 0)}/${streams.length} before their batch finished; `
           + `last stream ended ${drain.map((ms) => (ms / 1_000).toFixed(1)).join('/')} s after the batch`,
         details: {
           expectedEvents: expected, streams: streams.length, incomplete: incomplete.length,
