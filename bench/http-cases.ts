@@ -20,13 +20,13 @@ import {
   waitHealthy, type BenchOptions, type CaseResult, type Child,
 } from './lib.js';
 
-interface Server {
+export interface Server {
   base: string;
   child: Child;
 }
 
 /** The service, as src/server.ts runs in production, on 127.0.0.1 and a temp DB. */
-async function startApp(dir: string, env: Record<string, string>, profDir: string | null): Promise<Server> {
+export async function startApp(dir: string, env: Record<string, string>, profDir: string | null): Promise<Server> {
   const port = await freePort();
   const child = startChild('src/server.ts', childEnv({
     PORT: String(port), HOST: '127.0.0.1', DB_PATH: join(dir, 'app.db'), LOG_LEVEL: 'warn',
@@ -133,7 +133,7 @@ function summarize(c: Comparison): string {
     + `rounds ${c.roundRatios.join('/')}; app p99 ${p99} ms${bad ? `; ${bad} non-2xx/errors` : ''}`;
 }
 
-async function json(res: Response, expect: number): Promise<{ text: string; value: Record<string, unknown> }> {
+export async function json(res: Response, expect: number): Promise<{ text: string; value: Record<string, unknown> }> {
   const text = await res.text();
   if (res.status !== expect) throw new Error(`expected ${expect}, got ${res.status}: ${text.slice(0, 300)}`);
   return { text, value: JSON.parse(text) as Record<string, unknown> };

@@ -54,6 +54,10 @@ export interface BenchOptions {
   rounds: number;
   warmup: number;
   connections: number;
+  /** Case 7: SSE connections opened to the batch of its "with streams" side. */
+  streams: number;
+  /** Case 7: rounds per side (each "with streams" round drains for minutes, so fewer than `rounds`). */
+  sseRounds: number;
   /** Also run the throughput case with DB_SYNC=normal. */
   normal: boolean;
   /** Write .cpuprofile files for every measured child and print their top self-time functions. */
@@ -66,7 +70,7 @@ export interface BenchOptions {
 
 export function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = {
-    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, normal: true, cpuProf: false, strict: false,
+    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, cpuProf: false, strict: false,
     tmpRoot: process.env.BENCH_TMPDIR || tmpdir(),
   };
   for (const arg of argv) {
@@ -83,6 +87,9 @@ export function parseArgs(argv: string[]): BenchOptions {
       case 'rounds': o.rounds = num(1, 6); break;
       case 'warmup': o.warmup = num(0, 10); break;
       case 'connections': o.connections = num(1, 200); break;
+      // Below SSE_MAX_STREAMS (1000), which the service's long-polls count against too.
+      case 'streams': o.streams = num(1, 900); break;
+      case 'sse-rounds': o.sseRounds = num(1, 6); break;
       case 'no-normal': o.normal = false; break;
       case 'cpu-prof': o.cpuProf = true; break;
       case 'strict': o.strict = true; break;
@@ -231,7 +238,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 function formatValue(r: CaseResult): string {
   if (r.value === null) return '—';
-  const digits = r.unit === 'wf/s' || r.unit === 'req/s' ? 0 : r.unit === 'ms' ? 0 : 3;
+  const digits = r.unit === 'wf/s' || r.unit === 'req/s' || r.unit === 'ms' || r.unit === 'events' ? 0 : 3;
   const n = r.value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   return r.unit === '×' ? `${n}×` : `${n} ${r.unit}`;
 }

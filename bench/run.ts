@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only=engine|http|tutorial|makespan|throughput|status|post|get|1..6 ...]`
+ * `npm run bench [-- --only=engine|http|tutorial|makespan|throughput|status|post|get|sse|1..7 ...]`
  *
  * Runs the cases one after another (never two at once: they would measure each other), prints a
  * table, and writes every figure with its context to bench/results/<timestamp>.json.
@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { runEngineCase } from './engine-cases.js';
 import { runHttpCases } from './http-cases.js';
+import { runSseCase } from './sse-case.js';
 import {
   BENCH_DIR, cleanupNow, formatTable, installCleanup, log, parseArgs, ROOT, summarizeProfiles, type CaseResult,
 } from './lib.js';
@@ -58,6 +59,7 @@ async function main(): Promise<number> {
   const get = wants(o.only, ['http', 'get', '5']);
   const post = wants(o.only, ['http', 'post', '4']);
   if (get || post) await run('4/5 http', () => runHttpCases(o, { get, post }, profDir));
+  if (wants(o.only, ['http', 'sse', '7'])) await run('7 sse', () => runSseCase(o, profDir));
   if (rows.length === 0) throw new Error(`--only=${o.only.join(',')} matched no case (see bench/README.md)`);
 
   // Case order in the table follows the README, whatever order they ran in.
