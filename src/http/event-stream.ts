@@ -27,7 +27,7 @@ export interface StreamOptions {
   afterId: number;
   /** Writes encoded SSE text; resolves when the socket can take more (backpressure). */
   write: (text: string) => Promise<void>;
-  /** An event as an encoded SSE message (wireText): shared by the streams that send it. */
+  /** A live event as an encoded SSE message (sharedEncoder): shared by the streams that send it. */
   encodeEvent: (event: EngineEvent) => string;
   /** Aborted when the client goes away or the server closes. */
   signal: AbortSignal;
@@ -39,8 +39,11 @@ export interface StreamOptions {
 
 /** Live events held in memory for one stream before it falls back to reading the store. */
 const MAX_BUFFERED = 1_000;
-/** Events read from the store per query while catching up. */
-const PAGE = 500;
+/**
+ * Events read from the store per query while catching up, and written as one piece: small enough
+ * that a turn of the loop stays short when hundreds of streams replay at once.
+ */
+const PAGE = 200;
 
 export async function streamBatchEvents(o: StreamOptions): Promise<void> {
   let lastId = o.afterId;
@@ -88,6 +91,7 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
     for (;;) {
       if (o.signal.aborted) return;
       let events: EngineEvent[];
+      const fromStore = behind;
       if (behind) {
         behind = false;
         events = (await o.store.listEvents(o.batchId, lastId, PAGE)) ?? [];
@@ -101,7 +105,8 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
         if (event.id <= lastId) continue;
         lastId = event.id;
         finished = event.type === 'batch.finished';
-        text += o.encodeEvent(event);
+        // Live events are one object shared by every stream; replayed ones are this stream's own.
+        text += fromStore ? encodeEvent(event) : o.encodeEvent(event);
       }
       if (text) {
         await o.write(text);
@@ -142,21 +147,25 @@ export function wireEvent(event: EngineEvent): Record<string, unknown> {
 }
 
 /**
- * Encodes events once for all the streams of one app: a hundred streams watching one batch send
- * the same text, so each event costs one JSON.stringify and one encode, not one per stream.
- * Bounded: the most recent `size` events (streams that keep up send what was just published).
+ * Encodes an event as an SSE message once for all the streams that send that same event object:
+ * a live event is one object delivered to every stream of its batch, so a hundred streams cost one
+ * JSON.stringify and one encode. (A replay reads its own objects from the store: nothing to share.)
  */
-export function wireText(size: number): (event: EngineEvent) => string {
-  const cache = new Map<number, string>();
+export function sharedEncoder(): (event: EngineEvent) => string {
+  const encoded = new WeakMap<EngineEvent, string>();
   return (event) => {
-    let text = cache.get(event.id);
+    let text = encoded.get(event);
     if (text === undefined) {
-      text = encode({ id: String(event.id), event: event.type, data: JSON.stringify(wireEvent(event)) });
-      if (cache.size >= size) cache.delete(cache.keys().next().value!);
-      cache.set(event.id, text);
+      text = encodeEvent(event);
+      encoded.set(event, text);
     }
     return text;
   };
+}
+
+/** One event as an SSE message: `id:` its store id, `event:` its type, `data:` its wire JSON. */
+function encodeEvent(event: EngineEvent): string {
+  return encode({ id: String(event.id), event: event.type, data: JSON.stringify(wireEvent(event)) });
 }
 
 /**

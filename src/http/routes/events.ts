@@ -12,7 +12,7 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
 import { isFinished } from '../../model/statuses.js';
 import type { Store } from '../../store/store.js';
-import { sharedProgress, streamBatchEvents, wireText } from '../event-stream.js';
+import { sharedEncoder, sharedProgress, streamBatchEvents } from '../event-stream.js';
 import { HttpError, notFound } from '../problem.js';
 import { EventStreamHeaders, IdParams, problems } from '../schemas.js';
 import type { Watchers } from '../watchers.js';
@@ -29,7 +29,7 @@ const PROGRESS_MS = 250;
 
 export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { config, store, engine, watchers }) => {
   const progress = sharedProgress(store, PROGRESS_MS / 2);
-  const encodeEvent = wireText(20_000);
+  const encodeEvent = sharedEncoder();
 
   app.get('/v1/batches/:id/events', {
     schema: {
