@@ -118,6 +118,8 @@ export function createMetrics({ store, engine }: { store: Store; engine: Engine 
     name: 'clientflow_http_request_duration_seconds', help: 'HTTP requests by method, route template and status code.',
     labelNames: ['method', 'route', 'status_code'] as const, buckets: HTTP_BUCKETS, registers,
   });
+  /** Bounded by routes × methods × status codes: the route label is a template, never a URL. */
+  const httpSeries = new Map<string, ReturnType<typeof httpDuration.labels>>();
 
   // Every series the engine can produce is bound once here (and so exported at 0 from the start):
   // the listener below, which runs tens of thousands of times a second under load, then only
@@ -167,7 +169,14 @@ export function createMetrics({ store, engine }: { store: Store; engine: Engine 
   return {
     registry,
     observeRequest: (method, route, statusCode, seconds) => {
-      httpDuration.observe({ method, route, status_code: statusCode }, seconds);
+      // One bound child per series: every request pays a Map lookup, not a label hash.
+      const key = `${method} ${statusCode} ${route}`;
+      let child = httpSeries.get(key);
+      if (!child) {
+        child = httpDuration.labels({ method, route, status_code: statusCode });
+        httpSeries.set(key, child);
+      }
+      child.observe(seconds);
     },
     close: off,
   };
@@ -179,10 +188,12 @@ export function createMetrics({ store, engine }: { store: Store; engine: Engine 
  */
 export async function registerMetrics(app: FastifyInstance, deps: { store: Store; engine: Engine }): Promise<void> {
   const metrics = createMetrics(deps);
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, a promise each would show.
+  app.addHook('onResponse', (request, reply, done) => {
     // The template (/v1/batches/:id), never the URL: one series per route, not one per id.
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   app.addHook('onClose', async () => metrics.close());
   await app.register(metricsRoutes, { registry: metrics.registry });
