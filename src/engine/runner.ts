@@ -128,7 +128,7 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
       const following = STAGES[STAGES.indexOf(name) + 1];
       const next = following && !deps.draining() && !control.canceled ? following : undefined;
       await store.record({ kind: 'succeeded', workflow: wf, stage: name, at, output, next });
-      startedWithPrevious = next !== undefined && !isFinished(wf.status);
+      startedWithPrevious = next !== undefined;
     }
   }
 }

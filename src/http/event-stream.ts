@@ -16,6 +16,7 @@ import { encode } from 'eventsource-encoder';
 import type { EngineEvents } from '../engine/events.js';
 import type { EngineEvent } from '../model/events.js';
 import { isFinished } from '../model/statuses.js';
+import { iso } from '../model/stats.js';
 import type { Batch } from '../model/types.js';
 import type { Store } from '../store/store.js';
 
@@ -78,7 +79,7 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
     if (!batch || o.signal.aborted) return null;
     await o.write(encode({
       event: 'batch.progress',
-      data: JSON.stringify({ type: 'batch.progress', at: new Date().toISOString(), batchId: batch.id, status: batch.status, progress: batch.progress }),
+      data: JSON.stringify({ type: 'batch.progress', at: iso(Date.now()), batchId: batch.id, status: batch.status, progress: batch.progress }),
     }));
     return batch;
   };
@@ -141,8 +142,8 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
 
 /** An event as the API shows it: like every time in the API, `at` (and `nextAttemptAt`) in ISO-8601. */
 export function wireEvent(event: EngineEvent): Record<string, unknown> {
-  const wire: Record<string, unknown> = { ...event, at: new Date(event.at).toISOString() };
-  if (event.type === 'stage.retrying') wire.nextAttemptAt = new Date(event.nextAttemptAt).toISOString();
+  const wire: Record<string, unknown> = { ...event, at: iso(event.at) };
+  if (event.type === 'stage.retrying') wire.nextAttemptAt = iso(event.nextAttemptAt);
   return wire;
 }
 

@@ -183,6 +183,12 @@ export const BatchGetQuery = Type.Object({
     description: 'Long-poll: hold the answer up to this many seconds until the batch finishes (0: answer now).',
   })),
 });
+export const TimelineQuery = Type.Object({
+  rows: Type.Optional(Type.Integer({
+    minimum: 1, maximum: 1000, default: 50,
+    description: 'How many workflows to draw, first by creation order (1..1000). A cut chart says "showing N of M".',
+  })),
+});
 export const EventStreamHeaders = Type.Object({
   'last-event-id': Type.Optional(Type.String({
     pattern: '^[0-9]{0,15}$',

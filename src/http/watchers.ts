@@ -2,6 +2,8 @@
  * Open event streams and long-polls, counted against SSE_MAX_STREAMS and ended together when the
  * server closes, so a client watching a batch never delays a shutdown.
  */
+import { HttpError } from './problem.js';
+
 export interface Watch {
   /** Aborted when the client goes away or the server closes. */
   controller: AbortController;
@@ -17,13 +19,11 @@ export class Watchers {
     this.#max = max;
   }
 
-  get size(): number {
-    return this.#open.size;
-  }
-
-  /** A new watch, or null when `max` are open. */
-  open(): Watch | null {
-    if (this.#open.size >= this.#max) return null;
+  /** A new watch; a 503 problem (retry shortly) when `max` are open. */
+  open(): Watch {
+    if (this.#open.size >= this.#max) {
+      throw new HttpError(503, 'too-many-streams', 'too many event streams and long-polls are open; retry shortly', undefined, { 'retry-after': '5' });
+    }
     const controller = new AbortController();
     this.#open.add(controller);
     return { controller, close: () => this.#open.delete(controller) };

@@ -35,8 +35,3 @@ export type NewEvent =
 export type EngineEvent = NewEvent & { id: number };
 
 export type EngineEventType = EngineEvent['type'];
-
-export const EVENT_TYPES = [
-  'batch.created', 'batch.started', 'stage.started', 'stage.succeeded', 'stage.failed', 'stage.retrying',
-  'stage.canceled', 'stage.interrupted', 'batch.canceled', 'batch.retried', 'workflow.finished', 'batch.finished',
-] as const satisfies readonly EngineEventType[];

@@ -161,9 +161,6 @@ async function longPoll<T extends { finishedAt: string | null }>(o: {
   engine: Engine; watchers: Watchers; batchId: string; ms: number; reply: FastifyReply; read: () => Promise<T>;
 }): Promise<T> {
   const watch = o.watchers.open();
-  if (!watch) {
-    throw new HttpError(503, 'too-many-streams', 'too many long-polls and event streams are open; retry shortly', undefined, { 'retry-after': '5' });
-  }
   let wake!: () => void;
   const woken = new Promise<void>((resolve) => {
     wake = resolve;

@@ -70,9 +70,6 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
       if (!next && isFinished(batch.status)) return reply.code(204).send(null);
     }
     const watch = watchers.open();
-    if (!watch) {
-      throw new HttpError(503, 'too-many-streams', 'too many event streams are open; retry shortly', undefined, { 'retry-after': '5' });
-    }
     // Fastify streams the body and tears the stream down when the client goes away.
     const body = new PassThrough();
     const { signal } = watch.controller;

@@ -2,16 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Store } from '../../store/store.js';
 import { notFound } from '../problem.js';
-import { IdParams, problems } from '../schemas.js';
+import { IdParams, TimelineQuery, problems } from '../schemas.js';
 import { timelineModel } from '../timeline/from-store.js';
 import { renderTimeline } from '../timeline/render.js';
-
-export const TimelineQuery = Type.Object({
-  rows: Type.Optional(Type.Integer({
-    minimum: 1, maximum: 1000, default: 50,
-    description: 'How many workflows to draw, first by creation order (1..1000). A cut chart says "showing N of M".',
-  })),
-});
 
 export const timelineRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app, { store }) => {
   app.get('/v1/batches/:id/timeline.svg', {

@@ -52,7 +52,7 @@ export class SqliteStore implements Store {
    * The batch counter changes of the transitions in the group being written: applied once per
    * batch just before the group commits, not once per transition.
    */
-  readonly #batchDeltas = new Map<string, { delta: Delta; at: number; started: boolean | null }>();
+  readonly #batchDeltas = new Map<string, { delta: Delta; at: number; started: boolean }>();
   /** Events written by the open transaction: published once it commits, dropped if it rolls back. */
   #journal: EngineEvent[] = [];
   readonly #eventListeners = new Set<(event: EngineEvent) => void>();
@@ -250,13 +250,14 @@ export class SqliteStore implements Store {
       this.#write(wf, row, stage, transition.kind === 'succeeded' ? transition.output : undefined);
       let pending = this.#batchDeltas.get(wf.batchId);
       if (!pending) {
-        pending = { delta: emptyDelta(), at: transition.at, started: null };
+        pending = { delta: emptyDelta(), at: transition.at, started: false };
         this.#batchDeltas.set(wf.batchId, pending);
       }
-      if (delta.startedAt !== null && pending.started !== true) {
-        // The batch's first stage start: `batch.started` goes before it in the log.
-        pending.started ??= (this.#sql.batchStartedAt.get(wf.batchSeq) as { started_at: number | null }).started_at !== null;
-        if (!pending.started) this.#log(wf.batchSeq, { type: 'batch.started', at: delta.startedAt, batchId: wf.batchId });
+      if (delta.startedAt !== null && !pending.started) {
+        // The batch's first stage start: `batch.started` goes before it in the log. (The row's
+        // started_at is set only when the group commits, so the group remembers it in `started`.)
+        const row = this.#sql.batchStartedAt.get(wf.batchSeq) as { started_at: number | null };
+        if (row.started_at === null) this.#log(wf.batchSeq, { type: 'batch.started', at: delta.startedAt, batchId: wf.batchId });
         pending.started = true;
       }
       for (const event of transitionEvents(transition, row, next)) this.#log(wf.batchSeq, event);
