@@ -94,14 +94,25 @@ async function getBatch(s: TestService, id: string): Promise<Batch> {
   return (await s.app.inject({ method: 'GET', url: `/v1/batches/${id}` })).json() as Batch;
 }
 
-/** Polls the batch until its webhook is no longer pending (bounded: 10 s). */
+/** The batch once its webhook is no longer pending: read again after each recorded attempt of it. */
 async function settledWebhook(s: TestService, id: string): Promise<Batch> {
-  for (let i = 0; i < 1000; i++) {
-    const batch = await getBatch(s, id);
-    if (batch.webhook && batch.webhook.status !== 'pending') return batch;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  let attemptEnded: () => void = () => undefined;
+  // Subscribed before the first read: an attempt that ends in between is not missed.
+  const off = s.webhooks.onOutcome((batchId) => {
+    if (batchId === id) attemptEnded();
+  });
+  try {
+    for (;;) {
+      const ended = new Promise<void>((resolve) => {
+        attemptEnded = resolve;
+      });
+      const batch = await getBatch(s, id);
+      if (batch.webhook && batch.webhook.status !== 'pending') return batch;
+      await ended;
+    }
+  } finally {
+    off();
   }
-  throw new Error(`webhook of batch ${id} still pending`);
 }
 
 describe('webhooks: delivery', () => {

@@ -57,6 +57,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class Webhooks {
   readonly #o: Required<Omit<WebhookOptions, 'secret'>> & { secret: string | undefined };
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #outcomeListeners = new Set<(batchId: string) => void>();
   #off: (() => void) | null = null;
   #timer: NodeJS.Timeout | undefined;
   #scan: Promise<void> | null = null;
@@ -107,6 +108,12 @@ export class Webhooks {
     return this.#stopping;
   }
 
+  /** Calls `listener` with the batch id once each attempt has ended and its outcome is recorded. */
+  onOutcome(listener: (batchId: string) => void): () => void {
+    this.#outcomeListeners.add(listener);
+    return () => this.#outcomeListeners.delete(listener);
+  }
+
   /** Claims and starts what is due; one scan at a time, a kick during a scan runs it once more. */
   #kick(): void {
     if (this.#state !== 'running') return;
@@ -141,6 +148,7 @@ export class Webhooks {
         .catch((err: unknown) => this.#o.logger.error({ err, batchId: claim.batchId }, 'webhook attempt could not be recorded'))
         .finally(() => {
           this.#inFlight.delete(run);
+          for (const listener of this.#outcomeListeners) listener(claim.batchId);
           this.#kick();
         });
       this.#inFlight.add(run);
