@@ -50,6 +50,8 @@ export const ConfigSchema = Type.Object({
   MAX_QUEUED: Int(1, 1_000_000_000, 1_000_000, 'Most workflows waiting in the queue; a POST past it gets 429.'),
   /** @default 86400000 */
   IDEMPOTENCY_TTL_MS: Int(1000, 2_592_000_000, 86_400_000, 'How long an Idempotency-Key is remembered, ms.'),
+  /** @default 30000 */
+  LEASE_MS: Int(100, 3_600_000, 30_000, 'How long a claim on a workflow holds without renewal (renewed every third of it), ms.'),
   /** @default 10000 */
   SHUTDOWN_GRACE_MS: Int(0, 600_000, 10_000, 'On SIGTERM, how long running stages may finish before they are aborted, ms.'),
   /** @default 15000 */

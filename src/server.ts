@@ -36,6 +36,7 @@ const engine = new Engine({
   graceMs: config.SHUTDOWN_GRACE_MS,
   retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS },
   stageTimeoutMs: config.STAGE_TIMEOUT_MS,
+  leaseMs: config.LEASE_MS,
 });
 const webhooks = new Webhooks({
   store, events: engine.events, logger, secret: config.WEBHOOK_SECRET,
