@@ -12,6 +12,7 @@ import { Webhooks } from './engine/webhooks.js';
 import { withLinks } from './http/routes/batches.js';
 import { createLogger } from './logger.js';
 import { openStore } from './store/index.js';
+import { StoreInUseError, StoreUnavailableError, type Store } from './store/store.js';
 
 function readConfig(): Config {
   try {
@@ -27,7 +28,18 @@ function readConfig(): Config {
 
 const config = readConfig();
 const logger = createLogger(config);
-const store = openStore(config);
+const store = ((): Store => {
+  try {
+    return openStore(config);
+  } catch (e) {
+    // One line, no stack: another process holds the file, or it cannot be opened or written.
+    if (e instanceof StoreInUseError || e instanceof StoreUnavailableError) {
+      process.stderr.write(`clientflow: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+})();
 const engine = new Engine({
   store,
   logger,

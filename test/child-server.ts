@@ -22,7 +22,22 @@ export interface ChildServer {
   exited: Promise<number | string>;
 }
 
+export interface SpawnedServer extends Omit<ChildServer, 'url'> {
+  /** Everything the process wrote to stderr so far. */
+  stderr: () => string;
+}
+
+/** Starts the server and resolves once it listens. */
 export async function startServer(env: Record<string, string>): Promise<ChildServer> {
+  const server = spawnServer(env);
+  const listening = await server.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('Server listening at'));
+  const url = /Server listening at (http:\/\/[^\s,]+)/.exec(String(listening.msg))?.[1];
+  if (!url) throw new Error(`no address in ${String(listening.msg)}`);
+  return { url, child: server.child, waitForLog: server.waitForLog, exited: server.exited };
+}
+
+/** Starts the server without waiting for it to listen (it may refuse to start). */
+export function spawnServer(env: Record<string, string>): SpawnedServer {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
@@ -60,8 +75,5 @@ export async function startServer(env: Record<string, string>): Promise<ChildSer
       void exited.then((code) => reject(new Error(`server exited (${code}) before the expected log line; stderr: ${stderr}`)));
     });
   };
-  const listening = await waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('Server listening at'));
-  const url = /Server listening at (http:\/\/[^\s,]+)/.exec(String(listening.msg))?.[1];
-  if (!url) throw new Error(`no address in ${String(listening.msg)}`);
-  return { url, child, waitForLog, exited };
+  return { child, waitForLog, exited, stderr: () => stderr };
 }

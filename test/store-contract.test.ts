@@ -71,9 +71,54 @@ describe.each(implementations)('Store contract: %s', (_name, open) => {
   it('renews only the leases named', async () => {
     await newBatch([1, 2]);
     const [one] = await store.claim('a', 10, T0, 1_000);
-    expect(await store.renewLeases('a', [one!.id], T0 + 900, 1_000)).toBe(1);
+    expect(await store.renewLeases('a', [one!.id], T0 + 900, 1_000)).toEqual([]);
     expect(await store.releaseExpiredLeases(T0 + 1_500)).toBe(1);
     expect(await store.claim('b', 10, T0 + 1_500, 1_000)).toHaveLength(1);
+  });
+
+  it('renews a lease its owner still holds even after it expired, and names the ones it lost', async () => {
+    await newBatch([1, 2]);
+    const [one, two] = await store.claim('a', 10, T0, 1_000);
+    // A stall: nothing ran for 5 s. The owner renews before any sweep and keeps both.
+    expect(await store.renewLeases('a', [one!.id, two!.id], T0 + 5_000, 1_000)).toEqual([]);
+    expect(await store.releaseExpiredLeases(T0 + 5_001)).toBe(0);
+    // Now one is swept and claimed by someone else: renewing names it as lost.
+    expect(await store.renewLeases('a', [two!.id], T0 + 5_500, 1_000)).toEqual([]);
+    expect(await store.releaseExpiredLeases(T0 + 6_001)).toBe(1);
+    expect(await store.claim('b', 10, T0 + 6_001, 1_000)).toHaveLength(1);
+    expect(await store.renewLeases('a', [one!.id, two!.id], T0 + 6_002, 1_000)).toEqual([one!.id]);
+  });
+
+  it('releases an owner\'s leases with no stage left running, counters included', async () => {
+    const batch = await newBatch([1, 2]);
+    const [a] = await store.claim('e', 2, T0, 60_000);
+    await store.record({ kind: 'started', workflow: a!, stage: 'fetch', at: T0 + 1 });
+    // The run died between its start and its outcome; the engine stops and frees its leases.
+    expect(await store.releaseLeases('e', T0 + 5)).toBe(2);
+    const wf = (await store.getWorkflow(a!.id))!;
+    expect(wf.stages[0]).toMatchObject({ name: 'fetch', status: 'pending', attempts: 1 });
+    const view = (await store.getBatch(batch.id, T0 + 5))!;
+    expect(view.stages.fetch.running).toBe(0);
+    // Both are claimable again, and the started one resumes at fetch.
+    const again = await store.claim('f', 10, T0 + 6, 60_000);
+    expect(again.map((w) => w.id).sort()).toEqual((await store.listWorkflows(batch.id, { limit: 10 }))!.items.map((w) => w.id).sort());
+  });
+
+  it('fences results on the lease: a claim that lost its workflow cannot save one', async () => {
+    const batch = await newBatch([1]);
+    const [wf] = await store.claim('a', 1, T0, 1_000);
+    await store.releaseExpiredLeases(T0 + 2_000);
+    const [taken] = await store.claim('b', 1, T0 + 2_000, 1_000);
+    await expect(store.saveResult(wf!, { from: 'a' }, T0 + 2_001)).rejects.toMatchObject({ code: 'LEASE_LOST', expected: false });
+    expect((await store.getWorkflow(wf!.id))!.result).toBeNull();
+    await store.saveResult(taken!, { from: 'b' }, T0 + 2_002);
+    expect((await store.getWorkflow(wf!.id))!.result).toEqual({ from: 'b' });
+    // A claim canceled while it waited: refused too, as the normal end of a cancel.
+    const other = await newBatch([2]);
+    const [waiting] = await store.claim('c', 1, T0 + 3_000, 60_000);
+    await store.cancelBatch(other.id, T0 + 3_001);
+    await expect(store.saveResult(waiting!, { x: 1 }, T0 + 3_002)).rejects.toMatchObject({ code: 'LEASE_LOST', expected: true });
+    expect(batch.id).toBeTruthy();
   });
 
   it('fences writes on the lease: a former owner cannot record', async () => {
@@ -130,8 +175,8 @@ describe.each(implementations)('Store contract: %s', (_name, open) => {
   it('upserts results: saving twice keeps one result, the last', async () => {
     const batch = await newBatch([1]);
     const [wf] = await store.claim('e', 1, T0, 60_000);
-    await store.saveResult(wf!.id, { n: 1 }, T0);
-    await store.saveResult(wf!.id, { n: 2 }, T0 + 1);
+    await store.saveResult(wf!, { n: 1 }, T0);
+    await store.saveResult(wf!, { n: 2 }, T0 + 1);
     expect((await store.getWorkflow(wf!.id))!.result).toEqual({ n: 2 });
     expect(batch.id).toBeTruthy();
   });

@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   now: () => number;
   log: Logger;
   run: (workflow: ClaimedWorkflow) => Promise<void>;
+  /** Leases this dispatcher held and no longer does: their runs must stop. */
+  onLeaseLost: (ids: string[]) => void;
 }
 
 export class Dispatcher {
@@ -59,14 +61,15 @@ export class Dispatcher {
   }
 
   start(): void {
-    const { leaseMs, pollMs, store, owner, now } = this.#o;
+    const { leaseMs, pollMs, store, now } = this.#o;
     this.#timers = [
+      setInterval(() => void this.#renew(), leaseMs / 3),
       setInterval(() => {
-        if (this.#held.size === 0) return;
-        void store.renewLeases(owner, [...this.#held.keys()], now(), leaseMs).catch((e: unknown) => this.#warn(e, 'lease renewal failed'));
-      }, leaseMs / 3),
-      setInterval(() => {
-        void store.releaseExpiredLeases(now()).catch((e: unknown) => this.#warn(e, 'lease sweep failed'));
+        // Renew first: after a stall (a VM pause, SIGSTOP, a long GC) every lease this process
+        // holds may look expired, and the sweep must not take its own live work from it.
+        void this.#renew()
+          .then(() => store.releaseExpiredLeases(now()))
+          .catch((e: unknown) => this.#warn(e, 'lease sweep failed'));
         this.wake();
       }, pollMs),
     ];
@@ -107,6 +110,18 @@ export class Dispatcher {
     this.#held.clear();
   }
 
+  /** Renews every lease this dispatcher holds; stops the runs whose lease another claim took. */
+  async #renew(): Promise<void> {
+    if (this.#held.size === 0) return;
+    const { store, owner, now, leaseMs } = this.#o;
+    try {
+      const lost = await store.renewLeases(owner, [...this.#held.keys()], now(), leaseMs);
+      if (lost.length > 0) this.#o.onLeaseLost(lost);
+    } catch (e) {
+      this.#warn(e, 'lease renewal failed');
+    }
+  }
+
   #fill(): void {
     if (this.#filling || this.#draining || this.#exhausted) return;
     const { concurrency, prefetch } = this.#o;
@@ -132,10 +147,18 @@ export class Dispatcher {
         void this.#queue.add(() => (this.#held.get(workflow.id) === workflow ? this.#o.run(workflow) : Promise.resolve()), {
           priority: workflow.priority,
         })
-          .catch((e: unknown) => {
-            // A lost lease is the normal end of a workflow canceled or taken over elsewhere.
-            if (e instanceof LeaseLostError) this.#o.log.debug({ workflowId: workflow.id }, e.message);
-            else this.#warn(e, 'workflow run failed; its lease will expire and it will run again');
+          .catch(async (e: unknown) => {
+            // A refused write is the normal end of a claim canceled while it waited; a lease
+            // taken by another claim is not, and is worth a warning.
+            if (e instanceof LeaseLostError) {
+              if (e.expected) this.#o.log.debug({ workflowId: workflow.id }, e.message);
+              else this.#o.log.warn({ workflowId: workflow.id }, e.message);
+              return;
+            }
+            // A write failed (disk full, I/O error): give the workflow back now, its stage in
+            // flight pending again; if even that fails, the lease expires and the sweep frees it.
+            this.#warn(e, 'workflow run failed; releasing it to run again');
+            await store.releaseLeases(owner, now(), [workflow.id]).catch((err: unknown) => this.#warn(err, 'release failed'));
           })
           .finally(() => {
             if (this.#held.get(workflow.id) === workflow) this.#held.delete(workflow.id);

@@ -71,6 +71,12 @@ export class Engine {
       pollMs: options.pollMs ?? 1_000,
       now: this.#now,
       log,
+      // A lease this engine lost (it stalled past it and another claim took the workflow): stop
+      // the attempt in flight; its writes would be refused anyway.
+      onLeaseLost: (ids) => {
+        log.warn({ workflowIds: ids.slice(0, 20), count: ids.length }, 'lost the lease on running workflows; stopping them');
+        for (const id of ids) this.#controls.get(id)?.abandon();
+      },
       run: (workflow) => runWorkflow(workflow, {
         store: options.store, handlers, log, now: this.#now,
         draining: () => this.#state !== 'running',
@@ -126,7 +132,7 @@ export class Engine {
         await drained;
       }
       clearTimeout(timer);
-      await this.#o.store.releaseLeases(this.#owner);
+      await this.#o.store.releaseLeases(this.#owner, this.#now());
       this.#state = 'stopped';
     })();
     return this.#stopping;

@@ -91,7 +91,7 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
     let thrown: unknown;
     try {
       output = await handlers[name].run(wf.output, {
-        signal, attempt, simulation: wf.options.simulation, log: deps.log, ...ref,
+        signal, attempt, simulation: wf.options.simulation, log: deps.log, lease: wf, ...ref,
       });
     } catch (e) {
       thrown = e;

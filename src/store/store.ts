@@ -36,9 +36,30 @@ export interface ClaimedWorkflow {
   leaseEpoch: number;
 }
 
-/** The workflow's lease was taken over (it expired): the holder must stop working on it. */
+/** What fences a write on a workflow: the row, and the lease and claim it was claimed with. */
+export type LeaseFence = Pick<ClaimedWorkflow, 'id' | 'seq' | 'leaseOwner' | 'leaseEpoch'>;
+
+/**
+ * The write was refused because the writer no longer holds the workflow's lease. `expected` is
+ * true when the workflow was canceled or finished meanwhile (the normal end of a canceled claim);
+ * false when the lease went to another claim (it expired and was taken over).
+ */
 export class LeaseLostError extends Error {
   readonly code = 'LEASE_LOST';
+
+  constructor(message: string, readonly expected = false) {
+    super(message);
+  }
+}
+
+/** The database is held by another process: this one must not open it. */
+export class StoreInUseError extends Error {
+  readonly code = 'STORE_IN_USE';
+}
+
+/** The store cannot be opened, or cannot commit (disk full, read-only, I/O error). */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
 }
 
 /**
@@ -118,9 +139,15 @@ export interface Store {
    * `now + leaseMs`, highest priority first, then oldest.
    */
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]>;
-  /** Extends the leases `owner` holds on `ids`; returns how many. */
-  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<number>;
-  /** Frees leases that expired (their owner died); returns how many. */
+  /**
+   * Extends the leases `owner` holds on `ids`, expired or not; returns the ids it no longer holds
+   * (taken over by another claim, or released): their runs must stop.
+   */
+  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<string[]>;
+  /**
+   * Frees leases that expired (their owner died or lost them); returns how many. A caller renews
+   * the leases it holds first, so a stalled process never takes back its own live work.
+   */
   releaseExpiredLeases(now: number): Promise<number>;
   /**
    * Called once when an engine starts on an embedded store it owns alone: every lease left by a
@@ -132,10 +159,16 @@ export interface Store {
    * resolves once durable.
    */
   record(transition: Transition): Promise<void>;
-  /** Frees every lease `owner` still holds (workflows claimed but not started, or paused between stages). */
-  releaseLeases(owner: string): Promise<number>;
-  /** Upserts a workflow's final result; repeating it is harmless. */
-  saveResult(workflowId: string, result: Record<string, unknown>, now: number): Promise<void>;
+  /**
+   * Frees the leases `owner` holds (all of them, or only `ids`): a stage they left `running`
+   * becomes `pending` again (`stage.interrupted`), so nothing stays running unowned.
+   */
+  releaseLeases(owner: string, now: number, ids?: string[]): Promise<number>;
+  /**
+   * Upserts a workflow's final result, fenced on its lease like every workflow write
+   * (LeaseLostError when it is not held); repeating it is harmless.
+   */
+  saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): Promise<void>;
 
   /**
    * Calls `listener` with every event right after the transaction that wrote it commits, in id
@@ -148,6 +181,11 @@ export interface Store {
   workflowEvents(batchId: string, workflowIds: string[]): Promise<EngineEvent[]>;
 
   ping(): boolean;
+  /**
+   * Whether the store can commit a write now: writes a small probe in a transaction of its own
+   * (never grouped with real work). Concurrent callers share one probe.
+   */
+  probeWrite(now: number): Promise<boolean>;
   close(): Promise<void>;
 
   /** Workflows by status across all batches, summed from the per-batch counters: O(batches). */

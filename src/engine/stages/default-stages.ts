@@ -34,7 +34,7 @@ export function defaultStages(store: Store, delays: StageDelays, now: () => numb
         await simulate('store', delays.storeMs, ctx);
         // An upsert on the workflow id: a store stage re-run after a crash writes the same row again.
         const storedAt = now();
-        await store.saveResult(ctx.workflowId, { ...input, storedAt: new Date(storedAt).toISOString() }, storedAt);
+        await store.saveResult(ctx.lease, { ...input, storedAt: new Date(storedAt).toISOString() }, storedAt);
         return { storedAt };
       },
     },

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { StageName } from '../../model/statuses.js';
 import type { ClientId, Simulation } from '../../model/types.js';
+import type { LeaseFence } from '../../store/store.js';
 
 export interface StageContext {
   /** Fires on shutdown (and later on timeout or cancel); a handler must stop promptly. */
@@ -13,6 +14,8 @@ export interface StageContext {
   log: Logger;
   /** The batch's simulation overrides, if any. */
   simulation: Simulation | null;
+  /** The claim this attempt runs under: a handler's own writes to the store are fenced on it. */
+  lease: LeaseFence;
 }
 
 /** One stage's work. Its input is the previous stage's persisted output (null for the first). */

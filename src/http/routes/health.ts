@@ -17,7 +17,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ store: Store; engine: Eng
       response: { 200: Ready, 503: Ready },
     },
   }, async (_request, reply) => {
-    const checks = { store: store.ping(), engine: engine.accepting };
+    // The store must answer and commit: a disk that fills up makes the service unready.
+    const checks = { store: store.ping() && (await store.probeWrite(Date.now())), engine: engine.accepting };
     const ready = checks.store && checks.engine;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
   });

@@ -113,4 +113,11 @@ ALTER TABLE batches ADD COLUMN webhook_next_at INTEGER;
 ALTER TABLE batches ADD COLUMN webhook_claim TEXT;
 CREATE INDEX batches_webhooks_due ON batches (webhook_next_at) WHERE webhook_status = 'pending' AND webhook_next_at IS NOT NULL;
 `,
+  /* 4: a one-row table /readyz rewrites to prove the store can still commit */ `
+CREATE TABLE store_probe (
+  id  INTEGER PRIMARY KEY CHECK (id = 1),
+  at  INTEGER NOT NULL,
+  pad BLOB                            -- a few pages, so the probe needs room the way real writes do
+);
+`,
 ];

@@ -1,7 +1,9 @@
 /**
  * The embedded default store: one SQLite file in WAL mode through better-sqlite3. Batch creation
  * commits on its own; claims, stage transitions and results are group-committed (group-commit.ts).
- * One process owns the file: `recover()` treats every lease found at start as left by a dead one.
+ * One process owns the file, and proves it: it holds an exclusive lock on `<file>-lock` for as long
+ * as it runs (the kernel drops it when the process dies, even by SIGKILL), so a second process on
+ * the same file stops at open, and `recover()` may treat every lease found at start as a dead one's.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -13,8 +15,8 @@ import { nearestRankIndex } from '../../model/stats.js';
 import type { Batch, BatchOptions, NewBatch, Page, Workflow } from '../../model/types.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import {
-  IdempotencyConflictError, LeaseLostError, NotRetryableError, QueueFullError,
-  type CancelResult, type ClaimedWorkflow, type CreateOptions, type ListQuery, type Store, type Transition,
+  IdempotencyConflictError, LeaseLostError, NotRetryableError, QueueFullError, StoreInUseError, StoreUnavailableError,
+  type CancelResult, type ClaimedWorkflow, type CreateOptions, type LeaseFence, type ListQuery, type Store, type Transition,
   type WebhookClaim, type WebhookOutcome,
 } from '../store.js';
 import {
@@ -57,6 +59,11 @@ export class SqliteStore implements Store {
   #journal: EngineEvent[] = [];
   readonly #eventListeners = new Set<(event: EngineEvent) => void>();
   #closed = false;
+  /** The connection holding the owner lock (null for ":memory:", which no one else can open). */
+  readonly #lock: DB | null;
+  /** Workflows queued by the open transaction: added to `#queuedTotal` only if it commits. */
+  #queuedDelta = 0;
+  #probing: Promise<boolean> | null = null;
   /** Views of finished batches: they do not change until a retry reopens them. Bounded. */
   readonly #finishedViews = new Map<string, Batch>();
   /** Batch inserts commit in groups of their own: a POST never waits on stage transitions. */
@@ -68,13 +75,27 @@ export class SqliteStore implements Store {
   #queuedTotal: number;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.#db = new Database(options.path);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
-    this.#db.pragma('busy_timeout = 5000');
-    migrate(this.#db);
-    this.#sql = prepare(this.#db);
+    const { path } = options;
+    this.#lock = null;
+    let db: DB | null = null;
+    try {
+      if (path !== ':memory:') {
+        mkdirSync(dirname(path), { recursive: true });
+        this.#lock = lockOwner(path);
+      }
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+      this.#db = db;
+      this.#sql = prepare(db);
+    } catch (error) {
+      db?.close();
+      this.#lock?.close();
+      if (error instanceof StoreInUseError) throw error;
+      throw new StoreUnavailableError(`cannot open the database at ${path}: ${reason(error)}`, { cause: error });
+    }
     this.#queuedTotal = 0;
     this.#recountQueued();
     this.#group = new GroupCommit(this.#db, {
@@ -83,17 +104,13 @@ export class SqliteStore implements Store {
       afterCommit: () => this.#publish(),
       onRollback: () => {
         this.#batchDeltas.clear();
-        this.#journal = [];
-        this.#recountQueued();
+        this.#discard();
       },
     });
     this.#admissions = new GroupCommit(this.#db, {
       isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError,
       afterCommit: () => this.#publish(),
-      onRollback: () => {
-        this.#journal = [];
-        this.#recountQueued();
-      },
+      onRollback: () => this.#discard(),
     });
   }
 
@@ -111,9 +128,9 @@ export class SqliteStore implements Store {
           return { id: seen.batch_id, replayed: true };
         }
       }
-      if (maxQueued !== undefined && this.#queuedTotal + input.clientIds.length > maxQueued) {
-        throw new QueueFullError(this.#queuedTotal, maxQueued);
-      }
+      // Committed total plus what earlier batches of this same group add.
+      const queued = this.#queuedTotal + this.#queuedDelta;
+      if (maxQueued !== undefined && queued + input.clientIds.length > maxQueued) throw new QueueFullError(queued, maxQueued);
       const batchId = randomUUID();
       const options: BatchOptions = {
         maxConcurrency: input.maxConcurrency, retry: input.retry, timeouts: input.timeouts, simulation: input.simulation,
@@ -127,7 +144,7 @@ export class SqliteStore implements Store {
         insertWorkflow.run(randomUUID(), lastInsertRowid, JSON.stringify(clientId), input.priority, now);
       }
       if (idempotency) this.#sql.putIdempotencyKey.run(idempotency.key, idempotency.fingerprint, batchId, now + idempotency.ttlMs);
-      this.#queuedTotal += input.clientIds.length;
+      this.#queuedDelta += input.clientIds.length;
       this.#log(Number(lastInsertRowid), { type: 'batch.created', at: now, batchId, total: input.clientIds.length });
       return { id: batchId, replayed: false };
     });
@@ -211,12 +228,17 @@ export class SqliteStore implements Store {
     });
   }
 
-  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<number> {
-    return this.#group.run(() => this.#sql.renew.run(now + leaseMs, owner, JSON.stringify(ids)).changes);
+  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<string[]> {
+    return this.#group.run(() => {
+      const held = new Set((this.#sql.renew.all(now + leaseMs, owner, JSON.stringify(ids)) as Array<{ id: string }>).map((r) => r.id));
+      return ids.filter((id) => !held.has(id));
+    });
   }
 
-  releaseLeases(owner: string): Promise<number> {
-    return this.#group.run(() => this.#sql.releaseOwner.run(owner).changes);
+  releaseLeases(owner: string, now: number, ids?: string[]): Promise<number> {
+    return this.#group.run(() => this.#releaseLeases((ids
+      ? this.#sql.ownerLeasesIn.all(owner, JSON.stringify(ids))
+      : this.#sql.ownerLeases.all(owner)) as FullRow[], now));
   }
 
   releaseExpiredLeases(now: number): Promise<number> {
@@ -232,7 +254,7 @@ export class SqliteStore implements Store {
     return this.#group.run(() => {
       const wf = reported.workflow;
       // A runner writes only under its lease; one it gave up (finished, retrying) is not its own.
-      if (wf.leaseOwner === null) throw new LeaseLostError(`workflow ${wf.id} is not leased`);
+      if (wf.leaseOwner === null) throw new LeaseLostError(`workflow ${wf.id} is not leased by its runner`);
       let transition = reported;
       if ((transition.kind === 'retrying' || transition.kind === 'interrupted')
         && (this.#sql.cancelRequested.get(wf.seq) as { cancel_requested: number } | undefined)?.cancel_requested === 1) {
@@ -272,9 +294,12 @@ export class SqliteStore implements Store {
     this.#batchDeltas.clear();
   }
 
-  saveResult(workflowId: string, result: Record<string, unknown>, now: number): Promise<void> {
+  saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): Promise<void> {
     return this.#group.run(() => {
-      this.#sql.upsertResult.run(workflowId, JSON.stringify(result), now);
+      const { changes } = this.#sql.upsertResult.run({
+        id: fence.id, data: JSON.stringify(result), at: now, seq: fence.seq, owner: fence.leaseOwner, epoch: fence.leaseEpoch,
+      });
+      if (changes !== 1) this.#leaseLost(fence);
     });
   }
 
@@ -321,16 +346,45 @@ export class SqliteStore implements Store {
     }
   }
 
+  probeWrite(now: number): Promise<boolean> {
+    this.#probing ??= new Promise<boolean>((resolve) => {
+      // A turn later, so callers in the same turn share it; a transaction of its own, so a failing
+      // probe never takes real writes down with it.
+      setImmediate(() => {
+        this.#probing = null;
+        if (this.#closed) return resolve(false);
+        try {
+          this.#db.transaction(() => this.#sql.probe.run(now))();
+          resolve(true);
+        } catch {
+          resolve(false);
+        }
+      });
+    });
+    return this.#probing;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#admissions.flush();
-    this.#group.flush();
-    this.#db.close();
+    try {
+      this.#admissions.flush();
+      this.#group.flush();
+    } finally {
+      this.#db.close();
+      this.#lock?.close();
+    }
   }
 
   #recountQueued(): void {
     this.#queuedTotal = (this.#sql.queuedTotal.get() as { n: number }).n;
+  }
+
+  /** A fenced write changed nothing: says whether that is a cancel's normal end or a lost lease. */
+  #leaseLost(fence: LeaseFence): never {
+    const row = this.#sql.leaseState.get(fence.seq) as { status: WorkflowStatus; lease_owner: string | null } | undefined;
+    const expected = !row || isFinished(row.status) || row.lease_owner === null;
+    throw new LeaseLostError(`lease on workflow ${fence.id} is no longer held by ${String(fence.leaseOwner)}`, expected);
   }
 
   #seqOf(batchId: string): number | null {
@@ -385,11 +439,17 @@ export class SqliteStore implements Store {
     try {
       result = this.#db.transaction(write)();
     } catch (error) {
-      this.#journal = [];
+      this.#discard();
       throw error;
     }
     this.#publish();
     return result;
+  }
+
+  /** The open transaction rolled back: forget what it would have published or counted. */
+  #discard(): void {
+    this.#journal = [];
+    this.#queuedDelta = 0;
   }
 
   /** Writes an event in the open transaction; it is published when that transaction commits. */
@@ -399,6 +459,8 @@ export class SqliteStore implements Store {
   }
 
   #publish(): void {
+    this.#queuedTotal += this.#queuedDelta;
+    this.#queuedDelta = 0;
     const events = this.#journal;
     if (events.length === 0) return;
     this.#journal = [];
@@ -468,14 +530,14 @@ export class SqliteStore implements Store {
       run_after: change.runAfter, release: change.release ? 1 : 0, finished: change.finished ? 1 : 0,
       ...Object.fromEntries(STAGES.map((s, i) => [`${s}_ms`, ms[i] ?? null])),
     });
-    if (changes !== 1) throw new LeaseLostError(`lease on workflow ${wf.id} is no longer held by ${String(wf.leaseOwner)}`);
+    if (changes !== 1) this.#leaseLost(wf);
     if (change.release) wf.leaseOwner = null;
   }
 
   /** Applies `d` to the batch's counters; logs `batch.finished` when that ends it (`record` logs `batch.started`). */
   #applyToBatch(batchId: string, d: Delta, at: number): void {
     this.#finishedViews.delete(batchId);
-    this.#queuedTotal += d.workflows.queued;
+    this.#queuedDelta += d.workflows.queued;
     const stageParams = Object.fromEntries(STAGES.flatMap((s) => [
       [`${s}_running`, d.stages[s].running], [`${s}_succeeded`, d.stages[s].succeeded],
       [`${s}_failed`, d.stages[s].failed], [`${s}_ms_sum`, d.stages[s].msSum], [`${s}_ms_max`, d.stages[s].msMax],
@@ -582,6 +644,31 @@ function page<R extends { seq: number }, T>(rows: R[], limit: number, view: (row
   const items = more ? rows.slice(0, limit) : rows;
   const last = items.at(-1);
   return { items: items.map(view), nextCursor: more && last ? encodeCursor(last.seq) : null };
+}
+
+/**
+ * Takes the owner lock: an exclusive transaction on a small side database, opened and never
+ * ended. SQLite's lock is an OS file lock, so it is released when the process dies, however it
+ * dies; a stopped (SIGSTOP) process keeps it, and rightly so: it still runs its workflows.
+ */
+function lockOwner(path: string): DB {
+  const lock = new Database(`${path}-lock`, { timeout: 0 });
+  try {
+    lock.pragma('journal_mode = MEMORY');
+    lock.exec('BEGIN EXCLUSIVE');
+    return lock;
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new StoreInUseError(`the database at ${path} is in use by another process`);
+    }
+    throw error;
+  }
+}
+
+/** One line saying why, without a stack: SQLite's own message, or the file system's. */
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function migrate(db: DB): void {

@@ -47,8 +47,13 @@ export function prepare(db: DB) {
       RETURNING seq, id, batch_seq, client_id, priority, status, stage, stages, output, attempts, queued_at, started_at, finished_at,
                 lease_epoch`),
     renew: db.prepare(`UPDATE workflows SET lease_expires = ?
-      WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?))`),
-    releaseOwner: db.prepare('UPDATE workflows SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?'),
+      WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id`),
+    ownerLeases: db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ?`),
+    ownerLeasesIn: db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ? AND w.id IN (SELECT value FROM json_each(?))`),
+    /** Why a fenced write changed nothing: the row as it is now. */
+    leaseState: db.prepare('SELECT status, lease_owner, lease_epoch FROM workflows WHERE seq = ?'),
+    probe: db.prepare(`INSERT INTO store_probe (id, at, pad) VALUES (1, ?, zeroblob(8192))
+      ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad`),
     release: db.prepare('UPDATE workflows SET lease_owner = NULL, lease_expires = NULL WHERE id = ?'),
     allLeases: db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL`),
     expiredLeases: db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < ?`),
@@ -62,7 +67,9 @@ export function prepare(db: DB) {
     workflowEvents: db.prepare(`SELECT id, data FROM events WHERE batch_seq = ?
       AND json_extract(data, '$.workflowId') IN (SELECT value FROM json_each(?)) ORDER BY id`),
 
-    upsertResult: db.prepare(`INSERT INTO results (workflow_id, data, stored_at) VALUES (?, ?, ?)
+    /** Fenced like every workflow write: nothing is written unless the lease and claim still stand. */
+    upsertResult: db.prepare(`INSERT INTO results (workflow_id, data, stored_at)
+      SELECT @id, @data, @at WHERE EXISTS (SELECT 1 FROM workflows WHERE seq = @seq AND lease_owner = @owner AND lease_epoch = @epoch)
       ON CONFLICT (workflow_id) DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at`),
 
     idempotencyKey: db.prepare('SELECT fingerprint, batch_id, expires_at FROM idempotency_keys WHERE key = ?'),

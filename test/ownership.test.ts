@@ -1,0 +1,194 @@
+/**
+ * Who owns the work, and what a failure leaves behind: a process stalled past its leases keeps
+ * its own running stages; a second process on the same database file refuses to start and takes
+ * nothing; a failed write leaves every counter true; /readyz follows the store's ability to
+ * commit; a database that cannot be opened stops the start with one line.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../src/model/events.js';
+import type { StageHandlers } from '../src/engine/stages/stage.js';
+import { spawnServer, startServer, type ChildServer } from './child-server.js';
+import { startService, type TestService } from './helpers.js';
+
+let dir: string;
+let service: TestService | undefined;
+const servers: ChildServer[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'clientflow-ownership-'));
+});
+afterEach(async () => {
+  await service?.close();
+  service = undefined;
+  for (const s of servers.splice(0)) {
+    s.child.kill('SIGKILL');
+    await s.exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
+/** A fetch that waits for `gate` (or its abort); process and store return at once. */
+function gatedStages(gate: Promise<void>, started: () => void): StageHandlers {
+  return {
+    fetch: {
+      name: 'fetch',
+      run: (_input, ctx) => new Promise((resolve, reject) => {
+        started();
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error), { once: true });
+        void gate.then(() => resolve({ fetched: true }));
+      }),
+    },
+    process: { name: 'process', run: async () => ({ processed: true }) },
+    store: { name: 'store', run: async () => ({ stored: true }) },
+  };
+}
+
+async function allEvents(s: TestService, batchId: string): Promise<EngineEvent[]> {
+  return (await s.store.listEvents(batchId, 0, 10_000)) ?? [];
+}
+
+describe('a process stalled past its lease', () => {
+  it('keeps running its own stage: one attempt, no interruption, no second start', async () => {
+    let clock = Date.parse('2026-01-01T00:00:00.000Z');
+    const gate = deferred();
+    const fetchStarted = deferred();
+    service = await startService({
+      engine: {
+        now: () => clock, leaseMs: 60_000, pollMs: 5,
+        handlers: gatedStages(gate.promise, () => fetchStarted.resolve()),
+      },
+    });
+    const s = service;
+    const res = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: ['a'] } });
+    const batchId = (res.json() as { id: string }).id;
+    await fetchStarted.promise;
+    // The stall: ten leases' worth of time passes at once, as after a SIGSTOP or a VM pause.
+    clock += 600_000;
+    // Wait until the lease sweep has run at least twice at the new time.
+    let sweeps = 0;
+    const swept = deferred();
+    const sweep = s.store.releaseExpiredLeases.bind(s.store);
+    s.store.releaseExpiredLeases = async (now: number) => {
+      const n = await sweep(now);
+      if (now >= clock && ++sweeps === 2) swept.resolve();
+      return n;
+    };
+    await swept.promise;
+    const finished = s.waitFor((e) => e.type === 'batch.finished');
+    gate.resolve();
+    await finished;
+
+    const events = await allEvents(s, batchId);
+    const fetchStarts = events.filter((e) => e.type === 'stage.started' && e.stage === 'fetch');
+    expect(fetchStarts).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'stage.interrupted')).toEqual([]);
+    const batch = (await s.app.inject({ url: `/v1/batches/${batchId}` })).json() as { status: string };
+    expect(batch.status).toBe('succeeded');
+    const wf = (await s.store.listWorkflows(batchId, { limit: 1 }))!.items[0]!;
+    expect(wf.stages.map((st) => st.attempts)).toEqual([1, 1, 1]);
+  });
+});
+
+describe('a failed write', () => {
+  it('leaves the queued total true: MAX_QUEUED still counts the workflows a failed cancel left queued', async () => {
+    const path = join(dir, 'clientflow.db');
+    const gate = deferred();
+    service = await startService({
+      config: { DB_PATH: path, MAX_QUEUED: 30, CONCURRENCY: 1 },
+      engine: { handlers: gatedStages(gate.promise, () => undefined) },
+    });
+    const s = service;
+    const first = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: Array.from({ length: 21 }, (_, i) => i) } });
+    expect(first.statusCode).toBe(202);
+    const batchId = (first.json() as { id: string }).id;
+    await s.waitFor((e) => e.type === 'stage.started');
+
+    // Another connection makes the cancel's batch-counter update fail, as a full disk would.
+    const other = new Database(path);
+    other.exec(`CREATE TRIGGER fail_cancel BEFORE UPDATE ON batches WHEN NEW.canceled > OLD.canceled
+      BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END`);
+    const cancel = await s.app.inject({ method: 'POST', url: `/v1/batches/${batchId}/cancel` });
+    expect(cancel.statusCode).toBeGreaterThanOrEqual(500);
+    expect(cancel.body).not.toContain('simulated write failure');
+    other.exec('DROP TRIGGER fail_cancel');
+    other.close();
+
+    // Nothing was canceled: 20 workflows are still queued, so 11 more would pass 30.
+    const batch = (await s.app.inject({ url: `/v1/batches/${batchId}` })).json() as { progress: { queued: number } };
+    expect(batch.progress.queued).toBe(20);
+    const second = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: Array.from({ length: 11 }, (_, i) => i) } });
+    expect(second.statusCode).toBe(429);
+    const fits = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: Array.from({ length: 10 }, (_, i) => i) } });
+    expect(fits.statusCode).toBe(202);
+    gate.resolve();
+  });
+
+  it('makes /readyz answer 503 while the store cannot commit, and 200 once it can again', async () => {
+    const path = join(dir, 'clientflow.db');
+    service = await startService({ config: { DB_PATH: path } });
+    const s = service;
+    expect((await s.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    const other = new Database(path);
+    for (const op of ['INSERT', 'UPDATE']) {
+      other.exec(`CREATE TRIGGER fail_probe_${op} BEFORE ${op} ON store_probe BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    }
+    const down = await s.app.inject({ url: '/readyz' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toEqual({ status: 'unavailable', checks: { store: false, engine: true } });
+    for (const op of ['INSERT', 'UPDATE']) other.exec(`DROP TRIGGER fail_probe_${op}`);
+    other.close();
+    expect((await s.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  });
+});
+
+describe('one process per database file', () => {
+  it('a second process on the same DB_PATH exits 1 with one line and takes nothing over', async () => {
+    const env = { DB_PATH: join(dir, 'clientflow.db'), CONCURRENCY: '8' };
+    const first = await startServer(env);
+    servers.push(first);
+    const res = await fetch(`${first.url}/v1/batches`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientIds: [1, 2, 3, 4], simulation: { fetchMs: 300, processMs: 10, storeMs: 10 } }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    await first.waitForLog((l) => l.msg === 'fetch started' && l.batchId === id);
+
+    const second = spawnServer(env);
+    const outcome = await Promise.race([
+      second.exited.then((code) => ({ code })),
+      second.waitForLog((l) => String(l.msg).startsWith('Server listening')).then(() => ({ code: 'listening' as const })),
+    ]);
+    if (outcome.code === 'listening') servers.push({ ...second, url: '' });
+    expect(outcome.code).toBe(1);
+    const lines = second.stderr().trim().split('\n');
+    expect(lines).toEqual([expect.stringMatching(/^clientflow: the database at .* is in use by another process$/)]);
+
+    // The first process finishes its batch untouched: nothing interrupted, nothing run twice.
+    await first.waitForLog((l) => l.batchId === id && l.msg === 'batch succeeded');
+    const events = await (await fetch(`${first.url}/v1/batches/${id}/events`)).text();
+    expect(events).not.toContain('stage.interrupted');
+    expect(events.match(/event: stage\.started/g)).toHaveLength(12);
+  });
+
+  it('a DB_PATH that cannot be opened stops the start with one line, no stack', async () => {
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    for (const path of [join(file, 'clientflow.db'), join(dir, 'garbage.db')]) {
+      if (path.endsWith('garbage.db')) writeFileSync(path, 'this is not a database, just text long enough to be read as one'.repeat(100));
+      const server = spawnServer({ DB_PATH: path });
+      expect(await server.exited).toBe(1);
+      const lines = server.stderr().trim().split('\n');
+      expect(lines).toEqual([expect.stringMatching(/^clientflow: cannot open the database at .+: .+$/)]);
+    }
+  });
+});
