@@ -1,14 +1,49 @@
 /**
- * The Store: the durable record of batches, workflows, stage states and results, and the only
- * source of truth. The engine claims work from it and reports transitions to it; HTTP reads views
- * from it. Implementations: `sqlite/` (embedded default). Every implementation passes the same
- * contract tests (test/store-contract.test.ts).
+ * The Store: the durable record of batches, workflows, stage states, results and events, and the
+ * only source of truth. It is split into the roles its callers play, so each caller depends on
+ * what it uses and a new backend sees what each part of the system needs:
+ *
+ *   Admission      HTTP → engine.submit     createBatch
+ *   Control        cancel and retry         cancelBatch, cancelWorkflow, retryBatch, retryWorkflow
+ *   Reads          HTTP, timeline, metrics  getBatch, listBatches, listWorkflows, getWorkflow,
+ *                                           listEvents, workflowEvents, workflowTotals
+ *   EventFeed      engine events, SSE       onEvents
+ *   DispatchStore  engine/dispatcher.ts     claim, renewLeases, releaseExpiredLeases, releaseLeases, recover
+ *   RunnerStore    engine/runner.ts, stages record, saveResult, cancelWorkflow
+ *   WebhookStore   engine/webhooks.ts       claimWebhooks, recordWebhook, nextWebhookAt, getBatch
+ *   Lifecycle      server, /readyz          capabilities, ping, probeWrite, close
+ *
+ * The rules that are not SQL live beside this file and are shared by every backend:
+ * transitions.ts (the state machine and its events), cancel-wins.ts, batch-finish.ts,
+ * claim-plan.ts (fair claiming), outbox.ts (events published after commit), view-cache.ts.
+ * Every backend passes the same contract suite (test/store/contract.ts).
  */
 import type {
   Batch, BatchOptions, ClientId, ErrorInfo, NewBatch, Page, StageState, Workflow,
 } from '../model/types.js';
 import type { EngineEvent } from '../model/events.js';
 import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
+
+export {
+  IdempotencyConflictError, InvalidCursorError, LeaseLostError, NotRetryableError, QueueFullError,
+  StoreInUseError, StoreUnavailableError,
+} from './errors.js';
+
+/** What a backend promises about itself; callers rely on these, not on which backend it is. */
+export interface StoreCapabilities {
+  /**
+   * `exclusive`: one process owns the data and proves it (a lock) — at start every lease found
+   * is a dead process's, so `recover()` frees them all at once. `shared`: many processes claim from
+   * the same data; a dead one's work passes to the others when its leases expire.
+   */
+  readonly owner: 'exclusive' | 'shared';
+  /**
+   * How event ids are ordered. `commit`: ids grow in commit order across the whole store, so a
+   * reader resuming after id N never misses an event committed later. `per-batch`: the same, but
+   * only among one batch's events (what a stream of one batch needs).
+   */
+  readonly eventIds: 'commit' | 'per-batch';
+}
 
 /** A workflow handed to one engine under a lease: everything the runner needs, nothing more. */
 export interface ClaimedWorkflow {
@@ -40,29 +75,6 @@ export interface ClaimedWorkflow {
 export type LeaseFence = Pick<ClaimedWorkflow, 'id' | 'seq' | 'leaseOwner' | 'leaseEpoch'>;
 
 /**
- * The write was refused because the writer no longer holds the workflow's lease. `expected` is
- * true when the workflow was canceled or finished meanwhile (the normal end of a canceled claim);
- * false when the lease went to another claim (it expired and was taken over).
- */
-export class LeaseLostError extends Error {
-  readonly code = 'LEASE_LOST';
-
-  constructor(message: string, readonly expected = false) {
-    super(message);
-  }
-}
-
-/** The database is held by another process: this one must not open it. */
-export class StoreInUseError extends Error {
-  readonly code = 'STORE_IN_USE';
-}
-
-/** The store cannot be opened, or cannot commit (disk full, read-only, I/O error). */
-export class StoreUnavailableError extends Error {
-  readonly code = 'STORE_UNAVAILABLE';
-}
-
-/**
  * A stage transition reported by the runner. The runner owns the workflow while it holds the
  * lease, so it sends the stage's new state whole; the store derives every counter from it.
  */
@@ -84,23 +96,6 @@ export interface ListQuery<S> {
   cursor?: string;
 }
 
-export class InvalidCursorError extends Error {
-  readonly code = 'INVALID_CURSOR';
-}
-
-/** Accepting the batch would put more than `maxQueued` workflows in the queue; nothing was written. */
-export class QueueFullError extends Error {
-  constructor(readonly queued: number, readonly maxQueued: number) {
-    super(`the queue holds ${queued} workflows; accepting this batch would pass the limit of ${maxQueued}`);
-  }
-}
-
-/** The Idempotency-Key was used before with a different request body. */
-export class IdempotencyConflictError extends Error {}
-
-/** Only failed or canceled workflows can be retried. */
-export class NotRetryableError extends Error {}
-
 export interface CreateOptions {
   /** Reject (QueueFullError) when the queue would then hold more workflows than this. */
   maxQueued?: number;
@@ -114,13 +109,16 @@ export interface CancelResult<T> {
   abort: string[];
 }
 
-export interface Store {
+export interface Admission {
   /**
    * Writes the batch and all its workflows in one transaction; resolves once committed. With an
    * idempotency key seen before (same fingerprint) it writes nothing and returns that batch with
-   * `replayed: true`.
+   * `replayed: true`. QueueFullError or IdempotencyConflictError: nothing was written.
    */
   createBatch(input: NewBatch, now: number, options?: CreateOptions): Promise<{ batch: Batch; replayed: boolean }>;
+}
+
+export interface Control {
   /** Cancels what is not running at once; marks running workflows for the engine to abort. */
   cancelBatch(id: string, now: number): Promise<CancelResult<Batch> | null>;
   cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null>;
@@ -128,15 +126,34 @@ export interface Store {
   retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null>;
   /** Requeues one failed or canceled workflow; NotRetryableError otherwise. */
   retryWorkflow(id: string, now: number): Promise<Workflow | null>;
+}
+
+export interface Reads {
   getBatch(id: string, now: number): Promise<Batch | null>;
   listBatches(query: ListQuery<BatchStatus>, now: number): Promise<Page<Batch>>;
   /** Null when the batch does not exist. */
   listWorkflows(batchId: string, query: ListQuery<WorkflowStatus>): Promise<Page<Workflow> | null>;
   getWorkflow(id: string): Promise<Workflow | null>;
+  /** The batch's events with an id above `afterId`, oldest first, at most `limit`; null when no such batch. */
+  listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null>;
+  /** Every event of these workflows of the batch, oldest first: their attempt-by-attempt history. */
+  workflowEvents(batchId: string, workflowIds: string[]): Promise<EngineEvent[]>;
+  /** Workflows by status across all batches, summed from the per-batch counters: O(batches). */
+  workflowTotals(): Promise<Record<WorkflowStatus, number>>;
+}
 
+export interface EventFeed {
+  /**
+   * Calls `listener` with every event right after the transaction that wrote it commits, in id
+   * order. Returns the function that unsubscribes.
+   */
+  onEvents(listener: (event: EngineEvent) => void): () => void;
+}
+
+export interface DispatchStore {
   /**
    * Leases up to `limit` runnable workflows (queued, or running but unowned) to `owner` until
-   * `now + leaseMs`, highest priority first, then oldest.
+   * `now + leaseMs`: highest priority first, fair shares between the batches of one priority.
    */
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]>;
   /**
@@ -145,54 +162,42 @@ export interface Store {
    */
   renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<string[]>;
   /**
-   * Frees leases that expired (their owner died or lost them); returns how many. A caller renews
-   * the leases it holds first, so a stalled process never takes back its own live work.
+   * Frees leases that expired (their owner died or lost them); a stage they left `running`
+   * becomes `pending`. Returns how many. A caller renews the leases it holds first, so a stalled
+   * process never takes back its own live work.
    */
   releaseExpiredLeases(now: number): Promise<number>;
-  /**
-   * Called once when an engine starts on an embedded store it owns alone: every lease left by a
-   * dead process is freed at once, and stages it left `running` become `pending` again.
-   */
-  recover(now: number): Promise<number>;
-  /**
-   * Persists a transition and the events it causes (possibly grouped with others in one commit);
-   * resolves once durable.
-   */
-  record(transition: Transition): Promise<void>;
   /**
    * Frees the leases `owner` holds (all of them, or only `ids`): a stage they left `running`
    * becomes `pending` again (`stage.interrupted`), so nothing stays running unowned.
    */
   releaseLeases(owner: string, now: number, ids?: string[]): Promise<number>;
   /**
+   * Called once when an engine starts. On an `exclusive` store every lease found is a dead
+   * process's and is freed at once (running stages become `pending`); on a `shared` store it frees
+   * only expired ones. Returns how many.
+   */
+  recover(now: number): Promise<number>;
+}
+
+export interface RunnerStore {
+  /**
+   * Persists a transition and the events it causes (possibly grouped with others in one commit);
+   * resolves once durable. LeaseLostError when the writer no longer holds the lease.
+   */
+  record(transition: Transition): Promise<void>;
+  /**
    * Upserts a workflow's final result, fenced on its lease like every workflow write
    * (LeaseLostError when it is not held); repeating it is harmless.
    */
   saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): Promise<void>;
+  /** A runner that sees a cancel between stages cancels the workflow like any caller. */
+  cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null>;
+}
 
-  /**
-   * Calls `listener` with every event right after the transaction that wrote it commits, in id
-   * order. Returns the function that unsubscribes.
-   */
-  onEvents(listener: (event: EngineEvent) => void): () => void;
-  /** The batch's events with an id above `afterId`, oldest first, at most `limit`; null when no such batch. */
-  listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null>;
-  /** Every event of these workflows of the batch, oldest first: their attempt-by-attempt history. */
-  workflowEvents(batchId: string, workflowIds: string[]): Promise<EngineEvent[]>;
-
-  ping(): boolean;
-  /**
-   * Whether the store can commit a write now: writes a small probe in a transaction of its own
-   * (never grouped with real work). Concurrent callers share one probe.
-   */
-  probeWrite(now: number): Promise<boolean>;
-  close(): Promise<void>;
-
-  /** Workflows by status across all batches, summed from the per-batch counters: O(batches). */
-  workflowTotals(): Promise<Record<WorkflowStatus, number>>;
-
-  // Webhooks (engine/webhooks.ts). The store makes a delivery due in the transaction that finishes
-  // its batch and resets it when a retry reopens the batch; these methods run the deliveries.
+// Webhooks (engine/webhooks.ts). The store makes a delivery due in the transaction that finishes
+// its batch and resets it when a retry reopens the batch (batch-finish.ts); these run deliveries.
+export interface WebhookStore {
   /**
    * Leases up to `limit` due deliveries until `now + leaseMs` and counts their attempt. Due ones
    * with no attempt left (the last was interrupted) are marked failed instead.
@@ -202,7 +207,23 @@ export interface Store {
   recordWebhook(claim: WebhookClaim, outcome: WebhookOutcome): Promise<boolean>;
   /** When the next pending delivery is due (epoch ms; a leased one when its lease ends), or null. */
   nextWebhookAt(): Promise<number | null>;
+  getBatch(id: string, now: number): Promise<Batch | null>;
 }
+
+export interface Lifecycle {
+  readonly capabilities: StoreCapabilities;
+  /** The store answers reads. */
+  ping(): boolean;
+  /**
+   * Whether the store can commit a write now: writes a small probe in a transaction of its own
+   * (never grouped with real work). Concurrent callers share one probe.
+   */
+  probeWrite(now: number): Promise<boolean>;
+  /** Commits what is queued and closes; the store answers nothing after. */
+  close(): Promise<void>;
+}
+
+export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Lifecycle {}
 
 /** One delivery attempt handed to the deliverer. */
 export interface WebhookClaim {

@@ -4,6 +4,7 @@
  * caller's promise settles when the transaction holding its write has committed.
  */
 import type { Database } from 'better-sqlite3';
+import { asStoreError } from './database.js';
 
 interface Pending<T> {
   write: () => T;
@@ -71,7 +72,8 @@ export class GroupCommit {
     } catch (error) {
       // A write or the commit itself failed (disk full, I/O error): nothing in the group stands.
       this.#hooks.onRollback?.();
-      for (const item of group) item.reject(error);
+      const failure = asStoreError(error);
+      for (const item of group) item.reject(failure);
       return;
     }
     this.#hooks.afterCommit?.();

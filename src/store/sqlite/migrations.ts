@@ -1,24 +1,16 @@
 /**
  * Numbered migrations, applied in order at open inside one transaction each; `PRAGMA user_version`
- * records the last one applied. Never edit a released migration: add the next number.
+ * records the last one applied. Each is literal SQL, exactly what ran on every database created
+ * since it was released: never edit one, add the next number. The CHECK lists repeat
+ * model/statuses.ts by hand on purpose (a migration must not change when code does);
+ * test/store/migrations.test.ts checks that they still agree.
  */
-import { BATCH_STATUSES, STAGES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../../model/statuses.js';
-
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-
-const stageCounters = STAGES.map((s) => `
-  ${s}_running   INTEGER NOT NULL DEFAULT 0,
-  ${s}_succeeded INTEGER NOT NULL DEFAULT 0,
-  ${s}_failed    INTEGER NOT NULL DEFAULT 0,
-  ${s}_ms_sum    INTEGER NOT NULL DEFAULT 0,
-  ${s}_ms_max    INTEGER,`).join('');
-
 export const MIGRATIONS: readonly string[] = [
-  /* 1: batches with incremental counters, workflows with leases, results */ `
+  /* 1: batches with incremental counters, workflows with leases, results, idempotency keys */ `
 CREATE TABLE batches (
   seq        INTEGER PRIMARY KEY,
   id         TEXT NOT NULL UNIQUE,
-  status     TEXT NOT NULL CHECK (status IN (${list(BATCH_STATUSES)})),
+  status     TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'canceled')),
   label      TEXT,
   priority   INTEGER NOT NULL,
   options    TEXT NOT NULL,           -- JSON BatchOptions, as submitted
@@ -32,7 +24,22 @@ CREATE TABLE batches (
   succeeded  INTEGER NOT NULL DEFAULT 0,
   failed     INTEGER NOT NULL DEFAULT 0,
   canceled   INTEGER NOT NULL DEFAULT 0,
-  finished_runs INTEGER NOT NULL DEFAULT 0,${stageCounters}
+  finished_runs INTEGER NOT NULL DEFAULT 0,
+  fetch_running   INTEGER NOT NULL DEFAULT 0,
+  fetch_succeeded INTEGER NOT NULL DEFAULT 0,
+  fetch_failed    INTEGER NOT NULL DEFAULT 0,
+  fetch_ms_sum    INTEGER NOT NULL DEFAULT 0,
+  fetch_ms_max    INTEGER,
+  process_running   INTEGER NOT NULL DEFAULT 0,
+  process_succeeded INTEGER NOT NULL DEFAULT 0,
+  process_failed    INTEGER NOT NULL DEFAULT 0,
+  process_ms_sum    INTEGER NOT NULL DEFAULT 0,
+  process_ms_max    INTEGER,
+  store_running   INTEGER NOT NULL DEFAULT 0,
+  store_succeeded INTEGER NOT NULL DEFAULT 0,
+  store_failed    INTEGER NOT NULL DEFAULT 0,
+  store_ms_sum    INTEGER NOT NULL DEFAULT 0,
+  store_ms_max    INTEGER,
   wait_count INTEGER NOT NULL DEFAULT 0,
   wait_sum   INTEGER NOT NULL DEFAULT 0,
   wait_max   INTEGER,
@@ -50,8 +57,8 @@ CREATE TABLE workflows (
   batch_seq     INTEGER NOT NULL REFERENCES batches (seq),
   client_id     TEXT NOT NULL,          -- JSON, so "1" and 1 stay different
   priority      INTEGER NOT NULL,
-  status        TEXT NOT NULL CHECK (status IN (${list(WORKFLOW_STATUSES)})),
-  stage         TEXT CHECK (stage IN (${list(STAGES)})),
+  status        TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'canceled')),
+  stage         TEXT CHECK (stage IN ('fetch', 'process', 'store')),
   attempts      INTEGER NOT NULL DEFAULT 0,
   queued_at     INTEGER NOT NULL,
   started_at    INTEGER,
@@ -100,9 +107,9 @@ CREATE INDEX events_by_batch ON events (batch_seq, id);
 -- (canceled, retried and claimed again by the same engine) can never write.
 ALTER TABLE workflows ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
 `,
-  /* 3: webhooks — a batch's callbackUrl and the state of its delivery (engine/webhooks.ts) */ `
+  /* 3: webhooks: a batch's callbackUrl and the state of its delivery (engine/webhooks.ts) */ `
 ALTER TABLE batches ADD COLUMN webhook_url TEXT;
-ALTER TABLE batches ADD COLUMN webhook_status TEXT CHECK (webhook_status IN (${list(WEBHOOK_STATUSES)}));
+ALTER TABLE batches ADD COLUMN webhook_status TEXT CHECK (webhook_status IN ('pending', 'delivered', 'failed'));
 ALTER TABLE batches ADD COLUMN webhook_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE batches ADD COLUMN webhook_last_error TEXT;
 ALTER TABLE batches ADD COLUMN webhook_delivered_at INTEGER;

@@ -1,0 +1,55 @@
+/** What the store refuses, and why. Each has its code (model/errors.ts); HTTP maps the codes. */
+import { ClientflowError } from '../model/errors.js';
+
+/** A cursor this service did not issue. */
+export class InvalidCursorError extends ClientflowError {
+  constructor(message = 'cursor is not one this service issued') {
+    super('INVALID_CURSOR', message);
+  }
+}
+
+/** Accepting the batch would put more than `maxQueued` workflows in the queue; nothing was written. */
+export class QueueFullError extends ClientflowError {
+  constructor(readonly queued: number, readonly maxQueued: number) {
+    super('QUEUE_FULL', `the queue holds ${queued} workflows; accepting this batch would pass the limit of ${maxQueued}; nothing was accepted`);
+  }
+}
+
+/** The Idempotency-Key was used before with a different request body. */
+export class IdempotencyConflictError extends ClientflowError {
+  constructor() {
+    super('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request body');
+  }
+}
+
+/** Only failed or canceled workflows can be retried. */
+export class NotRetryableError extends ClientflowError {
+  constructor(id: string, status: string) {
+    super('NOT_RETRYABLE', `workflow ${id} is ${status}; only failed or canceled workflows can be retried`);
+  }
+}
+
+/**
+ * A write was refused because the writer no longer holds the workflow's lease. `expected` is
+ * true when the workflow was canceled or finished meanwhile (the normal end of a canceled claim);
+ * false when the lease went to another claim (it expired and was taken over).
+ */
+export class LeaseLostError extends ClientflowError {
+  constructor(message: string, readonly expected = false) {
+    super('LEASE_LOST', message);
+  }
+}
+
+/** The database is held by another process: this one must not open it. */
+export class StoreInUseError extends ClientflowError {
+  constructor(message: string) {
+    super('STORE_IN_USE', message);
+  }
+}
+
+/** The store cannot be opened, or cannot commit now (disk full, read-only, I/O error, busy). */
+export class StoreUnavailableError extends ClientflowError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('STORE_UNAVAILABLE', message, options);
+  }
+}

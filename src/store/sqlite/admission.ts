@@ -1,0 +1,65 @@
+/** Admission: a batch and all its workflows in one transaction, with idempotency and MAX_QUEUED. */
+import { randomUUID } from 'node:crypto';
+import type { Database as DB, Statement } from 'better-sqlite3';
+import type { BatchOptions, NewBatch } from '../../model/types.js';
+import { IdempotencyConflictError, QueueFullError } from '../errors.js';
+import type { CreateOptions } from '../store.js';
+import type { BatchCounters } from './counters.js';
+import type { EventLog } from './events.js';
+
+export class Admissions {
+  readonly #events: EventLog;
+  readonly #counters: BatchCounters;
+  readonly #insertBatch: Statement;
+  readonly #insertWorkflow: Statement;
+  readonly #setWebhookUrl: Statement;
+  readonly #idempotencyKey: Statement;
+  readonly #putIdempotencyKey: Statement;
+  readonly #dropExpiredKeys: Statement;
+
+  constructor(db: DB, events: EventLog, counters: BatchCounters) {
+    this.#events = events;
+    this.#counters = counters;
+    this.#insertBatch = db.prepare(`INSERT INTO batches (id, status, label, priority, options, max_concurrency, created_at, total, queued)
+      VALUES (@id, 'queued', @label, @priority, @options, @max_concurrency, @created_at, @total, @total)`);
+    this.#insertWorkflow = db.prepare(`INSERT INTO workflows (id, batch_seq, client_id, priority, status, queued_at)
+      VALUES (?, ?, ?, ?, 'queued', ?)`);
+    this.#setWebhookUrl = db.prepare(`UPDATE batches SET webhook_url = ?, webhook_status = 'pending' WHERE seq = ?`);
+    this.#idempotencyKey = db.prepare('SELECT fingerprint, batch_id, expires_at FROM idempotency_keys WHERE key = ?');
+    this.#putIdempotencyKey = db.prepare(`INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, batch_id, expires_at)
+      VALUES (?, ?, ?, ?)`);
+    this.#dropExpiredKeys = db.prepare('DELETE FROM idempotency_keys WHERE expires_at < ?');
+  }
+
+  /**
+   * Inside a transaction: replays an idempotent request, refuses one that would pass `maxQueued`
+   * (both before writing anything), or writes the batch. Returns the batch id.
+   */
+  create(input: NewBatch, now: number, { idempotency, maxQueued }: CreateOptions): { id: string; replayed: boolean } {
+    if (idempotency) {
+      this.#dropExpiredKeys.run(now);
+      const seen = this.#idempotencyKey.get(idempotency.key) as { fingerprint: string; batch_id: string } | undefined;
+      if (seen) {
+        if (seen.fingerprint !== idempotency.fingerprint) throw new IdempotencyConflictError();
+        return { id: seen.batch_id, replayed: true };
+      }
+    }
+    // The committed total plus what earlier batches of this same group add.
+    const queued = this.#counters.queued.value;
+    if (maxQueued !== undefined && queued + input.clientIds.length > maxQueued) throw new QueueFullError(queued, maxQueued);
+    const batchId = randomUUID();
+    const options: BatchOptions = {
+      maxConcurrency: input.maxConcurrency, retry: input.retry, timeouts: input.timeouts, simulation: input.simulation,
+    };
+    const { lastInsertRowid: seq } = this.#insertBatch.run({
+      id: batchId, label: input.label, priority: input.priority, created_at: now, total: input.clientIds.length,
+      options: JSON.stringify(options), max_concurrency: input.maxConcurrency,
+    });
+    if (input.callbackUrl) this.#setWebhookUrl.run(input.callbackUrl, seq);
+    for (const clientId of input.clientIds) this.#insertWorkflow.run(randomUUID(), seq, JSON.stringify(clientId), input.priority, now);
+    if (idempotency) this.#putIdempotencyKey.run(idempotency.key, idempotency.fingerprint, batchId, now + idempotency.ttlMs);
+    this.#counters.queued.add(input.clientIds.length);
+    this.#events.log(Number(seq), { type: 'batch.created', at: now, batchId, total: input.clientIds.length });
+    return { id: batchId, replayed: false };
+  }
+}

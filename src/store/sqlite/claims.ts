@@ -1,0 +1,96 @@
+/** Claims and leases: which workflows an engine may run, for how long. Fairness: claim-plan.ts. */
+import type { Database as DB, Statement } from 'better-sqlite3';
+import type { BatchOptions } from '../../model/types.js';
+import { claimFairly } from '../claim-plan.js';
+import type { ClaimedWorkflow } from '../store.js';
+import { load, WORKFLOW_ROW, type FullRow } from './rows.js';
+
+const ACTIVE = `status IN ('queued', 'running')`;
+
+interface ActiveBatch {
+  seq: number;
+  priority: number;
+  maxConcurrency: number | null;
+}
+
+export class Claims {
+  /** Rotates which batch of a priority level is served first, so claims round-robin. */
+  #turn = 0;
+  readonly #activeBatches: Statement;
+  readonly #leasedInBatch: Statement;
+  readonly #claimFromBatch: Statement;
+  readonly #batchBySeq: Statement;
+  readonly #renew: Statement;
+  readonly #owned: Statement;
+  readonly #ownedIn: Statement;
+  readonly #all: Statement;
+  readonly #expired: Statement;
+
+  constructor(db: DB) {
+    // Active batches by priority. Bounded: with more than this many batches waiting, the oldest of
+    // each priority are served first.
+    this.#activeBatches = db.prepare(`SELECT seq, priority, max_concurrency AS maxConcurrency FROM batches
+      WHERE ${ACTIVE} AND (queued > 0 OR running > 0) ORDER BY priority DESC, seq LIMIT 1000`);
+    this.#leasedInBatch = db.prepare('SELECT count(*) AS n FROM workflows WHERE batch_seq = ? AND lease_owner IS NOT NULL');
+    this.#claimFromBatch = db.prepare(`UPDATE workflows SET lease_owner = @owner, lease_expires = @expires, lease_epoch = lease_epoch + 1
+      WHERE seq IN (SELECT seq FROM workflows
+                    WHERE batch_seq = @batch AND lease_owner IS NULL AND ${ACTIVE} AND cancel_requested = 0
+                      AND (run_after IS NULL OR run_after <= @now)
+                    ORDER BY seq LIMIT @limit)
+      RETURNING seq, id, batch_seq, client_id, priority, status, stage, stages, output, attempts, queued_at, started_at, finished_at,
+                lease_epoch`);
+    this.#batchBySeq = db.prepare('SELECT id, options FROM batches WHERE seq = ?');
+    this.#renew = db.prepare(`UPDATE workflows SET lease_expires = ?
+      WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id`);
+    this.#owned = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ?`);
+    this.#ownedIn = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ? AND w.id IN (SELECT value FROM json_each(?))`);
+    this.#all = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL`);
+    this.#expired = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < ?`);
+  }
+
+  claim(owner: string, limit: number, now: number, leaseMs: number): ClaimedWorkflow[] {
+    const claimed: ClaimedWorkflow[] = [];
+    const batches = new Map<number, { id: string; options: BatchOptions }>();
+    claimFairly(this.#activeBatches.all() as ActiveBatch[], limit, this.#turn++, {
+      leased: (b) => (this.#leasedInBatch.get(b.seq) as { n: number }).n,
+      take: (b, max) => {
+        const rows = this.#claimFromBatch.all({ owner, expires: now + leaseMs, batch: b.seq, now, limit: max }) as Array<FullRow & { output: string | null }>;
+        rows.sort((x, y) => x.seq - y.seq);
+        for (const row of rows) claimed.push(this.#claimed(row, owner, batches));
+        return rows.length;
+      },
+    });
+    return claimed;
+  }
+
+  /** Renews what `owner` still holds of `ids`; returns the ids it no longer holds. */
+  renew(owner: string, ids: string[], now: number, leaseMs: number): string[] {
+    const held = new Set((this.#renew.all(now + leaseMs, owner, JSON.stringify(ids)) as Array<{ id: string }>).map((r) => r.id));
+    return ids.filter((id) => !held.has(id));
+  }
+
+  /** Rows leased by `owner` (all, or only `ids`). */
+  owned(owner: string, ids?: string[]): FullRow[] {
+    return (ids ? this.#ownedIn.all(owner, JSON.stringify(ids)) : this.#owned.all(owner)) as FullRow[];
+  }
+
+  /** Rows with any lease: at the start of an exclusive owner, every one is a dead process's. */
+  leased(): FullRow[] {
+    return this.#all.all() as FullRow[];
+  }
+
+  expired(now: number): FullRow[] {
+    return this.#expired.all(now) as FullRow[];
+  }
+
+  #claimed(row: FullRow & { output: string | null }, owner: string, cache: Map<number, { id: string; options: BatchOptions }>): ClaimedWorkflow {
+    let batch = cache.get(row.batch_seq);
+    if (!batch) {
+      const b = this.#batchBySeq.get(row.batch_seq) as { id: string; options: string };
+      batch = { id: b.id, options: JSON.parse(b.options) as BatchOptions };
+      cache.set(row.batch_seq, batch);
+    }
+    const workflow = load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options);
+    return { ...workflow, output: row.output === null ? null : JSON.parse(row.output) };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Opening the SQLite file: the owner lock, the pragmas, the migrations. And which SQLite errors
+ * mean "the store cannot commit now" (as opposed to a bug): those become StoreUnavailableError.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database, { type Database as DB } from 'better-sqlite3';
+import { StoreInUseError, StoreUnavailableError } from '../errors.js';
+import { MIGRATIONS } from './migrations.js';
+
+export interface OpenedDatabase {
+  db: DB;
+  /** The connection holding the owner lock; null for ":memory:", which no other process can open. */
+  lock: DB | null;
+}
+
+/**
+ * Opens (creating if needed) and migrates the database at `path`, after taking its owner lock.
+ * StoreInUseError when another process holds it; StoreUnavailableError, with one line saying why,
+ * when it cannot be opened or written.
+ */
+export function openDatabase(path: string, sync: 'full' | 'normal'): OpenedDatabase {
+  let lock: DB | null = null;
+  let db: DB | null = null;
+  try {
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      lock = lockOwner(path);
+    }
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return { db, lock };
+  } catch (error) {
+    db?.close();
+    lock?.close();
+    if (error instanceof StoreInUseError) throw error;
+    throw new StoreUnavailableError(`cannot open the database at ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Takes the owner lock: an exclusive transaction on a small side database, opened and never
+ * ended. SQLite's lock is an OS file lock, so the kernel releases it when the process dies,
+ * however it dies (SIGKILL included); a stopped (SIGSTOP) process keeps it, and rightly: it still
+ * owns its running workflows. Readers (a backup, the sqlite3 shell) are not blocked.
+ */
+function lockOwner(path: string): DB {
+  const lock = new Database(`${path}-lock`, { timeout: 0 });
+  try {
+    lock.pragma('journal_mode = MEMORY');
+    lock.exec('BEGIN EXCLUSIVE');
+    return lock;
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new StoreInUseError(`the database at ${path} is in use by another process`);
+    }
+    throw error;
+  }
+}
+
+/** Applies the migrations not yet applied, one transaction each; `user_version` counts them. */
+function migrate(db: DB): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  MIGRATIONS.forEach((sql, i) => {
+    const version = i + 1;
+    if (version <= current) return;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  });
+}
+
+/** SQLite result codes that mean the storage failed, not the statement: the write may work later. */
+const UNAVAILABLE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|PROTOCOL|NOMEM|CORRUPT|NOTADB|PERM)/;
+
+/** A failed commit as callers should see it: a storage failure is StoreUnavailableError; a bug stays itself. */
+export function asStoreError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE.test(code)) {
+    return new StoreUnavailableError(`the store could not commit: ${code}`, { cause: error });
+  }
+  return error;
+}

@@ -1,0 +1,106 @@
+/** Reads for HTTP: batches and workflows as the API shows them, keyset-paged. */
+import type { Database as DB, Statement } from 'better-sqlite3';
+import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
+import type { Batch, Page, Workflow } from '../../model/types.js';
+import { decodeCursor } from '../cursor.js';
+import type { ListQuery } from '../store.js';
+import type { FinishedViews } from '../view-cache.js';
+import type { BatchCounters } from './counters.js';
+import { WORKFLOW_ROW, page, type FullRow } from './rows.js';
+import { batchView, workflowView, type BatchRow, type WorkflowRow } from './views.js';
+
+const WORKFLOW_SELECT = `
+  SELECT w.seq, w.id, b.id AS batch_id, w.client_id, w.status, w.stage, w.attempts, w.queued_at,
+         w.started_at, w.finished_at, w.run_after, w.stages, w.error, r.data AS result
+  FROM workflows w JOIN batches b ON b.seq = w.batch_seq LEFT JOIN results r ON r.workflow_id = w.id`;
+
+export class Reads {
+  readonly #views: FinishedViews;
+  readonly #counters: BatchCounters;
+  readonly #ping: Statement;
+  readonly #batchById: Statement;
+  readonly #batchSeq: Statement;
+  readonly #batches: Statement;
+  readonly #batchesByStatus: Statement;
+  readonly #workflows: Statement;
+  readonly #workflowsByStatus: Statement;
+  readonly #workflowById: Statement;
+  readonly #workflowRow: Statement;
+  readonly #unfinishedRows: Statement;
+  readonly #retryableRows: Statement;
+  readonly #totals: Statement;
+
+  constructor(db: DB, views: FinishedViews, counters: BatchCounters) {
+    this.#views = views;
+    this.#counters = counters;
+    this.#ping = db.prepare('SELECT 1 AS ok');
+    this.#batchById = db.prepare('SELECT * FROM batches WHERE id = ?');
+    this.#batchSeq = db.prepare('SELECT seq FROM batches WHERE id = ?');
+    this.#batches = db.prepare('SELECT * FROM batches WHERE seq < ? ORDER BY seq DESC LIMIT ?');
+    this.#batchesByStatus = db.prepare('SELECT * FROM batches WHERE status = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
+    this.#workflows = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = ? AND w.seq > ? ORDER BY w.seq LIMIT ?`);
+    this.#workflowsByStatus = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = ? AND w.status = ? AND w.seq > ? ORDER BY w.seq LIMIT ?`);
+    this.#workflowById = db.prepare(`${WORKFLOW_SELECT} WHERE w.id = ?`);
+    this.#workflowRow = db.prepare(`${WORKFLOW_ROW} WHERE w.id = ?`);
+    this.#unfinishedRows = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.status IN ('queued', 'running')`);
+    this.#retryableRows = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.status IN ('failed', ?)`);
+    this.#totals = db.prepare(`SELECT COALESCE(SUM(queued), 0) AS queued, COALESCE(SUM(running), 0) AS running,
+      COALESCE(SUM(succeeded), 0) AS succeeded, COALESCE(SUM(failed), 0) AS failed, COALESCE(SUM(canceled), 0) AS canceled
+      FROM batches`);
+  }
+
+  ping(): boolean {
+    return this.#ping.get() !== undefined;
+  }
+
+  batch(id: string, now: number): Batch | null {
+    const cached = this.#views.get(id);
+    if (cached) return cached;
+    const row = this.#batchById.get(id) as BatchRow | undefined;
+    return row ? this.#views.remember(batchView(row, this.#counters.p95s(row), now)) : null;
+  }
+
+  batches(query: ListQuery<BatchStatus>, now: number): Page<Batch> {
+    const before = query.cursor ? decodeCursor(query.cursor) : Number.MAX_SAFE_INTEGER;
+    const rows = (query.status
+      ? this.#batchesByStatus.all(query.status, before, query.limit + 1)
+      : this.#batches.all(before, query.limit + 1)) as BatchRow[];
+    return page(rows, query.limit, (row) => batchView(row, this.#counters.p95s(row), now));
+  }
+
+  workflows(batchId: string, query: ListQuery<WorkflowStatus>): Page<Workflow> | null {
+    const seq = this.seqOf(batchId);
+    if (seq === null) return null;
+    const after = query.cursor ? decodeCursor(query.cursor) : 0;
+    const rows = (query.status
+      ? this.#workflowsByStatus.all(seq, query.status, after, query.limit + 1)
+      : this.#workflows.all(seq, after, query.limit + 1)) as WorkflowRow[];
+    return page(rows, query.limit, workflowView);
+  }
+
+  workflow(id: string): Workflow | null {
+    const row = this.#workflowById.get(id) as WorkflowRow | undefined;
+    return row ? workflowView(row) : null;
+  }
+
+  seqOf(batchId: string): number | null {
+    return (this.#batchSeq.get(batchId) as { seq: number } | undefined)?.seq ?? null;
+  }
+
+  /** The full row of one workflow (to change it), or undefined. */
+  workflowRow(id: string): FullRow | undefined {
+    return this.#workflowRow.get(id) as FullRow | undefined;
+  }
+
+  unfinishedRows(batchSeq: number): FullRow[] {
+    return this.#unfinishedRows.all(batchSeq) as FullRow[];
+  }
+
+  retryableRows(batchSeq: number, includeCanceled: boolean): FullRow[] {
+    return this.#retryableRows.all(batchSeq, includeCanceled ? 'canceled' : 'failed') as FullRow[];
+  }
+
+  totals(): Record<WorkflowStatus, number> {
+    return this.#totals.get() as Record<WorkflowStatus, number>;
+  }
+}

@@ -1,0 +1,42 @@
+/** SQLite rows → the shapes the state machine and the runner use. Pure: no queries here. */
+import type { StageName, WorkflowStatus } from '../../model/statuses.js';
+import type { BatchOptions, Page } from '../../model/types.js';
+import { encodeCursor } from '../cursor.js';
+import type { ClaimedWorkflow } from '../store.js';
+import { parseStages } from './views.js';
+
+/** A workflows row as stored (SELECT w.*, plus its batch's id). */
+export interface FullRow {
+  seq: number; id: string; batch_id: string; batch_seq: number; client_id: string; priority: number; status: WorkflowStatus;
+  stage: StageName | null; attempts: number; queued_at: number; started_at: number | null; finished_at: number | null;
+  stages: string | null; lease_owner: string | null; lease_epoch: number; cancel_requested: number;
+}
+
+/** A full workflow row with its batch id: what the state machine needs to change it. */
+export const WORKFLOW_ROW = 'SELECT w.*, b.id AS batch_id FROM workflows w JOIN batches b ON b.seq = w.batch_seq';
+
+/** A workflow loaded from its row, in the shape the state machine and the runner use. */
+export type Loaded = ClaimedWorkflow & { stage: StageName | null; cancelRequested: boolean };
+
+const NO_OPTIONS: BatchOptions = { maxConcurrency: null, retry: null, timeouts: null, simulation: null };
+
+export function load(row: FullRow, options: BatchOptions | null = null): Loaded {
+  return {
+    id: row.id, seq: row.seq, batchSeq: row.batch_seq, batchId: row.batch_id,
+    clientId: JSON.parse(row.client_id) as ClaimedWorkflow['clientId'], priority: row.priority, status: row.status,
+    stage: row.stage ?? null, stages: parseStages(row.stages),
+    // The output is parsed only where a runner needs it (claims.ts).
+    output: null,
+    attempts: row.attempts, queuedAt: row.queued_at, startedAt: row.started_at, finishedAt: row.finished_at ?? null,
+    options: options ?? NO_OPTIONS, leaseOwner: row.lease_owner, leaseEpoch: row.lease_epoch,
+    cancelRequested: row.cancel_requested === 1,
+  };
+}
+
+/** One keyset page: `limit + 1` rows were read, so a row beyond the page means there is more. */
+export function page<R extends { seq: number }, T>(rows: R[], limit: number, view: (row: R) => T): Page<T> {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  const last = items.at(-1);
+  return { items: items.map(view), nextCursor: more && last ? encodeCursor(last.seq) : null };
+}

@@ -1,0 +1,196 @@
+/**
+ * Workflow writes: a runner's transitions, cancel, retry, and freeing leases. The rules come from
+ * transitions.ts (the state machine and its events) and cancel-wins.ts; this file turns them into
+ * row writes, every one fenced on the lease and claim it was read or claimed with.
+ */
+import type { Database as DB, Statement } from 'better-sqlite3';
+import type { NewEvent } from '../../model/events.js';
+import { STAGES, isFinished, type StageName, type WorkflowStatus } from '../../model/statuses.js';
+import { cancelAction, underCancel } from '../cancel-wins.js';
+import { LeaseLostError } from '../errors.js';
+import type { LeaseFence, Transition, ClaimedWorkflow } from '../store.js';
+import {
+  addDelta, applyCancel, applyRequeue, applyTransition, emptyDelta, finishedEvent, transitionEvents, type Delta, type RowChange,
+} from '../transitions.js';
+import type { BatchCounters } from './counters.js';
+import type { EventLog } from './events.js';
+import { load, type FullRow } from './rows.js';
+
+export class WorkflowWrites {
+  readonly #events: EventLog;
+  readonly #counters: BatchCounters;
+  /**
+   * The batch counter changes of the transitions in the group being written: applied once per
+   * batch just before the group commits (`flushDeltas`), not once per transition.
+   */
+  readonly #deltas = new Map<string, { delta: Delta; at: number; started: boolean }>();
+  readonly #write: Statement;
+  readonly #leaseState: Statement;
+  readonly #cancelRequested: Statement;
+  readonly #markCancel: Statement;
+  readonly #release: Statement;
+  readonly #batchStartedAt: Statement;
+  readonly #upsertResult: Statement;
+
+  constructor(db: DB, events: EventLog, counters: BatchCounters) {
+    this.#events = events;
+    this.#counters = counters;
+    // A workflow's whole mutable state, fenced on the lease it was read or claimed with.
+    this.#write = db.prepare(`UPDATE workflows SET
+        status = @status, stage = @stage, attempts = @attempts, queued_at = @queued_at,
+        started_at = @started_at, finished_at = @finished_at, stages = @stages,
+        output = COALESCE(@output, output), error = @error, run_after = @run_after,
+        ${STAGES.map((s) => `${s}_ms = @${s}_ms`).join(', ')},
+        cancel_requested = CASE WHEN @finished THEN 0 ELSE cancel_requested END,
+        lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
+        lease_expires = CASE WHEN @release THEN NULL ELSE lease_expires END
+      WHERE seq = @seq AND lease_owner IS @owner AND lease_epoch = @epoch`);
+    this.#leaseState = db.prepare('SELECT status, lease_owner FROM workflows WHERE seq = ?');
+    this.#cancelRequested = db.prepare('SELECT cancel_requested FROM workflows WHERE seq = ?');
+    this.#markCancel = db.prepare('UPDATE workflows SET cancel_requested = 1 WHERE id = ?');
+    this.#release = db.prepare('UPDATE workflows SET lease_owner = NULL, lease_expires = NULL WHERE id = ?');
+    this.#batchStartedAt = db.prepare('SELECT started_at FROM batches WHERE seq = ?');
+    // Fenced like every workflow write: nothing is written unless the lease and claim still stand.
+    this.#upsertResult = db.prepare(`INSERT INTO results (workflow_id, data, stored_at)
+      SELECT @id, @data, @at WHERE EXISTS (SELECT 1 FROM workflows WHERE seq = @seq AND lease_owner = @owner AND lease_epoch = @epoch)
+      ON CONFLICT (workflow_id) DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at`);
+  }
+
+  /** A runner's transition, inside a group commit; its batch counters move at `flushDeltas`. */
+  record(reported: Transition): void {
+    const wf = reported.workflow;
+    // A runner writes only under its lease; one it gave up (finished, retrying) is not its own.
+    if (wf.leaseOwner === null) throw new LeaseLostError(`workflow ${wf.id} is not leased by its runner`);
+    const pendingCancel = (reported.kind === 'retrying' || reported.kind === 'interrupted')
+      && (this.#cancelRequested.get(wf.seq) as { cancel_requested: number } | undefined)?.cancel_requested === 1;
+    const transition = underCancel(reported, pendingCancel);
+    const { delta, row } = applyTransition(transition);
+    let stage = transition.stage;
+    let next: StageName | null = null;
+    if (transition.kind === 'succeeded' && transition.next && !row.finished) {
+      stage = next = transition.next;
+      addDelta(delta, applyTransition({ kind: 'started', workflow: wf, stage, at: transition.at }).delta);
+    }
+    this.write(wf, row, stage, transition.kind === 'succeeded' ? transition.output : undefined);
+    let pending = this.#deltas.get(wf.batchId);
+    if (!pending) {
+      pending = { delta: emptyDelta(), at: transition.at, started: false };
+      this.#deltas.set(wf.batchId, pending);
+    }
+    if (delta.startedAt !== null && !pending.started) {
+      // The batch's first stage start: `batch.started` goes before it in the log. (The row's
+      // started_at is set only when the group commits, so the group remembers it in `started`.)
+      const batch = this.#batchStartedAt.get(wf.batchSeq) as { started_at: number | null };
+      if (batch.started_at === null) this.#events.log(wf.batchSeq, { type: 'batch.started', at: delta.startedAt, batchId: wf.batchId });
+      pending.started = true;
+    }
+    for (const event of transitionEvents(transition, row, next)) this.#events.log(wf.batchSeq, event);
+    addDelta(pending.delta, delta);
+    pending.at = Math.max(pending.at, transition.at);
+  }
+
+  /** Applies the group's accumulated counter changes, one write per batch (last in the group). */
+  flushDeltas(): void {
+    for (const [batchId, p] of this.#deltas) this.#counters.apply(batchId, p.delta, p.at);
+    this.#deltas.clear();
+  }
+
+  /** The group rolled back: its counter changes never happened. */
+  dropDeltas(): void {
+    this.#deltas.clear();
+  }
+
+  saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): void {
+    const { changes } = this.#upsertResult.run({
+      id: fence.id, data: JSON.stringify(result), at: now, seq: fence.seq, owner: fence.leaseOwner, epoch: fence.leaseEpoch,
+    });
+    if (changes !== 1) this.#leaseLost(fence);
+  }
+
+  /**
+   * Cancels at once what is not running a stage; returns the ids an engine must abort. With
+   * `batchSeq` the whole batch was canceled (a `batch.canceled` event), else one workflow.
+   */
+  cancel(rows: FullRow[], batchId: string, now: number, batchSeq: number | null): string[] {
+    if (batchSeq !== null && rows.length > 0) this.#events.log(batchSeq, { type: 'batch.canceled', at: now, batchId });
+    const abort: string[] = [];
+    const total = emptyDelta();
+    for (const row of rows) {
+      const wf = load(row);
+      const action = cancelAction(wf);
+      if (action === 'abort-running') {
+        this.#markCancel.run(row.id);
+        abort.push(row.id);
+      } else if (action === 'cancel-now') {
+        addDelta(total, this.#cancelNow(wf, now));
+      }
+    }
+    this.#counters.apply(batchId, total, now);
+    return abort;
+  }
+
+  /** Requeues failed or canceled workflows at their first stage not succeeded. */
+  requeue(rows: FullRow[], batchId: string, now: number): void {
+    this.#events.log(rows[0]!.batch_seq, { type: 'batch.retried', at: now, batchId, workflows: rows.length });
+    const total = emptyDelta();
+    for (const row of rows) {
+      const wf = load(row);
+      const { delta, row: change } = applyRequeue(wf, now);
+      this.write(wf, change, wf.stage, undefined);
+      addDelta(total, delta);
+    }
+    this.#counters.apply(batchId, total, now);
+  }
+
+  /** Frees the given leased rows; a stage they left `running` becomes `pending` again. */
+  release(rows: FullRow[], now: number): number {
+    for (const row of rows) {
+      const wf = load(row);
+      const running = wf.stages.find((s) => s.status === 'running');
+      if (running) {
+        const interrupted: Transition = { kind: 'interrupted', workflow: wf, stage: running.name, at: now };
+        const { delta, row: change } = applyTransition(interrupted);
+        this.write(wf, change, running.name, undefined);
+        for (const event of transitionEvents(interrupted, change, null)) this.#events.log(row.batch_seq, event);
+        this.#counters.apply(wf.batchId, delta, now);
+      } else {
+        this.#release.run(row.id);
+        wf.leaseOwner = null;
+      }
+      // Cancel wins: a workflow whose cancel was pending is canceled now that nothing runs it.
+      if (wf.cancelRequested) this.#counters.apply(wf.batchId, this.#cancelNow(wf, now), now);
+    }
+    return rows.length;
+  }
+
+  /** Writes a workflow's state, fenced on the lease and claim it holds (null for unowned rows). */
+  write(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, output: unknown): void {
+    // Per stage (in STAGES order, as stored): the duration of a succeeded run, else null.
+    const ms = wf.stages.map((s) => (s.status === 'succeeded' ? s.durationMs : null));
+    const { changes } = this.#write.run({
+      seq: wf.seq, owner: wf.leaseOwner, epoch: wf.leaseEpoch, status: wf.status, stage, attempts: wf.attempts,
+      queued_at: wf.queuedAt, started_at: wf.startedAt, finished_at: wf.finishedAt,
+      stages: JSON.stringify(wf.stages), output: output === undefined ? null : JSON.stringify(output ?? null),
+      error: change.finished?.error ? JSON.stringify(change.finished.error) : null,
+      run_after: change.runAfter, release: change.release ? 1 : 0, finished: change.finished ? 1 : 0,
+      ...Object.fromEntries(STAGES.map((s, i) => [`${s}_ms`, ms[i] ?? null])),
+    });
+    if (changes !== 1) this.#leaseLost(wf);
+    if (change.release) wf.leaseOwner = null;
+  }
+
+  /** Cancels a workflow not running a stage; returns its counter change for the caller to apply. */
+  #cancelNow(wf: ReturnType<typeof load>, now: number): Delta {
+    const { delta, row: change } = applyCancel(wf, now);
+    this.write(wf, change, wf.stage, undefined);
+    this.#events.log(wf.batchSeq, finishedEvent(wf, now) as NewEvent);
+    return delta;
+  }
+
+  /** A fenced write changed nothing: says whether that is a cancel's normal end or a lost lease. */
+  #leaseLost(fence: LeaseFence): never {
+    const row = this.#leaseState.get(fence.seq) as { status: WorkflowStatus; lease_owner: string | null } | undefined;
+    const expected = !row || isFinished(row.status) || row.lease_owner === null;
+    throw new LeaseLostError(`lease on workflow ${fence.id} is no longer held by ${String(fence.leaseOwner)}`, expected);
+  }
+}
