@@ -86,23 +86,16 @@ interface Service {
 async function withService<T>(req: ChildRequest, env: Record<string, string>, run: (s: Service) => Promise<T>): Promise<T> {
   const { loadConfig } = await import('../src/config.js');
   const { createLogger } = await import('../src/logger.js');
-  const { openStore } = await import('../src/store/index.js');
-  const { Engine } = await import('../src/engine/engine.js');
-  const config = loadConfig({ ...env, DB_PATH: join(req.dir, 'bench.db'), DB_SYNC: req.sync, LOG_LEVEL: 'warn' });
+  const { createService } = await import('../src/service.js');
+  const config = loadConfig({ ...env, DB_PATH: join(req.dir, 'bench.db'), DB_SYNC: req.sync, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000' });
   // tty=false: JSON lines into the pipe, never a pino-pretty worker thread competing for CPU.
-  const logger = createLogger(config, false);
-  const store = openStore(config);
-  const engine = new Engine({
-    store, logger, concurrency: config.CONCURRENCY,
-    delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
-    graceMs: 1_000,
-  });
-  await engine.start();
+  const service = await createService(config, { logger: createLogger(config, false) });
+  await service.start();
   try {
+    const { engine, store } = service;
     return await run({ engine, store, concurrency: config.CONCURRENCY, stageMs: config.FETCH_MS + config.PROCESS_MS + config.STORE_MS });
   } finally {
-    await engine.stop();
-    await store.close();
+    await service.stop();
   }
 }
 

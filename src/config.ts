@@ -4,6 +4,7 @@
  */
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
+import { ClientflowError } from './model/errors.js';
 
 const Int = (min: number, max: number, def: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: def, description });
@@ -52,6 +53,8 @@ export const ConfigSchema = Type.Object({
   IDEMPOTENCY_TTL_MS: Int(1000, 2_592_000_000, 86_400_000, 'How long an Idempotency-Key is remembered, ms.'),
   /** @default 30000 */
   LEASE_MS: Int(100, 3_600_000, 30_000, 'How long a claim on a workflow holds without renewal (renewed every third of it), ms.'),
+  /** @default 1000 */
+  POLL_MS: Int(5, 60_000, 1_000, 'How often the dispatcher looks for work nobody announced (expired leases, due retries), ms.'),
   /** @default 10000 */
   SHUTDOWN_GRACE_MS: Int(0, 600_000, 10_000, 'On SIGTERM, how long running stages may finish before they are aborted, ms.'),
   /** @default 15000 */
@@ -80,13 +83,20 @@ export const ConfigSchema = Type.Object({
   WEBHOOK_BASE_MS: Int(0, 3_600_000, 1000, 'Backoff before the second delivery attempt (doubling, full jitter), ms.'),
   /** @default 60000 */
   WEBHOOK_MAX_MS: Int(0, 86_400_000, 60_000, 'Cap on any one delivery backoff, ms.'),
+  /** @default 8 */
+  WEBHOOK_CONCURRENCY: Int(1, 1000, 8, 'Most webhook deliveries in flight at once.'),
   /** @default 10000 */
   WEBHOOK_TIMEOUT_MS: Int(1, 600_000, 10_000, 'A delivery attempt without an answer after this is aborted and failed, ms.'),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
 
-export class ConfigError extends Error {}
+/** A variable is missing its form: the message is one line naming it and what it expects. */
+export class ConfigError extends ClientflowError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
+}
 
 /** What a variable expects, for the one-line error. */
 function expects(name: string): string {

@@ -192,7 +192,8 @@ describe('retry', () => {
   it('requeues failed workflows at the stage that failed; earlier stages are not run again', async () => {
     const broken = { store: true };
     service = await startService({
-      engine: { handlers: handlersBlockingIn(null, broken), retry: { maxAttempts: 1, baseMs: 0, maxMs: 0 } },
+      config: { RETRY_MAX_ATTEMPTS: 1, RETRY_BASE_MS: 0, RETRY_MAX_MS: 0 },
+      engine: { handlers: handlersBlockingIn(null, broken) },
     });
     const id = await runBatch(service, { clientIds: ['a', 'b', 'c'] });
     const failed = (await service.store.getBatch(id, Date.now()))!;
@@ -220,7 +221,7 @@ describe('retry', () => {
   });
 
   it('retries one workflow, and refuses one that has not failed (409)', async () => {
-    service = await startService({ engine: { retry: { maxAttempts: 1, baseMs: 0, maxMs: 0 } } });
+    service = await startService({ config: { RETRY_MAX_ATTEMPTS: 1, RETRY_BASE_MS: 0, RETRY_MAX_MS: 0 } });
     const id = await runBatch(service, { clientIds: [7], simulation: { failStage: 'process' } });
     const [w] = (await service.store.listWorkflows(id, { limit: 1 }))!.items;
     const done = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);

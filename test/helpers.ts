@@ -1,12 +1,11 @@
-/** Shared test setup: the real app over an in-memory store and tiny stage delays. */
+/** Shared test setup: the real service (createService, as server.ts builds it) over an in-memory store and tiny stage delays. */
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { Engine, type EngineOptions } from '../src/engine/engine.js';
+import type { Engine } from '../src/engine/engine.js';
 import type { EngineEvent } from '../src/engine/events.js';
-import { Webhooks } from '../src/engine/webhooks.js';
-import { withLinks } from '../src/http/routes/batches.js';
+import type { Webhooks } from '../src/engine/webhooks.js';
+import { createService, type ServiceOverrides } from '../src/service.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 export interface TestService {
@@ -21,33 +20,24 @@ export interface TestService {
 }
 
 export async function startService(
-  options: { config?: Partial<Config>; engine?: Partial<EngineOptions>; start?: boolean } = {},
+  options: { config?: Partial<Config>; engine?: ServiceOverrides['engine']; webhooks?: ServiceOverrides['webhooks']; start?: boolean } = {},
 ): Promise<TestService> {
   const config = loadConfig({}, {
     DB_PATH: ':memory:', LOG_LEVEL: 'silent', FETCH_MS: 2, PROCESS_MS: 3, STORE_MS: 1, RETRY_BASE_MS: 1, RETRY_MAX_MS: 5,
+    SHUTDOWN_GRACE_MS: 1_000,
     ...options.config,
   });
-  const logger = pino({ level: 'silent' });
   const store = new SqliteStore({ path: config.DB_PATH, sync: 'normal' });
-  const engine = new Engine({
-    store, logger, concurrency: config.CONCURRENCY,
-    delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
-    graceMs: 1_000,
-    retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS },
-    stageTimeoutMs: config.STAGE_TIMEOUT_MS,
-    ...options.engine,
+  const service = await createService(config, {
+    logger: pino({ level: 'silent' }), store, engine: options.engine, webhooks: options.webhooks,
   });
-  const webhooks = new Webhooks({
-    store, events: engine.events, logger, secret: config.WEBHOOK_SECRET,
-    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, baseMs: config.WEBHOOK_BASE_MS, maxMs: config.WEBHOOK_MAX_MS,
-    timeoutMs: config.WEBHOOK_TIMEOUT_MS, render: withLinks,
-  });
-  const app = await buildApp({ config, store, engine, logger });
+  const { app, engine, webhooks } = service;
+  // A test's fetch() may leave a spare socket that never sends a request; the server would wait
+  // for it to time out. Cut every connection once closing has begun (test/events.test.ts checks
+  // the server's own close with streams open: the app's own preClose ends them first).
+  app.addHook('preClose', async () => app.server.closeAllConnections());
   await app.ready();
-  if (options.start !== false) {
-    await engine.start();
-    webhooks.start();
-  }
+  if (options.start !== false) await service.start();
   const waitFor = (match: (e: EngineEvent) => boolean) => new Promise<EngineEvent>((resolve) => {
     const off = engine.events.on((e) => {
       if (match(e)) {
@@ -58,17 +48,7 @@ export async function startService(
   });
   return {
     app, store, engine, webhooks, config, waitFor,
-    close: async () => {
-      await engine.stop();
-      await webhooks.stop();
-      // A test's fetch() may leave a spare socket that never sends a request; the server would
-      // wait for it to time out. Cut every connection once closing has begun (test/events.test.ts
-      // checks the server's own close with streams open).
-      const closing = app.close();
-      app.server.closeAllConnections();
-      await closing;
-      await store.close();
-    },
+    close: () => service.stop(),
   };
 }
 

@@ -63,10 +63,8 @@ describe('a process stalled past its lease', () => {
     const gate = deferred();
     const fetchStarted = deferred();
     service = await startService({
-      engine: {
-        now: () => clock, leaseMs: 60_000, pollMs: 5,
-        handlers: gatedStages(gate.promise, () => fetchStarted.resolve()),
-      },
+      config: { LEASE_MS: 60_000, POLL_MS: 5 },
+      engine: { now: () => clock, handlers: gatedStages(gate.promise, () => fetchStarted.resolve()) },
     });
     const s = service;
     const res = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: ['a'] } });

@@ -7,10 +7,10 @@
  */
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import { LeaseLostError, type ClaimedWorkflow, type Store } from '../store/store.js';
+import { LeaseLostError, type ClaimedWorkflow, type DispatchStore } from '../store/store.js';
 
 export interface DispatcherOptions {
-  store: Store;
+  store: DispatchStore;
   /** Identifies this process's leases. */
   owner: string;
   concurrency: number;

@@ -7,8 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { ClientflowError } from '../model/errors.js';
 import type { Batch, NewBatch, Workflow } from '../model/types.js';
-import type { CreateOptions, Store } from '../store/store.js';
+import type {
+  Admission, Control, CreateOptions, DispatchStore, EventFeed, Lifecycle, RunnerStore,
+} from '../store/store.js';
+
+/** What the engine needs of a store: every role but the HTTP reads and the webhooks'. */
+export type EngineStore = Admission & Control & DispatchStore & RunnerStore & EventFeed & Pick<Lifecycle, 'capabilities'>;
 import { Dispatcher } from './dispatcher.js';
 import { EngineEvents } from './events.js';
 import { logEvents } from './log-events.js';
@@ -19,29 +25,32 @@ import { defaultStages, type StageDelays } from './stages/default-stages.js';
 import type { StageHandlers } from './stages/stage.js';
 
 export interface EngineOptions {
-  store: Store;
+  store: EngineStore;
   logger: Logger;
   /** Workflows running at once. */
   concurrency: number;
   /** Default stage latencies, used when a batch does not override them. */
   delays: StageDelays;
-  /** On stop, how long running stages may finish before they are aborted. @default 10000 */
-  graceMs?: number;
+  /** On stop, how long running stages may finish before they are aborted. */
+  graceMs: number;
   /** Replaces the default stage handlers (tests count concurrency this way). */
   handlers?: StageHandlers;
-  /** Server-wide retry defaults. @default {maxAttempts: 3, baseMs: 1000, maxMs: 30000} */
-  retry?: RetryPolicy;
-  /** Default per-stage attempt timeout. @default 60000 */
-  stageTimeoutMs?: number;
-  /** @default 30000 */
-  leaseMs?: number;
-  /** @default 1000 */
-  pollMs?: number;
+  /** Server-wide retry defaults; a batch's `retry` overrides them field by field. */
+  retry: RetryPolicy;
+  /** Default per-stage attempt timeout. */
+  stageTimeoutMs: number;
+  /** How long a claim holds without renewal; renewed every third of it. */
+  leaseMs: number;
+  /** How often the dispatcher looks for work nobody announced (expired leases, retries due). */
+  pollMs: number;
   now?: () => number;
 }
 
-export class EngineStoppedError extends Error {
-  readonly code = 'ENGINE_STOPPED';
+/** The engine is stopping (or not started): it takes no new batches. */
+export class EngineStoppedError extends ClientflowError {
+  constructor() {
+    super('ENGINE_STOPPED', 'the engine is not accepting work');
+  }
 }
 
 export class Engine {
@@ -67,8 +76,8 @@ export class Engine {
       owner: this.#owner,
       concurrency: options.concurrency,
       prefetch: Math.max(8, Math.ceil(options.concurrency / 4)),
-      leaseMs: options.leaseMs ?? 30_000,
-      pollMs: options.pollMs ?? 1_000,
+      leaseMs: options.leaseMs,
+      pollMs: options.pollMs,
       now: this.#now,
       log,
       // A lease this engine lost (it stalled past it and another claim took the workflow): stop
@@ -80,8 +89,8 @@ export class Engine {
       run: (workflow) => runWorkflow(workflow, {
         store: options.store, handlers, log, now: this.#now,
         draining: () => this.#state !== 'running',
-        retry: options.retry ?? { maxAttempts: 3, baseMs: 1_000, maxMs: 30_000 },
-        stageTimeoutMs: options.stageTimeoutMs ?? 60_000,
+        retry: options.retry,
+        stageTimeoutMs: options.stageTimeoutMs,
         controls: this.#controls,
         wakeAt: (at) => this.#dispatcher.wakeAt(at),
       }),
@@ -120,7 +129,7 @@ export class Engine {
     this.#stopping ??= (async () => {
       await this.#starting;
       this.#state = 'stopping';
-      const graceMs = this.#o.graceMs ?? 10_000;
+      const { graceMs } = this.#o;
       const drained = this.#dispatcher.drain();
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<'expired'>((resolve) => {
@@ -143,7 +152,7 @@ export class Engine {
    * matched an earlier request and nothing new was written.
    */
   async submit(input: NewBatch, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
-    if (!this.accepting) throw new EngineStoppedError('the engine is not accepting work');
+    if (!this.accepting) throw new EngineStoppedError();
     const created = await this.#o.store.createBatch(input, this.#now(), options);
     if (!created.replayed) this.#dispatcher.wake();
     return created;

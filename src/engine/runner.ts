@@ -16,13 +16,13 @@ import type { Logger } from 'pino';
 import { STAGES, isFinished } from '../model/statuses.js';
 import type { ErrorInfo } from '../model/types.js';
 import { nextStage } from '../store/transitions.js';
-import type { ClaimedWorkflow, Store } from '../store/store.js';
+import type { ClaimedWorkflow, RunnerStore } from '../store/store.js';
 import { backoffMs, type RetryPolicy } from './retry-policy.js';
 import { RunControl } from './run-control.js';
 import { StageError, type StageHandlers } from './stages/stage.js';
 
 export interface RunnerDeps {
-  store: Store;
+  store: RunnerStore;
   handlers: StageHandlers;
   log: Logger;
   now: () => number;

@@ -19,32 +19,32 @@
  */
 import type { Logger } from 'pino';
 import type { Batch } from '../model/types.js';
-import type { Store, WebhookClaim } from '../store/store.js';
+import type { WebhookClaim, WebhookStore } from '../store/store.js';
 import type { EngineEvents } from './events.js';
 import { backoffMs } from './retry-policy.js';
 import { SIGNATURE_HEADER, signPayload } from './webhook-signature.js';
 
 export interface WebhookOptions {
-  store: Store;
+  store: WebhookStore;
   events: EngineEvents;
   logger: Logger;
   /** HMAC-SHA256 key. Without one nothing is ever sent: deliveries wait, unsigned is never an option. */
   secret: string | undefined;
-  /** Attempts per delivery, the first included. @default 8 */
-  maxAttempts?: number;
-  /** Backoff ceiling before the second attempt; doubles each attempt. @default 1000 */
-  baseMs?: number;
-  /** Cap on any one backoff. @default 60000 */
-  maxMs?: number;
-  /** An attempt without an answer by then is aborted and counts as failed. @default 10000 */
-  timeoutMs?: number;
+  /** Attempts per delivery, the first included. */
+  maxAttempts: number;
+  /** Backoff ceiling before the second attempt; doubles each attempt. */
+  baseMs: number;
+  /** Cap on any one backoff. */
+  maxMs: number;
+  /** An attempt without an answer by then is aborted and counts as failed. */
+  timeoutMs: number;
   /**
    * The body sent: the batch exactly as `GET /v1/batches/{id}` shows it. Only HTTP knows the
    * links, so the launcher passes HTTP's own representation. @default the batch as the store has it
    */
   render?: (batch: Batch) => unknown;
-  /** Most deliveries in flight at once. @default 8 */
-  concurrency?: number;
+  /** Most deliveries in flight at once. */
+  concurrency: number;
   now?: () => number;
   random?: () => number;
 }
@@ -67,7 +67,6 @@ export class Webhooks {
 
   constructor(options: WebhookOptions) {
     this.#o = {
-      maxAttempts: 8, baseMs: 1_000, maxMs: 60_000, timeoutMs: 10_000, concurrency: 8,
       render: (batch) => batch, now: Date.now, random: Math.random,
       ...options,
     };

@@ -18,10 +18,10 @@ import type { EngineEvent } from '../model/events.js';
 import { isFinished } from '../model/statuses.js';
 import { iso } from '../model/stats.js';
 import type { Batch } from '../model/types.js';
-import type { Store } from '../store/store.js';
+import type { Reads } from '../store/store.js';
 
 export interface StreamOptions {
-  store: Store;
+  store: Reads;
   events: EngineEvents;
   batchId: string;
   /** Send what has an id above this (0: everything). */
@@ -173,7 +173,7 @@ function encodeEvent(event: EngineEvent): string {
  * The batch view for `batch.progress` messages, computed at most once per `ttlMs` per batch
  * however many streams watch it: a running batch's view costs a few indexed scans.
  */
-export function sharedProgress(store: Store, ttlMs: number): (batchId: string, fresh: boolean) => Promise<Batch | null> {
+export function sharedProgress(store: Reads, ttlMs: number): (batchId: string, fresh: boolean) => Promise<Batch | null> {
   const cache = new Map<string, { at: number; view: Promise<Batch | null> }>();
   return (batchId, fresh) => {
     const now = Date.now();

@@ -14,7 +14,7 @@ import type { EngineEvent } from '../engine/events.js';
 import {
   FINISHED_WORKFLOW_STATUSES, STAGES, WORKFLOW_STATUSES, type BatchStatus, type StageName, type WorkflowStatus,
 } from '../model/statuses.js';
-import type { Store } from '../store/store.js';
+import type { Reads } from '../store/store.js';
 import { metricsRoutes } from './routes/metrics.js';
 
 /** Stages last from milliseconds (tests, `store`) to minutes (slow CRMs; the default timeout is 60 s). */
@@ -59,7 +59,7 @@ export interface AppMetrics {
 const byStage = <T>(make: (stage: StageName) => T) =>
   Object.fromEntries(STAGES.map((s) => [s, make(s)])) as Record<StageName, T>;
 
-export function createMetrics({ store, engine }: { store: Store; engine: Engine }): AppMetrics {
+export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowTotals'>; engine: Engine }): AppMetrics {
   const registry = new Registry();
   const registers = [registry];
   for (const metric of processMetrics()) registry.registerMetric(metric);
@@ -186,7 +186,7 @@ export function createMetrics({ store, engine }: { store: Store; engine: Engine 
  * Wires metrics into an app: GET /metrics, the HTTP histogram (an onResponse hook on the root,
  * so it sees every route registered after it and the 404s) and the unsubscription on close.
  */
-export async function registerMetrics(app: FastifyInstance, deps: { store: Store; engine: Engine }): Promise<void> {
+export async function registerMetrics(app: FastifyInstance, deps: { store: Pick<Reads, 'workflowTotals'>; engine: Engine }): Promise<void> {
   const metrics = createMetrics(deps);
   // A callback hook, not an async one: it runs on every request, a promise each would show.
   app.addHook('onResponse', (request, reply, done) => {

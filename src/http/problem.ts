@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { InvalidCursorError } from '../store/store.js';
+import { ClientflowError, type ErrorCode } from '../model/errors.js';
 
 export interface FieldError {
   path: string;
@@ -24,6 +24,45 @@ export class HttpError extends Error {
 }
 
 export const notFound = (what: string, id: string) => new HttpError(404, 'not-found', `no ${what} with id ${id}`);
+
+interface ProblemRule {
+  status: number;
+  slug: string;
+  /** Said instead of the error's own message, when that may hold internals (paths, SQL codes). */
+  detail?: string;
+  /** The request field the error is about, listed in `errors`. */
+  field?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Every error the layers below raise on purpose, and the HTTP answer it gets: the one table.
+ * Codes not listed here (LEASE_LOST, STORE_IN_USE, CONFIG_INVALID) never reach a request; if one
+ * did, it would be a bug, answered 500 and logged like any other.
+ */
+const PROBLEMS: Partial<Record<ErrorCode, ProblemRule>> = {
+  INVALID_CURSOR: { status: 400, slug: 'invalid-cursor', field: '/querystring/cursor' },
+  NOT_RETRYABLE: { status: 409, slug: 'not-retryable' },
+  IDEMPOTENCY_CONFLICT: { status: 422, slug: 'idempotency-key-reused' },
+  QUEUE_FULL: { status: 429, slug: 'queue-full', headers: { 'retry-after': '10' } },
+  ENGINE_STOPPED: {
+    status: 503, slug: 'not-accepting', headers: { 'retry-after': '5' },
+    detail: 'the service is shutting down and takes no new batches; retry shortly',
+  },
+  STORE_UNAVAILABLE: {
+    status: 503, slug: 'store-unavailable', headers: { 'retry-after': '5' },
+    detail: 'the store could not commit this change (storage unavailable); nothing was changed; retry shortly',
+  },
+};
+
+/** The HTTP form of an error raised below HTTP, or null when it has none (a bug: 500). */
+export function problemOf(error: ClientflowError): HttpError | null {
+  const rule = PROBLEMS[error.code];
+  if (!rule) return null;
+  const detail = rule.detail ?? error.message;
+  const errors = rule.field ? [{ path: rule.field, message: detail }] : undefined;
+  return new HttpError(rule.status, rule.slug, detail, errors, rule.headers);
+}
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, e: HttpError): FastifyReply {
   return reply
@@ -80,8 +119,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) return sendProblem(reply, request, error);
-    if (error instanceof InvalidCursorError) {
-      return sendProblem(reply, request, new HttpError(400, 'invalid-cursor', error.message, [{ path: '/querystring/cursor', message: error.message }]));
+    const problem = error instanceof ClientflowError ? problemOf(error) : null;
+    if (problem) {
+      if (problem.status >= 500) request.log.warn({ err: error }, problem.message);
+      return sendProblem(reply, request, problem);
     }
     if (error.validation) {
       const part = error.validationContext ?? 'body';

@@ -1,5 +1,5 @@
 /** The three default stages: fetch → process → store, each after its simulated latency. */
-import type { Store } from '../../store/store.js';
+import type { RunnerStore } from '../../store/store.js';
 import { analyzeClient, synthesizeClient, type ClientRecord, type ClientReport } from './client-record.js';
 import { simulate } from './simulate.js';
 import { StageError, type StageHandlers } from './stage.js';
@@ -10,7 +10,7 @@ export interface StageDelays {
   storeMs: number;
 }
 
-export function defaultStages(store: Store, delays: StageDelays, now: () => number = Date.now): StageHandlers {
+export function defaultStages(store: Pick<RunnerStore, 'saveResult'>, delays: StageDelays, now: () => number = Date.now): StageHandlers {
   return {
     fetch: {
       name: 'fetch',

@@ -1,8 +1,7 @@
 /** Cancel and retry, for a batch and for one workflow. Each answers 202: the change is under way. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Engine } from '../../engine/engine.js';
-import { NotRetryableError } from '../../store/store.js';
-import { HttpError, notFound } from '../problem.js';
+import { notFound } from '../problem.js';
 import { Batch, IdParams, RetryQuery, Workflow, problems } from '../schemas.js';
 import { withLinks } from './batches.js';
 
@@ -15,7 +14,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
         + 'finished ones are untouched. Cancelling twice is harmless.',
       tags: ['batches'],
       params: IdParams,
-      response: { 202: { ...Batch, description: 'Cancel accepted; running workflows end canceled shortly.' }, ...problems(400, 404) },
+      response: { 202: { ...Batch, description: 'Cancel accepted; running workflows end canceled shortly.' }, ...problems(400, 404, 503) },
     },
   }, async (request, reply) => {
     const batch = await engine.cancelBatch(request.params.id);
@@ -32,7 +31,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
       tags: ['batches'],
       params: IdParams,
       querystring: RetryQuery,
-      response: { 202: { ...Batch, description: 'Requeued.' }, ...problems(400, 404) },
+      response: { 202: { ...Batch, description: 'Requeued.' }, ...problems(400, 404, 503) },
     },
   }, async (request, reply) => {
     const result = await engine.retryBatch(request.params.id, request.query.includeCanceled ?? false);
@@ -46,7 +45,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
       summary: 'Cancel one workflow',
       tags: ['workflows'],
       params: IdParams,
-      response: { 202: { ...Workflow, description: 'Cancel accepted.' }, ...problems(400, 404) },
+      response: { 202: { ...Workflow, description: 'Cancel accepted.' }, ...problems(400, 404, 503) },
     },
   }, async (request, reply) => {
     const workflow = await engine.cancelWorkflow(request.params.id);
@@ -60,16 +59,11 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
       summary: 'Retry one failed or canceled workflow',
       tags: ['workflows'],
       params: IdParams,
-      response: { 202: { ...Workflow, description: 'Requeued at the stage that failed.' }, ...problems(400, 404, 409) },
+      response: { 202: { ...Workflow, description: 'Requeued at the stage that failed.' }, ...problems(400, 404, 409, 503) },
     },
   }, async (request, reply) => {
-    try {
-      const workflow = await engine.retryWorkflow(request.params.id);
-      if (!workflow) throw notFound('workflow', request.params.id);
-      return await reply.code(202).send(workflow);
-    } catch (e) {
-      if (e instanceof NotRetryableError) throw new HttpError(409, 'not-retryable', e.message);
-      throw e;
-    }
+    const workflow = await engine.retryWorkflow(request.params.id);
+    if (!workflow) throw notFound('workflow', request.params.id);
+    return reply.code(202).send(workflow);
   });
 };

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { bodyLimit, type Config } from '../../config.js';
-import { EngineStoppedError, type Engine } from '../../engine/engine.js';
+import type { Engine } from '../../engine/engine.js';
 import type { Batch as BatchModel, ClientId } from '../../model/types.js';
-import { IdempotencyConflictError, QueueFullError, type Store } from '../../store/store.js';
+import type { Reads } from '../../store/store.js';
 import { checkCallbackUrl } from '../callback-url.js';
 import { fingerprint } from '../idempotency.js';
 import { HttpError, notFound, type FieldError } from '../problem.js';
@@ -14,7 +14,7 @@ import {
 
 export interface RouteDeps {
   config: Config;
-  store: Store;
+  store: Reads;
   engine: Engine;
   watchers: Watchers;
 }
@@ -74,28 +74,17 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     }
     if (body.callbackUrl !== undefined) checkCallbackUrl(body.callbackUrl, config.WEBHOOK_SECRET);
     const key = request.headers['idempotency-key'];
-    try {
-      const { batch, replayed } = await engine.submit({
-        clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
-        maxConcurrency: body.maxConcurrency ?? null, retry: body.retry ?? null, timeouts: body.timeouts ?? null,
-        simulation: body.simulation ?? null, callbackUrl: body.callbackUrl ?? null,
-      }, {
-        maxQueued: config.MAX_QUEUED,
-        idempotency: key ? { key, fingerprint: fingerprint(body), ttlMs: config.IDEMPOTENCY_TTL_MS } : undefined,
-      });
-      reply.header('location', `/v1/batches/${batch.id}`);
-      if (replayed) reply.header('idempotent-replayed', 'true');
-      return await reply.code(replayed ? 200 : 202).send(withLinks(batch));
-    } catch (e) {
-      if (e instanceof EngineStoppedError) {
-        throw new HttpError(503, 'not-accepting', 'the service is shutting down and takes no new batches; retry shortly', undefined, { 'retry-after': '5' });
-      }
-      if (e instanceof QueueFullError) {
-        throw new HttpError(429, 'queue-full', `${e.message}; nothing was accepted`, undefined, { 'retry-after': '10' });
-      }
-      if (e instanceof IdempotencyConflictError) throw new HttpError(422, 'idempotency-key-reused', e.message);
-      throw e;
-    }
+    const { batch, replayed } = await engine.submit({
+      clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
+      maxConcurrency: body.maxConcurrency ?? null, retry: body.retry ?? null, timeouts: body.timeouts ?? null,
+      simulation: body.simulation ?? null, callbackUrl: body.callbackUrl ?? null,
+    }, {
+      maxQueued: config.MAX_QUEUED,
+      idempotency: key ? { key, fingerprint: fingerprint(body), ttlMs: config.IDEMPOTENCY_TTL_MS } : undefined,
+    });
+    reply.header('location', `/v1/batches/${batch.id}`);
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(replayed ? 200 : 202).send(withLinks(batch));
   });
 
   app.get('/v1/batches', {

@@ -11,7 +11,7 @@ import { encodeComment } from 'eventsource-encoder';
 import type { Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
 import { isFinished } from '../../model/statuses.js';
-import type { Store } from '../../store/store.js';
+import type { Reads } from '../../store/store.js';
 import { sharedEncoder, sharedProgress, streamBatchEvents } from '../event-stream.js';
 import { HttpError, notFound } from '../problem.js';
 import { EventStreamHeaders, IdParams, problems } from '../schemas.js';
@@ -19,7 +19,7 @@ import type { Watchers } from '../watchers.js';
 
 export interface EventRouteDeps {
   config: Config;
-  store: Store;
+  store: Reads;
   engine: Engine;
   watchers: Watchers;
 }

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Engine } from '../../engine/engine.js';
-import type { Store } from '../../store/store.js';
+import type { Lifecycle } from '../../store/store.js';
 import { Health, Ready } from '../schemas.js';
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ store: Store; engine: Engine }> = async (app, { store, engine }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ store: Pick<Lifecycle, 'ping' | 'probeWrite'>; engine: Engine }> = async (app, { store, engine }) => {
   app.get('/healthz', {
     schema: {
       operationId: 'health', summary: 'Liveness: the process answers', tags: ['health'],

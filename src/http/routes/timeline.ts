@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import type { Store } from '../../store/store.js';
+import type { Reads } from '../../store/store.js';
 import { notFound } from '../problem.js';
 import { IdParams, TimelineQuery, problems } from '../schemas.js';
 import { timelineModel } from '../timeline/from-store.js';
 import { renderTimeline } from '../timeline/render.js';
 
-export const timelineRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app, { store }) => {
+export const timelineRoutes: FastifyPluginAsyncTypebox<{ store: Reads }> = async (app, { store }) => {
   app.get('/v1/batches/:id/timeline.svg', {
     schema: {
       operationId: 'getBatchTimeline',

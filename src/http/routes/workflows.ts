@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Store } from '../../store/store.js';
+import type { Reads } from '../../store/store.js';
 import { notFound } from '../problem.js';
 import { IdParams, Workflow, problems } from '../schemas.js';
 
-export const workflowRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app, { store }) => {
+export const workflowRoutes: FastifyPluginAsyncTypebox<{ store: Reads }> = async (app, { store }) => {
   app.get('/v1/workflows/:id', {
     schema: {
       operationId: 'getWorkflow',

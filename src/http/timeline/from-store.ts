@@ -6,7 +6,7 @@
  */
 import type { EngineEvent } from '../../model/events.js';
 import type { Workflow } from '../../model/types.js';
-import type { Store } from '../../store/store.js';
+import type { Reads } from '../../store/store.js';
 import type { RunOutcome, StageRun, TimelineModel, TimelineRow } from './model.js';
 
 const PAGE = 1000;
@@ -78,7 +78,7 @@ function rowOf(w: Workflow, history: EngineEvent[] | undefined): TimelineRow {
 }
 
 /** Null when the batch does not exist. */
-export async function timelineModel(store: Store, batchId: string, rows: number, now: number): Promise<TimelineModel | null> {
+export async function timelineModel(store: Reads, batchId: string, rows: number, now: number): Promise<TimelineModel | null> {
   const batch = await store.getBatch(batchId, now);
   if (!batch) return null;
   const workflows: Workflow[] = [];

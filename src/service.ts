@@ -1,0 +1,88 @@
+/**
+ * The whole service from its configuration: store, engine, webhook deliverer and HTTP app, wired
+ * once here for server.ts, the tests and the benchmarks. Nothing listens and nothing runs until
+ * `start()`; `stop()` undoes it in order. Every default comes from config.ts.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { Engine, type EngineOptions } from './engine/engine.js';
+import { Webhooks, type WebhookOptions } from './engine/webhooks.js';
+import { withLinks } from './http/routes/batches.js';
+import { createLogger } from './logger.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/store.js';
+
+/** What a test or a benchmark may replace; production passes none. */
+export interface ServiceOverrides {
+  logger?: Logger;
+  /** Another store (a test's fault-injecting one, another backend): default `openStore(config)`. */
+  store?: Store;
+  engine?: Partial<Pick<EngineOptions, 'handlers' | 'now'>>;
+  webhooks?: Partial<Pick<WebhookOptions, 'now' | 'random'>>;
+}
+
+export interface Service {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  engine: Engine;
+  webhooks: Webhooks;
+  app: FastifyInstance;
+  /** Recovers what a stopped process left, starts claiming work and delivering webhooks. */
+  start(): Promise<void>;
+  /**
+   * Stops in order: the engine (running stages get SHUTDOWN_GRACE_MS), then the deliverer (so
+   * batches finishing meanwhile are still delivered), the app, and last the store.
+   */
+  stop(): Promise<void>;
+}
+
+export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
+  const logger = overrides.logger ?? createLogger(config);
+  const store = overrides.store ?? openStore(config);
+  const engine = new Engine({
+    store, logger,
+    concurrency: config.CONCURRENCY,
+    delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS },
+    stageTimeoutMs: config.STAGE_TIMEOUT_MS,
+    leaseMs: config.LEASE_MS,
+    pollMs: config.POLL_MS,
+    ...overrides.engine,
+  });
+  const webhooks = new Webhooks({
+    store, events: engine.events, logger, secret: config.WEBHOOK_SECRET,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, baseMs: config.WEBHOOK_BASE_MS, maxMs: config.WEBHOOK_MAX_MS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS, concurrency: config.WEBHOOK_CONCURRENCY,
+    // The body is the batch exactly as GET /v1/batches/{id} answers it, links included.
+    render: withLinks,
+    ...overrides.webhooks,
+  });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ config, store, engine, logger });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    config, logger, store, engine, webhooks, app,
+    async start() {
+      await engine.start();
+      webhooks.start();
+    },
+    stop() {
+      stopping ??= (async () => {
+        await engine.stop();
+        await webhooks.stop();
+        await app.close();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}
