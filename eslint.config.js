@@ -39,4 +39,22 @@ export default tseslint.config(
       ] }],
     },
   },
+  {
+    // The store's rules are backend-neutral: only index.ts (which opens one) may name a backend.
+    files: ['src/store/*.ts'],
+    ignores: ['src/store/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js', '**/engine/*', './sqlite/*', 'better-sqlite3'], message: 'store rules must not depend on a backend, the engine or HTTP' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/model/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js', '**/engine/*', '**/store/*', '**/config.js'], message: 'the model depends on nothing but itself' },
+      ] }],
+    },
+  },
 );

@@ -1,0 +1,363 @@
+/**
+ * The Store contract: what every backend must do, as one suite run once per backend through a
+ * factory (test/store/sqlite.test.ts today). A second backend adds a factory file and passes the
+ * same suite. The suite calls every method of the Store interface: a proxy records the calls and
+ * the last test checks that none was left out.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../src/model/events.js';
+import { LeaseLostError, NotRetryableError, QueueFullError, IdempotencyConflictError, type ClaimedWorkflow, type Store } from '../../src/store/store.js';
+
+/** Every member of Store: the compiler refuses this object if one is missing or unknown. */
+const MEMBERS = {
+  createBatch: true, cancelBatch: true, cancelWorkflow: true, retryBatch: true, retryWorkflow: true,
+  getBatch: true, listBatches: true, listWorkflows: true, getWorkflow: true, listEvents: true, workflowEvents: true,
+  workflowTotals: true, onEvents: true, claim: true, renewLeases: true, releaseExpiredLeases: true, releaseLeases: true,
+  recover: true, record: true, saveResult: true, claimWebhooks: true, recordWebhook: true, nextWebhookAt: true,
+  capabilities: true, ping: true, probeWrite: true, close: true,
+} satisfies Record<keyof Store, true>;
+
+export type StoreFactory = () => Store | Promise<Store>;
+
+export function describeStoreContract(name: string, open: StoreFactory): void {
+  const used = new Set<string>();
+  /** The store, with every member access recorded. */
+  const recorded = (store: Store): Store => new Proxy(store, {
+    get(target, key, receiver) {
+      if (typeof key === 'string') used.add(key);
+      const value: unknown = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+
+  afterAll(() => {
+    expect(Object.keys(MEMBERS).filter((m) => !used.has(m))).toEqual([]);
+  });
+
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+    beforeEach(async () => {
+      store = recorded(await open());
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const newBatch = async (clientIds: Array<string | number>, priority = 0) => (await store.createBatch({
+      clientIds, priority, label: 'l', maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+    }, T0)).batch;
+
+    async function succeedAll(wf: ClaimedWorkflow, at: number): Promise<void> {
+      for (const stage of ['fetch', 'process', 'store'] as const) {
+        await store.record({ kind: 'started', workflow: wf, stage, at });
+        await store.record({ kind: 'succeeded', workflow: wf, stage, at: at + 10, output: { stage } });
+        at += 10;
+      }
+    }
+
+    it('creates a batch with every workflow queued, echoing client ids as sent', async () => {
+      const batch = await newBatch([1, '1', 'x']);
+      expect(batch).toMatchObject({ status: 'queued', label: 'l', createdAt: new Date(T0).toISOString() });
+      expect(batch.progress).toMatchObject({ total: 3, queued: 3, percent: 0 });
+      const page = await store.listWorkflows(batch.id, { limit: 10 });
+      expect(page?.items.map((w) => [w.clientId, w.status, w.stage])).toEqual([
+        [1, 'queued', null], ['1', 'queued', null], ['x', 'queued', null],
+      ]);
+    });
+
+    it('pages batches newest first and workflows in order, by cursor', async () => {
+      const a = await newBatch([1]);
+      const b = await newBatch([2]);
+      const c = await newBatch([3, 4, 5]);
+      const first = await store.listBatches({ limit: 2 }, T0);
+      expect(first.items.map((x) => x.id)).toEqual([c.id, b.id]);
+      const second = await store.listBatches({ limit: 2, cursor: first.nextCursor! }, T0);
+      expect(second.items.map((x) => x.id)).toEqual([a.id]);
+      expect(second.nextCursor).toBeNull();
+      const w1 = await store.listWorkflows(c.id, { limit: 2 });
+      const w2 = await store.listWorkflows(c.id, { limit: 2, cursor: w1!.nextCursor! });
+      expect([...w1!.items, ...w2!.items].map((w) => w.clientId)).toEqual([3, 4, 5]);
+      expect(await store.listWorkflows('00000000-0000-4000-8000-000000000000', { limit: 2 })).toBeNull();
+    });
+
+    it('leases a claimed workflow to one owner until the lease expires', async () => {
+      await newBatch([1, 2]);
+      const mine = await store.claim('a', 10, T0, 1_000);
+      expect(mine).toHaveLength(2);
+      expect(await store.claim('b', 10, T0 + 500, 1_000)).toHaveLength(0);
+      expect(await store.releaseExpiredLeases(T0 + 999)).toBe(0);
+      expect(await store.releaseExpiredLeases(T0 + 1_001)).toBe(2);
+      expect(await store.claim('b', 10, T0 + 1_001, 1_000)).toHaveLength(2);
+    });
+
+    it('renews only the leases named', async () => {
+      await newBatch([1, 2]);
+      const [one] = await store.claim('a', 10, T0, 1_000);
+      expect(await store.renewLeases('a', [one!.id], T0 + 900, 1_000)).toEqual([]);
+      expect(await store.releaseExpiredLeases(T0 + 1_500)).toBe(1);
+      expect(await store.claim('b', 10, T0 + 1_500, 1_000)).toHaveLength(1);
+    });
+
+    it('renews a lease its owner still holds even after it expired, and names the ones it lost', async () => {
+      await newBatch([1, 2]);
+      const [one, two] = await store.claim('a', 10, T0, 1_000);
+      // A stall: nothing ran for 5 s. The owner renews before any sweep and keeps both.
+      expect(await store.renewLeases('a', [one!.id, two!.id], T0 + 5_000, 1_000)).toEqual([]);
+      expect(await store.releaseExpiredLeases(T0 + 5_001)).toBe(0);
+      // Now one is swept and claimed by someone else: renewing names it as lost.
+      expect(await store.renewLeases('a', [two!.id], T0 + 5_500, 1_000)).toEqual([]);
+      expect(await store.releaseExpiredLeases(T0 + 6_001)).toBe(1);
+      expect(await store.claim('b', 10, T0 + 6_001, 1_000)).toHaveLength(1);
+      expect(await store.renewLeases('a', [one!.id, two!.id], T0 + 6_002, 1_000)).toEqual([one!.id]);
+    });
+
+    it('releases an owner\'s leases with no stage left running, counters included', async () => {
+      const batch = await newBatch([1, 2]);
+      const [a] = await store.claim('e', 2, T0, 60_000);
+      await store.record({ kind: 'started', workflow: a!, stage: 'fetch', at: T0 + 1 });
+      // The run died between its start and its outcome; the engine stops and frees its leases.
+      expect(await store.releaseLeases('e', T0 + 5)).toBe(2);
+      const wf = (await store.getWorkflow(a!.id))!;
+      expect(wf.stages[0]).toMatchObject({ name: 'fetch', status: 'pending', attempts: 1 });
+      const view = (await store.getBatch(batch.id, T0 + 5))!;
+      expect(view.stages.fetch.running).toBe(0);
+      // Both are claimable again, and the started one resumes at fetch.
+      const again = await store.claim('f', 10, T0 + 6, 60_000);
+      expect(again.map((w) => w.id).sort()).toEqual((await store.listWorkflows(batch.id, { limit: 10 }))!.items.map((w) => w.id).sort());
+    });
+
+    it('fences results on the lease: a claim that lost its workflow cannot save one', async () => {
+      const batch = await newBatch([1]);
+      const [wf] = await store.claim('a', 1, T0, 1_000);
+      await store.releaseExpiredLeases(T0 + 2_000);
+      const [taken] = await store.claim('b', 1, T0 + 2_000, 1_000);
+      await expect(store.saveResult(wf!, { from: 'a' }, T0 + 2_001)).rejects.toMatchObject({ code: 'LEASE_LOST', expected: false });
+      expect((await store.getWorkflow(wf!.id))!.result).toBeNull();
+      await store.saveResult(taken!, { from: 'b' }, T0 + 2_002);
+      expect((await store.getWorkflow(wf!.id))!.result).toEqual({ from: 'b' });
+      // A claim canceled while it waited: refused too, as the normal end of a cancel.
+      const other = await newBatch([2]);
+      const [waiting] = await store.claim('c', 1, T0 + 3_000, 60_000);
+      await store.cancelBatch(other.id, T0 + 3_001);
+      await expect(store.saveResult(waiting!, { x: 1 }, T0 + 3_002)).rejects.toMatchObject({ code: 'LEASE_LOST', expected: true });
+      expect(batch.id).toBeTruthy();
+    });
+
+    it('fences writes on the lease: a former owner cannot record', async () => {
+      await newBatch([1]);
+      const [wf] = await store.claim('a', 1, T0, 1_000);
+      await store.releaseExpiredLeases(T0 + 2_000);
+      await store.claim('b', 1, T0 + 2_000, 1_000);
+      await expect(store.record({ kind: 'started', workflow: wf!, stage: 'fetch', at: T0 + 2_001 }))
+        .rejects.toBeInstanceOf(LeaseLostError);
+    });
+
+    it('keeps counters true through a full run and finishes the batch once', async () => {
+      const batch = await newBatch([1, 2]);
+      const [a, b] = await store.claim('e', 2, T0, 60_000);
+      await store.record({ kind: 'started', workflow: a!, stage: 'fetch', at: T0 + 5 });
+      let view = (await store.getBatch(batch.id, T0 + 6))!;
+      expect(view.status).toBe('running');
+      expect(view.progress).toMatchObject({ queued: 1, running: 1 });
+      expect(view.stages.fetch.running).toBe(1);
+      await store.record({ kind: 'succeeded', workflow: a!, stage: 'fetch', at: T0 + 15, output: {} });
+      await store.record({ kind: 'started', workflow: a!, stage: 'process', at: T0 + 15 });
+      await store.record({ kind: 'failed', workflow: a!, stage: 'process', at: T0 + 20, error: { code: 'X', message: 'boom' } });
+      await succeedAll(b!, T0 + 10);
+      view = (await store.getBatch(batch.id, T0 + 100))!;
+      expect(view.status).toBe('failed');
+      expect(view.finishedAt).toBe(new Date(T0 + 40).toISOString());
+      expect(view.progress).toEqual({ total: 2, queued: 0, running: 0, succeeded: 1, failed: 1, canceled: 0, percent: 100 });
+      expect(view.stages.fetch).toEqual({ succeeded: 2, failed: 0, running: 0, avgMs: 10, p95Ms: 10, maxMs: 10 });
+      expect(view.stages.process).toMatchObject({ succeeded: 1, failed: 1, running: 0 });
+      expect(view.stages.store).toMatchObject({ succeeded: 1, failed: 0 });
+      expect(view.timings).toMatchObject({ elapsedMs: 40, sequentialMs: 15 + 30, speedup: 1.13 });
+      const failed = (await store.getWorkflow(a!.id))!;
+      expect(failed.error).toEqual({ stage: 'process', code: 'X', message: 'boom' });
+      expect(failed.stages.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped']);
+    });
+
+    it('recovers a dead owner\'s running stage as pending, attempt counted, and resumes after it', async () => {
+      const batch = await newBatch([1]);
+      const [wf] = await store.claim('dead', 1, T0, 60_000);
+      await store.record({ kind: 'started', workflow: wf!, stage: 'fetch', at: T0 });
+      await store.record({ kind: 'succeeded', workflow: wf!, stage: 'fetch', at: T0 + 10, output: { fetched: true } });
+      await store.record({ kind: 'started', workflow: wf!, stage: 'process', at: T0 + 10 });
+      expect(await store.recover(T0 + 20)).toBe(1);
+      const view = (await store.getBatch(batch.id, T0 + 20))!;
+      expect(view.stages.process.running).toBe(0);
+      const [again] = await store.claim('alive', 1, T0 + 20, 60_000);
+      expect(again!.status).toBe('running');
+      expect(again!.output).toEqual({ fetched: true });
+      expect(again!.stages.map((s) => [s.name, s.status, s.attempts])).toEqual([
+        ['fetch', 'succeeded', 1], ['process', 'pending', 1], ['store', 'pending', 0],
+      ]);
+    });
+
+    it('upserts results: saving twice keeps one result, the last', async () => {
+      const batch = await newBatch([1]);
+      const [wf] = await store.claim('e', 1, T0, 60_000);
+      await store.saveResult(wf!, { n: 1 }, T0);
+      await store.saveResult(wf!, { n: 2 }, T0 + 1);
+      expect((await store.getWorkflow(wf!.id))!.result).toEqual({ n: 2 });
+      expect(batch.id).toBeTruthy();
+    });
+
+    it('writes each change\'s events in its commit, publishes them after it, and lists them after an id', async () => {
+      const published: EngineEvent[] = [];
+      const off = store.onEvents((e) => published.push(e));
+      const batch = await newBatch([1]);
+      const [wf] = await store.claim('o', 1, T0, 60_000);
+      await succeedAll(wf!, T0);
+      off();
+      const listed = (await store.listEvents(batch.id, 0, 100))!;
+      expect(listed).toEqual(published);
+      expect(listed.map((e) => ('stage' in e ? `${e.type} ${e.stage}` : e.type))).toEqual([
+        'batch.created', 'batch.started', 'stage.started fetch', 'stage.succeeded fetch', 'stage.started process',
+        'stage.succeeded process', 'stage.started store', 'stage.succeeded store', 'workflow.finished', 'batch.finished',
+      ]);
+      const ids = listed.map((e) => e.id);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+      expect((await store.listEvents(batch.id, ids[3]!, 2))!.map((e) => e.id)).toEqual(ids.slice(4, 6));
+      expect(await store.listEvents('00000000-0000-4000-8000-000000000000', 0, 10)).toBeNull();
+    });
+
+    it('a cancel requested while the attempt was failing wins over the retry, in the same commit', async () => {
+      const batch = await newBatch([1]);
+      const [wf] = await store.claim('o', 1, T0, 60_000);
+      await store.record({ kind: 'started', workflow: wf!, stage: 'fetch', at: T0 });
+      const canceled = await store.cancelWorkflow(wf!.id, T0 + 1);
+      expect(canceled!.abort).toEqual([wf!.id]);
+      await store.record({
+        kind: 'retrying', workflow: wf!, stage: 'fetch', at: T0 + 2, error: { code: 'E', message: 'm' }, retryAt: T0 + 3,
+      });
+      expect((await store.getWorkflow(wf!.id))!.status).toBe('canceled');
+      expect(await store.getBatch(batch.id, T0 + 10)).toMatchObject({ status: 'canceled', progress: { canceled: 1, running: 0 } });
+      expect(await store.claim('o', 1, T0 + 10, 60_000)).toEqual([]);
+      const types = (await store.listEvents(batch.id, 0, 100))!.map((e) => e.type);
+      // The attempt is reported canceled, not retrying: no retry is announced that will never come.
+      expect(types.slice(-3)).toEqual(['stage.canceled', 'workflow.finished', 'batch.finished']);
+      expect((await store.getWorkflow(wf!.id))!.stages[0]).toMatchObject({ status: 'skipped', error: { code: 'CANCELED' } });
+    });
+
+    it('a superseded claim cannot write, even under the same owner', async () => {
+      await newBatch([1]);
+      const [stale] = await store.claim('o', 1, T0, 60_000);
+      await store.cancelWorkflow(stale!.id, T0 + 1);
+      await store.retryWorkflow(stale!.id, T0 + 2);
+      const [fresh] = await store.claim('o', 1, T0 + 3, 60_000);
+      expect(fresh!.id).toBe(stale!.id);
+      await expect(store.record({ kind: 'started', workflow: stale!, stage: 'fetch', at: T0 + 4 })).rejects.toBeInstanceOf(LeaseLostError);
+      await succeedAll(fresh!, T0 + 5);
+      expect((await store.getWorkflow(fresh!.id))!.stages.map((st) => st.attempts)).toEqual([1, 1, 1]);
+    });
+
+    it('rejects a cursor it did not issue', async () => {
+      await expect(store.listBatches({ limit: 1, cursor: 'bm9wZQ' }, T0)).rejects.toThrow(/cursor/);
+    });
+
+    it('totals workflows by status across every batch', async () => {
+      expect(await store.workflowTotals()).toEqual({ queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 });
+      await newBatch([1, 2, 3]);
+      const [a, b] = await store.claim('e', 2, T0, 60_000);
+      const other = await newBatch(['a', 'b']);
+      await succeedAll(a!, T0);
+      await store.record({ kind: 'started', workflow: b!, stage: 'fetch', at: T0 });
+      await store.cancelBatch(other.id, T0);
+      expect(await store.workflowTotals()).toEqual({ queued: 1, running: 1, succeeded: 1, failed: 0, canceled: 2 });
+    });
+    it('declares its capabilities, answers ping and commits a write probe', async () => {
+      expect(['exclusive', 'shared']).toContain(store.capabilities.owner);
+      expect(['commit', 'per-batch']).toContain(store.capabilities.eventIds);
+      expect(store.ping()).toBe(true);
+      expect(await store.probeWrite(T0)).toBe(true);
+    });
+
+    it('refuses a batch past maxQueued, writing nothing; replays an idempotent request; refuses a reused key', async () => {
+      const input = (clientIds: number[]) => ({
+        clientIds, priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+      });
+      await store.createBatch(input([1, 2, 3]), T0, { maxQueued: 5 });
+      await expect(store.createBatch(input([4, 5, 6]), T0, { maxQueued: 5 })).rejects.toBeInstanceOf(QueueFullError);
+      expect((await store.listBatches({ limit: 10 }, T0)).items).toHaveLength(1);
+      const key = { key: 'k', fingerprint: 'f1', ttlMs: 1_000 };
+      const first = await store.createBatch(input([9]), T0, { idempotency: key });
+      const again = await store.createBatch(input([9]), T0 + 1, { idempotency: key });
+      expect(again).toMatchObject({ replayed: true, batch: { id: first.batch.id } });
+      await expect(store.createBatch(input([8]), T0 + 2, { idempotency: { ...key, fingerprint: 'f2' } }))
+        .rejects.toBeInstanceOf(IdempotencyConflictError);
+      // Once the key expired, the same request is a new batch.
+      expect((await store.createBatch(input([9]), T0 + 2_000, { idempotency: key })).replayed).toBe(false);
+    });
+
+    it('retries a failed batch at the stage that failed, and only failed workflows', async () => {
+      const batch = await newBatch([1, 2]);
+      const [a, b] = await store.claim('e', 2, T0, 60_000);
+      await store.record({ kind: 'started', workflow: a!, stage: 'fetch', at: T0 });
+      await store.record({ kind: 'failed', workflow: a!, stage: 'fetch', at: T0 + 5, error: { code: 'X', message: 'x' } });
+      await succeedAll(b!, T0);
+      expect((await store.getBatch(batch.id, T0 + 50))!.status).toBe('failed');
+      await expect(store.retryWorkflow(b!.id, T0 + 60)).rejects.toBeInstanceOf(NotRetryableError);
+      const retried = (await store.retryBatch(batch.id, false, T0 + 60))!;
+      expect(retried.retried).toBe(1);
+      expect(retried.batch).toMatchObject({ status: 'running', finishedAt: null, progress: { queued: 1, succeeded: 1, failed: 0 } });
+      const [again] = await store.claim('e', 10, T0 + 61, 60_000);
+      expect(again!.id).toBe(a!.id);
+      expect(again!.stages.map((st) => [st.status, st.attempts])).toEqual([['pending', 1], ['pending', 0], ['pending', 0]]);
+      expect(await store.retryBatch('00000000-0000-4000-8000-000000000000', false, T0)).toBeNull();
+    });
+
+    it("lists one workflow's history with workflowEvents", async () => {
+      const batch = await newBatch([1, 2]);
+      const [a, b] = await store.claim('e', 2, T0, 60_000);
+      await succeedAll(a!, T0);
+      await succeedAll(b!, T0);
+      const history = await store.workflowEvents(batch.id, [a!.id]);
+      expect(new Set(history.map((e) => ('workflowId' in e ? e.workflowId : null)))).toEqual(new Set([a!.id]));
+      expect(history.filter((e) => e.type === 'stage.started')).toHaveLength(3);
+      expect(await store.workflowEvents(batch.id, [])).toEqual([]);
+    });
+
+    it('makes a webhook due when its batch finishes, claims it with a token and fences the outcome on it', async () => {
+      const { batch } = await store.createBatch({
+        clientIds: [1], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+        callbackUrl: 'http://receiver.test/hook',
+      }, T0);
+      expect(await store.nextWebhookAt()).toBeNull();
+      const [wf] = await store.claim('e', 1, T0, 60_000);
+      await succeedAll(wf!, T0);
+      const finishedAt = T0 + 30;
+      expect(await store.nextWebhookAt()).toBe(finishedAt);
+      const [first] = await store.claimWebhooks(finishedAt, 10, 5_000, 3);
+      expect(first).toMatchObject({ batchId: batch.id, url: 'http://receiver.test/hook', attempt: 1 });
+      expect(await store.nextWebhookAt()).toBe(finishedAt + 5_000);
+      expect(await store.recordWebhook(first!, { status: 'failed', at: finishedAt + 1, error: 'HTTP 500', nextAt: T0 + 100 })).toBe(true);
+      expect((await store.getBatch(batch.id, T0 + 50))!.webhook).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 500' });
+      expect(await store.claimWebhooks(T0 + 99, 10, 5_000, 3)).toEqual([]);
+      const [second] = await store.claimWebhooks(T0 + 100, 10, 5_000, 3);
+      expect(second!.attempt).toBe(2);
+      expect(await store.recordWebhook(first!, { status: 'delivered', at: T0 + 101 })).toBe(false);
+      expect(await store.recordWebhook(second!, { status: 'delivered', at: T0 + 102 })).toBe(true);
+      expect((await store.getBatch(batch.id, T0 + 200))!.webhook).toMatchObject({ status: 'delivered', attempts: 2 });
+      expect(await store.nextWebhookAt()).toBeNull();
+    });
+
+    it('shares a claim fairly between the batches of one priority, highest priority first, within maxConcurrency', async () => {
+      const big = await newBatch(Array.from({ length: 20 }, (_, i) => i));
+      const small = await newBatch(['a', 'b']);
+      const urgent = await newBatch(['u'], 5);
+      const { batch: capped } = await store.createBatch({
+        clientIds: [100, 101, 102, 103], priority: 0, label: null, maxConcurrency: 1, retry: null, timeouts: null, simulation: null,
+      }, T0);
+      const claimed = await store.claim('e', 6, T0, 60_000);
+      const from = (id: string) => claimed.filter((w) => w.batchId === id).length;
+      expect(claimed[0]!.batchId).toBe(urgent.id);
+      expect([from(urgent.id), from(small.id), from(capped.id), from(big.id)]).toEqual([1, 2, 1, 2]);
+      // The capped batch gets nothing more while its one workflow holds its lease.
+      const more = await store.claim('e', 100, T0, 60_000);
+      expect(more.filter((w) => w.batchId === capped.id)).toEqual([]);
+      expect(more.filter((w) => w.batchId === big.id)).toHaveLength(18);
+    });
+  });
+}

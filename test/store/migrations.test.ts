@@ -1,0 +1,50 @@
+/**
+ * Migrations are literal SQL, frozen once released: each one's hash is recorded here, so an edit
+ * to a released migration fails this test (add the next number instead). And the schema's CHECK
+ * lists, written out by hand in the SQL, must still match model/statuses.ts.
+ */
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { BATCH_STATUSES, STAGES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../../src/model/statuses.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+
+/** sha256 (first 16 hex digits) of every released migration, in order. Append; never change. */
+const RELEASED = ['f1f79a42d9244b82', 'e046099f922e7e8b', '7881ceb0d9e7f75a', 'c54718ec063d686f'];
+
+const hash = (sql: string) => createHash('sha256').update(sql).digest('hex').slice(0, 16);
+
+/** The values of `CHECK (<column> IN (...))` in a CREATE statement. */
+function checkList(sql: string, column: string): string[] {
+  const match = new RegExp(`CHECK \\(${column} IN \\(([^)]*)\\)\\)`).exec(sql);
+  if (!match) throw new Error(`no CHECK list for ${column}`);
+  return match[1]!.split(',').map((v) => v.trim().replace(/^'|'$/g, ''));
+}
+
+describe('migrations', () => {
+  it('are frozen once released: every released one is unchanged, in order', () => {
+    expect(MIGRATIONS.slice(0, RELEASED.length).map(hash)).toEqual(RELEASED);
+  });
+
+  it('are literal SQL (nothing computed into them from code)', () => {
+    for (const sql of MIGRATIONS) expect(sql).not.toMatch(/\$\{/);
+  });
+
+  it('give the migrated schema the CHECK lists of model/statuses.ts', () => {
+    // Read the schema SQLite holds after every migration, not the migration text: ALTERs count.
+    const db = new Database(':memory:');
+    for (const sql of MIGRATIONS) db.exec(sql);
+    const schema = (table: string) => (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) as { sql: string }).sql;
+    expect(checkList(schema('batches'), 'status')).toEqual([...BATCH_STATUSES]);
+    expect(checkList(schema('batches'), 'webhook_status')).toEqual([...WEBHOOK_STATUSES]);
+    expect(checkList(schema('workflows'), 'status')).toEqual([...WORKFLOW_STATUSES]);
+    expect(checkList(schema('workflows'), 'stage')).toEqual([...STAGES]);
+    // The partial indexes that name statuses name ones that exist.
+    const indexes = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as Array<{ sql: string }>)
+      .map((r) => r.sql).join('\n');
+    for (const [, list] of indexes.matchAll(/status IN \(([^)]*)\)/g)) {
+      for (const v of list!.split(',').map((x) => x.trim().replace(/^'|'$/g, ''))) expect(WORKFLOW_STATUSES).toContain(v);
+    }
+    db.close();
+  });
+});
