@@ -97,6 +97,50 @@ describe('a process stalled past its lease', () => {
   });
 });
 
+describe('a process whose lease was taken', () => {
+  it('stops the attempt in flight and writes nothing more for it', async () => {
+    let clock = Date.parse('2026-01-01T00:00:00.000Z');
+    const fetchStarted = deferred();
+    const aborted = deferred<unknown>();
+    service = await startService({
+      config: { LEASE_MS: 60_000, POLL_MS: 5 },
+      engine: {
+        now: () => clock,
+        handlers: {
+          ...gatedStages(new Promise(() => undefined), () => undefined),
+          fetch: {
+            name: 'fetch',
+            run: (_input, ctx) => new Promise((_resolve, reject) => {
+              fetchStarted.resolve();
+              ctx.signal.addEventListener('abort', () => {
+                aborted.resolve(ctx.signal.reason);
+                reject(ctx.signal.reason as Error);
+              }, { once: true });
+            }),
+          },
+        },
+      },
+    });
+    const s = service;
+    const res = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: ['a'] } });
+    const batchId = (res.json() as { id: string }).id;
+    await fetchStarted.promise;
+    // Another owner sweeps the lease the moment it expires and claims the workflow: what a second
+    // replica would do to a process it believes dead.
+    clock += 120_000;
+    // (Both in one group commit, so this engine's own dispatcher cannot claim it in between.)
+    const [, [taken]] = await Promise.all([s.store.releaseExpiredLeases(clock), s.store.claim('another-process', 1, clock, 60_000)]);
+    expect(taken?.batchId).toBe(batchId);
+    expect(await aborted.promise).toMatchObject({ why: 'lease-lost' });
+    // The first owner's run is over; a turn for anything it would still write to reach the store.
+    await new Promise<void>((resolve) => { setImmediate(resolve); });
+    const types = (await allEvents(s, batchId)).map((e) => e.type);
+    expect(types).toEqual(['batch.created', 'batch.started', 'stage.started', 'stage.interrupted']);
+    const wf = (await s.store.getWorkflow(taken!.id))!;
+    expect(wf.stages[0]).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+});
+
 describe('a failed write', () => {
   it('leaves the queued total true: MAX_QUEUED still counts the workflows a failed cancel left queued', async () => {
     const path = join(dir, 'clientflow.db');

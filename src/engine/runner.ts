@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { STAGES, isFinished } from '../model/statuses.js';
 import type { ErrorInfo } from '../model/types.js';
 import { nextStage } from '../store/transitions.js';
-import type { ClaimedWorkflow, RunnerStore } from '../store/store.js';
+import { LeaseLostError, type ClaimedWorkflow, type RunnerStore } from '../store/store.js';
 import { backoffMs, type RetryPolicy } from './retry-policy.js';
 import { RunControl } from './run-control.js';
 import { StageError, type StageHandlers } from './stages/stage.js';
@@ -97,6 +97,13 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
       thrown = e;
     }
     const aborted = control.end();
+    // The lease is gone (another claim holds the workflow, or a handler's own fenced write was
+    // refused): nothing this attempt could write would stand. The run ends here.
+    if (thrown instanceof LeaseLostError) throw thrown;
+    if (aborted === 'lease-lost') {
+      await started;
+      throw new LeaseLostError(`workflow ${wf.id}: stopped ${name} after losing its lease`);
+    }
     if (thrown !== undefined) {
       failure = aborted === 'timeout'
         ? { error: { code: 'TIMEOUT', message: `${name} exceeded its ${timeoutMs} ms timeout` }, retryable: true }

@@ -157,8 +157,9 @@ export interface DispatchStore {
    */
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]>;
   /**
-   * Extends the leases `owner` holds on `ids`, expired or not; returns the ids it no longer holds
-   * (taken over by another claim, or released): their runs must stop.
+   * Extends the leases `owner` holds on `ids`, expired or not; returns the ids it lost (no longer
+   * held and not finished: freed or taken by another claim): their runs must stop. A workflow
+   * canceled meanwhile is finished, not lost.
    */
   renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<string[]>;
   /**

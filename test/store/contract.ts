@@ -110,6 +110,11 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
       expect(await store.releaseExpiredLeases(T0 + 6_001)).toBe(1);
       expect(await store.claim('b', 10, T0 + 6_001, 1_000)).toHaveLength(1);
       expect(await store.renewLeases('a', [one!.id, two!.id], T0 + 6_002, 1_000)).toEqual([one!.id]);
+      // A claim canceled while it waited is over, not lost.
+      const other = await newBatch([3]);
+      const [waiting] = await store.claim('a', 10, T0 + 7_000, 1_000);
+      await store.cancelBatch(other.id, T0 + 7_001);
+      expect(await store.renewLeases('a', [waiting!.id], T0 + 7_002, 1_000)).toEqual([]);
     });
 
     it('releases an owner\'s leases with no stage left running, counters included', async () => {

@@ -21,6 +21,7 @@ export class Claims {
   readonly #claimFromBatch: Statement;
   readonly #batchBySeq: Statement;
   readonly #renew: Statement;
+  readonly #unfinished: Statement;
   readonly #owned: Statement;
   readonly #ownedIn: Statement;
   readonly #all: Statement;
@@ -42,6 +43,7 @@ export class Claims {
     this.#batchBySeq = db.prepare('SELECT id, options FROM batches WHERE seq = ?');
     this.#renew = db.prepare(`UPDATE workflows SET lease_expires = ?
       WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id`);
+    this.#unfinished = db.prepare(`SELECT id FROM workflows WHERE id IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`);
     this.#owned = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ?`);
     this.#ownedIn = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ? AND w.id IN (SELECT value FROM json_each(?))`);
     this.#all = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL`);
@@ -63,10 +65,15 @@ export class Claims {
     return claimed;
   }
 
-  /** Renews what `owner` still holds of `ids`; returns the ids it no longer holds. */
+  /**
+   * Renews what `owner` still holds of `ids`; returns the ids it lost: not held any more and not
+   * finished. (A workflow canceled while it waited is finished: its claim simply ends.)
+   */
   renew(owner: string, ids: string[], now: number, leaseMs: number): string[] {
     const held = new Set((this.#renew.all(now + leaseMs, owner, JSON.stringify(ids)) as Array<{ id: string }>).map((r) => r.id));
-    return ids.filter((id) => !held.has(id));
+    const gone = ids.filter((id) => !held.has(id));
+    if (gone.length === 0) return gone;
+    return (this.#unfinished.all(JSON.stringify(gone)) as Array<{ id: string }>).map((r) => r.id);
   }
 
   /** Rows leased by `owner` (all, or only `ids`). */
