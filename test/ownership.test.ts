@@ -175,6 +175,26 @@ describe('a failed write', () => {
     gate.resolve();
   });
 
+  it('answers 503 store-unavailable with Retry-After when the store cannot commit, naming nothing internal', async () => {
+    const path = join(dir, 'clientflow.db');
+    service = await startService({ config: { DB_PATH: path } });
+    const s = service;
+    // Another connection holds the write lock past the store's busy timeout (5 s).
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    const refused = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: [1] } });
+    other.exec('ROLLBACK');
+    other.close();
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(refused.json()).toMatchObject({ type: expect.stringMatching(/store-unavailable$/), status: 503 });
+    expect(refused.body).not.toMatch(/SQLITE|database|\.db/i);
+    expect((await s.app.inject({ url: '/v1/batches' })).json()).toMatchObject({ items: [] });
+    const accepted = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: [1] } });
+    expect(accepted.statusCode).toBe(202);
+  });
+
   it('makes /readyz answer 503 while the store cannot commit, and 200 once it can again', async () => {
     const path = join(dir, 'clientflow.db');
     service = await startService({ config: { DB_PATH: path } });

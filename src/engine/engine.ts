@@ -9,12 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClientflowError } from '../model/errors.js';
 import type { Batch, NewBatch, Workflow } from '../model/types.js';
-import type {
-  Admission, Control, CreateOptions, DispatchStore, EventFeed, Lifecycle, RunnerStore,
-} from '../store/store.js';
-
-/** What the engine needs of a store: every role but the HTTP reads and the webhooks'. */
-export type EngineStore = Admission & Control & DispatchStore & RunnerStore & EventFeed & Pick<Lifecycle, 'capabilities'>;
+import type { Admission, Control, CreateOptions, DispatchStore, EventFeed, RunnerStore } from '../store/store.js';
 import { Dispatcher } from './dispatcher.js';
 import { EngineEvents } from './events.js';
 import { logEvents } from './log-events.js';
@@ -23,6 +18,9 @@ import type { RunControl } from './run-control.js';
 import { runWorkflow } from './runner.js';
 import { defaultStages, type StageDelays } from './stages/default-stages.js';
 import type { StageHandlers } from './stages/stage.js';
+
+/** What the engine needs of a store: every role but the HTTP reads, the webhooks' and the lifecycle. */
+export type EngineStore = Admission & Control & DispatchStore & RunnerStore & EventFeed;
 
 export interface EngineOptions {
   store: EngineStore;
