@@ -117,9 +117,11 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
       }
       const address = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line.msg ?? '')?.[1];
       if (address) resolve(address);
-      // The one debug line: the dispatcher saw a run's write refused (LeaseLostError). It tells
-      // when a run whose claim was taken away really ended.
-      if (line.level === 20 && typeof line.workflowId === 'string' && typeof line.time === 'number') {
+      // The dispatcher's line for a run whose write was refused (LeaseLostError: debug when the
+      // workflow was canceled meanwhile, warn when another claim took it). It tells when a run
+      // whose claim was taken away really ended.
+      const refused = (line.level === 20 || line.level === 40) && /lease/.test(line.msg ?? '');
+      if (refused && typeof line.workflowId === 'string' && typeof line.time === 'number') {
         refusedWrites.push({ pid: life.pid, workflowId: line.workflowId, at: line.time });
       }
       // Lines about one workflow echo its events, which the checks read themselves.

@@ -112,10 +112,14 @@ export class Dispatcher {
 
   /** Renews every lease this dispatcher holds; stops the runs whose lease another claim took. */
   async #renew(): Promise<void> {
-    if (this.#held.size === 0) return;
+    // A run that gave its lease up itself (waiting out a retry, interrupted) has not lost it.
+    const holds = (w: ClaimedWorkflow | undefined) => w !== undefined && w.leaseOwner !== null;
+    const ids = [...this.#held.values()].filter(holds).map((w) => w.id);
+    if (ids.length === 0) return;
     const { store, owner, now, leaseMs } = this.#o;
     try {
-      const lost = await store.renewLeases(owner, [...this.#held.keys()], now(), leaseMs);
+      // Checked again on the answer: a run may have given its lease up while the renewal ran.
+      const lost = (await store.renewLeases(owner, ids, now(), leaseMs)).filter((id) => holds(this.#held.get(id)));
       if (lost.length > 0) this.#o.onLeaseLost(lost);
     } catch (e) {
       this.#warn(e, 'lease renewal failed');

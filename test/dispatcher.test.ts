@@ -1,0 +1,62 @@
+/**
+ * The dispatcher's lease bookkeeping, on a fake store: a run that gave its lease up itself
+ * (waiting out a retry) is never reported lost, while one whose lease really went is.
+ */
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { Dispatcher } from '../src/engine/dispatcher.js';
+import type { ClaimedWorkflow, DispatchStore } from '../src/store/store.js';
+import { initialStages } from '../src/store/transitions.js';
+
+const claimed = (id: string): ClaimedWorkflow => ({
+  id, seq: 1, batchSeq: 1, batchId: 'b', clientId: id, priority: 0, status: 'queued', stages: initialStages(), output: null,
+  attempts: 0, queuedAt: 0, startedAt: null, finishedAt: null,
+  options: { maxConcurrency: null, retry: null, timeouts: null, simulation: null }, leaseOwner: 'me', leaseEpoch: 1,
+});
+
+describe('Dispatcher lease renewal', () => {
+  it('reports a lease lost only while its run still believes it holds it', async () => {
+    const released = claimed('released');
+    const kept = claimed('kept');
+    const renewedIds: string[][] = [];
+    let answered!: () => void;
+    const twoRenewals = new Promise<void>((resolve) => { answered = resolve; });
+    let unclaimed = [released, kept];
+    // A store that has lost every lease it is asked to renew.
+    const store: DispatchStore = {
+      claim: async () => {
+        const out = unclaimed;
+        unclaimed = [];
+        return out;
+      },
+      renewLeases: async (_owner, ids) => {
+        renewedIds.push(ids);
+        if (renewedIds.length === 2) answered();
+        return ids;
+      },
+      releaseExpiredLeases: async () => 0,
+      releaseLeases: async () => 0,
+      recover: async () => 0,
+    };
+    const lost: string[] = [];
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => { finish = resolve; });
+    const dispatcher = new Dispatcher({
+      store, owner: 'me', concurrency: 2, prefetch: 0, leaseMs: 30, pollMs: 1_000, now: Date.now,
+      log: pino({ level: 'silent' }),
+      onLeaseLost: (ids) => lost.push(...ids),
+      run: async (wf) => {
+        // `released` wrote a retry, which gives its lease up; `kept` still runs under its lease.
+        if (wf.id === 'released') wf.leaseOwner = null;
+        await gate;
+      },
+    });
+    dispatcher.start();
+    await twoRenewals;
+    finish();
+    await dispatcher.drain();
+    expect(renewedIds.every((ids) => !ids.includes('released'))).toBe(true);
+    expect(lost).toContain('kept');
+    expect(lost).not.toContain('released');
+  });
+});
