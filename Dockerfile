@@ -1,18 +1,18 @@
 # syntax=docker/dockerfile:1
-# Build stage: compiles the native SQLite addon and the TypeScript, then drops dev dependencies.
-FROM node:22-bookworm-slim AS build
+# Build stage: compiles the TypeScript, then drops dev dependencies. Nothing native is built:
+# better-sqlite3 ships prebuilt Node-API binaries, so the image needs no compiler. npm ci also
+# installs the project's own Node 24 (the `node` devDependency), which the npm scripts here run
+# on; npm prune drops it, and the runtime stage runs on the image's Node.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-# Runtime stage: only what runs, as the unprivileged `node` user.
-FROM node:22-bookworm-slim
+# Runtime stage: only what runs, as the unprivileged `node` user, on the image's Node 24.
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

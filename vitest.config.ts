@@ -1,4 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { requireSupportedNode } from './src/node-version.js';
+
+// The workers and the servers the tests start run on this process's Node (process.execPath):
+// stop here, with one clear line, rather than let better-sqlite3 crash them on a too old one.
+requireSupportedNode();
 
 export default defineConfig({
   test: {

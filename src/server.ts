@@ -5,6 +5,8 @@
  * store is closed; exit 0). A start that cannot go on (bad config, a database in use by another
  * process or unopenable) prints one line and exits 1.
  */
+// First: on a too old Node, one clear line and exit 1 before better-sqlite3 would crash it.
+import './require-node.js';
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.js';
 import { ClientflowError } from './model/errors.js';

@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as tick } from 'node:timers/promises';
+import pino from 'pino';
+import { loadConfig } from '../src/config.js';
 import { analyzeClient, synthesizeClient } from '../src/engine/stages/client-record.js';
 import type { StageHandlers } from '../src/engine/stages/stage.js';
 import { nearestRank, round } from '../src/model/stats.js';
 import { STAGES } from '../src/model/statuses.js';
 import type { Batch, Workflow } from '../src/model/types.js';
+import { createService } from '../src/service.js';
 import { runBatch, startService, type TestService } from './helpers.js';
 
 let service: TestService | undefined;
@@ -143,5 +146,31 @@ describe('engine', () => {
     const claimed = await service.store.claim('test', 3, Date.now(), 1_000);
     expect(claimed[0]!.batchId).toBe(high.id);
     expect(claimed.slice(1).map((w) => w.batchId).sort()).toEqual([low.id, lowLater.id].sort());
+  });
+
+  it('a stop drops claimed workflows still waiting for a slot quietly, and leaves them queued', async () => {
+    const logs: Array<{ level: number; msg: string }> = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => { logs.push(JSON.parse(line) as { level: number; msg: string }); } });
+    const stage = (name: 'fetch' | 'process' | 'store') => ({ name, run: async () => { await tick(20); return { name }; } });
+    const handlers: StageHandlers = { fetch: stage('fetch'), process: stage('process'), store: stage('store') };
+    const config = loadConfig({}, { DB_PATH: ':memory:', CONCURRENCY: 1, SHUTDOWN_GRACE_MS: 5_000 });
+    const s = await createService(config, { logger, engine: { handlers } });
+    try {
+      await s.start();
+      await s.engine.submit({
+        clientIds: Array.from({ length: 20 }, (_, i) => i), priority: 0, label: null,
+        maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+      });
+      for (let i = 0; i < 500 && s.engine.stats.waiting === 0; i++) await tick(2);
+      const waiting = s.engine.stats.waiting;
+      expect(waiting).toBeGreaterThan(0);
+      await s.engine.stop();
+      expect(logs.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([]);
+      expect(logs.filter((l) => l.msg === 'claimed workflow dropped at shutdown before it started')).toHaveLength(waiting);
+      const totals = await s.store.workflowTotals();
+      expect(totals.queued).toBeGreaterThanOrEqual(waiting);
+    } finally {
+      await s.stop();
+    }
   });
 });

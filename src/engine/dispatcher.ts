@@ -148,10 +148,20 @@ export class Dispatcher {
         // Claimed work waits in p-queue by priority too: a high-priority batch claimed after a
         // low one still starts first.
         // A claim superseded while it waited (canceled, retried and claimed again) never runs.
-        void this.#queue.add(() => (this.#held.get(workflow.id) === workflow ? this.#o.run(workflow) : Promise.resolve()), {
+        let started = false;
+        void this.#queue.add(() => {
+          started = true;
+          return this.#held.get(workflow.id) === workflow ? this.#o.run(workflow) : Promise.resolve();
+        }, {
           priority: workflow.priority,
         })
           .catch(async (e: unknown) => {
+            // Never started: drain() cleared it from the queue (p-queue rejects what clear() drops).
+            // Its lease is freed with the others when the engine stops; nothing went wrong.
+            if (!started) {
+              this.#o.log.debug({ workflowId: workflow.id }, 'claimed workflow dropped at shutdown before it started');
+              return;
+            }
             // A refused write is the normal end of a claim canceled while it waited; a lease
             // taken by another claim is not, and is worth a warning.
             if (e instanceof LeaseLostError) {

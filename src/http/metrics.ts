@@ -1,6 +1,6 @@
 /**
- * Prometheus metrics (prom-client). Each app owns its Registry, so several apps in one process
- * (the tests) never share or collide on a series. Three sources:
+ * Prometheus metrics (@prometheus-io/client, formerly prom-client). Each app owns its Registry, so
+ * several apps in one process (the tests) never share or collide on a series. Three sources:
  * - engine events, counted as they happen (stage durations, retries, finished workflows/batches);
  * - the store and the engine, read at scrape time (workflows by status, queue depth, running);
  * - the process (CPU, memory, event-loop lag, GC), shared by every app of the process: see
@@ -8,7 +8,7 @@
  * Names follow Prometheus conventions: `clientflow_` prefix, base units (seconds), `_total` counters.
  */
 import type { FastifyInstance } from 'fastify';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from '@prometheus-io/client';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import {
@@ -64,7 +64,7 @@ export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowT
   const registers = [registry];
   for (const metric of processMetrics()) registry.registerMetric(metric);
 
-  // One store read per scrape, shared by the two gauges it feeds (prom-client collects them concurrently).
+  // One store read per scrape, shared by the two gauges it feeds (the client collects them concurrently).
   let totals: Promise<Record<WorkflowStatus, number>> | null = null;
   const readTotals = () => (totals ??= store.workflowTotals().finally(() => { totals = null; }));
 
@@ -123,7 +123,7 @@ export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowT
 
   // Every series the engine can produce is bound once here (and so exported at 0 from the start):
   // the listener below, which runs tens of thousands of times a second under load, then only
-  // indexes these tables and calls prom-client, allocating nothing of its own.
+  // indexes these tables and calls the client, allocating nothing of its own.
   const durations = byStage((stage) => {
     for (const outcome of STAGE_OUTCOMES) stageDuration.zero({ stage, outcome });
     return {

@@ -149,7 +149,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
 async function longPoll<T extends { finishedAt: string | null }>(o: {
   engine: Engine; watchers: Watchers; batchId: string; ms: number; reply: FastifyReply; read: () => Promise<T>;
 }): Promise<T> {
-  const watch = o.watchers.open();
+  const watch = o.watchers.open(o.reply.raw);
   let wake!: () => void;
   const woken = new Promise<void>((resolve) => {
     wake = resolve;

@@ -69,7 +69,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
       // stream ends): 204 is how SSE tells a client to stop reconnecting.
       if (!next && isFinished(batch.status)) return reply.code(204).send(null);
     }
-    const watch = watchers.open();
+    const watch = watchers.open(reply.raw);
     // Fastify streams the body and tears the stream down when the client goes away.
     const body = new PassThrough();
     const { signal } = watch.controller;
