@@ -10,12 +10,12 @@ import './require-node.js';
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.js';
 import { ClientflowError } from './model/errors.js';
-import { createService, type Service } from './service.js';
+import { createService } from './service.js';
 
-/** The service, or one line on stderr and exit 1 when it cannot start. */
-async function create(): Promise<Service> {
+/** Runs `step`; when it fails for a reason a user can act on, says so in one line and exits 1. */
+async function orExit<T>(step: () => Promise<T>): Promise<T> {
   try {
-    return await createService(loadConfig(process.env));
+    return await step();
   } catch (e) {
     if (e instanceof ClientflowError && ['CONFIG_INVALID', 'STORE_IN_USE', 'STORE_UNAVAILABLE'].includes(e.code)) {
       process.stderr.write(`clientflow: ${e.message}\n`);
@@ -25,7 +25,7 @@ async function create(): Promise<Service> {
   }
 }
 
-const service = await create();
+const service = await orExit(() => createService(loadConfig(process.env)));
 const { config, logger, app } = service;
 
 closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS + config.WEBHOOK_TIMEOUT_MS + 5_000, logger }, async ({ signal, err }) => {
@@ -35,5 +35,6 @@ closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS + config.WEBHOOK_TIMEOUT_MS + 5
   logger.info('stopped');
 });
 
-await service.start();
+// Recovery at start writes: a store that cannot commit stops the start the same way.
+await orExit(() => service.start());
 await app.listen({ port: config.PORT, host: config.HOST });

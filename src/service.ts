@@ -42,6 +42,16 @@ export interface Service {
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const logger = overrides.logger ?? createLogger(config);
   const store = overrides.store ?? openStore(config);
+  try {
+    return await wire(config, logger, store, overrides);
+  } catch (error) {
+    // Nothing else holds the store yet: close it (and its owner lock) before failing.
+    await store.close();
+    throw error;
+  }
+}
+
+async function wire(config: Config, logger: Logger, store: Store, overrides: ServiceOverrides): Promise<Service> {
   const engine = new Engine({
     store, logger,
     concurrency: config.CONCURRENCY,
@@ -61,13 +71,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     render: withLinks,
     ...overrides.webhooks,
   });
-  let app: FastifyInstance;
-  try {
-    app = await buildApp({ config, store, engine, logger });
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
+  const app = await buildApp({ config, store, engine, logger });
   let stopping: Promise<void> | null = null;
   return {
     config, logger, store, engine, webhooks, app,

@@ -97,6 +97,48 @@ describe('a process stalled past its lease', () => {
   });
 });
 
+describe('a stalled process whose renewal fails', () => {
+  it('does not sweep after a failed renewal: its running stage is not taken from it', async () => {
+    let clock = Date.parse('2026-01-01T00:00:00.000Z');
+    const gate = deferred();
+    const fetchStarted = deferred();
+    service = await startService({
+      config: { LEASE_MS: 60_000, POLL_MS: 5 },
+      engine: { now: () => clock, handlers: gatedStages(gate.promise, () => fetchStarted.resolve()) },
+    });
+    const s = service;
+    const res = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: ['a'] } });
+    const batchId = (res.json() as { id: string }).id;
+    await fetchStarted.promise;
+    // The renewal right after the stall fails once (a busy database, a failing group commit).
+    const renew = s.store.renewLeases.bind(s.store);
+    let failed = false;
+    s.store.renewLeases = async (...args) => {
+      if (!failed) {
+        failed = true;
+        throw new Error('simulated renewal failure');
+      }
+      return renew(...args);
+    };
+    let sweeps = 0;
+    const swept = deferred();
+    const sweep = s.store.releaseExpiredLeases.bind(s.store);
+    s.store.releaseExpiredLeases = async (now: number) => {
+      const n = await sweep(now);
+      if (failed && ++sweeps === 2) swept.resolve();
+      return n;
+    };
+    clock += 600_000;
+    await swept.promise;
+    const finished = s.waitFor((e) => e.type === 'batch.finished');
+    gate.resolve();
+    await finished;
+    const events = await allEvents(s, batchId);
+    expect(events.filter((e) => e.type === 'stage.started' && e.stage === 'fetch')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'stage.interrupted')).toEqual([]);
+  });
+});
+
 describe('a process whose lease was taken', () => {
   it('stops the attempt in flight and writes nothing more for it', async () => {
     let clock = Date.parse('2026-01-01T00:00:00.000Z');

@@ -66,9 +66,10 @@ export class Dispatcher {
       setInterval(() => void this.#renew(), leaseMs / 3),
       setInterval(() => {
         // Renew first: after a stall (a VM pause, SIGSTOP, a long GC) every lease this process
-        // holds may look expired, and the sweep must not take its own live work from it.
+        // holds may look expired, and the sweep must not take its own live work from it. So no
+        // sweep follows a renewal that failed.
         void this.#renew()
-          .then(() => store.releaseExpiredLeases(now()))
+          .then((renewed) => (renewed ? store.releaseExpiredLeases(now()) : 0))
           .catch((e: unknown) => this.#warn(e, 'lease sweep failed'));
         this.wake();
       }, pollMs),
@@ -110,20 +111,32 @@ export class Dispatcher {
     this.#held.clear();
   }
 
-  /** Renews every lease this dispatcher holds; stops the runs whose lease another claim took. */
-  async #renew(): Promise<void> {
+  /**
+   * Renews every lease this dispatcher holds; returns false when the renewal failed. A claim whose
+   * lease is gone (freed, or taken by another claim) is dropped — it will not start, and a run of
+   * it is told to stop (`onLeaseLost`).
+   */
+  async #renew(): Promise<boolean> {
     // A run that gave its lease up itself (waiting out a retry, interrupted) has not lost it.
-    const holds = (w: ClaimedWorkflow | undefined) => w !== undefined && w.leaseOwner !== null;
-    const ids = [...this.#held.values()].filter(holds).map((w) => w.id);
-    if (ids.length === 0) return;
+    const sent = new Map([...this.#held].filter(([, w]) => w.leaseOwner !== null));
+    if (sent.size === 0) return true;
     const { store, owner, now, leaseMs } = this.#o;
+    let gone: string[];
     try {
-      // Checked again on the answer: a run may have given its lease up while the renewal ran.
-      const lost = (await store.renewLeases(owner, ids, now(), leaseMs)).filter((id) => holds(this.#held.get(id)));
-      if (lost.length > 0) this.#o.onLeaseLost(lost);
+      gone = await store.renewLeases(owner, [...sent.keys()], now(), leaseMs);
     } catch (e) {
       this.#warn(e, 'lease renewal failed');
+      return false;
     }
+    // Checked on the answer, claim by claim: meanwhile a run may have given its lease up, or a
+    // newer claim of the same workflow replaced the one sent.
+    const lost = gone.filter((id) => {
+      const claim = this.#held.get(id);
+      return claim === sent.get(id) && claim!.leaseOwner !== null;
+    });
+    for (const id of lost) this.#held.delete(id);
+    if (lost.length > 0) this.#o.onLeaseLost(lost);
+    return true;
   }
 
   #fill(): void {

@@ -78,11 +78,15 @@ export class Engine {
       pollMs: options.pollMs,
       now: this.#now,
       log,
-      // A lease this engine lost (it stalled past it and another claim took the workflow): stop
-      // the attempt in flight; its writes would be refused anyway.
+      // Claims this engine no longer holds: the lease was freed (a cancel and a retry while the
+      // claim waited) or taken by another claim (a shared store's other process). A run of one is
+      // stopped: its writes would be refused anyway.
       onLeaseLost: (ids) => {
-        log.warn({ workflowIds: ids.slice(0, 20), count: ids.length }, 'lost the lease on running workflows; stopping them');
-        for (const id of ids) this.#controls.get(id)?.abandon();
+        const running = ids.filter((id) => this.#controls.has(id));
+        if (running.length > 0) {
+          log.warn({ workflowIds: running.slice(0, 20), count: running.length }, 'lost the lease on running workflows; stopping them');
+        }
+        for (const id of running) this.#controls.get(id)!.abandon();
       },
       run: (workflow) => runWorkflow(workflow, {
         store: options.store, handlers, log, now: this.#now,

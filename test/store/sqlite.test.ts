@@ -1,5 +1,5 @@
 /** The SQLite store: the shared contract on a fresh in-memory database per test, and what only a file has. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,12 @@ describe('SQLite store on a file', () => {
       await first.close();
       const second = new SqliteStore({ path });
       expect(second.capabilities.owner).toBe('exclusive');
+      // Another name for the same file, through a symlinked file or directory, is the same owner.
+      symlinkSync(path, join(dir, 'link.db'));
+      mkdirSync(join(dir, 'real'));
+      symlinkSync(dir, join(dir, 'real', 'up'));
+      expect(() => new SqliteStore({ path: join(dir, 'link.db') })).toThrow(StoreInUseError);
+      expect(() => new SqliteStore({ path: join(dir, 'real', 'up', 'x.db') })).toThrow(StoreInUseError);
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

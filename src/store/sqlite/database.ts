@@ -2,8 +2,8 @@
  * Opening the SQLite file: the owner lock, the pragmas, the migrations. And which SQLite errors
  * mean "the store cannot commit now" (as opposed to a bug): those become StoreUnavailableError.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database, { type Database as DB } from 'better-sqlite3';
 import { StoreInUseError, StoreUnavailableError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
@@ -25,7 +25,7 @@ export function openDatabase(path: string, sync: 'full' | 'normal'): OpenedDatab
   try {
     if (path !== ':memory:') {
       mkdirSync(dirname(path), { recursive: true });
-      lock = lockOwner(path);
+      lock = lockOwner(canonical(path));
     }
     db = new Database(path);
     db.pragma('journal_mode = WAL');
@@ -39,6 +39,14 @@ export function openDatabase(path: string, sync: 'full' | 'normal'): OpenedDatab
     if (error instanceof StoreInUseError) throw error;
     throw new StoreUnavailableError(`cannot open the database at ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+}
+
+/**
+ * One name per file, however it is reached: a symlinked directory or file resolves to the same
+ * lock. (A hard link to the database is a second name SQLite itself cannot tell apart: not supported.)
+ */
+function canonical(path: string): string {
+  return existsSync(path) ? realpathSync(path) : join(realpathSync(dirname(path)), basename(path));
 }
 
 /**
@@ -76,7 +84,7 @@ function migrate(db: DB): void {
 }
 
 /** SQLite result codes that mean the storage failed, not the statement: the write may work later. */
-const UNAVAILABLE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|PROTOCOL|NOMEM|CORRUPT|NOTADB|PERM)/;
+const UNAVAILABLE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|PROTOCOL|NOMEM|PERM)/;
 
 /** A failed commit as callers should see it: a storage failure is StoreUnavailableError; a bug stays itself. */
 export function asStoreError(error: unknown): unknown {

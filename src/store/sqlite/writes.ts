@@ -14,7 +14,7 @@ import {
 } from '../transitions.js';
 import type { BatchCounters } from './counters.js';
 import type { EventLog } from './events.js';
-import { load, type FullRow } from './rows.js';
+import { load, type FullRow, type Loaded } from './rows.js';
 
 export class WorkflowWrites {
   readonly #events: EventLog;
@@ -45,7 +45,7 @@ export class WorkflowWrites {
         lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
         lease_expires = CASE WHEN @release THEN NULL ELSE lease_expires END
       WHERE seq = @seq AND lease_owner IS @owner AND lease_epoch = @epoch`);
-    this.#leaseState = db.prepare('SELECT status, lease_owner FROM workflows WHERE seq = ?');
+    this.#leaseState = db.prepare('SELECT status FROM workflows WHERE seq = ?');
     this.#cancelRequested = db.prepare('SELECT cancel_requested FROM workflows WHERE seq = ?');
     this.#markCancel = db.prepare('UPDATE workflows SET cancel_requested = 1 WHERE id = ?');
     this.#release = db.prepare('UPDATE workflows SET lease_owner = NULL, lease_expires = NULL WHERE id = ?');
@@ -180,7 +180,7 @@ export class WorkflowWrites {
   }
 
   /** Cancels a workflow not running a stage; returns its counter change for the caller to apply. */
-  #cancelNow(wf: ReturnType<typeof load>, now: number): Delta {
+  #cancelNow(wf: Loaded, now: number): Delta {
     const { delta, row: change } = applyCancel(wf, now);
     this.write(wf, change, wf.stage, undefined);
     this.#events.log(wf.batchSeq, finishedEvent(wf, now) as NewEvent);
@@ -189,8 +189,10 @@ export class WorkflowWrites {
 
   /** A fenced write changed nothing: says whether that is a cancel's normal end or a lost lease. */
   #leaseLost(fence: LeaseFence): never {
-    const row = this.#leaseState.get(fence.seq) as { status: WorkflowStatus; lease_owner: string | null } | undefined;
-    const expected = !row || isFinished(row.status) || row.lease_owner === null;
+    const row = this.#leaseState.get(fence.seq) as { status: WorkflowStatus } | undefined;
+    // Expected only when the workflow finished meanwhile (canceled): a lease freed under a live
+    // stage is not.
+    const expected = !row || isFinished(row.status);
     throw new LeaseLostError(`lease on workflow ${fence.id} is no longer held by ${String(fence.leaseOwner)}`, expected);
   }
 }
