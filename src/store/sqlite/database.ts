@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import Database, { type Database as DB } from 'better-sqlite3';
+import Database, { type Database as DB, type Statement } from 'better-sqlite3';
 import { StoreInUseError, StoreUnavailableError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -93,4 +93,39 @@ export function asStoreError(error: unknown): unknown {
     return new StoreUnavailableError(`the store could not commit: ${code}`, { cause: error });
   }
   return error;
+}
+
+/**
+ * Whether the store can commit now: rewrites a one-row table with a few pages of padding, so it
+ * needs room the way real writes do. A turn later, so callers in the same turn share one probe;
+ * in a transaction of its own, so a failing probe never takes real writes down with it.
+ */
+export class WriteProbe {
+  readonly #db: DB;
+  readonly #closed: () => boolean;
+  readonly #write: Statement;
+  #running: Promise<boolean> | null = null;
+
+  constructor(db: DB, closed: () => boolean) {
+    this.#db = db;
+    this.#closed = closed;
+    this.#write = db.prepare(`INSERT INTO store_probe (id, at, pad) VALUES (1, ?, zeroblob(8192))
+      ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad`);
+  }
+
+  run(now: number): Promise<boolean> {
+    this.#running ??= new Promise<boolean>((resolve) => {
+      setImmediate(() => {
+        this.#running = null;
+        if (this.#closed()) return resolve(false);
+        try {
+          this.#db.transaction(() => this.#write.run(now))();
+          resolve(true);
+        } catch {
+          resolve(false);
+        }
+      });
+    });
+    return this.#running;
+  }
 }

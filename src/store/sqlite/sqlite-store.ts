@@ -21,7 +21,7 @@ import { FinishedViews } from '../view-cache.js';
 import { Admissions } from './admission.js';
 import { Claims } from './claims.js';
 import { BatchCounters } from './counters.js';
-import { asStoreError, openDatabase } from './database.js';
+import { WriteProbe, asStoreError, openDatabase } from './database.js';
 import { EventLog } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { Reads } from './reads.js';
@@ -53,8 +53,7 @@ export class SqliteStore implements Store {
   readonly #group: GroupCommit;
   /** Batch inserts commit in groups of their own: a POST never waits on stage transitions. */
   readonly #admitting: GroupCommit;
-  readonly #probe: ReturnType<DB['prepare']>;
-  #probing: Promise<boolean> | null = null;
+  readonly #probe: WriteProbe;
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -67,8 +66,7 @@ export class SqliteStore implements Store {
     this.#admissions = new Admissions(db, this.#events, this.#counters);
     this.#reads = new Reads(db, this.#views, this.#counters);
     this.#webhooks = new WebhookDeliveries(db, this.#views);
-    this.#probe = db.prepare(`INSERT INTO store_probe (id, at, pad) VALUES (1, ?, zeroblob(8192))
-      ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad`);
+    this.#probe = new WriteProbe(db, () => this.#closed);
     this.#group = new GroupCommit(db, {
       isRefusal: (e) => e instanceof LeaseLostError,
       beforeCommit: () => this.#writes.flushDeltas(),
@@ -220,21 +218,7 @@ export class SqliteStore implements Store {
   }
 
   probeWrite(now: number): Promise<boolean> {
-    this.#probing ??= new Promise<boolean>((resolve) => {
-      // A turn later, so callers in the same turn share it; a transaction of its own, so a failing
-      // probe never takes real writes down with it.
-      setImmediate(() => {
-        this.#probing = null;
-        if (this.#closed) return resolve(false);
-        try {
-          this.#db.transaction(() => this.#probe.run(now))();
-          resolve(true);
-        } catch {
-          resolve(false);
-        }
-      });
-    });
-    return this.#probing;
+    return this.#probe.run(now);
   }
 
   async close(): Promise<void> {
