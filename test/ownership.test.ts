@@ -58,7 +58,12 @@ async function allEvents(s: TestService, batchId: string): Promise<EngineEvent[]
 }
 
 describe('a process stalled past its lease', () => {
-  it('keeps running its own stage: one attempt, no interruption, no second start', async () => {
+  /**
+   * One workflow whose fetch waits on a gate, a clock the test moves, a poll every 5 ms. Ten
+   * leases' worth of time passes at once (a SIGSTOP, a VM pause), the lease sweep runs twice at
+   * the new time, then the fetch ends. `beforeStall` may break the store for the new time.
+   */
+  async function stall(beforeStall: (s: TestService, stalledUntil: number) => void = () => undefined) {
     let clock = Date.parse('2026-01-01T00:00:00.000Z');
     const gate = deferred();
     const fetchStarted = deferred();
@@ -70,70 +75,48 @@ describe('a process stalled past its lease', () => {
     const res = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: ['a'] } });
     const batchId = (res.json() as { id: string }).id;
     await fetchStarted.promise;
-    // The stall: ten leases' worth of time passes at once, as after a SIGSTOP or a VM pause.
-    clock += 600_000;
-    // Wait until the lease sweep has run at least twice at the new time.
+    const stalledUntil = clock + 600_000;
+    beforeStall(s, stalledUntil);
     let sweeps = 0;
     const swept = deferred();
     const sweep = s.store.releaseExpiredLeases.bind(s.store);
     s.store.releaseExpiredLeases = async (now: number) => {
       const n = await sweep(now);
-      if (now >= clock && ++sweeps === 2) swept.resolve();
+      if (now >= stalledUntil && ++sweeps === 2) swept.resolve();
       return n;
     };
+    clock = stalledUntil;
     await swept.promise;
     const finished = s.waitFor((e) => e.type === 'batch.finished');
     gate.resolve();
     await finished;
+    return { s, batchId, events: await allEvents(s, batchId) };
+  }
 
-    const events = await allEvents(s, batchId);
-    const fetchStarts = events.filter((e) => e.type === 'stage.started' && e.stage === 'fetch');
-    expect(fetchStarts).toHaveLength(1);
+  it('keeps running its own stage: one attempt, no interruption, no second start', async () => {
+    const { s, batchId, events } = await stall();
+    expect(events.filter((e) => e.type === 'stage.started' && e.stage === 'fetch')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'stage.interrupted')).toEqual([]);
     const batch = (await s.app.inject({ url: `/v1/batches/${batchId}` })).json() as { status: string };
     expect(batch.status).toBe('succeeded');
     const wf = (await s.store.listWorkflows(batchId, { limit: 1 }))!.items[0]!;
     expect(wf.stages.map((st) => st.attempts)).toEqual([1, 1, 1]);
   });
-});
 
-describe('a stalled process whose renewal fails', () => {
   it('does not sweep after a failed renewal: its running stage is not taken from it', async () => {
-    let clock = Date.parse('2026-01-01T00:00:00.000Z');
-    const gate = deferred();
-    const fetchStarted = deferred();
-    service = await startService({
-      config: { LEASE_MS: 60_000, POLL_MS: 5 },
-      engine: { now: () => clock, handlers: gatedStages(gate.promise, () => fetchStarted.resolve()) },
-    });
-    const s = service;
-    const res = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: ['a'] } });
-    const batchId = (res.json() as { id: string }).id;
-    await fetchStarted.promise;
-    // The renewal right after the stall fails once (a busy database, a failing group commit).
-    const renew = s.store.renewLeases.bind(s.store);
     let failed = false;
-    s.store.renewLeases = async (...args) => {
-      if (!failed) {
-        failed = true;
-        throw new Error('simulated renewal failure');
-      }
-      return renew(...args);
-    };
-    let sweeps = 0;
-    const swept = deferred();
-    const sweep = s.store.releaseExpiredLeases.bind(s.store);
-    s.store.releaseExpiredLeases = async (now: number) => {
-      const n = await sweep(now);
-      if (failed && ++sweeps === 2) swept.resolve();
-      return n;
-    };
-    clock += 600_000;
-    await swept.promise;
-    const finished = s.waitFor((e) => e.type === 'batch.finished');
-    gate.resolve();
-    await finished;
-    const events = await allEvents(s, batchId);
+    const { events } = await stall((s, stalledUntil) => {
+      // The first renewal after the stall fails (a busy database, a failing group commit).
+      const renew = s.store.renewLeases.bind(s.store);
+      s.store.renewLeases = async (owner, ids, now, leaseMs) => {
+        if (!failed && now >= stalledUntil) {
+          failed = true;
+          throw new Error('simulated renewal failure');
+        }
+        return renew(owner, ids, now, leaseMs);
+      };
+    });
+    expect(failed).toBe(true);
     expect(events.filter((e) => e.type === 'stage.started' && e.stage === 'fetch')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'stage.interrupted')).toEqual([]);
   });
