@@ -96,6 +96,43 @@ export function asStoreError(error: unknown): unknown {
 }
 
 /**
+ * Whether real writes commit: failing from a write the storage refused (StoreUnavailableError)
+ * until a later transaction that changed rows commits. (The probe's own commit does not count.)
+ */
+export class StorageHealth {
+  readonly #totalChanges: Statement;
+  #changes: number;
+  #failing = false;
+
+  constructor(db: DB) {
+    this.#totalChanges = db.prepare('SELECT total_changes()').pluck();
+    this.#changes = this.#totalChanges.get() as number;
+  }
+
+  get failing(): boolean {
+    return this.#failing;
+  }
+
+  /** A transaction committed: if it changed rows, the storage takes real work again. */
+  committed(): void {
+    const changes = this.#totalChanges.get() as number;
+    if (changes > this.#changes) this.#failing = false;
+    this.#changes = changes;
+  }
+
+  /** A transaction rolled back; `error` says why. Its statements' changes do not count. */
+  failed(error: unknown): void {
+    if (error instanceof StoreUnavailableError) this.#failing = true;
+    this.skip();
+  }
+
+  /** Forget changes made since the last look (the probe's, a rolled-back group's). */
+  skip(): void {
+    this.#changes = this.#totalChanges.get() as number;
+  }
+}
+
+/**
  * Whether the store can commit now: rewrites a one-row table with a few pages of padding, so it
  * needs room the way real writes do. A turn later, so callers in the same turn share one probe;
  * in a transaction of its own, so a failing probe never takes real writes down with it.
@@ -103,12 +140,14 @@ export function asStoreError(error: unknown): unknown {
 export class WriteProbe {
   readonly #db: DB;
   readonly #closed: () => boolean;
+  readonly #health: StorageHealth;
   readonly #write: Statement;
   #running: Promise<boolean> | null = null;
 
-  constructor(db: DB, closed: () => boolean) {
+  constructor(db: DB, closed: () => boolean, health: StorageHealth) {
     this.#db = db;
     this.#closed = closed;
+    this.#health = health;
     this.#write = db.prepare(`INSERT INTO store_probe (id, at, pad) VALUES (1, ?, zeroblob(8192))
       ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad`);
   }
@@ -120,7 +159,10 @@ export class WriteProbe {
         if (this.#closed()) return resolve(false);
         try {
           this.#db.transaction(() => this.#write.run(now))();
-          resolve(true);
+          this.#health.skip();
+          // A small probe can fit where real work does not (a full disk with slack left in the
+          // WAL): after a refused write, the store is ready again only once real work commits.
+          resolve(!this.#health.failing);
         } catch {
           resolve(false);
         }

@@ -20,8 +20,8 @@ export interface GroupHooks {
   isRefusal?: (error: unknown) => boolean;
   /** Runs last inside the transaction: work the group's writes accumulated (batch counters). */
   beforeCommit?: () => void;
-  /** Runs when the group was rolled back: drop what the writes accumulated. */
-  onRollback?: () => void;
+  /** Runs when the group was rolled back, with why: drop what the writes accumulated. */
+  onRollback?: (error: unknown) => void;
   /** Runs once the group committed, before any caller's promise settles (events are published). */
   afterCommit?: () => void;
 }
@@ -71,8 +71,8 @@ export class GroupCommit {
       })();
     } catch (error) {
       // A write or the commit itself failed (disk full, I/O error): nothing in the group stands.
-      this.#hooks.onRollback?.();
       const failure = asStoreError(error);
+      this.#hooks.onRollback?.(failure);
       for (const item of group) item.reject(failure);
       return;
     }

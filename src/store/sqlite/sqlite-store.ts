@@ -21,7 +21,7 @@ import { FinishedViews } from '../view-cache.js';
 import { Admissions } from './admission.js';
 import { Claims } from './claims.js';
 import { BatchCounters } from './counters.js';
-import { WriteProbe, asStoreError, openDatabase } from './database.js';
+import { StorageHealth, WriteProbe, asStoreError, openDatabase } from './database.js';
 import { EventLog } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { Reads } from './reads.js';
@@ -53,6 +53,7 @@ export class SqliteStore implements Store {
   readonly #group: GroupCommit;
   /** Batch inserts commit in groups of their own: a POST never waits on stage transitions. */
   readonly #admitting: GroupCommit;
+  readonly #health: StorageHealth;
   readonly #probe: WriteProbe;
   #closed = false;
 
@@ -66,20 +67,21 @@ export class SqliteStore implements Store {
     this.#admissions = new Admissions(db, this.#events, this.#counters);
     this.#reads = new Reads(db, this.#views, this.#counters);
     this.#webhooks = new WebhookDeliveries(db, this.#views);
-    this.#probe = new WriteProbe(db, () => this.#closed);
+    this.#health = new StorageHealth(db);
+    this.#probe = new WriteProbe(db, () => this.#closed, this.#health);
     this.#group = new GroupCommit(db, {
       isRefusal: (e) => e instanceof LeaseLostError,
       beforeCommit: () => this.#writes.flushDeltas(),
-      afterCommit: () => this.#outbox.commit(),
-      onRollback: () => {
+      afterCommit: () => this.#committed(),
+      onRollback: (error) => {
         this.#writes.dropDeltas();
-        this.#outbox.discard();
+        this.#rolledBack(error);
       },
     });
     this.#admitting = new GroupCommit(db, {
       isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError,
-      afterCommit: () => this.#outbox.commit(),
-      onRollback: () => this.#outbox.discard(),
+      afterCommit: () => this.#committed(),
+      onRollback: (error) => this.#rolledBack(error),
     });
   }
 
@@ -250,10 +252,21 @@ export class SqliteStore implements Store {
     try {
       result = this.#db.transaction(write)();
     } catch (error) {
-      this.#outbox.discard();
-      throw asStoreError(error);
+      const failure = asStoreError(error);
+      this.#rolledBack(failure);
+      throw failure;
     }
-    this.#outbox.commit();
+    this.#committed();
     return result;
+  }
+
+  #committed(): void {
+    this.#health.committed();
+    this.#outbox.commit();
+  }
+
+  #rolledBack(error: unknown): void {
+    this.#health.failed(error);
+    this.#outbox.discard();
   }
 }
