@@ -38,6 +38,8 @@ export class Dispatcher {
   /** The one timer that wakes the dispatcher when the earliest known retry falls due. */
   #retryTimer: NodeJS.Timeout | null = null;
   #retryAt = Infinity;
+  /** When the leases held were last renewed (claims made since hold fresh leases of their own). */
+  #renewedAt = -Infinity;
   /**
    * The workflows this dispatcher holds, each with the claim it came from: only these leases are
    * renewed. A workflow can be claimed again (after a retry) before its last run has wound down,
@@ -65,10 +67,11 @@ export class Dispatcher {
     this.#timers = [
       setInterval(() => void this.#renew(), leaseMs / 3),
       setInterval(() => {
-        // Renew first: after a stall (a VM pause, SIGSTOP, a long GC) every lease this process
-        // holds may look expired, and the sweep must not take its own live work from it. So no
-        // sweep follows a renewal that failed.
-        void this.#renew()
+        // After a stall (a VM pause, SIGSTOP, a long GC) every lease this process holds may look
+        // expired, and the sweep must not take its own live work from it: when the last renewal
+        // is overdue, renew first, and sweep only if that renewal succeeded.
+        const overdue = now() - this.#renewedAt >= leaseMs / 3;
+        void (overdue ? this.#renew() : Promise.resolve(true))
           .then((renewed) => (renewed ? store.releaseExpiredLeases(now()) : 0))
           .catch((e: unknown) => this.#warn(e, 'lease sweep failed'));
         this.wake();
@@ -117,13 +120,18 @@ export class Dispatcher {
    * it is told to stop (`onLeaseLost`).
    */
   async #renew(): Promise<boolean> {
+    const { store, owner, now, leaseMs } = this.#o;
+    const at = now();
     // A run that gave its lease up itself (waiting out a retry, interrupted) has not lost it.
     const sent = new Map([...this.#held].filter(([, w]) => w.leaseOwner !== null));
-    if (sent.size === 0) return true;
-    const { store, owner, now, leaseMs } = this.#o;
+    if (sent.size === 0) {
+      this.#renewedAt = at;
+      return true;
+    }
     let gone: string[];
     try {
-      gone = await store.renewLeases(owner, [...sent.keys()], now(), leaseMs);
+      gone = await store.renewLeases(owner, [...sent.keys()], at, leaseMs);
+      this.#renewedAt = at;
     } catch (e) {
       this.#warn(e, 'lease renewal failed');
       return false;
