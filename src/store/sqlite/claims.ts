@@ -3,9 +3,7 @@ import type { Database as DB, Statement } from 'better-sqlite3';
 import type { BatchOptions } from '../../model/types.js';
 import { claimFairly } from '../claim-plan.js';
 import type { ClaimedWorkflow } from '../store.js';
-import { load, WORKFLOW_ROW, type FullRow } from './rows.js';
-
-const ACTIVE = `status IN ('queued', 'running')`;
+import { ACTIVE, load, WORKFLOW_ROW, type FullRow } from './rows.js';
 
 interface ActiveBatch {
   seq: number;

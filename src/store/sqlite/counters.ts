@@ -11,6 +11,7 @@ import { CommittedTotal, type Outbox } from '../outbox.js';
 import type { Delta } from '../transitions.js';
 import type { FinishedViews } from '../view-cache.js';
 import type { EventLog } from './events.js';
+import { ACTIVE } from './rows.js';
 import type { BatchRow, P95s } from './views.js';
 
 export class BatchCounters {
@@ -31,7 +32,7 @@ export class BatchCounters {
     this.#views = views;
     this.queued = new CommittedTotal(
       outbox,
-      (db.prepare(`SELECT COALESCE(SUM(queued), 0) AS n FROM batches WHERE status IN ('queued', 'running')`).get() as { n: number }).n,
+      (db.prepare(`SELECT COALESCE(SUM(queued), 0) AS n FROM batches WHERE ${ACTIVE}`).get() as { n: number }).n,
     );
     this.#update = db.prepare(`UPDATE batches SET
         queued = queued + @queued, running = running + @running, succeeded = succeeded + @succeeded,

@@ -101,12 +101,12 @@ export function asStoreError(error: unknown): unknown {
  */
 export class StorageHealth {
   readonly #totalChanges: Statement;
-  #changes: number;
+  /** While failing: SQLite's count of changed rows when we last looked. Healthy: not kept. */
+  #changes = 0;
   #failing = false;
 
   constructor(db: DB) {
     this.#totalChanges = db.prepare('SELECT total_changes()').pluck();
-    this.#changes = this.#totalChanges.get() as number;
   }
 
   get failing(): boolean {
@@ -115,9 +115,7 @@ export class StorageHealth {
 
   /** A transaction committed: if it changed rows, the storage takes real work again. */
   committed(): void {
-    const changes = this.#totalChanges.get() as number;
-    if (changes > this.#changes) this.#failing = false;
-    this.#changes = changes;
+    if (this.#failing && (this.#totalChanges.get() as number) > this.#changes) this.#failing = false;
   }
 
   /** A transaction rolled back; `error` says why. Its statements' changes do not count. */
@@ -128,7 +126,7 @@ export class StorageHealth {
 
   /** Forget changes made since the last look (the probe's, a rolled-back group's). */
   skip(): void {
-    this.#changes = this.#totalChanges.get() as number;
+    if (this.#failing) this.#changes = this.#totalChanges.get() as number;
   }
 }
 

@@ -6,7 +6,7 @@ import { decodeCursor } from '../cursor.js';
 import type { ListQuery } from '../store.js';
 import type { FinishedViews } from '../view-cache.js';
 import type { BatchCounters } from './counters.js';
-import { WORKFLOW_ROW, page, type FullRow } from './rows.js';
+import { ACTIVE, WORKFLOW_ROW, page, type FullRow } from './rows.js';
 import { batchView, workflowView, type BatchRow, type WorkflowRow } from './views.js';
 
 const WORKFLOW_SELECT = `
@@ -42,7 +42,7 @@ export class Reads {
     this.#workflowsByStatus = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = ? AND w.status = ? AND w.seq > ? ORDER BY w.seq LIMIT ?`);
     this.#workflowById = db.prepare(`${WORKFLOW_SELECT} WHERE w.id = ?`);
     this.#workflowRow = db.prepare(`${WORKFLOW_ROW} WHERE w.id = ?`);
-    this.#unfinishedRows = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.status IN ('queued', 'running')`);
+    this.#unfinishedRows = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.${ACTIVE}`);
     this.#retryableRows = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.status IN ('failed', ?)`);
     this.#totals = db.prepare(`SELECT COALESCE(SUM(queued), 0) AS queued, COALESCE(SUM(running), 0) AS running,
       COALESCE(SUM(succeeded), 0) AS succeeded, COALESCE(SUM(failed), 0) AS failed, COALESCE(SUM(canceled), 0) AS canceled

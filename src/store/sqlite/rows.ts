@@ -12,6 +12,9 @@ export interface FullRow {
   stages: string | null; lease_owner: string | null; lease_epoch: number; cancel_requested: number;
 }
 
+/** A workflow or batch not finished yet (statuses from model/statuses.ts). */
+export const ACTIVE = `status IN ('queued', 'running')`;
+
 /** A full workflow row with its batch id: what the state machine needs to change it. */
 export const WORKFLOW_ROW = 'SELECT w.*, b.id AS batch_id FROM workflows w JOIN batches b ON b.seq = w.batch_seq';
 
