@@ -52,6 +52,13 @@ export async function startService(
   };
 }
 
+/** A promise and the function that resolves it: tests wait on events this way, never on time. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
 /** Posts a batch through the app and waits until it finishes; returns the batch id. */
 export async function runBatch(service: TestService, body: Record<string, unknown>): Promise<string> {
   // Listen before posting: a tiny batch can finish before the POST's answer is read.

@@ -5,7 +5,7 @@ import { EngineEvents, type EngineEvent } from '../src/engine/events.js';
 import type { StageHandler, StageHandlers } from '../src/engine/stages/stage.js';
 import { createMetrics, processMetrics, UNMATCHED_ROUTE } from '../src/http/metrics.js';
 import { STAGES } from '../src/model/statuses.js';
-import { runBatch, startService, type TestService } from './helpers.js';
+import { deferred, runBatch, startService, type TestService } from './helpers.js';
 
 const open: TestService[] = [];
 afterEach(async () => {
@@ -52,12 +52,6 @@ async function scrape(s: TestService) {
     return found[0]?.value;
   };
   return { res, samples, value };
-}
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => { resolve = r; });
-  return { promise, resolve };
 }
 
 describe('GET /metrics', () => {

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/model/events.js';
 import type { StageHandlers } from '../src/engine/stages/stage.js';
 import { spawnServer, startServer, type ChildServer } from './child-server.js';
-import { startService, type TestService } from './helpers.js';
+import { deferred, startService, type TestService } from './helpers.js';
 
 let dir: string;
 let service: TestService | undefined;
@@ -30,12 +30,6 @@ afterEach(async () => {
   }
   rmSync(dir, { recursive: true, force: true });
 });
-
-function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => { resolve = r; });
-  return { promise, resolve };
-}
 
 /** A fetch that waits for `gate` (or its abort); process and store return at once. */
 function gatedStages(gate: Promise<void>, started: () => void): StageHandlers {
@@ -157,8 +151,8 @@ describe('a process whose lease was taken', () => {
     const [, [taken]] = await Promise.all([s.store.releaseExpiredLeases(clock), s.store.claim('another-process', 1, clock, 60_000)]);
     expect(taken?.batchId).toBe(batchId);
     expect(await aborted.promise).toMatchObject({ why: 'lease-lost' });
-    // The first owner's run is over; a turn for anything it would still write to reach the store.
-    await new Promise<void>((resolve) => { setImmediate(resolve); });
+    // Stopping drains this engine: once it has, whatever the aborted run would write is written.
+    await s.engine.stop();
     const types = (await allEvents(s, batchId)).map((e) => e.type);
     expect(types).toEqual(['batch.created', 'batch.started', 'stage.started', 'stage.interrupted']);
     const wf = (await s.store.getWorkflow(taken!.id))!;
