@@ -23,7 +23,7 @@ import {
   type BenchOptions, type CaseResult,
 } from './lib.js';
 
-export type EngineCaseName = 'tutorial' | 'makespan' | 'throughput' | 'status';
+export type EngineCaseName = 'tutorial' | 'makespan' | 'throughput' | 'status' | 'queued';
 
 interface ChildRequest {
   name: EngineCaseName;
@@ -38,7 +38,7 @@ type ChildReply = { ok: true; rows: CaseResult[] } | { ok: false; error: string 
 // ================================================================ parent side
 
 /** Budgets keep the whole `npm run bench` bounded even on a slow, noisy machine. */
-const BUDGET_MS: Record<EngineCaseName, number> = { tutorial: 30_000, makespan: 60_000, throughput: 90_000, status: 30_000 };
+const BUDGET_MS: Record<EngineCaseName, number> = { tutorial: 30_000, makespan: 60_000, throughput: 90_000, status: 30_000, queued: 120_000 };
 
 /** Runs one case in a fresh child; never throws (a crash becomes a failing row). */
 export async function runEngineCase(
@@ -64,7 +64,7 @@ export async function runEngineCase(
     return reply.rows;
   } catch (e) {
     log(`${name} (${sync}) failed: ${e instanceof Error ? e.message : String(e)}`);
-    const ids = { tutorial: ['1', 'tutorial'], makespan: ['2', 'makespan'], throughput: [sync === 'full' ? '3' : '3n', `throughput ${sync}`], status: ['6', 'status'] };
+    const ids = { tutorial: ['1', 'tutorial'], makespan: ['2', 'makespan'], throughput: [sync === 'full' ? '3' : '3n', `throughput ${sync}`], status: ['6', 'status'], queued: ['8', 'queued'] };
     const [id, label] = ids[name] as [string, string];
     return [errorRow(id, label, '', null, e)];
   } finally {
@@ -180,7 +180,7 @@ async function tutorial(req: ChildRequest): Promise<CaseResult[]> {
     return [
       row({
         id: '1', name: 'tutorial 5 × 2000/3000/1000 ms', metric: 'elapsed / ideal', value: round(elapsed / ideal, 4), unit: '×',
-        target: { op: '<=', value: 1.02 }, notes: `${elapsed} ms vs ideal ${ideal} ms; CONCURRENCY ${s.concurrency}, DB_SYNC ${req.sync}`, details,
+        target: { op: '<=', value: 1.005 }, notes: `${elapsed} ms vs ideal ${ideal} ms; CONCURRENCY ${s.concurrency}, DB_SYNC ${req.sync}`, details,
       }),
       row({
         id: '1s', name: 'tutorial speedup', metric: 'sequential / elapsed', value: b.timings.speedup, unit: '×', target: null,
@@ -202,7 +202,7 @@ async function makespan(req: ChildRequest): Promise<CaseResult[]> {
     const elapsed = b.timings.elapsedMs ?? NaN;
     return [row({
       id: '2', name: 'makespan 10k × 200/300/100 ms', metric: 'elapsed / ideal', value: round(elapsed / ideal), unit: '×',
-      target: { op: '<=', value: 1.5 },
+      target: { op: '<=', value: 1.25 },
       notes: `${elapsed} ms vs ideal ${ideal} ms; queue wait p95 ${b.timings.queueWaitMs?.p95 ?? '—'} ms, workflow p95 ${b.timings.workflowMs?.p95 ?? '—'} ms; ${round(run.cores, 2)} cores`,
       details: { elapsedMs: elapsed, idealMs: ideal, status: b.status, concurrency: s.concurrency, sync: req.sync, cpuCores: run.cores, timings: b.timings, stages: b.stages },
     })];
@@ -229,11 +229,18 @@ async function throughput(req: ChildRequest): Promise<CaseResult[]> {
     const spanMs = end - first;
     const wfps = (done / spanMs) * 1_000;
     const perBatch = run.batches.map((b) => b.timings.elapsedMs);
+    const cpuUs = Math.round((run.cores * run.wallMs * 1_000) / Math.max(1, done));
     return [row({
       id: req.sync === 'full' ? '3' : '3n', name: `throughput 100k × 0 ms, DB_SYNC=${req.sync}`, metric: 'workflows/s',
-      value: Math.round(wfps), unit: 'wf/s', target: { op: '>=', value: 5_000 },
+      value: Math.round(wfps), unit: 'wf/s', target: { op: '>=', value: 20_000 },
       notes: `${done.toLocaleString('en-US')} wf in ${Math.round(spanMs)} ms${run.timedOut ? ' (TIMED OUT: partial)' : ''}${failed ? `, ${failed} failed` : ''}; CONCURRENCY ${s.concurrency}; ${round(run.cores, 2)} cores`,
       details: { workflows: done, failed, spanMs, timedOut: run.timedOut, concurrency: s.concurrency, sync: req.sync, cpuCores: run.cores, batchElapsedMs: perBatch },
+    }), row({
+      // All threads of the process (process.cpuUsage is getrusage(RUSAGE_SELF)), first submit to last finish.
+      id: req.sync === 'full' ? '3c' : '3nc', name: `CPU per workflow, DB_SYNC=${req.sync}`, metric: 'service CPU ÷ workflows',
+      value: cpuUs, unit: 'µs', target: { op: '<=', value: 50 },
+      notes: `${round(run.cores, 2)} cores × ${Math.round(run.wallMs)} ms ÷ ${done.toLocaleString('en-US')} wf`,
+      details: { cpuUs, cpuCores: run.cores, wallMs: run.wallMs, workflows: done },
     })];
   });
 }
@@ -269,13 +276,39 @@ async function status(req: ChildRequest): Promise<CaseResult[]> {
     const largeUs = median(perCall.large) * 1_000;
     return [row({
       id: '6', name: 'status of a running batch, 10k vs 10', metric: 'getBatch time ratio', value: round(largeUs / smallUs, 1), unit: '×',
-      target: null, notes: `store.getBatch ${Math.round(largeUs).toLocaleString('en-US')} µs (10,000 wf) vs ${Math.round(smallUs)} µs (10 wf); DESIGN expects O(1) ≈ 1×`,
+      target: { op: '<=', value: 2 }, notes: `store.getBatch ${Math.round(largeUs).toLocaleString('en-US')} µs (10,000 wf) vs ${Math.round(smallUs)} µs (10 wf); DESIGN expects O(1) ≈ 1×`,
       details: { smallUs, largeUs, calls: 200 },
     })];
   });
 }
 
-const CASES: Record<EngineCaseName, (req: ChildRequest) => Promise<CaseResult[]>> = { tutorial, makespan, throughput, status };
+/**
+ * Case 8: memory with a million workflows queued. 100 batches of 10,000 are admitted (the engine
+ * runs at its default CONCURRENCY and delays meanwhile, as in production); the figure is the
+ * process's RSS once all are in, with no forced GC (what a running server holds). Memory must not
+ * grow with the backlog: the dispatcher holds only what it claimed.
+ */
+async function queued(req: ChildRequest): Promise<CaseResult[]> {
+  return withService(req, {}, async (s) => {
+    const batches = 100;
+    const size = 10_000;
+    const deadline = Date.now() + req.budgetMs - 10_000;
+    let admitted = 0;
+    for (let i = 0; i < batches && Date.now() < deadline; i++) {
+      await s.engine.submit(newBatch(ids(size, i * size), `bench queued ${i + 1}`));
+      admitted += size;
+    }
+    const rssMb = Math.round(process.memoryUsage().rss / 1_048_576);
+    const heapMb = Math.round(process.memoryUsage().heapUsed / 1_048_576);
+    return [row({
+      id: '8', name: `RSS with ${admitted.toLocaleString('en-US')} queued`, metric: 'resident set size', value: rssMb, unit: 'MB',
+      target: { op: '<=', value: 200 }, notes: `heap used ${heapMb} MB; ${admitted === batches * size ? 'all admitted' : 'PARTIAL: budget ran out'}`,
+      details: { admitted, rssMb, heapMb },
+    })];
+  });
+}
+
+const CASES: Record<EngineCaseName, (req: ChildRequest) => Promise<CaseResult[]>> = { tutorial, makespan, throughput, status, queued };
 
 async function childMain(): Promise<void> {
   const req = JSON.parse(process.argv[3] ?? '{}') as ChildRequest;

@@ -56,6 +56,7 @@ async function main(): Promise<number> {
     if (o.normal) await run('3n throughput DB_SYNC=normal', () => runEngineCase('throughput', 'normal', o, profDir));
   }
   if (wants(o.only, ['engine', 'status', '6'])) await run('6 status cost', () => runEngineCase('status', 'full', o, profDir));
+  if (wants(o.only, ['engine', 'queued', '8'])) await run('8 memory, 1M queued', () => runEngineCase('queued', 'full', o, profDir));
   const get = wants(o.only, ['http', 'get', '5']);
   const post = wants(o.only, ['http', 'post', '4']);
   if (get || post) await run('4/5 http', () => runHttpCases(o, { get, post }, profDir));

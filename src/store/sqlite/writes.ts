@@ -25,6 +25,8 @@ export class WorkflowWrites {
    */
   readonly #deltas = new Map<string, { delta: Delta; at: number; started: boolean }>();
   readonly #write: Statement;
+  readonly #begin: Statement;
+  readonly #advance: Statement;
   readonly #leaseState: Statement;
   readonly #cancelRequested: Statement;
   readonly #markCancel: Statement;
@@ -45,6 +47,15 @@ export class WorkflowWrites {
         lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
         lease_expires = CASE WHEN @release THEN NULL ELSE lease_expires END
       WHERE seq = @seq AND lease_owner IS @owner AND lease_epoch = @epoch`);
+    // The two writes of almost every transition, assigning only what they change. SQLite updates
+    // an index only when the UPDATE assigns one of its columns (or of its WHERE), so a stage that
+    // succeeds and starts the next (#advance) touches no index at all, and a first start (#begin)
+    // only the status ones; the lease columns change only when a claim ends (#write).
+    this.#begin = db.prepare(`UPDATE workflows SET status = 'running', started_at = ?, stage = ?, attempts = ?, stages = ?
+      WHERE seq = ? AND lease_owner = ? AND lease_epoch = ?`);
+    this.#advance = db.prepare(`UPDATE workflows SET stage = ?, attempts = ?, stages = ?, output = COALESCE(?, output),
+        ${STAGES.map((s) => `${s}_ms = ?`).join(', ')}
+      WHERE seq = ? AND lease_owner = ? AND lease_epoch = ?`);
     this.#leaseState = db.prepare('SELECT status FROM workflows WHERE seq = ?');
     this.#cancelRequested = db.prepare('SELECT cancel_requested FROM workflows WHERE seq = ?');
     this.#markCancel = db.prepare('UPDATE workflows SET cancel_requested = 1 WHERE id = ?');
@@ -61,6 +72,7 @@ export class WorkflowWrites {
     const wf = reported.workflow;
     // A runner writes only under its lease; one it gave up (finished, retrying) is not its own.
     if (wf.leaseOwner === null) throw new LeaseLostError(`workflow ${wf.id} is not leased by its runner`);
+    const statusBefore = wf.status;
     const pendingCancel = (reported.kind === 'retrying' || reported.kind === 'interrupted')
       && (this.#cancelRequested.get(wf.seq) as { cancel_requested: number } | undefined)?.cancel_requested === 1;
     const transition = underCancel(reported, pendingCancel);
@@ -71,7 +83,10 @@ export class WorkflowWrites {
       stage = next = transition.next;
       addDelta(delta, applyTransition({ kind: 'started', workflow: wf, stage, at: transition.at }).delta);
     }
-    this.write(wf, row, stage, transition.kind === 'succeeded' ? transition.output : undefined);
+    const output = transition.kind === 'succeeded' ? transition.output : undefined;
+    if (row.release || row.finished) this.write(wf, row, stage, output);
+    else if (wf.status !== statusBefore) this.#fenced(wf, this.#begin.run(wf.startedAt, stage, wf.attempts, JSON.stringify(wf.stages), wf.seq, wf.leaseOwner, wf.leaseEpoch));
+    else this.#fenced(wf, this.#advance.run(stage, wf.attempts, JSON.stringify(wf.stages), encode(output), ...stageMs(wf), wf.seq, wf.leaseOwner, wf.leaseEpoch));
     let pending = this.#deltas.get(wf.batchId);
     if (!pending) {
       pending = { delta: emptyDelta(), at: transition.at, started: false };
@@ -101,10 +116,9 @@ export class WorkflowWrites {
   }
 
   saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): void {
-    const { changes } = this.#upsertResult.run({
+    this.#fenced(fence, this.#upsertResult.run({
       id: fence.id, data: JSON.stringify(result), at: now, seq: fence.seq, owner: fence.leaseOwner, epoch: fence.leaseEpoch,
-    });
-    if (changes !== 1) this.#leaseLost(fence);
+    }));
   }
 
   /**
@@ -165,18 +179,22 @@ export class WorkflowWrites {
 
   /** Writes a workflow's state, fenced on the lease and claim it holds (null for unowned rows). */
   write(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, output: unknown): void {
-    // Per stage (in STAGES order, as stored): the duration of a succeeded run, else null.
-    const ms = wf.stages.map((s) => (s.status === 'succeeded' ? s.durationMs : null));
-    const { changes } = this.#write.run({
+    const ms = stageMs(wf);
+    const result = this.#write.run({
       seq: wf.seq, owner: wf.leaseOwner, epoch: wf.leaseEpoch, status: wf.status, stage, attempts: wf.attempts,
       queued_at: wf.queuedAt, started_at: wf.startedAt, finished_at: wf.finishedAt,
-      stages: JSON.stringify(wf.stages), output: output === undefined ? null : JSON.stringify(output ?? null),
+      stages: JSON.stringify(wf.stages), output: encode(output),
       error: change.finished?.error ? JSON.stringify(change.finished.error) : null,
       run_after: change.runAfter, release: change.release ? 1 : 0, finished: change.finished ? 1 : 0,
       ...Object.fromEntries(STAGES.map((s, i) => [`${s}_ms`, ms[i] ?? null])),
     });
-    if (changes !== 1) this.#leaseLost(wf);
+    this.#fenced(wf, result);
     if (change.release) wf.leaseOwner = null;
+  }
+
+  /** A fenced write must have changed its one row; else the lease or claim it carried is gone. */
+  #fenced(fence: LeaseFence, result: { changes: number }): void {
+    if (result.changes !== 1) this.#leaseLost(fence);
   }
 
   /** Cancels a workflow not running a stage; returns its counter change for the caller to apply. */
@@ -195,4 +213,14 @@ export class WorkflowWrites {
     const expected = !row || isFinished(row.status);
     throw new LeaseLostError(`lease on workflow ${fence.id} is no longer held by ${String(fence.leaseOwner)}`, expected);
   }
+}
+
+/** Per stage (in STAGES order, as stored): the duration of a succeeded run, else null. */
+function stageMs(wf: ClaimedWorkflow): Array<number | null> {
+  return wf.stages.map((s) => (s.status === 'succeeded' ? s.durationMs : null));
+}
+
+/** A stage output as stored; undefined (no output written by this change) keeps the stored one. */
+function encode(output: unknown): string | null {
+  return output === undefined ? null : JSON.stringify(output ?? null);
 }
