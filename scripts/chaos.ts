@@ -318,7 +318,7 @@ async function main(): Promise<number> {
     server.life.diedAt = Date.now();
     current = null;
     const db = new Database(dbPath, { readonly: true });
-    const resultRows = new Map((db.prepare('SELECT workflow_id AS id, count(*) AS n FROM results GROUP BY workflow_id').all() as Array<{ id: string; n: number }>)
+    const resultRows = new Map((db.prepare('SELECT w.id, count(*) AS n FROM results r JOIN workflows w ON w.seq = r.workflow_seq GROUP BY w.id').all() as Array<{ id: string; n: number }>)
       .map((r) => [r.id, r.n]));
     db.close();
 

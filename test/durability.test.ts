@@ -59,8 +59,8 @@ async function expectCompletedOnce(server: ChildServer, batchId: string): Promis
   }
   // Straight from the file: one workflow row per client and one result row per workflow.
   const db = new Database(join(dir, 'clientflow.db'), { readonly: true });
-  const rows = db.prepare(`SELECT w.id, count(r.workflow_id) AS results FROM workflows w
-    LEFT JOIN results r ON r.workflow_id = w.id GROUP BY w.id`).all() as Array<{ results: number }>;
+  const rows = db.prepare(`SELECT w.id, count(r.workflow_seq) AS results FROM workflows w
+    LEFT JOIN results r ON r.workflow_seq = w.seq GROUP BY w.id`).all() as Array<{ results: number }>;
   db.close();
   expect(rows).toHaveLength(CLIENTS.length);
   expect(rows.every((r) => r.results === 1)).toBe(true);

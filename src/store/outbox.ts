@@ -28,10 +28,22 @@ export class Outbox {
 
   /** The open transaction committed: settle its in-memory effects, then publish its events. */
   commit(): void {
+    this.publish(this.seal());
+  }
+
+  /**
+   * The open transaction committed: settles its in-memory effects (they mirror what the database
+   * now holds) and returns its events, for `publish` once the commit is durable (sqlite/wal-sync.ts).
+   */
+  seal(): EngineEvent[] {
     this.#settleAll(true);
     const events = this.#events;
-    if (events.length === 0) return;
     this.#events = [];
+    return events;
+  }
+
+  /** Tells every listener, in order, about events sealed from committed transactions. */
+  publish(events: readonly EngineEvent[]): void {
     for (const event of events) {
       for (const listener of this.#listeners) {
         try {

@@ -12,7 +12,7 @@ import { BATCH_STATUSES, STAGES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 
 /** sha256 (first 16 hex digits) of every released migration, in order. Append; never change. */
-const RELEASED = ['f1f79a42d9244b82', 'e046099f922e7e8b', '7881ceb0d9e7f75a', 'c54718ec063d686f'];
+const RELEASED = ['f1f79a42d9244b82', 'e046099f922e7e8b', '7881ceb0d9e7f75a', 'c54718ec063d686f', '16960e5398dd562b'];
 
 const hash = (sql: string) => createHash('sha256').update(sql).digest('hex').slice(0, 16);
 
@@ -49,6 +49,21 @@ describe('migrations', () => {
     for (const [, list] of indexes.matchAll(/status IN \(([^)]*)\)/g)) {
       for (const v of list!.split(',').map((x) => x.trim().replace(/^'|'$/g, ''))) expect(WORKFLOW_STATUSES).toContain(v);
     }
+    db.close();
+  });
+
+  it('5 keeps every stored result, now keyed by its workflow', () => {
+    const db = new Database(':memory:');
+    for (const sql of MIGRATIONS.slice(0, 4)) db.exec(sql);
+    db.exec(`INSERT INTO batches (seq, id, status, priority, options, created_at, total, queued) VALUES (1, 'b', 'running', 0, '{}', 0, 2, 0);
+      INSERT INTO workflows (seq, id, batch_seq, client_id, priority, status, queued_at) VALUES
+        (7, 'w7', 1, '1', 0, 'succeeded', 0), (9, 'w9', 1, '2', 0, 'running', 0);
+      INSERT INTO results (workflow_id, data, stored_at) VALUES ('w9', '{"n":9}', 90), ('w7', '{"n":7}', 70);`);
+    db.exec(MIGRATIONS[4]!);
+    expect(db.prepare('SELECT workflow_seq, data, stored_at FROM results ORDER BY workflow_seq').all()).toEqual([
+      { workflow_seq: 7, data: '{"n":7}', stored_at: 70 },
+      { workflow_seq: 9, data: '{"n":9}', stored_at: 90 },
+    ]);
     db.close();
   });
 });

@@ -1,6 +1,6 @@
 /** Admission: a batch and all its workflows in one transaction, with idempotency and MAX_QUEUED. */
-import { randomUUID } from 'node:crypto';
 import type { Database as DB, Statement } from 'better-sqlite3';
+import { timeOrderedId } from '../ids.js';
 import type { BatchOptions, NewBatch } from '../../model/types.js';
 import { IdempotencyConflictError, QueueFullError } from '../errors.js';
 import type { CreateOptions } from '../store.js';
@@ -47,7 +47,7 @@ export class Admissions {
     // The committed total plus what earlier batches of this same group add.
     const queued = this.#counters.queued.value;
     if (maxQueued !== undefined && queued + input.clientIds.length > maxQueued) throw new QueueFullError(queued, maxQueued);
-    const batchId = randomUUID();
+    const batchId = timeOrderedId(now);
     const options: BatchOptions = {
       maxConcurrency: input.maxConcurrency, retry: input.retry, timeouts: input.timeouts, simulation: input.simulation,
     };
@@ -56,7 +56,7 @@ export class Admissions {
       options: JSON.stringify(options), max_concurrency: input.maxConcurrency,
     });
     if (input.callbackUrl) this.#setWebhookUrl.run(input.callbackUrl, seq);
-    for (const clientId of input.clientIds) this.#insertWorkflow.run(randomUUID(), seq, JSON.stringify(clientId), input.priority, now);
+    for (const clientId of input.clientIds) this.#insertWorkflow.run(timeOrderedId(now), seq, JSON.stringify(clientId), input.priority, now);
     if (idempotency) this.#putIdempotencyKey.run(idempotency.key, idempotency.fingerprint, batchId, now + idempotency.ttlMs);
     this.#counters.queued.add(input.clientIds.length);
     this.#events.log(Number(seq), { type: 'batch.created', at: now, batchId, total: input.clientIds.length });

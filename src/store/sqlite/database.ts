@@ -12,6 +12,8 @@ export interface OpenedDatabase {
   db: DB;
   /** The connection holding the owner lock; null for ":memory:", which no other process can open. */
   lock: DB | null;
+  /** The WAL file the store fsyncs after each commit (wal-sync.ts); null when nothing is synced. */
+  walPath: string | null;
 }
 
 /**
@@ -29,10 +31,13 @@ export function openDatabase(path: string, sync: 'full' | 'normal'): OpenedDatab
     }
     db = new Database(path);
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+    // NORMAL either way: SQLite does not fsync at commit. With `full` the store fsyncs the WAL
+    // itself, off the event loop, before it tells anyone a commit happened (wal-sync.ts).
+    db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     migrate(db);
-    return { db, lock };
+    const walPath = sync === 'full' && path !== ':memory:' ? `${realpathSync(path)}-wal` : null;
+    return { db, lock, walPath };
   } catch (error) {
     db?.close();
     lock?.close();

@@ -1,7 +1,7 @@
 /**
  * Group commit: writes queued during one turn of the event loop run together in one transaction
  * on the next turn, so a thousand stage transitions cost one fsync instead of a thousand. Each
- * caller's promise settles when the transaction holding its write has committed.
+ * caller's promise settles when the transaction holding its write has committed durably.
  */
 import type { Database } from 'better-sqlite3';
 import { asStoreError } from './database.js';
@@ -14,6 +14,11 @@ interface Pending<T> {
 
 export interface GroupHooks {
   /**
+   * A promise while commits should wait (an fsync is in flight): the group keeps filling until it
+   * resolves, then commits everything at once. One group committing, one filling.
+   */
+  pending?: () => Promise<void> | null;
+  /**
    * A write that throws one of these wrote nothing (it checks before it writes): it is rejected
    * alone and the rest of the group still commits. Any other error rolls the whole group back.
    */
@@ -22,8 +27,11 @@ export interface GroupHooks {
   beforeCommit?: () => void;
   /** Runs when the group was rolled back, with why: drop what the writes accumulated. */
   onRollback?: (error: unknown) => void;
-  /** Runs once the group committed, before any caller's promise settles (events are published). */
-  afterCommit?: () => void;
+  /**
+   * Runs once the group committed; callers' promises settle when what it returns resolves (the
+   * commit is durable and its events are published), or reject with its error.
+   */
+  afterCommit?: () => Promise<void>;
 }
 
 export class GroupCommit {
@@ -42,9 +50,17 @@ export class GroupCommit {
       this.#queue.push({ write, resolve, reject } as Pending<unknown>);
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => this.#flushWhenReady());
       }
     });
+  }
+
+  #flushWhenReady(): void {
+    if (!this.#scheduled) return;
+    const pending = this.#hooks.pending?.();
+    // A turn after the fsync returns, so the writes of the callers it resumed join this group.
+    if (pending) void pending.then(() => setImmediate(() => this.#flushWhenReady()));
+    else this.flush();
   }
 
   /**
@@ -76,11 +92,14 @@ export class GroupCommit {
       for (const item of group) item.reject(failure);
       return;
     }
-    this.#hooks.afterCommit?.();
-    group.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
+    void (this.#hooks.afterCommit?.() ?? Promise.resolve()).then(() => {
+      group.forEach((item, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) item.resolve(outcome.value);
+        else item.reject(outcome.error);
+      });
+    }, (error: unknown) => {
+      for (const item of group) item.reject(error);
     });
   }
 }

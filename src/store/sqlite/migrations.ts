@@ -127,4 +127,15 @@ CREATE TABLE store_probe (
   pad BLOB                            -- a few pages, so the probe needs room the way real writes do
 );
 `,
+  /* 5: results keyed by the workflow's integer key: appended in claim order, not scattered by a random id */ `
+CREATE TABLE results_by_seq (
+  workflow_seq INTEGER PRIMARY KEY REFERENCES workflows (seq),
+  data         TEXT NOT NULL,
+  stored_at    INTEGER NOT NULL
+);
+INSERT INTO results_by_seq (workflow_seq, data, stored_at)
+  SELECT w.seq, r.data, r.stored_at FROM results r JOIN workflows w ON w.id = r.workflow_id;
+DROP TABLE results;
+ALTER TABLE results_by_seq RENAME TO results;
+`,
 ];

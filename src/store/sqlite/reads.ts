@@ -12,7 +12,7 @@ import { batchView, workflowView, type BatchRow, type WorkflowRow } from './view
 const WORKFLOW_SELECT = `
   SELECT w.seq, w.id, b.id AS batch_id, w.client_id, w.status, w.stage, w.attempts, w.queued_at,
          w.started_at, w.finished_at, w.run_after, w.stages, w.error, r.data AS result
-  FROM workflows w JOIN batches b ON b.seq = w.batch_seq LEFT JOIN results r ON r.workflow_id = w.id`;
+  FROM workflows w JOIN batches b ON b.seq = w.batch_seq LEFT JOIN results r ON r.workflow_seq = w.seq`;
 
 export class Reads {
   readonly #views: FinishedViews;

@@ -27,6 +27,7 @@ import { GroupCommit } from './group-commit.js';
 import { Reads } from './reads.js';
 import type { FullRow } from './rows.js';
 import { WebhookDeliveries } from './webhooks.js';
+import { WalSync } from './wal-sync.js';
 import { WorkflowWrites } from './writes.js';
 
 export interface SqliteStoreOptions {
@@ -40,6 +41,7 @@ export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { owner: 'exclusive', eventIds: 'commit' };
   readonly #db: DB;
   readonly #lock: DB | null;
+  readonly #wal: WalSync;
   readonly #outbox = new Outbox();
   readonly #views = new FinishedViews();
   readonly #events: EventLog;
@@ -58,7 +60,9 @@ export class SqliteStore implements Store {
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
-    ({ db: this.#db, lock: this.#lock } = openDatabase(options.path, options.sync ?? 'full'));
+    const opened = openDatabase(options.path, options.sync ?? 'full');
+    ({ db: this.#db, lock: this.#lock } = opened);
+    this.#wal = new WalSync(opened.walPath);
     const db = this.#db;
     this.#events = new EventLog(db, this.#outbox);
     this.#counters = new BatchCounters(db, this.#outbox, this.#events, this.#views);
@@ -70,6 +74,7 @@ export class SqliteStore implements Store {
     this.#health = new StorageHealth(db);
     this.#probe = new WriteProbe(db, () => this.#closed, this.#health);
     this.#group = new GroupCommit(db, {
+      pending: () => this.#wal.busy(),
       isRefusal: (e) => e instanceof LeaseLostError,
       beforeCommit: () => this.#writes.flushDeltas(),
       afterCommit: () => this.#committed(),
@@ -79,6 +84,7 @@ export class SqliteStore implements Store {
       },
     });
     this.#admitting = new GroupCommit(db, {
+      pending: () => this.#wal.busy(),
       isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError,
       afterCommit: () => this.#committed(),
       onRollback: (error) => this.#rolledBack(error),
@@ -99,14 +105,14 @@ export class SqliteStore implements Store {
   async cancelBatch(id: string, now: number): Promise<CancelResult<Batch> | null> {
     const seq = this.#seqOf(id);
     if (seq === null) return null;
-    const abort = this.#transact(() => this.#writes.cancel(this.#reads.unfinishedRows(seq), id, now, seq));
+    const abort = await this.#transact(() => this.#writes.cancel(this.#reads.unfinishedRows(seq), id, now, seq));
     return { item: this.#reads.batch(id, now)!, abort };
   }
 
   async cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null> {
     const row = this.#row(id);
     if (!row) return null;
-    const abort = isFinished(row.status) ? [] : this.#transact(() => this.#writes.cancel([row], row.batch_id, now, null));
+    const abort = isFinished(row.status) ? [] : await this.#transact(() => this.#writes.cancel([row], row.batch_id, now, null));
     return { item: this.#reads.workflow(id)!, abort };
   }
 
@@ -114,7 +120,7 @@ export class SqliteStore implements Store {
     const seq = this.#seqOf(id);
     if (seq === null) return null;
     const rows = this.#reads.retryableRows(seq, includeCanceled);
-    if (rows.length > 0) this.#transact(() => this.#writes.requeue(rows, id, now));
+    if (rows.length > 0) await this.#transact(() => this.#writes.requeue(rows, id, now));
     return { batch: this.#reads.batch(id, now)!, retried: rows.length };
   }
 
@@ -122,7 +128,7 @@ export class SqliteStore implements Store {
     const row = this.#row(id);
     if (!row) return null;
     if (row.status !== 'failed' && row.status !== 'canceled') throw new NotRetryableError(id, row.status);
-    this.#transact(() => this.#writes.requeue([row], row.batch_id, now));
+    await this.#transact(() => this.#writes.requeue([row], row.batch_id, now));
     return this.#reads.workflow(id);
   }
 
@@ -183,7 +189,7 @@ export class SqliteStore implements Store {
 
   async recover(now: number): Promise<number> {
     this.#group.flush();
-    return this.#transact(() => this.#writes.release(this.#claims.leased(), now));
+    return await this.#transact(() => this.#writes.release(this.#claims.leased(), now));
   }
 
   record(transition: Transition): Promise<void> {
@@ -229,8 +235,11 @@ export class SqliteStore implements Store {
     try {
       this.#admitting.flush();
       this.#group.flush();
+      // The last groups' callers hear of their commits before the file goes.
+      await this.#wal.idle();
     } finally {
       this.#db.close();
+      this.#wal.close();
       this.#lock?.close();
     }
   }
@@ -246,8 +255,8 @@ export class SqliteStore implements Store {
     return this.#reads.workflowRow(workflowId);
   }
 
-  /** Runs `write` in a transaction of its own; its events are published once it commits. */
-  #transact<T>(write: () => T): T {
+  /** Runs `write` in a transaction of its own; resolves, and its events are published, once it is durable. */
+  async #transact<T>(write: () => T): Promise<T> {
     let result: T;
     try {
       result = this.#db.transaction(write)();
@@ -256,13 +265,22 @@ export class SqliteStore implements Store {
       this.#rolledBack(failure);
       throw failure;
     }
-    this.#committed();
+    await this.#committed();
     return result;
   }
 
-  #committed(): void {
+  /**
+   * A transaction committed: what it settles in memory mirrors the database at once; its events
+   * are published, in commit order, once its fsync has returned (wal-sync.ts).
+   */
+  #committed(): Promise<void> {
     this.#health.committed();
-    this.#outbox.commit();
+    const events = this.#outbox.seal();
+    return this.#wal.after().then(() => this.#outbox.publish(events), (error: unknown) => {
+      // Committed but maybe not durable: nobody acts on it, and the store reports itself failing.
+      this.#health.failed(error);
+      throw error;
+    });
   }
 
   #rolledBack(error: unknown): void {

@@ -62,9 +62,9 @@ export class WorkflowWrites {
     this.#release = db.prepare('UPDATE workflows SET lease_owner = NULL, lease_expires = NULL WHERE id = ?');
     this.#batchStartedAt = db.prepare('SELECT started_at FROM batches WHERE seq = ?');
     // Fenced like every workflow write: nothing is written unless the lease and claim still stand.
-    this.#upsertResult = db.prepare(`INSERT INTO results (workflow_id, data, stored_at)
-      SELECT @id, @data, @at WHERE EXISTS (SELECT 1 FROM workflows WHERE seq = @seq AND lease_owner = @owner AND lease_epoch = @epoch)
-      ON CONFLICT (workflow_id) DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at`);
+    this.#upsertResult = db.prepare(`INSERT INTO results (workflow_seq, data, stored_at)
+      SELECT @seq, @data, @at WHERE EXISTS (SELECT 1 FROM workflows WHERE seq = @seq AND lease_owner = @owner AND lease_epoch = @epoch)
+      ON CONFLICT (workflow_seq) DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at`);
   }
 
   /** A runner's transition, inside a group commit; its batch counters move at `flushDeltas`. */
@@ -117,7 +117,7 @@ export class WorkflowWrites {
 
   saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): void {
     this.#fenced(fence, this.#upsertResult.run({
-      id: fence.id, data: JSON.stringify(result), at: now, seq: fence.seq, owner: fence.leaseOwner, epoch: fence.leaseEpoch,
+      data: JSON.stringify(result), at: now, seq: fence.seq, owner: fence.leaseOwner, epoch: fence.leaseEpoch,
     }));
   }
 

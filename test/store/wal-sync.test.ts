@@ -1,0 +1,130 @@
+/**
+ * DB_SYNC=full: nothing is reported committed before the fsync of the WAL that follows the commit
+ * has returned (src/store/sqlite/wal-sync.ts). The fsync is held here, so the test sees what the
+ * store does while the disk has not answered yet.
+ */
+import type { fdatasync as FdatasyncFn } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EngineEvent } from '../../src/model/events.js';
+import type { NewBatch } from '../../src/model/types.js';
+import { StoreUnavailableError } from '../../src/store/errors.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+type Callback = (error: NodeJS.ErrnoException | null) => void;
+/** fdatasync calls not answered yet: the test answers them. */
+const held: Array<{ fd: number; done: Callback }> = [];
+let onCall: (() => void) | null = null;
+/** Answer at once (while closing). */
+let autoAnswer = false;
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const fdatasync = ((fd: number, done: Callback) => {
+    if (autoAnswer) return setImmediate(() => done(null));
+    held.push({ fd, done });
+    onCall?.();
+  }) as unknown as typeof FdatasyncFn;
+  return { ...fs, fdatasync, default: { ...fs, fdatasync } };
+});
+
+const batch: NewBatch = {
+  clientIds: [1, 2], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+};
+
+/** The next fdatasync call, once it is made. */
+function nextSync(): Promise<{ fd: number; done: Callback }> {
+  if (held.length > 0) return Promise.resolve(held.shift()!);
+  return new Promise((resolve) => {
+    onCall = () => {
+      onCall = null;
+      resolve(held.shift()!);
+    };
+  });
+}
+
+async function close(store: SqliteStore): Promise<void> {
+  autoAnswer = true;
+  for (const h of held.splice(0)) h.done(null);
+  await store.close();
+}
+
+/** Lets every pending callback and promise of this turn run. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('WAL fsync off the event loop (DB_SYNC=full)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'clientflow-walsync-'));
+    held.length = 0;
+    autoAnswer = false;
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers a write and publishes its events only after the fsync that follows its commit', async () => {
+    const store = new SqliteStore({ path: join(dir, 'x.db'), sync: 'full' });
+    const heard: EngineEvent[] = [];
+    store.onEvents((e) => heard.push(e));
+    let answered = false;
+    const created = store.createBatch(batch, 1_000).then((r) => {
+      answered = true;
+      return r;
+    });
+    const sync = await nextSync();
+    await turn();
+    // Committed (a read sees it), but neither answered nor published while the disk has not answered.
+    expect(answered).toBe(false);
+    expect(heard).toEqual([]);
+    sync.done(null);
+    const { batch: b } = await created;
+    expect(heard.map((e) => e.type)).toEqual(['batch.created']);
+    expect(b.progress.total).toBe(2);
+    await close(store);
+  });
+
+  it('shares one fsync among the commits made while another is in flight, and keeps their order', async () => {
+    const store = new SqliteStore({ path: join(dir, 'x.db'), sync: 'full' });
+    const heard: string[] = [];
+    store.onEvents((e) => heard.push(e.type === 'batch.created' ? `created:${e.total}` : e.type));
+    const first = store.createBatch({ ...batch, clientIds: [1] }, 1_000);
+    const firstSync = await nextSync();
+    // Two more batches commit while the first fsync is out: they wait for it, then share one.
+    const second = store.createBatch({ ...batch, clientIds: [1, 2] }, 1_001);
+    const third = store.createBatch({ ...batch, clientIds: [1, 2, 3] }, 1_002);
+    await turn();
+    expect(held).toHaveLength(0);
+    firstSync.done(null);
+    await first;
+    const shared = await nextSync();
+    await turn();
+    expect(heard).toEqual(['created:1']);
+    shared.done(null);
+    await Promise.all([second, third]);
+    expect(held).toHaveLength(0);
+    expect(heard).toEqual(['created:1', 'created:2', 'created:3']);
+    await close(store);
+  });
+
+  it('refuses a write whose fsync failed, publishes nothing of it, and reports the store failing', async () => {
+    const store = new SqliteStore({ path: join(dir, 'x.db'), sync: 'full' });
+    const heard: EngineEvent[] = [];
+    store.onEvents((e) => heard.push(e));
+    const created = store.createBatch(batch, 1_000);
+    const sync = await nextSync();
+    sync.done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    await expect(created).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(heard).toEqual([]);
+    const probe = store.probeWrite(2_000);
+    expect(await probe).toBe(false);
+    await close(store);
+  });
+
+  it('does not fsync with DB_SYNC=normal', async () => {
+    const store = new SqliteStore({ path: join(dir, 'x.db'), sync: 'normal' });
+    await store.createBatch(batch, 1_000);
+    expect(held).toHaveLength(0);
+    await store.close();
+  });
+});
