@@ -3,7 +3,7 @@ import type { Database as DB, Statement } from 'better-sqlite3';
 import type { BatchOptions } from '../../model/types.js';
 import { claimFairly } from '../claim-plan.js';
 import type { ClaimedWorkflow } from '../store.js';
-import { ACTIVE, load, WORKFLOW_ROW, type FullRow } from './rows.js';
+import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from './rows.js';
 
 interface ActiveBatch {
   seq: number;
@@ -36,7 +36,7 @@ export class Claims {
                     WHERE batch_seq = @batch AND lease_owner IS NULL AND ${ACTIVE} AND cancel_requested = 0
                       AND (run_after IS NULL OR run_after <= @now)
                     ORDER BY seq LIMIT @limit)
-      RETURNING seq, id, batch_seq, client_id, priority, status, stage, stages, output, attempts, queued_at, started_at, finished_at,
+      RETURNING seq, id, batch_seq, client_id, priority, status, stage, ${STAGE_COLUMNS}, output, attempts, queued_at, started_at, finished_at,
                 lease_epoch`);
     this.#batchBySeq = db.prepare('SELECT id, options FROM batches WHERE seq = ?');
     this.#renew = db.prepare(`UPDATE workflows SET lease_expires = ?

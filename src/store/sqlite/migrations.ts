@@ -138,4 +138,37 @@ INSERT INTO results_by_seq (workflow_seq, data, stored_at)
 DROP TABLE results;
 ALTER TABLE results_by_seq RENAME TO results;
 `,
+  /* 6: stage states in columns of their own (a transition rewrites a few integers, not a JSON
+        document); a stage's duration is finished_at - started_at */ `
+ALTER TABLE workflows ADD COLUMN fetch_status TEXT NOT NULL DEFAULT 'pending'
+  CHECK (fetch_status IN ('pending', 'running', 'succeeded', 'failed', 'skipped'));
+ALTER TABLE workflows ADD COLUMN fetch_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE workflows ADD COLUMN fetch_started_at INTEGER;
+ALTER TABLE workflows ADD COLUMN fetch_finished_at INTEGER;
+ALTER TABLE workflows ADD COLUMN fetch_error TEXT;  -- JSON {code, message} of its last failed attempt
+ALTER TABLE workflows ADD COLUMN process_status TEXT NOT NULL DEFAULT 'pending'
+  CHECK (process_status IN ('pending', 'running', 'succeeded', 'failed', 'skipped'));
+ALTER TABLE workflows ADD COLUMN process_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE workflows ADD COLUMN process_started_at INTEGER;
+ALTER TABLE workflows ADD COLUMN process_finished_at INTEGER;
+ALTER TABLE workflows ADD COLUMN process_error TEXT;  -- JSON {code, message} of its last failed attempt
+ALTER TABLE workflows ADD COLUMN store_status TEXT NOT NULL DEFAULT 'pending'
+  CHECK (store_status IN ('pending', 'running', 'succeeded', 'failed', 'skipped'));
+ALTER TABLE workflows ADD COLUMN store_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE workflows ADD COLUMN store_started_at INTEGER;
+ALTER TABLE workflows ADD COLUMN store_finished_at INTEGER;
+ALTER TABLE workflows ADD COLUMN store_error TEXT;  -- JSON {code, message} of its last failed attempt
+UPDATE workflows SET
+  fetch_status = json_extract(stages, '$[0].status'), fetch_attempts = json_extract(stages, '$[0].attempts'),
+  fetch_started_at = json_extract(stages, '$[0].startedAt'), fetch_finished_at = json_extract(stages, '$[0].finishedAt'),
+  fetch_error = json_extract(stages, '$[0].error'),
+  process_status = json_extract(stages, '$[1].status'), process_attempts = json_extract(stages, '$[1].attempts'),
+  process_started_at = json_extract(stages, '$[1].startedAt'), process_finished_at = json_extract(stages, '$[1].finishedAt'),
+  process_error = json_extract(stages, '$[1].error'),
+  store_status = json_extract(stages, '$[2].status'), store_attempts = json_extract(stages, '$[2].attempts'),
+  store_started_at = json_extract(stages, '$[2].startedAt'), store_finished_at = json_extract(stages, '$[2].finishedAt'),
+  store_error = json_extract(stages, '$[2].error')
+WHERE stages IS NOT NULL;
+ALTER TABLE workflows DROP COLUMN stages;
+`,
 ];

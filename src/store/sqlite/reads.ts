@@ -6,12 +6,12 @@ import { decodeCursor } from '../cursor.js';
 import type { ListQuery } from '../store.js';
 import type { FinishedViews } from '../view-cache.js';
 import type { BatchCounters } from './counters.js';
-import { ACTIVE, WORKFLOW_ROW, page, type FullRow } from './rows.js';
+import { ACTIVE, STAGE_COLUMNS, WORKFLOW_ROW, page, type FullRow } from './rows.js';
 import { batchView, workflowView, type BatchRow, type WorkflowRow } from './views.js';
 
 const WORKFLOW_SELECT = `
   SELECT w.seq, w.id, b.id AS batch_id, w.client_id, w.status, w.stage, w.attempts, w.queued_at,
-         w.started_at, w.finished_at, w.run_after, w.stages, w.error, r.data AS result
+         w.started_at, w.finished_at, w.run_after, ${STAGE_COLUMNS}, w.error, r.data AS result
   FROM workflows w JOIN batches b ON b.seq = w.batch_seq LEFT JOIN results r ON r.workflow_seq = w.seq`;
 
 export class Reads {

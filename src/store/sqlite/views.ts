@@ -1,8 +1,8 @@
 /** SQLite rows → the API's Batch and Workflow shapes. Pure: no queries here. */
 import { STAGES, type BatchStatus, type StageName, type WebhookStatus, type WorkflowStatus } from '../../model/statuses.js';
 import { iso, percent, speedup, summary, round } from '../../model/stats.js';
-import type { Batch, BatchOptions, ClientId, StageState, WebhookState, Workflow } from '../../model/types.js';
-import { initialStages } from '../transitions.js';
+import type { Batch, BatchOptions, ClientId, WebhookState, Workflow } from '../../model/types.js';
+import { stagesOf, type StageColumns } from './rows.js';
 
 export interface BatchRow {
   seq: number;
@@ -94,7 +94,7 @@ function webhookView(row: BatchRow): WebhookState | null {
   };
 }
 
-export interface WorkflowRow {
+export interface WorkflowRow extends StageColumns {
   seq: number;
   id: string;
   batch_id: string;
@@ -106,13 +106,8 @@ export interface WorkflowRow {
   started_at: number | null;
   finished_at: number | null;
   run_after: number | null;
-  stages: string | null;
   error: string | null;
   result: string | null;
-}
-
-export function parseStages(json: string | null): StageState[] {
-  return json === null ? initialStages() : (JSON.parse(json) as StageState[]);
 }
 
 export function workflowView(row: WorkflowRow): Workflow {
@@ -129,7 +124,7 @@ export function workflowView(row: WorkflowRow): Workflow {
     queueWaitMs: row.started_at === null ? null : row.started_at - row.queued_at,
     durationMs: row.started_at === null || row.finished_at === null ? null : row.finished_at - row.started_at,
     nextAttemptAt: row.status === 'running' ? iso(row.run_after) : null,
-    stages: parseStages(row.stages).map((s) => ({
+    stages: stagesOf(row).map((s) => ({
       name: s.name,
       status: s.status,
       attempts: s.attempts,

@@ -14,7 +14,7 @@ import {
 } from '../transitions.js';
 import type { BatchCounters } from './counters.js';
 import type { EventLog } from './events.js';
-import { load, type FullRow, type Loaded } from './rows.js';
+import { load, STAGE_FIELDS, stageValues, type FullRow, type Loaded } from './rows.js';
 
 export class WorkflowWrites {
   readonly #events: EventLog;
@@ -24,9 +24,10 @@ export class WorkflowWrites {
    * batch just before the group commits (`flushDeltas`), not once per transition.
    */
   readonly #deltas = new Map<string, { delta: Delta; at: number; started: boolean }>();
+  readonly #db: DB;
   readonly #write: Statement;
-  readonly #begin: Statement;
-  readonly #advance: Statement;
+  /** The narrow writes of `#progress`, by which stages they touch. */
+  readonly #narrow = new Map<string, Statement>();
   readonly #leaseState: Statement;
   readonly #cancelRequested: Statement;
   readonly #markCancel: Statement;
@@ -37,25 +38,18 @@ export class WorkflowWrites {
   constructor(db: DB, events: EventLog, counters: BatchCounters) {
     this.#events = events;
     this.#counters = counters;
+    this.#db = db;
     // A workflow's whole mutable state, fenced on the lease it was read or claimed with.
     this.#write = db.prepare(`UPDATE workflows SET
         status = @status, stage = @stage, attempts = @attempts, queued_at = @queued_at,
-        started_at = @started_at, finished_at = @finished_at, stages = @stages,
+        started_at = @started_at, finished_at = @finished_at,
+        ${STAGES.flatMap((s) => STAGE_FIELDS.map((f) => `${s}_${f} = @${s}_${f}`)).join(', ')},
         output = COALESCE(@output, output), error = @error, run_after = @run_after,
         ${STAGES.map((s) => `${s}_ms = @${s}_ms`).join(', ')},
         cancel_requested = CASE WHEN @finished THEN 0 ELSE cancel_requested END,
         lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
         lease_expires = CASE WHEN @release THEN NULL ELSE lease_expires END
       WHERE seq = @seq AND lease_owner IS @owner AND lease_epoch = @epoch`);
-    // The two writes of almost every transition, assigning only what they change. SQLite updates
-    // an index only when the UPDATE assigns one of its columns (or of its WHERE), so a stage that
-    // succeeds and starts the next (#advance) touches no index at all, and a first start (#begin)
-    // only the status ones; the lease columns change only when a claim ends (#write).
-    this.#begin = db.prepare(`UPDATE workflows SET status = 'running', started_at = ?, stage = ?, attempts = ?, stages = ?
-      WHERE seq = ? AND lease_owner = ? AND lease_epoch = ?`);
-    this.#advance = db.prepare(`UPDATE workflows SET stage = ?, attempts = ?, stages = ?, output = COALESCE(?, output),
-        ${STAGES.map((s) => `${s}_ms = ?`).join(', ')}
-      WHERE seq = ? AND lease_owner = ? AND lease_epoch = ?`);
     this.#leaseState = db.prepare('SELECT status FROM workflows WHERE seq = ?');
     this.#cancelRequested = db.prepare('SELECT cancel_requested FROM workflows WHERE seq = ?');
     this.#markCancel = db.prepare('UPDATE workflows SET cancel_requested = 1 WHERE id = ?');
@@ -85,8 +79,7 @@ export class WorkflowWrites {
     }
     const output = transition.kind === 'succeeded' ? transition.output : undefined;
     if (row.release || row.finished) this.write(wf, row, stage, output);
-    else if (wf.status !== statusBefore) this.#fenced(wf, this.#begin.run(wf.startedAt, stage, wf.attempts, JSON.stringify(wf.stages), wf.seq, wf.leaseOwner, wf.leaseEpoch));
-    else this.#fenced(wf, this.#advance.run(stage, wf.attempts, JSON.stringify(wf.stages), encode(output), ...stageMs(wf), wf.seq, wf.leaseOwner, wf.leaseEpoch));
+    else this.#progress(wf, transition.stage, next, wf.status !== statusBefore, output);
     let pending = this.#deltas.get(wf.batchId);
     if (!pending) {
       pending = { delta: emptyDelta(), at: transition.at, started: false };
@@ -180,16 +173,52 @@ export class WorkflowWrites {
   /** Writes a workflow's state, fenced on the lease and claim it holds (null for unowned rows). */
   write(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, output: unknown): void {
     const ms = stageMs(wf);
+    const stageParams: Record<string, unknown> = {};
+    for (const state of wf.stages) {
+      stageValues(state).forEach((v, i) => {
+        stageParams[`${state.name}_${STAGE_FIELDS[i]!}`] = v;
+      });
+    }
     const result = this.#write.run({
+      ...stageParams,
       seq: wf.seq, owner: wf.leaseOwner, epoch: wf.leaseEpoch, status: wf.status, stage, attempts: wf.attempts,
       queued_at: wf.queuedAt, started_at: wf.startedAt, finished_at: wf.finishedAt,
-      stages: JSON.stringify(wf.stages), output: encode(output),
+      output: encode(output),
       error: change.finished?.error ? JSON.stringify(change.finished.error) : null,
       run_after: change.runAfter, release: change.release ? 1 : 0, finished: change.finished ? 1 : 0,
       ...Object.fromEntries(STAGES.map((s, i) => [`${s}_ms`, ms[i] ?? null])),
     });
     this.#fenced(wf, result);
     if (change.release) wf.leaseOwner = null;
+  }
+
+  /**
+   * The writes of almost every transition: a stage starts, or one succeeds and the next starts in
+   * the same write. They assign only the columns that change: the stages touched and, at a first
+   * start, the workflow's status. SQLite updates an index only when an UPDATE assigns one of its
+   * columns (or of its WHERE), so a stage boundary touches no index at all and a first start only
+   * the status ones; the lease columns change only when a claim ends (`write`).
+   */
+  #progress(wf: ClaimedWorkflow, stage: StageName, next: StageName | null, firstStart: boolean, output: unknown): void {
+    const touched = next ? [stage, next] : [stage];
+    const key = `${firstStart ? 'first' : ''}:${touched.join(',')}`;
+    let statement = this.#narrow.get(key);
+    if (!statement) {
+      const sets = [
+        ...(firstStart ? [`status = 'running'`, 'started_at = ?'] : []),
+        'stage = ?', 'attempts = ?', 'output = COALESCE(?, output)',
+        ...touched.flatMap((s) => [...STAGE_FIELDS.map((f) => `${s}_${f} = ?`), `${s}_ms = ?`]),
+      ];
+      statement = this.#db.prepare(`UPDATE workflows SET ${sets.join(', ')} WHERE seq = ? AND lease_owner = ? AND lease_epoch = ?`);
+      this.#narrow.set(key, statement);
+    }
+    const values: unknown[] = firstStart ? [wf.startedAt] : [];
+    values.push(next ?? stage, wf.attempts, encode(output));
+    for (const name of touched) {
+      const state = wf.stages[STAGES.indexOf(name)]!;
+      values.push(...stageValues(state), state.status === 'succeeded' ? state.durationMs : null);
+    }
+    this.#fenced(wf, statement.run(...values, wf.seq, wf.leaseOwner, wf.leaseEpoch));
   }
 
   /** A fenced write must have changed its one row; else the lease or claim it carried is gone. */
