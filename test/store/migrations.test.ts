@@ -8,11 +8,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { BATCH_STATUSES, STAGES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../../src/model/statuses.js';
+import { BATCH_STATUSES, STAGE_STATUSES, STAGES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../../src/model/statuses.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { stagesOf, type StageColumns } from '../../src/store/sqlite/rows.js';
+import { initialStages } from '../../src/store/transitions.js';
 
 /** sha256 (first 16 hex digits) of every released migration, in order. Append; never change. */
-const RELEASED = ['f1f79a42d9244b82', 'e046099f922e7e8b', '7881ceb0d9e7f75a', 'c54718ec063d686f', '16960e5398dd562b'];
+const RELEASED = ['f1f79a42d9244b82', 'e046099f922e7e8b', '7881ceb0d9e7f75a', 'c54718ec063d686f', '16960e5398dd562b', 'eab86c64d1798b96'];
 
 const hash = (sql: string) => createHash('sha256').update(sql).digest('hex').slice(0, 16);
 
@@ -43,6 +45,7 @@ describe('migrations', () => {
     expect(checkList(schema('batches'), 'webhook_status')).toEqual([...WEBHOOK_STATUSES]);
     expect(checkList(schema('workflows'), 'status')).toEqual([...WORKFLOW_STATUSES]);
     expect(checkList(schema('workflows'), 'stage')).toEqual([...STAGES]);
+    for (const s of STAGES) expect(checkList(schema('workflows'), `${s}_status`)).toEqual([...STAGE_STATUSES]);
     // The partial indexes that name statuses name ones that exist.
     const indexes = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as Array<{ sql: string }>)
       .map((r) => r.sql).join('\n');
@@ -64,6 +67,25 @@ describe('migrations', () => {
       { workflow_seq: 7, data: '{"n":7}', stored_at: 70 },
       { workflow_seq: 9, data: '{"n":9}', stored_at: 90 },
     ]);
+    db.close();
+  });
+
+  it('6 moves every stage state out of the JSON document into its columns', () => {
+    const db = new Database(':memory:');
+    for (const sql of MIGRATIONS.slice(0, 5)) db.exec(sql);
+    const stages = [
+      { name: 'fetch', status: 'succeeded', attempts: 2, startedAt: 10, finishedAt: 15, durationMs: 5, error: { code: 'TIMEOUT', message: 'slow' } },
+      { name: 'process', status: 'running', attempts: 1, startedAt: 16, finishedAt: null, durationMs: null, error: null },
+      { name: 'store', status: 'pending', attempts: 0, startedAt: null, finishedAt: null, durationMs: null, error: null },
+    ];
+    db.exec(`INSERT INTO batches (seq, id, status, priority, options, created_at, total, queued) VALUES (1, 'b', 'running', 0, '{}', 0, 2, 1)`);
+    db.prepare(`INSERT INTO workflows (seq, id, batch_seq, client_id, priority, status, queued_at, stages) VALUES (1, 'w1', 1, '1', 0, 'running', 0, ?),
+      (2, 'w2', 1, '2', 0, 'queued', 0, NULL)`).run(JSON.stringify(stages));
+    db.exec(MIGRATIONS[5]!);
+    const rows = db.prepare('SELECT * FROM workflows ORDER BY seq').all() as Array<Record<string, unknown>>;
+    expect(rows[0]).not.toHaveProperty('stages');
+    expect(stagesOf(rows[0] as StageColumns)).toEqual(stages);
+    expect(stagesOf(rows[1] as StageColumns)).toEqual(initialStages());
     db.close();
   });
 });
