@@ -4,17 +4,21 @@
  * lists, written out by hand in the SQL, must still match model/statuses.ts.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { BATCH_STATUSES, STAGE_STATUSES, STAGES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../../src/model/statuses.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { NewEvent } from '../../src/model/events.js';
 import { stagesOf, type StageColumns } from '../../src/store/sqlite/rows.js';
 import { initialStages } from '../../src/store/transitions.js';
 
 /** sha256 (first 16 hex digits) of every released migration, in order. Append; never change. */
-const RELEASED = ['f1f79a42d9244b82', 'e046099f922e7e8b', '7881ceb0d9e7f75a', 'c54718ec063d686f', '16960e5398dd562b', 'eab86c64d1798b96'];
+const RELEASED = ['f1f79a42d9244b82', 'e046099f922e7e8b', '7881ceb0d9e7f75a', 'c54718ec063d686f', '16960e5398dd562b', 'eab86c64d1798b96', 'c2c752f167fabc80'];
 
 const hash = (sql: string) => createHash('sha256').update(sql).digest('hex').slice(0, 16);
 
@@ -87,5 +91,34 @@ describe('migrations', () => {
     expect(stagesOf(rows[0] as StageColumns)).toEqual(stages);
     expect(stagesOf(rows[1] as StageColumns)).toEqual(initialStages());
     db.close();
+  });
+
+  it('7 keeps every event: the compact rows read back as the events that were written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clientflow-mig7-'));
+    const path = join(dir, 'x.db');
+    const db = new Database(path);
+    for (const sql of MIGRATIONS.slice(0, 6)) db.exec(sql);
+    db.exec(`INSERT INTO batches (seq, id, status, priority, options, created_at, total, queued) VALUES (1, 'b1', 'running', 0, '{}', 0, 1, 0);
+      INSERT INTO workflows (seq, id, batch_seq, client_id, priority, status, queued_at) VALUES (4, 'w4', 1, '"c-1"', 0, 'running', 0)`);
+    const written: NewEvent[] = [
+      { type: 'batch.created', at: 1, batchId: 'b1', total: 1 },
+      { type: 'stage.started', at: 2, stage: 'fetch', attempt: 1, batchId: 'b1', workflowId: 'w4', clientId: 'c-1' },
+      {
+        type: 'stage.retrying', at: 3, stage: 'fetch', attempt: 1, durationMs: 1, error: { code: 'X', message: 'y' },
+        delayMs: 10, nextAttemptAt: 13, batchId: 'b1', workflowId: 'w4', clientId: 'c-1',
+      },
+      { type: 'workflow.finished', at: 20, status: 'failed', durationMs: 18, batchId: 'b1', workflowId: 'w4', clientId: 'c-1' },
+    ];
+    const insert = db.prepare('INSERT INTO events (id, batch_seq, data) VALUES (?, 1, ?)');
+    written.forEach((e, i) => insert.run(10 + i, JSON.stringify(e)));
+    db.exec(MIGRATIONS[6]!);
+    db.pragma('user_version = 7'); // the store applies what came after 7 when it opens
+    db.close();
+    const store = new SqliteStore({ path, sync: 'normal' });
+    return store.listEvents('b1', 0, 100).then(async (events) => {
+      expect(events).toEqual(written.map((e, i) => ({ ...e, id: 10 + i })));
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
   });
 });

@@ -171,4 +171,25 @@ UPDATE workflows SET
 WHERE stages IS NOT NULL;
 ALTER TABLE workflows DROP COLUMN stages;
 `,
+  /* 7: compact events: what an event says in columns, the rare rest as JSON; ids joined back on read */ `
+CREATE TABLE events_compact (
+  id           INTEGER PRIMARY KEY,   -- increases in commit order: the SSE event id
+  batch_seq    INTEGER NOT NULL REFERENCES batches (seq),
+  type         TEXT NOT NULL,
+  at           INTEGER NOT NULL,
+  workflow_seq INTEGER,               -- the workflow a workflow or stage event is about
+  stage        TEXT,
+  attempt      INTEGER,
+  duration_ms  INTEGER,
+  extra        TEXT                   -- JSON of anything else the event carries; NULL when nothing
+);
+INSERT INTO events_compact (id, batch_seq, type, at, workflow_seq, stage, attempt, duration_ms, extra)
+  SELECT e.id, e.batch_seq, json_extract(e.data, '$.type'), json_extract(e.data, '$.at'), w.seq,
+         json_extract(e.data, '$.stage'), json_extract(e.data, '$.attempt'), json_extract(e.data, '$.durationMs'),
+         NULLIF(json_remove(e.data, '$.type', '$.at', '$.batchId', '$.workflowId', '$.clientId', '$.stage', '$.attempt', '$.durationMs'), '{}')
+  FROM events e LEFT JOIN workflows w ON w.id = json_extract(e.data, '$.workflowId');
+DROP TABLE events;
+ALTER TABLE events_compact RENAME TO events;
+CREATE INDEX events_by_batch ON events (batch_seq, id);
+`,
 ];

@@ -152,12 +152,12 @@ export class SqliteStore implements Store {
 
   async listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null> {
     const seq = this.#seqOf(batchId);
-    return seq === null ? null : this.#events.after(seq, afterId, limit);
+    return seq === null ? null : this.#events.after(batchId, seq, afterId, limit);
   }
 
   async workflowEvents(batchId: string, workflowIds: string[]): Promise<EngineEvent[]> {
     const seq = this.#seqOf(batchId);
-    return seq === null || workflowIds.length === 0 ? [] : this.#events.ofWorkflows(seq, workflowIds);
+    return seq === null || workflowIds.length === 0 ? [] : this.#events.ofWorkflows(batchId, seq, workflowIds);
   }
 
   /** Committed counters only: transitions still in the open group show one turn later. */

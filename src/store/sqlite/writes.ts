@@ -4,7 +4,6 @@
  * row writes, every one fenced on the lease and claim it was read or claimed with.
  */
 import type { Database as DB, Statement } from 'better-sqlite3';
-import type { NewEvent } from '../../model/events.js';
 import { STAGES, isFinished, type StageName, type WorkflowStatus } from '../../model/statuses.js';
 import { cancelAction, underCancel } from '../cancel-wins.js';
 import { LeaseLostError } from '../errors.js';
@@ -92,7 +91,7 @@ export class WorkflowWrites {
       if (batch.started_at === null) this.#events.log(wf.batchSeq, { type: 'batch.started', at: delta.startedAt, batchId: wf.batchId });
       pending.started = true;
     }
-    for (const event of transitionEvents(transition, row, next)) this.#events.log(wf.batchSeq, event);
+    for (const event of transitionEvents(transition, row, next)) this.#events.log(wf.batchSeq, event, wf.seq);
     addDelta(pending.delta, delta);
     pending.at = Math.max(pending.at, transition.at);
   }
@@ -158,7 +157,7 @@ export class WorkflowWrites {
         const interrupted: Transition = { kind: 'interrupted', workflow: wf, stage: running.name, at: now };
         const { delta, row: change } = applyTransition(interrupted);
         this.write(wf, change, running.name, undefined);
-        for (const event of transitionEvents(interrupted, change, null)) this.#events.log(row.batch_seq, event);
+        for (const event of transitionEvents(interrupted, change, null)) this.#events.log(row.batch_seq, event, row.seq);
         this.#counters.apply(wf.batchId, delta, now);
       } else {
         this.#release.run(row.id);
@@ -230,7 +229,7 @@ export class WorkflowWrites {
   #cancelNow(wf: Loaded, now: number): Delta {
     const { delta, row: change } = applyCancel(wf, now);
     this.write(wf, change, wf.stage, undefined);
-    this.#events.log(wf.batchSeq, finishedEvent(wf, now) as NewEvent);
+    this.#events.log(wf.batchSeq, finishedEvent(wf, now), wf.seq);
     return delta;
   }
 
