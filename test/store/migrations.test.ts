@@ -18,7 +18,7 @@ import { stagesOf, type StageColumns } from '../../src/store/sqlite/rows.js';
 import { initialStages } from '../../src/store/transitions.js';
 
 /** sha256 (first 16 hex digits) of every released migration, in order. Append; never change. */
-const RELEASED = ['f1f79a42d9244b82', 'e046099f922e7e8b', '7881ceb0d9e7f75a', 'c54718ec063d686f', '16960e5398dd562b', 'eab86c64d1798b96', 'c2c752f167fabc80'];
+const RELEASED = ['f1f79a42d9244b82', 'e046099f922e7e8b', '7881ceb0d9e7f75a', 'c54718ec063d686f', '16960e5398dd562b', 'eab86c64d1798b96', 'c2c752f167fabc80', '4628f14b6e1815e6'];
 
 const hash = (sql: string) => createHash('sha256').update(sql).digest('hex').slice(0, 16);
 
@@ -120,5 +120,17 @@ describe('migrations', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     });
+  });
+
+  it('8 moves each stage output out of the workflow row, into outputs', () => {
+    const db = new Database(':memory:');
+    for (const sql of MIGRATIONS.slice(0, 7)) db.exec(sql);
+    db.exec(`INSERT INTO batches (seq, id, status, priority, options, created_at, total, queued) VALUES (1, 'b', 'running', 0, '{}', 0, 2, 0);
+      INSERT INTO workflows (seq, id, batch_seq, client_id, priority, status, queued_at, output) VALUES
+        (3, 'w3', 1, '1', 0, 'running', 0, '{"n":3}'), (5, 'w5', 1, '2', 0, 'queued', 0, NULL)`);
+    db.exec(MIGRATIONS[7]!);
+    expect(db.prepare('SELECT * FROM outputs').all()).toEqual([{ workflow_seq: 3, data: '{"n":3}' }]);
+    expect(db.prepare('SELECT * FROM workflows WHERE seq = 3').get()).not.toHaveProperty('output');
+    db.close();
   });
 });

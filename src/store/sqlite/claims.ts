@@ -18,6 +18,7 @@ export class Claims {
   readonly #leasedInBatch: Statement;
   readonly #claimFromBatch: Statement;
   readonly #batchBySeq: Statement;
+  readonly #output: Statement;
   readonly #renew: Statement;
   readonly #unfinished: Statement;
   readonly #owned: Statement;
@@ -36,9 +37,10 @@ export class Claims {
                     WHERE batch_seq = @batch AND lease_owner IS NULL AND ${ACTIVE} AND cancel_requested = 0
                       AND (run_after IS NULL OR run_after <= @now)
                     ORDER BY seq LIMIT @limit)
-      RETURNING seq, id, batch_seq, client_id, priority, status, stage, ${STAGE_COLUMNS}, output, attempts, queued_at, started_at, finished_at,
+      RETURNING seq, id, batch_seq, client_id, priority, status, stage, ${STAGE_COLUMNS}, attempts, queued_at, started_at, finished_at,
                 lease_epoch`);
     this.#batchBySeq = db.prepare('SELECT id, options FROM batches WHERE seq = ?');
+    this.#output = db.prepare('SELECT data FROM outputs WHERE workflow_seq = ?').pluck();
     this.#renew = db.prepare(`UPDATE workflows SET lease_expires = ?
       WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id`);
     this.#unfinished = db.prepare(`SELECT id FROM workflows WHERE id IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`);
@@ -54,7 +56,7 @@ export class Claims {
     claimFairly(this.#activeBatches.all() as ActiveBatch[], limit, this.#turn++, {
       leased: (b) => (this.#leasedInBatch.get(b.seq) as { n: number }).n,
       take: (b, max) => {
-        const rows = this.#claimFromBatch.all({ owner, expires: now + leaseMs, batch: b.seq, now, limit: max }) as Array<FullRow & { output: string | null }>;
+        const rows = this.#claimFromBatch.all({ owner, expires: now + leaseMs, batch: b.seq, now, limit: max }) as FullRow[];
         rows.sort((x, y) => x.seq - y.seq);
         for (const row of rows) claimed.push(this.#claimed(row, owner, batches));
         return rows.length;
@@ -88,7 +90,7 @@ export class Claims {
     return this.#expired.all(now) as FullRow[];
   }
 
-  #claimed(row: FullRow & { output: string | null }, owner: string, cache: Map<number, { id: string; options: BatchOptions }>): ClaimedWorkflow {
+  #claimed(row: FullRow, owner: string, cache: Map<number, { id: string; options: BatchOptions }>): ClaimedWorkflow {
     let batch = cache.get(row.batch_seq);
     if (!batch) {
       const b = this.#batchBySeq.get(row.batch_seq) as { id: string; options: string };
@@ -96,6 +98,8 @@ export class Claims {
       cache.set(row.batch_seq, batch);
     }
     const workflow = load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options);
-    return { ...workflow, output: row.output === null ? null : JSON.parse(row.output) };
+    // Only a workflow resuming after a succeeded stage has an input to read.
+    const output = workflow.stages[0]!.status === 'succeeded' ? (this.#output.get(row.seq) as string | undefined) : undefined;
+    return { ...workflow, output: output === undefined ? null : JSON.parse(output) };
   }
 }

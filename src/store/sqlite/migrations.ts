@@ -192,4 +192,12 @@ DROP TABLE events;
 ALTER TABLE events_compact RENAME TO events;
 CREATE INDEX events_by_batch ON events (batch_seq, id);
 `,
+  /* 8: stage outputs apart from the workflow row: written once per stage, read only when a claim resumes */ `
+CREATE TABLE outputs (
+  workflow_seq INTEGER PRIMARY KEY REFERENCES workflows (seq),
+  data         TEXT NOT NULL          -- JSON output of the workflow's last succeeded stage
+);
+INSERT INTO outputs (workflow_seq, data) SELECT seq, output FROM workflows WHERE output IS NOT NULL;
+ALTER TABLE workflows DROP COLUMN output;
+`,
 ];

@@ -33,6 +33,7 @@ export class WorkflowWrites {
   readonly #release: Statement;
   readonly #batchStartedAt: Statement;
   readonly #upsertResult: Statement;
+  readonly #upsertOutput: Statement;
 
   constructor(db: DB, events: EventLog, counters: BatchCounters) {
     this.#events = events;
@@ -43,7 +44,7 @@ export class WorkflowWrites {
         status = @status, stage = @stage, attempts = @attempts, queued_at = @queued_at,
         started_at = @started_at, finished_at = @finished_at,
         ${STAGES.flatMap((s) => STAGE_FIELDS.map((f) => `${s}_${f} = @${s}_${f}`)).join(', ')},
-        output = COALESCE(@output, output), error = @error, run_after = @run_after,
+        error = @error, run_after = @run_after,
         ${STAGES.map((s) => `${s}_ms = @${s}_ms`).join(', ')},
         cancel_requested = CASE WHEN @finished THEN 0 ELSE cancel_requested END,
         lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
@@ -54,6 +55,9 @@ export class WorkflowWrites {
     this.#markCancel = db.prepare('UPDATE workflows SET cancel_requested = 1 WHERE id = ?');
     this.#release = db.prepare('UPDATE workflows SET lease_owner = NULL, lease_expires = NULL WHERE id = ?');
     this.#batchStartedAt = db.prepare('SELECT started_at FROM batches WHERE seq = ?');
+    // Written right after the workflow's fenced write, in its transaction: only under the lease.
+    this.#upsertOutput = db.prepare(`INSERT INTO outputs (workflow_seq, data) VALUES (?, ?)
+      ON CONFLICT (workflow_seq) DO UPDATE SET data = excluded.data`);
     // Fenced like every workflow write: nothing is written unless the lease and claim still stand.
     this.#upsertResult = db.prepare(`INSERT INTO results (workflow_seq, data, stored_at)
       SELECT @seq, @data, @at WHERE EXISTS (SELECT 1 FROM workflows WHERE seq = @seq AND lease_owner = @owner AND lease_epoch = @epoch)
@@ -182,12 +186,13 @@ export class WorkflowWrites {
       ...stageParams,
       seq: wf.seq, owner: wf.leaseOwner, epoch: wf.leaseEpoch, status: wf.status, stage, attempts: wf.attempts,
       queued_at: wf.queuedAt, started_at: wf.startedAt, finished_at: wf.finishedAt,
-      output: encode(output),
       error: change.finished?.error ? JSON.stringify(change.finished.error) : null,
       run_after: change.runAfter, release: change.release ? 1 : 0, finished: change.finished ? 1 : 0,
       ...Object.fromEntries(STAGES.map((s, i) => [`${s}_ms`, ms[i] ?? null])),
     });
     this.#fenced(wf, result);
+    // A finished workflow's last output is nobody's input (a retry resumes only failed or canceled ones).
+    if (!change.finished) this.#saveOutput(wf, output);
     if (change.release) wf.leaseOwner = null;
   }
 
@@ -205,19 +210,25 @@ export class WorkflowWrites {
     if (!statement) {
       const sets = [
         ...(firstStart ? [`status = 'running'`, 'started_at = ?'] : []),
-        'stage = ?', 'attempts = ?', 'output = COALESCE(?, output)',
+        'stage = ?', 'attempts = ?',
         ...touched.flatMap((s) => [...STAGE_FIELDS.map((f) => `${s}_${f} = ?`), `${s}_ms = ?`]),
       ];
       statement = this.#db.prepare(`UPDATE workflows SET ${sets.join(', ')} WHERE seq = ? AND lease_owner = ? AND lease_epoch = ?`);
       this.#narrow.set(key, statement);
     }
     const values: unknown[] = firstStart ? [wf.startedAt] : [];
-    values.push(next ?? stage, wf.attempts, encode(output));
+    values.push(next ?? stage, wf.attempts);
     for (const name of touched) {
       const state = wf.stages[STAGES.indexOf(name)]!;
       values.push(...stageValues(state), state.status === 'succeeded' ? state.durationMs : null);
     }
     this.#fenced(wf, statement.run(...values, wf.seq, wf.leaseOwner, wf.leaseEpoch));
+    this.#saveOutput(wf, output);
+  }
+
+  /** A succeeded stage's output, once its fenced write went through; undefined: none this change. */
+  #saveOutput(wf: ClaimedWorkflow, output: unknown): void {
+    if (output !== undefined) this.#upsertOutput.run(wf.seq, JSON.stringify(output ?? null));
   }
 
   /** A fenced write must have changed its one row; else the lease or claim it carried is gone. */
@@ -248,7 +259,3 @@ function stageMs(wf: ClaimedWorkflow): Array<number | null> {
   return wf.stages.map((s) => (s.status === 'succeeded' ? s.durationMs : null));
 }
 
-/** A stage output as stored; undefined (no output written by this change) keeps the stored one. */
-function encode(output: unknown): string | null {
-  return output === undefined ? null : JSON.stringify(output ?? null);
-}
