@@ -3,7 +3,7 @@
  * default stages (engine/stages/client-record.ts), with expectations computed by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { iso, nearestRank, nearestRankIndex, percent, round, speedup, summary } from '../src/model/stats.js';
+import { iso, nearestRank, nearestRankIndex, percent, settleRank, round, speedup, summary } from '../src/model/stats.js';
 import { analyzeClient, synthesizeClient, type ClientRecord } from '../src/engine/stages/client-record.js';
 
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -72,6 +72,115 @@ describe('nearestRankIndex', () => {
     // Same floating-point trap as nearestRank: 55/100*100 = 55.00000000000001.
     const wrong = oneTo(100).filter((p) => nearestRankIndex(100, p) !== p - 1);
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('settleRank', () => {
+  /** A small seeded generator (mulberry32): the same "random" data on every run. */
+  function random(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  /** A histogram (value → how many) that counts the lookups made of it. */
+  function histogram(values: number[] = []) {
+    const counts = new Map<number, number>();
+    let keys: number[] | null = null; // sorted, until the next change
+    const sortedKeys = () => (keys ??= [...counts.keys()].sort((a, b) => a - b));
+    const h = {
+      lookups: 0,
+      change(value: number, n: number) {
+        const left = (counts.get(value) ?? 0) + n;
+        if (left === 0) counts.delete(value);
+        else counts.set(value, left);
+        keys = null;
+      },
+      sorted: () => [...counts].flatMap(([v, n]) => Array<number>(n).fill(v)).sort((a, b) => a - b),
+      countAt: (value: number) => counts.get(value) ?? 0,
+      nextUp: (value: number) => {
+        h.lookups += 1;
+        const up = sortedKeys().find((v) => v > value);
+        return up === undefined ? undefined : ([up, counts.get(up)!] as const);
+      },
+      nextDown: (value: number) => {
+        h.lookups += 1;
+        const down = sortedKeys().filter((v) => v < value).at(-1);
+        return down === undefined ? undefined : ([down, counts.get(down)!] as const);
+      },
+    };
+    for (const v of values) h.change(v, 1);
+    return h;
+  }
+  const TOP = { value: Number.POSITIVE_INFINITY, above: 0 };
+
+  it('walked down from the top, lands on nearestRank of the sorted values, with the count above it', () => {
+    const next = random(7);
+    for (let round = 0; round < 300; round++) {
+      const n = 1 + Math.floor(next() * (round % 10 === 0 ? 2_000 : 60));
+      const spread = 1 + Math.floor(next() * (round % 3 === 0 ? 10 : 100_000));
+      const h = histogram(Array.from({ length: n }, () => Math.floor(next() * spread)));
+      const sorted = h.sorted();
+      for (const p of [0, 1, 50, 90, 95, 99, 100]) {
+        const at = settleRank(TOP, n, p, h);
+        expect(at.value, `round ${round}, n=${n}, p=${p}`).toBe(nearestRank(sorted, p));
+        expect(at.above).toBe(sorted.filter((v) => v > at.value).length);
+      }
+    }
+  });
+
+  it('kept up change by change (values added and taken back), stays nearestRank of what is left', () => {
+    const next = random(11);
+    for (let round = 0; round < 40; round++) {
+      const spread = 1 + Math.floor(next() * (round % 2 ? 20 : 5_000));
+      const h = histogram();
+      const held: number[] = [];
+      let at = TOP;
+      for (let step = 0; step < 300; step++) {
+        // A group of changes, as one commit brings: mostly additions, some values taken back.
+        const changes: Array<[number, number]> = [];
+        for (let i = Math.floor(next() * 6); i >= 0; i--) {
+          if (held.length > 0 && next() < 0.3) changes.push([held.splice(Math.floor(next() * held.length), 1)[0]!, -1]);
+          else {
+            const v = Math.floor(next() * spread);
+            held.push(v);
+            changes.push([v, 1]);
+          }
+        }
+        for (const [v, n] of changes) {
+          h.change(v, n);
+          if (v > at.value) at = { ...at, above: at.above + n };
+        }
+        at = settleRank(at, held.length, 95, h);
+        if (held.length === 0) continue;
+        const sorted = [...held].sort((a, b) => a - b);
+        expect(at.value, `round ${round}, step ${step}`).toBe(nearestRank(sorted, 95));
+        expect(at.above).toBe(sorted.filter((v) => v > at.value).length);
+      }
+    }
+  });
+
+  it('moves only as far as the change: one value added costs at most one step', () => {
+    // 1,000 distinct values; p95 is the 51st largest (950). One more value above it moves it one
+    // value up at most, whatever the histogram's size.
+    const h = histogram(oneTo(1_000));
+    let at = settleRank(TOP, 1_000, 95, h);
+    expect(at).toEqual({ value: 950, above: 50 });
+    h.change(5_000, 1);
+    at = { ...at, above: at.above + 1 };
+    h.lookups = 0;
+    at = settleRank(at, 1_001, 95, h);
+    expect(at).toEqual({ value: 951, above: 50 }); // ceil(0.95 × 1001) = 951st of 1,001
+    expect(h.lookups).toBeLessThanOrEqual(1);
+  });
+
+  it('leaves the position alone for no values, and stops at the smallest when the histogram holds fewer than counted', () => {
+    const h = histogram([5, 9]);
+    expect(settleRank(TOP, 0, 95, h)).toEqual(TOP);
+    expect(settleRank(TOP, 100, 95, h)).toEqual({ value: 5, above: 1 });
   });
 });
 

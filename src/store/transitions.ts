@@ -7,6 +7,7 @@ import type { NewEvent } from '../model/events.js';
 import { STAGES, isFinished, type StageName, type WorkflowStatus } from '../model/statuses.js';
 import type { ErrorInfo, StageState } from '../model/types.js';
 import type { ClaimedWorkflow, Transition } from './store.js';
+import { addSample, type Samples } from './timings.js';
 
 /** How one change moves a batch's counters. Every field is an increment (possibly negative). */
 export interface Delta {
@@ -21,7 +22,12 @@ export interface Delta {
   run: { count: number; sum: number; max: number | null };
   /** Set when a workflow's first stage started now: the batch has started. */
   startedAt: number | null;
-  /** Maxima can't be decremented: true when they must be recomputed from the rows. */
+  /**
+   * The durations themselves (timings.ts): each one the counts above add (+1) or take back (−1),
+   * so a backend can keep exact distributions and read percentiles without a workflow scan.
+   */
+  samples: Samples;
+  /** Maxima can't be decremented: true when they must be recomputed (a requeue took values back). */
   recomputeMaxima: boolean;
 }
 
@@ -41,7 +47,7 @@ export function emptyDelta(): Delta {
     workflows: { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 },
     stages, finishedRuns: 0,
     wait: { count: 0, sum: 0, max: null }, run: { count: 0, sum: 0, max: null },
-    startedAt: null, recomputeMaxima: false,
+    samples: [], startedAt: null, recomputeMaxima: false,
   };
 }
 
@@ -96,6 +102,7 @@ export function applyTransition(t: Transition): { delta: Delta; row: RowChange }
       counts.succeeded = 1;
       counts.msSum = stage.durationMs ?? 0;
       counts.msMax = stage.durationMs;
+      addSample(delta.samples, t.stage, stage.durationMs ?? 0, 1);
       delta.finishedRuns = 1;
       if (!nextStage(wf)) finish(wf, delta, row, 'succeeded', t.at, null);
       return { delta, row };
@@ -205,8 +212,15 @@ export function applyRequeue(wf: WorkflowState, at: number): { delta: Delta; row
     Object.assign(stage, { status: 'pending', startedAt: null, finishedAt: null, durationMs: null, error: null });
   }
   if (wf.startedAt !== null) {
-    delta.wait = { count: -1, sum: -(wf.startedAt - wf.queuedAt), max: null };
-    if (wf.finishedAt !== null) delta.run = { count: -1, sum: -(wf.finishedAt - wf.startedAt), max: null };
+    // Take back exactly what the start and the finish added (clamped at 0 the same way).
+    const wait = Math.max(0, wf.startedAt - wf.queuedAt);
+    delta.wait = { count: -1, sum: -wait, max: null };
+    addSample(delta.samples, 'wait', wait, -1);
+    if (wf.finishedAt !== null) {
+      const run = Math.max(0, wf.finishedAt - wf.startedAt);
+      delta.run = { count: -1, sum: -run, max: null };
+      addSample(delta.samples, 'workflow', run, -1);
+    }
     delta.recomputeMaxima = true;
   }
   Object.assign(wf, { status: 'queued', queuedAt: at, startedAt: null, finishedAt: null });
@@ -239,6 +253,7 @@ function move(delta: Delta, from: WorkflowStatus, to: WorkflowStatus): void {
 
 function addWait(delta: Delta, ms: number): void {
   delta.wait = { count: 1, sum: ms, max: ms };
+  addSample(delta.samples, 'wait', ms, 1);
 }
 
 function finish(
@@ -250,6 +265,7 @@ function finish(
   if (wf.startedAt !== null) {
     const ms = Math.max(0, at - wf.startedAt);
     delta.run = { count: 1, sum: ms, max: ms };
+    addSample(delta.samples, 'workflow', ms, 1);
   }
   wf.status = status;
   wf.finishedAt = at;
@@ -275,6 +291,7 @@ export function addDelta(into: Delta, d: Delta): Delta {
     into[k].sum += d[k].sum;
     into[k].max = d[k].max === null ? into[k].max : Math.max(into[k].max ?? d[k].max, d[k].max);
   }
+  for (const x of d.samples) into.samples.push(x);
   into.startedAt = into.startedAt ?? d.startedAt;
   into.recomputeMaxima ||= d.recomputeMaxima;
   return into;

@@ -1,17 +1,20 @@
 /**
  * A batch's counters, kept in its row and moved by every change in the change's transaction, so
- * a batch's status, progress, averages and maxima cost O(1) to read. What a change does to the
- * batch itself (finish, reopen) is decided by batch-finish.ts and written here in the same commit.
+ * a batch's status, progress, averages and maxima cost O(1) to read; its duration histograms
+ * (timings.ts), moved in the same transaction, give its p95s without a workflow scan. What a
+ * change does to the batch itself (finish, reopen) is decided by batch-finish.ts and written here
+ * in the same commit.
  */
 import type { Database as DB, Statement } from 'better-sqlite3';
 import { STAGES } from '../../model/statuses.js';
-import { nearestRankIndex } from '../../model/stats.js';
 import { batchChange } from '../batch-finish.js';
 import { CommittedTotal, type Outbox } from '../outbox.js';
+import { METRICS } from '../timings.js';
 import type { Delta } from '../transitions.js';
 import type { FinishedViews } from '../view-cache.js';
 import type { EventLog } from './events.js';
 import { ACTIVE } from './rows.js';
+import { BatchTimings, maxSql, type MetricCounts } from './timings.js';
 import type { BatchRow, P95s } from './views.js';
 
 export class BatchCounters {
@@ -19,17 +22,16 @@ export class BatchCounters {
   readonly queued: CommittedTotal;
   readonly #events: EventLog;
   readonly #views: FinishedViews;
+  readonly #timings: BatchTimings;
   readonly #update: Statement;
   readonly #recomputeMaxima: Statement;
   readonly #setStatus: Statement;
   readonly #armWebhook: Statement;
-  readonly #waitAt: Statement;
-  readonly #workflowAt: Statement;
-  readonly #stageAt: Record<string, Statement>;
 
   constructor(db: DB, outbox: Outbox, events: EventLog, views: FinishedViews) {
     this.#events = events;
     this.#views = views;
+    this.#timings = new BatchTimings(db);
     this.queued = new CommittedTotal(
       outbox,
       (db.prepare(`SELECT COALESCE(SUM(queued), 0) AS n FROM batches WHERE ${ACTIVE}`).get() as { n: number }).n,
@@ -52,23 +54,14 @@ export class BatchCounters {
       WHERE id = @id
       RETURNING seq, status, started_at, finished_at, queued, running, failed, canceled, wait_count, wf_count,
                 ${STAGES.map((s) => `${s}_succeeded`).join(', ')}`);
-    this.#recomputeMaxima = db.prepare(`UPDATE batches SET
-        wait_max = (SELECT max(started_at - queued_at) FROM workflows WHERE batch_seq = @seq AND started_at IS NOT NULL),
-        wf_max = (SELECT max(finished_at - started_at) FROM workflows
-                  WHERE batch_seq = @seq AND finished_at IS NOT NULL AND started_at IS NOT NULL)
+    // After a requeue took values back: the largest left in the histograms, not a workflow scan.
+    this.#recomputeMaxima = db.prepare(`UPDATE batches SET wait_max = ${maxSql('wait')}, wf_max = ${maxSql('workflow')}
       WHERE seq = @seq`);
     this.#setStatus = db.prepare('UPDATE batches SET status = ?, finished_at = ?, p95s = ? WHERE seq = ?');
     // A batch finished (next_at = when) or reopened (next_at NULL): a fresh delivery, nothing tried yet.
     this.#armWebhook = db.prepare(`UPDATE batches SET webhook_status = 'pending', webhook_attempts = 0, webhook_last_error = NULL,
         webhook_delivered_at = NULL, webhook_next_at = @next_at, webhook_claim = NULL
       WHERE seq = @seq AND webhook_url IS NOT NULL`);
-    // Nearest-rank percentiles: one indexed, ordered scan of the batch's workflows each.
-    this.#waitAt = db.prepare(`SELECT started_at - queued_at AS v FROM workflows
-      WHERE batch_seq = ? AND started_at IS NOT NULL ORDER BY v LIMIT 1 OFFSET ?`);
-    this.#workflowAt = db.prepare(`SELECT finished_at - started_at AS v FROM workflows
-      WHERE batch_seq = ? AND finished_at IS NOT NULL AND started_at IS NOT NULL ORDER BY v LIMIT 1 OFFSET ?`);
-    this.#stageAt = Object.fromEntries(STAGES.map((s) => [s, db.prepare(`SELECT ${s}_ms AS v FROM workflows
-      WHERE batch_seq = ? AND ${s}_ms IS NOT NULL ORDER BY v LIMIT 1 OFFSET ?`)]));
   }
 
   /** Applies `d` to the batch's counters, and whatever that does to the batch (batch-finish.ts). */
@@ -84,6 +77,8 @@ export class BatchCounters {
       wait_count: d.wait.count, wait_sum: d.wait.sum, wait_max: d.wait.max,
       run_count: d.run.count, run_sum: d.run.sum, run_max: d.run.max, runs: d.finishedRuns, ...stageParams,
     }) as BatchRow;
+    // Before the maxima and the p95s a finish freezes below: both read the histograms.
+    this.#timings.apply(row.seq, d.samples, countsOf(row));
     if (d.recomputeMaxima) this.#recomputeMaxima.run({ seq: row.seq });
     const change = batchChange(batchId, row.status, { ...row, started: row.started_at !== null }, at);
     if (!change) return;
@@ -93,13 +88,16 @@ export class BatchCounters {
     if (change.event) this.#events.log(row.seq, change.event);
   }
 
-  /** The batch's p95s: frozen when it finished, else computed now with one indexed scan each. */
+  /** The batch's p95s: frozen when it finished, else where its histograms keep them (one lookup). */
   p95s(row: Pick<BatchRow, 'seq' | 'p95s' | 'wait_count' | 'wf_count'> & Record<string, unknown>): P95s {
     if (row.p95s) return JSON.parse(row.p95s) as P95s;
-    const at = (query: Statement, count: number): number | null =>
-      count <= 0 ? null : ((query.get(row.seq, nearestRankIndex(count, 95)) as { v: number } | undefined)?.v ?? null);
-    const p95s = { wait: at(this.#waitAt, row.wait_count), workflow: at(this.#workflowAt, row.wf_count) } as P95s;
-    for (const s of STAGES) p95s[s] = at(this.#stageAt[s]!, row[`${s}_succeeded`] as number);
-    return p95s;
+    return this.#timings.p95s(row.seq, countsOf(row));
   }
+}
+
+/** The counter that says how many values each metric holds: waits, run times, succeeded stage runs. */
+const COUNT_COLUMNS = METRICS.map((m) => (m === 'wait' ? 'wait_count' : m === 'workflow' ? 'wf_count' : `${m}_succeeded`));
+
+function countsOf(row: Record<string, unknown>): MetricCounts {
+  return COUNT_COLUMNS.map((column) => row[column] as number);
 }

@@ -200,4 +200,41 @@ CREATE TABLE outputs (
 INSERT INTO outputs (workflow_seq, data) SELECT seq, output FROM workflows WHERE output IS NOT NULL;
 ALTER TABLE workflows DROP COLUMN output;
 `,
+  /* 9: per-batch duration histograms and where their p95s sit (sqlite/timings.ts), so a running
+     batch's p95s read no workflow rows */ `
+-- How many workflows (n) of a batch took each whole number of milliseconds (ms), per metric:
+-- 0 queue wait (started_at - queued_at), 1 run time (finished_at - started_at), 2 fetch_ms,
+-- 3 process_ms, 4 store_ms. A value no workflow has any more leaves no row.
+CREATE TABLE batch_timings (
+  batch_seq INTEGER NOT NULL REFERENCES batches (seq),
+  metric    INTEGER NOT NULL CHECK (metric BETWEEN 0 AND 4),
+  ms        INTEGER NOT NULL,
+  n         INTEGER NOT NULL,
+  PRIMARY KEY (batch_seq, metric, ms)
+) WITHOUT ROWID;
+-- Where each metric's p95 sits in batch_timings: its value (ms) and how many values lie above it
+-- (above), moved by every change. None until a metric's first change after this migration (a
+-- read walks the histogram meanwhile).
+CREATE TABLE batch_p95s (
+  batch_seq INTEGER NOT NULL REFERENCES batches (seq),
+  metric    INTEGER NOT NULL CHECK (metric BETWEEN 0 AND 4),
+  ms        INTEGER NOT NULL,
+  above     INTEGER NOT NULL,
+  PRIMARY KEY (batch_seq, metric)
+) WITHOUT ROWID;
+-- The batches written before these tables: the values their rows hold, clamped at 0 as the
+-- counters clamp them.
+INSERT INTO batch_timings (batch_seq, metric, ms, n)
+  SELECT batch_seq, 0, MAX(0, started_at - queued_at), count(*) FROM workflows
+    WHERE started_at IS NOT NULL GROUP BY batch_seq, MAX(0, started_at - queued_at)
+  UNION ALL
+  SELECT batch_seq, 1, MAX(0, finished_at - started_at), count(*) FROM workflows
+    WHERE finished_at IS NOT NULL AND started_at IS NOT NULL GROUP BY batch_seq, MAX(0, finished_at - started_at)
+  UNION ALL
+  SELECT batch_seq, 2, fetch_ms, count(*) FROM workflows WHERE fetch_ms IS NOT NULL GROUP BY batch_seq, fetch_ms
+  UNION ALL
+  SELECT batch_seq, 3, process_ms, count(*) FROM workflows WHERE process_ms IS NOT NULL GROUP BY batch_seq, process_ms
+  UNION ALL
+  SELECT batch_seq, 4, store_ms, count(*) FROM workflows WHERE store_ms IS NOT NULL GROUP BY batch_seq, store_ms;
+`,
 ];
