@@ -104,6 +104,8 @@ interface BatchRun {
   timedOut: boolean;
   /** CPU the whole process used from the first submit to the last finish, in cores (1.0 = one core busy). */
   cores: number;
+  /** The same CPU in µs (user + system), for a per-workflow figure beside the peers'. */
+  cpuUs: number;
   wallMs: number;
 }
 
@@ -153,7 +155,7 @@ async function submitAndWait(s: Service, inputs: NewBatch[], budgetMs: number): 
     if (!b) throw new Error(`batch ${id} vanished`);
     return b;
   }));
-  return { batches, timedOut, cores: (cpu.user + cpu.system) / 1_000 / wallMs, wallMs };
+  return { batches, timedOut, cores: (cpu.user + cpu.system) / 1_000 / wallMs, cpuUs: cpu.user + cpu.system, wallMs };
 }
 
 const ids = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => offset + i + 1);
@@ -203,8 +205,8 @@ async function makespan(req: ChildRequest): Promise<CaseResult[]> {
     return [row({
       id: '2', name: 'makespan 10k × 200/300/100 ms', metric: 'elapsed / ideal', value: round(elapsed / ideal), unit: '×',
       target: { op: '<=', value: 1.5 },
-      notes: `${elapsed} ms vs ideal ${ideal} ms; queue wait p95 ${b.timings.queueWaitMs?.p95 ?? '—'} ms, workflow p95 ${b.timings.workflowMs?.p95 ?? '—'} ms; ${round(run.cores, 2)} cores`,
-      details: { elapsedMs: elapsed, idealMs: ideal, status: b.status, concurrency: s.concurrency, sync: req.sync, cpuCores: run.cores, timings: b.timings, stages: b.stages },
+      notes: `${elapsed} ms vs ideal ${ideal} ms; queue wait p95 ${b.timings.queueWaitMs?.p95 ?? '—'} ms, workflow p95 ${b.timings.workflowMs?.p95 ?? '—'} ms; ${round(run.cores, 2)} cores, CPU ${Math.round(run.cpuUs / n)} µs/wf`,
+      details: { elapsedMs: elapsed, idealMs: ideal, status: b.status, concurrency: s.concurrency, sync: req.sync, cpuCores: run.cores, cpuUsPerWorkflow: run.cpuUs / n, timings: b.timings, stages: b.stages },
     })];
   });
 }
@@ -232,8 +234,8 @@ async function throughput(req: ChildRequest): Promise<CaseResult[]> {
     return [row({
       id: req.sync === 'full' ? '3' : '3n', name: `throughput 100k × 0 ms, DB_SYNC=${req.sync}`, metric: 'workflows/s',
       value: Math.round(wfps), unit: 'wf/s', target: { op: '>=', value: 5_000 },
-      notes: `${done.toLocaleString('en-US')} wf in ${Math.round(spanMs)} ms${run.timedOut ? ' (TIMED OUT: partial)' : ''}${failed ? `, ${failed} failed` : ''}; CONCURRENCY ${s.concurrency}; ${round(run.cores, 2)} cores`,
-      details: { workflows: done, failed, spanMs, timedOut: run.timedOut, concurrency: s.concurrency, sync: req.sync, cpuCores: run.cores, batchElapsedMs: perBatch },
+      notes: `${done.toLocaleString('en-US')} wf in ${Math.round(spanMs)} ms${run.timedOut ? ' (TIMED OUT: partial)' : ''}${failed ? `, ${failed} failed` : ''}; CONCURRENCY ${s.concurrency}; ${round(run.cores, 2)} cores, CPU ${done ? Math.round(run.cpuUs / done) : '—'} µs/wf`,
+      details: { workflows: done, failed, spanMs, timedOut: run.timedOut, concurrency: s.concurrency, sync: req.sync, cpuCores: run.cores, cpuUsPerWorkflow: done ? run.cpuUs / done : null, batchElapsedMs: perBatch },
     })];
   });
 }
