@@ -209,7 +209,7 @@ export function addComparisons(rows: CaseResult[]): CaseResult[] {
         out.push({
           id: '3-vs-bullmq', name: 'clientflow 3 ÷ BullMQ throughput', metric: 'wf/s ratio', value: ratio, unit: '×', target,
           pass: verdict(ratio, target),
-          notes: `clientflow ${fmt(own)} wf/s (case 3, DB_SYNC=full: every group commit fsynced) vs BullMQ ${fmt(r.value)} wf/s (${String(r.details.durability)})`,
+          notes: `clientflow ${fmt(own)} wf/s (case 3, DB_SYNC=full: every group commit fsynced) vs BullMQ ${fmt(r.value)} wf/s; ${String(r.details.durability)}`,
           details: { clientflowWfps: own, bullmqWfps: r.value },
         });
       }

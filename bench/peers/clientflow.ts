@@ -5,8 +5,8 @@
  * fetch handler, wrapped to note when it starts before running the real one (createService's
  * `engine.handlers` override). Each sample is a real `POST /v1/batches` with one id over HTTP from
  * this same process — as each peer's producer shares its worker's process — so the figure
- * includes the HTTP request, the batch's durable insert (its own fsync), the dispatcher's claim and
- * the stage-start commit. Zero stage delays (`simulation`) only make the workflow finish at once.
+ * includes the HTTP request, the batch's durable insert (its own fsync) and the dispatcher's claim
+ * (a group commit); the runner does not wait for the stage-start record. Zero stage delays (`simulation`) only make the workflow finish at once.
  */
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
