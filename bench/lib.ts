@@ -60,6 +60,8 @@ export interface BenchOptions {
   sseRounds: number;
   /** Also run the throughput case with DB_SYNC=normal. */
   normal: boolean;
+  /** Also run the peer job queues (BullMQ, pg-boss, graphile-worker) after clientflow's cases. */
+  peers: boolean;
   /** Write .cpuprofile files for every measured child and print their top self-time functions. */
   cpuProf: boolean;
   /** Exit 1 when a target is missed (default: only when a case errors). */
@@ -70,7 +72,8 @@ export interface BenchOptions {
 
 export function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = {
-    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, cpuProf: false, strict: false,
+    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, peers: false, cpuProf: false,
+    strict: false,
     tmpRoot: process.env.BENCH_TMPDIR || tmpdir(),
   };
   for (const arg of argv) {
@@ -91,6 +94,7 @@ export function parseArgs(argv: string[]): BenchOptions {
       case 'streams': o.streams = num(1, 900); break;
       case 'sse-rounds': o.sseRounds = num(1, 6); break;
       case 'no-normal': o.normal = false; break;
+      case 'peers': o.peers = true; break;
       case 'cpu-prof': o.cpuProf = true; break;
       case 'strict': o.strict = true; break;
       case 'help': break;
@@ -109,6 +113,18 @@ export function selected(o: BenchOptions, name: string, group: string): boolean 
 
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
+const teardowns = new Set<() => Promise<void>>();
+
+/**
+ * Registers the removal of something that lives outside this process (a peer's throwaway
+ * database, its Redis keys). It is async, so the 'exit' hook cannot run it: the caller runs it
+ * itself on the normal path (and then calls the returned function), and Ctrl-C or a kill runs
+ * every one still registered, after the children are killed, before the parent exits.
+ */
+export function onTeardown(teardown: () => Promise<void>): () => void {
+  teardowns.add(teardown);
+  return () => teardowns.delete(teardown);
+}
 
 export function makeTempDir(root: string, prefix: string): string {
   const dir = mkdtempSync(join(root, `clientflow-bench-${prefix}-`));
@@ -139,7 +155,11 @@ export function installCleanup(): void {
     process.on(signal, () => {
       process.stderr.write(`\nbench: ${signal}, stopping children and removing temp dirs\n`);
       cleanupNow();
-      process.exit(130);
+      // Children first (killed above), so nothing writes while their data is removed; bounded so
+      // a server that stopped answering cannot hold Ctrl-C up.
+      const pending = [...teardowns].map((teardown) => teardown().catch(() => undefined));
+      teardowns.clear();
+      void Promise.race([Promise.all(pending), sleep(5_000)]).finally(() => process.exit(130));
     });
   }
 }
@@ -238,7 +258,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 function formatValue(r: CaseResult): string {
   if (r.value === null) return '—';
-  const digits = r.unit === 'wf/s' || r.unit === 'req/s' || r.unit === 'ms' || r.unit === 'events' ? 0 : 3;
+  const digits = r.unit === 'wf/s' || r.unit === 'req/s' || r.unit === 'events' ? 0 : r.unit === 'ms' ? 1 : 3;
   const n = r.value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   return r.unit === '×' ? `${n}×` : `${n} ${r.unit}`;
 }

@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { runEngineCase } from './engine-cases.js';
 import { runHttpCases } from './http-cases.js';
+import { addComparisons, peersWanted, runPeers } from './peers.js';
 import { runSseCase } from './sse-case.js';
 import {
   BENCH_DIR, cleanupNow, formatTable, installCleanup, log, parseArgs, ROOT, summarizeProfiles, type CaseResult,
@@ -56,15 +57,19 @@ async function main(): Promise<number> {
     if (o.normal) await run('3n throughput DB_SYNC=normal', () => runEngineCase('throughput', 'normal', o, profDir));
   }
   if (wants(o.only, ['engine', 'status', '6'])) await run('6 status cost', () => runEngineCase('status', 'full', o, profDir));
-  if (wants(o.only, ['engine', 'queued', '8'])) await run('8 memory, 1M queued', () => runEngineCase('queued', 'full', o, profDir));
+  if (wants(o.only, ['engine', 'queued', '9'])) await run('9 memory, 1M queued', () => runEngineCase('queued', 'full', o, profDir));
   const get = wants(o.only, ['http', 'get', '5']);
   const post = wants(o.only, ['http', 'post', '4']);
   if (get || post) await run('4/5 http', () => runHttpCases(o, { get, post }, profDir));
   if (wants(o.only, ['http', 'sse', '7'])) await run('7 sse', () => runSseCase(o, profDir));
+  // Peers last, on --peers (or when named in --only): never in a plain `npm run bench`.
+  if (peersWanted(o)) await run('peers', () => runPeers(o, profDir));
   if (rows.length === 0) throw new Error(`--only=${o.only.join(',')} matched no case (see bench/README.md)`);
 
-  // Case order in the table follows the README, whatever order they ran in.
+  // Case order in the table follows the README, whatever order they ran in; each peer's row sits
+  // under the clientflow case it compares with, which its notes then quote.
   rows.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  rows.splice(0, rows.length, ...addComparisons(rows));
   const table = formatTable(rows);
   const failed = rows.filter((r) => r.pass === false);
   const errored = rows.filter((r) => r.error);

@@ -1,0 +1,62 @@
+/**
+ * clientflow itself, for the one figure the engine cases lack: POST → first stage start. The
+ * service is built as src/server.ts builds it (createService, default config, DB_SYNC=full, a
+ * SQLite file in a temp dir, LOG_LEVEL=warn) and listens on 127.0.0.1; the only change is the
+ * fetch handler, wrapped to note when it starts before running the real one (createService's
+ * `engine.handlers` override). Each sample is a real `POST /v1/batches` with one id over HTTP from
+ * this same process — as each peer's producer shares its worker's process — so the figure
+ * includes the HTTP request, the batch's durable insert (its own fsync) and the dispatcher's claim
+ * (a group commit); the runner does not wait for the stage-start record. Zero stage delays (`simulation`) only make the workflow finish at once.
+ */
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { defaultStages } from '../../src/engine/stages/default-stages.js';
+import { createLogger } from '../../src/logger.js';
+import { createService } from '../../src/service.js';
+import { openStore } from '../../src/store/index.js';
+import type { Peer } from './workloads.js';
+
+export function clientflow(dir: string): Peer {
+  return {
+    label: 'clientflow',
+    settings: () => 'the service as deployed (default config, CONCURRENCY 50, DB_SYNC=full); HTTP POST of 1 id',
+    async open(workload, _delays, hooks) {
+      if (workload !== 'latency') throw new Error(`clientflow runs ${workload} as its own case`);
+      const config = loadConfig({ DB_PATH: join(dir, 'latency.db'), LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000' });
+      const store = openStore(config);
+      const stages = defaultStages(store, { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS });
+      const handlers = {
+        ...stages,
+        fetch: {
+          name: 'fetch' as const,
+          run(input: unknown, ctx: Parameters<typeof stages.fetch.run>[1]) {
+            hooks.started(Number(ctx.clientId));
+            return stages.fetch.run(input, ctx);
+          },
+        },
+      };
+      // tty=false: JSON lines into the pipe, never a pino-pretty worker competing for CPU.
+      const service = await createService(config, { logger: createLogger(config, false), store, engine: { handlers } });
+      const off = service.engine.events.on((e) => { if (e.type === 'batch.finished') hooks.finished(1); });
+      await service.start();
+      const base = await service.app.listen({ host: '127.0.0.1', port: 0 });
+      return {
+        async enqueue(clientIds) {
+          const res = await fetch(`${base}/v1/batches`, {
+            method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ clientIds, simulation: { fetchMs: 0, processMs: 0, storeMs: 0 } }),
+          });
+          await res.arrayBuffer();
+          if (res.status !== 202) throw new Error(`POST /v1/batches answered ${res.status}`);
+        },
+        // SQLite runs inside this process: its CPU is already in the process's own figure.
+        serverCpu: async () => async () => null,
+        durability: `SQLite DB_SYNC=${config.DB_SYNC}`,
+        async close() {
+          off();
+          await service.stop();
+        },
+      };
+    },
+  };
+}
