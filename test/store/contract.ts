@@ -262,6 +262,23 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
       ]);
     });
 
+    it('shows when a waiting retry is due, and not once its next attempt runs', async () => {
+      const batch = await newBatch([1]);
+      const [wf] = await store.claim('e', 1, T0, 60_000);
+      await store.record({ kind: 'started', workflow: wf!, stage: 'fetch', at: T0 });
+      await store.record({
+        kind: 'retrying', workflow: wf!, stage: 'fetch', at: T0 + 5, error: { code: 'E', message: 'm' }, retryAt: T0 + 100,
+      });
+      const waiting = (await store.listWorkflows(batch.id, { limit: 10 }))!.items[0]!;
+      expect(waiting.nextAttemptAt).toBe(new Date(T0 + 100).toISOString());
+      expect(await store.claim('e', 1, T0 + 50, 60_000)).toEqual([]);
+      const [again] = await store.claim('e', 1, T0 + 100, 60_000);
+      await store.record({ kind: 'started', workflow: again!, stage: 'fetch', at: T0 + 100 });
+      const running = (await store.getWorkflow(wf!.id))!;
+      expect(running.stages[0]).toMatchObject({ status: 'running', attempts: 2 });
+      expect(running.nextAttemptAt).toBeNull();
+    });
+
     it('upserts results: saving twice keeps one result, the last', async () => {
       const batch = await newBatch([1]);
       const [wf] = await store.claim('e', 1, T0, 60_000);

@@ -81,8 +81,7 @@ export class WorkflowWrites {
       addDelta(delta, applyTransition({ kind: 'started', workflow: wf, stage, at: transition.at }).delta);
     }
     const output = transition.kind === 'succeeded' ? transition.output : undefined;
-    if (row.release || row.finished) this.write(wf, row, stage, output);
-    else this.#progress(wf, transition.stage, next, wf.status !== statusBefore, output);
+    this.#transitionWrite(wf, row, transition.stage, next, wf.status !== statusBefore, output);
     let pending = this.#deltas.get(wf.batchId);
     if (!pending) {
       pending = { delta: emptyDelta(), at: transition.at, started: false };
@@ -197,33 +196,42 @@ export class WorkflowWrites {
   }
 
   /**
-   * The writes of almost every transition: a stage starts, or one succeeds and the next starts in
-   * the same write. They assign only the columns that change: the stages touched and, at a first
-   * start, the workflow's status. SQLite updates an index only when an UPDATE assigns one of its
-   * columns (or of its WHERE), so a stage boundary touches no index at all and a first start only
-   * the status ones; the lease columns change only when a claim ends (`write`).
+   * A runner's transition as one UPDATE that assigns only what it changes: the stages it touched
+   * (a failure or cancel also skips the later ones), the status when it starts or finishes, the
+   * lease when it ends. SQLite updates an index only when an UPDATE assigns one of its columns (or
+   * of its WHERE), so a stage boundary touches no index at all, a first start only the status
+   * ones, and only the end of a claim the lease ones. One statement per shape, prepared once.
    */
-  #progress(wf: ClaimedWorkflow, stage: StageName, next: StageName | null, firstStart: boolean, output: unknown): void {
-    const touched = next ? [stage, next] : [stage];
-    const key = `${firstStart ? 'first' : ''}:${touched.join(',')}`;
+  #transitionWrite(wf: ClaimedWorkflow, change: RowChange, stage: StageName, next: StageName | null, firstStart: boolean, output: unknown): void {
+    const finished = change.finished !== null;
+    const touched = finished ? STAGES.slice(STAGES.indexOf(stage)) : next ? [stage, next] : [stage];
+    const key = `${firstStart ? 's' : ''}${finished ? 'f' : ''}${change.release ? 'r' : ''}:${touched.join(',')}`;
     let statement = this.#narrow.get(key);
     if (!statement) {
       const sets = [
-        ...(firstStart ? [`status = 'running'`, 'started_at = ?'] : []),
-        'stage = ?', 'attempts = ?',
+        ...(firstStart ? ["status = 'running'", 'started_at = ?'] : []),
+        ...(finished ? ['status = ?', 'finished_at = ?', 'error = ?', 'cancel_requested = 0'] : []),
+        ...(change.release ? ['lease_owner = NULL', 'lease_expires = NULL'] : []),
+        'stage = ?', 'attempts = ?', 'run_after = ?',
         ...touched.flatMap((s) => [...STAGE_FIELDS.map((f) => `${s}_${f} = ?`), `${s}_ms = ?`]),
       ];
       statement = this.#db.prepare(`UPDATE workflows SET ${sets.join(', ')} WHERE seq = ? AND lease_owner = ? AND lease_epoch = ?`);
       this.#narrow.set(key, statement);
     }
     const values: unknown[] = firstStart ? [wf.startedAt] : [];
-    values.push(next ?? stage, wf.attempts);
+    if (change.finished) {
+      values.push(change.finished.status, wf.finishedAt, change.finished.error && JSON.stringify(change.finished.error));
+    }
+    // run_after: set while a retry waits out its backoff, cleared by every other write.
+    values.push(next ?? stage, wf.attempts, change.runAfter);
     for (const name of touched) {
       const state = wf.stages[STAGES.indexOf(name)]!;
       values.push(...stageValues(state), state.status === 'succeeded' ? state.durationMs : null);
     }
     this.#fenced(wf, statement.run(...values, wf.seq, wf.leaseOwner, wf.leaseEpoch));
-    this.#saveOutput(wf, output);
+    // A finished workflow's last output is nobody's input (a retry resumes only failed or canceled ones).
+    if (!finished) this.#saveOutput(wf, output);
+    if (change.release) wf.leaseOwner = null;
   }
 
   /** A succeeded stage's output, once its fenced write went through; undefined: none this change. */
