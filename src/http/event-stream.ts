@@ -10,7 +10,10 @@
  * Hundreds of streams share one event loop with the engine, so a stream writes what it has in
  * one piece (framed by eventsource-encoder, each event's text encoded once for every stream),
  * then yields a turn of the loop before the next piece: streams take turns with each other and
- * with the engine instead of one replay holding the loop for a second.
+ * with the engine instead of one replay holding the loop for a second. Catching up from the store
+ * also waits for one of a few replay turns (`replayTurns`): 200 streams opened on a running batch
+ * would otherwise read 200 pages per turn of the loop, and the engine, whose commits wait for the
+ * same loop, would run at half speed until they caught up.
  */
 import { encode } from 'eventsource-encoder';
 import type { EngineEvents } from '../engine/events.js';
@@ -36,6 +39,11 @@ export interface StreamOptions {
   progress: (fresh: boolean) => Promise<Batch | null>;
   /** Least time between two `batch.progress` messages. */
   progressMs: number;
+  /**
+   * Runs one page of catch-up from the store in its turn (replayTurns): only a few streams read
+   * and encode the store at once, however many are behind.
+   */
+  replayTurn: <T>(read: () => Promise<T>) => Promise<T>;
 }
 
 /** Live events held in memory for one stream before it falls back to reading the store. */
@@ -95,7 +103,8 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
       const fromStore = behind;
       if (behind) {
         behind = false;
-        events = (await o.store.listEvents(o.batchId, lastId, PAGE)) ?? [];
+        const after = lastId;
+        events = await o.replayTurn(async () => (await o.store.listEvents(o.batchId, after, PAGE)) ?? []);
         if (events.length === PAGE) behind = true;
       } else {
         events = buffered;
@@ -183,5 +192,27 @@ export function sharedProgress(store: Reads, ttlMs: number): (batchId: string, f
     const view = store.getBatch(batchId, now);
     cache.set(batchId, { at: now, view });
     return view;
+  };
+}
+
+/**
+ * Turns for catch-up reads, shared by every stream of the service: at most `concurrency` pages
+ * are read from the store at once, first come first served.
+ */
+export function replayTurns(concurrency: number): StreamOptions['replayTurn'] {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(read: () => Promise<T>): Promise<T> => {
+    if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await read();
+    } finally {
+      // The turn passes to the next stream waiting, a turn of the loop later: the engine's commits,
+      // waiting for the same loop, go between two pages.
+      const next = waiting.shift();
+      if (next) setImmediate(next);
+      else running -= 1;
+    }
   };
 }

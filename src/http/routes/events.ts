@@ -12,7 +12,7 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
 import { isFinished } from '../../model/statuses.js';
 import type { Reads } from '../../store/store.js';
-import { sharedEncoder, sharedProgress, streamBatchEvents } from '../event-stream.js';
+import { replayTurns, sharedEncoder, sharedProgress, streamBatchEvents } from '../event-stream.js';
 import { HttpError, notFound } from '../problem.js';
 import { EventStreamHeaders, IdParams, problems } from '../schemas.js';
 import type { Watchers } from '../watchers.js';
@@ -26,10 +26,13 @@ export interface EventRouteDeps {
 
 /** Least time between two `batch.progress` messages of one stream. */
 const PROGRESS_MS = 250;
+/** Streams reading the store at once while catching up (one per core here, roughly). */
+const REPLAY_TURNS = 2;
 
 export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { config, store, engine, watchers }) => {
   const progress = sharedProgress(store, PROGRESS_MS / 2);
   const encodeEvent = sharedEncoder();
+  const replayTurn = replayTurns(REPLAY_TURNS);
 
   app.get('/v1/batches/:id/events', {
     schema: {
@@ -88,7 +91,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     streamBatchEvents({
       store, events: engine.events, batchId: id, afterId, signal, write, encodeEvent,
       progress: (fresh) => progress(id, fresh),
-      progressMs: PROGRESS_MS,
+      progressMs: PROGRESS_MS, replayTurn,
     }).catch((error: unknown) => {
       // The headers are sent: no problem+json can follow; the stream just ends.
       if (!signal.aborted) request.log.error({ err: error }, 'event stream failed');

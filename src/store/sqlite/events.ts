@@ -34,16 +34,23 @@ export class EventLog {
   readonly #insert;
   readonly #after;
   readonly #ofWorkflows;
+  readonly #lastId;
 
   constructor(db: DB, outbox: Outbox) {
     this.#outbox = outbox;
     this.#insert = db.prepare<[number, string, number, number | null, string | null, number | null, number | null, string | null]>(
       'INSERT INTO events (batch_seq, type, at, workflow_seq, stage, attempt, duration_ms, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.#after = db.prepare<[number, number, number]>(`${SELECT} WHERE e.batch_seq = ? AND e.id > ? ORDER BY e.id LIMIT ?`);
+    this.#after = db.prepare<[number, number, number, number]>(`${SELECT} WHERE e.batch_seq = ? AND e.id > ? AND e.id <= ? ORDER BY e.id LIMIT ?`);
     // The timeline asks for a few workflows at a time: their keys, then their events in the batch.
-    this.#ofWorkflows = db.prepare<[number, string]>(`${SELECT} WHERE e.batch_seq = ?
+    this.#ofWorkflows = db.prepare<[number, number, string]>(`${SELECT} WHERE e.batch_seq = ? AND e.id <= ?
       AND e.workflow_seq IN (SELECT seq FROM workflows WHERE id IN (SELECT value FROM json_each(?))) ORDER BY e.id`);
+    this.#lastId = db.prepare('SELECT COALESCE(max(id), 0) FROM events').pluck();
+  }
+
+  /** The highest event id stored: at open, every one of them is committed and durable. */
+  lastId(): number {
+    return this.#lastId.get() as number;
   }
 
   /**
@@ -60,12 +67,13 @@ export class EventLog {
     this.#outbox.add({ ...event, id: Number(lastInsertRowid) });
   }
 
-  after(batchId: string, batchSeq: number, afterId: number, limit: number): EngineEvent[] {
-    return this.#after.all(batchSeq, afterId, limit).map((r) => view(r as EventRow, batchId));
+  /** The batch's events with ids in (afterId, maxId], in order, at most `limit`. */
+  after(batchId: string, batchSeq: number, afterId: number, maxId: number, limit: number): EngineEvent[] {
+    return this.#after.all(batchSeq, afterId, maxId, limit).map((r) => view(r as EventRow, batchId));
   }
 
-  ofWorkflows(batchId: string, batchSeq: number, workflowIds: string[]): EngineEvent[] {
-    return this.#ofWorkflows.all(batchSeq, JSON.stringify(workflowIds)).map((r) => view(r as EventRow, batchId));
+  ofWorkflows(batchId: string, batchSeq: number, workflowIds: string[], maxId: number): EngineEvent[] {
+    return this.#ofWorkflows.all(batchSeq, maxId, JSON.stringify(workflowIds)).map((r) => view(r as EventRow, batchId));
   }
 }
 

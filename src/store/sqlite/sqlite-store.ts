@@ -58,6 +58,8 @@ export class SqliteStore implements Store {
   readonly #health: StorageHealth;
   readonly #probe: WriteProbe;
   #closed = false;
+  /** The highest event id published (durable): reads of the log stop there. */
+  #published: number;
 
   constructor(options: SqliteStoreOptions) {
     const opened = openDatabase(options.path, options.sync ?? 'full');
@@ -65,6 +67,7 @@ export class SqliteStore implements Store {
     this.#wal = new WalSync(opened.walPath);
     const db = this.#db;
     this.#events = new EventLog(db, this.#outbox);
+    this.#published = this.#events.lastId();
     this.#counters = new BatchCounters(db, this.#outbox, this.#events, this.#views);
     this.#writes = new WorkflowWrites(db, this.#events, this.#counters);
     this.#claims = new Claims(db);
@@ -150,14 +153,20 @@ export class SqliteStore implements Store {
     return this.#reads.workflow(id);
   }
 
+  /**
+   * Events already published, and only those: not the ones of a commit whose fsync has not
+   * returned (a replay must not tell of a change a power loss could undo), nor of writes still
+   * queued. So a read needs no flush of the group, and a stream reading its way through a large
+   * batch never breaks the engine's group commits into small ones.
+   */
   async listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null> {
-    const seq = this.#seqOf(batchId);
-    return seq === null ? null : this.#events.after(batchId, seq, afterId, limit);
+    const seq = this.#reads.seqOf(batchId);
+    return seq === null ? null : this.#events.after(batchId, seq, afterId, this.#published, limit);
   }
 
   async workflowEvents(batchId: string, workflowIds: string[]): Promise<EngineEvent[]> {
-    const seq = this.#seqOf(batchId);
-    return seq === null || workflowIds.length === 0 ? [] : this.#events.ofWorkflows(batchId, seq, workflowIds);
+    const seq = this.#reads.seqOf(batchId);
+    return seq === null || workflowIds.length === 0 ? [] : this.#events.ofWorkflows(batchId, seq, workflowIds, this.#published);
   }
 
   /** Committed counters only: transitions still in the open group show one turn later. */
@@ -276,7 +285,11 @@ export class SqliteStore implements Store {
   #committed(): Promise<void> {
     this.#health.committed();
     const events = this.#outbox.seal();
-    return this.#wal.after().then(() => this.#outbox.publish(events), (error: unknown) => {
+    return this.#wal.after().then(() => {
+      // Published in id order: the last one is the highest id a read may return now.
+      if (events.length > 0) this.#published = events[events.length - 1]!.id;
+      this.#outbox.publish(events);
+    }, (error: unknown) => {
       // Committed but maybe not durable: nobody acts on it, and the store reports itself failing.
       this.#health.failed(error);
       throw error;
