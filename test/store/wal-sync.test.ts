@@ -112,6 +112,31 @@ describe('WAL fsync off the event loop (DB_SYNC=full)', () => {
     await close(store);
   });
 
+  it('answers a claim once it commits, and a stage start only after its fsync', async () => {
+    const store = new SqliteStore({ path: join(dir, 'x.db'), sync: 'full' });
+    const created = store.createBatch(batch, 1_000);
+    (await nextSync()).done(null);
+    await created;
+    // The claim commits and is answered while its fsync is still out: its loss in a power cut
+    // would undo nothing durable, and the workflow starts a disk round-trip sooner.
+    const [wf] = await store.claim('e', 1, 1_001, 60_000);
+    expect(wf).toBeDefined();
+    const sync = await nextSync();
+    let started = false;
+    const start = store.record({ kind: 'started', workflow: wf!, stage: 'fetch', at: 1_002 }).then(() => {
+      started = true;
+    });
+    sync.done(null);
+    // The start commits after the claim's fsync, and waits for its own.
+    const own = await nextSync();
+    await turn();
+    expect(started).toBe(false);
+    own.done(null);
+    await start;
+    expect(started).toBe(true);
+    await close(store);
+  });
+
   it('refuses a write whose fsync failed, publishes nothing of it, and reports the store failing', async () => {
     const store = new SqliteStore({ path: join(dir, 'x.db'), sync: 'full' });
     const heard: EngineEvent[] = [];

@@ -10,6 +10,8 @@ interface Pending<T> {
   write: () => T;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
+  /** Settle when the group is durable (else as soon as it commits). */
+  durable: boolean;
 }
 
 export interface GroupHooks {
@@ -45,9 +47,14 @@ export class GroupCommit {
     this.#hooks = hooks;
   }
 
-  run<T>(write: () => T): Promise<T> {
+  /**
+   * Queues `write` for the next group. Its promise settles once the group is durable; with
+   * `durable: false`, as soon as it has committed (for a write whose loss in a power cut undoes
+   * nothing anyone acted on durably: a claim, whose first durable consequence is a later write).
+   */
+  run<T>(write: () => T, { durable = true }: { durable?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ write, resolve, reject } as Pending<unknown>);
+      this.#queue.push({ write, resolve, reject, durable } as Pending<unknown>);
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.#flushWhenReady());
@@ -92,14 +99,16 @@ export class GroupCommit {
       for (const item of group) item.reject(failure);
       return;
     }
-    void (this.#hooks.afterCommit?.() ?? Promise.resolve()).then(() => {
-      group.forEach((item, i) => {
-        const outcome = outcomes[i]!;
-        if (outcome.ok) item.resolve(outcome.value);
-        else item.reject(outcome.error);
-      });
-    }, (error: unknown) => {
-      for (const item of group) item.reject(error);
+    const settle = (durable: boolean) => group.forEach((item, i) => {
+      if (item.durable !== durable) return;
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+    const done = this.#hooks.afterCommit?.() ?? Promise.resolve();
+    settle(false);
+    void done.then(() => settle(true), (error: unknown) => {
+      for (const item of group) if (item.durable) item.reject(error);
     });
   }
 }

@@ -180,8 +180,13 @@ export class SqliteStore implements Store {
 
   // --- Dispatcher and runner ---
 
+  /**
+   * Answers once the claim has committed, without waiting for its fsync: a claim lost in a power
+   * cut leaves the workflow unclaimed, and the runner's first write (the stage start, in a later
+   * commit, so durable only after this one) is what records that it ran.
+   */
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
-    return this.#group.run(() => this.#claims.claim(owner, limit, now, leaseMs));
+    return this.#group.run(() => this.#claims.claim(owner, limit, now, leaseMs), { durable: false });
   }
 
   renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<string[]> {
