@@ -24,8 +24,7 @@ export class WorkflowWrites {
    */
   readonly #deltas = new Map<string, { delta: Delta; at: number; started: boolean }>();
   readonly #db: DB;
-  readonly #write: Statement;
-  /** The narrow writes of `#progress`, by which stages they touch. */
+  /** The UPDATEs of `#update`, one per shape (which columns it assigns). */
   readonly #narrow = new Map<string, Statement>();
   readonly #leaseState: Statement;
   readonly #cancelRequested: Statement;
@@ -39,17 +38,6 @@ export class WorkflowWrites {
     this.#events = events;
     this.#counters = counters;
     this.#db = db;
-    // A workflow's whole mutable state, fenced on the lease it was read or claimed with.
-    this.#write = db.prepare(`UPDATE workflows SET
-        status = @status, stage = @stage, attempts = @attempts, queued_at = @queued_at,
-        started_at = @started_at, finished_at = @finished_at,
-        ${STAGES.flatMap((s) => STAGE_FIELDS.map((f) => `${s}_${f} = @${s}_${f}`)).join(', ')},
-        error = @error, run_after = @run_after,
-        ${STAGES.map((s) => `${s}_ms = @${s}_ms`).join(', ')},
-        cancel_requested = CASE WHEN @finished THEN 0 ELSE cancel_requested END,
-        lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END,
-        lease_expires = CASE WHEN @release THEN NULL ELSE lease_expires END
-      WHERE seq = @seq AND lease_owner IS @owner AND lease_epoch = @epoch`);
     this.#leaseState = db.prepare('SELECT status FROM workflows WHERE seq = ?');
     this.#cancelRequested = db.prepare('SELECT cancel_requested FROM workflows WHERE seq = ?');
     this.#markCancel = db.prepare('UPDATE workflows SET cancel_requested = 1 WHERE id = ?');
@@ -69,7 +57,7 @@ export class WorkflowWrites {
     const wf = reported.workflow;
     // A runner writes only under its lease; one it gave up (finished, retrying) is not its own.
     if (wf.leaseOwner === null) throw new LeaseLostError(`workflow ${wf.id} is not leased by its runner`);
-    const statusBefore = wf.status;
+    const fromQueued = wf.status === 'queued';
     const pendingCancel = (reported.kind === 'retrying' || reported.kind === 'interrupted')
       && (this.#cancelRequested.get(wf.seq) as { cancel_requested: number } | undefined)?.cancel_requested === 1;
     const transition = underCancel(reported, pendingCancel);
@@ -81,7 +69,7 @@ export class WorkflowWrites {
       addDelta(delta, applyTransition({ kind: 'started', workflow: wf, stage, at: transition.at }).delta);
     }
     const output = transition.kind === 'succeeded' ? transition.output : undefined;
-    this.#transitionWrite(wf, row, transition.stage, next, wf.status !== statusBefore, output);
+    this.#transitionWrite(wf, row, transition.stage, next, fromQueued, output);
     let pending = this.#deltas.get(wf.batchId);
     if (!pending) {
       pending = { delta: emptyDelta(), at: transition.at, started: false };
@@ -145,7 +133,7 @@ export class WorkflowWrites {
     for (const row of rows) {
       const wf = load(row);
       const { delta, row: change } = applyRequeue(wf, now);
-      this.write(wf, change, wf.stage, undefined);
+      this.#writeWhole(wf, change, wf.stage);
       addDelta(total, delta);
     }
     this.#counters.apply(batchId, total, now);
@@ -159,7 +147,7 @@ export class WorkflowWrites {
       if (running) {
         const interrupted: Transition = { kind: 'interrupted', workflow: wf, stage: running.name, at: now };
         const { delta, row: change } = applyTransition(interrupted);
-        this.write(wf, change, running.name, undefined);
+        this.#writeWhole(wf, change, running.name);
         for (const event of transitionEvents(interrupted, change, null)) this.#events.log(row.batch_seq, event, row.seq);
         this.#counters.apply(wf.batchId, delta, now);
       } else {
@@ -172,65 +160,60 @@ export class WorkflowWrites {
     return rows.length;
   }
 
-  /** Writes a workflow's state, fenced on the lease and claim it holds (null for unowned rows). */
-  write(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, output: unknown): void {
-    const ms = stageMs(wf);
-    const stageParams: Record<string, unknown> = {};
-    for (const state of wf.stages) {
-      stageValues(state).forEach((v, i) => {
-        stageParams[`${state.name}_${STAGE_FIELDS[i]!}`] = v;
-      });
-    }
-    const result = this.#write.run({
-      ...stageParams,
-      seq: wf.seq, owner: wf.leaseOwner, epoch: wf.leaseEpoch, status: wf.status, stage, attempts: wf.attempts,
-      queued_at: wf.queuedAt, started_at: wf.startedAt, finished_at: wf.finishedAt,
-      error: change.finished?.error ? JSON.stringify(change.finished.error) : null,
-      run_after: change.runAfter, release: change.release ? 1 : 0, finished: change.finished ? 1 : 0,
-      ...Object.fromEntries(STAGES.map((s, i) => [`${s}_ms`, ms[i] ?? null])),
-    });
-    this.#fenced(wf, result);
-    // A finished workflow's last output is nobody's input (a retry resumes only failed or canceled ones).
-    if (!change.finished) this.#saveOutput(wf, output);
-    if (change.release) wf.leaseOwner = null;
+  /**
+   * Writes a workflow's whole state (cancel, requeue, release), fenced on the lease and claim it
+   * holds (null for unowned rows).
+   */
+  #writeWhole(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null): void {
+    this.#update(wf, change, stage, STAGES, 'whole');
   }
 
   /**
-   * A runner's transition as one UPDATE that assigns only what it changes: the stages it touched
-   * (a failure or cancel also skips the later ones), the status when it starts or finishes, the
-   * lease when it ends. SQLite updates an index only when an UPDATE assigns one of its columns (or
-   * of its WHERE), so a stage boundary touches no index at all, a first start only the status
-   * ones, and only the end of a claim the lease ones. One statement per shape, prepared once.
+   * A runner's transition: only the stages it touched (a failure or cancel also skips the later
+   * ones), the status only when it starts from the queue or finishes, the lease only when it ends.
    */
   #transitionWrite(wf: ClaimedWorkflow, change: RowChange, stage: StageName, next: StageName | null, firstStart: boolean, output: unknown): void {
-    const finished = change.finished !== null;
-    const touched = finished ? STAGES.slice(STAGES.indexOf(stage)) : next ? [stage, next] : [stage];
-    const key = `${firstStart ? 's' : ''}${finished ? 'f' : ''}${change.release ? 'r' : ''}:${touched.join(',')}`;
+    const touched = change.finished ? STAGES.slice(STAGES.indexOf(stage)) : next ? [stage, next] : [stage];
+    this.#update(wf, change, next ?? stage, touched, firstStart ? 'first start' : 'progress');
+    // A finished workflow's last output is nobody's input (a retry resumes only failed or canceled ones).
+    if (!change.finished) this.#saveOutput(wf, output);
+  }
+
+  /**
+   * One UPDATE that assigns only what the change moves. SQLite updates an index only when an
+   * UPDATE assigns one of its columns (or of its WHERE), so a stage boundary touches no index, a
+   * first start only the status ones, and only the end of a claim the lease ones. `times`: `whole`
+   * rewrites the workflow's status and times too (cancel, requeue, release); `first start` sets it
+   * running. One statement per shape, prepared once.
+   */
+  #update(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, touched: readonly StageName[], times: 'whole' | 'first start' | 'progress'): void {
+    const status = times === 'whole' || change.finished !== null;
+    const key = `${times}${change.finished ? ' finished' : ''}${change.release ? ' release' : ''}:${touched.join(',')}`;
     let statement = this.#narrow.get(key);
     if (!statement) {
       const sets = [
-        ...(firstStart ? ["status = 'running'", 'started_at = ?'] : []),
-        ...(finished ? ['status = ?', 'finished_at = ?', 'error = ?', 'cancel_requested = 0'] : []),
+        ...(times === 'first start' ? ["status = 'running'", 'started_at = ?'] : []),
+        ...(times === 'whole' ? ['queued_at = ?', 'started_at = ?'] : []),
+        ...(status ? ['status = ?', 'finished_at = ?', 'error = ?'] : []),
+        ...(change.finished ? ['cancel_requested = 0'] : []),
         ...(change.release ? ['lease_owner = NULL', 'lease_expires = NULL'] : []),
         'stage = ?', 'attempts = ?', 'run_after = ?',
         ...touched.flatMap((s) => [...STAGE_FIELDS.map((f) => `${s}_${f} = ?`), `${s}_ms = ?`]),
       ];
-      statement = this.#db.prepare(`UPDATE workflows SET ${sets.join(', ')} WHERE seq = ? AND lease_owner = ? AND lease_epoch = ?`);
+      statement = this.#db.prepare(`UPDATE workflows SET ${sets.join(', ')} WHERE seq = ? AND lease_owner IS ? AND lease_epoch = ?`);
       this.#narrow.set(key, statement);
     }
-    const values: unknown[] = firstStart ? [wf.startedAt] : [];
-    if (change.finished) {
-      values.push(change.finished.status, wf.finishedAt, change.finished.error && JSON.stringify(change.finished.error));
-    }
+    const values: unknown[] = [];
+    if (times === 'first start') values.push(wf.startedAt);
+    if (times === 'whole') values.push(wf.queuedAt, wf.startedAt);
+    if (status) values.push(wf.status, wf.finishedAt, change.finished?.error ? JSON.stringify(change.finished.error) : null);
     // run_after: set while a retry waits out its backoff, cleared by every other write.
-    values.push(next ?? stage, wf.attempts, change.runAfter);
+    values.push(stage, wf.attempts, change.runAfter);
     for (const name of touched) {
       const state = wf.stages[STAGES.indexOf(name)]!;
       values.push(...stageValues(state), state.status === 'succeeded' ? state.durationMs : null);
     }
     this.#fenced(wf, statement.run(...values, wf.seq, wf.leaseOwner, wf.leaseEpoch));
-    // A finished workflow's last output is nobody's input (a retry resumes only failed or canceled ones).
-    if (!finished) this.#saveOutput(wf, output);
     if (change.release) wf.leaseOwner = null;
   }
 
@@ -247,7 +230,7 @@ export class WorkflowWrites {
   /** Cancels a workflow not running a stage; returns its counter change for the caller to apply. */
   #cancelNow(wf: Loaded, now: number): Delta {
     const { delta, row: change } = applyCancel(wf, now);
-    this.write(wf, change, wf.stage, undefined);
+    this.#writeWhole(wf, change, wf.stage);
     this.#events.log(wf.batchSeq, finishedEvent(wf, now), wf.seq);
     return delta;
   }
@@ -260,10 +243,5 @@ export class WorkflowWrites {
     const expected = !row || isFinished(row.status);
     throw new LeaseLostError(`lease on workflow ${fence.id} is no longer held by ${String(fence.leaseOwner)}`, expected);
   }
-}
-
-/** Per stage (in STAGES order, as stored): the duration of a succeeded run, else null. */
-function stageMs(wf: ClaimedWorkflow): Array<number | null> {
-  return wf.stages.map((s) => (s.status === 'succeeded' ? s.durationMs : null));
 }
 
