@@ -14,15 +14,22 @@ const at = (ms: number) => new Date(T0 + ms).toISOString();
 let nextId = 1;
 const ev = (type: string, ms: number, fields: Partial<WireEvent> = {}): WireEvent => ({ id: nextId++, type, at: at(ms), ...fields });
 
+/**
+ * One workflow's history: each attempt `[stage, attempt, startMs, endMs, outcome]` (succeeded
+ * unless said), then its finish when the last one ends.
+ */
+function history(workflowId: string, attempts: Array<[string, number, number, number, ('succeeded' | 'interrupted')?]>): WireEvent[] {
+  const events = attempts.flatMap(([stage, attempt, from, to, outcome = 'succeeded']) => [
+    ev('stage.started', from, { workflowId, stage, attempt }),
+    ev(`stage.${outcome}`, to, { workflowId, stage, attempt }),
+  ]);
+  events.push(ev('workflow.finished', attempts.at(-1)![3], { workflowId, status: 'succeeded' }));
+  return events;
+}
+
 /** One workflow run cleanly: each stage one 100 ms attempt, from `startMs`. */
 function cleanRun(workflowId: string, startMs: number): WireEvent[] {
-  const events: WireEvent[] = [];
-  STAGES.forEach((stage, i) => {
-    events.push(ev('stage.started', startMs + i * 100, { workflowId, stage, attempt: 1 }));
-    events.push(ev('stage.succeeded', startMs + (i + 1) * 100, { workflowId, stage, attempt: 1 }));
-  });
-  events.push(ev('workflow.finished', startMs + 300, { workflowId, status: 'succeeded' }));
-  return events;
+  return history(workflowId, STAGES.map((stage, i) => [stage, 1, startMs + i * 100, startMs + (i + 1) * 100]));
 }
 
 function row(id: string, clientId: string, status = 'succeeded'): WorkflowRow {
@@ -66,15 +73,7 @@ describe('chaos checks', () => {
     const processes: ProcessLife[] = [{ pid: 1, startedAt: T0 - 1000, diedAt: T0 + 150 }, { pid: 2, startedAt: T0 + 160, diedAt: null }];
     // w-a's process stage was in flight at the SIGKILL; recovery in pid 2 interrupts it, attempt 2 runs.
     input.events = [
-      ev('stage.started', 10, { workflowId: 'w-a', stage: 'fetch', attempt: 1 }),
-      ev('stage.succeeded', 100, { workflowId: 'w-a', stage: 'fetch', attempt: 1 }),
-      ev('stage.started', 100, { workflowId: 'w-a', stage: 'process', attempt: 1 }),
-      ev('stage.interrupted', 200, { workflowId: 'w-a', stage: 'process', attempt: 1 }),
-      ev('stage.started', 210, { workflowId: 'w-a', stage: 'process', attempt: 2 }),
-      ev('stage.succeeded', 300, { workflowId: 'w-a', stage: 'process', attempt: 2 }),
-      ev('stage.started', 300, { workflowId: 'w-a', stage: 'store', attempt: 1 }),
-      ev('stage.succeeded', 400, { workflowId: 'w-a', stage: 'store', attempt: 1 }),
-      ev('workflow.finished', 400, { workflowId: 'w-a', status: 'succeeded' }),
+      ...history('w-a', [['fetch', 1, 10, 100], ['process', 1, 100, 200, 'interrupted'], ['process', 2, 210, 300], ['store', 1, 300, 400]]),
       ...cleanRun('w-b', 500),
     ];
     input.processes = processes;
@@ -104,15 +103,7 @@ describe('chaos checks', () => {
     const input = clean();
     input.processes = [{ pid: 1, startedAt: T0 - 1000, diedAt: T0 + 1000 }];
     input.events = [
-      ev('stage.started', 10, { workflowId: 'w-a', stage: 'fetch', attempt: 1 }),
-      ev('stage.interrupted', 50, { workflowId: 'w-a', stage: 'fetch', attempt: 1 }),
-      ev('stage.started', 60, { workflowId: 'w-a', stage: 'fetch', attempt: 2 }),
-      ev('stage.succeeded', 110, { workflowId: 'w-a', stage: 'fetch', attempt: 2 }),
-      ev('stage.started', 110, { workflowId: 'w-a', stage: 'process', attempt: 1 }),
-      ev('stage.succeeded', 200, { workflowId: 'w-a', stage: 'process', attempt: 1 }),
-      ev('stage.started', 200, { workflowId: 'w-a', stage: 'store', attempt: 1 }),
-      ev('stage.succeeded', 300, { workflowId: 'w-a', stage: 'store', attempt: 1 }),
-      ev('workflow.finished', 300, { workflowId: 'w-a', status: 'succeeded' }),
+      ...history('w-a', [['fetch', 1, 10, 50, 'interrupted'], ['fetch', 2, 60, 110], ['process', 1, 110, 200], ['store', 1, 200, 300]]),
       ...cleanRun('w-b', 20),
     ];
     // The first run's write, refused when it finished its stage; a refusal for another workflow
