@@ -16,6 +16,7 @@
  * same loop, would run at half speed until they caught up.
  */
 import { encode } from 'eventsource-encoder';
+import PQueue from 'p-queue';
 import type { EngineEvents } from '../engine/events.js';
 import type { EngineEvent } from '../model/events.js';
 import { isFinished } from '../model/statuses.js';
@@ -197,22 +198,17 @@ export function sharedProgress(store: Reads, ttlMs: number): (batchId: string, f
 
 /**
  * Turns for catch-up reads, shared by every stream of the service: at most `concurrency` pages
- * are read from the store at once, first come first served.
+ * are read from the store at once, first come first served (p-queue).
  */
 export function replayTurns(concurrency: number): StreamOptions['replayTurn'] {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(read: () => Promise<T>): Promise<T> => {
-    if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running += 1;
+  const queue = new PQueue({ concurrency });
+  return <T>(read: () => Promise<T>) => queue.add(async () => {
     try {
       return await read();
     } finally {
-      // The turn passes to the next stream waiting, a turn of the loop later: the engine's commits,
-      // waiting for the same loop, go between two pages.
-      const next = waiting.shift();
-      if (next) setImmediate(next);
-      else running -= 1;
+      // The turn passes on a loop turn later: the engine's commits, waiting for the same loop,
+      // go between two pages.
+      await new Promise((resolve) => setImmediate(resolve));
     }
-  };
+  });
 }
