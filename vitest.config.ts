@@ -12,6 +12,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Child-process tests start real servers; keep the 2-core machine from thrashing.
     maxWorkers: 2,
+    // A PostgreSQL for the tests that need one: TEST_DATABASE_URL's, or a throwaway one it starts.
+    globalSetup: ['test/postgres/global-setup.ts'],
     // The JSON report lets CI print a plain "N passed, N failed" line.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-artifacts/vitest.json' },
