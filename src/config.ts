@@ -29,6 +29,17 @@ export const ConfigSchema = Type.Object({
     default: 'full',
     description: 'full | normal — fsync every commit (full) or only at checkpoints (normal).',
   }),
+  /**
+   * A PostgreSQL database (`postgres://user:password@host:port/database`) instead of the SQLite
+   * file: many replicas of the service may share it. DB_PATH and DB_SYNC then mean nothing.
+   * @default unset
+   */
+  DATABASE_URL: Type.Optional(Type.String({
+    pattern: '^postgres(ql)?://',
+    description: 'postgres://… selects the PostgreSQL store (many replicas on one database); unset: the SQLite file.',
+  })),
+  /** @default 10 */
+  DB_POOL_SIZE: Int(1, 1000, 10, 'Most PostgreSQL connections this process opens (with DATABASE_URL).'),
   /** @default 50 */
   CONCURRENCY: Int(1, 100_000, 50, 'Workflows running at once in this process.'),
   /** @default 2000 */
@@ -98,6 +109,9 @@ export class ConfigError extends ClientflowError {
   }
 }
 
+/** Variables whose values are never printed. */
+const SECRETS = new Set(['DATABASE_URL', 'WEBHOOK_SECRET']);
+
 /** What a variable expects, for the one-line error. */
 function expects(name: string): string {
   const schema = (ConfigSchema.properties as unknown as Record<string, Record<string, unknown>>)[name];
@@ -106,6 +120,7 @@ function expects(name: string): string {
   if (Array.isArray(schema.anyOf)) {
     return `one of ${(schema.anyOf as Array<{ const: string }>).map((s) => s.const).join(', ')}`;
   }
+  if (typeof schema.pattern === 'string') return `a string matching ${schema.pattern}`;
   return 'a non-empty string';
 }
 
@@ -123,7 +138,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   Object.assign(value, overrides);
   for (const error of Value.Errors(ConfigSchema, value)) {
     const name = error.instancePath.replace(/^\//, '');
-    throw new ConfigError(`invalid ${name}=${JSON.stringify(env[name] ?? value[name])}: expected ${expects(name)}`);
+    // A secret is named, never echoed (a mistyped DATABASE_URL still holds a password).
+    const shown = SECRETS.has(name) ? '(hidden)' : JSON.stringify(env[name] ?? value[name]);
+    throw new ConfigError(`invalid ${name}=${shown}: expected ${expects(name)}`);
   }
   return Object.freeze(value as Config);
 }

@@ -41,7 +41,7 @@ export interface Service {
 
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const logger = overrides.logger ?? createLogger(config);
-  const store = overrides.store ?? openStore(config);
+  const store = overrides.store ?? await openStore(config);
   try {
     return await wire(config, logger, store, overrides);
   } catch (error) {

@@ -1,10 +1,12 @@
 import type { Config } from '../config.js';
+import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export type { Store } from './store.js';
 
-/** Opens the store the configuration names (today: the embedded SQLite file). */
-export function openStore(config: Pick<Config, 'DB_PATH' | 'DB_SYNC'>): Store {
+/** Opens the store the configuration names: PostgreSQL with DATABASE_URL, else the embedded SQLite file. */
+export async function openStore(config: Pick<Config, 'DB_PATH' | 'DB_SYNC' | 'DATABASE_URL' | 'DB_POOL_SIZE'>): Promise<Store> {
+  if (config.DATABASE_URL) return PostgresStore.open({ url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE });
   return new SqliteStore({ path: config.DB_PATH, sync: config.DB_SYNC });
 }

@@ -17,7 +17,7 @@ import type { ClaimedWorkflow } from '../../src/store/store.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { NewEvent } from '../../src/model/events.js';
-import { stagesOf, type StageColumns } from '../../src/store/sqlite/rows.js';
+import { stagesOf, type StageColumns } from '../../src/store/rows.js';
 import { initialStages } from '../../src/store/transitions.js';
 
 /** sha256 (first 16 hex digits) of every released migration, in order. Append; never change. */

@@ -3,7 +3,7 @@ import type { Database as DB, Statement } from 'better-sqlite3';
 import type { BatchOptions } from '../../model/types.js';
 import { claimFairly } from '../claim-plan.js';
 import type { ClaimedWorkflow } from '../store.js';
-import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from './rows.js';
+import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from '../rows.js';
 
 interface ActiveBatch {
   seq: number;

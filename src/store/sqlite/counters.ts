@@ -13,9 +13,9 @@ import { METRICS } from '../timings.js';
 import type { Delta } from '../transitions.js';
 import type { FinishedViews } from '../view-cache.js';
 import type { EventLog } from './events.js';
-import { ACTIVE } from './rows.js';
+import { ACTIVE } from '../rows.js';
 import { BatchTimings, maxSql, type MetricCounts } from './timings.js';
-import type { BatchRow, P95s } from './views.js';
+import type { BatchRow, P95s } from '../views.js';
 
 export class BatchCounters {
   /** Workflows queued across all batches, for MAX_QUEUED: summed at open, then kept by commits. */

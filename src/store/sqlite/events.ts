@@ -7,27 +7,8 @@
  */
 import type { Database as DB } from 'better-sqlite3';
 import type { EngineEvent, NewEvent } from '../../model/events.js';
+import { EVENT_SELECT, eventColumns, eventOf, type EventRow } from '../event-rows.js';
 import type { Outbox } from '../outbox.js';
-
-/** Fields kept in columns (or joined back on read); anything else an event carries goes to `extra`. */
-const IN_COLUMNS = new Set(['type', 'at', 'stage', 'attempt', 'durationMs', 'batchId', 'workflowId', 'clientId']);
-
-type Flat = Record<string, unknown> & { type: string; at: number; stage?: string; attempt?: number; durationMs?: number };
-
-interface EventRow {
-  id: number;
-  type: string;
-  at: number;
-  stage: string | null;
-  attempt: number | null;
-  duration_ms: number | null;
-  extra: string | null;
-  workflow_id: string | null;
-  client_id: string | null;
-}
-
-const SELECT = `SELECT e.id, e.type, e.at, e.stage, e.attempt, e.duration_ms, e.extra, w.id AS workflow_id, w.client_id
-  FROM events e LEFT JOIN workflows w ON w.seq = e.workflow_seq`;
 
 export class EventLog {
   readonly #outbox: Outbox;
@@ -41,9 +22,9 @@ export class EventLog {
     this.#insert = db.prepare<[number, string, number, number | null, string | null, number | null, number | null, string | null]>(
       'INSERT INTO events (batch_seq, type, at, workflow_seq, stage, attempt, duration_ms, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.#after = db.prepare<[number, number, number, number]>(`${SELECT} WHERE e.batch_seq = ? AND e.id > ? AND e.id <= ? ORDER BY e.id LIMIT ?`);
+    this.#after = db.prepare<[number, number, number, number]>(`${EVENT_SELECT} WHERE e.batch_seq = ? AND e.id > ? AND e.id <= ? ORDER BY e.id LIMIT ?`);
     // The timeline asks for a few workflows at a time: their keys, then their events in the batch.
-    this.#ofWorkflows = db.prepare<[number, number, string]>(`${SELECT} WHERE e.batch_seq = ? AND e.id <= ?
+    this.#ofWorkflows = db.prepare<[number, number, string]>(`${EVENT_SELECT} WHERE e.batch_seq = ? AND e.id <= ?
       AND e.workflow_seq IN (SELECT seq FROM workflows WHERE id IN (SELECT value FROM json_each(?))) ORDER BY e.id`);
     this.#lastId = db.prepare('SELECT COALESCE(max(id), 0) FROM events').pluck();
   }
@@ -58,36 +39,17 @@ export class EventLog {
    * `workflowSeq` is the key of the workflow a workflow or stage event is about.
    */
   log(batchSeq: number, event: NewEvent, workflowSeq: number | null = null): void {
-    const flat = event as Flat;
-    let rest: Record<string, unknown> | null = null;
-    for (const key in flat) if (!IN_COLUMNS.has(key)) (rest ??= {})[key] = flat[key];
-    const { lastInsertRowid } = this.#insert.run(
-      batchSeq, flat.type, flat.at, workflowSeq, flat.stage ?? null, flat.attempt ?? null, flat.durationMs ?? null, rest && JSON.stringify(rest),
-    );
+    const [type, at, ...rest] = eventColumns(event);
+    const { lastInsertRowid } = this.#insert.run(batchSeq, type, at, workflowSeq, ...rest);
     this.#outbox.add({ ...event, id: Number(lastInsertRowid) });
   }
 
   /** The batch's events with ids in (afterId, maxId], in order, at most `limit`. */
   after(batchId: string, batchSeq: number, afterId: number, maxId: number, limit: number): EngineEvent[] {
-    return this.#after.all(batchSeq, afterId, maxId, limit).map((r) => view(r as EventRow, batchId));
+    return this.#after.all(batchSeq, afterId, maxId, limit).map((r) => eventOf(r as EventRow, batchId));
   }
 
   ofWorkflows(batchId: string, batchSeq: number, workflowIds: string[], maxId: number): EngineEvent[] {
-    return this.#ofWorkflows.all(batchSeq, maxId, JSON.stringify(workflowIds)).map((r) => view(r as EventRow, batchId));
+    return this.#ofWorkflows.all(batchSeq, maxId, JSON.stringify(workflowIds)).map((r) => eventOf(r as EventRow, batchId));
   }
-}
-
-/** A row back into the event it was written from (the same fields; key order may differ). */
-function view(r: EventRow, batchId: string): EngineEvent {
-  const event: Record<string, unknown> = { type: r.type, at: r.at, batchId };
-  if (r.workflow_id !== null) {
-    event.workflowId = r.workflow_id;
-    event.clientId = JSON.parse(r.client_id!) as unknown;
-  }
-  if (r.stage !== null) event.stage = r.stage;
-  if (r.attempt !== null) event.attempt = r.attempt;
-  if (r.duration_ms !== null) event.durationMs = r.duration_ms;
-  if (r.extra !== null) Object.assign(event, JSON.parse(r.extra));
-  event.id = r.id;
-  return event as EngineEvent;
 }

@@ -6,8 +6,8 @@ import { decodeCursor } from '../cursor.js';
 import type { ListQuery } from '../store.js';
 import type { FinishedViews } from '../view-cache.js';
 import type { BatchCounters } from './counters.js';
-import { ACTIVE, STAGE_COLUMNS, WORKFLOW_ROW, page, type FullRow } from './rows.js';
-import { batchView, workflowView, type BatchRow, type WorkflowRow } from './views.js';
+import { ACTIVE, STAGE_COLUMNS, WORKFLOW_ROW, page, type FullRow } from '../rows.js';
+import { batchView, workflowView, type BatchRow, type WorkflowRow } from '../views.js';
 
 const WORKFLOW_SELECT = `
   SELECT w.seq, w.id, b.id AS batch_id, w.client_id, w.status, w.stage, w.attempts, w.queued_at,

@@ -25,7 +25,7 @@ import { StorageHealth, WriteProbe, asStoreError, openDatabase } from './databas
 import { EventLog } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { Reads } from './reads.js';
-import type { FullRow } from './rows.js';
+import type { FullRow } from '../rows.js';
 import { WebhookDeliveries } from './webhooks.js';
 import { WalSync } from './wal-sync.js';
 import { WorkflowWrites } from './writes.js';

@@ -9,7 +9,7 @@
 import type { Database as DB, Statement } from 'better-sqlite3';
 import { settleRank, type HistogramSteps, type RankPosition } from '../../model/stats.js';
 import { METRIC, METRICS, netCounts, type Metric, type Samples } from '../timings.js';
-import type { P95s } from './views.js';
+import type { P95s } from '../views.js';
 
 /** How many values each metric holds, by metric number: the batch counters, which move with them. */
 export type MetricCounts = readonly number[];

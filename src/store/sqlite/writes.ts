@@ -13,7 +13,7 @@ import {
 } from '../transitions.js';
 import type { BatchCounters } from './counters.js';
 import type { EventLog } from './events.js';
-import { load, STAGE_FIELDS, stageValues, type FullRow, type Loaded } from './rows.js';
+import { load, STAGE_FIELDS, stageValues, type FullRow, type Loaded } from '../rows.js';
 
 export class WorkflowWrites {
   readonly #events: EventLog;

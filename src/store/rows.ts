@@ -1,8 +1,8 @@
-/** SQLite rows → the shapes the state machine and the runner use. Pure: no queries here. */
-import { STAGES, type StageName, type StageStatus, type WorkflowStatus } from '../../model/statuses.js';
-import type { BatchOptions, ErrorInfo, Page, StageState } from '../../model/types.js';
-import { encodeCursor } from '../cursor.js';
-import type { ClaimedWorkflow } from '../store.js';
+/** Workflow and batch rows (the same columns in every backend) → the shapes the state machine and the runner use. Pure: no queries here; the SQL fragments below are standard SQL. */
+import { STAGES, type StageName, type StageStatus, type WorkflowStatus } from '../model/statuses.js';
+import type { BatchOptions, ErrorInfo, Page, StageState } from '../model/types.js';
+import { encodeCursor } from './cursor.js';
+import type { ClaimedWorkflow } from './store.js';
 
 /** The columns holding one stage's state, in the order `stageValues` gives them. */
 export const STAGE_FIELDS = ['status', 'attempts', 'started_at', 'finished_at', 'error'] as const;

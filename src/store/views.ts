@@ -1,7 +1,7 @@
-/** SQLite rows → the API's Batch and Workflow shapes. Pure: no queries here. */
-import { STAGES, type BatchStatus, type StageName, type WebhookStatus, type WorkflowStatus } from '../../model/statuses.js';
-import { iso, percent, speedup, summary, round } from '../../model/stats.js';
-import type { Batch, BatchOptions, ClientId, WebhookState, Workflow } from '../../model/types.js';
+/** Batch and workflow rows (the same columns in every backend) → the API's Batch and Workflow shapes. Pure: no queries here. */
+import { STAGES, type BatchStatus, type StageName, type WebhookStatus, type WorkflowStatus } from '../model/statuses.js';
+import { iso, percent, speedup, summary, round } from '../model/stats.js';
+import type { Batch, BatchOptions, ClientId, WebhookState, Workflow } from '../model/types.js';
 import { stagesOf, type StageColumns } from './rows.js';
 
 export interface BatchRow {

@@ -1,0 +1,124 @@
+/**
+ * A batch's counters on PostgreSQL, moved in the change's transaction like SQLite's
+ * (sqlite/counters.ts): status, progress, sums and maxima in the batch row, durations in its
+ * histogram (`batch_timings`), and what the change does to the batch (batch-finish.ts). A
+ * transaction's changes are applied once per batch just before it commits, batches in key order
+ * and each row locked first, so two replicas' transactions on the same batches queue up instead of
+ * deadlocking, and the row lock also orders the batch's event ids (events.ts).
+ */
+import type pg from 'pg';
+import type { NewEvent } from '../../model/events.js';
+import { STAGES } from '../../model/statuses.js';
+import { nearestRankIndex } from '../../model/stats.js';
+import { batchChange } from '../batch-finish.js';
+import { METRIC, METRICS, netCounts } from '../timings.js';
+import type { Delta } from '../transitions.js';
+import type { Queryable } from './database.js';
+import type { BatchRow, P95s } from '../views.js';
+
+export interface PendingDelta {
+  batchId: string;
+  delta: Delta;
+  at: number;
+}
+
+/** The events a counter change adds around the batch's own: `batch.started` first, `batch.finished` last. */
+export interface BatchEdges {
+  first: NewEvent[];
+  last: NewEvent[];
+}
+
+const UPDATE = `UPDATE batches SET
+    queued = queued + $2, running = running + $3, succeeded = succeeded + $4, failed = failed + $5, canceled = canceled + $6,
+    started_at = COALESCE(started_at, $7),
+    wait_count = wait_count + $8, wait_sum = wait_sum + $9, wait_max = GREATEST(wait_max, $10),
+    wf_count = wf_count + $11, wf_sum = wf_sum + $12, wf_max = GREATEST(wf_max, $13),
+    finished_runs = finished_runs + $14,
+    ${STAGES.map((s, i) => {
+      const p = 15 + i * 5;
+      return `${s}_running = ${s}_running + $${p}, ${s}_succeeded = ${s}_succeeded + $${p + 1}, ${s}_failed = ${s}_failed + $${p + 2},
+    ${s}_ms_sum = ${s}_ms_sum + $${p + 3}, ${s}_ms_max = GREATEST(${s}_ms_max, $${p + 4})`;
+    }).join(',\n    ')}
+  WHERE seq = $1
+  RETURNING *`;
+
+/** The largest value a metric of batch $1 holds (zeros never stay in the histogram). */
+const maxOf = (metric: (typeof METRICS)[number]): string =>
+  `(SELECT max(ms) FROM batch_timings WHERE batch_seq = $1 AND metric = ${METRIC[metric]} AND n > 0)`;
+
+/**
+ * Applies each batch's accumulated change; returns, per batch key, the events it adds. Locks every
+ * batch row first, in key order.
+ */
+export async function applyDeltas(client: pg.ClientBase, pending: Map<number, PendingDelta>): Promise<Map<number, BatchEdges>> {
+  const edges = new Map<number, BatchEdges>();
+  if (pending.size === 0) return edges;
+  const seqs = [...pending.keys()].sort((a, b) => a - b);
+  const { rows: before } = await client.query<{ seq: number; status: BatchRow['status']; started_at: number | null }>(
+    'SELECT seq, status, started_at FROM batches WHERE seq = ANY($1::bigint[]) ORDER BY seq FOR UPDATE', [seqs],
+  );
+  for (const old of before) {
+    const { batchId, delta: d, at } = pending.get(old.seq)!;
+    const { rows } = await client.query<BatchRow>(UPDATE, [
+      old.seq, d.workflows.queued, d.workflows.running, d.workflows.succeeded, d.workflows.failed, d.workflows.canceled,
+      d.startedAt, d.wait.count, d.wait.sum, d.wait.max, d.run.count, d.run.sum, d.run.max, d.finishedRuns,
+      ...STAGES.flatMap((s) => [d.stages[s].running, d.stages[s].succeeded, d.stages[s].failed, d.stages[s].msSum, d.stages[s].msMax]),
+    ]);
+    const row = rows[0]!;
+    const edge: BatchEdges = { first: [], last: [] };
+    edges.set(old.seq, edge);
+    if (old.started_at === null && row.started_at !== null) edge.first.push({ type: 'batch.started', at: row.started_at, batchId });
+    await applySamples(client, old.seq, d);
+    const change = batchChange(batchId, old.status, { ...row, started: row.started_at !== null }, at);
+    if (!change) continue;
+    const p95s = change.p95s === 'freeze' ? JSON.stringify(await p95sOf(client, { ...row, p95s: null })) : null;
+    await client.query('UPDATE batches SET status = $2, finished_at = $3, p95s = $4 WHERE seq = $1', [old.seq, change.status, change.finishedAt, p95s]);
+    if (change.webhook) {
+      // Finished (due now) or reopened (not due): a fresh delivery, nothing tried yet.
+      await client.query(`UPDATE batches SET webhook_status = 'pending', webhook_attempts = 0, webhook_last_error = NULL,
+          webhook_delivered_at = NULL, webhook_next_at = $2, webhook_claim = NULL
+        WHERE seq = $1 AND webhook_url IS NOT NULL`, [old.seq, change.webhook.dueAt]);
+    }
+    if (change.event) edge.last.push(change.event);
+  }
+  return edges;
+}
+
+/** Moves the histogram by the change's samples (one row per distinct value); maxima after a requeue. */
+async function applySamples(client: pg.ClientBase, seq: number, d: Delta): Promise<void> {
+  const net = netCounts(d.samples);
+  if (net.length > 0) {
+    await client.query(`INSERT INTO batch_timings (batch_seq, metric, ms, n)
+        SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::int[])
+      ON CONFLICT (batch_seq, metric, ms) DO UPDATE SET n = batch_timings.n + excluded.n`,
+    [seq, net.map((c) => c.metric), net.map((c) => c.ms), net.map((c) => c.n)]);
+    // Only a requeue takes values back; a value no workflow has any more leaves no row.
+    if (net.some((c) => c.n < 0)) await client.query('DELETE FROM batch_timings WHERE batch_seq = $1 AND n <= 0', [seq]);
+  }
+  if (d.recomputeMaxima) {
+    await client.query(`UPDATE batches SET wait_max = ${maxOf('wait')}, wf_max = ${maxOf('workflow')} WHERE seq = $1`, [seq]);
+  }
+}
+
+/** How many values each metric holds: the counters that move with them. */
+function countsOf(row: BatchRow): number[] {
+  return METRICS.map((m) => (m === 'wait' ? row.wait_count : m === 'workflow' ? row.wf_count : row[`${m}_succeeded`] as number));
+}
+
+/**
+ * The batch's p95s: frozen when it finished, else nearest-rank from its histograms in one query
+ * (the smallest value whose running count reaches the rank), whatever the batch's size.
+ */
+export async function p95sOf(db: Queryable, row: BatchRow): Promise<P95s> {
+  if (row.p95s) return JSON.parse(row.p95s) as P95s;
+  const counts = countsOf(row);
+  const p95s = Object.fromEntries(METRICS.map((m) => [m, null])) as P95s;
+  if (counts.every((n) => n <= 0)) return p95s;
+  const { rows } = await db.query<{ metric: number; p95: number }>(`SELECT h.metric, min(h.ms) AS p95
+    FROM (SELECT metric, ms, sum(n) OVER (PARTITION BY metric ORDER BY ms) AS below FROM batch_timings WHERE batch_seq = $1) h
+    JOIN unnest($2::bigint[]) WITH ORDINALITY AS r(rank, m) ON r.m - 1 = h.metric
+    WHERE h.below >= r.rank GROUP BY h.metric`,
+  [row.seq, counts.map((n) => (n > 0 ? nearestRankIndex(n, 95) + 1 : Number.MAX_SAFE_INTEGER))]);
+  for (const r of rows) p95s[METRICS[r.metric]!] = r.p95;
+  return p95s;
+}

@@ -1,0 +1,94 @@
+/**
+ * Group commit on PostgreSQL: a runner's writes queued during one turn of the event loop run in one
+ * transaction, one after another on one connection, so many transitions share one commit (and its
+ * WAL flush). One group commits while the next fills. The workflow rows a group writes are locked
+ * first, in key order, as every transaction here locks them, so groups and cancels on several
+ * replicas queue up instead of deadlocking.
+ */
+import type pg from 'pg';
+import type { EngineEvent } from '../../model/events.js';
+import { transaction, type Tx } from './transaction.js';
+
+interface Pending {
+  write: (tx: Tx) => Promise<unknown>;
+  /** The workflow row the write changes. */
+  seq: number;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupHooks {
+  /** A write that throws one of these wrote nothing: it is rejected alone and the group goes on. */
+  isRefusal: (error: unknown) => boolean;
+  /** The group committed: publish its events (before its callers hear of it). */
+  committed: (events: EngineEvent[]) => void;
+  /** The group failed as a whole, with why. */
+  failed: (error: unknown) => void;
+}
+
+export class GroupCommit {
+  readonly #pool: pg.Pool;
+  readonly #hooks: GroupHooks;
+  #queue: Pending[] = [];
+  #running: Promise<void> | null = null;
+
+  constructor(pool: pg.Pool, hooks: GroupHooks) {
+    this.#pool = pool;
+    this.#hooks = hooks;
+  }
+
+  run<T>(seq: number, write: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ seq, write, resolve: resolve as (value: unknown) => void, reject });
+      if (this.#queue.length === 1 && !this.#running) setImmediate(() => void this.#next());
+    });
+  }
+
+  /** Resolves once every write queued so far has committed or failed. */
+  async idle(): Promise<void> {
+    while (this.#running || this.#queue.length > 0) await (this.#running ?? this.#next());
+  }
+
+  #next(): Promise<void> {
+    if (this.#running || this.#queue.length === 0) return this.#running ?? Promise.resolve();
+    const group = this.#queue;
+    this.#queue = [];
+    this.#running = this.#commit(group).finally(() => {
+      this.#running = null;
+      // The writes that queued while this group committed form the next one.
+      if (this.#queue.length > 0) void this.#next();
+    });
+    return this.#running;
+  }
+
+  async #commit(group: Pending[]): Promise<void> {
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    let events: EngineEvent[];
+    try {
+      ({ events } = await transaction(this.#pool, async (tx) => {
+        const seqs = [...new Set(group.map((p) => p.seq))].sort((a, b) => a - b);
+        await tx.query('SELECT 1 FROM workflows WHERE seq = ANY($1::bigint[]) ORDER BY seq FOR UPDATE', [seqs]);
+        for (const item of group) {
+          try {
+            outcomes.push({ ok: true, value: await item.write(tx) });
+          } catch (error) {
+            if (!this.#hooks.isRefusal(error)) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }, { rerun: false }));
+    } catch (error) {
+      // Nothing in the group stands: the state machine already changed the claims' objects, so
+      // running it again is not an option; the callers hear why.
+      this.#hooks.failed(error);
+      for (const item of group) item.reject(error);
+      return;
+    }
+    this.#hooks.committed(events);
+    group.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+}

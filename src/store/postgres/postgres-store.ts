@@ -1,0 +1,281 @@
+/**
+ * The PostgreSQL store: many replicas on one database. It composes the SQL of each concern
+ * (admission, claims, writes, counters, events, webhooks, reads) around the backend-neutral rules
+ * in src/store/, like the SQLite store. A runner's transitions and results are group-committed
+ * (group-commit.ts); everything else commits in a transaction of its own, which locks the rows it
+ * decides on first, so replicas never act on a row another one is changing.
+ *
+ * Capabilities: shared (a dead replica's work passes to the others when its leases expire;
+ * `recover()` frees only expired leases), and event ids numbered per batch (events.ts).
+ */
+import type pg from 'pg';
+import type { EngineEvent } from '../../model/events.js';
+import { isFinished, type BatchStatus, type WorkflowStatus } from '../../model/statuses.js';
+import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
+import { LeaseLostError, NotRetryableError, StoreUnavailableError } from '../errors.js';
+import { Outbox } from '../outbox.js';
+import type {
+  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Store, StoreCapabilities, Transition,
+  WebhookClaim, WebhookOutcome,
+} from '../store.js';
+import { admit } from './admission.js';
+import * as claims from './claims.js';
+import { asStoreError, migrate, openPool } from './database.js';
+import { eventsAfter, eventsOfWorkflows } from './events.js';
+import { GroupCommit } from './group-commit.js';
+import * as reads from './reads.js';
+import { transaction, type Tx } from './transaction.js';
+import * as webhooks from './webhooks.js';
+import * as writes from './writes.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /** The schema holding the tables (created if missing). @default "public" */
+  schema?: string;
+  /** Most connections this process opens. @default 10 */
+  poolSize?: number;
+}
+
+export class PostgresStore implements Store {
+  readonly capabilities: StoreCapabilities = { owner: 'shared', eventIds: 'per-batch' };
+  readonly #pool: pg.Pool;
+  readonly #outbox = new Outbox();
+  readonly #group: GroupCommit;
+  /** Rotates which batch of a priority level is served first, so claims round-robin. */
+  #turn = 0;
+  #healthy = true;
+  #closed = false;
+
+  /** Connects and applies the migrations not applied yet (replicas starting together take turns). */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = openPool(options.url, options.schema ?? 'public', options.poolSize ?? 10);
+    try {
+      await migrate(pool, options.schema ?? 'public');
+    } catch (error) {
+      await pool.end();
+      // One line a user can act on (server down, no such database, refused login), no password.
+      throw new StoreUnavailableError(`the PostgreSQL database at ${redact(options.url)} cannot be opened: ${(error as Error).message}`, { cause: error });
+    }
+    return new PostgresStore(pool);
+  }
+
+  private constructor(pool: pg.Pool) {
+    this.#pool = pool;
+    this.#group = new GroupCommit(pool, {
+      isRefusal: (e) => e instanceof LeaseLostError,
+      committed: (events) => this.#committed(events),
+      failed: () => {
+        this.#healthy = false;
+      },
+    });
+  }
+
+  // --- Admission ---
+
+  async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
+    const { id, replayed } = await this.#transact((tx) => admit(tx, input, now, options));
+    const batch = await reads.batch(this.#pool, id, now);
+    if (!batch) throw new Error('batch vanished after insert');
+    return { batch, replayed };
+  }
+
+  // --- Control ---
+
+  async cancelBatch(id: string, now: number): Promise<CancelResult<Batch> | null> {
+    const seq = await reads.seqOf(this.#pool, id);
+    if (seq === null) return null;
+    const abort = await this.#transact(async (tx) => writes.cancel(tx, await reads.lockedRows(tx, { batchSeq: seq, unfinished: true }), id, now, seq));
+    return { item: (await reads.batch(this.#pool, id, now))!, abort };
+  }
+
+  async cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null> {
+    const abort = await this.#transact(async (tx) => {
+      const [row] = await reads.lockedRows(tx, { id });
+      if (!row) return null;
+      return isFinished(row.status) ? [] : writes.cancel(tx, [row], row.batch_id, now, null);
+    });
+    return abort === null ? null : { item: (await reads.workflow(this.#pool, id))!, abort };
+  }
+
+  async retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null> {
+    const seq = await reads.seqOf(this.#pool, id);
+    if (seq === null) return null;
+    const retried = await this.#transact(async (tx) => {
+      const rows = await reads.lockedRows(tx, { batchSeq: seq, retryable: includeCanceled });
+      if (rows.length > 0) await writes.requeue(tx, rows, id, now);
+      return rows.length;
+    });
+    return { batch: (await reads.batch(this.#pool, id, now))!, retried };
+  }
+
+  async retryWorkflow(id: string, now: number): Promise<Workflow | null> {
+    const found = await this.#transact(async (tx) => {
+      const [row] = await reads.lockedRows(tx, { id });
+      if (!row) return false;
+      if (row.status !== 'failed' && row.status !== 'canceled') throw new NotRetryableError(id, row.status);
+      await writes.requeue(tx, [row], row.batch_id, now);
+      return true;
+    });
+    return found ? reads.workflow(this.#pool, id) : null;
+  }
+
+  // --- Reads ---
+
+  getBatch(id: string, now: number): Promise<Batch | null> {
+    return this.#read(() => reads.batch(this.#pool, id, now));
+  }
+
+  listBatches(query: ListQuery<BatchStatus>, now: number): Promise<Page<Batch>> {
+    return this.#read(() => reads.batches(this.#pool, query, now));
+  }
+
+  listWorkflows(batchId: string, query: ListQuery<WorkflowStatus>): Promise<Page<Workflow> | null> {
+    return this.#read(() => reads.workflows(this.#pool, batchId, query));
+  }
+
+  getWorkflow(id: string): Promise<Workflow | null> {
+    return this.#read(() => reads.workflow(this.#pool, id));
+  }
+
+  listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null> {
+    return this.#read(async () => {
+      const seq = await reads.seqOf(this.#pool, batchId);
+      return seq === null ? null : eventsAfter(this.#pool, batchId, seq, afterId, limit);
+    });
+  }
+
+  workflowEvents(batchId: string, workflowIds: string[]): Promise<EngineEvent[]> {
+    return this.#read(async () => {
+      const seq = await reads.seqOf(this.#pool, batchId);
+      return seq === null || workflowIds.length === 0 ? [] : eventsOfWorkflows(this.#pool, batchId, seq, workflowIds);
+    });
+  }
+
+  workflowTotals(): Promise<Record<WorkflowStatus, number>> {
+    return this.#read(() => reads.totals(this.#pool));
+  }
+
+  /** Events of the transactions this process committed, right after each commit. */
+  onEvents(listener: (event: EngineEvent) => void): () => void {
+    return this.#outbox.subscribe(listener);
+  }
+
+  // --- Dispatcher and runner ---
+
+  claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
+    const turn = this.#turn++;
+    return this.#transact((tx) => claims.claim(tx, owner, limit, now, leaseMs, turn));
+  }
+
+  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<string[]> {
+    return this.#transact((tx) => claims.renew(tx, owner, ids, now, leaseMs));
+  }
+
+  releaseExpiredLeases(now: number): Promise<number> {
+    return this.#transact(async (tx) => writes.release(tx, await claims.leasedRows(tx, { expiredAt: now }), now));
+  }
+
+  releaseLeases(owner: string, now: number, ids?: string[]): Promise<number> {
+    return this.#transact(async (tx) => writes.release(tx, await claims.leasedRows(tx, { owner, ids }), now));
+  }
+
+  /** Shared store: other replicas may be alive, so only leases that expired are freed. */
+  recover(now: number): Promise<number> {
+    return this.releaseExpiredLeases(now);
+  }
+
+  record(transition: Transition): Promise<void> {
+    return this.#group.run(transition.workflow.seq, (tx) => writes.record(tx, transition));
+  }
+
+  saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): Promise<void> {
+    return this.#group.run(fence.seq, (tx) => writes.saveResult(tx, fence, result, now));
+  }
+
+  // --- Webhooks ---
+
+  claimWebhooks(now: number, limit: number, leaseMs: number, maxAttempts: number): Promise<WebhookClaim[]> {
+    return this.#transact((tx) => webhooks.claimWebhooks(tx, now, limit, leaseMs, maxAttempts));
+  }
+
+  recordWebhook(claim: WebhookClaim, outcome: WebhookOutcome): Promise<boolean> {
+    return this.#read(() => webhooks.recordWebhook(this.#pool, claim, outcome));
+  }
+
+  nextWebhookAt(): Promise<number | null> {
+    return this.#read(() => webhooks.nextWebhookAt(this.#pool));
+  }
+
+  // --- Lifecycle ---
+
+  /** Whether the last statement reached the database (a failed one makes it false until one succeeds). */
+  ping(): boolean {
+    return !this.#closed && this.#healthy;
+  }
+
+  async probeWrite(now: number): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      await this.#transact((tx) => tx.query(`INSERT INTO store_probe (id, at) VALUES (1, $1)
+        ON CONFLICT (id) DO UPDATE SET at = excluded.at`, [now]));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#group.idle();
+    } finally {
+      await this.#pool.end();
+    }
+  }
+
+  /** Runs `work` in a transaction of its own (again after a deadlock); publishes its events once committed. */
+  async #transact<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      const { value, events } = await transaction(this.#pool, work);
+      this.#committed(events);
+      return value;
+    } catch (error) {
+      this.#failed(error);
+      throw error;
+    }
+  }
+
+  async #read<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      const value = await read();
+      this.#healthy = true;
+      return value;
+    } catch (error) {
+      const failure = asStoreError(error);
+      this.#failed(failure);
+      throw failure;
+    }
+  }
+
+  #committed(events: EngineEvent[]): void {
+    this.#healthy = true;
+    this.#outbox.publish(events);
+  }
+
+  #failed(error: unknown): void {
+    if (error instanceof StoreUnavailableError) this.#healthy = false;
+  }
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(an unreadable URL)';
+  }
+}

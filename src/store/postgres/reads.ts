@@ -1,0 +1,70 @@
+/** Reads on PostgreSQL: batches and workflows as the API shows them, keyset-paged; rows to change, locked. */
+import type pg from 'pg';
+import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
+import type { Batch, Page, Workflow } from '../../model/types.js';
+import { decodeCursor } from '../cursor.js';
+import { ACTIVE, STAGE_COLUMNS, WORKFLOW_ROW, page, type FullRow } from '../rows.js';
+import type { ListQuery } from '../store.js';
+import { batchView, workflowView, type BatchRow, type WorkflowRow } from '../views.js';
+import { p95sOf } from './counters.js';
+import type { Queryable } from './database.js';
+import type { Tx } from './transaction.js';
+
+const WORKFLOW_SELECT = `
+  SELECT w.seq, w.id, b.id AS batch_id, w.client_id, w.status, w.stage, w.attempts, w.queued_at,
+         w.started_at, w.finished_at, w.run_after, ${STAGE_COLUMNS}, w.error, r.data AS result
+  FROM workflows w JOIN batches b ON b.seq = w.batch_seq LEFT JOIN results r ON r.workflow_seq = w.seq`;
+
+export async function batch(db: pg.Pool, id: string, now: number): Promise<Batch | null> {
+  const { rows } = await db.query<BatchRow>('SELECT * FROM batches WHERE id = $1', [id]);
+  return rows[0] ? batchView(rows[0], await p95sOf(db, rows[0]), now) : null;
+}
+
+export async function batches(db: pg.Pool, query: ListQuery<BatchStatus>, now: number): Promise<Page<Batch>> {
+  const before = query.cursor ? decodeCursor(query.cursor) : Number.MAX_SAFE_INTEGER;
+  const { rows } = query.status
+    ? await db.query<BatchRow>('SELECT * FROM batches WHERE status = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3', [query.status, before, query.limit + 1])
+    : await db.query<BatchRow>('SELECT * FROM batches WHERE seq < $1 ORDER BY seq DESC LIMIT $2', [before, query.limit + 1]);
+  const p95s = await Promise.all(rows.slice(0, query.limit).map((row) => p95sOf(db, row)));
+  return page(rows, query.limit, (row) => batchView(row, p95s[rows.indexOf(row)]!, now));
+}
+
+export async function workflows(db: pg.Pool, batchId: string, query: ListQuery<WorkflowStatus>): Promise<Page<Workflow> | null> {
+  const seq = await seqOf(db, batchId);
+  if (seq === null) return null;
+  const after = query.cursor ? decodeCursor(query.cursor) : 0;
+  const { rows } = query.status
+    ? await db.query<WorkflowRow>(`${WORKFLOW_SELECT} WHERE w.batch_seq = $1 AND w.status = $2 AND w.seq > $3 ORDER BY w.seq LIMIT $4`,
+      [seq, query.status, after, query.limit + 1])
+    : await db.query<WorkflowRow>(`${WORKFLOW_SELECT} WHERE w.batch_seq = $1 AND w.seq > $2 ORDER BY w.seq LIMIT $3`, [seq, after, query.limit + 1]);
+  return page(rows, query.limit, workflowView);
+}
+
+export async function workflow(db: Queryable, id: string): Promise<Workflow | null> {
+  const { rows } = await db.query<WorkflowRow>(`${WORKFLOW_SELECT} WHERE w.id = $1`, [id]);
+  return rows[0] ? workflowView(rows[0]) : null;
+}
+
+export async function seqOf(db: Queryable, batchId: string): Promise<number | null> {
+  const { rows } = await db.query<{ seq: number }>('SELECT seq FROM batches WHERE id = $1', [batchId]);
+  return rows[0]?.seq ?? null;
+}
+
+/** Rows a cancel or retry decides on, locked in key order until the transaction ends. */
+export async function lockedRows(tx: Tx, which: { id: string } | { batchSeq: number; unfinished: true } | { batchSeq: number; retryable: boolean }): Promise<FullRow[]> {
+  const lock = 'ORDER BY w.seq FOR UPDATE OF w';
+  const { rows } = 'id' in which
+    ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.id = $1 ${lock}`, [which.id])
+    : 'unfinished' in which
+      ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.batch_seq = $1 AND w.${ACTIVE} ${lock}`, [which.batchSeq])
+      : await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.batch_seq = $1 AND w.status IN ('failed', $2) ${lock}`,
+        [which.batchSeq, which.retryable ? 'canceled' : 'failed']);
+  return rows;
+}
+
+export async function totals(db: pg.Pool): Promise<Record<WorkflowStatus, number>> {
+  const { rows } = await db.query<Record<WorkflowStatus, number>>(`SELECT COALESCE(SUM(queued), 0)::bigint AS queued,
+    COALESCE(SUM(running), 0)::bigint AS running, COALESCE(SUM(succeeded), 0)::bigint AS succeeded,
+    COALESCE(SUM(failed), 0)::bigint AS failed, COALESCE(SUM(canceled), 0)::bigint AS canceled FROM batches`);
+  return rows[0]!;
+}

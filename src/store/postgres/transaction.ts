@@ -1,0 +1,89 @@
+/**
+ * One PostgreSQL transaction and what it accumulates: the events its changes cause and their batch
+ * counter changes. Both are written last, just before COMMIT (counters.ts, events.ts), once per
+ * batch, so a group of many transitions moves each batch's row once; the events are returned to be
+ * published after the commit (outbox rule: no listener hears of a change that could still roll back).
+ */
+import type pg from 'pg';
+import type { EngineEvent, NewEvent } from '../../model/events.js';
+import { addDelta, emptyDelta, type Delta } from '../transitions.js';
+import { applyDeltas, type PendingDelta } from './counters.js';
+import { asStoreError, isTransient, isUnavailable } from './database.js';
+import { insertEvents, type BatchEvents } from './events.js';
+
+export class Tx {
+  readonly #events = new Map<number, BatchEvents>();
+  readonly #deltas = new Map<number, PendingDelta>();
+
+  constructor(readonly client: pg.PoolClient) {}
+
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.client.query<R>(text, values);
+  }
+
+  /** An event of this transaction's changes: numbered and written just before it commits. */
+  log(batchSeq: number, event: NewEvent, workflowSeq: number | null = null): void {
+    let batch = this.#events.get(batchSeq);
+    if (!batch) this.#events.set(batchSeq, batch = { batchId: event.batchId, list: [] });
+    batch.list.push({ event, workflowSeq });
+  }
+
+  /** A change to a batch's counters: summed with the transaction's others, applied once per batch. */
+  count(batchSeq: number, batchId: string, delta: Delta, at: number): void {
+    let pending = this.#deltas.get(batchSeq);
+    if (!pending) this.#deltas.set(batchSeq, pending = { batchId, delta: emptyDelta(), at });
+    addDelta(pending.delta, delta);
+    pending.at = Math.max(pending.at, at);
+  }
+
+  /** Writes the counters and the events; returns the events with their ids. */
+  async finish(): Promise<EngineEvent[]> {
+    const edges = await applyDeltas(this.client, this.#deltas);
+    for (const [seq, edge] of edges) {
+      const batchId = this.#deltas.get(seq)!.batchId;
+      let batch = this.#events.get(seq);
+      if (!batch) this.#events.set(seq, batch = { batchId, list: [] });
+      batch.list.unshift(...edge.first.map((event) => ({ event, workflowSeq: null })));
+      batch.list.push(...edge.last.map((event) => ({ event, workflowSeq: null })));
+    }
+    return insertEvents(this.client, this.#events);
+  }
+}
+
+export interface Committed<T> {
+  value: T;
+  events: EngineEvent[];
+}
+
+/**
+ * Runs `work` in a transaction of its own and commits. With `rerun`, a deadlock or serialization
+ * failure runs it again from the start (only for work that reads what it changes inside the
+ * transaction, so running it twice is the same as once). Errors that mean the database is
+ * unavailable come out as StoreUnavailableError.
+ */
+export async function transaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>, { rerun = true } = {}): Promise<Committed<T>> {
+  for (let attempt = 1; ; attempt++) {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw asStoreError(error);
+    }
+    try {
+      await client.query('BEGIN');
+      const tx = new Tx(client);
+      const value = await work(tx);
+      const events = await tx.finish();
+      await client.query('COMMIT');
+      client.release();
+      return { value, events };
+    } catch (error) {
+      // A connection that broke is dropped from the pool, not handed to the next caller.
+      const broken = isUnavailable(error);
+      if (!broken) await client.query('ROLLBACK').catch(() => {});
+      client.release(broken ? (error as Error) : undefined);
+      if (rerun && isTransient(error) && attempt < 5) continue;
+      throw asStoreError(error);
+    }
+  }
+}
