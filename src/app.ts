@@ -47,6 +47,11 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   await registerDocs(app);
   // Before the routes: its onResponse hook times every route registered after it.
   await registerMetrics(app, { store, engine });
+  if (config.RUN_MODE === 'worker') {
+    // A worker only runs workflows: its port answers health and metrics, for the orchestrator and Prometheus.
+    await app.register(healthRoutes, { store, engine });
+    return app;
+  }
   // Event streams and long-polls end as the server starts closing: a watcher never holds it open.
   const watchers = new Watchers(config.SSE_MAX_STREAMS);
   app.addHook('preClose', async () => watchers.abortAll());

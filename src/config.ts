@@ -38,6 +38,25 @@ export const ConfigSchema = Type.Object({
     pattern: '^postgres(ql)?://',
     description: 'postgres://… selects the PostgreSQL store (many replicas on one database); unset: the SQLite file.',
   })),
+  /**
+   * What this process does: `all` serves HTTP and runs workflows; `api` only serves HTTP (batches
+   * it accepts are run by other replicas); `worker` only runs workflows and delivers webhooks (its
+   * HTTP port answers /healthz, /readyz and /metrics). `api` and `worker` need DATABASE_URL.
+   * @default "all"
+   */
+  RUN_MODE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], {
+    default: 'all',
+    description: 'all | api | worker — serve HTTP and run workflows, only serve HTTP, or only run workflows (api and worker need DATABASE_URL).',
+  }),
+  /**
+   * The PostgreSQL schema holding the tables (created if missing): deployments that share one
+   * database keep apart by schema.
+   * @default "public"
+   */
+  DB_SCHEMA: Type.String({
+    pattern: '^[a-z_][a-z0-9_]{0,47}$', default: 'public',
+    description: 'PostgreSQL schema of the tables (with DATABASE_URL); created if missing.',
+  }),
   /** @default 10 */
   DB_POOL_SIZE: Int(1, 1000, 10, 'Most PostgreSQL connections this process opens (with DATABASE_URL).'),
   /** @default 50 */
@@ -142,7 +161,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const shown = SECRETS.has(name) ? '(hidden)' : JSON.stringify(env[name] ?? value[name]);
     throw new ConfigError(`invalid ${name}=${shown}: expected ${expects(name)}`);
   }
-  return Object.freeze(value as Config);
+  const config = value as Config;
+  // The SQLite file is owned by one process: nobody else would run what an api-only one accepts.
+  if (config.RUN_MODE !== 'all' && !config.DATABASE_URL) {
+    throw new ConfigError(`invalid RUN_MODE=${config.RUN_MODE}: expected all without DATABASE_URL (the SQLite file serves one process, which must run its workflows)`);
+  }
+  return Object.freeze(config);
 }
 
 /** Largest JSON body a valid batch of `maxBatchSize` ids can need, plus room for the options. */

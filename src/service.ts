@@ -61,6 +61,7 @@ async function wire(config: Config, logger: Logger, store: Store, overrides: Ser
     stageTimeoutMs: config.STAGE_TIMEOUT_MS,
     leaseMs: config.LEASE_MS,
     pollMs: config.POLL_MS,
+    runs: config.RUN_MODE !== 'api',
     ...overrides.engine,
   });
   const webhooks = new Webhooks({
@@ -77,7 +78,8 @@ async function wire(config: Config, logger: Logger, store: Store, overrides: Ser
     config, logger, store, engine, webhooks, app,
     async start() {
       await engine.start();
-      webhooks.start();
+      // Webhooks go out from the replicas that run workflows.
+      if (config.RUN_MODE !== 'api') webhooks.start();
     },
     stop() {
       stopping ??= (async () => {

@@ -25,6 +25,14 @@ describe('config', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it('never prints a DATABASE_URL it refuses (it may hold a password), and runs api or worker only on PostgreSQL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgress://u:hunter2@db/x' })).toThrow(/^invalid DATABASE_URL=\(hidden\): expected a string matching/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgress://u:hunter2@db/x' })).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ RUN_MODE: 'api' })).toThrow(/RUN_MODE=api.*DATABASE_URL/);
+    expect(loadConfig({ RUN_MODE: 'worker', DATABASE_URL: 'postgres://db/x' })).toMatchObject({ RUN_MODE: 'worker', DB_SCHEMA: 'public' });
+    expect(() => loadConfig({ DB_SCHEMA: 'a;drop' })).toThrow(/DB_SCHEMA/);
+  });
+
   it('admits a full batch of the longest ids in the body limit, and not 10 MB', () => {
     const longest = JSON.stringify({ clientIds: Array.from({ length: 10_000 }, (_, i) => `${i}`.padStart(128, '語')) });
     expect(Buffer.byteLength(longest)).toBeLessThanOrEqual(bodyLimit(10_000));

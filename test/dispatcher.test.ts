@@ -31,7 +31,7 @@ describe('Dispatcher lease renewal', () => {
       },
       renewLeases: async (_owner, ids) => {
         renewedIds.push(ids);
-        return ids;
+        return { lost: ids, canceled: [] };
       },
       releaseExpiredLeases: async () => 0,
       releaseLeases: async () => 0,
@@ -43,6 +43,7 @@ describe('Dispatcher lease renewal', () => {
     const dispatcher = new Dispatcher({
       store, owner: 'me', concurrency: 2, prefetch: 0, leaseMs: 30, pollMs: 1_000, now: Date.now,
       log: pino({ level: 'silent' }),
+      onCanceled: () => {},
       onLeaseLost: (ids) => {
         lost.push(...ids);
         reported();

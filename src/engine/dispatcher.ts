@@ -25,6 +25,8 @@ export interface DispatcherOptions {
   run: (workflow: ClaimedWorkflow) => Promise<void>;
   /** Leases this dispatcher held and no longer does: their runs must stop. */
   onLeaseLost: (ids: string[]) => void;
+  /** Held workflows whose cancel was requested (seen at renewal): their runs end canceled. */
+  onCanceled: (ids: string[]) => void;
 }
 
 export class Dispatcher {
@@ -117,7 +119,7 @@ export class Dispatcher {
   /**
    * Renews every lease this dispatcher holds; returns false when the renewal failed. A claim whose
    * lease is gone (freed, or taken by another claim) is dropped — it will not start, and a run of
-   * it is told to stop (`onLeaseLost`).
+   * it is told to stop (`onLeaseLost`). One whose cancel was requested is told to cancel (`onCanceled`).
    */
   async #renew(): Promise<boolean> {
     const { store, owner, now, leaseMs } = this.#o;
@@ -129,8 +131,9 @@ export class Dispatcher {
       return true;
     }
     let gone: string[];
+    let canceled: string[];
     try {
-      gone = await store.renewLeases(owner, [...sent.keys()], at, leaseMs);
+      ({ lost: gone, canceled } = await store.renewLeases(owner, [...sent.keys()], at, leaseMs));
       this.#renewedAt = at;
     } catch (e) {
       this.#warn(e, 'lease renewal failed');
@@ -144,6 +147,8 @@ export class Dispatcher {
     });
     for (const id of lost) this.#held.delete(id);
     if (lost.length > 0) this.#o.onLeaseLost(lost);
+    // A cancel requested elsewhere whose notice never came: the heartbeat carries it.
+    if (canceled.length > 0) this.#o.onCanceled(canceled);
     return true;
   }
 

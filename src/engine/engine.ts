@@ -41,6 +41,8 @@ export interface EngineOptions {
   leaseMs: number;
   /** How often the dispatcher looks for work nobody announced (expired leases, retries due). */
   pollMs: number;
+  /** Whether this engine claims and runs workflows (false: RUN_MODE=api, it only accepts them). @default true */
+  runs?: boolean;
   now?: () => number;
 }
 
@@ -88,6 +90,7 @@ export class Engine {
         }
         for (const id of running) this.#controls.get(id)!.abandon();
       },
+      onCanceled: (ids) => this.#abortAll(ids),
       run: (workflow) => runWorkflow(workflow, {
         store: options.store, handlers, log, now: this.#now,
         draining: () => this.#state !== 'running',
@@ -99,6 +102,17 @@ export class Engine {
     });
     // The store publishes each event once the transaction that wrote it has committed.
     options.store.onEvents((event) => this.events.emit(event));
+    // What other replicas of a shared store committed: work to claim, events for this replica's
+    // streams (read from the store), cancels of workflows this engine runs.
+    options.store.onRemote((notice) => {
+      if (notice.work) this.#wake();
+      if (notice.batches === null || notice.batches.length > 0) this.events.stale(notice.batches);
+      this.#abortAll(notice.cancel.workflows);
+      if (notice.cancel.batches.length > 0) {
+        const batches = new Set(notice.cancel.batches);
+        for (const control of this.#controls.values()) if (batches.has(control.batchId)) control.cancel();
+      }
+    });
     logEvents(this.events, log);
   }
 
@@ -115,6 +129,11 @@ export class Engine {
   start(): Promise<void> {
     this.#starting ??= (async () => {
       this.#state = 'starting';
+      if (this.#o.runs === false) {
+        // Accepts batches for the replicas that run them; claims nothing, so recovers nothing.
+        this.#state = 'running';
+        return;
+      }
       const recovered = await this.#o.store.recover(this.#now());
       if (recovered > 0) this.#o.logger.info({ recovered }, 'recovered workflows left by a stopped process');
       this.#state = 'running';
@@ -156,7 +175,7 @@ export class Engine {
   async submit(input: NewBatch, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
     if (!this.accepting) throw new EngineStoppedError();
     const created = await this.#o.store.createBatch(input, this.#now(), options);
-    if (!created.replayed) this.#dispatcher.wake();
+    if (!created.replayed) this.#wake();
     return created;
   }
 
@@ -181,14 +200,19 @@ export class Engine {
   /** Requeues a batch's failed (and optionally canceled) workflows at the stage that failed. */
   async retryBatch(id: string, includeCanceled: boolean): Promise<{ batch: Batch; retried: number } | null> {
     const result = await this.#o.store.retryBatch(id, includeCanceled, this.#now());
-    if (result && result.retried > 0) this.#dispatcher.wake();
+    if (result && result.retried > 0) this.#wake();
     return result;
   }
 
   async retryWorkflow(id: string): Promise<Workflow | null> {
     const workflow = await this.#o.store.retryWorkflow(id, this.#now());
-    if (workflow) this.#dispatcher.wake();
+    if (workflow) this.#wake();
     return workflow;
+  }
+
+  /** New work may be runnable: this engine claims it if it runs workflows and is running. */
+  #wake(): void {
+    if (this.#o.runs !== false && this.#state === 'running') this.#dispatcher.wake();
   }
 
   #abortAll(ids: string[]): void {

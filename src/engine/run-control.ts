@@ -19,6 +19,9 @@ export class RunControl {
   #attempt: AbortController | null = null;
   #timer: NodeJS.Timeout | undefined;
 
+  /** The batch of the workflow it controls: a cancel of the batch on another replica reaches it by this. */
+  constructor(readonly batchId: string) {}
+
   get canceled(): boolean {
     return this.#canceled;
   }

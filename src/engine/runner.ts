@@ -44,7 +44,7 @@ interface Failure {
 }
 
 export async function runWorkflow(wf: ClaimedWorkflow, deps: RunnerDeps): Promise<void> {
-  const control = new RunControl();
+  const control = new RunControl(wf.batchId);
   deps.controls.set(wf.id, control);
   try {
     await runStages(wf, deps, control);

@@ -5,7 +5,8 @@
  * Every event comes with its store id, so resuming is exact: the stream subscribes before it
  * reads, drops what it already sent (ids only grow), and when it falls behind (a slow client,
  * a huge batch) it stops buffering and reads the store again. Memory per stream stays bounded
- * and the engine never waits for a client.
+ * and the engine never waits for a client. Events another replica commits reach a stream as word
+ * that the store has more (`onStale`): it reads them from there, in order.
  *
  * Hundreds of streams share one event loop with the engine, so a stream writes what it has in
  * one piece (framed by eventsource-encoder, each event's text encoded once for every stream),
@@ -30,6 +31,12 @@ export interface StreamOptions {
   batchId: string;
   /** Send what has an id above this (0: everything). */
   afterId: number;
+  /**
+   * Event ids count up by one within the batch (a store that numbers them per batch, shared by
+   * replicas): a live event that skips an id means another replica's events came in between, so
+   * the stream reads the store instead of sending it out of order.
+   */
+  contiguous: boolean;
   /** Writes encoded SSE text; resolves when the socket can take more (backpressure). */
   write: (text: string) => Promise<void>;
   /** A live event as an encoded SSE message (sharedEncoder): shared by the streams that send it. */
@@ -66,16 +73,18 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
     wake = null;
   };
 
-  const unsubscribe = o.events.onBatch(o.batchId, (event) => {
-    if (!behind) {
-      if (buffered.length < MAX_BUFFERED) buffered.push(event);
-      else {
-        behind = true;
-        buffered = [];
-      }
-    }
+  const readStore = () => {
+    behind = true;
+    buffered = [];
     notify();
-  });
+  };
+  const unsubscribe = o.events.onBatch(o.batchId, (event) => {
+    if (behind) return notify();
+    const last = buffered.at(-1)?.id ?? lastId;
+    if (buffered.length >= MAX_BUFFERED || (o.contiguous && event.id > last + 1)) return readStore();
+    buffered.push(event);
+    notify();
+  }, readStore);
   o.signal.addEventListener('abort', notify, { once: true });
 
   /** The batch has finished as far as this stream has told its client (a retry reopens it). */

@@ -7,7 +7,7 @@
  *   Control        cancel and retry         cancelBatch, cancelWorkflow, retryBatch, retryWorkflow
  *   Reads          HTTP, timeline, metrics  getBatch, listBatches, listWorkflows, getWorkflow,
  *                                           listEvents, workflowEvents, workflowTotals
- *   EventFeed      engine events, SSE       onEvents
+ *   EventFeed      engine events, SSE       onEvents, onRemote
  *   DispatchStore  engine/dispatcher.ts     claim, renewLeases, releaseExpiredLeases, releaseLeases, recover
  *   RunnerStore    engine/runner.ts, stages record, saveResult, cancelWorkflow
  *   WebhookStore   engine/webhooks.ts       claimWebhooks, recordWebhook, nextWebhookAt, getBatch
@@ -43,6 +43,12 @@ export interface StoreCapabilities {
    * only among one batch's events (what a stream of one batch needs).
    */
   readonly eventIds: 'commit' | 'per-batch';
+}
+
+/** What a lease renewal (the dispatcher's heartbeat) found. */
+export interface Renewal {
+  lost: string[];
+  canceled: string[];
 }
 
 /** A workflow handed to one engine under a lease: everything the runner needs, nothing more. */
@@ -144,10 +150,27 @@ export interface Reads {
 
 export interface EventFeed {
   /**
-   * Calls `listener` with every event right after the transaction that wrote it commits, in id
-   * order. Returns the function that unsubscribes.
+   * Calls `listener` with every event this process's transactions write, right after the
+   * transaction that wrote it commits, in id order. Returns the function that unsubscribes.
    */
   onEvents(listener: (event: EngineEvent) => void): () => void;
+  /**
+   * Calls `listener` with what other processes sharing the store committed (a `shared` store;
+   * an `exclusive` one has no other process and never calls it). Returns the function that
+   * unsubscribes. Best effort: a notice can be lost (a dropped connection), so a listener never
+   * relies on one alone (dispatchers also poll, streams also read the store).
+   */
+  onRemote(listener: (notice: RemoteNotice) => void): () => void;
+}
+
+/** What another process sharing the store committed, as far as this one must act on it. */
+export interface RemoteNotice {
+  /** Runnable work appeared: a batch, a retry, leases freed. */
+  work: boolean;
+  /** Batches with new events (read them from the store); null: any batch may have some. */
+  batches: string[] | null;
+  /** Canceled: every running workflow of these batches, and these workflows, must stop. */
+  cancel: { batches: string[]; workflows: string[] };
 }
 
 export interface DispatchStore {
@@ -157,11 +180,12 @@ export interface DispatchStore {
    */
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]>;
   /**
-   * Extends the leases `owner` holds on `ids`, expired or not; returns the ids it lost (no longer
-   * held and not finished: freed or taken by another claim): their runs must stop. A workflow
-   * canceled meanwhile is finished, not lost.
+   * Extends the leases `owner` holds on `ids`, expired or not. Returns the ids it lost (no longer
+   * held and not finished: freed or taken by another claim): their runs must stop, writing
+   * nothing; and the ids still held whose cancel was requested (by any process): their runs must
+   * end canceled. A workflow canceled meanwhile is finished, not lost.
    */
-  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<string[]>;
+  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal>;
   /**
    * Frees leases that expired (their owner died or lost them); a stage they left `running`
    * becomes `pending`. Returns how many. A caller renews the leases it holds first, so a stalled

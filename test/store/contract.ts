@@ -14,7 +14,7 @@ import { LeaseLostError, NotRetryableError, QueueFullError, IdempotencyConflictE
 const MEMBERS = {
   createBatch: true, cancelBatch: true, cancelWorkflow: true, retryBatch: true, retryWorkflow: true,
   getBatch: true, listBatches: true, listWorkflows: true, getWorkflow: true, listEvents: true, workflowEvents: true,
-  workflowTotals: true, onEvents: true, claim: true, renewLeases: true, releaseExpiredLeases: true, releaseLeases: true,
+  workflowTotals: true, onEvents: true, onRemote: true, claim: true, renewLeases: true, releaseExpiredLeases: true, releaseLeases: true,
   recover: true, record: true, saveResult: true, claimWebhooks: true, recordWebhook: true, nextWebhookAt: true,
   capabilities: true, ping: true, probeWrite: true, close: true,
 } satisfies Record<keyof Store, true>;
@@ -96,7 +96,7 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
     it('renews only the leases named', async () => {
       await newBatch([1, 2]);
       const [one] = await store.claim('a', 10, T0, 1_000);
-      expect(await store.renewLeases('a', [one!.id], T0 + 900, 1_000)).toEqual([]);
+      expect(await store.renewLeases('a', [one!.id], T0 + 900, 1_000)).toEqual({ lost: [], canceled: [] });
       expect(await store.releaseExpiredLeases(T0 + 1_500)).toBe(1);
       expect(await store.claim('b', 10, T0 + 1_500, 1_000)).toHaveLength(1);
     });
@@ -105,18 +105,25 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
       await newBatch([1, 2]);
       const [one, two] = await store.claim('a', 10, T0, 1_000);
       // A stall: nothing ran for 5 s. The owner renews before any sweep and keeps both.
-      expect(await store.renewLeases('a', [one!.id, two!.id], T0 + 5_000, 1_000)).toEqual([]);
+      expect(await store.renewLeases('a', [one!.id, two!.id], T0 + 5_000, 1_000)).toEqual({ lost: [], canceled: [] });
       expect(await store.releaseExpiredLeases(T0 + 5_001)).toBe(0);
       // Now one is swept and claimed by someone else: renewing names it as lost.
-      expect(await store.renewLeases('a', [two!.id], T0 + 5_500, 1_000)).toEqual([]);
+      expect(await store.renewLeases('a', [two!.id], T0 + 5_500, 1_000)).toEqual({ lost: [], canceled: [] });
       expect(await store.releaseExpiredLeases(T0 + 6_001)).toBe(1);
       expect(await store.claim('b', 10, T0 + 6_001, 1_000)).toHaveLength(1);
-      expect(await store.renewLeases('a', [one!.id, two!.id], T0 + 6_002, 1_000)).toEqual([one!.id]);
+      expect(await store.renewLeases('a', [one!.id, two!.id], T0 + 6_002, 1_000)).toEqual({ lost: [one!.id], canceled: [] });
       // A claim canceled while it waited is over, not lost.
       const other = await newBatch([3]);
       const [waiting] = await store.claim('a', 10, T0 + 7_000, 1_000);
       await store.cancelBatch(other.id, T0 + 7_001);
-      expect(await store.renewLeases('a', [waiting!.id], T0 + 7_002, 1_000)).toEqual([]);
+      expect(await store.renewLeases('a', [waiting!.id], T0 + 7_002, 1_000)).toEqual({ lost: [], canceled: [] });
+      // A running one whose cancel was requested (by any process) is still held, and named so its
+      // run ends canceled: the heartbeat carries the cancel when no notice did.
+      const third = await newBatch([4]);
+      const [running] = await store.claim('a', 10, T0 + 8_000, 1_000);
+      await store.record({ kind: 'started', workflow: running!, stage: 'fetch', at: T0 + 8_000 });
+      expect((await store.cancelBatch(third.id, T0 + 8_001))!.abort).toEqual([running!.id]);
+      expect(await store.renewLeases('a', [running!.id], T0 + 8_002, 1_000)).toEqual({ lost: [], canceled: [running!.id] });
     });
 
     it('releases an owner\'s leases with no stage left running, counters included', async () => {

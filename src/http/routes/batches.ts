@@ -156,6 +156,11 @@ async function longPoll<T extends { finishedAt: string | null }>(o: {
   });
   const off = o.engine.events.onBatch(o.batchId, (e) => {
     if (e.type === 'batch.finished') wake();
+  }, () => {
+    // Another replica wrote events of the batch: it may have finished it there.
+    o.read().then((batch) => {
+      if (batch.finishedAt !== null) wake();
+    }, () => {});
   });
   const gone = () => {
     if (!o.reply.raw.writableFinished) watch.controller.abort();

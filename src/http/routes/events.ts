@@ -11,7 +11,7 @@ import { encodeComment } from 'eventsource-encoder';
 import type { Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
 import { isFinished } from '../../model/statuses.js';
-import type { Reads } from '../../store/store.js';
+import type { Lifecycle, Reads } from '../../store/store.js';
 import { replayTurns, sharedEncoder, sharedProgress, streamBatchEvents } from '../event-stream.js';
 import { HttpError, notFound } from '../problem.js';
 import { EventStreamHeaders, IdParams, problems } from '../schemas.js';
@@ -19,7 +19,7 @@ import type { Watchers } from '../watchers.js';
 
 export interface EventRouteDeps {
   config: Config;
-  store: Reads;
+  store: Reads & Pick<Lifecycle, 'capabilities'>;
   engine: Engine;
   watchers: Watchers;
 }
@@ -90,6 +90,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     heartbeat.unref();
     streamBatchEvents({
       store, events: engine.events, batchId: id, afterId, signal, write, encodeEvent,
+      contiguous: store.capabilities.eventIds === 'per-batch',
       progress: (fresh) => progress(id, fresh),
       progressMs: PROGRESS_MS, replayTurn,
     }).catch((error: unknown) => {

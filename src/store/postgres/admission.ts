@@ -55,5 +55,6 @@ export async function admit(tx: Tx, input: NewBatch, now: number, { idempotency,
     [idempotency.key, idempotency.fingerprint, batchId, now + idempotency.ttlMs]);
   }
   tx.log(seq, { type: 'batch.created', at: now, batchId, total: input.clientIds.length });
+  tx.notice.work = true;
   return { id: batchId, replayed: false };
 }

@@ -8,7 +8,7 @@
 import type { BatchOptions } from '../../model/types.js';
 import { claimFairly } from '../claim-plan.js';
 import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from '../rows.js';
-import type { ClaimedWorkflow } from '../store.js';
+import type { ClaimedWorkflow, Renewal } from '../store.js';
 import type { Tx } from './transaction.js';
 
 /** Unowned, unfinished, not being canceled, not waiting out a retry's backoff ($1 = now). */
@@ -77,18 +77,22 @@ export async function claim(tx: Tx, owner: string, limit: number, now: number, l
 }
 
 /**
- * Renews what `owner` still holds of `ids`; returns the ids it lost: not held any more and not
- * finished. (A workflow canceled while it waited is finished: its claim simply ends.)
+ * Renews what `owner` still holds of `ids`; returns the ids it lost (not held any more and not
+ * finished: a workflow canceled while it waited is finished, its claim simply ends) and the held
+ * ones whose cancel was requested, here or on another replica: the heartbeat is how a cancel
+ * reaches the run when its notice did not.
  */
-export async function renew(tx: Tx, owner: string, ids: string[], now: number, leaseMs: number): Promise<string[]> {
-  const { rows } = await tx.query<{ id: string }>(
-    'UPDATE workflows SET lease_expires = $1 WHERE lease_owner = $2 AND id = ANY($3::text[]) RETURNING id', [now + leaseMs, owner, ids],
+export async function renew(tx: Tx, owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal> {
+  const { rows } = await tx.query<{ id: string; cancel_requested: number }>(
+    `UPDATE workflows SET lease_expires = $1 WHERE lease_owner = $2 AND id = ANY($3::text[])
+    RETURNING id, cancel_requested`, [now + leaseMs, owner, ids],
   );
   const held = new Set(rows.map((r) => r.id));
+  const canceled = rows.filter((r) => r.cancel_requested === 1).map((r) => r.id);
   const gone = ids.filter((id) => !held.has(id));
-  if (gone.length === 0) return gone;
+  if (gone.length === 0) return { lost: gone, canceled };
   const { rows: unfinished } = await tx.query<{ id: string }>(`SELECT id FROM workflows WHERE id = ANY($1::text[]) AND ${ACTIVE}`, [gone]);
-  return unfinished.map((r) => r.id);
+  return { lost: unfinished.map((r) => r.id), canceled };
 }
 
 /** Leased rows to free, locked: expired ones (any owner), or `owner`'s (all, or only `ids`). */

@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import type { EngineEvent } from '../../model/events.js';
-import { transaction, type Tx } from './transaction.js';
+import { transaction, type TransactionOptions, type Tx } from './transaction.js';
 
 interface Pending {
   write: (tx: Tx) => Promise<unknown>;
@@ -24,6 +24,8 @@ export interface GroupHooks {
   committed: (events: EngineEvent[]) => void;
   /** The group failed as a whole, with why. */
   failed: (error: unknown) => void;
+  /** Where the group's notices go (transaction.ts). */
+  notify: TransactionOptions['notify'];
 }
 
 export class GroupCommit {
@@ -76,7 +78,7 @@ export class GroupCommit {
             outcomes.push({ ok: false, error });
           }
         }
-      }, { rerun: false }));
+      }, { rerun: false, notify: this.#hooks.notify }));
     } catch (error) {
       // Nothing in the group stands: the state machine already changed the claims' objects, so
       // running it again is not an option; the callers hear why.

@@ -8,6 +8,7 @@
  * Capabilities: shared (a dead replica's work passes to the others when its leases expire;
  * `recover()` frees only expired leases), and event ids numbered per batch (events.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { EngineEvent } from '../../model/events.js';
 import { isFinished, type BatchStatus, type WorkflowStatus } from '../../model/statuses.js';
@@ -15,7 +16,7 @@ import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
 import { LeaseLostError, NotRetryableError, StoreUnavailableError } from '../errors.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Store, StoreCapabilities, Transition,
+  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
   WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { admit } from './admission.js';
@@ -23,6 +24,7 @@ import * as claims from './claims.js';
 import { asStoreError, migrate, openPool } from './database.js';
 import { eventsAfter, eventsOfWorkflows } from './events.js';
 import { GroupCommit } from './group-commit.js';
+import { NoticeListener } from './notices.js';
 import * as reads from './reads.js';
 import { transaction, type Tx } from './transaction.js';
 import * as webhooks from './webhooks.js';
@@ -42,6 +44,9 @@ export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #outbox = new Outbox();
   readonly #group: GroupCommit;
+  readonly #notices: NoticeListener;
+  /** This store's channel and name on it: what its transactions tell the other replicas. */
+  readonly #notify: { channel: string; origin: string };
   /** Rotates which batch of a priority level is served first, so claims round-robin. */
   #turn = 0;
   #healthy = true;
@@ -57,12 +62,20 @@ export class PostgresStore implements Store {
       // One line a user can act on (server down, no such database, refused login), no password.
       throw new StoreUnavailableError(`the PostgreSQL database at ${redact(options.url)} cannot be opened: ${(error as Error).message}`, { cause: error });
     }
-    return new PostgresStore(pool);
+    const schema = options.schema ?? 'public';
+    const notices = new NoticeListener(
+      { connectionString: options.url, connectionTimeoutMillis: 10_000 }, `clientflow_${schema}`.slice(0, 63), `store-${randomUUID()}`,
+    );
+    await notices.start();
+    return new PostgresStore(pool, notices);
   }
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, notices: NoticeListener) {
     this.#pool = pool;
+    this.#notices = notices;
+    this.#notify = { channel: notices.channel, origin: notices.origin };
     this.#group = new GroupCommit(pool, {
+      notify: this.#notify,
       isRefusal: (e) => e instanceof LeaseLostError,
       committed: (events) => this.#committed(events),
       failed: () => {
@@ -161,6 +174,11 @@ export class PostgresStore implements Store {
     return this.#outbox.subscribe(listener);
   }
 
+  /** What the other replicas committed, from their notices (notices.ts). */
+  onRemote(listener: (notice: RemoteNotice) => void): () => void {
+    return this.#notices.subscribe(listener);
+  }
+
   // --- Dispatcher and runner ---
 
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
@@ -168,7 +186,7 @@ export class PostgresStore implements Store {
     return this.#transact((tx) => claims.claim(tx, owner, limit, now, leaseMs, turn));
   }
 
-  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<string[]> {
+  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal> {
     return this.#transact((tx) => claims.renew(tx, owner, ids, now, leaseMs));
   }
 
@@ -231,6 +249,7 @@ export class PostgresStore implements Store {
     try {
       await this.#group.idle();
     } finally {
+      await this.#notices.close();
       await this.#pool.end();
     }
   }
@@ -238,7 +257,7 @@ export class PostgresStore implements Store {
   /** Runs `work` in a transaction of its own (again after a deadlock); publishes its events once committed. */
   async #transact<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      const { value, events } = await transaction(this.#pool, work);
+      const { value, events } = await transaction(this.#pool, work, { notify: this.#notify });
       this.#committed(events);
       return value;
     } catch (error) {

@@ -10,10 +10,13 @@ import { addDelta, emptyDelta, type Delta } from '../transitions.js';
 import { applyDeltas, type PendingDelta } from './counters.js';
 import { asStoreError, isTransient, isUnavailable } from './database.js';
 import { insertEvents, type BatchEvents } from './events.js';
+import { emptyPending, payloads, type Pending } from './notices.js';
 
 export class Tx {
   readonly #events = new Map<number, BatchEvents>();
   readonly #deltas = new Map<number, PendingDelta>();
+  /** What other replicas must hear of when this commits (notices.ts): work, cancels. */
+  readonly notice: Pending = emptyPending();
 
   constructor(readonly client: pg.PoolClient) {}
 
@@ -61,7 +64,14 @@ export interface Committed<T> {
  * transaction, so running it twice is the same as once). Errors that mean the database is
  * unavailable come out as StoreUnavailableError.
  */
-export async function transaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>, { rerun = true } = {}): Promise<Committed<T>> {
+export interface TransactionOptions {
+  /** Run `work` again after a deadlock. @default true */
+  rerun?: boolean;
+  /** Tell other replicas on `channel` what this transaction committed (sent as `origin`). */
+  notify?: { channel: string; origin: string };
+}
+
+export async function transaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>, { rerun = true, notify }: TransactionOptions = {}): Promise<Committed<T>> {
   for (let attempt = 1; ; attempt++) {
     let client: pg.PoolClient;
     try {
@@ -74,6 +84,13 @@ export async function transaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>
       const tx = new Tx(client);
       const value = await work(tx);
       const events = await tx.finish();
+      if (notify) {
+        // Delivered at COMMIT, and only if it commits.
+        const batches = [...new Set(events.map((e) => e.batchId))];
+        for (const payload of payloads(notify.origin, tx.notice, batches)) {
+          await client.query('SELECT pg_notify($1, $2)', [notify.channel, payload]);
+        }
+      }
       await client.query('COMMIT');
       client.release();
       return { value, events };

@@ -81,6 +81,9 @@ export async function cancel(tx: Tx, rows: FullRow[], batchId: string, now: numb
       await cancelNow(tx, wf, now);
     }
   }
+  // The replicas running the rest stop them (engine: abort through their signals).
+  if (abort.length > 0 && batchSeq !== null) tx.notice.cancel.batches.push(batchId);
+  else tx.notice.cancel.workflows.push(...abort);
   return abort;
 }
 
@@ -95,6 +98,7 @@ export async function requeue(tx: Tx, rows: FullRow[], batchId: string, now: num
     addDelta(total, delta);
   }
   tx.count(rows[0]!.batch_seq, batchId, total, now);
+  tx.notice.work = true;
 }
 
 /** Frees the given leased rows (locked by the caller); a stage they left `running` becomes `pending`. */
@@ -115,6 +119,8 @@ export async function release(tx: Tx, rows: FullRow[], now: number): Promise<num
     // Cancel wins: a workflow whose cancel was pending is canceled now that nothing runs it.
     if (wf.cancelRequested) await cancelNow(tx, wf, now);
   }
+  // Freed workflows are runnable again: any replica's dispatcher may take them.
+  if (rows.length > 0) tx.notice.work = true;
   return rows.length;
 }
 

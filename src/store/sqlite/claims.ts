@@ -2,7 +2,7 @@
 import type { Database as DB, Statement } from 'better-sqlite3';
 import type { BatchOptions } from '../../model/types.js';
 import { claimFairly } from '../claim-plan.js';
-import type { ClaimedWorkflow } from '../store.js';
+import type { ClaimedWorkflow, Renewal } from '../store.js';
 import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from '../rows.js';
 
 interface ActiveBatch {
@@ -42,7 +42,7 @@ export class Claims {
     this.#batchBySeq = db.prepare('SELECT id, options FROM batches WHERE seq = ?');
     this.#output = db.prepare('SELECT data FROM outputs WHERE workflow_seq = ?').pluck();
     this.#renew = db.prepare(`UPDATE workflows SET lease_expires = ?
-      WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id`);
+      WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id, cancel_requested`);
     this.#unfinished = db.prepare(`SELECT id FROM workflows WHERE id IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`);
     this.#owned = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ?`);
     this.#ownedIn = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ? AND w.id IN (SELECT value FROM json_each(?))`);
@@ -66,14 +66,17 @@ export class Claims {
   }
 
   /**
-   * Renews what `owner` still holds of `ids`; returns the ids it lost: not held any more and not
-   * finished. (A workflow canceled while it waited is finished: its claim simply ends.)
+   * Renews what `owner` still holds of `ids`; returns the ids it lost (not held any more and not
+   * finished: a workflow canceled while it waited is finished, its claim simply ends) and the held
+   * ones whose cancel was requested.
    */
-  renew(owner: string, ids: string[], now: number, leaseMs: number): string[] {
-    const held = new Set((this.#renew.all(now + leaseMs, owner, JSON.stringify(ids)) as Array<{ id: string }>).map((r) => r.id));
+  renew(owner: string, ids: string[], now: number, leaseMs: number): Renewal {
+    const rows = this.#renew.all(now + leaseMs, owner, JSON.stringify(ids)) as Array<{ id: string; cancel_requested: number }>;
+    const held = new Set(rows.map((r) => r.id));
+    const canceled = rows.filter((r) => r.cancel_requested === 1).map((r) => r.id);
     const gone = ids.filter((id) => !held.has(id));
-    if (gone.length === 0) return gone;
-    return (this.#unfinished.all(JSON.stringify(gone)) as Array<{ id: string }>).map((r) => r.id);
+    if (gone.length === 0) return { lost: gone, canceled };
+    return { lost: (this.#unfinished.all(JSON.stringify(gone)) as Array<{ id: string }>).map((r) => r.id), canceled };
   }
 
   /** Rows leased by `owner` (all, or only `ids`). */

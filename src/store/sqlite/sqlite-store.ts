@@ -14,7 +14,7 @@ import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
 import { IdempotencyConflictError, LeaseLostError, NotRetryableError, QueueFullError } from '../errors.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Store, StoreCapabilities, Transition,
+  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Renewal, Store, StoreCapabilities, Transition,
   WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { FinishedViews } from '../view-cache.js';
@@ -178,6 +178,11 @@ export class SqliteStore implements Store {
     return this.#outbox.subscribe(listener);
   }
 
+  /** One process owns the file: nobody else commits anything to hear of. */
+  onRemote(): () => void {
+    return () => {};
+  }
+
   // --- Dispatcher and runner ---
 
   /**
@@ -189,7 +194,7 @@ export class SqliteStore implements Store {
     return this.#group.run(() => this.#claims.claim(owner, limit, now, leaseMs), { durable: false });
   }
 
-  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<string[]> {
+  renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal> {
     return this.#group.run(() => this.#claims.renew(owner, ids, now, leaseMs));
   }
 
