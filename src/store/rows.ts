@@ -40,7 +40,7 @@ export function stageValues(stage: StageState): [StageStatus, number, number | n
 export interface FullRow extends StageColumns {
   seq: number; id: string; batch_id: string; batch_seq: number; client_id: string; priority: number; status: WorkflowStatus;
   stage: StageName | null; attempts: number; queued_at: number; started_at: number | null; finished_at: number | null;
-  lease_owner: string | null; lease_epoch: number; cancel_requested: number;
+  lease_owner: string | null; lease_epoch: number; cancel_requested: number; run_after: number | null;
 }
 
 /** A workflow or batch not finished yet (statuses from model/statuses.ts). */

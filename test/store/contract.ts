@@ -362,6 +362,15 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
       await store.cancelBatch(other.id, T0);
       expect(await store.workflowTotals()).toEqual({ queued: 1, running: 1, succeeded: 1, failed: 0, canceled: 2 });
     });
+    it('hears of other processes only when shared: an exclusive store never calls onRemote', async () => {
+      const heard: unknown[] = [];
+      const off = store.onRemote((n) => heard.push(n));
+      await newBatch([1]);
+      off();
+      // Its own commits are events (onEvents), never remote notices.
+      expect(heard).toEqual([]);
+    });
+
     it('declares its capabilities, answers ping and commits a write probe', async () => {
       expect(['exclusive', 'shared']).toContain(store.capabilities.owner);
       expect(['commit', 'per-batch']).toContain(store.capabilities.eventIds);

@@ -104,5 +104,6 @@ export async function leasedRows(tx: Tx, which: { expiredAt: number } | { owner:
     : which.ids
       ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.lease_owner = $1 AND w.id = ANY($2::text[]) ${lock}`, [which.owner, which.ids])
       : await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.lease_owner = $1 ${lock}`, [which.owner]);
+  tx.rows.locked(rows);
   return rows;
 }

@@ -1,16 +1,18 @@
 /**
- * Group commit on PostgreSQL: a runner's writes queued during one turn of the event loop run in one
- * transaction, one after another on one connection, so many transitions share one commit (and its
- * WAL flush). One group commits while the next fills. The workflow rows a group writes are locked
- * first, in key order, as every transaction here locks them, so groups and cancels on several
- * replicas queue up instead of deadlocking.
+ * Group commit on PostgreSQL: a runner's writes queued while the previous group commits run
+ * together in one transaction, so a thousand transitions share one commit and a handful of
+ * statements. The group locks every workflow row it writes first, in key order (as every
+ * transaction here locks them, so groups and cancels on several replicas queue up instead of
+ * deadlocking) and reads their leases; each write then decides in memory (writes.ts) and is
+ * refused alone if its lease is gone; workflow-rows.ts writes what they planned, all at once.
  */
 import type pg from 'pg';
 import type { EngineEvent } from '../../model/events.js';
 import { transaction, type TransactionOptions, type Tx } from './transaction.js';
 
 interface Pending {
-  write: (tx: Tx) => Promise<unknown>;
+  /** Plans the write (no I/O); throws a refusal when its lease is gone. */
+  write: (tx: Tx) => unknown;
   /** The workflow row the write changes. */
   seq: number;
   resolve: (value: unknown) => void;
@@ -18,7 +20,7 @@ interface Pending {
 }
 
 export interface GroupHooks {
-  /** A write that throws one of these wrote nothing: it is rejected alone and the group goes on. */
+  /** A write that throws one of these planned nothing: it is rejected alone and the group goes on. */
   isRefusal: (error: unknown) => boolean;
   /** The group committed: publish its events (before its callers hear of it). */
   committed: (events: EngineEvent[]) => void;
@@ -39,7 +41,7 @@ export class GroupCommit {
     this.#hooks = hooks;
   }
 
-  run<T>(seq: number, write: (tx: Tx) => Promise<T>): Promise<T> {
+  run<T>(seq: number, write: (tx: Tx) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ seq, write, resolve: resolve as (value: unknown) => void, reject });
       if (this.#queue.length === 1 && !this.#running) setImmediate(() => void this.#next());
@@ -68,11 +70,10 @@ export class GroupCommit {
     let events: EngineEvent[];
     try {
       ({ events } = await transaction(this.#pool, async (tx) => {
-        const seqs = [...new Set(group.map((p) => p.seq))].sort((a, b) => a - b);
-        await tx.query('SELECT 1 FROM workflows WHERE seq = ANY($1::bigint[]) ORDER BY seq FOR UPDATE', [seqs]);
+        await tx.lockWorkflows(group.map((p) => p.seq));
         for (const item of group) {
           try {
-            outcomes.push({ ok: true, value: await item.write(tx) });
+            outcomes.push({ ok: true, value: item.write(tx) });
           } catch (error) {
             if (!this.#hooks.isRefusal(error)) throw error;
             outcomes.push({ ok: false, error });

@@ -59,6 +59,7 @@ export async function lockedRows(tx: Tx, which: { id: string } | { batchSeq: num
       ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.batch_seq = $1 AND w.${ACTIVE} ${lock}`, [which.batchSeq])
       : await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.batch_seq = $1 AND w.status IN ('failed', $2) ${lock}`,
         [which.batchSeq, which.retryable ? 'canceled' : 'failed']);
+  tx.rows.locked(rows);
   return rows;
 }
 

@@ -11,17 +11,27 @@ import { applyDeltas, type PendingDelta } from './counters.js';
 import { asStoreError, isTransient, isUnavailable } from './database.js';
 import { insertEvents, type BatchEvents } from './events.js';
 import { emptyPending, payloads, type Pending } from './notices.js';
+import { LOCK_LEASES, WorkflowRows, type LeaseRow } from './workflow-rows.js';
 
 export class Tx {
   readonly #events = new Map<number, BatchEvents>();
   readonly #deltas = new Map<number, PendingDelta>();
   /** What other replicas must hear of when this commits (notices.ts): work, cancels. */
   readonly notice: Pending = emptyPending();
+  /** The workflow writes it plans, written at its end (workflow-rows.ts). */
+  readonly rows = new WorkflowRows();
 
   constructor(readonly client: pg.PoolClient) {}
 
   query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     return this.client.query<R>(text, values);
+  }
+
+  /** Locks workflow rows in key order and reads their leases: what the writes planned next are fenced on. */
+  async lockWorkflows(seqs: number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    const { rows } = await this.client.query<LeaseRow>(LOCK_LEASES, [[...new Set(seqs)].sort((a, b) => a - b)]);
+    this.rows.locked(rows);
   }
 
   /** An event of this transaction's changes: numbered and written just before it commits. */
@@ -39,8 +49,9 @@ export class Tx {
     pending.at = Math.max(pending.at, at);
   }
 
-  /** Writes the counters and the events; returns the events with their ids. */
+  /** Writes the workflows, the counters and the events; returns the events with their ids. */
   async finish(): Promise<EngineEvent[]> {
+    await this.rows.flush(this.client);
     const edges = await applyDeltas(this.client, this.#deltas);
     for (const [seq, edge] of edges) {
       const batchId = this.#deltas.get(seq)!.batchId;
