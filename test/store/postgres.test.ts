@@ -1,7 +1,8 @@
 /** The PostgreSQL store: the shared contract, each test on a schema of its own in this file's database. */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { RemoteNotice } from '../../src/store/store.js';
+import type { ClaimedWorkflow, RemoteNotice } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../postgres/database.js';
 import { describeStoreContract } from './contract.js';
 
@@ -47,6 +48,45 @@ describe('PostgreSQL store: replicas on one schema', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+});
+
+describe('PostgreSQL store: lock order', () => {
+  it('a lease renewal locks rows in key order, so it cannot deadlock with a transaction locking them in that order', async () => {
+    const schema = `locks_${schemas++}`;
+    const store = await PostgresStore.open({ url: db.url, schema });
+    const raw = new pg.Client({ connectionString: db.url, options: `-c search_path=${schema}` });
+    await raw.connect();
+    try {
+      await store.createBatch({ clientIds: [1, 2], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null }, Date.now());
+      const [low, high] = (await store.claim('a', 2, Date.now(), 60_000)) as [ClaimedWorkflow, ClaimedWorkflow];
+      // Updates move row versions around a table, so the order a scan meets rows in is not their
+      // key order; here the table is rewritten backwards to make that certain.
+      await raw.query('CREATE INDEX backwards ON workflows (seq DESC)');
+      await raw.query('CLUSTER workflows USING backwards');
+      const deadlocks = async () => (await raw.query<{ n: string }>(
+        'SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0]!.n;
+      const before = await deadlocks();
+      // A group commit's order: the lower key first…
+      await raw.query('BEGIN');
+      await raw.query("SET LOCAL lock_timeout = '10s'");
+      await raw.query('SELECT 1 FROM workflows WHERE seq = $1 FOR UPDATE', [low.seq]);
+      const renewal = store.renewLeases('a', [low.id, high.id], Date.now(), 60_000);
+      // …until the renewal waits for it (read from the server, not guessed with a sleep)…
+      const waiting = async (): Promise<boolean> => (await raw.query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+      )).rowCount! > 0;
+      while (!(await waiting())) await new Promise((resolve) => setImmediate(resolve));
+      // …then the higher key: free, since the waiting renewal holds nothing yet.
+      await raw.query('SELECT 1 FROM workflows WHERE seq = $1 FOR UPDATE', [high.seq]);
+      await raw.query('COMMIT');
+      expect((await renewal).lost).toEqual([]);
+      // (A deadlock would be broken by aborting one side; the renewal would even run again. None happened.)
+      expect(await deadlocks()).toBe(before);
+    } finally {
+      await raw.end();
+      await store.close();
     }
   });
 });

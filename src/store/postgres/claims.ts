@@ -83,8 +83,11 @@ export async function claim(tx: Tx, owner: string, limit: number, now: number, l
  * reaches the run when its notice did not.
  */
 export async function renew(tx: Tx, owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal> {
+  // Rows locked in key order first, as every transaction here locks them: a renewal taking them
+  // in another order deadlocks with a group commit holding some of them.
   const { rows } = await tx.query<{ id: string; cancel_requested: number }>(
-    `UPDATE workflows SET lease_expires = $1 WHERE lease_owner = $2 AND id = ANY($3::text[])
+    `UPDATE workflows SET lease_expires = $1
+    WHERE seq IN (SELECT seq FROM workflows WHERE lease_owner = $2 AND id = ANY($3::text[]) ORDER BY seq FOR UPDATE)
     RETURNING id, cancel_requested`, [now + leaseMs, owner, ids],
   );
   const held = new Set(rows.map((r) => r.id));

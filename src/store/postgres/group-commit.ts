@@ -1,5 +1,5 @@
 /**
- * Group commit on PostgreSQL: a runner's writes queued while the previous group commits run
+ * Group commit on PostgreSQL: a runner's writes queued while earlier groups commit run
  * together in one transaction, so a thousand transitions share one commit and a handful of
  * statements. The group locks every workflow row it writes first, in key order (as every
  * transaction here locks them, so groups and cancels on several replicas queue up instead of
@@ -30,11 +30,19 @@ export interface GroupHooks {
   notify: TransactionOptions['notify'];
 }
 
+/**
+ * Groups committing at once, each on its own connection. Their workflow rows never overlap (a
+ * runner waits for each write before the next), so one group's statements run while another
+ * waits for its commit; they meet only at the batch rows, which they lock in the same order.
+ */
+const IN_FLIGHT = 2;
+
 export class GroupCommit {
   readonly #pool: pg.Pool;
   readonly #hooks: GroupHooks;
   #queue: Pending[] = [];
-  #running: Promise<void> | null = null;
+  readonly #running = new Set<Promise<void>>();
+  #scheduled = false;
 
   constructor(pool: pg.Pool, hooks: GroupHooks) {
     this.#pool = pool;
@@ -44,25 +52,38 @@ export class GroupCommit {
   run<T>(seq: number, write: (tx: Tx) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ seq, write, resolve: resolve as (value: unknown) => void, reject });
-      if (this.#queue.length === 1 && !this.#running) setImmediate(() => void this.#next());
+      this.#schedule();
     });
   }
 
   /** Resolves once every write queued so far has committed or failed. */
   async idle(): Promise<void> {
-    while (this.#running || this.#queue.length > 0) await (this.#running ?? this.#next());
+    while (this.#running.size > 0 || this.#queue.length > 0) {
+      this.#start();
+      await Promise.all(this.#running);
+    }
   }
 
-  #next(): Promise<void> {
-    if (this.#running || this.#queue.length === 0) return this.#running ?? Promise.resolve();
+  /** Starts a group a turn later (the writes of this turn join it), if a connection is free for it. */
+  #schedule(): void {
+    if (this.#scheduled || this.#running.size >= IN_FLIGHT) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#start();
+    });
+  }
+
+  #start(): void {
+    if (this.#running.size >= IN_FLIGHT || this.#queue.length === 0) return;
     const group = this.#queue;
     this.#queue = [];
-    this.#running = this.#commit(group).finally(() => {
-      this.#running = null;
-      // The writes that queued while this group committed form the next one.
-      if (this.#queue.length > 0) void this.#next();
+    const running: Promise<void> = this.#commit(group).finally(() => {
+      this.#running.delete(running);
+      // The writes that queued meanwhile form the next group.
+      if (this.#queue.length > 0) this.#schedule();
     });
-    return this.#running;
+    this.#running.add(running);
   }
 
   async #commit(group: Pending[]): Promise<void> {

@@ -67,7 +67,7 @@ CREATE TABLE batches (
   webhook_next_at bigint,              -- when the next attempt is due; a claim pushes it to its lease's end
   webhook_claim text,                  -- the token of the attempt in flight
   event_seq  bigint NOT NULL DEFAULT 0 -- the id of the batch's last event
-);
+) WITH (fillfactor = 50);  -- the counters change at every commit: HOT updates need room on the page
 CREATE INDEX batches_by_status ON batches (status, seq);
 CREATE INDEX batches_active ON batches (priority DESC, seq) WHERE status IN ('queued', 'running');
 CREATE INDEX batches_webhooks_due ON batches (webhook_next_at) WHERE webhook_status = 'pending' AND webhook_next_at IS NOT NULL;
@@ -108,15 +108,16 @@ CREATE TABLE workflows (
   store_finished_at bigint,
   store_error text,
   store_ms bigint
-);
+) WITH (fillfactor = 50);  -- room on each page for a row's next version: a stage boundary is a HOT update
 CREATE INDEX workflows_by_batch ON workflows (batch_seq, seq);
 CREATE INDEX workflows_by_batch_status ON workflows (batch_seq, status, seq);
 -- what a dispatcher may claim from a batch: unowned and unfinished, oldest first
 CREATE INDEX workflows_runnable ON workflows (batch_seq, seq)
   WHERE lease_owner IS NULL AND status IN ('queued', 'running');
+-- every leased row (as many as the replicas run at once): the expiry sweep, and also an owner's
+-- own leases and a capped batch's count, which scan it. Every index costs each update that cannot
+-- be HOT (a claim, a start, a finish), so the workflows table keeps as few as the reads need.
 CREATE INDEX workflows_leased ON workflows (lease_expires) WHERE lease_owner IS NOT NULL;
-CREATE INDEX workflows_leased_by_owner ON workflows (lease_owner) WHERE lease_owner IS NOT NULL;
-CREATE INDEX workflows_leased_by_batch ON workflows (batch_seq) WHERE lease_owner IS NOT NULL;
 
 CREATE TABLE results (
   workflow_seq bigint PRIMARY KEY REFERENCES workflows (seq),
