@@ -63,7 +63,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     const batch = await progress(id, false);
     if (!batch) throw notFound('batch', id);
     if (afterId > 0) {
-      // Ids are numbered across all batches: one from another batch would silently skip events.
+      // The id must be one of this batch's events: an id from another batch (or a made-up one) would silently skip events.
       const [resumed, next] = (await store.listEvents(id, afterId - 1, 2)) ?? [];
       if (resumed?.id !== afterId) {
         throw new HttpError(400, 'invalid-last-event-id', `Last-Event-ID ${afterId} is not an event of batch ${id}`);
