@@ -41,14 +41,16 @@ export async function claim(tx: Tx, owner: string, limit: number, now: number, l
     },
   });
   if (planned.size === 0) return [];
-  const { rows } = await tx.query<FullRow>(`WITH picked AS (
+  const { rows } = await tx.query<FullRow & { output: string | null }>(`WITH picked AS (
       SELECT w.seq FROM unnest($2::bigint[], $3::int[]) AS p(batch_seq, n)
       CROSS JOIN LATERAL (SELECT seq FROM workflows w WHERE w.batch_seq = p.batch_seq AND ${RUNNABLE}
                           ORDER BY seq LIMIT p.n FOR UPDATE SKIP LOCKED) w)
     UPDATE workflows w SET lease_owner = $4, lease_expires = $5, lease_epoch = w.lease_epoch + 1
     FROM picked WHERE w.seq = picked.seq
     RETURNING w.seq, w.id, w.batch_seq, w.client_id, w.priority, w.status, w.stage, ${STAGE_COLUMNS}, w.attempts, w.queued_at,
-              w.started_at, w.finished_at, w.lease_epoch`,
+              w.started_at, w.finished_at, w.lease_epoch,
+              -- only a workflow resuming after a succeeded stage has an input to read
+              CASE WHEN w.fetch_status = 'succeeded' THEN w.output END AS output`,
   [now, [...planned.keys()], [...planned.values()], owner, now + leaseMs]);
   if (rows.length === 0) return [];
   // In the plan's order (highest priority first), each batch's oldest first.
@@ -59,20 +61,10 @@ export async function claim(tx: Tx, owner: string, limit: number, now: number, l
     'SELECT seq, id, options FROM batches WHERE seq = ANY($1::bigint[])', [seqs],
   );
   const batchOf = new Map(infos.map((b) => [b.seq, { id: b.id, options: JSON.parse(b.options) as BatchOptions }]));
-  // Only a workflow resuming after a succeeded stage has an input to read.
-  const resuming = rows.filter((r) => r.fetch_status === 'succeeded').map((r) => r.seq);
-  const outputs = new Map<number, string>();
-  if (resuming.length > 0) {
-    const { rows: found } = await tx.query<{ workflow_seq: number; data: string }>(
-      'SELECT workflow_seq, data FROM outputs WHERE workflow_seq = ANY($1::bigint[])', [resuming],
-    );
-    for (const o of found) outputs.set(o.workflow_seq, o.data);
-  }
   return rows.map((row) => {
     const batch = batchOf.get(row.batch_seq)!;
     const workflow = load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options);
-    const output = outputs.get(row.seq);
-    return { ...workflow, output: output === undefined ? null : JSON.parse(output) as unknown };
+    return { ...workflow, output: row.output === null ? null : JSON.parse(row.output) as unknown };
   });
 }
 

@@ -13,11 +13,14 @@
  *   `batches.event_seq` under the batch row's lock), because PostgreSQL commits concurrent
  *   transactions in no id order: a global sequence would let a stream resumed after id N miss an
  *   id below N that commits late. Under the row lock, a batch's events commit in id order;
+ * - a stage's output is a column of the workflow row, not a table of its own: PostgreSQL rewrites
+ *   the whole row at every update anyway, and an upsert into another table cost a row and an
+ *   index entry per stage;
  * - no p95 position table: a running batch's p95s are read from its histogram with one windowed
  *   query (postgres/counters.ts).
  */
 export const MIGRATIONS: readonly string[] = [
-  /* 1: batches with counters, workflows with stage columns and leases, results, outputs, events,
+  /* 1: batches with counters, workflows with stage columns, output and leases, results, events,
         idempotency keys, duration histograms, the write probe */ `
 CREATE TABLE batches (
   seq        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -107,7 +110,8 @@ CREATE TABLE workflows (
   store_started_at bigint,
   store_finished_at bigint,
   store_error text,
-  store_ms bigint
+  store_ms bigint,
+  output   text                       -- JSON output of the last succeeded stage: the next one's input
 ) WITH (fillfactor = 50);  -- room on each page for a row's next version: a stage boundary is a HOT update
 CREATE INDEX workflows_by_batch ON workflows (batch_seq, seq);
 CREATE INDEX workflows_by_batch_status ON workflows (batch_seq, status, seq);
@@ -123,11 +127,6 @@ CREATE TABLE results (
   workflow_seq bigint PRIMARY KEY REFERENCES workflows (seq),
   data         text NOT NULL,
   stored_at    bigint NOT NULL
-);
-
-CREATE TABLE outputs (
-  workflow_seq bigint PRIMARY KEY REFERENCES workflows (seq),
-  data         text NOT NULL           -- JSON output of the workflow's last succeeded stage
 );
 
 CREATE TABLE idempotency_keys (

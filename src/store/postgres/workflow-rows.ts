@@ -1,7 +1,7 @@
 /**
  * A transaction's workflow writes, kept in memory while it decides and written at its end in a few
- * multi-row statements, whatever their number: every row's new state in one UPDATE (unnest of
- * arrays), outputs in one upsert, results in one upsert, cancel marks in one UPDATE. A group of a
+ * multi-row statements, whatever their number: every row's new state, outputs included, in one
+ * UPDATE (unnest of arrays), results in one upsert, cancel marks in one UPDATE. A group of a
  * thousand transitions costs the same handful of round trips as one.
  *
  * Fencing happens before anything is planned: the rows are locked (FOR UPDATE) and their lease
@@ -28,6 +28,7 @@ export interface LeaseRow {
 const COLUMNS = [
   ['seq', 'bigint'], ['status', 'text'], ['stage', 'text'], ['attempts', 'int'], ['queued_at', 'bigint'], ['started_at', 'bigint'],
   ['finished_at', 'bigint'], ['error', 'text'], ['run_after', 'bigint'], ['finished', 'bool'], ['release', 'bool'],
+  ['has_output', 'bool'], ['output', 'text'],
   ...STAGES.flatMap((s) => [
     [`${s}_status`, 'text'], [`${s}_attempts`, 'int'], [`${s}_started_at`, 'bigint'], [`${s}_finished_at`, 'bigint'],
     [`${s}_error`, 'text'], [`${s}_ms`, 'bigint'],
@@ -38,6 +39,7 @@ if (STAGE_FIELDS.length !== 5) throw new Error('workflow-rows.ts lists the stage
 
 const FINISHED = COLUMNS.findIndex(([c]) => c === 'finished');
 const RELEASE = COLUMNS.findIndex(([c]) => c === 'release');
+const HAS_OUTPUT = COLUMNS.findIndex(([c]) => c === 'has_output');
 
 const UPDATE = `UPDATE workflows w SET
     status = v.status, stage = v.stage, attempts = v.attempts, queued_at = v.queued_at, started_at = v.started_at,
@@ -45,14 +47,14 @@ const UPDATE = `UPDATE workflows w SET
     cancel_requested = CASE WHEN v.finished THEN 0 ELSE w.cancel_requested END,
     lease_owner = CASE WHEN v.release THEN NULL ELSE w.lease_owner END,
     lease_expires = CASE WHEN v.release THEN NULL ELSE w.lease_expires END,
-    ${COLUMNS.slice(RELEASE + 1).map(([c]) => `${c} = v.${c}`).join(', ')}
+    output = CASE WHEN v.has_output THEN v.output ELSE w.output END,
+    ${COLUMNS.slice(HAS_OUTPUT + 2).map(([c]) => `${c} = v.${c}`).join(', ')}
   FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${COLUMNS.map(([c]) => c).join(', ')})
   WHERE w.seq = v.seq`;
 
 export class WorkflowRows {
   /** Each written workflow's last state: a later write of the same row in the transaction wins. */
   readonly #rows = new Map<number, unknown[]>();
-  readonly #outputs = new Map<number, string>();
   readonly #results = new Map<number, [string, number]>();
   readonly #cancelMarks = new Set<number>();
   /** The leases this transaction locked, as they stand after its planned writes. */
@@ -90,6 +92,8 @@ export class WorkflowRows {
       // Once released or finished in this transaction, a later write of the row keeps it so.
       change.finished !== null || previous?.[FINISHED] === true,
       change.release || previous?.[RELEASE] === true,
+      // The output, when this write sets one (output()); else the row keeps its own.
+      previous?.[HAS_OUTPUT] ?? false, previous?.[HAS_OUTPUT + 1] ?? null,
       ...wf.stages.flatMap((s) => [...stageValues(s), s.status === 'succeeded' ? s.durationMs : null]),
     ];
     this.#rows.set(wf.seq, values);
@@ -101,8 +105,12 @@ export class WorkflowRows {
     if (change.release) wf.leaseOwner = null;
   }
 
+  /** A succeeded stage's output, written with the row (call after `write` of the same row). */
   output(seq: number, output: unknown): void {
-    this.#outputs.set(seq, JSON.stringify(output ?? null));
+    const values = this.#rows.get(seq);
+    if (!values) throw new Error(`output of workflow ${seq} before its row was written`);
+    values[HAS_OUTPUT] = true;
+    values[HAS_OUTPUT + 1] = JSON.stringify(output ?? null);
   }
 
   result(seq: number, result: Record<string, unknown>, at: number): void {
@@ -116,16 +124,12 @@ export class WorkflowRows {
     if (lease) lease.cancel_requested = 1;
   }
 
-  /** Writes everything planned: at most four statements. */
+  /** Writes everything planned: at most three statements. */
   async flush(client: pg.ClientBase): Promise<void> {
     if (this.#rows.size > 0) {
       const columns: unknown[][] = COLUMNS.map(() => []);
       for (const values of this.#rows.values()) values.forEach((v, i) => columns[i]!.push(v));
       await client.query(UPDATE, columns);
-    }
-    if (this.#outputs.size > 0) {
-      await client.query(`INSERT INTO outputs (workflow_seq, data) SELECT * FROM unnest($1::bigint[], $2::text[])
-        ON CONFLICT (workflow_seq) DO UPDATE SET data = excluded.data`, [[...this.#outputs.keys()], [...this.#outputs.values()]]);
     }
     if (this.#results.size > 0) {
       const results = [...this.#results];
