@@ -6,7 +6,6 @@
  * and each row locked first, so two replicas' transactions on the same batches queue up instead of
  * deadlocking, and the row lock also orders the batch's event ids (events.ts).
  */
-import type pg from 'pg';
 import type { NewEvent } from '../../model/events.js';
 import { STAGES } from '../../model/statuses.js';
 import { nearestRankIndex } from '../../model/stats.js';
@@ -50,7 +49,7 @@ const maxOf = (metric: (typeof METRICS)[number]): string =>
  * Applies each batch's accumulated change; returns, per batch key, the events it adds. Locks every
  * batch row first, in key order.
  */
-export async function applyDeltas(client: pg.ClientBase, pending: Map<number, PendingDelta>): Promise<Map<number, BatchEdges>> {
+export async function applyDeltas(client: Queryable, pending: Map<number, PendingDelta>): Promise<Map<number, BatchEdges>> {
   const edges = new Map<number, BatchEdges>();
   if (pending.size === 0) return edges;
   const seqs = [...pending.keys()].sort((a, b) => a - b);
@@ -85,7 +84,7 @@ export async function applyDeltas(client: pg.ClientBase, pending: Map<number, Pe
 }
 
 /** Moves the histogram by the change's samples (one row per distinct value); maxima after a requeue. */
-async function applySamples(client: pg.ClientBase, seq: number, d: Delta): Promise<void> {
+async function applySamples(client: Queryable, seq: number, d: Delta): Promise<void> {
   const net = netCounts(d.samples);
   if (net.length > 0) {
     await client.query(`INSERT INTO batch_timings (batch_seq, metric, ms, n)

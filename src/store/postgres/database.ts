@@ -2,6 +2,7 @@
  * The PostgreSQL connection: a pool of `pg` clients, migrations applied at start under an
  * advisory lock, and which errors mean "the store is unavailable" (503) rather than a bug.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { StoreUnavailableError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
@@ -94,7 +95,27 @@ export function isTransient(error: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
-/** What runs a query: the pool (reads) or a transaction (tx.ts). */
+/** What runs a query: the pool (reads, `prepared`) or a transaction (transaction.ts). */
 export interface Queryable {
   query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** Statement names by text: every statement here is a fixed text, prepared once per connection. */
+const names = new Map<string, string>();
+
+/**
+ * A query as a named prepared statement: each connection parses and plans it once, then runs it
+ * by name (PostgreSQL switches to a generic plan after a few runs), so a hot statement costs the
+ * server no planning. Only for fixed texts (the values go in parameters), which is all this store
+ * sends.
+ */
+export function prepared(text: string, values?: unknown[]): pg.QueryConfig {
+  let name = names.get(text);
+  if (name === undefined) names.set(text, (name = `cf${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+  return { name, text, values };
+}
+
+/** The pool, running every query as a prepared statement. */
+export function preparedPool(pool: pg.Pool): Queryable {
+  return { query: (text, values) => pool.query(prepared(text, values)) };
 }

@@ -5,7 +5,7 @@
  * (taken by the counter update before): so one batch's events commit in the order of their ids,
  * and a reader resuming after id N can never miss an event with a lower id that commits later.
  */
-import type pg from 'pg';
+import type { Queryable } from './database.js';
 import type { EngineEvent, NewEvent } from '../../model/events.js';
 import { EVENT_SELECT, eventColumns, eventOf, type EventRow } from '../event-rows.js';
 
@@ -16,7 +16,7 @@ export interface BatchEvents {
 }
 
 /** Numbers and inserts each batch's events (batches in key order); returns them with their ids. */
-export async function insertEvents(client: pg.ClientBase, batches: Map<number, BatchEvents>): Promise<EngineEvent[]> {
+export async function insertEvents(client: Queryable, batches: Map<number, BatchEvents>): Promise<EngineEvent[]> {
   const published: EngineEvent[] = [];
   for (const seq of [...batches.keys()].sort((a, b) => a - b)) {
     const { list } = batches.get(seq)!;
@@ -41,12 +41,12 @@ export async function insertEvents(client: pg.ClientBase, batches: Map<number, B
 }
 
 /** The batch's events with ids above `afterId`, in order, at most `limit`. */
-export async function eventsAfter(db: pg.Pool, batchId: string, batchSeq: number, afterId: number, limit: number): Promise<EngineEvent[]> {
+export async function eventsAfter(db: Queryable, batchId: string, batchSeq: number, afterId: number, limit: number): Promise<EngineEvent[]> {
   const { rows } = await db.query<EventRow>(`${EVENT_SELECT} WHERE e.batch_seq = $1 AND e.id > $2 ORDER BY e.id LIMIT $3`, [batchSeq, afterId, limit]);
   return rows.map((r) => eventOf(r, batchId));
 }
 
-export async function eventsOfWorkflows(db: pg.Pool, batchId: string, batchSeq: number, workflowIds: string[]): Promise<EngineEvent[]> {
+export async function eventsOfWorkflows(db: Queryable, batchId: string, batchSeq: number, workflowIds: string[]): Promise<EngineEvent[]> {
   const { rows } = await db.query<EventRow>(`${EVENT_SELECT} WHERE e.batch_seq = $1
     AND e.workflow_seq IN (SELECT seq FROM workflows WHERE id = ANY($2::text[])) ORDER BY e.id`, [batchSeq, workflowIds]);
   return rows.map((r) => eventOf(r, batchId));

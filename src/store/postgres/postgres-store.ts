@@ -21,7 +21,7 @@ import type {
 } from '../store.js';
 import { admit } from './admission.js';
 import * as claims from './claims.js';
-import { asStoreError, migrate, openPool } from './database.js';
+import { asStoreError, migrate, openPool, preparedPool, type Queryable } from './database.js';
 import { eventsAfter, eventsOfWorkflows } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { NoticeListener } from './notices.js';
@@ -42,6 +42,8 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   readonly capabilities: StoreCapabilities = { owner: 'shared', eventIds: 'per-batch' };
   readonly #pool: pg.Pool;
+  /** The pool for reads, every statement prepared. */
+  readonly #db: Queryable;
   readonly #outbox = new Outbox();
   readonly #group: GroupCommit;
   readonly #notices: NoticeListener;
@@ -72,6 +74,7 @@ export class PostgresStore implements Store {
 
   private constructor(pool: pg.Pool, notices: NoticeListener) {
     this.#pool = pool;
+    this.#db = preparedPool(pool);
     this.#notices = notices;
     this.#notify = { channel: notices.channel, origin: notices.origin };
     this.#group = new GroupCommit(pool, {
@@ -88,7 +91,7 @@ export class PostgresStore implements Store {
 
   async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
     const { id, replayed } = await this.#transact((tx) => admit(tx, input, now, options));
-    const batch = await reads.batch(this.#pool, id, now);
+    const batch = await reads.batch(this.#db, id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };
   }
@@ -96,10 +99,10 @@ export class PostgresStore implements Store {
   // --- Control ---
 
   async cancelBatch(id: string, now: number): Promise<CancelResult<Batch> | null> {
-    const seq = await reads.seqOf(this.#pool, id);
+    const seq = await reads.seqOf(this.#db, id);
     if (seq === null) return null;
     const abort = await this.#transact(async (tx) => writes.cancel(tx, await reads.lockedRows(tx, { batchSeq: seq, unfinished: true }), id, now, seq));
-    return { item: (await reads.batch(this.#pool, id, now))!, abort };
+    return { item: (await reads.batch(this.#db, id, now))!, abort };
   }
 
   async cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null> {
@@ -108,18 +111,18 @@ export class PostgresStore implements Store {
       if (!row) return null;
       return isFinished(row.status) ? [] : writes.cancel(tx, [row], row.batch_id, now, null);
     });
-    return abort === null ? null : { item: (await reads.workflow(this.#pool, id))!, abort };
+    return abort === null ? null : { item: (await reads.workflow(this.#db, id))!, abort };
   }
 
   async retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null> {
-    const seq = await reads.seqOf(this.#pool, id);
+    const seq = await reads.seqOf(this.#db, id);
     if (seq === null) return null;
     const retried = await this.#transact(async (tx) => {
       const rows = await reads.lockedRows(tx, { batchSeq: seq, retryable: includeCanceled });
       if (rows.length > 0) await writes.requeue(tx, rows, id, now);
       return rows.length;
     });
-    return { batch: (await reads.batch(this.#pool, id, now))!, retried };
+    return { batch: (await reads.batch(this.#db, id, now))!, retried };
   }
 
   async retryWorkflow(id: string, now: number): Promise<Workflow | null> {
@@ -130,43 +133,43 @@ export class PostgresStore implements Store {
       await writes.requeue(tx, [row], row.batch_id, now);
       return true;
     });
-    return found ? reads.workflow(this.#pool, id) : null;
+    return found ? reads.workflow(this.#db, id) : null;
   }
 
   // --- Reads ---
 
   getBatch(id: string, now: number): Promise<Batch | null> {
-    return this.#read(() => reads.batch(this.#pool, id, now));
+    return this.#read(() => reads.batch(this.#db, id, now));
   }
 
   listBatches(query: ListQuery<BatchStatus>, now: number): Promise<Page<Batch>> {
-    return this.#read(() => reads.batches(this.#pool, query, now));
+    return this.#read(() => reads.batches(this.#db, query, now));
   }
 
   listWorkflows(batchId: string, query: ListQuery<WorkflowStatus>): Promise<Page<Workflow> | null> {
-    return this.#read(() => reads.workflows(this.#pool, batchId, query));
+    return this.#read(() => reads.workflows(this.#db, batchId, query));
   }
 
   getWorkflow(id: string): Promise<Workflow | null> {
-    return this.#read(() => reads.workflow(this.#pool, id));
+    return this.#read(() => reads.workflow(this.#db, id));
   }
 
   listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null> {
     return this.#read(async () => {
-      const seq = await reads.seqOf(this.#pool, batchId);
-      return seq === null ? null : eventsAfter(this.#pool, batchId, seq, afterId, limit);
+      const seq = await reads.seqOf(this.#db, batchId);
+      return seq === null ? null : eventsAfter(this.#db, batchId, seq, afterId, limit);
     });
   }
 
   workflowEvents(batchId: string, workflowIds: string[]): Promise<EngineEvent[]> {
     return this.#read(async () => {
-      const seq = await reads.seqOf(this.#pool, batchId);
-      return seq === null || workflowIds.length === 0 ? [] : eventsOfWorkflows(this.#pool, batchId, seq, workflowIds);
+      const seq = await reads.seqOf(this.#db, batchId);
+      return seq === null || workflowIds.length === 0 ? [] : eventsOfWorkflows(this.#db, batchId, seq, workflowIds);
     });
   }
 
   workflowTotals(): Promise<Record<WorkflowStatus, number>> {
-    return this.#read(() => reads.totals(this.#pool));
+    return this.#read(() => reads.totals(this.#db));
   }
 
   /** Events of the transactions this process committed, right after each commit. */
@@ -218,11 +221,11 @@ export class PostgresStore implements Store {
   }
 
   recordWebhook(claim: WebhookClaim, outcome: WebhookOutcome): Promise<boolean> {
-    return this.#read(() => webhooks.recordWebhook(this.#pool, claim, outcome));
+    return this.#read(() => webhooks.recordWebhook(this.#db, claim, outcome));
   }
 
   nextWebhookAt(): Promise<number | null> {
-    return this.#read(() => webhooks.nextWebhookAt(this.#pool));
+    return this.#read(() => webhooks.nextWebhookAt(this.#db));
   }
 
   // --- Lifecycle ---

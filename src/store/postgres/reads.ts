@@ -1,5 +1,4 @@
 /** Reads on PostgreSQL: batches and workflows as the API shows them, keyset-paged; rows to change, locked. */
-import type pg from 'pg';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, Page, Workflow } from '../../model/types.js';
 import { decodeCursor } from '../cursor.js';
@@ -15,12 +14,12 @@ const WORKFLOW_SELECT = `
          w.started_at, w.finished_at, w.run_after, ${STAGE_COLUMNS}, w.error, r.data AS result
   FROM workflows w JOIN batches b ON b.seq = w.batch_seq LEFT JOIN results r ON r.workflow_seq = w.seq`;
 
-export async function batch(db: pg.Pool, id: string, now: number): Promise<Batch | null> {
+export async function batch(db: Queryable, id: string, now: number): Promise<Batch | null> {
   const { rows } = await db.query<BatchRow>('SELECT * FROM batches WHERE id = $1', [id]);
   return rows[0] ? batchView(rows[0], await p95sOf(db, rows[0]), now) : null;
 }
 
-export async function batches(db: pg.Pool, query: ListQuery<BatchStatus>, now: number): Promise<Page<Batch>> {
+export async function batches(db: Queryable, query: ListQuery<BatchStatus>, now: number): Promise<Page<Batch>> {
   const before = query.cursor ? decodeCursor(query.cursor) : Number.MAX_SAFE_INTEGER;
   const { rows } = query.status
     ? await db.query<BatchRow>('SELECT * FROM batches WHERE status = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3', [query.status, before, query.limit + 1])
@@ -29,7 +28,7 @@ export async function batches(db: pg.Pool, query: ListQuery<BatchStatus>, now: n
   return page(rows, query.limit, (row) => batchView(row, p95s[rows.indexOf(row)]!, now));
 }
 
-export async function workflows(db: pg.Pool, batchId: string, query: ListQuery<WorkflowStatus>): Promise<Page<Workflow> | null> {
+export async function workflows(db: Queryable, batchId: string, query: ListQuery<WorkflowStatus>): Promise<Page<Workflow> | null> {
   const seq = await seqOf(db, batchId);
   if (seq === null) return null;
   const after = query.cursor ? decodeCursor(query.cursor) : 0;
@@ -63,7 +62,7 @@ export async function lockedRows(tx: Tx, which: { id: string } | { batchSeq: num
   return rows;
 }
 
-export async function totals(db: pg.Pool): Promise<Record<WorkflowStatus, number>> {
+export async function totals(db: Queryable): Promise<Record<WorkflowStatus, number>> {
   const { rows } = await db.query<Record<WorkflowStatus, number>>(`SELECT COALESCE(SUM(queued), 0)::bigint AS queued,
     COALESCE(SUM(running), 0)::bigint AS running, COALESCE(SUM(succeeded), 0)::bigint AS succeeded,
     COALESCE(SUM(failed), 0)::bigint AS failed, COALESCE(SUM(canceled), 0)::bigint AS canceled FROM batches`);

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { EngineEvent, NewEvent } from '../../model/events.js';
 import { addDelta, emptyDelta, type Delta } from '../transitions.js';
 import { applyDeltas, type PendingDelta } from './counters.js';
-import { asStoreError, isTransient, isUnavailable } from './database.js';
+import { asStoreError, isTransient, isUnavailable, prepared } from './database.js';
 import { insertEvents, type BatchEvents } from './events.js';
 import { emptyPending, payloads, type Pending } from './notices.js';
 import { LOCK_LEASES, WorkflowRows, type LeaseRow } from './workflow-rows.js';
@@ -24,13 +24,13 @@ export class Tx {
   constructor(readonly client: pg.PoolClient) {}
 
   query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    return this.client.query<R>(text, values);
+    return this.client.query<R>(prepared(text, values));
   }
 
   /** Locks workflow rows in key order and reads their leases: what the writes planned next are fenced on. */
   async lockWorkflows(seqs: number[]): Promise<void> {
     if (seqs.length === 0) return;
-    const { rows } = await this.client.query<LeaseRow>(LOCK_LEASES, [[...new Set(seqs)].sort((a, b) => a - b)]);
+    const { rows } = await this.query<LeaseRow>(LOCK_LEASES, [[...new Set(seqs)].sort((a, b) => a - b)]);
     this.rows.locked(rows);
   }
 
@@ -51,8 +51,8 @@ export class Tx {
 
   /** Writes the workflows, the counters and the events; returns the events with their ids. */
   async finish(): Promise<EngineEvent[]> {
-    await this.rows.flush(this.client);
-    const edges = await applyDeltas(this.client, this.#deltas);
+    await this.rows.flush(this);
+    const edges = await applyDeltas(this, this.#deltas);
     for (const [seq, edge] of edges) {
       const batchId = this.#deltas.get(seq)!.batchId;
       let batch = this.#events.get(seq);
@@ -60,7 +60,7 @@ export class Tx {
       batch.list.unshift(...edge.first.map((event) => ({ event, workflowSeq: null })));
       batch.list.push(...edge.last.map((event) => ({ event, workflowSeq: null })));
     }
-    return insertEvents(this.client, this.#events);
+    return insertEvents(this, this.#events);
   }
 }
 
@@ -99,7 +99,7 @@ export async function transaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>
         // Delivered at COMMIT, and only if it commits.
         const batches = [...new Set(events.map((e) => e.batchId))];
         for (const payload of payloads(notify.origin, tx.notice, batches)) {
-          await client.query('SELECT pg_notify($1, $2)', [notify.channel, payload]);
+          await client.query(prepared('SELECT pg_notify($1, $2)', [notify.channel, payload]));
         }
       }
       await client.query('COMMIT');

@@ -7,7 +7,7 @@
  * Fencing happens before anything is planned: the rows are locked (FOR UPDATE) and their lease
  * read first, so a write is refused in memory, and a refused write leaves nothing behind.
  */
-import type pg from 'pg';
+import type { Queryable } from './database.js';
 import { STAGES, type StageName, type WorkflowStatus } from '../../model/statuses.js';
 import { isFinished } from '../../model/statuses.js';
 import { LeaseLostError } from '../errors.js';
@@ -125,7 +125,7 @@ export class WorkflowRows {
   }
 
   /** Writes everything planned: at most three statements. */
-  async flush(client: pg.ClientBase): Promise<void> {
+  async flush(client: Queryable): Promise<void> {
     if (this.#rows.size > 0) {
       const columns: unknown[][] = COLUMNS.map(() => []);
       for (const values of this.#rows.values()) values.forEach((v, i) => columns[i]!.push(v));
