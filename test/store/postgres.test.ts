@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { ClaimedWorkflow, RemoteNotice } from '../../src/store/store.js';
+import { QueueFullError, type ClaimedWorkflow, type RemoteNotice } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../postgres/database.js';
 import { describeStoreContract } from './contract.js';
 
@@ -87,6 +87,34 @@ describe('PostgreSQL store: lock order', () => {
     } finally {
       await raw.end();
       await store.close();
+    }
+  });
+});
+
+describe('PostgreSQL store: admission across replicas', () => {
+  const input = (n: number) => ({
+    clientIds: Array.from({ length: n }, (_, i) => i), priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+  });
+
+  it('keeps MAX_QUEUED and idempotency keys exact when replicas admit at once', async () => {
+    const schema = `admission_${schemas++}`;
+    const a = await PostgresStore.open({ url: db.url, schema });
+    const b = await PostgresStore.open({ url: db.url, schema });
+    try {
+      // Six batches of 4 against a limit of 10, three through each replica, all at once: exactly two fit.
+      const tries = Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? a : b).createBatch(input(4), Date.now(), { maxQueued: 10 }));
+      const outcomes = await Promise.allSettled(tries);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(QueueFullError);
+      expect((await a.workflowTotals()).queued).toBe(8);
+      // The same key through both replicas at once: one batch, the other answer a replay of it.
+      const key = { key: 'k-1', fingerprint: 'f', ttlMs: 60_000 };
+      const [x, y] = await Promise.all([a.createBatch(input(1), Date.now(), { idempotency: key }), b.createBatch(input(1), Date.now(), { idempotency: key })]);
+      expect(x.batch.id).toBe(y.batch.id);
+      expect([x.replayed, y.replayed].sort()).toEqual([false, true]);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });
