@@ -118,3 +118,46 @@ describe('PostgreSQL store: admission across replicas', () => {
     }
   });
 });
+
+describe('PostgreSQL store: a frozen replica', () => {
+  it('holding a batch row mid-commit stalls the other replicas only until the server ends its idle session', async () => {
+    const schema = `frozen_${schemas++}`;
+    const frozenUrl = new URL(db.url);
+    frozenUrl.searchParams.set('application_name', 'frozen');
+    // The frozen replica's connection sends nothing more once its counter update holds the batch
+    // row: what a SIGSTOP in the middle of a group commit looks like to the server.
+    const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+    const patched = function (this: pg.Client, ...args: unknown[]): unknown {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+      const name = (this as unknown as { connectionParameters?: { application_name?: string } }).connectionParameters?.application_name;
+      if (name === 'frozen' && text?.startsWith('UPDATE batches SET\n    queued')) {
+        // Never sent; fails when the connection ends, as the statement of a resumed process would.
+        return new Promise((_, reject) => this.once('end', () => reject(new Error('connection ended'))));
+      }
+      return query.apply(this, args);
+    };
+    (pg.Client.prototype as unknown as { query: unknown }).query = patched;
+    const alive = await PostgresStore.open({ url: db.url, schema, idleInTransactionMs: 500 });
+    const frozen = await PostgresStore.open({ url: frozenUrl.toString(), schema, idleInTransactionMs: 500 });
+    try {
+      await alive.createBatch({ clientIds: [1, 2], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null }, Date.now());
+      const [mine] = await alive.claim('alive', 1, Date.now(), 60_000);
+      const [theirs] = await frozen.claim('frozen', 1, Date.now(), 60_000);
+      // The frozen replica starts its stage and freezes holding the batch row.
+      void frozen.record({ kind: 'started', workflow: theirs!, stage: 'fetch', at: Date.now() }).catch(() => {});
+      const raw = new pg.Client({ connectionString: db.url });
+      await raw.connect();
+      while ((await raw.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'frozen' AND state = 'idle in transaction'")).rowCount === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await raw.end();
+      // The live replica's commit needs that row: it goes through once the server ends the frozen session.
+      await alive.record({ kind: 'started', workflow: mine!, stage: 'fetch', at: Date.now() });
+      expect((await alive.getWorkflow(mine!.id))!.stages[0]!.status).toBe('running');
+    } finally {
+      (pg.Client.prototype as unknown as { query: unknown }).query = query;
+      await alive.close();
+      await frozen.close().catch(() => {});
+    }
+  }, 20_000);
+});

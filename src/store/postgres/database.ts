@@ -16,10 +16,16 @@ const types = {
     oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-/** A pool whose connections work in `schema` (tests give each store a schema of its own). */
-export function openPool(url: string, schema: string, max: number): pg.Pool {
+/**
+ * A pool whose connections work in `schema` (tests give each store a schema of its own). A
+ * session that sits in a transaction without sending anything for `idleInTransactionMs` is ended
+ * by the server: this store never pauses inside a transaction, so that is a frozen process (a VM
+ * pause, SIGSTOP) holding row locks every other replica is waiting for.
+ */
+export function openPool(url: string, schema: string, max: number, idleInTransactionMs: number): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: url, max, types, connectionTimeoutMillis: 10_000, options: `-c search_path=${quoteIdent(schema)}`,
+    connectionString: url, max, types, connectionTimeoutMillis: 10_000,
+    options: `-c search_path=${quoteIdent(schema)} -c idle_in_transaction_session_timeout=${Math.round(idleInTransactionMs)}`,
   });
   // An idle client whose connection dropped (a server restart): the pool replaces it; without a
   // listener the error would crash the process.
@@ -67,11 +73,12 @@ export function quoteIdent(name: string): string {
 
 /**
  * SQLSTATE classes that say the database cannot take work now, not that a statement is wrong:
- * 08 connection exceptions, 53 insufficient resources (disk full, out of memory, too many
- * connections), 57 operator intervention (shutdown, cancel), 58 system errors (I/O); and Node's
+ * 08 connection exceptions, 25P03 the session ended idle in a transaction (this process was
+ * frozen), 53 insufficient resources (disk full, out of memory, too many connections), 57 operator
+ * intervention (shutdown, cancel), 58 system errors (I/O); and Node's
  * socket errors when the server is gone.
  */
-const UNAVAILABLE_STATE = /^(08|53|57|58)/;
+const UNAVAILABLE_STATE = /^(08|25P03|53|57|58)/;
 const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
 
 export function isUnavailable(error: unknown): boolean {

@@ -37,6 +37,12 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Most connections this process opens. @default 10 */
   poolSize?: number;
+  /**
+   * A session of this store idle inside a transaction that long is ended by the server, freeing
+   * its locks: a frozen replica then stalls the others for that long at most. Keep it well under
+   * the lease. @default 10000
+   */
+  idleInTransactionMs?: number;
 }
 
 export class PostgresStore implements Store {
@@ -56,7 +62,7 @@ export class PostgresStore implements Store {
 
   /** Connects and applies the migrations not applied yet (replicas starting together take turns). */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = openPool(options.url, options.schema ?? 'public', options.poolSize ?? 10);
+    const pool = openPool(options.url, options.schema ?? 'public', options.poolSize ?? 10, options.idleInTransactionMs ?? 10_000);
     try {
       await migrate(pool, options.schema ?? 'public');
     } catch (error) {

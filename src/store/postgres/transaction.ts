@@ -90,6 +90,14 @@ export async function transaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>
     } catch (error) {
       throw asStoreError(error);
     }
+    // While checked out, a client's connection may fail between two statements (the server ended a
+    // session it saw frozen, a restart): pg then emits 'error' on it, which must not crash the
+    // process; the next statement fails and the transaction with it.
+    let lost: Error | null = null;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const tx = new Tx(client);
@@ -103,13 +111,15 @@ export async function transaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>
         }
       }
       await client.query('COMMIT');
+      client.off('error', onError);
       client.release();
       return { value, events };
     } catch (error) {
       // A connection that broke is dropped from the pool, not handed to the next caller.
-      const broken = isUnavailable(error);
+      const broken = lost !== null || isUnavailable(error);
       if (!broken) await client.query('ROLLBACK').catch(() => {});
-      client.release(broken ? (error as Error) : undefined);
+      client.off('error', onError);
+      client.release(broken ? (lost ?? (error as Error)) : undefined);
       if (rerun && isTransient(error) && attempt < 5) continue;
       throw asStoreError(error);
     }
