@@ -1,6 +1,7 @@
 /** The PostgreSQL store: the shared contract, each test on a schema of its own in this file's database. */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAGES } from '../../src/model/statuses.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { QueueFullError, type ClaimedWorkflow, type RemoteNotice } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../postgres/database.js';
@@ -160,4 +161,49 @@ describe('PostgreSQL store: a frozen replica', () => {
       await frozen.close().catch(() => {});
     }
   }, 20_000);
+});
+
+describe('PostgreSQL store: event ids under concurrent writers', () => {
+  it('a reader resuming after the last id it saw never skips an event, while two replicas write one batch at once', async () => {
+    const schema = `events_${schemas++}`;
+    const a = await PostgresStore.open({ url: db.url, schema });
+    const b = await PostgresStore.open({ url: db.url, schema });
+    try {
+      const n = 60;
+      const { batch } = await a.createBatch({
+        clientIds: Array.from({ length: n }, (_, i) => i), priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+      }, Date.now());
+      const mine = await a.claim('a', n / 2, Date.now(), 60_000);
+      const theirs = await b.claim('b', n / 2, Date.now(), 60_000);
+      // Both replicas run their halves through every stage at once, each commit racing the other's…
+      const run = (store: PostgresStore, wfs: ClaimedWorkflow[]) => Promise.all(wfs.map(async (wf) => {
+        for (const stage of STAGES) {
+          await store.record({ kind: 'started', workflow: wf, stage, at: Date.now() });
+          await store.record({ kind: 'succeeded', workflow: wf, stage, at: Date.now(), output: { stage } });
+        }
+      }));
+      const writing = Promise.all([run(a, mine), run(b, theirs)]);
+      // …while a reader pages through the batch's events, resuming after the last id it saw.
+      const seen: number[] = [];
+      let done = false;
+      void writing.then(() => {
+        done = true;
+      });
+      for (;;) {
+        const finished = done;
+        const page = (await b.listEvents(batch.id, seen.at(-1) ?? 0, 50))!;
+        seen.push(...page.map((e) => e.id));
+        if (finished && page.length === 0) break;
+      }
+      await writing;
+      const all = (await a.listEvents(batch.id, 0, 100_000))!.map((e) => e.id);
+      expect(seen).toEqual(all);
+      expect(all).toEqual(all.map((_, i) => i + 1));
+      // created, started, 6 stage events and a finish per workflow, and the batch's finish.
+      expect(all).toHaveLength(2 + n * 7 + 1);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });
