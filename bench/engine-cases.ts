@@ -75,15 +75,18 @@ export async function runEngineCase(
 
 // ================================================================ child side
 
-interface Service {
+export interface Service {
   engine: Engine;
   store: Store;
   concurrency: number;
   stageMs: number;
 }
 
-/** The service as src/server.ts builds it, minus HTTP. LOG_LEVEL=warn like the HTTP cases. */
-async function withService<T>(req: ChildRequest, env: Record<string, string>, run: (s: Service) => Promise<T>): Promise<T> {
+/**
+ * The service as src/server.ts builds it, minus HTTP. LOG_LEVEL=warn like the HTTP cases. With
+ * DATABASE_URL in `env` it runs on PostgreSQL (bench/pg-cases.ts) and DB_PATH/DB_SYNC mean nothing.
+ */
+export async function withService<T>(req: Pick<ChildRequest, 'dir' | 'sync'>, env: Record<string, string>, run: (s: Service) => Promise<T>): Promise<T> {
   const { loadConfig } = await import('../src/config.js');
   const { createLogger } = await import('../src/logger.js');
   const { createService } = await import('../src/service.js');
@@ -158,8 +161,8 @@ async function submitAndWait(s: Service, inputs: NewBatch[], budgetMs: number): 
   return { batches, timedOut, cores: (cpu.user + cpu.system) / 1_000 / wallMs, cpuUs: cpu.user + cpu.system, wallMs };
 }
 
-const ids = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => offset + i + 1);
-const newBatch = (clientIds: number[], label: string): NewBatch => ({
+export const ids = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => offset + i + 1);
+export const newBatch = (clientIds: number[], label: string): NewBatch => ({
   clientIds, priority: 0, label, maxConcurrency: null, retry: null, timeouts: null, simulation: null,
 });
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -192,11 +195,13 @@ async function tutorial(req: ChildRequest): Promise<CaseResult[]> {
   });
 }
 
+/** Case 2's workload (and P2's, bench/pg-cases.ts): 10,000 clients at 200/300/100 ms, all at once. */
+export const MAKESPAN = { workflows: 10_000, env: { CONCURRENCY: '10000', FETCH_MS: '200', PROCESS_MS: '300', STORE_MS: '100' } } as const;
+
 /** Case 2: 10,000 clients at 200/300/100 ms, all at once: ideal 600 ms. */
 async function makespan(req: ChildRequest): Promise<CaseResult[]> {
-  const env = { CONCURRENCY: '10000', FETCH_MS: '200', PROCESS_MS: '300', STORE_MS: '100' };
-  return withService(req, env, async (s) => {
-    const n = 10_000;
+  return withService(req, MAKESPAN.env, async (s) => {
+    const n = MAKESPAN.workflows;
     const run = await submitAndWait(s, [newBatch(ids(n), 'bench makespan')], req.budgetMs);
     const b = run.batches[0] as Batch;
     if (run.timedOut) throw new Error(`not finished within ${req.budgetMs} ms (${b.progress.percent}% done)`);
@@ -215,13 +220,14 @@ async function makespan(req: ChildRequest): Promise<CaseResult[]> {
  * Case 3: 100,000 zero-delay workflows, in ten batches of 10,000 (the default MAX_BATCH_SIZE, so
  * each is a batch one POST could carry). CONCURRENCY=1000: enough that group commits are large
  * (each fsync covers hundreds of transitions) without claiming the whole backlog into memory.
- * Throughput = finished workflows / (first batch createdAt → last batch finishedAt).
+ * Throughput = finished workflows / (first batch createdAt → last batch finishedAt). P3
+ * (bench/pg-cases.ts) runs the same batches and CONCURRENCY on PostgreSQL, with a smaller `size`.
  */
+export const THROUGHPUT = { batches: 10, size: 10_000, env: { CONCURRENCY: '1000', FETCH_MS: '0', PROCESS_MS: '0', STORE_MS: '0' } } as const;
+
 async function throughput(req: ChildRequest): Promise<CaseResult[]> {
-  const env = { CONCURRENCY: '1000', FETCH_MS: '0', PROCESS_MS: '0', STORE_MS: '0' };
-  const batches = 10;
-  const size = 10_000;
-  return withService(req, env, async (s) => {
+  const { batches, size } = THROUGHPUT;
+  return withService(req, THROUGHPUT.env, async (s) => {
     const inputs = Array.from({ length: batches }, (_, i) => newBatch(ids(size, i * size), `bench throughput ${i + 1}`));
     const run = await submitAndWait(s, inputs, req.budgetMs);
     const first = Date.parse(run.batches[0]?.createdAt ?? '');

@@ -62,6 +62,14 @@ export interface BenchOptions {
   normal: boolean;
   /** Also run the peer job queues (BullMQ, pg-boss, graphile-worker) after clientflow's cases. */
   peers: boolean;
+  /**
+   * The PostgreSQL cases (P3, P2, PR) and the SQLite cases they are compared with (2 and 3, no 3n),
+   * on top of whatever `only` names; alone, just those (bench/pg-cases.ts).
+   */
+  postgres: boolean;
+  /** PR (bench/pg-cases.ts): stage delays fetch/process/store in ms, and the batch's size. */
+  prMs: [number, number, number];
+  prWorkflows: number;
   /** Write .cpuprofile files for every measured child and print their top self-time functions. */
   cpuProf: boolean;
   /** Exit 1 when a target is missed (default: only when a case errors). */
@@ -72,7 +80,7 @@ export interface BenchOptions {
 
 export function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = {
-    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, peers: false, cpuProf: false,
+    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, peers: false, postgres: false, prMs: [400, 600, 200], prWorkflows: 1_000, cpuProf: false,
     strict: false,
     tmpRoot: process.env.BENCH_TMPDIR || tmpdir(),
   };
@@ -95,6 +103,14 @@ export function parseArgs(argv: string[]): BenchOptions {
       case 'sse-rounds': o.sseRounds = num(1, 6); break;
       case 'no-normal': o.normal = false; break;
       case 'peers': o.peers = true; break;
+      case 'postgres': o.postgres = true; break;
+      case 'pr-ms': {
+        const ms = value.split('/').map(Number);
+        if (ms.length !== 3 || ms.some((n) => !Number.isInteger(n) || n < 0 || n > 10_000)) throw new Error('--pr-ms expects fetch/process/store in ms, e.g. 20/30/10');
+        o.prMs = ms as [number, number, number];
+        break;
+      }
+      case 'pr-workflows': o.prWorkflows = num(50, 10_000); break;
       case 'cpu-prof': o.cpuProf = true; break;
       case 'strict': o.strict = true; break;
       case 'help': break;
@@ -167,8 +183,8 @@ export function installCleanup(): void {
 // ---------------------------------------------------------------- child processes
 
 /** Every variable the service reads: stripped from children so a stray shell export cannot skew a run. */
-const SERVICE_VARS = ['PORT', 'HOST', 'DB_PATH', 'DB_SYNC', 'CONCURRENCY', 'FETCH_MS', 'PROCESS_MS', 'STORE_MS',
-  'MAX_BATCH_SIZE', 'SHUTDOWN_GRACE_MS', 'LOG_LEVEL'];
+const SERVICE_VARS = ['PORT', 'HOST', 'DB_PATH', 'DB_SYNC', 'DATABASE_URL', 'DB_SCHEMA', 'DB_POOL_SIZE', 'RUN_MODE', 'CONCURRENCY',
+  'FETCH_MS', 'PROCESS_MS', 'STORE_MS', 'MAX_BATCH_SIZE', 'MAX_QUEUED', 'LEASE_MS', 'POLL_MS', 'SHUTDOWN_GRACE_MS', 'LOG_LEVEL'];
 
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -258,7 +274,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 function formatValue(r: CaseResult): string {
   if (r.value === null) return '—';
-  const digits = r.unit === 'wf/s' || r.unit === 'req/s' || r.unit === 'events' ? 0 : r.unit === 'ms' ? 1 : 3;
+  const digits = ['wf/s', 'req/s', 'events', 'µs', 'MB'].includes(r.unit) ? 0 : r.unit === 'ms' ? 1 : 3;
   const n = r.value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   return r.unit === '×' ? `${n}×` : `${n} ${r.unit}`;
 }

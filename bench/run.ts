@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only=engine|http|tutorial|makespan|throughput|status|post|get|sse|1..7 ...]`
+ * `npm run bench [-- --only=engine|http|postgres|tutorial|makespan|throughput|status|post|get|sse|1..7|p3|p2|pr ...] [--postgres]`
  *
  * Runs the cases one after another (never two at once: they would measure each other), prints a
  * table, and writes every figure with its context to bench/results/<timestamp>.json.
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { runEngineCase } from './engine-cases.js';
 import { runHttpCases } from './http-cases.js';
 import { addComparisons, peersWanted, runPeers } from './peers.js';
+import { addPostgresComparisons, postgresCases, runPostgresCases } from './pg-cases.js';
 import { runSseCase } from './sse-case.js';
 import {
   BENCH_DIR, cleanupNow, formatTable, installCleanup, log, parseArgs, ROOT, summarizeProfiles, type CaseResult,
@@ -32,6 +33,11 @@ function wants(only: string[], names: string[]): boolean {
 
 async function main(): Promise<number> {
   const o = parseArgs(process.argv.slice(2));
+  // --postgres: the PostgreSQL cases and the SQLite cases they are compared with (2, 3; no 3n).
+  if (o.postgres) {
+    o.only = [...new Set([...o.only, 'postgres', '2', '3'])];
+    o.normal = false;
+  }
   installCleanup();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const resultsDir = join(BENCH_DIR, 'results');
@@ -62,6 +68,9 @@ async function main(): Promise<number> {
   const post = wants(o.only, ['http', 'post', '4']);
   if (get || post) await run('4/5 http', () => runHttpCases(o, { get, post }, profDir));
   if (wants(o.only, ['http', 'sse', '7'])) await run('7 sse', () => runSseCase(o, profDir));
+  // PostgreSQL after SQLite's: in every run when a server answers (else a "skipped" row), --postgres alone.
+  const pgCases = postgresCases(o.only);
+  if (pgCases.length > 0) await run(`postgres ${pgCases.join(', ')}`, () => runPostgresCases(pgCases, o, profDir));
   // Peers last, on --peers (or when named in --only): never in a plain `npm run bench`.
   if (peersWanted(o)) await run('peers', () => runPeers(o, profDir));
   if (rows.length === 0) throw new Error(`--only=${o.only.join(',')} matched no case (see bench/README.md)`);
@@ -70,6 +79,7 @@ async function main(): Promise<number> {
   // under the clientflow case it compares with, which its notes then quote.
   rows.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   rows.splice(0, rows.length, ...addComparisons(rows));
+  addPostgresComparisons(rows);
   const table = formatTable(rows);
   const failed = rows.filter((r) => r.pass === false);
   const errored = rows.filter((r) => r.error);

@@ -85,6 +85,26 @@ export async function dropDatabases(user: string, prefix: string): Promise<strin
   });
 }
 
+/** What PostgreSQL counted for a database (pg_stat_database): commits, rollbacks, deadlocks. */
+export interface DatabaseStats {
+  commits: number;
+  rollbacks: number;
+  deadlocks: number;
+}
+
+/**
+ * `name`'s counters, read from another database. A backend reports its counts when it exits (or
+ * about once a second while busy): read them after the database's clients have disconnected.
+ */
+export async function databaseStats(user: string, name: string): Promise<DatabaseStats | null> {
+  return admin(user, async (c) => {
+    const { rows } = await c.query<{ commits: string; rollbacks: string; deadlocks: string }>(
+      'SELECT xact_commit AS commits, xact_rollback AS rollbacks, deadlocks FROM pg_stat_database WHERE datname = $1', [name]);
+    const r = rows[0];
+    return r ? { commits: Number(r.commits), rollbacks: Number(r.rollbacks), deadlocks: Number(r.deadlocks) } : null;
+  });
+}
+
 /** CPU ticks (user + system) of the backends serving `database` now, by pid. */
 export async function pgBackendTicks(client: import('pg').Client, database: string): Promise<Map<number, number>> {
   const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
@@ -109,6 +129,12 @@ export function pgCpuUs(before: Map<number, number>, after: Map<number, number>)
 
 /** USER_HZ: 100 on every Linux build this runs on (`getconf CLK_TCK`). */
 const CLOCK_TICKS = 100;
+
+/** CPU µs (user + system) a process has used since it started, from /proc (Linux); null where there is none. */
+export function processCpuUs(pid: number): number | null {
+  const t = procTicks(pid);
+  return t === null ? null : (t * 1e6) / CLOCK_TICKS;
+}
 
 /** utime + stime of a process from /proc (Linux); null where there is none. */
 function procTicks(pid: number): number | null {
