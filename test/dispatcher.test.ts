@@ -3,7 +3,7 @@
  * (waiting out a retry) is never reported lost, while one whose lease really went is.
  */
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from '../src/engine/dispatcher.js';
 import type { ClaimedWorkflow, DispatchStore } from '../src/store/store.js';
 import { initialStages } from '../src/store/transitions.js';
@@ -61,5 +61,44 @@ describe('Dispatcher lease renewal', () => {
     expect(renewedIds.every((ids) => !ids.includes('released'))).toBe(true);
     // Reported once: the lost claim is dropped, so later renewals do not name it again.
     expect(lost).toEqual(['kept']);
+  });
+
+  it('never starts a renewal while the last one is still running', async () => {
+    vi.useFakeTimers();
+    try {
+      let calls = 0;
+      let answer!: () => void;
+      const store: DispatchStore = {
+        claim: async () => (calls === 0 ? [claimed('held')] : []),
+        // The first renewal hangs (a slow database) until `answer()`.
+        renewLeases: () => {
+          calls += 1;
+          return new Promise((resolve) => {
+            answer = () => resolve({ lost: [], canceled: [] });
+          });
+        },
+        releaseExpiredLeases: async () => 0,
+        releaseLeases: async () => 0,
+        recover: async () => 0,
+      };
+      let finish!: () => void;
+      const gate = new Promise<void>((resolve) => { finish = resolve; });
+      const dispatcher = new Dispatcher({
+        store, owner: 'me', concurrency: 1, prefetch: 0, leaseMs: 30, pollMs: 1_000, now: Date.now,
+        log: pino({ level: 'silent' }), onCanceled: () => {}, onLeaseLost: () => {}, run: () => gate,
+      });
+      dispatcher.start();
+      // Ten renewal periods pass while the first renewal hangs: no second one starts.
+      await vi.advanceTimersByTimeAsync(100);
+      expect(calls).toBe(1);
+      answer();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(calls).toBe(2);
+      answer();
+      finish();
+      await dispatcher.drain();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -42,6 +42,8 @@ export class Dispatcher {
   #retryAt = Infinity;
   /** When the leases held were last renewed (claims made since hold fresh leases of their own). */
   #renewedAt = -Infinity;
+  /** The renewal in flight, if any. */
+  #renewing: Promise<boolean> | null = null;
   /**
    * The workflows this dispatcher holds, each with the claim it came from: only these leases are
    * renewed. A workflow can be claimed again (after a retry) before its last run has wound down,
@@ -121,7 +123,16 @@ export class Dispatcher {
    * lease is gone (freed, or taken by another claim) is dropped — it will not start, and a run of
    * it is told to stop (`onLeaseLost`). One whose cancel was requested is told to cancel (`onCanceled`).
    */
-  async #renew(): Promise<boolean> {
+  #renew(): Promise<boolean> {
+    // One renewal at a time: on a slow database (thousands of leases, a busy server) the next tick
+    // comes before the last renewal ends; a second one would only queue behind it for the same rows.
+    this.#renewing ??= this.#renewOnce().finally(() => {
+      this.#renewing = null;
+    });
+    return this.#renewing;
+  }
+
+  async #renewOnce(): Promise<boolean> {
     const { store, owner, now, leaseMs } = this.#o;
     const at = now();
     // A run that gave its lease up itself (waiting out a retry, interrupted) has not lost it.

@@ -154,13 +154,28 @@ async function longPoll<T extends { finishedAt: string | null }>(o: {
   const woken = new Promise<void>((resolve) => {
     wake = resolve;
   });
+  let checking = false;
+  let recheck = false;
   const off = o.engine.events.onBatch(o.batchId, (e) => {
     if (e.type === 'batch.finished') wake();
   }, () => {
-    // Another replica wrote events of the batch: it may have finished it there.
-    o.read().then((batch) => {
-      if (batch.finishedAt !== null) wake();
-    }, () => {});
+    // Another replica wrote events of the batch: it may have finished it there. One read at a
+    // time, whatever the number of notices meanwhile (a running batch sends one per commit).
+    if (checking) {
+      recheck = true;
+      return;
+    }
+    checking = true;
+    const check = (): void => {
+      recheck = false;
+      o.read().then((batch) => {
+        if (batch.finishedAt !== null) wake();
+      }, () => {}).finally(() => {
+        if (recheck) check();
+        else checking = false;
+      });
+    };
+    check();
   });
   const gone = () => {
     if (!o.reply.raw.writableFinished) watch.controller.abort();
