@@ -80,7 +80,7 @@ export interface BenchOptions {
 
 export function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = {
-    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, peers: false, postgres: false, prMs: [400, 600, 200], prWorkflows: 1_000, cpuProf: false,
+    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, peers: false, postgres: false, prMs: [200, 300, 100], prWorkflows: 500, cpuProf: false,
     strict: false,
     tmpRoot: process.env.BENCH_TMPDIR || tmpdir(),
   };

@@ -306,7 +306,7 @@ async function replicaRun(n: number, s: PrSettings, user: string, database: stri
     const t0 = performance.now();
     const res = await fetch(`${first.base}/v1/batches`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ clientIds: ids(s.workflows), label: `bench replicas ${n}` }),
+      body: JSON.stringify({ clientIds: ids(s.workflows * n), label: `bench replicas ${n}` }),
     });
     const body = await res.json() as { id?: string };
     if (res.status !== 202 || !body.id) throw new Error(`POST /v1/batches answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
@@ -333,7 +333,7 @@ async function replicaRun(n: number, s: PrSettings, user: string, database: stri
     const perWf = (us: number) => us / Math.max(1, finished);
     measured = {
       replicas: n, makespanMs, finished, timedOut, wfps: (finished / makespanMs) * 1_000,
-      idealMs: Math.ceil(s.workflows / (n * s.concurrency)) * s.stageMs,
+      idealMs: Math.ceil(s.workflows / s.concurrency) * s.stageMs,
       replicaCores: replicaUs / 1_000 / wallMs, serverCores: serverUs / 1_000 / wallMs,
       replicaUsPerWf: perWf(replicaUs), serverUsPerWf: perWf(serverUs),
       perReplicaCores: perReplicaUs.map((us) => round(us / 1_000 / wallMs, 2)), timings: batch.timings,
@@ -354,7 +354,9 @@ async function replicas(user: string, prefix: string, o: BenchOptions, profDir: 
     concurrency: PR.concurrency, workflows: o.prWorkflows, stageMs: fetchMs + processMs + storeMs,
     delays: { FETCH_MS: String(fetchMs), PROCESS_MS: String(processMs), STORE_MS: String(storeMs) },
   };
-  const how = `one batch of ${fmt(s.workflows)} POSTed to replica 1, polled on the last every ${POLL_MS} ms; per replica CONCURRENCY ${s.concurrency}, `
+  // Weak scaling: N replicas run N times the workflows, so each has as many waves of CONCURRENCY
+  // to run whatever N, and the last, partly filled wave weighs the same in every run.
+  const how = `one batch of ${fmt(s.workflows)} × replicas POSTed to replica 1, polled on the last every ${POLL_MS} ms; per replica CONCURRENCY ${s.concurrency}, `
     + `stages ${fetchMs}/${processMs}/${storeMs} ms, DB_POOL_SIZE 10; each replica a src/server.ts process, RUN_MODE=all; a fresh database per replica count`;
   const runs = new Map<number, ReplicaRun | Error>();
   for (const n of PR.replicas) {
@@ -367,11 +369,11 @@ async function replicas(user: string, prefix: string, o: BenchOptions, profDir: 
       runs.set(n, e instanceof Error ? e : new Error(String(e)));
     }
   }
-  const cut = (r: ReplicaRun) => (r.timedOut ? ` (cut at ${BUDGET_MS.pr / 1_000} s with ${fmt(r.finished)} of ${fmt(s.workflows)} finished: the rate over those)` : '');
+  const cut = (r: ReplicaRun) => (r.timedOut ? ` (cut at ${BUDGET_MS.pr / 1_000} s with ${fmt(r.finished)} of ${fmt(s.workflows * r.replicas)} finished: the rate over those)` : '');
   const figures = (r: ReplicaRun) => `makespan ${fmt(r.makespanMs)} ms${cut(r)} vs ideal ${fmt(r.idealMs)} ms (${round(r.makespanMs / r.idealMs, 2)}×); `
     + `replicas ${round(r.replicaCores, 2)} cores (${r.perReplicaCores.join(' + ')}; ${fmt(r.replicaUsPerWf)} µs/wf), `
     + `PostgreSQL backends ${round(r.serverCores, 2)} cores (${fmt(r.serverUsPerWf)} µs/wf); ${statsNote(r.database, r.finished)}; ${r.warnings}`;
-  const details = (r: ReplicaRun) => ({ ...r, workflows: s.workflows, concurrencyPerReplica: s.concurrency, stageMs: s.delays });
+  const details = (r: ReplicaRun) => ({ ...r, workflows: s.workflows * r.replicas, concurrencyPerReplica: s.concurrency, stageMs: s.delays });
   const one = runs.get(1);
   const rows: CaseResult[] = [one instanceof Error || !one
     ? errorRow('pr1', 'replicas: 1, delay-bound', '', null, one ?? 'not run')
