@@ -1,8 +1,24 @@
 /**
  * The checks of `npm run chaos`, as a pure function: from what the API showed at the end (the
- * batch, its workflow rows, its event log) and the lifetimes of the server processes the run
- * started and killed, list everything that breaks a guarantee. No I/O here, so a unit test can
- * feed it hand-made histories (test/chaos-check.test.ts).
+ * batch, its workflow rows, its event log), the lifetimes of the server processes the run
+ * started, stopped and killed, and (on PostgreSQL) what the store's own tables say, list
+ * everything that breaks a guarantee. No I/O here, so a unit test can feed it hand-made histories
+ * (test/chaos-check.test.ts).
+ *
+ * One process at a time (SQLite) or several on one store (`shared`, PostgreSQL). With several,
+ * the process that ran an attempt is the one whose log reported its `stage.started` (only the
+ * process that commits an event publishes and logs it), and a lease may pass from one process to
+ * another. The rule for that, checked below (see `interruptedEnd`): an attempt that another process
+ * marked `stage.interrupted` at time t is a **takeover**, allowed only when the process running it
+ * could not renew its lease: at t it was dead (SIGKILLed), or it had been stopped (SIGSTOP) during
+ * the lease before t — a stop [from, to] with from ≤ t and to ≥ t − leaseMs (a lease renewed
+ * just before the stop expires within leaseMs of it, and a sweep may take it just after SIGCONT,
+ * before the process's own overdue renewal commits). From t on the store refuses every write of
+ * the old run (fencing), so for the overlap check the run ends at t, and the event log must show
+ * no end of that attempt after its interrupt. An interrupt the running process wrote itself (a
+ * graceful stop, a write that failed) is its own; any other interrupt, of a process neither dead
+ * nor stopped within the lease, is a run taken from a live process. And each stop of a process
+ * with attempts in flight must see another process take at least one of them over.
  */
 import { STAGES, type StageName } from '../src/model/statuses.js';
 
@@ -38,7 +54,55 @@ export interface ProcessLife {
   pid: number;
   startedAt: number;
   diedAt: number | null;
+  /** When it logged that it listens (its start, recovery and first claims come before). */
+  listeningAt?: number;
+  /** Its SIGSTOP → SIGCONT spans, in order. */
+  stops?: Stop[];
 }
+
+/** A SIGSTOP → SIGCONT span of a process (Date.now() times). */
+export interface Stop {
+  from: number;
+  to: number;
+}
+
+/** A `stage.interrupted` as a process's log reported it: that process committed it. */
+export interface InterruptLine {
+  pid: number;
+  workflowId: string;
+  stage: string;
+  /** When the line was logged: just after the commit, so at or after the event's `at`. */
+  at: number;
+}
+
+/** Several processes on one store at once (the PostgreSQL mode): who ran and who interrupted what. */
+export interface SharedStore {
+  leaseMs: number;
+  /** attemptKey(workflow, stage, attempt) → the pid whose log reported that attempt's `stage.started`. */
+  starters: ReadonlyMap<string, number>;
+  /** Every `stage.interrupted` line the processes logged. */
+  interrupts: InterruptLine[];
+}
+
+/** What the store's own tables say about the batch, read with SQL rather than through the API. */
+export interface StoreTables {
+  /** The batch row's counters; `finishedRuns` its count of stage runs finished (succeeded, failed or skipped). */
+  batch: BatchCounters & { finishedRuns: number };
+  /** Its workflow rows: status and stage statuses. */
+  workflows: CounterRow[];
+  /** The batch row's `event_seq`: the id of its last event. */
+  eventSeq: number;
+  /** The ids of the batch's rows in `events`, ascending. */
+  eventIds: number[];
+}
+
+/** What counting a workflow needs: its status and its stages' statuses. */
+export interface CounterRow {
+  status: string;
+  stages: Array<{ name: string; status: string }>;
+}
+
+export const attemptKey = (workflowId: string, stage: string, attempt: number): string => `${workflowId}\u0000${stage}\u0000${attempt}`;
 
 /**
  * A run whose write the store refused because its claim was no longer its own: the run had ended
@@ -60,6 +124,10 @@ export interface CheckInput {
   /** Rows in the `results` table per workflow id, when the script could read the file. */
   resultRows?: ReadonlyMap<string, number>;
   refusedWrites?: RefusedWrite[];
+  /** Set when several processes shared the store at once. */
+  shared?: SharedStore;
+  /** The store's tables, when the script could read them with SQL. */
+  store?: StoreTables;
 }
 
 export interface Finding {
@@ -78,15 +146,26 @@ export interface Findings {
   results: Finding[];
   /**
    * Stages (one finding per workflow and stage) whose attempts ran at once; an attempt started
-   * twice; an end without its start, or ended twice.
+   * twice; an end without its start, or ended twice; a start without an end in a finished workflow.
    */
   overlaps: Finding[];
   /**
+   * An attempt that ended again after it was interrupted: a write of a run that no longer held
+   * the workflow (its lease freed or taken over) stood.
+   */
+  fencing: Finding[];
+  /**
    * Attempts the store declared interrupted while their process still ran them (that run's
-   * write was refused later): the stage ran again though its first run never stopped.
+   * write was refused later; on a shared store: interrupted by another process while theirs was
+   * neither dead nor stopped within the lease): the stage ran again though its first run never
+   * stopped.
    */
   takenLive: Finding[];
-  /** Batch counters that differ from counts of the rows. */
+  /** A stopped process that had attempts in flight, none of which another process took over (shared store). */
+  stalls: Finding[];
+  /** Event ids that are not 1, 2, 3 … in the store, or a replay that differs from the store. */
+  eventLog: Finding[];
+  /** Batch counters that differ from counts of the rows (through the API, and in the store's tables). */
   counters: Finding[];
 }
 
@@ -102,6 +181,17 @@ export interface ChaosStats {
   liveInterrupts: number;
   /** The same, by the pid of that process. */
   liveInterruptsByPid: Record<number, number>;
+  /** Shared store: interrupts another process wrote for a dead process's attempt. */
+  fromDead: number;
+  /** Shared store: takeovers from a stopped process (allowed, see the rule above). */
+  takeovers: number;
+  /** Shared store: interrupts a process wrote for its own attempt (a graceful stop, a failed write). */
+  selfInterrupts: number;
+  /**
+   * Shared store: per SIGSTOP, its process's attempts in flight, how many of them another process
+   * took over, and how many of those runs had a write refused once it continued.
+   */
+  stops: Array<{ pid: number; from: number; to: number; inFlight: number; takenOver: number; refused: number }>;
 }
 
 export interface CheckResult {
@@ -119,7 +209,9 @@ interface Attempt {
 }
 
 export function checkChaos(input: CheckInput): CheckResult {
-  const findings: Findings = { lost: [], finishedTwice: [], results: [], overlaps: [], takenLive: [], counters: [] };
+  const findings: Findings = {
+    lost: [], finishedTwice: [], results: [], overlaps: [], fencing: [], takenLive: [], stalls: [], eventLog: [], counters: [],
+  };
   const { workflows, events } = input;
   const byClient = new Map(workflows.map((w) => [w.clientId, w]));
   const finishedEvents = new Map<string, WireEvent[]>();
@@ -127,6 +219,7 @@ export function checkChaos(input: CheckInput): CheckResult {
   const stats: ChaosStats = {
     workflows: workflows.length, succeeded: 0, failed: 0, canceled: 0,
     stageAttempts: 0, retries: 0, interrupted: 0, liveInterrupts: 0, liveInterruptsByPid: {},
+    fromDead: 0, takeovers: 0, selfInterrupts: 0, stops: [],
   };
 
   for (const e of events) {
@@ -203,7 +296,11 @@ export function checkChaos(input: CheckInput): CheckResult {
 
   // 4. overlapping attempts, per workflow and stage.
   const processOf = (t: number) => input.processes.find((p) => p.startedAt <= t && t <= (p.diedAt ?? Infinity));
+  const byPid = new Map(input.processes.map((p) => [p.pid, p]));
   const refusedWrites = [...(input.refusedWrites ?? [])].sort((x, y) => x.at - y.at);
+  const rowOf = new Map(workflows.map((w) => [w.id, w]));
+  /** Shared store: per process, its attempts with their start and first end (for the stall check). */
+  const attemptsOf = new Map<number, Array<{ workflowId: string; start: number; end: number; takenBy?: Stop; what: string }>>();
   for (const [key, perStage] of attempts) {
     const [workflowId, stage] = key.split('\u0000') as [string, string];
     const intervals: Array<{ attempt: number; start: number; end: number; how: string }> = [];
@@ -212,15 +309,39 @@ export function checkChaos(input: CheckInput): CheckResult {
         findings.overlaps.push({ workflowId, stage, detail: `attempt ${a.attempt}: ${a.ends.map((e) => e.type).join(', ')} without stage.started` });
         continue;
       }
-      if (a.ends.length > 1) {
-        findings.overlaps.push({ workflowId, stage, detail: `attempt ${a.attempt} ended ${a.ends.length} times: ${a.ends.map((e) => `${e.type} at ${e.at}`).join(', ')}` });
+      const [end, ...later] = a.ends;
+      if (later.length > 0) {
+        const list = a.ends.map((e) => `${e.type} at ${e.at}`).join(', ');
+        // After an interrupt the run held nothing: whatever it wrote then should have been refused.
+        if (end!.type === 'stage.interrupted') {
+          findings.fencing.push({ workflowId, stage, detail: `attempt ${a.attempt} ended again after it was interrupted: ${list}` });
+        } else {
+          findings.overlaps.push({ workflowId, stage, detail: `attempt ${a.attempt} ended ${a.ends.length} times: ${list}` });
+        }
+      }
+      if (!end && FINISHED.has(rowOf.get(workflowId)?.status ?? '')) {
+        findings.overlaps.push({ workflowId, stage, detail: `attempt ${a.attempt}: stage.started at ${a.start.at} without an end, in a finished workflow` });
       }
       const start = Date.parse(a.start.at);
-      const owner = processOf(start);
-      const died = owner ? owner.diedAt ?? Infinity : null;
-      const end = a.ends[0];
       let endAt: number;
       let how: string;
+      if (input.shared) {
+        const starter = input.shared.starters.get(attemptKey(workflowId, stage, a.attempt));
+        const owner = starter === undefined ? undefined : byPid.get(starter);
+        let takenBy: Stop | undefined;
+        ({ endAt, how, takenBy } = end?.type === 'stage.interrupted'
+          ? interruptedEnd(input.shared, { workflowId, stage, attempt: a.attempt, start, end, owner }, input.processes, refusedWrites, stats, findings)
+          : { endAt: end ? Date.parse(end.at) : owner?.diedAt ?? Infinity, how: end ? `${end.type} at ${end.at}` : 'no end event' });
+        if (owner) {
+          push(attemptsOf, owner.pid, {
+            workflowId, start, end: end ? Date.parse(end.at) : Infinity, takenBy, what: `workflow ${workflowId} ${stage} attempt ${a.attempt}: ${how}`,
+          });
+        }
+        intervals.push({ attempt: a.attempt, start, end: endAt, how });
+        continue;
+      }
+      const owner = processOf(start);
+      const died = owner ? owner.diedAt ?? Infinity : null;
       if (end && end.type !== 'stage.interrupted') {
         endAt = Date.parse(end.at);
         how = `${end.type} at ${end.at}`;
@@ -267,22 +388,57 @@ export function checkChaos(input: CheckInput): CheckResult {
     if (first) findings.overlaps.push({ workflowId, stage, detail: more ? `${first} (and ${more} more overlapping start(s))` : first });
   }
 
-  // 5. counters equal rows.
-  const { progress } = input.batch;
-  const statusCount = (s: string) => workflows.filter((w) => w.status === s).length;
-  const expected: Record<string, number> = {
-    total: workflows.length, queued: statusCount('queued'), running: statusCount('running'),
-    succeeded: stats.succeeded, failed: stats.failed, canceled: stats.canceled,
-  };
-  for (const [name, rows] of Object.entries(expected)) {
-    const counter = progress[name as keyof BatchCounters['progress']];
-    if (counter !== rows) findings.counters.push({ detail: `progress.${name} is ${counter}, the rows say ${rows}` });
+  // 5. shared store: every stop of a process that had attempts in flight saw another process
+  // take at least one of them over (the others noticed its expired leases), and its writes after
+  // it continued were refused (counted).
+  if (input.shared) {
+    for (const p of input.processes) {
+      for (const stop of p.stops ?? []) {
+        const inFlight = (attemptsOf.get(p.pid) ?? []).filter((a) => a.start < stop.from && a.end > stop.from);
+        const takenOver = inFlight.filter((a) => a.takenBy === stop).length;
+        // Its runs that wrote once it continued, and were refused: the fence held.
+        const stalled = new Set(inFlight.map((a) => a.workflowId));
+        const refused = new Set(refusedWrites.filter((r) => r.pid === p.pid && r.at >= stop.to && stalled.has(r.workflowId)).map((r) => r.workflowId)).size;
+        stats.stops.push({ pid: p.pid, from: stop.from, to: stop.to, inFlight: inFlight.length, takenOver, refused });
+        if (inFlight.length > 0 && takenOver === 0) {
+          findings.stalls.push({
+            detail: `pid ${p.pid} stopped ${iso(stop.from)} – ${iso(stop.to)} with ${inFlight.length} attempt(s) in flight; `
+              + `no other process took any over. They ended: ${inFlight.slice(0, 3).map((a) => a.what).join('; ')}`,
+          });
+        }
+      }
+    }
   }
-  for (const stage of STAGES) {
-    for (const status of ['succeeded', 'failed', 'running'] as const) {
-      const rows = workflows.filter((w) => w.stages.find((s) => s.name === stage)?.status === status).length;
-      const counter = input.batch.stages[stage][status];
-      if (counter !== rows) findings.counters.push({ stage, detail: `stages.${stage}.${status} is ${counter}, the rows say ${rows}` });
+
+  // 6. the event log: numbered 1, 2, 3 … in the store, and the replay is exactly the store's.
+  if (input.store) {
+    const { eventIds, eventSeq } = input.store;
+    const gaps = eventIds.filter((id, i) => id !== i + 1);
+    if (gaps.length > 0 || eventIds.length !== eventSeq) {
+      findings.eventLog.push({
+        detail: `the store holds ${eventIds.length} event rows for event_seq ${eventSeq}`
+          + `${gaps.length ? `; ${gaps.length} out of place, the first id ${gaps[0]} at position ${eventIds.indexOf(gaps[0]!) + 1}` : ''}`,
+      });
+    }
+    const replayed = events.map((e) => e.id);
+    const differ = replayed.findIndex((id, i) => id !== eventIds[i]);
+    if (replayed.length !== eventIds.length || differ !== -1) {
+      findings.eventLog.push({
+        detail: `the replay sent ${replayed.length} events, the store holds ${eventIds.length}`
+          + `${differ !== -1 ? `; they differ first at position ${differ + 1} (replay id ${replayed[differ]}, store id ${String(eventIds[differ])})` : ''}`,
+      });
+    }
+  }
+
+  // 7. counters equal rows: the API's batch against the API's rows, and the store's batch row
+  // against its workflow rows.
+  findings.counters.push(...compareCounters('', input.batch, workflows));
+  if (input.store) {
+    const { batch, workflows: rows } = input.store;
+    findings.counters.push(...compareCounters('store: ', batch, rows));
+    const finishedRuns = rows.reduce((n, w) => n + w.stages.filter((s) => ['succeeded', 'failed', 'skipped'].includes(s.status)).length, 0);
+    if (batch.finishedRuns !== finishedRuns) {
+      findings.counters.push({ detail: `store: finished_runs is ${batch.finishedRuns}, the rows say ${finishedRuns}` });
     }
   }
 
@@ -291,6 +447,81 @@ export function checkChaos(input: CheckInput): CheckResult {
 
 export function failedChecks(findings: Findings): number {
   return Object.values(findings).reduce((n, list: Finding[]) => n + list.length, 0);
+}
+
+/** One finding per counter that differs from the count of `rows`. */
+function compareCounters(where: string, batch: BatchCounters, rows: CounterRow[]): Finding[] {
+  const found: Finding[] = [];
+  const statusCount = (s: string) => rows.filter((w) => w.status === s).length;
+  const expected: Record<string, number> = {
+    total: rows.length, queued: statusCount('queued'), running: statusCount('running'),
+    succeeded: statusCount('succeeded'), failed: statusCount('failed'), canceled: statusCount('canceled'),
+  };
+  for (const [name, n] of Object.entries(expected)) {
+    const counter = batch.progress[name as keyof BatchCounters['progress']];
+    if (counter !== n) found.push({ detail: `${where}progress.${name} is ${counter}, the rows say ${n}` });
+  }
+  for (const stage of STAGES) {
+    for (const status of ['succeeded', 'failed', 'running'] as const) {
+      const n = rows.filter((w) => w.stages.find((s) => s.name === stage)?.status === status).length;
+      const counter = batch.stages[stage][status];
+      if (counter !== n) found.push({ stage, detail: `${where}stages.${stage}.${status} is ${counter}, the rows say ${n}` });
+    }
+  }
+  return found;
+}
+
+/**
+ * Shared store: when an interrupted attempt really ended, and whether its interrupt was allowed
+ * (the rule in this file's header). `owner` is the process that reported its start, if any did.
+ */
+function interruptedEnd(
+  shared: SharedStore,
+  a: { workflowId: string; stage: string; attempt: number; start: number; end: WireEvent; owner: ProcessLife | undefined },
+  processes: ProcessLife[],
+  refusedWrites: RefusedWrite[],
+  stats: ChaosStats,
+  findings: Findings,
+): { endAt: number; how: string; takenBy?: Stop } {
+  const { workflowId, stage, owner } = a;
+  const t = Date.parse(a.end.at);
+  const at = `stage.interrupted at ${a.end.at}`;
+  const ref = { workflowId, stage };
+  if (!owner) {
+    // No log reported its start: the line was lost with a process killed just after that commit.
+    // Then some process alive at the start was dead by the interrupt; if none was, nothing can
+    // explain it.
+    if (processes.some((p) => p.startedAt <= a.start && p.diedAt !== null && p.diedAt >= a.start && p.diedAt <= t)) {
+      stats.fromDead += 1;
+      return { endAt: t, how: `${at}, started by a process that died before it (its log line was lost)` };
+    }
+    findings.takenLive.push({ ...ref, detail: `attempt ${a.attempt}: ${at}; no process reported its start and none alive then had died since` });
+    return { endAt: t, how: `${at} (no process reported its start)` };
+  }
+  if (owner.diedAt !== null && owner.diedAt <= t) {
+    stats.fromDead += 1;
+    return { endAt: owner.diedAt, how: `${at}, so it ran as long as pid ${owner.pid} (died at ${iso(owner.diedAt)})` };
+  }
+  stats.liveInterrupts += 1;
+  stats.liveInterruptsByPid[owner.pid] = (stats.liveInterruptsByPid[owner.pid] ?? 0) + 1;
+  // Who wrote it: the first interrupt line for this stage logged at or after the event.
+  const writer = shared.interrupts
+    .filter((l) => l.workflowId === workflowId && l.stage === stage && l.at >= t)
+    .reduce<InterruptLine | undefined>((best, l) => (!best || l.at < best.at ? l : best), undefined);
+  if (writer?.pid === owner.pid) {
+    stats.selfInterrupts += 1;
+    return { endAt: t, how: `${at} by pid ${owner.pid} itself` };
+  }
+  const stop = owner.stops?.find((s) => s.from <= t && s.to >= t - shared.leaseMs);
+  if (stop) {
+    stats.takeovers += 1;
+    return { endAt: t, takenBy: stop, how: `${at}, taken over from pid ${owner.pid} (stopped ${iso(stop.from)} – ${iso(stop.to)}); its later writes are refused` };
+  }
+  const refused = refusedWrites.find((r) => r.pid === owner.pid && r.workflowId === workflowId && r.at >= t);
+  const how = `${at} by ${writer ? `pid ${writer.pid}` : 'another process'} while pid ${owner.pid} ran it, neither dead nor stopped`
+    + (refused ? `; that run went on until its write was refused at ${iso(refused.at)}` : '');
+  findings.takenLive.push({ ...ref, detail: `attempt ${a.attempt}: ${how}` });
+  return { endAt: refused ? refused.at : t, how };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

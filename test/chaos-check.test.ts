@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  checkChaos, failedChecks, type BatchCounters, type CheckInput, type ProcessLife, type WireEvent, type WorkflowRow,
+  attemptKey, checkChaos, failedChecks, type BatchCounters, type CheckInput, type ProcessLife, type WireEvent, type WorkflowRow,
 } from '../scripts/chaos-check.js';
 import { STAGES } from '../src/model/statuses.js';
 
@@ -203,5 +203,167 @@ describe('chaos checks', () => {
       'progress.succeeded is 3, the rows say 2',
       'stages.process.failed is 1, the rows say 0',
     ]);
+  });
+
+  it('catches an attempt that ended again after it was interrupted: a write the fence should have refused', () => {
+    const input = clean();
+    input.events = [
+      ...history('w-a', [['fetch', 1, 10, 50, 'interrupted'], ['fetch', 2, 60, 110], ['process', 1, 110, 200], ['store', 1, 200, 300]]),
+      ev('stage.succeeded', 120, { workflowId: 'w-a', stage: 'fetch', attempt: 1 }),
+      ...cleanRun('w-b', 20),
+    ];
+    const { findings } = checkChaos(input);
+    expect(findings.fencing).toEqual([{
+      workflowId: 'w-a', stage: 'fetch',
+      detail: `attempt 1 ended again after it was interrupted: stage.interrupted at ${at(50)}, stage.succeeded at ${at(120)}`,
+    }]);
+    expect(findings.overlaps).toEqual([]);
+  });
+
+  it('catches a stage started and never ended in a finished workflow', () => {
+    const input = clean();
+    input.events.push(ev('stage.started', 350, { workflowId: 'w-b', stage: 'store', attempt: 2 }));
+    expect(checkChaos(input).findings.overlaps.map((f) => f.detail)).toEqual([
+      `attempt 2: stage.started at ${at(350)} without an end, in a finished workflow`,
+    ]);
+  });
+
+  describe('several processes on one store (shared)', () => {
+    /**
+     * pid 1 ran w-a's fetch (attempt 1, from 10 ms); pid 2 marked it interrupted at 300 ms and ran
+     * attempt 2 from 320 ms; pid 1's write for it was refused at 450 ms. pid 1 is stopped over
+     * `stops`; w-b ran cleanly on pid 2.
+     */
+    function shared(stops: Array<{ from: number; to: number }>, owner1Died: number | null = null): CheckInput {
+      const input = clean();
+      input.processes = [
+        { pid: 1, startedAt: T0 - 1000, diedAt: owner1Died === null ? null : T0 + owner1Died, stops: stops.map((x) => ({ from: T0 + x.from, to: T0 + x.to })) },
+        { pid: 2, startedAt: T0 - 1000, diedAt: null, stops: [] },
+      ];
+      input.events = [
+        ...history('w-a', [['fetch', 1, 10, 300, 'interrupted'], ['fetch', 2, 320, 400], ['process', 1, 400, 500], ['store', 1, 500, 600]]),
+        ...cleanRun('w-b', 20),
+      ];
+      const starters = new Map<string, number>();
+      for (const e of input.events) if (e.type === 'stage.started') starters.set(attemptKey(e.workflowId!, e.stage!, e.attempt!), 2);
+      starters.set(attemptKey('w-a', 'fetch', 1), 1);
+      input.shared = { leaseMs: 100, starters, interrupts: [{ pid: 2, workflowId: 'w-a', stage: 'fetch', at: T0 + 302 }] };
+      input.refusedWrites = [{ pid: 1, workflowId: 'w-a', at: T0 + 450 }];
+      input.workflows[0]!.stages = input.workflows[0]!.stages.map((st) => ({ ...st, finishedAt: at(600) }));
+      input.workflows[0]!.result = { clientId: 'a', storedAt: at(550) };
+      return input;
+    }
+
+    it('a run taken over from a stopped process is allowed: it ended when taken, and its later write was refused', () => {
+      const { findings, stats } = checkChaos(shared([{ from: 100, to: 400 }]));
+      expect(failedChecks(findings)).toBe(0);
+      expect(stats).toMatchObject({ takeovers: 1, fromDead: 0, selfInterrupts: 0, interrupted: 1 });
+      expect(stats.stops).toEqual([{ pid: 1, from: T0 + 100, to: T0 + 400, inFlight: 1, takenOver: 1, refused: 1 }]);
+    });
+
+    it('a stop ended within the lease before the interrupt still explains it; one longer ago does not', () => {
+      // Stopped 100–250 ms, lease 100 ms: at 300 ms it may not have renewed since it continued.
+      expect(failedChecks(checkChaos(shared([{ from: 100, to: 250 }])).findings)).toBe(0);
+      // Stopped 100–150 ms: it ran again from 150 ms, renewing every third of the lease.
+      const { findings } = checkChaos(shared([{ from: 100, to: 150 }]));
+      expect(findings.takenLive.map((f) => [f.workflowId, f.stage])).toEqual([['w-a', 'fetch']]);
+    });
+
+    it('catches a run taken from a process neither dead nor stopped, and the overlap it made', () => {
+      const { findings, stats } = checkChaos(shared([]));
+      expect(findings.takenLive).toEqual([{
+        workflowId: 'w-a', stage: 'fetch',
+        detail: `attempt 1: stage.interrupted at ${at(300)} by pid 2 while pid 1 ran it, neither dead nor stopped; `
+          + `that run went on until its write was refused at ${at(450)}`,
+      }]);
+      expect(findings.overlaps.map((f) => [f.workflowId, f.stage])).toEqual([['w-a', 'fetch']]);
+      expect(stats.takeovers).toBe(0);
+    });
+
+    it('an interrupt of a dead process\'s run, or one a process wrote for its own run, is allowed', () => {
+      const dead = checkChaos(shared([], 200));
+      expect(failedChecks(dead.findings)).toBe(0);
+      expect(dead.stats).toMatchObject({ fromDead: 1, takeovers: 0 });
+      const own = shared([]);
+      own.shared!.interrupts = [{ pid: 1, workflowId: 'w-a', stage: 'fetch', at: T0 + 301 }];
+      own.refusedWrites = [];
+      const self = checkChaos(own);
+      expect(failedChecks(self.findings)).toBe(0);
+      expect(self.stats.selfInterrupts).toBe(1);
+    });
+
+    it('an attempt no process reported is from a process that died, or else taken from a live one', () => {
+      const lostLine = shared([], 200);
+      (lostLine.shared!.starters as Map<string, number>).delete(attemptKey('w-a', 'fetch', 1));
+      expect(checkChaos(lostLine).stats.fromDead).toBe(1);
+      expect(failedChecks(checkChaos(lostLine).findings)).toBe(0);
+      const nobody = shared([]);
+      (nobody.shared!.starters as Map<string, number>).delete(attemptKey('w-a', 'fetch', 1));
+      expect(checkChaos(nobody).findings.takenLive.map((f) => f.detail)).toEqual([
+        `attempt 1: stage.interrupted at ${at(300)}; no process reported its start and none alive then had died since`,
+      ]);
+    });
+
+    it('catches a stop whose work in flight nobody took over', () => {
+      // pid 1 stopped 100–400 ms with w-a's fetch in flight, which it then finished itself.
+      const input = shared([{ from: 100, to: 400 }]);
+      input.events = [
+        ...history('w-a', [['fetch', 1, 10, 410], ['process', 1, 410, 500], ['store', 1, 500, 600]]),
+        ...cleanRun('w-b', 20),
+      ];
+      input.shared!.interrupts = [];
+      input.refusedWrites = [];
+      const { findings, stats } = checkChaos(input);
+      expect(findings.stalls).toEqual([{
+        detail: `pid 1 stopped ${at(100)} – ${at(400)} with 1 attempt(s) in flight; no other process took any over. `
+          + `They ended: workflow w-a fetch attempt 1: stage.succeeded at ${at(410)}`,
+      }]);
+      expect(stats.stops[0]).toMatchObject({ inFlight: 1, takenOver: 0 });
+    });
+  });
+
+  describe('the store\'s own tables', () => {
+    const tables = (input: CheckInput): NonNullable<CheckInput['store']> => ({
+      batch: { ...input.batch, finishedRuns: 6 },
+      workflows: input.workflows.map((w) => ({ status: w.status, stages: w.stages })),
+      eventSeq: input.events.length,
+      eventIds: input.events.map((_, i) => i + 1),
+    });
+    /** The clean history, numbered 1, 2, 3 … as a replay from the store sends it. */
+    const numbered = (): CheckInput => {
+      const input = clean();
+      input.events = input.events.map((e, i) => ({ ...e, id: i + 1 }));
+      return input;
+    };
+
+    it('a log numbered 1…N, replayed whole, with counters that equal the rows, passes', () => {
+      const input = numbered();
+      input.store = tables(input);
+      expect(failedChecks(checkChaos(input).findings)).toBe(0);
+    });
+
+    it('catches ids out of place in the store and a replay that differs from it', () => {
+      const input = numbered();
+      input.store = tables(input);
+      const n = input.events.length;
+      // Id 4 missing from the store (ids 1-3, 5 … n+1), and the replay lost its last event.
+      input.store.eventIds = input.store.eventIds.map((id) => (id >= 4 ? id + 1 : id));
+      input.store.eventSeq = n + 1;
+      input.events.pop();
+      expect(checkChaos(input).findings.eventLog.map((f) => f.detail)).toEqual([
+        `the store holds ${n} event rows for event_seq ${n + 1}; ${n - 3} out of place, the first id 5 at position 4`,
+        `the replay sent ${n - 1} events, the store holds ${n}; they differ first at position 4 (replay id 4, store id 5)`,
+      ]);
+    });
+
+    it('catches a batch row whose counters differ from its workflow rows', () => {
+      const input = numbered();
+      input.store = tables(input);
+      input.store.batch = { ...input.store.batch, progress: { ...input.store.batch.progress, running: 1 }, finishedRuns: 5 };
+      expect(checkChaos(input).findings.counters.map((f) => f.detail)).toEqual([
+        'store: progress.running is 1, the rows say 0',
+        'store: finished_runs is 5, the rows say 6',
+      ]);
+    });
   });
 });
