@@ -35,6 +35,10 @@ closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS + config.WEBHOOK_TIMEOUT_MS + 5
   logger.info('stopped');
 });
 
+// The app is built before any work is claimed: compiling the routes can hold the event loop for
+// a second or more on a busy machine, and claims made before that would wait out the pause
+// without a lease renewal (another replica of a shared store could take them over meanwhile).
+await app.ready();
 // Recovery at start writes: a store that cannot commit stops the start the same way.
 await orExit(() => service.start());
 await app.listen({ port: config.PORT, host: config.HOST });
