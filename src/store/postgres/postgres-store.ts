@@ -62,15 +62,15 @@ export class PostgresStore implements Store {
 
   /** Connects and applies the migrations not applied yet (replicas starting together take turns). */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = openPool(options.url, options.schema ?? 'public', options.poolSize ?? 10, options.idleInTransactionMs ?? 10_000);
+    const schema = options.schema ?? 'public';
+    const pool = openPool(options.url, schema, options.poolSize ?? 10, options.idleInTransactionMs ?? 10_000);
     try {
-      await migrate(pool, options.schema ?? 'public');
+      await migrate(pool, schema);
     } catch (error) {
       await pool.end();
       // One line a user can act on (server down, no such database, refused login), no password.
       throw new StoreUnavailableError(`the PostgreSQL database at ${redact(options.url)} cannot be opened: ${(error as Error).message}`, { cause: error });
     }
-    const schema = options.schema ?? 'public';
     const notices = new NoticeListener(
       { connectionString: options.url, connectionTimeoutMillis: 10_000 }, `clientflow_${schema}`.slice(0, 63), `store-${randomUUID()}`,
     );
@@ -87,9 +87,7 @@ export class PostgresStore implements Store {
       notify: this.#notify,
       isRefusal: (e) => e instanceof LeaseLostError,
       committed: (events) => this.#committed(events),
-      failed: () => {
-        this.#healthy = false;
-      },
+      failed: (error) => this.#failed(error),
     });
   }
 

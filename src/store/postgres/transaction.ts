@@ -69,12 +69,6 @@ export interface Committed<T> {
   events: EngineEvent[];
 }
 
-/**
- * Runs `work` in a transaction of its own and commits. With `rerun`, a deadlock or serialization
- * failure runs it again from the start (only for work that reads what it changes inside the
- * transaction, so running it twice is the same as once). Errors that mean the database is
- * unavailable come out as StoreUnavailableError.
- */
 export interface TransactionOptions {
   /** Run `work` again after a deadlock. @default true */
   rerun?: boolean;
@@ -82,6 +76,12 @@ export interface TransactionOptions {
   notify?: { channel: string; origin: string };
 }
 
+/**
+ * Runs `work` in a transaction of its own and commits. With `rerun`, a deadlock or serialization
+ * failure runs it again from the start (only for work that reads what it changes inside the
+ * transaction, so running it twice is the same as once). Errors that mean the database is
+ * unavailable come out as StoreUnavailableError.
+ */
 export async function transaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>, { rerun = true, notify }: TransactionOptions = {}): Promise<Committed<T>> {
   for (let attempt = 1; ; attempt++) {
     let client: pg.PoolClient;
