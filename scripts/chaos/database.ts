@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { STAGES } from '../../src/model/statuses.js';
+import { redact } from '../../src/store/postgres/database.js';
 import { startPostgres } from '../../test/postgres/server.js';
 import type { BatchCounters, CounterRow, StoreTables } from '../chaos-check.js';
 
@@ -128,12 +129,3 @@ export async function lockSample(url: string, stopped: string): Promise<LockSamp
   }
 }
 
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(an unreadable URL)';
-  }
-}

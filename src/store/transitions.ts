@@ -180,6 +180,19 @@ export function transitionEvents(t: Transition, row: RowChange, next: StageName 
   return events;
 }
 
+/**
+ * What freeing a leased workflow does to the stage it left running, if any (a dead or stopping
+ * owner): the stage is interrupted — its attempt counts and it runs again. Mutates `wf`; null when
+ * no stage was running (freeing the lease is all). Every backend's release applies this.
+ */
+export function interruptRunning(wf: ClaimedWorkflow, at: number): { stage: StageName; delta: Delta; row: RowChange; events: NewEvent[] } | null {
+  const running = wf.stages.find((s) => s.status === 'running');
+  if (!running) return null;
+  const interrupted: Transition = { kind: 'interrupted', workflow: wf, stage: running.name, at };
+  const { delta, row } = applyTransition(interrupted);
+  return { stage: running.name, delta, row, events: transitionEvents(interrupted, row, null) };
+}
+
 /** `workflow.finished` for a workflow that just reached its final status. */
 export function finishedEvent(wf: ClaimedWorkflow, at: number): NewEvent {
   return {

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { redact } from '../../src/store/postgres/database.js';
 import { startPostgres } from './server.js';
 
 declare module 'vitest' {
@@ -52,13 +53,3 @@ function reason(err: unknown): string {
   return e.message || e.errors?.map((inner) => inner.message).join('; ') || e.code || String(err);
 }
 
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}

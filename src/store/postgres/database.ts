@@ -126,3 +126,14 @@ export function prepared(text: string, values?: unknown[]): pg.QueryConfig {
 export function preparedPool(pool: pg.Pool): Queryable {
   return { query: (text, values) => pool.query(prepared(text, values)) };
 }
+
+/** A database URL without its password, for messages and logs. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(an unreadable URL)';
+  }
+}

@@ -21,7 +21,7 @@ import type {
 } from '../store.js';
 import { admit } from './admission.js';
 import * as claims from './claims.js';
-import { asStoreError, migrate, openPool, preparedPool, type Queryable } from './database.js';
+import { asStoreError, migrate, openPool, preparedPool, redact, type Queryable } from './database.js';
 import { eventsAfter, eventsOfWorkflows } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { NoticeListener } from './notices.js';
@@ -292,16 +292,5 @@ export class PostgresStore implements Store {
 
   #failed(error: unknown): void {
     if (error instanceof StoreUnavailableError) this.#healthy = false;
-  }
-}
-
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(an unreadable URL)';
   }
 }

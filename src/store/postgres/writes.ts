@@ -10,7 +10,7 @@ import { cancelAction, underCancel } from '../cancel-wins.js';
 import { load, type FullRow, type Loaded } from '../rows.js';
 import type { ClaimedWorkflow, LeaseFence, Transition } from '../store.js';
 import {
-  addDelta, applyCancel, applyRequeue, applyTransition, emptyDelta, finishedEvent, transitionEvents, type RowChange,
+  addDelta, applyCancel, applyRequeue, applyTransition, emptyDelta, finishedEvent, interruptRunning, transitionEvents, type RowChange,
 } from '../transitions.js';
 import type { Tx } from './transaction.js';
 
@@ -82,13 +82,11 @@ export function requeue(tx: Tx, rows: FullRow[], batchId: string, now: number): 
 export function release(tx: Tx, rows: FullRow[], now: number): number {
   for (const row of rows) {
     const wf = load(row);
-    const running = wf.stages.find((s) => s.status === 'running');
-    if (running) {
-      const interrupted: Transition = { kind: 'interrupted', workflow: wf, stage: running.name, at: now };
-      const { delta, row: change } = applyTransition(interrupted);
-      write(tx, wf, change, running.name);
-      for (const event of transitionEvents(interrupted, change, null)) tx.log(row.batch_seq, event, row.seq);
-      tx.count(row.batch_seq, wf.batchId, delta, now);
+    const interrupted = interruptRunning(wf, now);
+    if (interrupted) {
+      write(tx, wf, interrupted.row, interrupted.stage);
+      for (const event of interrupted.events) tx.log(row.batch_seq, event, row.seq);
+      tx.count(row.batch_seq, wf.batchId, interrupted.delta, now);
     } else {
       write(tx, wf, { finished: null, release: true, runAfter: row.run_after }, wf.stage);
     }

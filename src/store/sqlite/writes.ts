@@ -9,7 +9,8 @@ import { cancelAction, underCancel } from '../cancel-wins.js';
 import { LeaseLostError } from '../errors.js';
 import type { LeaseFence, Transition, ClaimedWorkflow } from '../store.js';
 import {
-  addDelta, applyCancel, applyRequeue, applyTransition, emptyDelta, finishedEvent, transitionEvents, type Delta, type RowChange,
+  addDelta, applyCancel, applyRequeue, applyTransition, emptyDelta, finishedEvent, interruptRunning, transitionEvents, type Delta,
+  type RowChange,
 } from '../transitions.js';
 import type { BatchCounters } from './counters.js';
 import type { EventLog } from './events.js';
@@ -143,13 +144,11 @@ export class WorkflowWrites {
   release(rows: FullRow[], now: number): number {
     for (const row of rows) {
       const wf = load(row);
-      const running = wf.stages.find((s) => s.status === 'running');
-      if (running) {
-        const interrupted: Transition = { kind: 'interrupted', workflow: wf, stage: running.name, at: now };
-        const { delta, row: change } = applyTransition(interrupted);
-        this.#writeWhole(wf, change, running.name);
-        for (const event of transitionEvents(interrupted, change, null)) this.#events.log(row.batch_seq, event, row.seq);
-        this.#counters.apply(wf.batchId, delta, now);
+      const interrupted = interruptRunning(wf, now);
+      if (interrupted) {
+        this.#writeWhole(wf, interrupted.row, interrupted.stage);
+        for (const event of interrupted.events) this.#events.log(row.batch_seq, event, row.seq);
+        this.#counters.apply(wf.batchId, interrupted.delta, now);
       } else {
         this.#release.run(row.id);
         wf.leaseOwner = null;
