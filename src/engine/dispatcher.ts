@@ -42,8 +42,9 @@ export class Dispatcher {
   #retryAt = Infinity;
   /** When the leases held were last renewed (claims made since hold fresh leases of their own). */
   #renewedAt = -Infinity;
-  /** The renewal in flight, if any. */
+  /** The renewal in flight, if any, and the one to run after it. */
   #renewing: Promise<boolean> | null = null;
+  #renewNext: Promise<boolean> | null = null;
   /**
    * The workflows this dispatcher holds, each with the claim it came from: only these leases are
    * renewed. A workflow can be claimed again (after a retry) before its last run has wound down,
@@ -125,11 +126,21 @@ export class Dispatcher {
    */
   #renew(): Promise<boolean> {
     // One renewal at a time: on a slow database (thousands of leases, a busy server) the next tick
-    // comes before the last renewal ends; a second one would only queue behind it for the same rows.
-    this.#renewing ??= this.#renewOnce().finally(() => {
-      this.#renewing = null;
+    // comes before the last renewal ends, and a second one would only queue behind it for the same
+    // rows. But a call made while one runs gets a fresh renewal after it, shared by every call
+    // meanwhile: the one running may have started before a stall, renewing from a time already
+    // past, and the sweep that waits on this must not then find this process's own leases expired.
+    if (!this.#renewing) {
+      this.#renewing = this.#renewOnce().finally(() => {
+        this.#renewing = null;
+      });
+      return this.#renewing;
+    }
+    this.#renewNext ??= this.#renewing.then(() => {
+      this.#renewNext = null;
+      return this.#renew();
     });
-    return this.#renewing;
+    return this.#renewNext;
   }
 
   async #renewOnce(): Promise<boolean> {
