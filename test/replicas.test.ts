@@ -6,23 +6,16 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config.js';
 import type { EngineEvent } from '../src/engine/events.js';
 import type { StageHandler, StageHandlers } from '../src/engine/stages/stage.js';
 import { STAGES } from '../src/model/statuses.js';
 import { createService, type Service } from '../src/service.js';
 import { deferred } from './helpers.js';
-import { createTestDatabase, type TestDatabase } from './postgres/database.js';
+import { useTestDatabase } from './postgres/database.js';
 
-let db: TestDatabase;
-let schemas = 0;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase();
 
 const running: Service[] = [];
 afterEach(async () => {
@@ -32,7 +25,7 @@ afterEach(async () => {
 /** A replica listening on 127.0.0.1, on this test's schema. */
 async function replica(mode: Config['RUN_MODE'], schema: string, handlers?: StageHandlers): Promise<{ service: Service; base: string }> {
   const config = loadConfig({}, {
-    DATABASE_URL: db.url, DB_SCHEMA: schema, RUN_MODE: mode, LOG_LEVEL: 'silent', FETCH_MS: 2, PROCESS_MS: 3, STORE_MS: 1,
+    DATABASE_URL: db.url(), DB_SCHEMA: schema, RUN_MODE: mode, LOG_LEVEL: 'silent', FETCH_MS: 2, PROCESS_MS: 3, STORE_MS: 1,
     POLL_MS: 60_000, SHUTDOWN_GRACE_MS: 1_000,
   });
   const service = await createService(config, { logger: pino({ level: 'silent' }), engine: handlers ? { handlers } : {} });
@@ -80,7 +73,7 @@ async function post(base: string, body: unknown): Promise<string> {
 
 describe('replicas on one PostgreSQL', () => {
   it('an api replica accepts a batch, a worker runs it, and the api replica streams it live to the end', async () => {
-    const schema = `replicas_${schemas++}`;
+    const schema = db.schema('replicas');
     const gate = gated();
     const worker = await replica('worker', schema, gate.handlers);
     const api = await replica('api', schema);
@@ -113,7 +106,7 @@ describe('replicas on one PostgreSQL', () => {
   });
 
   it('a cancel sent to one replica stops the workflow another one runs', async () => {
-    const schema = `replicas_${schemas++}`;
+    const schema = db.schema('replicas');
     const worker = await replica('worker', schema, gated().handlers);
     const api = await replica('api', schema);
     const started = when(worker.service, (e) => e.type === 'stage.started');

@@ -3,11 +3,10 @@
  * when DATABASE_URL is set, a temp database created on that server and dropped at the end. And
  * what the checks read straight from its tables (store/postgres/migrations.ts), not through the API.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { STAGES } from '../../src/model/statuses.js';
 import { redact } from '../../src/store/postgres/database.js';
-import { startPostgres } from '../../test/postgres/server.js';
+import { createDatabaseOn, startPostgres } from '../../test/postgres/server.js';
 import type { BatchCounters, CounterRow, StoreTables } from '../chaos-check.js';
 
 export interface ChaosDatabase {
@@ -23,27 +22,8 @@ export async function provideDatabase(given: string | undefined): Promise<ChaosD
     const server = await startPostgres();
     return { url: server.url, where: `a throwaway PostgreSQL at ${redact(server.url)}`, drop: server.stop };
   }
-  // The pid tells whose it is if one is ever left behind.
-  const name = `clientflow_chaos_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await onServer(given, `CREATE DATABASE ${name}`);
-  const url = new URL(given);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    where: `database ${name} on ${redact(given)} (DATABASE_URL)`,
-    // FORCE ends connections a killed replica may have left.
-    drop: () => onServer(given, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-}
-
-async function onServer(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  const db = await createDatabaseOn(given, 'clientflow_chaos');
+  return { url: db.url, where: `database ${db.name} on ${redact(given)} (DATABASE_URL)`, drop: db.drop };
 }
 
 /** What the store's tables hold for one batch: its counters, its rows, results per workflow, event ids. */

@@ -1,13 +1,10 @@
 /**
  * A database of its own for each test file, on the server that global-setup.ts provides:
- *
- *   const db = await createTestDatabase();   // in beforeAll
- *   ... connect to db.url ...
- *   await db.drop();                         // in afterAll
+ * `const db = useTestDatabase()` at the top of the file, then `db.url()` and `db.schema('name')`
+ * in its tests (or `createTestDatabase()` / `drop()` by hand).
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createDatabaseOn } from './server.js';
 
 export interface TestDatabase {
   /** The new database's URL, on the test server. */
@@ -24,25 +21,27 @@ export function serverUrl(): string {
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const server = serverUrl();
-  // The pid tells whose it is when one is left behind on a shared TEST_DATABASE_URL server.
-  const name = `cf_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await onServer(server, `CREATE DATABASE ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    // FORCE ends the connections a test left open (a pool not closed), which would block the drop.
-    drop: () => onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
+  return createDatabaseOn(serverUrl(), 'cf_test');
 }
 
-async function onServer(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+/**
+ * A database of its own for this test file, created before its tests and dropped after: `url()`
+ * is it, `schema(name)` a fresh schema name in it for each store a test opens.
+ */
+export function useTestDatabase(): { url: () => string; schema: (name: string) => string } {
+  let db: TestDatabase | undefined;
+  let schemas = 0;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  return {
+    url: () => {
+      if (!db) throw new Error('the test database is made in beforeAll');
+      return db.url;
+    },
+    schema: (name) => `${name}_${schemas++}`,
+  };
 }

@@ -4,12 +4,14 @@
  * not used: run as root it wants to create a `postgres` user on the host.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { constants, cpSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 export interface PostgresServer {
   url: string;
@@ -190,4 +192,31 @@ function waitUntilReady(child: ChildProcess): Promise<{ ready: boolean; log: str
       settle(false);
     });
   });
+}
+
+/**
+ * A database of its own on the server at `serverUrl`, named `<prefix>_<pid>_<random>` (the pid
+ * tells whose it is if one is ever left behind); `drop()` ends its connections and drops it.
+ */
+export async function createDatabaseOn(serverUrl: string, prefix: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await onServer(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    // FORCE ends connections left open (a pool not closed, a killed process's), which would block the drop.
+    drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function onServer(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

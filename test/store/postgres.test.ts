@@ -1,28 +1,21 @@
 /** The PostgreSQL store: the shared contract, each test on a schema of its own in this file's database. */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STAGES } from '../../src/model/statuses.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { QueueFullError, type ClaimedWorkflow, type RemoteNotice } from '../../src/store/store.js';
-import { createTestDatabase, type TestDatabase } from '../postgres/database.js';
+import { useTestDatabase } from '../postgres/database.js';
 import { describeStoreContract } from './contract.js';
 
-let db: TestDatabase;
-let schemas = 0;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase();
 
-describeStoreContract('postgres', () => PostgresStore.open({ url: db.url, schema: `contract_${schemas++}` }));
+describeStoreContract('postgres', () => PostgresStore.open({ url: db.url(), schema: db.schema('contract') }));
 
 describe('PostgreSQL store: replicas on one schema', () => {
   it('tells the other replicas what it committed: work, the batches with new events, cancels', async () => {
-    const schema = `notices_${schemas++}`;
-    const a = await PostgresStore.open({ url: db.url, schema });
-    const b = await PostgresStore.open({ url: db.url, schema });
+    const schema = db.schema('notices');
+    const a = await PostgresStore.open({ url: db.url(), schema });
+    const b = await PostgresStore.open({ url: db.url(), schema });
     try {
       const heard: RemoteNotice[] = [];
       let wake = (): void => {};
@@ -55,9 +48,9 @@ describe('PostgreSQL store: replicas on one schema', () => {
 
 describe('PostgreSQL store: lock order', () => {
   it('a lease renewal locks rows in key order, so it cannot deadlock with a transaction locking them in that order', async () => {
-    const schema = `locks_${schemas++}`;
-    const store = await PostgresStore.open({ url: db.url, schema });
-    const raw = new pg.Client({ connectionString: db.url, options: `-c search_path=${schema}` });
+    const schema = db.schema('locks');
+    const store = await PostgresStore.open({ url: db.url(), schema });
+    const raw = new pg.Client({ connectionString: db.url(), options: `-c search_path=${schema}` });
     await raw.connect();
     try {
       await store.createBatch({ clientIds: [1, 2], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null }, Date.now());
@@ -98,9 +91,9 @@ describe('PostgreSQL store: admission across replicas', () => {
   });
 
   it('keeps MAX_QUEUED and idempotency keys exact when replicas admit at once', async () => {
-    const schema = `admission_${schemas++}`;
-    const a = await PostgresStore.open({ url: db.url, schema });
-    const b = await PostgresStore.open({ url: db.url, schema });
+    const schema = db.schema('admission');
+    const a = await PostgresStore.open({ url: db.url(), schema });
+    const b = await PostgresStore.open({ url: db.url(), schema });
     try {
       // Six batches of 4 against a limit of 10, three through each replica, all at once: exactly two fit.
       const tries = Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? a : b).createBatch(input(4), Date.now(), { maxQueued: 10 }));
@@ -122,8 +115,8 @@ describe('PostgreSQL store: admission across replicas', () => {
 
 describe('PostgreSQL store: a frozen replica', () => {
   it('holding a batch row mid-commit stalls the other replicas only until the server ends its idle session', async () => {
-    const schema = `frozen_${schemas++}`;
-    const frozenUrl = new URL(db.url);
+    const schema = db.schema('frozen');
+    const frozenUrl = new URL(db.url());
     frozenUrl.searchParams.set('application_name', 'frozen');
     // The frozen replica's connection sends nothing more once its counter update holds the batch
     // row: what a SIGSTOP in the middle of a group commit looks like to the server.
@@ -138,7 +131,7 @@ describe('PostgreSQL store: a frozen replica', () => {
       return query.apply(this, args);
     };
     (pg.Client.prototype as unknown as { query: unknown }).query = patched;
-    const alive = await PostgresStore.open({ url: db.url, schema, idleInTransactionMs: 500 });
+    const alive = await PostgresStore.open({ url: db.url(), schema, idleInTransactionMs: 500 });
     const frozen = await PostgresStore.open({ url: frozenUrl.toString(), schema, idleInTransactionMs: 500 });
     try {
       await alive.createBatch({ clientIds: [1, 2], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null }, Date.now());
@@ -146,7 +139,7 @@ describe('PostgreSQL store: a frozen replica', () => {
       const [theirs] = await frozen.claim('frozen', 1, Date.now(), 60_000);
       // The frozen replica starts its stage and freezes holding the batch row.
       void frozen.record({ kind: 'started', workflow: theirs!, stage: 'fetch', at: Date.now() }).catch(() => {});
-      const raw = new pg.Client({ connectionString: db.url });
+      const raw = new pg.Client({ connectionString: db.url() });
       await raw.connect();
       while ((await raw.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'frozen' AND state = 'idle in transaction'")).rowCount === 0) {
         await new Promise((resolve) => setImmediate(resolve));
@@ -165,9 +158,9 @@ describe('PostgreSQL store: a frozen replica', () => {
 
 describe('PostgreSQL store: event ids under concurrent writers', () => {
   it('a reader resuming after the last id it saw never skips an event, while two replicas write one batch at once', async () => {
-    const schema = `events_${schemas++}`;
-    const a = await PostgresStore.open({ url: db.url, schema });
-    const b = await PostgresStore.open({ url: db.url, schema });
+    const schema = db.schema('events');
+    const a = await PostgresStore.open({ url: db.url(), schema });
+    const b = await PostgresStore.open({ url: db.url(), schema });
     try {
       const n = 60;
       const { batch } = await a.createBatch({

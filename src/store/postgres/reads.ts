@@ -24,8 +24,9 @@ export async function batches(db: Queryable, query: ListQuery<BatchStatus>, now:
   const { rows } = query.status
     ? await db.query<BatchRow>('SELECT * FROM batches WHERE status = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3', [query.status, before, query.limit + 1])
     : await db.query<BatchRow>('SELECT * FROM batches WHERE seq < $1 ORDER BY seq DESC LIMIT $2', [before, query.limit + 1]);
-  const p95s = await Promise.all(rows.slice(0, query.limit).map((row) => p95sOf(db, row)));
-  return page(rows, query.limit, (row) => batchView(row, p95s[rows.indexOf(row)]!, now));
+  // The page's p95s first (a query each, for the unfinished ones), then the views from them.
+  const p95s = new Map(await Promise.all(rows.slice(0, query.limit).map(async (row) => [row, await p95sOf(db, row)] as const)));
+  return page(rows, query.limit, (row) => batchView(row, p95s.get(row)!, now));
 }
 
 export async function workflows(db: Queryable, batchId: string, query: ListQuery<WorkflowStatus>): Promise<Page<Workflow> | null> {
