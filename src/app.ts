@@ -8,7 +8,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Store } from './store/store.js';
+import { registerAuth } from './http/auth.js';
 import { registerDashboard } from './http/dashboard.js';
+import { QuotaBook, defaultQuotas } from './http/quotas.js';
+import { registerRateLimit } from './http/rate-limit.js';
 import { registerDocs } from './http/docs.js';
 import { registerMetrics } from './http/metrics.js';
 import { HttpError, registerProblemHandlers, sendProblem } from './http/problem.js';
@@ -16,6 +19,7 @@ import { actionRoutes } from './http/routes/actions.js';
 import { batchRoutes } from './http/routes/batches.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { tenantRoutes } from './http/routes/tenants.js';
 import { timelineRoutes } from './http/routes/timeline.js';
 import { workflowRoutes } from './http/routes/workflows.js';
 import { validatorCompiler } from './http/validation.js';
@@ -47,6 +51,11 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   await registerDocs(app);
   // Before the routes: its onResponse hook times every route registered after it.
   await registerMetrics(app, { store, engine });
+  // Before every route: who asks (auth.ts), then how often they may (rate-limit.ts).
+  const keys = registerAuth(app, { store, required: config.AUTH === 'required', metricsRequired: config.METRICS_AUTH === 'required' });
+  const defaults = defaultQuotas(config);
+  const quotas = new QuotaBook(store, defaults);
+  await registerRateLimit(app, quotas);
   if (config.RUN_MODE === 'worker') {
     // A worker only runs workflows: its port answers health and metrics, for the orchestrator and Prometheus.
     await app.register(healthRoutes, { store, engine });
@@ -55,10 +64,11 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   // Event streams and long-polls end as the server starts closing: a watcher never holds it open.
   const watchers = new Watchers(config.SSE_MAX_STREAMS);
   app.addHook('preClose', async () => watchers.abortAll());
-  await app.register(batchRoutes, { config, store, engine, watchers });
+  await app.register(batchRoutes, { config, store, engine, watchers, quotas });
   await app.register(eventRoutes, { config, store, engine, watchers });
   await app.register(workflowRoutes, { store });
-  await app.register(actionRoutes, { engine });
+  await app.register(actionRoutes, { engine, store });
+  await app.register(tenantRoutes, { store, keys, quotas, defaults });
   await app.register(healthRoutes, { store, engine });
   await app.register(timelineRoutes, { store });
   await registerDashboard(app);

@@ -100,6 +100,54 @@ export const ConfigSchema = Type.Object({
     { default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
   ),
 
+  // --- Keys, tenants and quotas (http/auth.ts, http/quotas.ts; model/tenants.ts) ---
+  /**
+   * `required`: every /v1 request needs `Authorization: Bearer <key>`. `off`: requests without a
+   * key act as the admin of tenant "default" (a key, when sent, is still checked and used).
+   * `auto`: required unless HOST is a loopback address. `off` on a public HOST is refused unless
+   * AUTH_OFF_PUBLIC=true.
+   * @default "auto"
+   */
+  AUTH: Type.Union([Type.Literal('auto'), Type.Literal('required'), Type.Literal('off')], {
+    default: 'auto',
+    description: 'auto | required | off — API keys on /v1 (auto: required unless HOST is loopback).',
+  }),
+  /** @default false */
+  AUTH_OFF_PUBLIC: Type.Boolean({ default: false, description: 'Allow AUTH=off on a non-loopback HOST (anyone who reaches the port is admin).' }),
+  /**
+   * Whether /metrics needs an admin key. `off` is for a port only Prometheus reaches (the
+   * compose file keeps /metrics behind its proxy). @default "auto" (as /v1)
+   */
+  METRICS_AUTH: Type.Union([Type.Literal('auto'), Type.Literal('required'), Type.Literal('off')], {
+    default: 'auto',
+    description: 'auto | required | off — an admin key on /metrics (auto: as AUTH).',
+  }),
+  /**
+   * Whether batches may carry `simulation` (delays, failure rates): a demo and test aid, not for
+   * shared production servers. `auto`: on when HOST is loopback.
+   * @default "auto"
+   */
+  ALLOW_SIMULATION: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
+    default: 'auto',
+    description: 'auto | on | off — accept a batch\'s `simulation` options (auto: on when HOST is loopback).',
+  }),
+  /** @default 100000 */
+  TENANT_MAX_QUEUED: Int(1, 1_000_000_000, 100_000, 'Default quota: most workflows one tenant may have queued.'),
+  /** @default 0 */
+  TENANT_MAX_RUNNING: Int(0, 1_000_000, 0, 'Default quota: most workflows of one tenant running at once across replicas (0: no cap; tenants share fairly either way).'),
+  /** @default -10 */
+  TENANT_PRIORITY_MIN: Int(-1000, 1000, -10, 'Default quota: lowest priority a tenant may ask for.'),
+  /** @default 10 */
+  TENANT_PRIORITY_MAX: Int(-1000, 1000, 10, 'Default quota: highest priority a tenant may ask for.'),
+  /** @default 10 */
+  TENANT_MAX_ATTEMPTS: Int(1, 100, 10, 'Default quota: most attempts per stage a batch may ask for.'),
+  /** @default 600000 */
+  TENANT_MAX_TIMEOUT_MS: Int(1, 86_400_000, 600_000, 'Default quota: longest stage timeout or retry backoff a batch may ask for, ms.'),
+  /** @default 60000 */
+  TENANT_MAX_DELAY_MS: Int(0, 3_600_000, 60_000, 'Default quota: longest simulated stage delay a batch may ask for, ms.'),
+  /** @default 1200 */
+  RATE_LIMIT_PER_MINUTE: Int(1, 10_000_000, 1200, 'Default quota: requests per minute per API key (per address for requests without a valid key).'),
+
   // --- Webhooks (engine/webhooks.ts): a batch's callbackUrl gets the finished batch, signed. ---
   /**
    * Key of the HMAC-SHA256 signature on every webhook. Unset: a batch with a callbackUrl is
@@ -135,6 +183,7 @@ const SECRETS = new Set(['DATABASE_URL', 'WEBHOOK_SECRET']);
 function expects(name: string): string {
   const schema = (ConfigSchema.properties as unknown as Record<string, Record<string, unknown>>)[name];
   if (!schema) return 'nothing (unknown variable)';
+  if (schema.type === 'boolean') return 'true or false';
   if (schema.type === 'integer') return `an integer from ${String(schema.minimum)} to ${String(schema.maximum)}`;
   if (Array.isArray(schema.anyOf)) {
     return `one of ${(schema.anyOf as Array<{ const: string }>).map((s) => s.const).join(', ')}`;
@@ -162,11 +211,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid ${name}=${shown}: expected ${expects(name)}`);
   }
   const config = value as Config;
+  const loopback = isLoopback(config.HOST);
+  if (config.AUTH === 'auto') value.AUTH = loopback ? 'off' : 'required';
+  if (config.METRICS_AUTH === 'auto') value.METRICS_AUTH = value.AUTH;
+  if (config.ALLOW_SIMULATION === 'auto') value.ALLOW_SIMULATION = loopback ? 'on' : 'off';
+  if (config.AUTH === 'off' && !loopback && !config.AUTH_OFF_PUBLIC) {
+    throw new ConfigError(`invalid AUTH=off: HOST=${config.HOST} is not a loopback address, so anyone who reaches the port would be admin (set AUTH_OFF_PUBLIC=true if a gateway in front authenticates)`);
+  }
+  if (config.TENANT_PRIORITY_MIN > config.TENANT_PRIORITY_MAX) {
+    throw new ConfigError(`invalid TENANT_PRIORITY_MIN=${config.TENANT_PRIORITY_MIN}: expected at most TENANT_PRIORITY_MAX=${config.TENANT_PRIORITY_MAX}`);
+  }
   // The SQLite file is owned by one process: nobody else would run what an api-only one accepts.
   if (config.RUN_MODE !== 'all' && !config.DATABASE_URL) {
     throw new ConfigError(`invalid RUN_MODE=${config.RUN_MODE}: expected all without DATABASE_URL (the SQLite file serves one process, which must run its workflows)`);
   }
   return Object.freeze(config);
+}
+
+/** Whether the service listens on this machine only (`localhost`, 127.0.0.0/8, ::1). */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** Largest JSON body a valid batch of `maxBatchSize` ids can need, plus room for the options. */

@@ -5,6 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { problems } from './schemas.js';
 
 export async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -19,19 +20,37 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         license: { name: 'MIT', identifier: 'MIT' },
       },
       servers: [{ url: '/', description: 'This service' }],
-      // No authentication in v1: run it behind your own gateway. Declared so it is explicit.
-      security: [],
+      // /v1 needs an API key (transform below); health, docs and metrics say their own.
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http', scheme: 'bearer', bearerFormat: 'cf_<id>_<secret>',
+            description: 'An API key: `clientflow keys create --tenant <id>` or POST /v1/keys with an admin key. '
+              + 'Required unless the server runs with AUTH=off (the default on a loopback HOST).',
+          },
+        },
+      },
       tags: [
         { name: 'batches', description: 'Submit batches and follow their progress' },
         { name: 'workflows', description: "One client id's run through the stages" },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'ops', description: 'Operations: Prometheus metrics' },
+        { name: 'tenants', description: 'Tenants, their API keys and quotas' },
       ],
+    },
+    // Every /v1 route: the key it needs and the answers without one, stated once here.
+    transform: ({ schema, url }) => {
+      // /metrics needs an admin key only with METRICS_AUTH on: either way is declared.
+      if (url === '/metrics') return { schema: { ...schema, security: [{}, { apiKey: [] }] } as typeof schema, url };
+      if (!url.startsWith('/v1/')) return { schema: { ...schema, security: [] } as typeof schema, url };
+      const response = { ...problems(401, 429), ...(schema.response as Record<number, unknown> | undefined) };
+      return { schema: { ...schema, security: [{ apiKey: [] }], response } as typeof schema, url };
     },
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: false },
+    // The key entered under "Authorize" stays for the tab's reloads (sessionStorage-like: the browser's localStorage).
+    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: false, persistAuthorization: true },
     logLevel: 'warn',
   });
 }

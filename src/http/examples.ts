@@ -4,6 +4,7 @@ const stats = (avg: number, p95: number) => ({ succeeded: 5, failed: 0, running:
 
 export const batchExample = {
   id,
+  tenant: 'acme',
   status: 'succeeded',
   label: 'tutorial',
   priority: 0,

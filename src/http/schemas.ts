@@ -4,6 +4,7 @@
  * come from model/statuses.ts.
  */
 import Type, { type Static, type TSchema } from 'typebox';
+import { TENANT_PATTERN } from '../model/tenants.js';
 import { BATCH_STATUSES, STAGES, STAGE_STATUSES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../model/statuses.js';
 import { batchExample, problemExample, workflowExample } from './examples.js';
 
@@ -105,8 +106,11 @@ const StageStats = Type.Object({
 });
 const ErrorInfo = Type.Object({ code: Type.String(), message: Type.String() });
 
+export const TenantId = Type.String({ pattern: TENANT_PATTERN, description: 'A tenant id: lower-case letters, digits, - and _, up to 63.', examples: ['acme'] });
+
 export const Batch = Type.Object({
   id: Id('batch'),
+  tenant: { ...TenantId, description: 'The tenant that owns the batch (its API key\'s).' },
   status: Enum(BATCH_STATUSES, 'queued until a workflow starts → running → succeeded, failed or canceled.'),
   label: Nullable(Type.String()),
   priority: Type.Integer(),
@@ -169,13 +173,16 @@ const pageOf = <T extends TSchema>(item: T) => Type.Object({
 export const BatchPage = pageOf(Batch);
 export const WorkflowPage = pageOf(Workflow);
 
-const listQuery = <S extends TSchema>(status: S) => Type.Object({
+const listQuery = <S extends TSchema>(status: S) => ({
   status: Type.Optional(status),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Page size, 1..1000.', examples: [20] })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'nextCursor from the previous page.' })),
 });
-export const BatchListQuery = listQuery(Enum(BATCH_STATUSES, 'Only batches with this status.'));
-export const WorkflowListQuery = listQuery(Enum(WORKFLOW_STATUSES, 'Only workflows with this status.'));
+export const BatchListQuery = Type.Object({
+  ...listQuery(Enum(BATCH_STATUSES, 'Only batches with this status.')),
+  tenant: Type.Optional({ ...TenantId, description: 'Only this tenant\'s batches (an admin key; any other key lists only its own tenant\'s).' }),
+});
+export const WorkflowListQuery = Type.Object(listQuery(Enum(WORKFLOW_STATUSES, 'Only workflows with this status.')));
 export const IdParams = Type.Object({ id: Id('resource') });
 export const BatchGetQuery = Type.Object({
   wait: Type.Optional(Type.Integer({
@@ -221,9 +228,10 @@ export const Problem = Type.Object({
 /** Response schema entries for problem+json answers. */
 export function problems(...statuses: number[]): Record<number, unknown> {
   const descriptions: Record<number, string> = {
-    400: 'Invalid request', 404: 'Not found', 409: 'Not in a state that allows this', 413: 'Body too large',
+    400: 'Invalid request', 401: 'No valid API key (send Authorization: Bearer <key>)',
+    403: 'The key may not do this (another tenant\'s data, an admin endpoint, or past a quota)', 404: 'Not found', 409: 'Not in a state that allows this', 413: 'Body too large',
     415: 'Body is not application/json', 422: 'Idempotency-Key reused with a different body',
-    429: 'Queue full: retry after the Retry-After seconds', 503: 'Not accepting work (shutting down)',
+    429: 'Queue full or rate limited: retry after the Retry-After seconds', 503: 'Not accepting work (shutting down)',
   };
   return Object.fromEntries(statuses.map((s) => [s, {
     description: descriptions[s] ?? 'Problem',
@@ -245,3 +253,54 @@ export const MetricsText = Type.String({
   examples: ['# HELP clientflow_workflows Workflows by status, across all batches in the store.\n'
     + '# TYPE clientflow_workflows gauge\nclientflow_workflows{status="succeeded"} 5\n'],
 });
+
+// --- Tenants and keys (admin) ---------------------------------------------------------------------
+
+const QuotaFields = {
+  maxQueued: Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Most workflows queued at once.' }),
+  maxRunning: Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most workflows running at once across replicas (null: no cap).' })),
+  priorityMin: Type.Integer({ minimum: -1000, maximum: 1000, description: 'Lowest priority a batch may ask for.' }),
+  priorityMax: Type.Integer({ minimum: -1000, maximum: 1000, description: 'Highest priority a batch may ask for.' }),
+  maxAttempts: Type.Integer({ minimum: 1, maximum: 100, description: 'Most attempts per stage a batch may ask for.' }),
+  maxTimeoutMs: Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'Longest stage timeout or retry backoff a batch may ask for, ms.' }),
+  maxDelayMs: Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Longest simulated stage delay a batch may ask for, ms.' }),
+  ratePerMinute: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Requests per minute per key.' }),
+};
+/** A tenant's own quotas: the fields set; every other one takes the server's default. */
+export const QuotasBody = Type.Object(
+  Object.fromEntries(Object.entries(QuotaFields).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof typeof QuotaFields]: ReturnType<typeof Type.Optional<(typeof QuotaFields)[K]>> },
+  { additionalProperties: false, description: 'Quotas set for this tenant; a field left out takes the server default (TENANT_* variables).' },
+);
+export const TenantParams = Type.Object({ id: TenantId });
+export const TenantView = Type.Object({
+  id: TenantId,
+  quotas: QuotasBody,
+  effective: Type.Object(QuotaFields, { description: 'What applies: the tenant\'s own quotas over the server defaults.' }),
+  createdAt: Nullable(Time),
+}, { description: 'A tenant and its quotas.' });
+export const KeyId = Type.String({ pattern: '^[a-z0-9]{12}$', description: 'A key\'s public id (the part after cf_).' });
+export const KeyView = Type.Object({
+  id: KeyId,
+  tenant: TenantId,
+  admin: Type.Boolean({ description: 'Reads and acts on every tenant\'s data, manages keys and quotas.' }),
+  label: Nullable(Type.String()),
+  createdAt: Time,
+  revokedAt: Nullable(Time),
+}, { description: 'An API key (never the key itself, which is shown once, at creation).' });
+export const NewKeyBody = Type.Object({
+  tenant: TenantId,
+  admin: Type.Optional(Type.Boolean({ default: false })),
+  label: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });
+export const CreatedKey = Type.Object({
+  ...KeyView.properties,
+  key: Type.String({ description: 'The key: send it as Authorization: Bearer <key>. Shown only now; only its hash is stored.' }),
+});
+export const KeyList = Type.Object({ items: Type.Array(KeyView) });
+export const TenantList = Type.Object({ items: Type.Array(TenantView) });
+export const KeyListQuery = Type.Object({ tenant: Type.Optional(TenantId) });
+export const Me = Type.Object({
+  tenant: TenantId,
+  admin: Type.Boolean(),
+  keyId: Nullable(KeyId),
+}, { description: 'Who the request acts as.' });

@@ -39,6 +39,8 @@ export interface BatchOptions {
 }
 
 export interface NewBatch extends BatchOptions {
+  /** Who owns the batch (model/tenants.ts); unset: DEFAULT_TENANT. */
+  tenant?: string;
   clientIds: ClientId[];
   priority: number;
   label: string | null;
@@ -80,6 +82,7 @@ export interface StageStats {
 /** A batch as the API shows it (minus `links`, which only HTTP knows). Times are ISO strings. */
 export interface Batch {
   id: string;
+  tenant: string;
   status: BatchStatus;
   label: string | null;
   priority: number;
@@ -122,6 +125,8 @@ export interface WebhookState {
 export interface Workflow {
   id: string;
   batchId: string;
+  /** Its batch's tenant. */
+  tenant: string;
   clientId: ClientId;
   status: WorkflowStatus;
   stage: StageName | null;

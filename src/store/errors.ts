@@ -10,8 +10,11 @@ export class InvalidCursorError extends ClientflowError {
 
 /** Accepting the batch would put more than `maxQueued` workflows in the queue; nothing was written. */
 export class QueueFullError extends ClientflowError {
-  constructor(readonly queued: number, readonly maxQueued: number) {
-    super('QUEUE_FULL', `the queue holds ${queued} workflows; accepting this batch would pass the limit of ${maxQueued}; nothing was accepted`);
+  /** `tenant`: the limit passed is that tenant's own quota, not the whole queue's. */
+  constructor(readonly queued: number, readonly maxQueued: number, readonly tenant?: string) {
+    super('QUEUE_FULL', tenant === undefined
+      ? `the queue holds ${queued} workflows; accepting this batch would pass the limit of ${maxQueued}; nothing was accepted`
+      : `tenant ${tenant} has ${queued} workflows queued; accepting this batch would pass its quota of ${maxQueued}; nothing was accepted`);
   }
 }
 

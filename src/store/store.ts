@@ -11,6 +11,7 @@
  *   DispatchStore  engine/dispatcher.ts     claim, renewLeases, releaseExpiredLeases, releaseLeases, recover
  *   RunnerStore    engine/runner.ts, stages record, saveResult, cancelWorkflow
  *   WebhookStore   engine/webhooks.ts       claimWebhooks, recordWebhook, nextWebhookAt, getBatch
+ *   Tenancy        auth, admin routes, CLI  createKey, findKey, listKeys, revokeKey, getTenant, listTenants, putTenant
  *   Lifecycle      server, /readyz          capabilities, ping, probeWrite, close
  *
  * The rules that are not SQL live beside this file and are shared by every backend:
@@ -22,6 +23,7 @@ import type {
   Batch, BatchOptions, ClientId, ErrorInfo, NewBatch, Page, StageState, Workflow,
 } from '../model/types.js';
 import type { EngineEvent } from '../model/events.js';
+import type { ApiKeyRecord, Quotas, Tenant } from '../model/tenants.js';
 import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
 
 export {
@@ -98,6 +100,8 @@ export type Transition =
 
 export interface ListQuery<S> {
   status?: S;
+  /** Only this tenant's (listBatches); unset: every tenant's. */
+  tenant?: string;
   limit: number;
   cursor?: string;
 }
@@ -105,6 +109,8 @@ export interface ListQuery<S> {
 export interface CreateOptions {
   /** Reject (QueueFullError) when the queue would then hold more workflows than this. */
   maxQueued?: number;
+  /** Reject (QueueFullError) when the batch's tenant would then have more workflows queued than this. */
+  tenantMaxQueued?: number;
   /** Replay the batch created earlier with this key and the same fingerprint, for ttlMs. */
   idempotency?: { key: string; fingerprint: string; ttlMs: number };
 }
@@ -248,7 +254,22 @@ export interface Lifecycle {
   close(): Promise<void>;
 }
 
-export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Lifecycle {}
+/** Tenants and their API keys (model/tenants.ts). A key's record keeps only the key's hash. */
+export interface Tenancy {
+  /** Stores a new key, creating its tenant (no quotas of its own) if there is none. */
+  createKey(record: ApiKeyRecord): Promise<void>;
+  findKey(id: string): Promise<ApiKeyRecord | null>;
+  /** Every key (of one tenant), oldest first, revoked ones included. */
+  listKeys(tenant?: string): Promise<ApiKeyRecord[]>;
+  /** False when there is no such key or it was revoked already. */
+  revokeKey(id: string, now: number): Promise<boolean>;
+  getTenant(id: string): Promise<Tenant | null>;
+  listTenants(): Promise<Tenant[]>;
+  /** Replaces the tenant's own quotas (creating the tenant if there is none). */
+  putTenant(id: string, quotas: Quotas, now: number): Promise<Tenant>;
+}
+
+export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Tenancy, Lifecycle {}
 
 /** One delivery attempt handed to the deliverer. */
 export interface WebhookClaim {

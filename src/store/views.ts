@@ -7,6 +7,7 @@ import { stagesOf, type StageColumns } from './rows.js';
 export interface BatchRow {
   seq: number;
   id: string;
+  tenant: string;
   status: BatchStatus;
   label: string | null;
   priority: number;
@@ -55,6 +56,7 @@ export function batchView(row: BatchRow, p95: P95s, now: number): Batch {
   })) as Batch['stages'];
   return {
     id: row.id,
+    tenant: row.tenant,
     status: row.status,
     label: row.label,
     priority: row.priority,
@@ -98,6 +100,7 @@ export interface WorkflowRow extends StageColumns {
   seq: number;
   id: string;
   batch_id: string;
+  tenant: string;
   client_id: string;
   status: WorkflowStatus;
   stage: StageName | null;
@@ -114,6 +117,7 @@ export function workflowView(row: WorkflowRow): Workflow {
   return {
     id: row.id,
     batchId: row.batch_id,
+    tenant: row.tenant,
     clientId: JSON.parse(row.client_id) as ClientId,
     status: row.status,
     stage: row.stage,

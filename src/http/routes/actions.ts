@@ -1,11 +1,13 @@
 /** Cancel and retry, for a batch and for one workflow. Each answers 202: the change is under way. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Engine } from '../../engine/engine.js';
+import type { Reads } from '../../store/store.js';
+import { ownedBatch, ownedWorkflow } from '../auth.js';
 import { notFound } from '../problem.js';
 import { Batch, IdParams, RetryQuery, Workflow, problems } from '../schemas.js';
 import { withLinks } from './batches.js';
 
-export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async (app, { engine }) => {
+export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Reads }> = async (app, { engine, store }) => {
   app.post('/v1/batches/:id/cancel', {
     schema: {
       operationId: 'cancelBatch',
@@ -17,6 +19,8 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
       response: { 202: { ...Batch, description: 'Cancel accepted; running workflows end canceled shortly.' }, ...problems(400, 404, 503) },
     },
   }, async (request, reply) => {
+    // A batch's tenant never changes: checked once, it holds for the action that follows.
+    await ownedBatch(store, request.principal, request.params.id);
     const batch = await engine.cancelBatch(request.params.id);
     if (!batch) throw notFound('batch', request.params.id);
     return reply.code(202).send(withLinks(batch));
@@ -34,6 +38,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
       response: { 202: { ...Batch, description: 'Requeued.' }, ...problems(400, 404, 503) },
     },
   }, async (request, reply) => {
+    await ownedBatch(store, request.principal, request.params.id);
     const result = await engine.retryBatch(request.params.id, request.query.includeCanceled ?? false);
     if (!result) throw notFound('batch', request.params.id);
     return reply.code(202).header('x-retried-workflows', String(result.retried)).send(withLinks(result.batch));
@@ -48,6 +53,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
       response: { 202: { ...Workflow, description: 'Cancel accepted.' }, ...problems(400, 404, 503) },
     },
   }, async (request, reply) => {
+    await ownedWorkflow(store, request.principal, request.params.id);
     const workflow = await engine.cancelWorkflow(request.params.id);
     if (!workflow) throw notFound('workflow', request.params.id);
     return reply.code(202).send(workflow);
@@ -62,6 +68,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
       response: { 202: { ...Workflow, description: 'Requeued at the stage that failed.' }, ...problems(400, 404, 409, 503) },
     },
   }, async (request, reply) => {
+    await ownedWorkflow(store, request.principal, request.params.id);
     const workflow = await engine.retryWorkflow(request.params.id);
     if (!workflow) throw notFound('workflow', request.params.id);
     return reply.code(202).send(workflow);

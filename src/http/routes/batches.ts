@@ -4,9 +4,11 @@ import { bodyLimit, type Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Batch as BatchModel, ClientId } from '../../model/types.js';
 import type { Reads } from '../../store/store.js';
+import { canSee, ownedBatch } from '../auth.js';
 import { checkCallbackUrl } from '../callback-url.js';
 import { fingerprint } from '../idempotency.js';
 import { HttpError, notFound, type FieldError } from '../problem.js';
+import { checkBatchOptions, type QuotaBook } from '../quotas.js';
 import type { Watchers } from '../watchers.js';
 import {
   Batch, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, createBatchBody, problems,
@@ -17,6 +19,7 @@ export interface RouteDeps {
   store: Reads;
   engine: Engine;
   watchers: Watchers;
+  quotas: QuotaBook;
 }
 
 export const withLinks = (batch: BatchModel) => ({
@@ -38,7 +41,7 @@ function duplicates(ids: ClientId[]): FieldError[] {
   return found;
 }
 
-export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine, watchers }) => {
+export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine, watchers, quotas: book }) => {
   app.post('/v1/batches', {
     bodyLimit: bodyLimit(config.MAX_BATCH_SIZE),
     schema: {
@@ -63,7 +66,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
           description: 'Accepted and durable.',
           headers: { Location: { type: 'string', description: 'The batch: /v1/batches/{id}' } },
         },
-        ...problems(400, 413, 415, 422, 429, 503),
+        ...problems(400, 401, 403, 413, 415, 422, 429, 503),
       },
     },
   }, async (request, reply) => {
@@ -73,14 +76,19 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       throw new HttpError(400, 'duplicate-client-ids', `clientIds must not repeat: ${dupes.map((d) => d.path).join(', ')}`, dupes);
     }
     if (body.callbackUrl !== undefined) checkCallbackUrl(body.callbackUrl, config.WEBHOOK_SECRET);
+    const { tenant, admin } = request.principal;
+    const quotas = admin ? null : await book.of(tenant);
+    checkBatchOptions(body, quotas, config.ALLOW_SIMULATION === 'on');
     const key = request.headers['idempotency-key'];
     const { batch, replayed } = await engine.submit({
-      clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
+      tenant, clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
       maxConcurrency: body.maxConcurrency ?? null, retry: body.retry ?? null, timeouts: body.timeouts ?? null,
       simulation: body.simulation ?? null, callbackUrl: body.callbackUrl ?? null,
     }, {
       maxQueued: config.MAX_QUEUED,
-      idempotency: key ? { key, fingerprint: fingerprint(body), ttlMs: config.IDEMPOTENCY_TTL_MS } : undefined,
+      tenantMaxQueued: quotas?.maxQueued,
+      // Keys are per tenant: the same key from two tenants is two keys (a tenant id holds no '/').
+      idempotency: key ? { key: `${tenant}/${key}`, fingerprint: fingerprint(body), ttlMs: config.IDEMPOTENCY_TTL_MS } : undefined,
     });
     reply.header('location', `/v1/batches/${batch.id}`);
     if (replayed) reply.header('idempotent-replayed', 'true');
@@ -96,8 +104,13 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       response: { 200: BatchPage, ...problems(400) },
     },
   }, async (request) => {
-    const { status, limit = 50, cursor } = request.query;
-    const page = await store.listBatches({ status, limit, cursor }, Date.now());
+    const { status, limit = 50, cursor, tenant } = request.query;
+    const { principal } = request;
+    if (tenant !== undefined && !canSee(principal, tenant)) {
+      throw new HttpError(403, 'forbidden', 'only an admin key lists another tenant\'s batches', [{ path: '/querystring/tenant', message: 'is not this key\'s tenant' }]);
+    }
+    // An admin lists every tenant's batches unless it names one; anyone else only their own.
+    const page = await store.listBatches({ status, limit, cursor, tenant: principal.admin ? tenant : principal.tenant }, Date.now());
     return { items: page.items.map(withLinks), nextCursor: page.nextCursor };
   });
 
@@ -114,11 +127,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     },
   }, async (request, reply) => {
     const { id } = request.params;
-    const read = async () => {
-      const batch = await store.getBatch(id, Date.now());
-      if (!batch) throw notFound('batch', id);
-      return withLinks(batch);
-    };
+    const read = async () => withLinks(await ownedBatch(store, request.principal, id));
     const waitMs = (request.query.wait ?? 0) * 1000;
     return waitMs === 0 ? read() : longPoll({ engine, watchers, batchId: id, ms: waitMs, reply, read });
   });
@@ -134,6 +143,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     },
   }, async (request) => {
     const { status, limit = 50, cursor } = request.query;
+    await ownedBatch(store, request.principal, request.params.id);
     const page = await store.listWorkflows(request.params.id, { status, limit, cursor });
     if (!page) throw notFound('batch', request.params.id);
     return page;

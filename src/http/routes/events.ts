@@ -13,6 +13,7 @@ import type { Engine } from '../../engine/engine.js';
 import { isFinished } from '../../model/statuses.js';
 import type { Lifecycle, Reads } from '../../store/store.js';
 import { replayTurns, sharedEncoder, sharedProgress, streamBatchEvents } from '../event-stream.js';
+import { canSee } from '../auth.js';
 import { HttpError, notFound } from '../problem.js';
 import { EventStreamHeaders, IdParams, problems } from '../schemas.js';
 import type { Watchers } from '../watchers.js';
@@ -61,7 +62,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     const header = request.headers['last-event-id'];
     const afterId = header === undefined || header === '' ? 0 : Number(header);
     const batch = await progress(id, false);
-    if (!batch) throw notFound('batch', id);
+    if (!batch || !canSee(request.principal, batch.tenant)) throw notFound('batch', id);
     if (afterId > 0) {
       // The id must be one of this batch's events: an id from another batch (or a made-up one) would silently skip events.
       const [resumed, next] = (await store.listEvents(id, afterId - 1, 2)) ?? [];

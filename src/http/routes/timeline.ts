@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Reads } from '../../store/store.js';
+import { ownedBatch } from '../auth.js';
 import { notFound } from '../problem.js';
 import { IdParams, TimelineQuery, problems } from '../schemas.js';
 import { timelineModel } from '../timeline/from-store.js';
@@ -34,6 +35,7 @@ export const timelineRoutes: FastifyPluginAsyncTypebox<{ store: Reads }> = async
     },
   }, async (request, reply) => {
     const { rows = 50 } = request.query;
+    await ownedBatch(store, request.principal, request.params.id);
     const model = await timelineModel(store, request.params.id, rows, Date.now());
     if (!model) throw notFound('batch', request.params.id);
     // A finished batch can still be reopened by a retry: cache it only with revalidation.

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Reads } from '../../store/store.js';
-import { notFound } from '../problem.js';
+import { ownedWorkflow } from '../auth.js';
 import { IdParams, Workflow, problems } from '../schemas.js';
 
 export const workflowRoutes: FastifyPluginAsyncTypebox<{ store: Reads }> = async (app, { store }) => {
@@ -13,8 +13,6 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<{ store: Reads }> = async
       response: { 200: Workflow, ...problems(400, 404) },
     },
   }, async (request) => {
-    const workflow = await store.getWorkflow(request.params.id);
-    if (!workflow) throw notFound('workflow', request.params.id);
-    return workflow;
+    return ownedWorkflow(store, request.principal, request.params.id);
   });
 };

@@ -7,6 +7,7 @@
 import type { BatchOptions, NewBatch } from '../../model/types.js';
 import { IdempotencyConflictError, QueueFullError } from '../errors.js';
 import { timeOrderedId } from '../ids.js';
+import { DEFAULT_TENANT } from '../../model/tenants.js';
 import { ACTIVE } from '../rows.js';
 import type { CreateOptions } from '../store.js';
 import type { Tx } from './transaction.js';
@@ -14,8 +15,9 @@ import type { Tx } from './transaction.js';
 /** The advisory lock key of admissions (any number, the same in every replica). */
 const ADMISSION_LOCK = 0x636c6661; // "clfa"
 
-export async function admit(tx: Tx, input: NewBatch, now: number, { idempotency, maxQueued }: CreateOptions): Promise<{ id: string; replayed: boolean }> {
-  if (idempotency || maxQueued !== undefined) await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMISSION_LOCK]);
+export async function admit(tx: Tx, input: NewBatch, now: number, { idempotency, maxQueued, tenantMaxQueued }: CreateOptions): Promise<{ id: string; replayed: boolean }> {
+  const tenant = input.tenant ?? DEFAULT_TENANT;
+  if (idempotency || maxQueued !== undefined || tenantMaxQueued !== undefined) await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMISSION_LOCK]);
   if (idempotency) {
     await tx.query('DELETE FROM idempotency_keys WHERE expires_at < $1', [now]);
     const { rows } = await tx.query<{ fingerprint: string; batch_id: string }>(
@@ -32,16 +34,22 @@ export async function admit(tx: Tx, input: NewBatch, now: number, { idempotency,
     const queued = rows[0]!.n;
     if (queued + input.clientIds.length > maxQueued) throw new QueueFullError(queued, maxQueued);
   }
+  if (tenantMaxQueued !== undefined) {
+    const { rows } = await tx.query<{ n: number }>(`SELECT COALESCE(SUM(queued), 0)::bigint AS n FROM batches WHERE tenant = $1 AND ${ACTIVE}`,
+      [tenant]);
+    const queued = Number(rows[0]!.n);
+    if (queued + input.clientIds.length > tenantMaxQueued) throw new QueueFullError(queued, tenantMaxQueued, tenant);
+  }
   const batchId = timeOrderedId(now);
   const options: BatchOptions = {
     maxConcurrency: input.maxConcurrency, retry: input.retry, timeouts: input.timeouts, simulation: input.simulation,
   };
   const { rows } = await tx.query<{ seq: number }>(`INSERT INTO batches
-      (id, status, label, priority, options, max_concurrency, created_at, total, queued, webhook_url, webhook_status)
-    VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE 'pending' END)
+      (id, status, label, priority, options, max_concurrency, created_at, total, queued, webhook_url, webhook_status, tenant)
+    VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE 'pending' END, $9)
     RETURNING seq`, [
     batchId, input.label, input.priority, JSON.stringify(options), input.maxConcurrency, now, input.clientIds.length,
-    input.callbackUrl ?? null,
+    input.callbackUrl ?? null, tenant,
   ]);
   const seq = rows[0]!.seq;
   // WITH ORDINALITY keeps the order the ids were sent in: workflows list in key order.

@@ -165,4 +165,23 @@ CREATE TABLE store_probe (
   at  bigint NOT NULL
 );
 `,
+  /* 2: tenants: every batch belongs to one (earlier batches to "default"); API keys, stored as
+        hashes; per-tenant quotas */ `
+ALTER TABLE batches ADD COLUMN tenant text NOT NULL DEFAULT 'default';
+CREATE INDEX batches_by_tenant ON batches (tenant, seq);
+CREATE TABLE tenants (
+  id         text PRIMARY KEY,
+  quotas     text NOT NULL DEFAULT '{}',
+  created_at bigint NOT NULL
+);
+CREATE TABLE api_keys (
+  id         text PRIMARY KEY,
+  tenant     text NOT NULL REFERENCES tenants (id),
+  admin      boolean NOT NULL DEFAULT false,
+  hash       text NOT NULL,
+  label      text,
+  created_at bigint NOT NULL,
+  revoked_at bigint
+);
+`,
 ];

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { EngineEvent } from '../../model/events.js';
+import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import { isFinished, type BatchStatus, type WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
 import { LeaseLostError, NotRetryableError, StoreUnavailableError } from '../errors.js';
@@ -26,6 +27,7 @@ import { eventsAfter, eventsOfWorkflows } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { NoticeListener } from './notices.js';
 import * as reads from './reads.js';
+import * as tenants from './tenants.js';
 import { transaction, type Tx } from './transaction.js';
 import * as webhooks from './webhooks.js';
 import * as writes from './writes.js';
@@ -138,6 +140,36 @@ export class PostgresStore implements Store {
       return true;
     });
     return found ? reads.workflow(this.#db, id) : null;
+  }
+
+  // --- Tenancy: single statements on the pool, off the hot path ---
+
+  createKey(record: ApiKeyRecord): Promise<void> {
+    return this.#read(() => tenants.createKey(this.#db, record));
+  }
+
+  findKey(id: string): Promise<ApiKeyRecord | null> {
+    return this.#read(() => tenants.findKey(this.#db, id));
+  }
+
+  listKeys(tenant?: string): Promise<ApiKeyRecord[]> {
+    return this.#read(() => tenants.listKeys(this.#db, tenant));
+  }
+
+  revokeKey(id: string, now: number): Promise<boolean> {
+    return this.#read(() => tenants.revokeKey(this.#db, id, now));
+  }
+
+  getTenant(id: string): Promise<Tenant | null> {
+    return this.#read(() => tenants.getTenant(this.#db, id));
+  }
+
+  listTenants(): Promise<Tenant[]> {
+    return this.#read(() => tenants.listTenants(this.#db));
+  }
+
+  putTenant(id: string, quotas: Quotas, now: number): Promise<Tenant> {
+    return this.#read(() => tenants.putTenant(this.#db, id, quotas, now));
   }
 
   // --- Reads ---

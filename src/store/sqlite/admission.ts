@@ -1,11 +1,13 @@
 /** Admission: a batch and all its workflows in one transaction, with idempotency and MAX_QUEUED. */
 import type { Database as DB, Statement } from 'better-sqlite3';
 import { timeOrderedId } from '../ids.js';
+import { DEFAULT_TENANT } from '../../model/tenants.js';
 import type { BatchOptions, NewBatch } from '../../model/types.js';
 import { IdempotencyConflictError, QueueFullError } from '../errors.js';
 import type { CreateOptions } from '../store.js';
 import type { BatchCounters } from './counters.js';
 import type { EventLog } from './events.js';
+import { ACTIVE } from '../rows.js';
 
 export class Admissions {
   readonly #events: EventLog;
@@ -16,12 +18,14 @@ export class Admissions {
   readonly #idempotencyKey: Statement;
   readonly #putIdempotencyKey: Statement;
   readonly #dropExpiredKeys: Statement;
+  readonly #tenantQueued: Statement;
 
   constructor(db: DB, events: EventLog, counters: BatchCounters) {
     this.#events = events;
     this.#counters = counters;
-    this.#insertBatch = db.prepare(`INSERT INTO batches (id, status, label, priority, options, max_concurrency, created_at, total, queued)
-      VALUES (@id, 'queued', @label, @priority, @options, @max_concurrency, @created_at, @total, @total)`);
+    this.#insertBatch = db.prepare(`INSERT INTO batches (id, tenant, status, label, priority, options, max_concurrency, created_at, total, queued)
+      VALUES (@id, @tenant, 'queued', @label, @priority, @options, @max_concurrency, @created_at, @total, @total)`);
+    this.#tenantQueued = db.prepare(`SELECT COALESCE(SUM(queued), 0) FROM batches WHERE tenant = ? AND ${ACTIVE}`).pluck();
     this.#insertWorkflow = db.prepare(`INSERT INTO workflows (id, batch_seq, client_id, priority, status, queued_at)
       VALUES (?, ?, ?, ?, 'queued', ?)`);
     this.#setWebhookUrl = db.prepare(`UPDATE batches SET webhook_url = ?, webhook_status = 'pending' WHERE seq = ?`);
@@ -35,7 +39,8 @@ export class Admissions {
    * Inside a transaction: replays an idempotent request, refuses one that would pass `maxQueued`
    * (both before writing anything), or writes the batch. Returns the batch id.
    */
-  create(input: NewBatch, now: number, { idempotency, maxQueued }: CreateOptions): { id: string; replayed: boolean } {
+  create(input: NewBatch, now: number, { idempotency, maxQueued, tenantMaxQueued }: CreateOptions): { id: string; replayed: boolean } {
+    const tenant = input.tenant ?? DEFAULT_TENANT;
     if (idempotency) {
       this.#dropExpiredKeys.run(now);
       const seen = this.#idempotencyKey.get(idempotency.key) as { fingerprint: string; batch_id: string } | undefined;
@@ -47,12 +52,17 @@ export class Admissions {
     // The committed total plus what earlier batches of this same group add.
     const queued = this.#counters.queued.value;
     if (maxQueued !== undefined && queued + input.clientIds.length > maxQueued) throw new QueueFullError(queued, maxQueued);
+    if (tenantMaxQueued !== undefined) {
+      // Read inside the transaction: it sees what earlier batches of the same group wrote.
+      const mine = this.#tenantQueued.get(tenant) as number;
+      if (mine + input.clientIds.length > tenantMaxQueued) throw new QueueFullError(mine, tenantMaxQueued, tenant);
+    }
     const batchId = timeOrderedId(now);
     const options: BatchOptions = {
       maxConcurrency: input.maxConcurrency, retry: input.retry, timeouts: input.timeouts, simulation: input.simulation,
     };
     const { lastInsertRowid: seq } = this.#insertBatch.run({
-      id: batchId, label: input.label, priority: input.priority, created_at: now, total: input.clientIds.length,
+      id: batchId, tenant, label: input.label, priority: input.priority, created_at: now, total: input.clientIds.length,
       options: JSON.stringify(options), max_concurrency: input.maxConcurrency,
     });
     if (input.callbackUrl) this.#setWebhookUrl.run(input.callbackUrl, seq);

@@ -237,4 +237,23 @@ INSERT INTO batch_timings (batch_seq, metric, ms, n)
   UNION ALL
   SELECT batch_seq, 4, store_ms, count(*) FROM workflows WHERE store_ms IS NOT NULL GROUP BY batch_seq, store_ms;
 `,
+  /* 10: tenants: every batch belongs to one (earlier batches to "default"); API keys, stored as
+         hashes; per-tenant quotas */ `
+ALTER TABLE batches ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default';
+CREATE INDEX batches_by_tenant ON batches (tenant, seq);
+CREATE TABLE tenants (
+  id         TEXT PRIMARY KEY,
+  quotas     TEXT NOT NULL DEFAULT '{}',  -- JSON: the fields set for this tenant (model/tenants.ts Quotas)
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+  id         TEXT PRIMARY KEY,            -- the public part of the key
+  tenant     TEXT NOT NULL REFERENCES tenants (id),
+  admin      INTEGER NOT NULL DEFAULT 0,
+  hash       TEXT NOT NULL,               -- hex SHA-256 of the whole key; the key itself is never stored
+  label      TEXT,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+`,
 ];

@@ -10,7 +10,7 @@ import { ACTIVE, STAGE_COLUMNS, WORKFLOW_ROW, page, type FullRow } from '../rows
 import { batchView, workflowView, type BatchRow, type WorkflowRow } from '../views.js';
 
 const WORKFLOW_SELECT = `
-  SELECT w.seq, w.id, b.id AS batch_id, w.client_id, w.status, w.stage, w.attempts, w.queued_at,
+  SELECT w.seq, w.id, b.id AS batch_id, b.tenant, w.client_id, w.status, w.stage, w.attempts, w.queued_at,
          w.started_at, w.finished_at, w.run_after, ${STAGE_COLUMNS}, w.error, r.data AS result
   FROM workflows w JOIN batches b ON b.seq = w.batch_seq LEFT JOIN results r ON r.workflow_seq = w.seq`;
 
@@ -22,6 +22,8 @@ export class Reads {
   readonly #batchSeq: Statement;
   readonly #batches: Statement;
   readonly #batchesByStatus: Statement;
+  readonly #tenantBatches: Statement;
+  readonly #tenantBatchesByStatus: Statement;
   readonly #workflows: Statement;
   readonly #workflowsByStatus: Statement;
   readonly #workflowById: Statement;
@@ -38,6 +40,8 @@ export class Reads {
     this.#batchSeq = db.prepare('SELECT seq FROM batches WHERE id = ?');
     this.#batches = db.prepare('SELECT * FROM batches WHERE seq < ? ORDER BY seq DESC LIMIT ?');
     this.#batchesByStatus = db.prepare('SELECT * FROM batches WHERE status = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
+    this.#tenantBatches = db.prepare('SELECT * FROM batches WHERE tenant = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
+    this.#tenantBatchesByStatus = db.prepare('SELECT * FROM batches WHERE tenant = ? AND status = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
     this.#workflows = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = ? AND w.seq > ? ORDER BY w.seq LIMIT ?`);
     this.#workflowsByStatus = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = ? AND w.status = ? AND w.seq > ? ORDER BY w.seq LIMIT ?`);
     this.#workflowById = db.prepare(`${WORKFLOW_SELECT} WHERE w.id = ?`);
@@ -62,9 +66,11 @@ export class Reads {
 
   batches(query: ListQuery<BatchStatus>, now: number): Page<Batch> {
     const before = query.cursor ? decodeCursor(query.cursor) : Number.MAX_SAFE_INTEGER;
-    const rows = (query.status
-      ? this.#batchesByStatus.all(query.status, before, query.limit + 1)
-      : this.#batches.all(before, query.limit + 1)) as BatchRow[];
+    const { tenant, status, limit } = query;
+    const rows = (tenant === undefined
+      ? status ? this.#batchesByStatus.all(status, before, limit + 1) : this.#batches.all(before, limit + 1)
+      : status ? this.#tenantBatchesByStatus.all(tenant, status, before, limit + 1) : this.#tenantBatches.all(tenant, before, limit + 1)
+    ) as BatchRow[];
     return page(rows, query.limit, (row) => batchView(row, this.#counters.p95s(row), now));
   }
 

@@ -9,6 +9,7 @@
  */
 import type { Database as DB } from 'better-sqlite3';
 import type { EngineEvent } from '../../model/events.js';
+import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import { isFinished, type BatchStatus, type WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
 import { IdempotencyConflictError, LeaseLostError, NotRetryableError, QueueFullError } from '../errors.js';
@@ -25,6 +26,7 @@ import { StorageHealth, WriteProbe, asStoreError, openDatabase } from './databas
 import { EventLog } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { Reads } from './reads.js';
+import { TenantTable } from './tenants.js';
 import type { FullRow } from '../rows.js';
 import { WebhookDeliveries } from './webhooks.js';
 import { WalSync } from './wal-sync.js';
@@ -50,6 +52,7 @@ export class SqliteStore implements Store {
   readonly #claims: Claims;
   readonly #admissions: Admissions;
   readonly #reads: Reads;
+  readonly #tenants: TenantTable;
   readonly #webhooks: WebhookDeliveries;
   /** Claims, transitions, results, leases and webhook writes: many per commit. */
   readonly #group: GroupCommit;
@@ -73,6 +76,7 @@ export class SqliteStore implements Store {
     this.#claims = new Claims(db);
     this.#admissions = new Admissions(db, this.#events, this.#counters);
     this.#reads = new Reads(db, this.#views, this.#counters);
+    this.#tenants = new TenantTable(db);
     this.#webhooks = new WebhookDeliveries(db, this.#views);
     this.#health = new StorageHealth(db);
     this.#probe = new WriteProbe(db, () => this.#closed, this.#health);
@@ -92,6 +96,36 @@ export class SqliteStore implements Store {
       afterCommit: () => this.#committed(),
       onRollback: (error) => this.#rolledBack(error),
     });
+  }
+
+  // --- Tenancy: writes go through the admission group, so they are as durable as a batch ---
+
+  createKey(record: ApiKeyRecord): Promise<void> {
+    return this.#admitting.run(() => this.#tenants.createKey(record));
+  }
+
+  async findKey(id: string): Promise<ApiKeyRecord | null> {
+    return this.#tenants.findKey(id);
+  }
+
+  async listKeys(tenant?: string): Promise<ApiKeyRecord[]> {
+    return this.#tenants.listKeys(tenant);
+  }
+
+  revokeKey(id: string, now: number): Promise<boolean> {
+    return this.#admitting.run(() => this.#tenants.revokeKey(id, now));
+  }
+
+  async getTenant(id: string): Promise<Tenant | null> {
+    return this.#tenants.getTenant(id);
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    return this.#tenants.listTenants();
+  }
+
+  putTenant(id: string, quotas: Quotas, now: number): Promise<Tenant> {
+    return this.#admitting.run(() => this.#tenants.putTenant(id, quotas, now));
   }
 
   // --- Admission ---

@@ -1,0 +1,65 @@
+/**
+ * Tenants and API keys in the SQLite file. Small and synchronous: the store calls it inside its
+ * connection, and the CLI (`clientflow keys …`) on a connection of its own while the server runs
+ * (a key written there is seen by the server's next lookup).
+ */
+import type { Database as DB, Statement } from 'better-sqlite3';
+import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
+import { keyOf, tenantOf, type ApiKeyRow, type TenantRow } from '../tenant-rows.js';
+
+export class TenantTable {
+  readonly #ensureTenant: Statement;
+  readonly #putTenant: Statement;
+  readonly #tenant: Statement;
+  readonly #tenants: Statement;
+  readonly #insertKey: Statement;
+  readonly #key: Statement;
+  readonly #keys: Statement;
+  readonly #keysOf: Statement;
+  readonly #revoke: Statement;
+
+  constructor(db: DB) {
+    this.#ensureTenant = db.prepare('INSERT INTO tenants (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
+    this.#putTenant = db.prepare(`INSERT INTO tenants (id, quotas, created_at) VALUES (?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET quotas = excluded.quotas RETURNING *`);
+    this.#tenant = db.prepare('SELECT * FROM tenants WHERE id = ?');
+    this.#tenants = db.prepare('SELECT * FROM tenants ORDER BY id');
+    this.#insertKey = db.prepare(`INSERT INTO api_keys (id, tenant, admin, hash, label, created_at)
+      VALUES (@id, @tenant, @admin, @hash, @label, @createdAt)`);
+    this.#key = db.prepare('SELECT * FROM api_keys WHERE id = ?');
+    this.#keys = db.prepare('SELECT * FROM api_keys ORDER BY created_at, id');
+    this.#keysOf = db.prepare('SELECT * FROM api_keys WHERE tenant = ? ORDER BY created_at, id');
+    this.#revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  }
+
+  createKey(record: ApiKeyRecord): void {
+    this.#ensureTenant.run(record.tenant, record.createdAt);
+    this.#insertKey.run({ ...record, admin: record.admin ? 1 : 0 });
+  }
+
+  findKey(id: string): ApiKeyRecord | null {
+    const row = this.#key.get(id) as ApiKeyRow | undefined;
+    return row ? keyOf(row) : null;
+  }
+
+  listKeys(tenant?: string): ApiKeyRecord[] {
+    return ((tenant === undefined ? this.#keys.all() : this.#keysOf.all(tenant)) as ApiKeyRow[]).map(keyOf);
+  }
+
+  revokeKey(id: string, now: number): boolean {
+    return this.#revoke.run(now, id).changes > 0;
+  }
+
+  getTenant(id: string): Tenant | null {
+    const row = this.#tenant.get(id) as TenantRow | undefined;
+    return row ? tenantOf(row) : null;
+  }
+
+  listTenants(): Tenant[] {
+    return (this.#tenants.all() as TenantRow[]).map(tenantOf);
+  }
+
+  putTenant(id: string, quotas: Quotas, now: number): Tenant {
+    return tenantOf(this.#putTenant.get(id, JSON.stringify(quotas), now) as TenantRow);
+  }
+}
