@@ -91,8 +91,8 @@ describe('GET /metrics', () => {
       expect(after.value('clientflow_stage_duration_seconds_bucket', { ...labels, le: '+Inf' }), stage).toBe(n);
       expect(after.value('clientflow_stage_duration_seconds_count', { stage, outcome: 'failed' }), stage).toBe(0);
     }
-    expect(after.value('clientflow_workflows', { status: 'succeeded' })).toBe(n);
-    expect(after.value('clientflow_workflows', { status: 'queued' })).toBe(0);
+    expect(after.value('clientflow_workflows', { tenant: 'default', status: 'succeeded' })).toBe(n);
+    expect(after.value('clientflow_workflows', { tenant: 'default', status: 'queued' })).toBe(0);
     expect(after.value('clientflow_queue_depth')).toBe(0);
     expect(after.value('clientflow_batches_created_total')).toBe(1);
     expect(after.value('clientflow_batches_finished_total', { status: 'succeeded' })).toBe(1);
@@ -167,16 +167,16 @@ describe('GET /metrics', () => {
     const busy = await scrape(s);
     expect(busy.value('clientflow_running')).toBe(2);
     expect(busy.value('clientflow_dispatcher_waiting')).toBe(3);
-    expect(busy.value('clientflow_workflows', { status: 'running' })).toBe(2);
+    expect(busy.value('clientflow_workflows', { tenant: 'default', status: 'running' })).toBe(2);
     // Claimed but not started is still queued.
-    expect(busy.value('clientflow_workflows', { status: 'queued' })).toBe(3);
+    expect(busy.value('clientflow_workflows', { tenant: 'default', status: 'queued' })).toBe(3);
     expect(busy.value('clientflow_queue_depth')).toBe(3);
 
     gate.resolve();
     await finished;
     // batch.finished fires inside the last workflow's run, so the engine may still count it running.
     const idle = await scrape(s);
-    expect(idle.value('clientflow_workflows', { status: 'succeeded' })).toBe(5);
+    expect(idle.value('clientflow_workflows', { tenant: 'default', status: 'succeeded' })).toBe(5);
     expect(idle.value('clientflow_queue_depth')).toBe(0);
   });
 });

@@ -14,6 +14,7 @@ import type { EngineEvent } from '../engine/events.js';
 import {
   FINISHED_WORKFLOW_STATUSES, STAGES, WORKFLOW_STATUSES, type BatchStatus, type StageName, type WorkflowStatus,
 } from '../model/statuses.js';
+import { DEFAULT_TENANT } from '../model/tenants.js';
 import type { Reads } from '../store/store.js';
 import { metricsRoutes } from './routes/metrics.js';
 
@@ -65,21 +66,26 @@ export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowT
   for (const metric of processMetrics()) registry.registerMetric(metric);
 
   // One store read per scrape, shared by the two gauges it feeds (the client collects them concurrently).
-  let totals: Promise<Record<WorkflowStatus, number>> | null = null;
+  let totals: Promise<Record<string, Record<WorkflowStatus, number>>> | null = null;
   const readTotals = () => (totals ??= store.workflowTotals().finally(() => { totals = null; }));
 
   const workflows = new Gauge({
-    name: 'clientflow_workflows', help: 'Workflows by status, across all batches in the store.',
-    labelNames: ['status'] as const, registers,
+    name: 'clientflow_workflows', help: 'Workflows by tenant and status, across all batches in the store.',
+    labelNames: ['tenant', 'status'] as const, registers,
     async collect() {
-      const t = await readTotals();
-      for (const status of WORKFLOW_STATUSES) workflows.set({ status }, t[status]);
+      // The default tenant always has its series (zeros on an empty store): dashboards see 0, not nothing.
+      const byTenant = { [DEFAULT_TENANT]: { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 }, ...await readTotals() };
+      // A tenant whose batches were all deleted (retention) leaves no stale series behind.
+      workflows.reset();
+      for (const [tenant, t] of Object.entries(byTenant)) {
+        for (const status of WORKFLOW_STATUSES) workflows.set({ tenant, status }, t[status]);
+      }
     },
   });
   const queueDepth = new Gauge({
     name: 'clientflow_queue_depth', help: 'Workflows queued in the store, waiting to start.', registers,
     async collect() {
-      queueDepth.set((await readTotals()).queued);
+      queueDepth.set(Object.values(await readTotals()).reduce((n, t) => n + t.queued, 0));
     },
   });
   const running = new Gauge({

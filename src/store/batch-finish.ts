@@ -6,7 +6,7 @@
  * delivers; a retry that reopens the batch resets the delivery for the next finish.
  */
 import type { NewEvent } from '../model/events.js';
-import { batchStatusOf, isFinished, type BatchCounters, type BatchStatus } from '../model/statuses.js';
+import { batchStatusOf, isFinished, type BatchCounters, type BatchStatus, type WorkflowStatus } from '../model/statuses.js';
 
 export interface BatchChange {
   status: BatchStatus;
@@ -32,4 +32,34 @@ export function batchChange(batchId: string, before: BatchStatus, now: BatchCoun
     webhook: finished ? { dueAt: at } : reopened ? { dueAt: null } : null,
     event: finished ? { type: 'batch.finished', at, batchId, status } : null,
   };
+}
+
+/** A finished batch's final counts, as a tenant's totals of finished batches (`tenant_totals`) keep them. */
+export type FinishedCounts = Record<'succeeded' | 'failed' | 'canceled', number>;
+
+/**
+ * What a batch's finish or reopen moves in its tenant's totals, so workflow totals never sum every
+ * batch: active batches are summed live, finished ones were added here once. A finish adds the
+ * batch's counts after the change (`after`); a reopen takes back what its finish had added, the
+ * counts before the change (`after` minus the change's `delta`). Null when neither happened.
+ */
+export function foldedCounts(before: BatchStatus, change: BatchChange | null, after: FinishedCounts, delta: Record<WorkflowStatus, number>): FinishedCounts | null {
+  if (!change) return null;
+  if (change.finishedAt !== null) return { succeeded: after.succeeded, failed: after.failed, canceled: after.canceled };
+  if (!isFinished(before)) return null;
+  return {
+    succeeded: -(after.succeeded - delta.succeeded), failed: -(after.failed - delta.failed), canceled: -(after.canceled - delta.canceled),
+  };
+}
+
+export type WorkflowTotals = Record<WorkflowStatus, number>;
+
+/** Adds rows of per-tenant counts (live sums of active batches, folded totals of finished ones) into totals per tenant. */
+export function sumByTenant(rows: Array<{ tenant: string } & Partial<Record<WorkflowStatus, number | string>>>): Record<string, WorkflowTotals> {
+  const totals: Record<string, WorkflowTotals> = {};
+  for (const row of rows) {
+    const t = (totals[row.tenant] ??= { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 });
+    for (const status of ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const) t[status] += Number(row[status] ?? 0);
+  }
+  return totals;
 }

@@ -150,8 +150,11 @@ export interface Reads {
   listEvents(batchId: string, afterId: number, limit: number): Promise<EngineEvent[] | null>;
   /** Every event of these workflows of the batch, oldest first: their attempt-by-attempt history. */
   workflowEvents(batchId: string, workflowIds: string[]): Promise<EngineEvent[]>;
-  /** Workflows by status across all batches, summed from the per-batch counters: O(batches). */
-  workflowTotals(): Promise<Record<WorkflowStatus, number>>;
+  /**
+   * Workflows by status per tenant, across all batches: active batches summed from their
+   * counters, finished ones from totals added once at their finish. O(active batches).
+   */
+  workflowTotals(): Promise<Record<string, Record<WorkflowStatus, number>>>;
 }
 
 export interface EventFeed {

@@ -353,16 +353,29 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
       await expect(store.listBatches({ limit: 1, cursor: 'bm9wZQ' }, T0)).rejects.toThrow(/cursor/);
     });
 
-    it('totals workflows by status across every batch', async () => {
-      expect(await store.workflowTotals()).toEqual({ queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 });
+    it('totals workflows by tenant and status: active batches live, finished ones added once, taken back when a retry reopens one', async () => {
+      expect(await store.workflowTotals()).toEqual({});
       await newBatch([1, 2, 3]);
       const [a, b] = await store.claim('e', 2, T0, 60_000);
       const other = await newBatch(['a', 'b']);
       await succeedAll(a!, T0);
       await store.record({ kind: 'started', workflow: b!, stage: 'fetch', at: T0 });
       await store.cancelBatch(other.id, T0);
-      expect(await store.workflowTotals()).toEqual({ queued: 1, running: 1, succeeded: 1, failed: 0, canceled: 2 });
+      const { batch: acme } = await store.createBatch({
+        tenant: 'acme', clientIds: [9], priority: 5, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+      }, T0);
+      const [c] = await store.claim('e', 1, T0, 60_000);
+      expect(c!.batchId).toBe(acme.id);
+      await store.record({ kind: 'started', workflow: c!, stage: 'fetch', at: T0 });
+      await store.record({ kind: 'failed', workflow: c!, stage: 'fetch', at: T0 + 1, error: { code: 'X', message: 'x' } });
+      expect(await store.workflowTotals()).toEqual({
+        default: { queued: 1, running: 1, succeeded: 1, failed: 0, canceled: 2 },
+        acme: { queued: 0, running: 0, succeeded: 0, failed: 1, canceled: 0 },
+      });
+      await store.retryBatch(acme.id, false, T0 + 2);
+      expect((await store.workflowTotals()).acme).toEqual({ queued: 1, running: 0, succeeded: 0, failed: 0, canceled: 0 });
     });
+
     it('hears of other processes only when shared: an exclusive store never calls onRemote', async () => {
       const heard: unknown[] = [];
       const off = store.onRemote((n) => heard.push(n));

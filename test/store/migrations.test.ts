@@ -213,7 +213,7 @@ describe('the batch_timings migration', () => {
       const frozen = rowScanP95s(db, finishedSeq!);
       db.exec('DROP TABLE batch_timings; DROP TABLE batch_p95s');
       // What the migrations after it added, undone too: they run again on open.
-      db.exec(`DROP INDEX batches_by_tenant; ALTER TABLE batches DROP COLUMN tenant; DROP TABLE api_keys; DROP TABLE tenants`);
+      db.exec(`DROP INDEX batches_by_tenant; ALTER TABLE batches DROP COLUMN tenant; DROP TABLE api_keys; DROP TABLE tenants; DROP TABLE tenant_totals`);
       db.pragma(`user_version = ${index}`);
       db.close();
 

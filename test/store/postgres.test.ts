@@ -100,7 +100,7 @@ describe('PostgreSQL store: admission across replicas', () => {
       const outcomes = await Promise.allSettled(tries);
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
       for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(QueueFullError);
-      expect((await a.workflowTotals()).queued).toBe(8);
+      expect((await a.workflowTotals()).default!.queued).toBe(8);
       // The same key through both replicas at once: one batch, the other answer a replay of it.
       const key = { key: 'k-1', fingerprint: 'f', ttlMs: 60_000 };
       const [x, y] = await Promise.all([a.createBatch(input(1), Date.now(), { idempotency: key }), b.createBatch(input(1), Date.now(), { idempotency: key })]);

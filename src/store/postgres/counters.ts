@@ -9,7 +9,7 @@
 import type { NewEvent } from '../../model/events.js';
 import { STAGES } from '../../model/statuses.js';
 import { nearestRankIndex } from '../../model/stats.js';
-import { batchChange } from '../batch-finish.js';
+import { batchChange, foldedCounts, type FinishedCounts } from '../batch-finish.js';
 import { METRIC, METRICS, netCounts } from '../timings.js';
 import type { Delta } from '../transitions.js';
 import type { Queryable } from './database.js';
@@ -56,6 +56,7 @@ export async function applyDeltas(client: Queryable, pending: Map<number, Pendin
   const { rows: before } = await client.query<{ seq: number; status: BatchRow['status']; started_at: number | null }>(
     'SELECT seq, status, started_at FROM batches WHERE seq = ANY($1::bigint[]) ORDER BY seq FOR UPDATE', [seqs],
   );
+  const folded = new Map<string, FinishedCounts>();
   for (const old of before) {
     const { batchId, delta: d, at } = pending.get(old.seq)!;
     const { rows } = await client.query<BatchRow>(UPDATE, [
@@ -72,6 +73,11 @@ export async function applyDeltas(client: Queryable, pending: Map<number, Pendin
     if (!change) continue;
     const p95s = change.p95s === 'freeze' ? JSON.stringify(await p95sOf(client, { ...row, p95s: null })) : null;
     await client.query('UPDATE batches SET status = $2, finished_at = $3, p95s = $4 WHERE seq = $1', [old.seq, change.status, change.finishedAt, p95s]);
+    const counts = foldedCounts(old.status, change, row, d.workflows);
+    if (counts) {
+      const sum = folded.get(row.tenant) ?? { succeeded: 0, failed: 0, canceled: 0 };
+      folded.set(row.tenant, { succeeded: sum.succeeded + counts.succeeded, failed: sum.failed + counts.failed, canceled: sum.canceled + counts.canceled });
+    }
     if (change.webhook) {
       // Finished (due now) or reopened (not due): a fresh delivery, nothing tried yet.
       await client.query(`UPDATE batches SET webhook_status = 'pending', webhook_attempts = 0, webhook_last_error = NULL,
@@ -79,6 +85,14 @@ export async function applyDeltas(client: Queryable, pending: Map<number, Pendin
         WHERE seq = $1 AND webhook_url IS NOT NULL`, [old.seq, change.webhook.dueAt]);
     }
     if (change.event) edge.last.push(change.event);
+  }
+  // After every batch row, in tenant order: the same lock order in every transaction.
+  for (const tenant of [...folded.keys()].sort()) {
+    const c = folded.get(tenant)!;
+    await client.query(`INSERT INTO tenant_totals (tenant, succeeded, failed, canceled) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (tenant) DO UPDATE SET succeeded = tenant_totals.succeeded + excluded.succeeded,
+        failed = tenant_totals.failed + excluded.failed, canceled = tenant_totals.canceled + excluded.canceled`,
+    [tenant, c.succeeded, c.failed, c.canceled]);
   }
   return edges;
 }

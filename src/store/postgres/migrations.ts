@@ -183,5 +183,13 @@ CREATE TABLE api_keys (
   created_at bigint NOT NULL,
   revoked_at bigint
 );
+CREATE TABLE tenant_totals (
+  tenant    text PRIMARY KEY,
+  succeeded bigint NOT NULL DEFAULT 0,
+  failed    bigint NOT NULL DEFAULT 0,
+  canceled  bigint NOT NULL DEFAULT 0
+);
+INSERT INTO tenant_totals (tenant, succeeded, failed, canceled)
+  SELECT tenant, SUM(succeeded), SUM(failed), SUM(canceled) FROM batches WHERE status NOT IN ('queued', 'running') GROUP BY tenant;
 `,
 ];

@@ -15,6 +15,7 @@ import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import { isFinished, type BatchStatus, type WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
 import { LeaseLostError, NotRetryableError, StoreUnavailableError } from '../errors.js';
+import type { WorkflowTotals } from '../batch-finish.js';
 import { Outbox } from '../outbox.js';
 import type {
   CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
@@ -204,7 +205,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  workflowTotals(): Promise<Record<WorkflowStatus, number>> {
+  workflowTotals(): Promise<Record<string, WorkflowTotals>> {
     return this.#read(() => reads.totals(this.#db));
   }
 

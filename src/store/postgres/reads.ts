@@ -1,6 +1,7 @@
 /** Reads on PostgreSQL: batches and workflows as the API shows them, keyset-paged; rows to change, locked. */
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, Page, Workflow } from '../../model/types.js';
+import { sumByTenant, type WorkflowTotals } from '../batch-finish.js';
 import { decodeCursor } from '../cursor.js';
 import { ACTIVE, STAGE_COLUMNS, WORKFLOW_ROW, page, type FullRow } from '../rows.js';
 import type { ListQuery } from '../store.js';
@@ -65,9 +66,11 @@ export async function lockedRows(tx: Tx, which: { id: string } | { batchSeq: num
   return rows;
 }
 
-export async function totals(db: Queryable): Promise<Record<WorkflowStatus, number>> {
-  const { rows } = await db.query<Record<WorkflowStatus, number>>(`SELECT COALESCE(SUM(queued), 0)::bigint AS queued,
-    COALESCE(SUM(running), 0)::bigint AS running, COALESCE(SUM(succeeded), 0)::bigint AS succeeded,
-    COALESCE(SUM(failed), 0)::bigint AS failed, COALESCE(SUM(canceled), 0)::bigint AS canceled FROM batches`);
-  return rows[0]!;
+/** Active batches summed live (their index), finished ones as folded at their finish: never every batch. */
+export async function totals(db: Queryable): Promise<Record<string, WorkflowTotals>> {
+  const { rows } = await db.query<{ tenant: string } & Record<WorkflowStatus, string>>(`SELECT tenant, SUM(queued) AS queued,
+      SUM(running) AS running, SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(canceled) AS canceled
+    FROM batches WHERE ${ACTIVE} GROUP BY tenant
+    UNION ALL SELECT tenant, 0, 0, succeeded, failed, canceled FROM tenant_totals`);
+  return sumByTenant(rows);
 }

@@ -7,7 +7,7 @@
  */
 import type { Database as DB, Statement } from 'better-sqlite3';
 import { STAGES } from '../../model/statuses.js';
-import { batchChange } from '../batch-finish.js';
+import { batchChange, foldedCounts } from '../batch-finish.js';
 import { CommittedTotal, type Outbox } from '../outbox.js';
 import { METRICS } from '../timings.js';
 import type { Delta } from '../transitions.js';
@@ -27,6 +27,7 @@ export class BatchCounters {
   readonly #recomputeMaxima: Statement;
   readonly #setStatus: Statement;
   readonly #armWebhook: Statement;
+  readonly #fold: Statement;
 
   constructor(db: DB, outbox: Outbox, events: EventLog, views: FinishedViews) {
     this.#events = events;
@@ -52,12 +53,15 @@ export class BatchCounters {
         ${s}_ms_sum = ${s}_ms_sum + @${s}_ms_sum,
         ${s}_ms_max = CASE WHEN @${s}_ms_max IS NULL THEN ${s}_ms_max ELSE MAX(COALESCE(${s}_ms_max, @${s}_ms_max), @${s}_ms_max) END`).join(',')}
       WHERE id = @id
-      RETURNING seq, status, started_at, finished_at, queued, running, failed, canceled, wait_count, wf_count,
+      RETURNING seq, tenant, status, started_at, finished_at, queued, running, succeeded, failed, canceled, wait_count, wf_count,
                 ${STAGES.map((s) => `${s}_succeeded`).join(', ')}`);
     // After a requeue took values back: the largest left in the histograms, not a workflow scan.
     this.#recomputeMaxima = db.prepare(`UPDATE batches SET wait_max = ${maxSql('wait')}, wf_max = ${maxSql('workflow')}
       WHERE seq = @seq`);
     this.#setStatus = db.prepare('UPDATE batches SET status = ?, finished_at = ?, p95s = ? WHERE seq = ?');
+    this.#fold = db.prepare(`INSERT INTO tenant_totals (tenant, succeeded, failed, canceled) VALUES (@tenant, @succeeded, @failed, @canceled)
+      ON CONFLICT (tenant) DO UPDATE SET succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed,
+        canceled = canceled + excluded.canceled`);
     // A batch finished (next_at = when) or reopened (next_at NULL): a fresh delivery, nothing tried yet.
     this.#armWebhook = db.prepare(`UPDATE batches SET webhook_status = 'pending', webhook_attempts = 0, webhook_last_error = NULL,
         webhook_delivered_at = NULL, webhook_next_at = @next_at, webhook_claim = NULL
@@ -84,6 +88,8 @@ export class BatchCounters {
     if (!change) return;
     const p95s = change.p95s === 'freeze' ? JSON.stringify(this.p95s({ ...row, p95s: null })) : null;
     this.#setStatus.run(change.status, change.finishedAt, p95s, row.seq);
+    const folded = foldedCounts(row.status, change, row, d.workflows);
+    if (folded) this.#fold.run({ tenant: row.tenant, ...folded });
     if (change.webhook) this.#armWebhook.run({ seq: row.seq, next_at: change.webhook.dueAt });
     if (change.event) this.#events.log(row.seq, change.event);
   }

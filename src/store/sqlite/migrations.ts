@@ -255,5 +255,15 @@ CREATE TABLE api_keys (
   created_at INTEGER NOT NULL,
   revoked_at INTEGER
 );
+-- Workflows of each tenant's finished batches by final status, added once when a batch finishes
+-- (taken back if a retry reopens it): totals for /metrics sum only active batches live.
+CREATE TABLE tenant_totals (
+  tenant    TEXT PRIMARY KEY,
+  succeeded INTEGER NOT NULL DEFAULT 0,
+  failed    INTEGER NOT NULL DEFAULT 0,
+  canceled  INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO tenant_totals (tenant, succeeded, failed, canceled)
+  SELECT tenant, SUM(succeeded), SUM(failed), SUM(canceled) FROM batches WHERE status NOT IN ('queued', 'running') GROUP BY tenant;
 `,
 ];

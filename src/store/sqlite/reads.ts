@@ -2,6 +2,7 @@
 import type { Database as DB, Statement } from 'better-sqlite3';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, Page, Workflow } from '../../model/types.js';
+import { sumByTenant, type WorkflowTotals } from '../batch-finish.js';
 import { decodeCursor } from '../cursor.js';
 import type { ListQuery } from '../store.js';
 import type { FinishedViews } from '../view-cache.js';
@@ -48,9 +49,11 @@ export class Reads {
     this.#workflowRow = db.prepare(`${WORKFLOW_ROW} WHERE w.id = ?`);
     this.#unfinishedRows = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.${ACTIVE}`);
     this.#retryableRows = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.status IN ('failed', ?)`);
-    this.#totals = db.prepare(`SELECT COALESCE(SUM(queued), 0) AS queued, COALESCE(SUM(running), 0) AS running,
-      COALESCE(SUM(succeeded), 0) AS succeeded, COALESCE(SUM(failed), 0) AS failed, COALESCE(SUM(canceled), 0) AS canceled
-      FROM batches`);
+    // Active batches summed live (their index), finished ones as folded at their finish: never every batch.
+    this.#totals = db.prepare(`SELECT tenant, SUM(queued) AS queued, SUM(running) AS running, SUM(succeeded) AS succeeded,
+        SUM(failed) AS failed, SUM(canceled) AS canceled
+      FROM batches WHERE ${ACTIVE} GROUP BY tenant
+      UNION ALL SELECT tenant, 0, 0, succeeded, failed, canceled FROM tenant_totals`);
   }
 
   ping(): boolean {
@@ -106,7 +109,7 @@ export class Reads {
     return this.#retryableRows.all(batchSeq, includeCanceled ? 'canceled' : 'failed') as FullRow[];
   }
 
-  totals(): Record<WorkflowStatus, number> {
-    return this.#totals.get() as Record<WorkflowStatus, number>;
+  totals(): Record<string, WorkflowTotals> {
+    return sumByTenant(this.#totals.all() as Parameters<typeof sumByTenant>[0]);
   }
 }

@@ -13,6 +13,7 @@ import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import { isFinished, type BatchStatus, type WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
 import { IdempotencyConflictError, LeaseLostError, NotRetryableError, QueueFullError } from '../errors.js';
+import type { WorkflowTotals } from '../batch-finish.js';
 import { Outbox } from '../outbox.js';
 import type {
   CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Renewal, Store, StoreCapabilities, Transition,
@@ -204,7 +205,7 @@ export class SqliteStore implements Store {
   }
 
   /** Committed counters only: transitions still in the open group show one turn later. */
-  async workflowTotals(): Promise<Record<WorkflowStatus, number>> {
+  async workflowTotals(): Promise<Record<string, WorkflowTotals>> {
     return this.#reads.totals();
   }
 
