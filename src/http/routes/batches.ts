@@ -72,7 +72,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     if (dupes.length > 0) {
       throw new HttpError(400, 'duplicate-client-ids', `clientIds must not repeat: ${dupes.map((d) => d.path).join(', ')}`, dupes);
     }
-    if (body.callbackUrl !== undefined) checkCallbackUrl(body.callbackUrl, config.WEBHOOK_SECRET);
+    if (body.callbackUrl !== undefined) checkCallbackUrl(body.callbackUrl, config);
     const key = request.headers['idempotency-key'];
     const { batch, replayed } = await engine.submit({
       clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
