@@ -26,10 +26,10 @@
 import type { Logger } from 'pino';
 import { request, type Agent } from 'undici';
 import type { Batch } from '../model/types.js';
-import type { WebhookClaim, WebhookStore } from '../store/store.js';
-import type { EngineEvents } from './events.js';
 import { AddressPolicy, EMPTY_ALLOW_LIST, type AllowList } from '../net/address-policy.js';
 import { guardedAgent, type Resolver } from '../net/guarded-agent.js';
+import type { WebhookClaim, WebhookStore } from '../store/store.js';
+import type { EngineEvents } from './events.js';
 import { backoffMs } from './retry-policy.js';
 import { secretKey, signatureHeaders } from './webhook-signature.js';
 
