@@ -4,7 +4,9 @@
  */
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
+import { secretKey, SECRET_FORM } from './engine/webhook-signature.js';
 import { ClientflowError } from './model/errors.js';
+import { parseAllowList } from './net/address-policy.js';
 
 const Int = (min: number, max: number, def: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: def, description });
@@ -150,11 +152,25 @@ export const ConfigSchema = Type.Object({
 
   // --- Webhooks (engine/webhooks.ts): a batch's callbackUrl gets the finished batch, signed. ---
   /**
-   * Key of the HMAC-SHA256 signature on every webhook. Unset: a batch with a callbackUrl is
-   * refused (400), since an unsigned webhook cannot be trusted by its receiver.
+   * Signs every webhook (Standard Webhooks: HMAC-SHA256 over id, timestamp and body), in the form
+   * receivers' libraries take: `whsec_` and the base64 of at least 32 random bytes. Unset: a
+   * batch with a callbackUrl is refused (400), since an unsigned webhook cannot be trusted.
    * @default unset
    */
-  WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'Signs webhooks (HMAC-SHA256); unset: callbackUrl is refused.' })),
+  WEBHOOK_SECRET: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'Signs webhooks (Standard Webhooks, HMAC-SHA256): whsec_<base64 of at least 32 random bytes>; unset: callbackUrl is refused.',
+  })),
+  /**
+   * Webhooks go only to public unicast addresses (net/address-policy.ts). Exceptions: a comma
+   * list of host names (any address they resolve to) and IP addresses or CIDR ranges, e.g.
+   * `127.0.0.1,hooks.internal,10.1.0.0/16`.
+   * @default "" (none)
+   */
+  WEBHOOK_ALLOW_HOSTS: Type.String({
+    default: '',
+    description: 'Comma list of host names, IPs and CIDR ranges webhooks may reach although private, loopback or otherwise non-public.',
+  }),
   /** @default 8 */
   WEBHOOK_MAX_ATTEMPTS: Int(1, 100, 8, 'Delivery attempts per finished batch, the first included.'),
   /** @default 1000 */
@@ -211,6 +227,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid ${name}=${shown}: expected ${expects(name)}`);
   }
   const config = value as Config;
+  // Forms a schema cannot say; still one line, and the secret is never echoed.
+  if (config.WEBHOOK_SECRET !== undefined && !secretKey(config.WEBHOOK_SECRET)) {
+    throw new ConfigError(`invalid WEBHOOK_SECRET=(hidden): expected ${SECRET_FORM}`);
+  }
+  try {
+    parseAllowList(config.WEBHOOK_ALLOW_HOSTS);
+  } catch (e) {
+    throw new ConfigError(`invalid WEBHOOK_ALLOW_HOSTS=${JSON.stringify(config.WEBHOOK_ALLOW_HOSTS)}: ${(e as Error).message}`);
+  }
   const loopback = isLoopback(config.HOST);
   if (config.AUTH === 'auto') value.AUTH = loopback ? 'off' : 'required';
   if (config.METRICS_AUTH === 'auto') value.METRICS_AUTH = value.AUTH;

@@ -1,12 +1,13 @@
 /**
  * The oldest Node.js the service runs on, checked before anything loads better-sqlite3.
  *
- * better-sqlite3 13 ships prebuilt Node-API 10 addons, and Node.js has Node-API 10 from 22.14 on.
+ * better-sqlite3 13 ships prebuilt Node-API 10 addons, and Node.js has Node-API 10 from 22.14 on;
+ * undici 8 (webhook delivery) needs 22.19.
  * On an older Node (the system Node 20 of a machine whose `npm ci` did not install the project's
  * own Node 24, say) the addon does not fail with an error: it crashes the process with a
  * segmentation fault. Importing this module first turns that into one line saying what to do.
  */
-export const MIN_NODE = '22.14.0';
+export const MIN_NODE = '22.19.0';
 
 /** Whether `version` ("v22.14.0" or "22.14.0") is MIN_NODE or newer. */
 export function nodeSupported(version: string): boolean {

@@ -11,6 +11,7 @@ import { Engine, type EngineOptions } from './engine/engine.js';
 import { Webhooks, type WebhookOptions } from './engine/webhooks.js';
 import { withLinks } from './http/routes/batches.js';
 import { createLogger } from './logger.js';
+import { parseAllowList } from './net/address-policy.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
 
@@ -20,7 +21,7 @@ export interface ServiceOverrides {
   /** Another store (a test's fault-injecting one, another backend): default `openStore(config)`. */
   store?: Store;
   engine?: Partial<Pick<EngineOptions, 'handlers' | 'now'>>;
-  webhooks?: Partial<Pick<WebhookOptions, 'now' | 'random'>>;
+  webhooks?: Partial<Pick<WebhookOptions, 'now' | 'random' | 'resolve'>>;
 }
 
 export interface Service {
@@ -65,7 +66,7 @@ async function wire(config: Config, logger: Logger, store: Store, overrides: Ser
     ...overrides.engine,
   });
   const webhooks = new Webhooks({
-    store, events: engine.events, logger, secret: config.WEBHOOK_SECRET,
+    store, events: engine.events, logger, secret: config.WEBHOOK_SECRET, allowHosts: parseAllowList(config.WEBHOOK_ALLOW_HOSTS),
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, baseMs: config.WEBHOOK_BASE_MS, maxMs: config.WEBHOOK_MAX_MS,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS, concurrency: config.WEBHOOK_CONCURRENCY,
     // The body is the batch exactly as GET /v1/batches/{id} answers it, links included.

@@ -20,7 +20,11 @@ export interface TestService {
 }
 
 export async function startService(
-  options: { config?: Partial<Config>; engine?: ServiceOverrides['engine']; webhooks?: ServiceOverrides['webhooks']; start?: boolean } = {},
+  options: {
+    config?: Partial<Config>; engine?: ServiceOverrides['engine']; webhooks?: ServiceOverrides['webhooks']; start?: boolean;
+    /** Where the service logs: default nowhere. */
+    logger?: ServiceOverrides['logger'];
+  } = {},
 ): Promise<TestService> {
   const config = loadConfig({}, {
     DB_PATH: ':memory:', LOG_LEVEL: 'silent', FETCH_MS: 2, PROCESS_MS: 3, STORE_MS: 1, RETRY_BASE_MS: 1, RETRY_MAX_MS: 5,
@@ -29,7 +33,7 @@ export async function startService(
   });
   const store = new SqliteStore({ path: config.DB_PATH, sync: 'normal' });
   const service = await createService(config, {
-    logger: pino({ level: 'silent' }), store, engine: options.engine, webhooks: options.webhooks,
+    logger: options.logger ?? pino({ level: 'silent' }), store, engine: options.engine, webhooks: options.webhooks,
   });
   const { app, engine, webhooks } = service;
   // A test's fetch() may leave a spare socket that never sends a request; the server would wait

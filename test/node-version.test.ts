@@ -1,4 +1,4 @@
-/** The Node the service needs (better-sqlite3 13 wants Node-API 10: Node 22.14+) and the guard that says so. */
+/** The Node the service needs (better-sqlite3 13 wants Node-API 10: Node 22.14+; undici 8 wants 22.19+) and the guard that says so. */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,11 +8,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 describe('node version', () => {
   it('compares versions numerically, with or without the v', () => {
-    expect(MIN_NODE).toBe('22.14.0');
-    for (const v of ['v22.14.0', '22.14.0', 'v22.14.1', 'v22.23.2', 'v23.0.0', 'v24.0.0', 'v24.21.0', 'v26.10.0']) {
+    expect(MIN_NODE).toBe('22.19.0');
+    for (const v of ['v22.19.0', '22.19.0', 'v22.19.1', 'v22.23.2', 'v23.0.0', 'v24.0.0', 'v24.21.0', 'v26.10.0']) {
       expect(nodeSupported(v), v).toBe(true);
     }
-    for (const v of ['v20.20.2', 'v22.12.0', 'v22.13.1', 'v22.9.0', 'v21.99.99', 'v8.0.0']) {
+    for (const v of ['v20.20.2', 'v22.12.0', 'v22.13.1', 'v22.18.9', 'v22.14.0', 'v22.9.0', 'v21.99.99', 'v8.0.0']) {
       expect(nodeSupported(v), v).toBe(false);
     }
   });
@@ -32,6 +32,6 @@ describe('node version', () => {
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n').filter((l) => !l.includes('nodedir'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/Node\.js v22\.13\.1 .* is too old: it needs Node\.js 22\.14\.0 or newer/);
+    expect(lines[0]).toMatch(/Node\.js v22\.13\.1 .* is too old: it needs Node\.js 22\.19\.0 or newer/);
   });
 });

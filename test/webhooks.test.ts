@@ -1,24 +1,31 @@
 /**
- * Webhooks: a batch with a callbackUrl is POSTed, signed, to a local receiver when it finishes;
- * failures are retried with backoff and recorded on the batch; bad URLs and a server without a
- * secret are refused. The receiver is real (127.0.0.1, port 0); tests wait on its requests.
+ * Webhooks: a batch with a callbackUrl is POSTed, signed (Standard Webhooks, checked with the
+ * `standardwebhooks` package receivers use), to a local receiver when it finishes; failures are
+ * retried with backoff and recorded on the batch, vaguely; bad URLs, internal addresses and a
+ * server without a secret are refused. The receiver is real (127.0.0.1, port 0; the service may
+ * reach it because WEBHOOK_ALLOW_HOSTS names it); tests wait on its requests.
+ * test/ssrf.test.ts has the table of addresses refused at connect time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../src/config.js';
-import { signPayload, verifySignature } from '../src/engine/webhook-signature.js';
+import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import type { Batch } from '../src/model/types.js';
+import type { Resolver } from '../src/net/guarded-agent.js';
 import { errorPaths, expectProblem } from './contract-helpers.js';
 import { startService, type TestService } from './helpers.js';
 
-const SECRET = 'test-secret-0123456789';
+/** A Standard Webhooks secret: whsec_ and the base64 of 32 bytes. */
+const SECRET = `whsec_${Buffer.from('clientflow webhook test key 0123').toString('base64')}`;
 const FAST = { fetchMs: 1, processMs: 1, storeMs: 1 };
 
 interface Received {
+  url: string;
   headers: IncomingHttpHeaders;
   body: string;
 }
@@ -39,9 +46,11 @@ async function startReceiver(statuses: number[] = [200]): Promise<Receiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const received = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const received = { url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(received);
-      res.writeHead(statuses[Math.min(requests.length, statuses.length) - 1]!).end();
+      const status = statuses[Math.min(requests.length, statuses.length) - 1]!;
+      // A redirect points at another path of this receiver: a follower would show up there.
+      res.writeHead(status, status >= 300 && status < 400 ? { location: '/redirected' } : {}).end();
       waiters.get(requests.length)?.(received);
     });
   });
@@ -72,10 +81,39 @@ afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
 });
 
-async function service(config: Partial<Config> = {}): Promise<TestService> {
-  const s = await startService({ config: { WEBHOOK_SECRET: SECRET, WEBHOOK_BASE_MS: 1, WEBHOOK_MAX_MS: 5, ...config } });
+/** A service with webhooks on, allowed to reach receivers on 127.0.0.1 (and only there). */
+async function service(config: Partial<Config> = {}, options: Parameters<typeof startService>[0] = {}): Promise<TestService> {
+  const s = await startService({
+    ...options,
+    config: { WEBHOOK_SECRET: SECRET, WEBHOOK_BASE_MS: 1, WEBHOOK_MAX_MS: 5, WEBHOOK_ALLOW_HOSTS: '127.0.0.1', ...config },
+  });
   open.push(s);
   return s;
+}
+
+/** Verifies a received request as a receiver would, with the standardwebhooks package; throws when it does not verify. */
+function verify(req: Received, secret = SECRET): unknown {
+  return new Webhook(secret).verify(req.body, req.headers as Record<string, string>);
+}
+
+/** How a reader sees a callbackUrl: `http://127.0.0.1:port/…`. */
+const shown = (url: string) => `${new URL(url).origin}/…`;
+
+/** A resolver that answers `answers` for the names it knows, and ENOTFOUND for the rest. */
+function scriptedResolver(answers: Record<string, string | (() => string)>): Resolver {
+  return async (hostname) => {
+    const answer = answers[hostname];
+    if (answer === undefined) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    const address = typeof answer === 'function' ? answer() : answer;
+    return [{ address, family: address.includes(':') ? 6 : 4 }];
+  };
+}
+
+/** A logger whose lines the test reads. */
+function logLines(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { logger, lines };
 }
 
 async function receiver(statuses?: number[]): Promise<Receiver> {
@@ -121,26 +159,31 @@ describe('webhooks: delivery', () => {
     const s = await service();
     const id = await postBatch(s, { clientIds: [1, 2, 3], simulation: FAST, callbackUrl: hook.url });
     const queued = await getBatch(s, id);
-    expect(queued.webhook).toEqual({ url: hook.url, status: 'pending', attempts: 0, lastError: null, deliveredAt: null });
+    expect(queued.webhook).toEqual({ url: shown(hook.url), status: 'pending', attempts: 0, lastError: null, deliveredAt: null });
 
     const req = await hook.nth(1);
+    expect(req.url).toBe('/hooks/clientflow');
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers['user-agent']).toBe('clientflow-webhook/1');
     const finishedAt = Date.parse((JSON.parse(req.body) as Batch).finishedAt!);
-    expect(req.headers['clientflow-delivery']).toBe(`${id}:${finishedAt}`);
+    expect(req.headers['webhook-id']).toBe(`${id}:${finishedAt}`);
+    expect(Math.abs(Number(req.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+    expect(req.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
     expect(req.headers['clientflow-attempt']).toBe('1');
-    const signature = String(req.headers['clientflow-signature']);
-    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-    expect(verifySignature(SECRET, signature, req.body)).toBe(true);
-    expect(verifySignature('another-secret', signature, req.body)).toBe(false);
-    expect(verifySignature(SECRET, signature, req.body.replace('succeeded', 'failed'))).toBe(false);
+    // The old scheme's headers are gone: webhook-id and webhook-signature replace them.
+    expect(req.headers['clientflow-signature']).toBeUndefined();
+    expect(req.headers['clientflow-delivery']).toBeUndefined();
+    expect(verify(req)).toMatchObject({ id, status: 'succeeded' });
+    expect(() => verify(req, `whsec_${Buffer.from('another key of thirty-two bytes!').toString('base64')}`)).toThrow(/signature/);
+    expect(() => verify({ ...req, body: req.body.replace('succeeded', 'failed') })).toThrow(/signature/);
+    expect(() => verify({ ...req, headers: { ...req.headers, 'webhook-id': `${id}:0` } })).toThrow(/signature/);
 
     const sent = JSON.parse(req.body) as Batch & { links: unknown };
     expect(sent).toMatchObject({ id, status: 'succeeded', progress: { total: 3, succeeded: 3, percent: 100 } });
     expect(sent.webhook).toMatchObject({ status: 'pending', attempts: 1 });
 
     const batch = await settledWebhook(s, id);
-    expect(batch.webhook).toMatchObject({ url: hook.url, status: 'delivered', attempts: 1, lastError: null });
+    expect(batch.webhook).toMatchObject({ url: shown(hook.url), status: 'delivered', attempts: 1, lastError: null });
     expect(Date.parse(batch.webhook!.deliveredAt!)).toBeGreaterThanOrEqual(Date.parse(batch.finishedAt!));
     // The body is the batch as GET shows it; only the delivery's own state has moved on since.
     expect({ ...sent, webhook: null }).toEqual({ ...batch, webhook: null });
@@ -154,10 +197,11 @@ describe('webhooks: delivery', () => {
     const s = await service();
     const id = await postBatch(s, { clientIds: ['a'], simulation: FAST, callbackUrl: hook.url });
     const [first, second] = await Promise.all([hook.nth(1), hook.nth(2)]);
-    // Two attempts of one notification: the same delivery id, attempts 1 and 2.
-    expect(second.headers['clientflow-delivery']).toBe(first.headers['clientflow-delivery']);
+    // Two attempts of one notification: the same webhook-id, attempts 1 and 2, each signed.
+    expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
     expect([first.headers['clientflow-attempt'], second.headers['clientflow-attempt']]).toEqual(['1', '2']);
-    expect(verifySignature(SECRET, String(second.headers['clientflow-signature']), second.body)).toBe(true);
+    expect(verify(first)).toMatchObject({ status: 'succeeded' });
+    expect(verify(second)).toMatchObject({ status: 'succeeded' });
     const batch = await settledWebhook(s, id);
     expect(batch.webhook).toMatchObject({ status: 'delivered', attempts: 2, lastError: null });
     await s.close();
@@ -172,18 +216,19 @@ describe('webhooks: delivery', () => {
     await hook.nth(20);
     for (const id of ids) expect((await settledWebhook(s, id)).webhook).toMatchObject({ status: 'delivered', attempts: 1 });
     await s.close();
-    expect(hook.requests.map((r) => String(r.headers['clientflow-delivery']).split(':')[0]).sort()).toEqual([...ids].sort());
+    expect(hook.requests.map((r) => String(r.headers['webhook-id']).split(':')[0]).sort()).toEqual([...ids].sort());
     expect(hook.requests.every((r) => r.headers['clientflow-attempt'] === '1')).toBe(true);
   });
 
-  it('gives up after WEBHOOK_MAX_ATTEMPTS on an unreachable receiver and records why', async () => {
+  it('gives up after WEBHOOK_MAX_ATTEMPTS on an unreachable receiver; the log says why, the batch only that it failed', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/hook`;
-    const s = await service({ WEBHOOK_MAX_ATTEMPTS: 2 });
+    const { logger, lines } = logLines();
+    const s = await service({ WEBHOOK_MAX_ATTEMPTS: 2 }, { logger });
     const id = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: url });
     const batch = await settledWebhook(s, id);
-    expect(batch.webhook).toMatchObject({ url, status: 'failed', attempts: 2, deliveredAt: null });
-    expect(batch.webhook!.lastError).toMatch(/ECONNREFUSED/);
-    expect(batch.webhook!.lastError).not.toMatch(/\n|at /);
+    expect(batch.webhook).toEqual({ url: shown(url), status: 'failed', attempts: 2, lastError: 'delivery failed', deliveredAt: null });
+    const logged = lines.filter((l) => l.batchId === id && String(l.msg).startsWith('webhook')).map((l) => [l.outcome, l.error]);
+    expect(logged).toEqual([['retrying', 'connect ECONNREFUSED'], ['failed', 'connect ECONNREFUSED']]);
   });
 
   it('aborts an attempt the receiver does not answer within WEBHOOK_TIMEOUT_MS', async () => {
@@ -198,13 +243,22 @@ describe('webhooks: delivery', () => {
     expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 1, lastError: 'timeout after 50 ms' });
   });
 
-  it('records an HTTP error status as the last error', async () => {
+  it('records an HTTP error status as its class: HTTP 5xx', async () => {
     const hook = await receiver([503]);
     const s = await service({ WEBHOOK_MAX_ATTEMPTS: 3 });
     const id = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: hook.url });
     const batch = await settledWebhook(s, id);
-    expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 3, lastError: 'HTTP 503' });
+    expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 3, lastError: 'HTTP 5xx' });
     expect(hook.requests).toHaveLength(3);
+  });
+
+  it('does not follow a redirect: a 3xx is a failed attempt', async () => {
+    const hook = await receiver([302, 200]);
+    const s = await service({ WEBHOOK_MAX_ATTEMPTS: 1 });
+    const id = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: hook.url });
+    const batch = await settledWebhook(s, id);
+    expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 1, lastError: 'HTTP 3xx' });
+    expect(hook.requests.map((r) => r.url)).toEqual(['/hooks/clientflow']);
   });
 
   it('delivers a failed batch, and again when a retry reopens it and it finishes again', async () => {
@@ -219,8 +273,8 @@ describe('webhooks: delivery', () => {
     expect((retry.json() as Batch).webhook).toMatchObject({ status: 'pending', attempts: 0 });
     const first = await hook.nth(1);
     const again = await hook.nth(2);
-    // A new notification (a new delivery id, a new finishedAt), its attempts counted from 1 again.
-    expect(again.headers['clientflow-delivery']).not.toBe(first.headers['clientflow-delivery']);
+    // A new notification (a new webhook-id, a new finishedAt), its attempts counted from 1 again.
+    expect(again.headers['webhook-id']).not.toBe(first.headers['webhook-id']);
     expect(again.headers['clientflow-attempt']).toBe('1');
     expect(JSON.parse(again.body)).toMatchObject({ id, status: 'failed' });
     expect((await settledWebhook(s, id)).webhook).toMatchObject({ status: 'delivered', attempts: 1 });
@@ -230,7 +284,7 @@ describe('webhooks: delivery', () => {
     const dir = mkdtempSync(join(tmpdir(), 'clientflow-webhooks-'));
     open.push({ close: async () => rmSync(dir, { recursive: true, force: true }) });
     const hook = await receiver();
-    const first = await startService({ config: { WEBHOOK_SECRET: SECRET, DB_PATH: join(dir, 'db.sqlite') } });
+    const first = await startService({ config: { WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_HOSTS: '127.0.0.1', DB_PATH: join(dir, 'db.sqlite') } });
     // No deliverer in this process: the batch finishes with its delivery due and nothing sends it.
     await first.webhooks.stop();
     const finished = first.waitFor((e) => e.type === 'batch.finished');
@@ -257,8 +311,24 @@ describe('webhooks: refused callbackUrl', () => {
     ['over 2048 characters', `https://example.com/${'x'.repeat(2048)}`],
     ['an empty string', ''],
     ['a number', 42],
+    ['loopback 127.0.0.1', 'http://127.0.0.1:3000/v1/batches'],
+    ['loopback as hex 0x7f000001', 'http://0x7f000001/hook'],
+    ['loopback as decimal 2130706433', 'http://2130706433/hook'],
+    ['loopback as octal 0177.0.0.1', 'http://0177.0.0.1/hook'],
+    ['loopback [::1]', 'http://[::1]/hook'],
+    ['IPv4-mapped loopback [::ffff:7f00:1]', 'http://[::ffff:7f00:1]/hook'],
+    ['the metadata address 169.254.169.254', 'http://169.254.169.254/latest/meta-data/'],
+    ['private 10.0.0.1', 'https://10.0.0.1/hook'],
+    ['private 172.16.0.1', 'https://172.16.0.1/hook'],
+    ['private 192.168.1.1', 'https://192.168.1.1/hook'],
+    ['CGNAT 100.64.0.1', 'https://100.64.0.1/hook'],
+    ['link-local [fe80::1]', 'http://[fe80::1]/hook'],
+    ['unique-local [fd00::1]', 'http://[fd00::1]/hook'],
+    ['unspecified 0.0.0.0', 'http://0.0.0.0:3000/hook'],
+    ['6to4 of a private address [2002:a00:1::1]', 'http://[2002:a00:1::1]/hook'],
   ])('%s → 400 naming callbackUrl, nothing accepted', async (_, callbackUrl) => {
-    const s = await service();
+    // No WEBHOOK_ALLOW_HOSTS: 127.0.0.1 is refused like any other internal address.
+    const s = await service({ WEBHOOK_ALLOW_HOSTS: '' });
     const res = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: [1], callbackUrl } });
     const problem = expectProblem(res, 400);
     expect(errorPaths(res)).toEqual(['/body/callbackUrl']);
@@ -283,25 +353,129 @@ describe('webhooks: refused callbackUrl', () => {
   });
 });
 
-describe('verifySignature', () => {
-  const body = '{"id":"b","status":"succeeded"}';
-  const now = 1_800_000_000_000;
-  const t = now / 1000;
 
-  it('accepts a fresh signature and a rotated secret among several v1 entries', () => {
-    const header = signPayload(SECRET, body, t);
-    expect(verifySignature(SECRET, header, body, 300, now)).toBe(true);
-    expect(verifySignature(SECRET, `${signPayload('old', body, t)},${header.split(',')[1]}`, body, 300, now)).toBe(true);
+describe('webhooks: only public addresses, checked at connect time', () => {
+  it('the self-cancel attack fails: a callback aimed at the service itself is refused, by name at connect, by address at submit', async () => {
+    const s = await service({ WEBHOOK_ALLOW_HOSTS: '', WEBHOOK_MAX_ATTEMPTS: 1 });
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = s.app.server.address() as AddressInfo;
+    const victim = await postBatch(s, { clientIds: [1], simulation: { fetchMs: 600_000 } });
+    const cancelUrl = (host: string) => `http://${host}:${port}/v1/batches/${victim}/cancel`;
+
+    // An address is refused at once; a name only when the webhook connects, to what it resolves to.
+    for (const host of ['127.0.0.1', '0x7f000001', '[::ffff:127.0.0.1]']) {
+      const res = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: [2], callbackUrl: cancelUrl(host) } });
+      expectProblem(res, 400);
+      expect(errorPaths(res)).toEqual(['/body/callbackUrl']);
+    }
+    const attacker = await postBatch(s, { clientIds: [2], simulation: FAST, callbackUrl: cancelUrl('localhost') });
+    const attack = await settledWebhook(s, attacker);
+    expect((await getBatch(s, victim)).status).toBe('running');
+    expect(attack.webhook).toMatchObject({ status: 'failed', attempts: 1, lastError: 'delivery failed' });
+    await s.app.inject({ method: 'POST', url: `/v1/batches/${victim}/cancel` });
   });
 
-  it('rejects a replay older than the tolerance, a tampered body, and malformed headers', () => {
-    expect(verifySignature(SECRET, signPayload(SECRET, body, t - 301), body, 300, now)).toBe(false);
-    expect(verifySignature(SECRET, signPayload(SECRET, body, t - 299), body, 300, now)).toBe(true);
-    expect(verifySignature(SECRET, signPayload(SECRET, body, t), `${body} `, 300, now)).toBe(false);
-    for (const header of [undefined, '', 'v1=abc', `t=${t}`, `t=${t},v1=zz`, `t=soon,v1=${'0'.repeat(64)}`]) {
-      expect(verifySignature(SECRET, header, body, 300, now)).toBe(false);
+  it('lastError reads the same for a refused address, a refused connection and an unknown name; the log tells them apart', async () => {
+    const closed = await closedPort();
+    const { logger, lines } = logLines();
+    const resolve = scriptedResolver({ 'internal.example.com': '10.0.0.7', 'receiver.example.com': '127.0.0.1' });
+    const s = await service({ WEBHOOK_MAX_ATTEMPTS: 1 }, { logger, webhooks: { resolve } });
+    const cases = {
+      refused: `http://internal.example.com:${closed}/hook`,
+      connectionRefused: `http://receiver.example.com:${closed}/hook`,
+      unknownName: `http://nowhere.example.com:${closed}/hook`,
+    };
+    const ids = Object.fromEntries(await Promise.all(Object.entries(cases).map(async ([name, callbackUrl]) =>
+      [name, await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl })] as const)));
+    for (const id of Object.values(ids)) {
+      expect((await settledWebhook(s, id)).webhook).toMatchObject({ status: 'failed', attempts: 1, lastError: 'delivery failed' });
     }
-    // A valid signature with trailing junk is not a valid signature (hex parsing would stop at it).
-    expect(verifySignature(SECRET, `${signPayload(SECRET, body, t)}zz`, body, 300, now)).toBe(false);
+    const logged = (id: string) => lines.find((l) => l.batchId === id && String(l.msg).startsWith('webhook') && l.outcome === 'failed')?.error;
+    expect(logged(ids.refused!)).toBe('refused to connect to internal.example.com (10.0.0.7): private address');
+    // receiver.example.com is not on the allow list, 127.0.0.1 is: the address decides.
+    expect(logged(ids.connectionRefused!)).toBe('connect ECONNREFUSED');
+    expect(logged(ids.unknownName!)).toBe('ENOTFOUND');
+  });
+
+  it('a name that resolves to an allowed address first and to loopback next (DNS rebinding) never reaches loopback', async () => {
+    const hook = await receiver();
+    const { port } = new URL(hook.url);
+    // 127.0.0.2 stands for a public address (allowed; nothing listens there, so that attempt fails
+    // without leaving the machine); every later answer is the receiver's own 127.0.0.1.
+    let answers = 0;
+    const resolve = scriptedResolver({ 'rebind.example.com': () => (++answers === 1 ? '127.0.0.2' : '127.0.0.1') });
+    const s = await service({ WEBHOOK_ALLOW_HOSTS: '127.0.0.2', WEBHOOK_MAX_ATTEMPTS: 3 }, { webhooks: { resolve } });
+    const id = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: `http://rebind.example.com:${port}/hook` });
+    expect((await settledWebhook(s, id)).webhook).toMatchObject({ status: 'failed', attempts: 3, lastError: 'delivery failed' });
+    // One answer per connection attempt, and each one checked: none was reused unchecked.
+    expect(answers).toBe(3);
+    expect(hook.requests).toHaveLength(0);
+  });
+
+  it('WEBHOOK_ALLOW_HOSTS may name a host: any address it resolves to is allowed', async () => {
+    const hook = await receiver();
+    const { port } = new URL(hook.url);
+    const resolve = scriptedResolver({ 'hooks.internal': '127.0.0.1', 'other.internal': '127.0.0.1' });
+    const s = await service({ WEBHOOK_ALLOW_HOSTS: 'Hooks.Internal', WEBHOOK_MAX_ATTEMPTS: 1 }, { webhooks: { resolve } });
+    const allowed = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: `http://hooks.internal:${port}/hook` });
+    const other = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: `http://other.internal:${port}/hook` });
+    expect((await settledWebhook(s, allowed)).webhook).toMatchObject({ status: 'delivered' });
+    expect((await settledWebhook(s, other)).webhook).toMatchObject({ status: 'failed', lastError: 'delivery failed' });
+    expect(hook.requests).toHaveLength(1);
+  });
+});
+
+describe('webhooks: what readers see of the callbackUrl', () => {
+  it('GET, the listing and the webhook body show scheme, host and port only; the receiver is called at the whole URL', async () => {
+    const hook = await receiver();
+    const s = await service();
+    const secretUrl = `${hook.url}/t0ken?key=s3cret#frag`;
+    const id = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: secretUrl });
+    const req = await hook.nth(1);
+    expect(req.url).toBe('/hooks/clientflow/t0ken?key=s3cret');
+    const sent = JSON.parse(req.body) as Batch;
+    const batch = await settledWebhook(s, id);
+    const list = (await s.app.inject({ method: 'GET', url: '/v1/batches' })).json() as { items: Batch[] };
+    const origin = new URL(hook.url).origin;
+    for (const seen of [sent, batch, list.items[0]!]) expect(seen.webhook!.url).toBe(`${origin}/…`);
+    for (const text of [req.body, JSON.stringify(batch), JSON.stringify(list)]) expect(text).not.toMatch(/t0ken|s3cret|hooks\/clientflow/);
+  });
+
+  it('a URL without a path shows as its origin', async () => {
+    const hook = await receiver();
+    const s = await service();
+    const bare = new URL(hook.url).origin;
+    const id = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: bare });
+    expect((await settledWebhook(s, id)).webhook).toMatchObject({ url: `${bare}/`, status: 'delivered' });
+  });
+});
+
+describe('WEBHOOK_SECRET', () => {
+  const key = (bytes: number) => `whsec_${Buffer.alloc(bytes, 0xa5).toString('base64')}`;
+
+  it('is whsec_ and the base64 of at least 32 bytes', () => {
+    expect(loadConfig({ WEBHOOK_SECRET: key(32) }).WEBHOOK_SECRET).toBe(key(32));
+    expect(loadConfig({ WEBHOOK_SECRET: key(64) }).WEBHOOK_SECRET).toBe(key(64));
+  });
+
+  it.each([
+    ['one character', 'x'],
+    ['a long secret without the whsec_ prefix', 'a'.repeat(64)],
+    ['31 bytes', key(31)],
+    ['an empty key', 'whsec_'],
+    ['not base64', `whsec_${'*'.repeat(44)}`],
+    ['unpadded base64', key(32).replace(/=+$/, '')],
+  ])('refuses %s at config load, in one line that never shows the secret', (_, secret) => {
+    let error: unknown;
+    try {
+      loadConfig({ WEBHOOK_SECRET: secret });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^invalid WEBHOOK_SECRET=\(hidden\): expected whsec_/);
+    expect(message).not.toContain('\n');
+    if (secret.length > 'whsec_'.length) expect(message).not.toContain(secret.slice('whsec_'.length, 'whsec_'.length + 8));
   });
 });

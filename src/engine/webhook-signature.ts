@@ -1,44 +1,41 @@
 /**
- * Webhook signatures, Stripe-style: `clientflow-signature: t=<unix seconds>,v1=<hex HMAC-SHA256>`
- * over `"<t>.<raw body>"`. The timestamp is inside what is signed, so a receiver that checks it
- * against a tolerance rejects a captured request replayed later.
+ * Webhook signatures as Standard Webhooks (standardwebhooks.com) defines them, so a receiver can
+ * verify with any of its libraries:
+ *
+ *   webhook-id:        the notification's id, the same on every attempt of it
+ *   webhook-timestamp: unix seconds when this attempt was signed
+ *   webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<raw body>">
+ *
+ * The key is the base64 part of WEBHOOK_SECRET `whsec_<base64>`, at least 32 bytes once decoded.
+ * The id and timestamp are inside what is signed: a receiver that checks the timestamp against a
+ * tolerance rejects a captured request replayed later, and one that remembers ids drops a repeat.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
-export const SIGNATURE_HEADER = 'clientflow-signature';
+export const SECRET_PREFIX = 'whsec_';
+export const MIN_KEY_BYTES = 32;
 
-function hmac(secret: string, timestamp: number, rawBody: string | Buffer): string {
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
+/** What WEBHOOK_SECRET must look like, for messages (never the secret itself). */
+export const SECRET_FORM = `${SECRET_PREFIX}<base64 of at least ${MIN_KEY_BYTES} random bytes>, e.g. "${SECRET_PREFIX}$(openssl rand -base64 32)"`;
+
+/** Padded standard base64 (what `openssl rand -base64` prints; what the receivers' libraries decode). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The HMAC key of a `whsec_<base64>` secret; null when the secret is not of that form or too short. */
+export function secretKey(secret: string): Buffer | null {
+  if (!secret.startsWith(SECRET_PREFIX)) return null;
+  const encoded = secret.slice(SECRET_PREFIX.length);
+  if (!BASE64.test(encoded)) return null;
+  const key = Buffer.from(encoded, 'base64');
+  return key.length >= MIN_KEY_BYTES ? key : null;
 }
 
-/** The header value for `rawBody` signed at `timestamp` (unix seconds). */
-export function signPayload(secret: string, rawBody: string | Buffer, timestamp: number): string {
-  return `t=${timestamp},v1=${hmac(secret, timestamp, rawBody)}`;
-}
-
-/**
- * True when `header` carries a `v1` signature of `rawBody` (the bytes as received, before any
- * JSON parsing) made with `secret` at a time within `toleranceSec` of `now` (epoch ms).
- * The comparison is timing-safe; several `v1=` entries (a secret being rotated) are allowed.
- */
-export function verifySignature(
-  secret: string, header: string | undefined, rawBody: string | Buffer, toleranceSec = 300, now: number = Date.now(),
-): boolean {
-  if (!header) return false;
-  let timestamp: number | null = null;
-  const signatures: string[] = [];
-  for (const part of header.split(',')) {
-    const [key, value] = part.trim().split('=', 2);
-    if (key === 't' && value && /^\d+$/.test(value)) timestamp = Number(value);
-    else if (key === 'v1' && value) signatures.push(value);
-  }
-  if (timestamp === null || signatures.length === 0) return false;
-  if (Math.abs(now / 1000 - timestamp) > toleranceSec) return false;
-  const expected = Buffer.from(hmac(secret, timestamp, rawBody), 'hex');
-  return signatures.some((s) => {
-    // Buffer.from(…, 'hex') stops at the first non-hex character: check the form first.
-    if (!/^[0-9a-f]{64}$/i.test(s)) return false;
-    const given = Buffer.from(s, 'hex');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
+/** The three signature headers for `body` sent as notification `id` at `timestamp` (unix seconds). */
+export function signatureHeaders(key: Buffer, id: string, timestamp: number, body: string): Record<string, string> {
+  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': `v1,${signature}`,
+  };
 }

@@ -11,25 +11,41 @@
  *   in flight ──error, n < max──▶ pending, due after backoff (exponential, full jitter, capped)
  *   in flight ──error, n = max──▶ failed
  *   in flight ──process dies──▶ due again when the lease ends (at-least-once: a receiver may
- *                               see one delivery twice; `clientflow-delivery` names it)
+ *                               see one delivery twice; `webhook-id` names it)
  *   any ──retry reopens the batch──▶ pending (attempts 0); an outcome still in flight is dropped
  *
  * It wakes on `batch.finished`, at start (deliveries left pending by a stopped process), when a
- * delivery ends, and on one timer set to the next due time. No Fastify here: Node's global fetch.
+ * delivery ends, and on one timer set to the next due time. No Fastify here: undici, through an
+ * Agent that connects only to public addresses (net/guarded-agent.ts; WEBHOOK_ALLOW_HOSTS names
+ * exceptions), checked at connect time so that DNS rebinding cannot slip past a check made earlier.
+ *
+ * What a batch's reader sees of a failure is deliberately vague (`delivery failed`, `HTTP 5xx`,
+ * `timeout after … ms`): whoever chooses the callbackUrl must not learn which internal hosts and
+ * ports exist from how the attempts fail. The log has the full reason.
  */
 import type { Logger } from 'pino';
+import { request, type Agent } from 'undici';
 import type { Batch } from '../model/types.js';
+import { AddressPolicy, EMPTY_ALLOW_LIST, type AllowList } from '../net/address-policy.js';
+import { guardedAgent, type Resolver } from '../net/guarded-agent.js';
 import type { WebhookClaim, WebhookStore } from '../store/store.js';
 import type { EngineEvents } from './events.js';
 import { backoffMs } from './retry-policy.js';
-import { SIGNATURE_HEADER, signPayload } from './webhook-signature.js';
+import { secretKey, signatureHeaders } from './webhook-signature.js';
 
 export interface WebhookOptions {
   store: WebhookStore;
   events: EngineEvents;
   logger: Logger;
-  /** HMAC-SHA256 key. Without one nothing is ever sent: deliveries wait, unsigned is never an option. */
+  /**
+   * WEBHOOK_SECRET (`whsec_<base64>`). Without one nothing is ever sent: deliveries wait,
+   * unsigned is never an option.
+   */
   secret: string | undefined;
+  /** WEBHOOK_ALLOW_HOSTS, parsed: what may be reached although not public. @default none */
+  allowHosts?: AllowList;
+  /** Resolves a callbackUrl's host name at connect time. @default the system's (dns.lookup) */
+  resolve?: Resolver;
   /** Attempts per delivery, the first included. */
   maxAttempts: number;
   /** Backoff ceiling before the second attempt; doubles each attempt. */
@@ -55,7 +71,9 @@ const LEASE_MARGIN_MS = 5_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Webhooks {
-  readonly #o: Required<Omit<WebhookOptions, 'secret'>> & { secret: string | undefined };
+  readonly #o: Required<Omit<WebhookOptions, 'secret' | 'allowHosts' | 'resolve'>>;
+  readonly #key: Buffer | null;
+  readonly #agent: Agent;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #outcomeListeners = new Set<(batchId: string) => void>();
   #off: (() => void) | null = null;
@@ -65,17 +83,18 @@ export class Webhooks {
   #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopping: Promise<void> | null = null;
 
-  constructor(options: WebhookOptions) {
-    this.#o = {
-      render: (batch) => batch, now: Date.now, random: Math.random,
-      ...options,
-    };
+  constructor({ secret, allowHosts = EMPTY_ALLOW_LIST, resolve, ...options }: WebhookOptions) {
+    this.#o = { render: (batch) => batch, now: Date.now, random: Math.random, ...options };
+    this.#key = secret === undefined ? null : secretKey(secret);
+    // config.ts refuses such a secret first; here too nothing goes out signed with a weak key.
+    if (secret !== undefined && !this.#key) throw new Error('WEBHOOK_SECRET is not whsec_<base64 of at least 32 bytes>');
+    this.#agent = guardedAgent({ policy: new AddressPolicy(allowHosts), resolve, connectTimeoutMs: options.timeoutMs });
   }
 
   /** Starts delivering: what a stopped process left pending first, then each batch as it finishes. */
   start(): void {
     if (this.#state !== 'new') return;
-    if (!this.#o.secret) {
+    if (!this.#key) {
       // Without a secret the API refuses callbackUrl; a file from an earlier run may still hold
       // pending deliveries: they wait for a restart with the secret set.
       this.#state = 'stopped';
@@ -102,6 +121,7 @@ export class Webhooks {
         await this.#scan;
         await Promise.allSettled([...this.#inFlight]);
       }
+      await this.#agent.close();
       this.#state = 'stopped';
     })();
     return this.#stopping;
@@ -172,12 +192,12 @@ export class Webhooks {
     const batch = await store.getBatch(claim.batchId, started);
     // A retry may have reopened the batch since the claim: never POST a batch that is not finished
     // (the store then drops this claim's outcome, and the next finish delivers).
-    const error = !batch ? 'batch not found'
-      : batch.finishedAt === null ? 'batch reopened'
+    const failure = !batch ? { shown: 'batch not found', reason: 'batch not found' }
+      : batch.finishedAt === null ? { shown: 'batch reopened', reason: 'batch reopened' }
         : await this.#post(claim, JSON.stringify(this.#o.render(batch)), `${batch.id}:${Date.parse(batch.finishedAt)}`);
     const at = now();
     const ms = at - started;
-    if (error === null) {
+    if (failure === null) {
       if (await store.recordWebhook(claim, { status: 'delivered', at })) {
         log.info({ outcome: 'delivered', ms }, `webhook delivered in ${ms} ms`);
       }
@@ -186,8 +206,10 @@ export class Webhooks {
     const { maxAttempts, baseMs, maxMs, random } = this.#o;
     const delay = backoffMs({ maxAttempts, baseMs, maxMs }, claim.attempt, random);
     const nextAt = delay === null ? null : at + delay;
-    if (!(await store.recordWebhook(claim, { status: 'failed', at, error, nextAt }))) {
-      log.info({ outcome: 'dropped' }, 'webhook outcome dropped: the batch reopened since');
+    // The batch shows the vague form; the log, read by operators only, the full reason.
+    const { shown, reason: error } = failure;
+    if (!(await store.recordWebhook(claim, { status: 'failed', at, error: shown, nextAt }))) {
+      log.info({ outcome: 'dropped', error }, 'webhook outcome dropped: the batch reopened since');
     } else if (nextAt === null) {
       log.warn({ outcome: 'failed', ms, error }, `webhook failed after ${claim.attempt} attempts: ${error}`);
     } else {
@@ -196,42 +218,59 @@ export class Webhooks {
   }
 
   /**
-   * One signed POST; null on a 2xx, else a short reason (never a stack). Redirects are not
-   * followed. `delivery` names the notification (the batch and when it finished): the same on
-   * every attempt, new when a retried batch finishes again — what a receiver de-duplicates on.
+   * One signed POST; null on a 2xx, else what went wrong: `shown` on the batch, `reason` in the
+   * log. Redirects are not followed (a 3xx is a failure: it could point anywhere). `id` names
+   * the notification (the batch and when it finished): the same on every attempt, new when a
+   * retried batch finishes again — what a receiver de-duplicates on.
    */
-  async #post(claim: WebhookClaim, body: string, delivery: string): Promise<string | null> {
-    const { secret, timeoutMs, now } = this.#o;
+  async #post(claim: WebhookClaim, body: string, id: string): Promise<Failure | null> {
+    const { timeoutMs, now } = this.#o;
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const res = await fetch(claim.url, {
+      const res = await request(claim.url, {
         method: 'POST',
+        dispatcher: this.#agent,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'clientflow-webhook/1',
-          'clientflow-delivery': delivery,
           'clientflow-attempt': String(claim.attempt),
-          [SIGNATURE_HEADER]: signPayload(secret!, body, Math.floor(now() / 1000)),
+          ...signatureHeaders(this.#key!, id, Math.floor(now() / 1000), body),
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal,
       });
-      // The answer's body is of no interest; do not let a receiver make us read a lot of it.
-      await res.body?.cancel().catch(() => undefined);
-      return res.ok ? null : `HTTP ${res.status}`;
+      // The answer's body is of no interest: read a little (so the connection can be reused),
+      // never a lot, and never past the attempt's timeout.
+      await res.body.dump({ limit: 16 * 1024, signal }).catch(() => undefined);
+      const status = res.statusCode;
+      if (status >= 200 && status < 300) return null;
+      return { shown: `HTTP ${Math.floor(status / 100)}xx`, reason: `HTTP ${status}` };
     } catch (e) {
-      return reason(e, timeoutMs);
+      const reason = reasonOf(e, timeoutMs);
+      return { shown: isTimeout(e) ? reason : 'delivery failed', reason };
     }
   }
 }
 
-/** A fetch failure in a few words: `connect ECONNREFUSED`, `timeout after 10000 ms`, … */
-function reason(e: unknown, timeoutMs: number): string {
-  if (e instanceof Error && e.name === 'TimeoutError') return `timeout after ${timeoutMs} ms`;
-  const cause = (e as { cause?: { code?: unknown; syscall?: unknown; message?: unknown } } | null)?.cause;
-  if (cause && typeof cause.code === 'string') {
-    return typeof cause.syscall === 'string' ? `${cause.syscall} ${cause.code}` : cause.code;
+/** A failed attempt: what the batch shows, and the full reason for the log. */
+interface Failure {
+  shown: string;
+  reason: string;
+}
+
+/** The attempt's own timeout, or the connect timeout inside it (the same limit). */
+function isTimeout(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'TimeoutError' || (e as { code?: unknown }).code === 'UND_ERR_CONNECT_TIMEOUT');
+}
+
+/** A failure in a few words: `connect ECONNREFUSED`, `refused to connect to …`, `timeout after 10000 ms`, … */
+function reasonOf(e: unknown, timeoutMs: number): string {
+  if (isTimeout(e)) return `timeout after ${timeoutMs} ms`;
+  for (const err of [e, (e as { cause?: unknown } | null)?.cause]) {
+    const { code, syscall, message } = (err ?? {}) as { code?: unknown; syscall?: unknown; message?: unknown };
+    if (code === 'ERR_ADDRESS_REFUSED' && typeof message === 'string') return message;
+    if (typeof code === 'string') return typeof syscall === 'string' ? `${syscall} ${code}` : code;
   }
-  const message = cause && typeof cause.message === 'string' ? cause.message : e instanceof Error ? e.message : String(e);
+  const message = e instanceof Error ? e.message : String(e);
   return message.split('\n')[0]!.slice(0, 200);
 }

@@ -23,7 +23,7 @@ export const batchExample = {
   },
   links: { self: `/v1/batches/${id}`, workflows: `/v1/batches/${id}/workflows` },
   webhook: {
-    url: 'https://example.com/hooks/clientflow', status: 'delivered', attempts: 1, lastError: null,
+    url: 'https://example.com/…', status: 'delivered', attempts: 1, lastError: null,
     deliveredAt: '2026-11-22T22:05:59.912Z',
   },
 };

@@ -64,15 +64,24 @@ export const StageTimeouts = Type.Object({
 export const CALLBACK_URL_MAX_LENGTH = 2048;
 const CallbackUrl = Type.String({
   minLength: 1, maxLength: CALLBACK_URL_MAX_LENGTH, format: 'uri',
-  description: 'An http: or https: URL that gets the finished batch (as GET /v1/batches/{id} shows it) in a signed POST '
-    + '(header clientflow-signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">). Needs WEBHOOK_SECRET on the server.',
+  description: 'An http: or https: URL that gets the finished batch (as GET /v1/batches/{id} shows it) in a POST signed '
+    + 'as Standard Webhooks define it (headers webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 '
+    + 'of "<id>.<timestamp>.<body>">). Needs WEBHOOK_SECRET on the server. Only public addresses are called: an IP '
+    + 'address that is loopback, private, link-local or otherwise not public is refused here (400), and a host name '
+    + 'resolving to one fails at delivery; the server\'s WEBHOOK_ALLOW_HOSTS names exceptions.',
   examples: ['https://example.com/hooks/clientflow'],
 });
 const WebhookState = Type.Object({
-  url: Type.String({ description: 'The callbackUrl.' }),
+  url: Type.String({
+    description: 'The callbackUrl as readers see it: scheme, host and port, then "/…" when it has any path, query or '
+      + 'fragment (where tokens live), e.g. "https://example.com/…". The server keeps the whole URL to deliver to.',
+  }),
   status: Enum(WEBHOOK_STATUSES, 'pending until the batch finishes and a 2xx answer arrives (delivered), or every attempt failed (failed).'),
   attempts: Type.Integer({ minimum: 0, description: 'Delivery attempts made (WEBHOOK_MAX_ATTEMPTS at most).' }),
-  lastError: Nullable(Type.String({ description: 'Why the last attempt failed, e.g. "HTTP 500" or "connect ECONNREFUSED".' })),
+  lastError: Nullable(Type.String({
+    description: 'Why the last attempt failed, no more precisely than "HTTP 4xx", "HTTP 5xx" (a 3xx too: redirects are '
+      + 'not followed), "timeout after N ms" or "delivery failed" (refused address, DNS or connection error alike).',
+  })),
   deliveredAt: Nullable(Time),
 }, { description: 'The webhook delivery of the finished batch.' });
 

@@ -113,11 +113,12 @@ export interface Batch {
 
 /** Where a batch's finished state is POSTed and how that went. */
 export interface WebhookState {
+  /** The callbackUrl without its path, query and fragment (`https://host:port/…`): they may hold a token. */
   url: string;
   status: WebhookStatus;
   /** Attempts made so far (an attempt counts when it starts). */
   attempts: number;
-  /** Why the last attempt failed, short (`HTTP 500`, `connect ECONNREFUSED`); null after a success. */
+  /** Why the last attempt failed, vaguely (`HTTP 5xx`, `delivery failed`, `timeout after … ms`); null after a success. */
   lastError: string | null;
   deliveredAt: string | null;
 }

@@ -88,12 +88,23 @@ export function batchView(row: BatchRow, p95: P95s, now: number): Batch {
 function webhookView(row: BatchRow): WebhookState | null {
   if (row.webhook_url === null) return null;
   return {
-    url: row.webhook_url,
+    url: shownCallbackUrl(row.webhook_url),
     status: row.webhook_status ?? 'pending',
     attempts: row.webhook_attempts,
     lastError: row.webhook_last_error,
     deliveredAt: iso(row.webhook_delivered_at),
   };
+}
+
+/**
+ * A callbackUrl as every reader of the batch (and the webhook body) shows it: scheme, host and
+ * port, then `/…` when there is any path, query or fragment — where receivers put their tokens.
+ * The store keeps the whole URL; only the deliverer uses it.
+ */
+export function shownCallbackUrl(raw: string): string {
+  const url = URL.parse(raw);
+  if (!url) return '…';
+  return `${url.origin}/${url.pathname !== '/' || url.search !== '' || url.hash !== '' ? '…' : ''}`;
 }
 
 export interface WorkflowRow extends StageColumns {

@@ -75,7 +75,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     if (dupes.length > 0) {
       throw new HttpError(400, 'duplicate-client-ids', `clientIds must not repeat: ${dupes.map((d) => d.path).join(', ')}`, dupes);
     }
-    if (body.callbackUrl !== undefined) checkCallbackUrl(body.callbackUrl, config.WEBHOOK_SECRET);
+    if (body.callbackUrl !== undefined) checkCallbackUrl(body.callbackUrl, config);
     const { tenant, admin } = request.principal;
     const quotas = admin ? null : await book.of(tenant);
     checkBatchOptions(body, quotas, config.ALLOW_SIMULATION === 'on');
