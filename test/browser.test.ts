@@ -128,10 +128,10 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     });
     const id = (post.json() as { id: string }).id;
     const canceled = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
-    await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel` });
+    await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel`, headers: { 'content-type': 'application/json' } });
     await canceled;
     const done = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
-    expect((await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/retry?includeCanceled=true` })).statusCode).toBe(202);
+    expect((await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/retry?includeCanceled=true`, headers: { 'content-type': 'application/json' } })).statusCode).toBe(202);
     await page.goto(`${base}/#/batches/${id}`);
     await done;
     await page.waitForFunction(() => document.querySelector('#batch-status')?.textContent === 'succeeded', undefined, WAIT);
