@@ -25,6 +25,8 @@ async function service(config: Partial<Config> = {}): Promise<TestService> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const JSON_TYPE = { 'content-type': 'application/json' };
+/** Listening on every address; API keys off, since these tests are about the Host alone. */
+const PUBLIC: Partial<Config> = { HOST: '0.0.0.0', AUTH: 'off', AUTH_OFF_PUBLIC: true };
 
 /** A batch that stays running (a minute-long fetch) until the test cancels it. */
 async function slowBatch(s: TestService): Promise<string> {
@@ -95,7 +97,7 @@ describe('Host allow-list (DNS rebinding)', () => {
   });
 
   it('answers health probes whatever the Host (orchestrators probe by IP)', async () => {
-    const s = await service({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'api.example.com' });
+    const s = await service({ ...PUBLIC, ALLOWED_HOSTS: 'api.example.com' });
     for (const url of ['/healthz', '/readyz']) {
       expect((await s.app.inject({ url, headers: { host: '10.1.2.3:3000' } })).statusCode, url).toBe(200);
     }
@@ -103,7 +105,7 @@ describe('Host allow-list (DNS rebinding)', () => {
   });
 
   it('ALLOWED_HOSTS names hosts, with a port only when one is given; * or a non-loopback HOST without it allow any', async () => {
-    const s = await service({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'api.example.com, 10.0.0.5:8080' });
+    const s = await service({ ...PUBLIC, ALLOWED_HOSTS: 'api.example.com, 10.0.0.5:8080' });
     const status = async (host: string) => (await s.app.inject({ url: '/v1/batches', headers: { host } })).statusCode;
     expect(await status('api.example.com')).toBe(200);
     expect(await status('API.example.com:443')).toBe(200);

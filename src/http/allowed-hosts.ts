@@ -3,7 +3,7 @@
  * attacker's domain, whose name now resolves to 127.0.0.1, calls the service as its own origin.
  * The browser still sends the attacker's name in Host, so naming the hosts we serve stops it.
  */
-import type { Config } from '../config.js';
+import { isLoopback, type Config } from '../config.js';
 
 export interface HostRule {
   /** Lower case, without a trailing dot; IPv6 in brackets, as Host writes it. */
@@ -14,10 +14,6 @@ export interface HostRule {
 
 /** Answered on a loopback HOST when ALLOWED_HOSTS is unset. */
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 /** "name", "name:port", "[v6]" or "[v6]:port" → its parts; null when it is none of those. */
 function parseHost(host: string): HostRule | null {
