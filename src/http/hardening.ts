@@ -39,8 +39,8 @@ export function serverOptions(config: Config) {
     http: {
       headersTimeout,
       requestTimeout: config.REQUEST_TIMEOUT_MS,
-      // Node enforces both timeouts on a sweep (every 30 s by default, which would double a 30 s
-      // timeout): sweep often enough that a timeout ends within about a quarter of itself.
+      // Node enforces both timeouts on a sweep, every 30 s by default (a 30 s timeout could last
+      // 60 s): sweep every second at most, and at least four times per headers timeout.
       connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4))),
     },
     clientErrorHandler,
@@ -48,8 +48,8 @@ export function serverOptions(config: Config) {
 }
 
 /**
- * Errors Node raises before there is a request (a timeout, an unparsable request): a
- * problem+json answer written on the socket, which then closes, like Fastify's own handler.
+ * Errors Node raises on a connection (a request not received in time, one that is not HTTP): a
+ * problem+json answer written on the socket, which then closes, as Fastify's own handler does.
  */
 function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
