@@ -13,6 +13,7 @@ import { registerDashboard } from './http/dashboard.js';
 import { QuotaBook, defaultQuotas } from './http/quotas.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerDocs } from './http/docs.js';
+import { registerHardening, serverOptions } from './http/hardening.js';
 import { registerMetrics } from './http/metrics.js';
 import { HttpError, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { actionRoutes } from './http/routes/actions.js';
@@ -35,8 +36,8 @@ export interface AppDeps {
 export async function buildApp({ config, store, engine, logger }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    // Our request ids are short and unique per process; callers may send their own.
-    requestIdHeader: 'x-request-id',
+    // Timeouts, request ids (a caller's x-request-id when it is safe), Node's client errors.
+    ...serverOptions(config),
     return503OnClosing: true,
     // Errors Fastify raises before routing (a URL that does not decode) are problem+json too.
     frameworkErrors: (error, request, reply) => {
@@ -44,6 +45,8 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // First, so its hooks run before every route's and the 404 handler's.
+  await registerHardening(app, config);
   app.setValidatorCompiler(validatorCompiler());
   // JSON only: any other body type is a 415, not a string the schema then rejects.
   app.removeContentTypeParser('text/plain');

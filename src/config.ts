@@ -8,6 +8,9 @@ import { secretKey, SECRET_FORM } from './engine/webhook-signature.js';
 import { ClientflowError } from './model/errors.js';
 import { parseAllowList } from './net/address-policy.js';
 
+/** One ALLOWED_HOSTS entry: a name or [IPv6], an optional port. */
+const HOST_ENTRY = '(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(:[0-9]{1,5})?';
+
 const Int = (min: number, max: number, def: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: def, description });
 
@@ -93,6 +96,27 @@ export const ConfigSchema = Type.Object({
   SSE_HEARTBEAT_MS: Int(10, 600_000, 15_000, 'How often an idle event stream sends a comment line so proxies keep it open, ms.'),
   /** @default 1000 */
   SSE_MAX_STREAMS: Int(1, 100_000, 1_000, 'Most event streams and long-polls open at once; past it they get 503.'),
+  // --- HTTP hardening (http/hardening.ts) ---
+  /**
+   * Host names, each with an optional `:port`, that a request's Host header may name (a defence
+   * against DNS rebinding); `*` allows any. Unset: with a loopback HOST, `localhost`, `127.0.0.1`
+   * and `[::1]` on any port; with any other HOST, any host (set it there).
+   * @default unset
+   */
+  ALLOWED_HOSTS: Type.Optional(Type.String({
+    'x-expects': 'a comma list of host names, each with an optional :port, or *',
+    pattern: `^(\\*|${HOST_ENTRY}(\\s*,\\s*${HOST_ENTRY})*)$`,
+    description: 'Comma list of host names (optional :port) the Host header may name; * = any. Unset: '
+      + 'localhost, 127.0.0.1 and [::1] when HOST is loopback, else any host.',
+  })),
+  /** @default 30000 */
+  REQUEST_TIMEOUT_MS: Int(1, 3_600_000, 30_000, 'A request not fully received (headers and body) by then gets 408 and its connection is closed, ms.'),
+  /** @default 10000 */
+  HEADERS_TIMEOUT_MS: Int(1, 3_600_000, 10_000, 'A request whose headers are not all received by then gets 408 (at most REQUEST_TIMEOUT_MS), ms.'),
+  /** @default 72000 */
+  KEEP_ALIVE_TIMEOUT_MS: Int(1, 3_600_000, 72_000, 'An idle keep-alive connection is closed after this, ms.'),
+  /** @default 1024 */
+  MAX_CONNECTIONS: Int(1, 1_000_000, 1024, 'Most client connections open at once; further ones are closed at once.'),
   /** @default "info" */
   LOG_LEVEL: Type.Union(
     [
@@ -200,6 +224,8 @@ function expects(name: string): string {
   const schema = (ConfigSchema.properties as unknown as Record<string, Record<string, unknown>>)[name];
   if (!schema) return 'nothing (unknown variable)';
   if (schema.type === 'boolean') return 'true or false';
+  // A pattern too long to read says what it means instead.
+  if (typeof schema['x-expects'] === 'string') return schema['x-expects'];
   if (schema.type === 'integer') return `an integer from ${String(schema.minimum)} to ${String(schema.maximum)}`;
   if (Array.isArray(schema.anyOf)) {
     return `one of ${(schema.anyOf as Array<{ const: string }>).map((s) => s.const).join(', ')}`;

@@ -52,6 +52,13 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
       problems.push(`console: ${message.text()} (${url})`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    // Every page runs under a Content-Security-Policy (helmet's, or the dashboard's own): a
+    // violation is also a console error, but is recorded here in full to say which directive.
+    await browser.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+      });
+    });
   });
 
   afterAll(async () => {
@@ -128,10 +135,10 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     });
     const id = (post.json() as { id: string }).id;
     const canceled = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
-    await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel` });
+    await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel`, headers: { 'content-type': 'application/json' } });
     await canceled;
     const done = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
-    expect((await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/retry?includeCanceled=true` })).statusCode).toBe(202);
+    expect((await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/retry?includeCanceled=true`, headers: { 'content-type': 'application/json' } })).statusCode).toBe(202);
     await page.goto(`${base}/#/batches/${id}`);
     await done;
     await page.waitForFunction(() => document.querySelector('#batch-status')?.textContent === 'succeeded', undefined, WAIT);
@@ -140,7 +147,12 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
 
   it('Swagger UI tries POST /v1/batches and shows a 202', async () => {
     problems = [];
-    await page.goto(`${base}/docs`);
+    const docs = await page.goto(`${base}/docs`);
+    expect(docs?.headers()['content-security-policy']).toContain("script-src 'self'");
+    // Every operation rendered under that policy.
+    await page.locator('.opblock').first().waitFor(WAIT);
+    const operations = Object.values(service.app.swagger().paths ?? {}).flatMap((methods) => Object.keys(methods ?? {}));
+    expect(await page.locator('.opblock').count()).toBe(operations.length);
     const operation = page.locator('.opblock.opblock-post').filter({
       has: page.locator('.opblock-summary-path', { hasText: /^\/v1\/batches$/ }),
     });
@@ -151,6 +163,30 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     const status = operation.locator('.live-responses-table tbody .response-col_status').first();
     await status.waitFor(WAIT);
     expect((await status.textContent())?.trim()).toBe('202');
+    expect(problems).toEqual([]);
+  });
+
+  it('Swagger UI cancels a batch: it sends the JSON type an action needs', async () => {
+    problems = [];
+    const post = await service.app.inject({
+      method: 'POST', url: '/v1/batches', payload: { clientIds: [1], simulation: { fetchMs: 60_000, processMs: 1, storeMs: 1 } },
+    });
+    const id = (post.json() as { id: string }).id;
+    const finished = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
+    await page.goto(`${base}/docs`);
+    const operation = page.locator('.opblock.opblock-post').filter({
+      has: page.locator('.opblock-summary-path', { hasText: /^\/v1\/batches\/\{id\}\/cancel$/ }),
+    });
+    await operation.locator('.opblock-summary').first().click();
+    await operation.getByRole('button', { name: 'Try it out' }).click();
+    await operation.locator('input[placeholder="id"]').fill(id);
+    const sent = page.waitForRequest((r) => r.url().endsWith(`/v1/batches/${id}/cancel`));
+    await operation.getByRole('button', { name: 'Execute' }).click();
+    expect((await sent).headers()['content-type']).toBe('application/json');
+    const status = operation.locator('.live-responses-table tbody .response-col_status').first();
+    await status.waitFor(WAIT);
+    expect((await status.textContent())?.trim()).toBe('202');
+    await finished;
     expect(problems).toEqual([]);
   });
 });

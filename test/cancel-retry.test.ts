@@ -27,7 +27,7 @@ function handlersBlockingIn(blocking: StageName | null, broken = { store: false 
 }
 
 async function post(s: TestService, url: string, payload?: unknown) {
-  const res = await s.app.inject({ method: 'POST', url, ...(payload ? { payload } : {}) });
+  const res = await s.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, ...(payload ? { payload } : {}) });
   return { status: res.statusCode, body: res.json(), headers: res.headers };
 }
 

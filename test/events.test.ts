@@ -256,7 +256,7 @@ describe('GET /v1/batches/{id}?wait=', () => {
     // Sent together, as two clients would: a missed finish would hold the poll for 60 s (test timeout).
     const [poll, cancel] = await Promise.all([
       s.app.inject({ url: `/v1/batches/${batch.id}?wait=60` }),
-      s.app.inject({ method: 'POST', url: `/v1/batches/${batch.id}/cancel` }),
+      s.app.inject({ method: 'POST', url: `/v1/batches/${batch.id}/cancel`, headers: { 'content-type': 'application/json' } }),
     ]);
     expect(cancel.statusCode).toBe(202);
     expect(poll.json()).toMatchObject({ status: 'canceled' });

@@ -41,7 +41,7 @@ describe('fairness', () => {
 
     // Cancelling the rest of the big batch is immediate for what is queued.
     const finished = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === big);
-    const canceled = await service.app.inject({ method: 'POST', url: `/v1/batches/${big}/cancel` });
+    const canceled = await service.app.inject({ method: 'POST', url: `/v1/batches/${big}/cancel`, headers: { 'content-type': 'application/json' } });
     expect(canceled.statusCode).toBe(202);
     expect(canceled.json().progress.canceled).toBeGreaterThan(40_000);
     await finished;

@@ -178,7 +178,7 @@ describe('a failed write', () => {
     const other = new Database(path);
     other.exec(`CREATE TRIGGER fail_cancel BEFORE UPDATE ON batches WHEN NEW.canceled > OLD.canceled
       BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END`);
-    const cancel = await s.app.inject({ method: 'POST', url: `/v1/batches/${batchId}/cancel` });
+    const cancel = await s.app.inject({ method: 'POST', url: `/v1/batches/${batchId}/cancel`, headers: { 'content-type': 'application/json' } });
     expect(cancel.statusCode).toBeGreaterThanOrEqual(500);
     expect(cancel.body).not.toContain('simulated write failure');
     other.exec('DROP TRIGGER fail_cancel');

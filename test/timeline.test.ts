@@ -114,7 +114,7 @@ describe('GET /v1/batches/{id}/timeline.svg', () => {
     expect(right).toBeLessThanOrEqual(PLOT_RIGHT + MIN_BAR_W + 0.01);
     expect(find(running.svg, 'text', 'tick').at(-1)!.text).toBe('now');
 
-    await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel` });
+    await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel`, headers: { 'content-type': 'application/json' } });
     await finished;
     const canceled = await timeline(service, `/v1/batches/${id}/timeline.svg`);
     expect(canceled.headers['cache-control']).toBe('no-cache');

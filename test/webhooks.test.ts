@@ -268,7 +268,7 @@ describe('webhooks: delivery', () => {
     expect(JSON.parse((await hook.nth(1)).body)).toMatchObject({ id, status: 'failed' });
     await settledWebhook(s, id);
 
-    const retry = await s.app.inject({ method: 'POST', url: `/v1/batches/${id}/retry` });
+    const retry = await s.app.inject({ method: 'POST', url: `/v1/batches/${id}/retry`, headers: { 'content-type': 'application/json' } });
     expect(retry.statusCode).toBe(202);
     expect((retry.json() as Batch).webhook).toMatchObject({ status: 'pending', attempts: 0 });
     const first = await hook.nth(1);

@@ -5,6 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { documentRequestIds } from './hardening.js';
 import { problems } from './schemas.js';
 
 export async function registerDocs(app: FastifyInstance): Promise<void> {
@@ -46,6 +47,8 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       const response = { ...problems(401, 429), ...(schema.response as Record<number, unknown> | undefined) };
       return { schema: { ...schema, security: [{ apiKey: [] }], response } as typeof schema, url };
     },
+    // Every answer carries x-request-id (http/hardening.ts); the route schemas need not repeat it.
+    transformObject: (document) => ('openapiObject' in document ? documentRequestIds(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',

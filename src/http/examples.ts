@@ -65,5 +65,6 @@ export const problemExample = {
   status: 400,
   detail: 'clientIds must not repeat: /body/clientIds/2',
   instance: '/v1/batches',
+  requestId: '0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59',
   errors: [{ path: '/body/clientIds/2', message: 'duplicates /body/clientIds/0 (1)' }],
 };

@@ -64,19 +64,27 @@ export function problemOf(error: ClientflowError): HttpError | null {
   return new HttpError(rule.status, rule.slug, detail, errors, rule.headers);
 }
 
+/** The problem+json document; `requestId` is the id the answer's x-request-id header carries. */
+export function problemDocument(e: HttpError, requestId: string, instance?: string): Record<string, unknown> {
+  return {
+    type: `https://clientflow.dev/problems/${e.slug}`,
+    title: STATUS_CODES[e.status] ?? 'Error',
+    status: e.status,
+    detail: e.message,
+    ...(instance === undefined ? {} : { instance }),
+    requestId,
+    ...(e.errors ? { errors: e.errors } : {}),
+  };
+}
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, e: HttpError): FastifyReply {
   return reply
     .code(e.status)
     .headers(e.headers)
+    // Also set by the hardening hook; errors raised before any hook runs (a URL that does not decode) need it here.
+    .header('x-request-id', request.id)
     .type('application/problem+json')
-    .send({
-      type: `https://clientflow.dev/problems/${e.slug}`,
-      title: STATUS_CODES[e.status] ?? 'Error',
-      status: e.status,
-      detail: e.message,
-      instance: request.url,
-      ...(e.errors ? { errors: e.errors } : {}),
-    });
+    .send(problemDocument(e, request.id, request.url));
 }
 
 interface AjvError {

@@ -228,6 +228,7 @@ export const Problem = Type.Object({
   status: Type.Integer(),
   detail: Type.String(),
   instance: Type.Optional(Type.String()),
+  requestId: Type.String({ description: 'This request\'s id, also in the x-request-id response header: quote it when reporting a problem.' }),
   errors: Type.Optional(Type.Array(Type.Object({
     path: Type.String({ description: 'JSON Pointer into the request part, e.g. /body/clientIds/3.' }),
     message: Type.String(),

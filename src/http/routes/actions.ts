@@ -1,13 +1,41 @@
-/** Cancel and retry, for a batch and for one workflow. Each answers 202: the change is under way. */
+/**
+ * Cancel and retry, for a batch and for one workflow. Each answers 202: the change is under way.
+ * Each needs `Content-Type: application/json` (an empty body or `{}`): a cross-origin page can send a
+ * POST without asking first only with no type or a form/text one, and a JSON type makes the browser
+ * ask (a CORS preflight) — which this service never grants. So no page elsewhere can cancel a batch.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 import type { Engine } from '../../engine/engine.js';
 import type { Reads } from '../../store/store.js';
 import { ownedBatch, ownedWorkflow } from '../auth.js';
-import { notFound } from '../problem.js';
+import { HttpError, notFound } from '../problem.js';
 import { Batch, IdParams, RetryQuery, Workflow, problems } from '../schemas.js';
 import { withLinks } from './batches.js';
 
+/** No options: an empty body, or {}. Documented so Swagger UI sends the JSON type too. */
+const ActionBody = Type.Object({}, {
+  additionalProperties: false,
+  description: 'No options: send an empty body or {}, with Content-Type: application/json (any other type is a 415).',
+});
+
 export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Reads }> = async (app, { engine, store }) => {
+  // Before the body is read: the type alone decides.
+  app.addHook('onRequest', async (request) => {
+    const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new HttpError(415, 'unsupported-media-type',
+        `this action needs Content-Type: application/json (an empty body or {} will do), not ${type === undefined || type === '' ? 'none' : type}`);
+    }
+  });
+  // In this plugin only: an empty JSON body means {} (curl -X POST -H 'content-type: application/json').
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 1024 }, (request, body, done) => {
+    if (body.length === 0) done(null, {});
+    else parseJson(request, body as string, done);
+  });
+
   app.post('/v1/batches/:id/cancel', {
     schema: {
       operationId: 'cancelBatch',
@@ -16,7 +44,8 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
         + 'finished ones are untouched. Cancelling twice is harmless.',
       tags: ['batches'],
       params: IdParams,
-      response: { 202: { ...Batch, description: 'Cancel accepted; running workflows end canceled shortly.' }, ...problems(400, 404, 503) },
+      body: ActionBody,
+      response: { 202: { ...Batch, description: 'Cancel accepted; running workflows end canceled shortly.' }, ...problems(400, 404, 415, 503) },
     },
   }, async (request, reply) => {
     // A batch's tenant never changes: checked once, it holds for the action that follows.
@@ -34,8 +63,9 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
         + 'that failed: stages that succeeded are not run again. The batch reopens.',
       tags: ['batches'],
       params: IdParams,
+      body: ActionBody,
       querystring: RetryQuery,
-      response: { 202: { ...Batch, description: 'Requeued.' }, ...problems(400, 404, 503) },
+      response: { 202: { ...Batch, description: 'Requeued.' }, ...problems(400, 404, 415, 503) },
     },
   }, async (request, reply) => {
     await ownedBatch(store, request.principal, request.params.id);
@@ -50,7 +80,8 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       summary: 'Cancel one workflow',
       tags: ['workflows'],
       params: IdParams,
-      response: { 202: { ...Workflow, description: 'Cancel accepted.' }, ...problems(400, 404, 503) },
+      body: ActionBody,
+      response: { 202: { ...Workflow, description: 'Cancel accepted.' }, ...problems(400, 404, 415, 503) },
     },
   }, async (request, reply) => {
     await ownedWorkflow(store, request.principal, request.params.id);
@@ -65,7 +96,8 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       summary: 'Retry one failed or canceled workflow',
       tags: ['workflows'],
       params: IdParams,
-      response: { 202: { ...Workflow, description: 'Requeued at the stage that failed.' }, ...problems(400, 404, 409, 503) },
+      body: ActionBody,
+      response: { 202: { ...Workflow, description: 'Requeued at the stage that failed.' }, ...problems(400, 404, 409, 415, 503) },
     },
   }, async (request, reply) => {
     await ownedWorkflow(store, request.principal, request.params.id);
