@@ -119,6 +119,16 @@ describe('bad input against a service with MAX_BATCH_SIZE 10', () => {
       expectProblem(res, 415);
     });
 
+    it.each([
+      ['text/plain', 'Content-Type "text/plain"'],
+      [undefined, 'a body without a Content-Type'],
+    ])('a 415 names the Content-Type it refused (%s) and the one it takes', async (contentType, named) => {
+      const res = await post(service, 'clientIds=1', contentType);
+      const detail = expectProblem(res, 415).detail;
+      expect(detail).toContain(named);
+      expect(detail).toContain('application/json');
+    });
+
     it('malformed JSON → 400', async () => {
       expectProblem(await post(service, '{"clientIds": [1, 2', 'application/json'), 400);
     });

@@ -113,6 +113,13 @@ export function fieldErrors(part: string, errors: AjvError[]): FieldError[] {
   return [...byPath].slice(0, MAX_FIELD_ERRORS).map(([path, message]) => ({ path, message }));
 }
 
+/** Fastify's 415 says only "Unsupported Media Type": say which type was refused and which is taken. */
+function unsupportedMediaType(request: FastifyRequest): string {
+  const sent = request.headers['content-type'];
+  const what = sent === undefined ? 'a body without a Content-Type' : `Content-Type ${JSON.stringify(sent.slice(0, 100))}`;
+  return `${what} is not accepted: send the body as application/json`;
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, request, new HttpError(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`)));
@@ -134,7 +141,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, 413, 415, …) have safe, useful messages.
       const slug = { 413: 'body-too-large', 415: 'unsupported-media-type' }[status] ?? 'bad-request';
-      return sendProblem(reply, request, new HttpError(status, slug, error.message));
+      const detail = status === 415 ? unsupportedMediaType(request) : error.message;
+      return sendProblem(reply, request, new HttpError(status, slug, detail));
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, new HttpError(500, 'internal', 'the service failed to handle this request; it has been logged'));
