@@ -140,8 +140,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, 413, 415, …) have safe, useful messages.
-      const slug = { 413: 'body-too-large', 415: 'unsupported-media-type' }[status] ?? 'bad-request';
-      const detail = status === 415 ? unsupportedMediaType(request) : error.message;
+      const slug = { 403: 'forbidden', 413: 'body-too-large', 415: 'unsupported-media-type' }[status] ?? 'bad-request';
+      const detail = status === 415 ? unsupportedMediaType(request)
+        // Some say only their status ("Forbidden" from @fastify/static for /ui/): name the request it refused.
+        : error.message === STATUS_CODES[status] ? `${request.method} ${request.url.split('?')[0]}: ${error.message.toLowerCase()}`
+          : error.message;
       return sendProblem(reply, request, new HttpError(status, slug, detail));
     }
     request.log.error({ err: error }, 'unhandled error');
