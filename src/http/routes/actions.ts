@@ -1,4 +1,7 @@
-/** Cancel and retry, for a batch and for one workflow. Each answers 202: the change is under way. */
+/**
+ * Cancel and retry, for a batch and for one workflow. Each answers 202: the change is under way.
+ * They read no body, but a body sent anyway is still parsed: not JSON is a 415, over 1 MiB a 413.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Engine } from '../../engine/engine.js';
 import { notFound } from '../problem.js';
@@ -14,7 +17,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
         + 'finished ones are untouched. Cancelling twice is harmless.',
       tags: ['batches'],
       params: IdParams,
-      response: { 202: { ...Batch, description: 'Cancel accepted; running workflows end canceled shortly.' }, ...problems(400, 404, 503) },
+      response: { 202: { ...Batch, description: 'Cancel accepted; running workflows end canceled shortly.' }, ...problems(400, 404, 413, 415, 503) },
     },
   }, async (request, reply) => {
     const batch = await engine.cancelBatch(request.params.id);
@@ -31,7 +34,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
       tags: ['batches'],
       params: IdParams,
       querystring: RetryQuery,
-      response: { 202: { ...Batch, description: 'Requeued.' }, ...problems(400, 404, 503) },
+      response: { 202: { ...Batch, description: 'Requeued.' }, ...problems(400, 404, 413, 415, 503) },
     },
   }, async (request, reply) => {
     const result = await engine.retryBatch(request.params.id, request.query.includeCanceled ?? false);
@@ -45,7 +48,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
       summary: 'Cancel one workflow',
       tags: ['workflows'],
       params: IdParams,
-      response: { 202: { ...Workflow, description: 'Cancel accepted.' }, ...problems(400, 404, 503) },
+      response: { 202: { ...Workflow, description: 'Cancel accepted.' }, ...problems(400, 404, 413, 415, 503) },
     },
   }, async (request, reply) => {
     const workflow = await engine.cancelWorkflow(request.params.id);
@@ -59,7 +62,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async
       summary: 'Retry one failed or canceled workflow',
       tags: ['workflows'],
       params: IdParams,
-      response: { 202: { ...Workflow, description: 'Requeued at the stage that failed.' }, ...problems(400, 404, 409, 503) },
+      response: { 202: { ...Workflow, description: 'Requeued at the stage that failed.' }, ...problems(400, 404, 409, 413, 415, 503) },
     },
   }, async (request, reply) => {
     const workflow = await engine.retryWorkflow(request.params.id);
