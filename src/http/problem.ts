@@ -102,6 +102,9 @@ export function fieldErrors(part: string, errors: AjvError[]): FieldError[] {
     } else if (e.keyword === 'required') {
       path = `${path}/${String(e.params.missingProperty)}`;
       message = 'is required';
+    } else if (e.keyword === 'pattern' && e.parentSchema?.['x-error']) {
+      // "must match pattern ^[^\u0000…]*$" tells a client little: the field says what it takes.
+      message = e.parentSchema['x-error'];
     } else if (e.keyword === 'anyOf') {
       // The branches' own errors say little ("must be integer"): the union carries its own message.
       message = e.parentSchema?.['x-error'] ?? 'must match one of the allowed forms';
