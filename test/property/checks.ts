@@ -4,8 +4,9 @@
  *   503s (shutting down, store unavailable, too many streams, /readyz unready) may happen;
  * - a 4xx is problem+json: `type`, `title`, `status` = the HTTP status, a `detail` that names
  *   what is wrong, and nothing internal (stack frames, SQL, file paths) that the request did not carry;
- * - a 2xx of a documented operation matches the schema openapi/openapi.json declares for that
- *   operation, status and content type; a 2xx elsewhere only comes from the docs and the dashboard.
+ * - a documented operation answers only statuses its entry in openapi/openapi.json lists;
+ * - a 2xx of a documented operation matches the schema the file declares for that operation,
+ *   status and content type; a 2xx (or 3xx) elsewhere only comes from the docs and the dashboard.
  * Each returns a list of what is wrong (empty: fine), so one failure reports everything at once.
  */
 import { readFileSync } from 'node:fs';

@@ -25,6 +25,7 @@ export class Pools {
     this.#service = service;
   }
 
+  /** (When principals own batches, the owner goes here too: "no tenant reads another's data" compares it with the reader.) */
   accept(id: string, total: number): void {
     this.accepted.push({ id, total });
   }
