@@ -79,11 +79,22 @@ describe('bad input against a service with MAX_BATCH_SIZE 10', () => {
       ['a non-integer priority', { clientIds: [1], priority: 1.5 }, ['/body/priority']],
       ['a priority sent as a string (bodies are not coerced)', { clientIds: [1], priority: '1' }, ['/body/priority']],
       ['an empty label', { clientIds: [1], label: '' }, ['/body/label']],
+      // PostgreSQL text holds no NUL (that was a 500 there); an unpaired surrogate came back as U+FFFD.
+      ['a label with a NUL character', { clientIds: [1], label: 'a\u0000b' }, ['/body/label']],
+      ['a label with an unpaired surrogate', { clientIds: [1], label: 'a\ud800b' }, ['/body/label']],
     ])('%s → 400 naming the field', async (_name, payload, paths) => {
       const res = await post(service, payload);
       const problem = expectProblem(res, 400);
       expect(errorPaths(res)).toEqual(paths);
       for (const path of paths) expect(problem.detail).toContain(path);
+    });
+
+    it('a label takes any text, astral characters included, and says what it takes when refused', async () => {
+      const accepted = await post(service, { clientIds: [1], label: '🙂 é 中 \t "quoted"' });
+      expect(accepted.statusCode, accepted.body).toBe(202);
+      expect((accepted.json() as { label: string }).label).toBe('🙂 é 中 \t "quoted"');
+      const refused = expectProblem(await post(service, { clientIds: [1], label: '\u0000' }), 400);
+      expect(refused.detail).toBe('/body/label must be 1 to 200 characters of text, without NUL characters or unpaired surrogates');
     });
 
     it('duplicates → 400 naming the path of every repeat; "1" and 1 are not duplicates', async () => {
@@ -117,6 +128,16 @@ describe('bad input against a service with MAX_BATCH_SIZE 10', () => {
     ])('%s → 415', async (contentType, payload) => {
       const res = await post(service, payload, contentType);
       expectProblem(res, 415);
+    });
+
+    it.each([
+      ['text/plain', 'Content-Type "text/plain"'],
+      [undefined, 'a body without a Content-Type'],
+    ])('a 415 names the Content-Type it refused (%s) and the one it takes', async (contentType, named) => {
+      const res = await post(service, 'clientIds=1', contentType);
+      const detail = expectProblem(res, 415).detail;
+      expect(detail).toContain(named);
+      expect(detail).toContain('application/json');
     });
 
     it('malformed JSON → 400', async () => {

@@ -106,6 +106,18 @@ describe('POST /v1/batches', () => {
     expectProblem(res, 415);
   });
 
+  it.each(['/v1/batches/{b}/cancel', '/v1/batches/{b}/retry', '/v1/workflows/{w}/cancel', '/v1/workflows/{w}/retry'])(
+    'POST %s with a body that is not JSON (415) or over 1 MiB (413), as documented',
+    async (template) => {
+      const { call, service } = await harness();
+      const batchId = await runBatch(service, { clientIds: [1] });
+      const workflowId = (await service.store.listWorkflows(batchId, { limit: 1 }))!.items[0]!.id;
+      const url = template.replace('{b}', batchId).replace('{w}', workflowId);
+      expectProblem((await call('POST', url, 'x', { 'content-type': 'text/plain' })).res, 415);
+      expectProblem((await call('POST', url, ' '.repeat(1024 * 1024 + 1), { 'content-type': 'application/json' })).res, 413);
+    },
+  );
+
   it('503 problem+json with Retry-After once the engine has stopped', async () => {
     const { call, service } = await harness();
     await service.engine.stop();

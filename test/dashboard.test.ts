@@ -36,6 +36,15 @@ describe('dashboard files', () => {
     }
   });
 
+  it('refuses the folder /ui/ itself with a problem that names it', async () => {
+    const res = await service.app.inject({ url: '/ui/' });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.json()).toMatchObject({
+      type: 'https://clientflow.dev/problems/forbidden', title: 'Forbidden', status: 403, detail: 'GET /ui/: forbidden',
+    });
+  });
+
   it('keeps the page out of the OpenAPI document', () => {
     const paths = Object.keys(documentOf(service.app).paths);
     expect(paths.filter((p) => p === '/' || p.startsWith('/ui'))).toEqual([]);

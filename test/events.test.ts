@@ -2,6 +2,7 @@
  * Watching a batch: the SSE stream (order, ids, resume, end, heartbeats, cleanup) read with
  * clients written elsewhere (eventsource, eventsource-parser), and the `?wait=` long-poll.
  */
+import type { ServerResponse } from 'node:http';
 import { EventSource } from 'eventsource';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -226,6 +227,22 @@ describe('GET /v1/batches/{id}/events', () => {
     expect(second.status).toBe(503);
     expect(second.headers.get('retry-after')).toBe('5');
     controller.abort();
+    release();
+  });
+
+  it('HEAD answers the headers and holds no stream open (a HEAD client reads no body)', async () => {
+    const { handlers, release } = gated();
+    service = await startService({ engine: { handlers }, config: { SSE_MAX_STREAMS: 1 } });
+    const posted = await service.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: [1] } });
+    const id = (posted.json() as { id: string }).id;
+    const head = await service.app.inject({ method: 'HEAD', url: `/v1/batches/${id}/events`, payloadAsStream: true });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    // The only slot is still free: a stream opens.
+    const stream = await service.app.inject({ url: `/v1/batches/${id}/events`, payloadAsStream: true });
+    expect(stream.statusCode).toBe(200);
+    stream.stream().on('error', () => {});
+    (stream.raw.res as ServerResponse).destroy();
     release();
   });
 });

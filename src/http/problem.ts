@@ -110,6 +110,9 @@ export function fieldErrors(part: string, errors: AjvError[]): FieldError[] {
     } else if (e.keyword === 'required') {
       path = `${path}/${String(e.params.missingProperty)}`;
       message = 'is required';
+    } else if (e.keyword === 'pattern' && e.parentSchema?.['x-error']) {
+      // "must match pattern ^[^\u0000…]*$" tells a client little: the field says what it takes.
+      message = e.parentSchema['x-error'];
     } else if (e.keyword === 'anyOf') {
       // The branches' own errors say little ("must be integer"): the union carries its own message.
       message = e.parentSchema?.['x-error'] ?? 'must match one of the allowed forms';
@@ -119,6 +122,13 @@ export function fieldErrors(part: string, errors: AjvError[]): FieldError[] {
     if (!byPath.has(path)) byPath.set(path, message);
   }
   return [...byPath].slice(0, MAX_FIELD_ERRORS).map(([path, message]) => ({ path, message }));
+}
+
+/** Fastify's 415 says only "Unsupported Media Type": say which type was refused and which is taken. */
+function unsupportedMediaType(request: FastifyRequest): string {
+  const sent = request.headers['content-type'];
+  const what = sent === undefined ? 'a body without a Content-Type' : `Content-Type ${JSON.stringify(sent.slice(0, 100))}`;
+  return `${what} is not accepted: send the body as application/json`;
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {
@@ -141,8 +151,12 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, 413, 415, …) have safe, useful messages.
-      const slug = { 413: 'body-too-large', 415: 'unsupported-media-type' }[status] ?? 'bad-request';
-      return sendProblem(reply, request, new HttpError(status, slug, error.message));
+      const slug = { 403: 'forbidden', 413: 'body-too-large', 415: 'unsupported-media-type' }[status] ?? 'bad-request';
+      const detail = status === 415 ? unsupportedMediaType(request)
+        // Some say only their status ("Forbidden" from @fastify/static for /ui/): name the request it refused.
+        : error.message === STATUS_CODES[status] ? `${request.method} ${request.url.split('?')[0]}: ${error.message.toLowerCase()}`
+          : error.message;
+      return sendProblem(reply, request, new HttpError(status, slug, detail));
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, new HttpError(500, 'internal', 'the service failed to handle this request; it has been logged'));

@@ -94,7 +94,14 @@ export const createBatchBody = (maxBatchSize: number) => Type.Object({
     description: `1 to ${maxBatchSize} client ids, no duplicates; each becomes one workflow.`,
   }),
   priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, default: 0, description: 'Higher runs first. Default 0.' })),
-  label: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Free text shown with the batch.' })),
+  label: Type.Optional(Type.String({
+    minLength: 1, maxLength: 200,
+    // Text a store keeps as sent: PostgreSQL text holds no NUL (a 500 before this), and an
+    // unpaired surrogate is not text (it came back as U+FFFD).
+    pattern: '^[^\\u0000\\p{Cs}]*$',
+    description: 'Free text shown with the batch: 1 to 200 characters, no NUL and no unpaired surrogate.',
+    'x-error': 'must be 1 to 200 characters of text, without NUL characters or unpaired surrogates',
+  })),
   maxConcurrency: Type.Optional(MaxConcurrency),
   retry: Type.Optional(RetryOptions),
   timeouts: Type.Optional(StageTimeouts),

@@ -3,6 +3,7 @@
  * Each needs `Content-Type: application/json` (an empty body or `{}`): a cross-origin page can send a
  * POST without asking first only with no type or a form/text one, and a JSON type makes the browser
  * ask (a CORS preflight) — which this service never grants. So no page elsewhere can cancel a batch.
+ * A body other than that is still parsed: over 1 MiB it is a 413.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
@@ -45,7 +46,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       tags: ['batches'],
       params: IdParams,
       body: ActionBody,
-      response: { 202: { ...Batch, description: 'Cancel accepted; running workflows end canceled shortly.' }, ...problems(400, 404, 415, 503) },
+      response: { 202: { ...Batch, description: 'Cancel accepted; running workflows end canceled shortly.' }, ...problems(400, 404, 413, 415, 503) },
     },
   }, async (request, reply) => {
     // A batch's tenant never changes: checked once, it holds for the action that follows.
@@ -65,7 +66,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       params: IdParams,
       body: ActionBody,
       querystring: RetryQuery,
-      response: { 202: { ...Batch, description: 'Requeued.' }, ...problems(400, 404, 415, 503) },
+      response: { 202: { ...Batch, description: 'Requeued.' }, ...problems(400, 404, 413, 415, 503) },
     },
   }, async (request, reply) => {
     await ownedBatch(store, request.principal, request.params.id);
@@ -81,7 +82,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       tags: ['workflows'],
       params: IdParams,
       body: ActionBody,
-      response: { 202: { ...Workflow, description: 'Cancel accepted.' }, ...problems(400, 404, 415, 503) },
+      response: { 202: { ...Workflow, description: 'Cancel accepted.' }, ...problems(400, 404, 413, 415, 503) },
     },
   }, async (request, reply) => {
     await ownedWorkflow(store, request.principal, request.params.id);
@@ -97,7 +98,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       tags: ['workflows'],
       params: IdParams,
       body: ActionBody,
-      response: { 202: { ...Workflow, description: 'Requeued at the stage that failed.' }, ...problems(400, 404, 409, 415, 503) },
+      response: { 202: { ...Workflow, description: 'Requeued at the stage that failed.' }, ...problems(400, 404, 409, 413, 415, 503) },
     },
   }, async (request, reply) => {
     await ownedWorkflow(store, request.principal, request.params.id);

@@ -73,6 +73,11 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
       // stream ends): 204 is how SSE tells a client to stop reconnecting.
       if (!next && isFinished(batch.status)) return reply.code(204).send(null);
     }
+    if (request.method === 'HEAD') {
+      // HEAD gets the stream's headers and no stream: its client reads no body, so a stream
+      // would hold a watcher slot and an engine listener until the batch finishes.
+      return reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').send('');
+    }
     const watch = watchers.open(reply.raw);
     // Fastify streams the body and tears the stream down when the client goes away.
     const body = new PassThrough();
