@@ -91,6 +91,14 @@ export const ConfigSchema = Type.Object({
   SSE_HEARTBEAT_MS: Int(10, 600_000, 15_000, 'How often an idle event stream sends a comment line so proxies keep it open, ms.'),
   /** @default 1000 */
   SSE_MAX_STREAMS: Int(1, 100_000, 1_000, 'Most event streams and long-polls open at once; past it they get 503.'),
+  /**
+   * How long finished batches are kept: a batch that finished (succeeded, failed or canceled) more
+   * than this many days ago, and whose webhook is no longer being delivered, is deleted with its
+   * workflows, results and events by the processes that run workflows (engine/retention.ts).
+   * 0 keeps everything forever.
+   * @default 30
+   */
+  RETENTION_DAYS: Int(0, 36_500, 30, 'Days a finished batch is kept before it is deleted with its workflows and events; 0 keeps them forever.'),
   /** @default "info" */
   LOG_LEVEL: Type.Union(
     [

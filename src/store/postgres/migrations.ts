@@ -165,4 +165,8 @@ CREATE TABLE store_probe (
   at  bigint NOT NULL
 );
 `,
+  /* 2: retention (postgres/retention.ts): finished batches by when they finished, idempotency keys by batch */ `
+CREATE INDEX batches_finished ON batches (finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX idempotency_keys_by_batch ON idempotency_keys (batch_id);
+`,
 ];

@@ -237,4 +237,15 @@ INSERT INTO batch_timings (batch_seq, metric, ms, n)
   UNION ALL
   SELECT batch_seq, 4, store_ms, count(*) FROM workflows WHERE store_ms IS NOT NULL GROUP BY batch_seq, store_ms;
 `,
+  /* 10: retention (sqlite/retention.ts): finished batches by when they finished, idempotency keys
+         by batch, and the batches deleted whose workflows and events are still being deleted */ `
+CREATE INDEX batches_finished ON batches (finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX idempotency_keys_by_batch ON idempotency_keys (batch_id);
+-- A batch's row goes first, in one small transaction: from then on nothing reads its workflows,
+-- results, outputs or events (every read joins the batch row), and they are deleted a chunk at a
+-- time; its key stays here until the last is gone.
+CREATE TABLE purged_batches (
+  batch_seq INTEGER PRIMARY KEY
+);
+`,
 ];
