@@ -23,6 +23,8 @@ COPY --from=build --chown=node:node /app/dist ./dist
 # The dashboard's static files, served as they are (no build step).
 COPY --chown=node:node public ./public
 COPY --chown=node:node package.json ./
+# The `clientflow` command (npx clientflow backup …), which runs dist/cli.js here.
+COPY --chown=node:node bin ./bin
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]

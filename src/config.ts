@@ -117,6 +117,14 @@ export const ConfigSchema = Type.Object({
   KEEP_ALIVE_TIMEOUT_MS: Int(1, 3_600_000, 72_000, 'An idle keep-alive connection is closed after this, ms.'),
   /** @default 1024 */
   MAX_CONNECTIONS: Int(1, 1_000_000, 1024, 'Most client connections open at once; further ones are closed at once.'),
+  /**
+   * How long finished batches are kept: a batch that finished (succeeded, failed or canceled) more
+   * than this many days ago, and whose webhook is no longer being delivered, is deleted with its
+   * workflows, results and events by the processes that run workflows (engine/retention.ts).
+   * 0 keeps everything forever.
+   * @default 30
+   */
+  RETENTION_DAYS: Int(0, 36_500, 30, 'Days a finished batch is kept before it is deleted with its workflows and events; 0 keeps them forever.'),
   /** @default "info" */
   LOG_LEVEL: Type.Union(
     [

@@ -63,6 +63,7 @@ async function wire(config: Config, logger: Logger, store: Store, overrides: Ser
     leaseMs: config.LEASE_MS,
     pollMs: config.POLL_MS,
     runs: config.RUN_MODE !== 'api',
+    retentionDays: config.RETENTION_DAYS,
     ...overrides.engine,
   });
   const webhooks = new Webhooks({

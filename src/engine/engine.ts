@@ -9,10 +9,11 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClientflowError } from '../model/errors.js';
 import type { Batch, NewBatch, Workflow } from '../model/types.js';
-import type { Admission, Control, CreateOptions, DispatchStore, EventFeed, RunnerStore } from '../store/store.js';
+import type { Admission, Control, CreateOptions, DispatchStore, EventFeed, Retention, RunnerStore } from '../store/store.js';
 import { Dispatcher } from './dispatcher.js';
 import { EngineEvents } from './events.js';
 import { logEvents } from './log-events.js';
+import { RetentionLoop } from './retention.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RunControl } from './run-control.js';
 import { runWorkflow } from './runner.js';
@@ -20,7 +21,7 @@ import { defaultStages, type StageDelays } from './stages/default-stages.js';
 import type { StageHandlers } from './stages/stage.js';
 
 /** What the engine needs of a store: every role but the HTTP reads, the webhooks' and the lifecycle. */
-export type EngineStore = Admission & Control & DispatchStore & RunnerStore & EventFeed;
+export type EngineStore = Admission & Control & DispatchStore & RunnerStore & EventFeed & Retention;
 
 export interface EngineOptions {
   store: EngineStore;
@@ -43,6 +44,8 @@ export interface EngineOptions {
   pollMs: number;
   /** Whether this engine claims and runs workflows (false: RUN_MODE=api, it only accepts them). @default true */
   runs?: boolean;
+  /** Days finished batches are kept (retention.ts), purged by an engine that runs workflows; 0: forever. */
+  retentionDays: number;
   now?: () => number;
 }
 
@@ -55,6 +58,8 @@ export class EngineStoppedError extends ClientflowError {
 
 export class Engine {
   readonly events = new EngineEvents();
+  /** Deletes finished batches past RETENTION_DAYS while this engine runs workflows. */
+  readonly retention: RetentionLoop;
   readonly #o: EngineOptions;
   readonly #now: () => number;
   readonly #dispatcher: Dispatcher;
@@ -114,6 +119,7 @@ export class Engine {
       }
     });
     logEvents(this.events, log);
+    this.retention = new RetentionLoop({ store: options.store, logger: log, days: options.retentionDays, now: this.#now });
   }
 
   /** True while the engine takes new batches. */
@@ -138,6 +144,7 @@ export class Engine {
       if (recovered > 0) this.#o.logger.info({ recovered }, 'recovered workflows left by a stopped process');
       this.#state = 'running';
       this.#dispatcher.start();
+      this.retention.start();
     })();
     return this.#starting;
   }
@@ -150,6 +157,7 @@ export class Engine {
     this.#stopping ??= (async () => {
       await this.#starting;
       this.#state = 'stopping';
+      await this.retention.stop();
       const { graceMs } = this.#o;
       const drained = this.#dispatcher.drain();
       let timer: NodeJS.Timeout | undefined;

@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics (@prometheus-io/client, formerly prom-client). Each app owns its Registry, so
  * several apps in one process (the tests) never share or collide on a series. Three sources:
- * - engine events, counted as they happen (stage durations, retries, finished workflows/batches);
+ * - engine events, counted as they happen (stage durations, retries, finished workflows/batches),
+ *   and the engine's retention purges (rows deleted);
  * - the store and the engine, read at scrape time (workflows by status, queue depth, running);
  * - the process (CPU, memory, event-loop lag, GC), shared by every app of the process: see
  *   processMetrics().
@@ -120,6 +121,11 @@ export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowT
     name: 'clientflow_batches_finished_total', help: 'Batches that finished, by final status.',
     labelNames: ['status'] as const, registers,
   });
+  const retentionDeleted = new Counter({
+    name: 'clientflow_retention_deleted_total',
+    help: 'Rows deleted by retention (RETENTION_DAYS): finished batches, their workflows and their events.',
+    labelNames: ['kind'] as const, registers,
+  });
   const httpDuration = new Histogram({
     name: 'clientflow_http_request_duration_seconds', help: 'HTTP requests by method, route template and status code.',
     labelNames: ['method', 'route', 'status_code'] as const, buckets: HTTP_BUCKETS, registers,
@@ -143,7 +149,10 @@ export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowT
     Partial<Record<WorkflowStatus, { inc: (value?: number) => void }>>;
   const batchFinishedOf = Object.fromEntries(FINISHED_WORKFLOW_STATUSES.map((s) => [s, batchesFinished.labels(s)])) as
     Partial<Record<BatchStatus, { inc: (value?: number) => void }>>;
-  for (const c of [...Object.values(retriesOf), ...Object.values(finishedOf), ...Object.values(batchFinishedOf)]) c.inc(0);
+  const deletedOf = {
+    batches: retentionDeleted.labels('batches'), workflows: retentionDeleted.labels('workflows'), events: retentionDeleted.labels('events'),
+  };
+  for (const c of [...Object.values(retriesOf), ...Object.values(finishedOf), ...Object.values(batchFinishedOf), ...Object.values(deletedOf)]) c.inc(0);
   batchesCreated.inc(0);
 
   const off = engine.events.on((e: EngineEvent) => {
@@ -172,6 +181,13 @@ export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowT
     }
   });
 
+  // What this process's retention passes delete, as each purge commits (engine/retention.ts).
+  const offRetention = engine.retention.onPurge((purged) => {
+    deletedOf.batches.inc(purged.batches);
+    deletedOf.workflows.inc(purged.workflows);
+    deletedOf.events.inc(purged.events);
+  });
+
   return {
     registry,
     observeRequest: (method, route, statusCode, seconds) => {
@@ -184,7 +200,10 @@ export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowT
       }
       child.observe(seconds);
     },
-    close: off,
+    close: () => {
+      off();
+      offRetention();
+    },
   };
 }
 

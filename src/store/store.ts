@@ -12,6 +12,7 @@
  *   RunnerStore    engine/runner.ts, stages record, saveResult, cancelWorkflow
  *   WebhookStore   engine/webhooks.ts       claimWebhooks, recordWebhook, nextWebhookAt, getBatch
  *   Tenancy        auth, admin routes, CLI  createKey, findKey, listKeys, revokeKey, getTenant, listTenants, putTenant
+ *   Retention      engine/retention.ts      purgeFinished
  *   Lifecycle      server, /readyz          capabilities, ping, probeWrite, close
  *
  * The rules that are not SQL live beside this file and are shared by every backend:
@@ -244,6 +245,31 @@ export interface WebhookStore {
   getBatch(id: string, now: number): Promise<Batch | null>;
 }
 
+/** What one purge deleted. */
+export interface Purged {
+  /** Batches deleted: from now on they read as null (404). */
+  batches: number;
+  /** Workflows deleted, with their results and outputs. */
+  workflows: number;
+  /** Events deleted. */
+  events: number;
+}
+
+// Retention (engine/retention.ts): finished batches are deleted once RETENTION_DAYS have passed.
+export interface Retention {
+  /**
+   * Deletes some finished batches (succeeded, failed or canceled) that finished before `before`
+   * and whose webhook is not pending (delivered, failed or none), with everything kept for them:
+   * workflows, results, outputs, events, duration histograms, idempotency keys. One short
+   * transaction of about `limit` workflows (and their events), so it never holds the store long;
+   * callers repeat it until it deletes nothing. A batch unfinished, finished later or reopened by
+   * a retry is untouched. Replicas of a shared store purge at once without waiting on each other.
+   * A backend may delete a large batch over several calls (it reads as gone after the first), and
+   * may keep its newest rows so it never hands out a key twice (sqlite/retention.ts).
+   */
+  purgeFinished(before: number, limit: number): Promise<Purged>;
+}
+
 export interface Lifecycle {
   readonly capabilities: StoreCapabilities;
   /** The store answers reads. */
@@ -272,7 +298,7 @@ export interface Tenancy {
   putTenant(id: string, quotas: Quotas, now: number): Promise<Tenant>;
 }
 
-export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Tenancy, Lifecycle {}
+export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Tenancy, Retention, Lifecycle {}
 
 /** One delivery attempt handed to the deliverer. */
 export interface WebhookClaim {

@@ -200,3 +200,80 @@ describe('PostgreSQL store: event ids under concurrent writers', () => {
     }
   });
 });
+
+describe('PostgreSQL store: retention across replicas', () => {
+  const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+  const DAY = 86_400_000;
+
+  /** `n` batches of one workflow each, finished at T0; returns their ids in creation order. */
+  async function finishedBatches(store: PostgresStore, n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const { batch } = await store.createBatch({ clientIds: [i], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null }, T0);
+      ids.push(batch.id);
+    }
+    for (const wf of await store.claim('e', n, T0, 60_000)) {
+      for (const stage of STAGES) {
+        await store.record({ kind: 'started', workflow: wf, stage, at: T0 });
+        await store.record({ kind: 'succeeded', workflow: wf, stage, at: T0 + 1, output: {} });
+      }
+    }
+    return ids;
+  }
+
+  it('never waits for a lock: a batch another transaction holds, or one of whose workflows it holds, is left for later', async () => {
+    const schema = db.schema('purge_locks');
+    const store = await PostgresStore.open({ url: db.url(), schema });
+    const raw = new pg.Client({ connectionString: db.url(), options: `-c search_path=${schema}` });
+    await raw.connect();
+    try {
+      const [purging, retrying, free] = await finishedBatches(store, 3);
+      // Another replica purging the first; a retry that locked the second's workflows (it locks
+      // them before their batch row, and would wait for that row next).
+      await raw.query('BEGIN');
+      await raw.query('SELECT 1 FROM batches WHERE id = $1 FOR UPDATE', [purging]);
+      await raw.query('SELECT 1 FROM workflows WHERE batch_seq = (SELECT seq FROM batches WHERE id = $1) FOR UPDATE', [retrying]);
+      // Were it to wait, this would not resolve before the ROLLBACK below.
+      expect(await store.purgeFinished(T0 + DAY, 100)).toMatchObject({ batches: 1, workflows: 1 });
+      expect(await store.getBatch(free!, T0)).toBeNull();
+      expect(await store.getBatch(retrying!, T0)).not.toBeNull();
+      await raw.query('ROLLBACK');
+      expect(await store.purgeFinished(T0 + DAY, 100)).toMatchObject({ batches: 2, workflows: 2 });
+      expect(await store.getBatch(purging!, T0)).toBeNull();
+    } finally {
+      await raw.end();
+      await store.close();
+    }
+  });
+
+  it('replicas purging at once delete every batch once, without deadlocks', async () => {
+    const schema = db.schema('purge_replicas');
+    const a = await PostgresStore.open({ url: db.url(), schema });
+    const b = await PostgresStore.open({ url: db.url(), schema });
+    const raw = new pg.Client({ connectionString: db.url() });
+    await raw.connect();
+    try {
+      const ids = await finishedBatches(a, 30);
+      const deadlocks = async () => (await raw.query<{ n: string }>(
+        'SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0]!.n;
+      const before = await deadlocks();
+      const drain = async (store: PostgresStore) => {
+        let batches = 0;
+        for (;;) {
+          const r = await store.purgeFinished(T0 + DAY, 2);
+          // Nothing left to take: what the other replica holds is gone once it commits.
+          if (r.batches === 0 && (await store.listBatches({ limit: 1 }, T0)).items.length === 0) return batches;
+          batches += r.batches;
+        }
+      };
+      const [x, y] = await Promise.all([drain(a), drain(b)]);
+      expect(x + y).toBe(ids.length);
+      expect(await a.workflowTotals()).toEqual({ default: { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 } });
+      expect(await deadlocks()).toBe(before);
+    } finally {
+      await raw.end();
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -192,4 +192,8 @@ CREATE TABLE tenant_totals (
 INSERT INTO tenant_totals (tenant, succeeded, failed, canceled)
   SELECT tenant, SUM(succeeded), SUM(failed), SUM(canceled) FROM batches WHERE status NOT IN ('queued', 'running') GROUP BY tenant;
 `,
+  /* 3: retention (postgres/retention.ts): finished batches by when they finished, idempotency keys by batch */ `
+CREATE INDEX batches_finished ON batches (finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX idempotency_keys_by_batch ON idempotency_keys (batch_id);
+`,
 ];

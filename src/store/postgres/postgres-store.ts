@@ -18,7 +18,7 @@ import { LeaseLostError, NotRetryableError, StoreUnavailableError } from '../err
 import type { WorkflowTotals } from '../batch-finish.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
+  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
   WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { admit } from './admission.js';
@@ -29,6 +29,7 @@ import { GroupCommit } from './group-commit.js';
 import { NoticeListener } from './notices.js';
 import * as reads from './reads.js';
 import * as tenants from './tenants.js';
+import { purgeFinished } from './retention.js';
 import { transaction, type Tx } from './transaction.js';
 import * as webhooks from './webhooks.js';
 import * as writes from './writes.js';
@@ -109,7 +110,9 @@ export class PostgresStore implements Store {
     const seq = await reads.seqOf(this.#db, id);
     if (seq === null) return null;
     const abort = await this.#transact(async (tx) => writes.cancel(tx, await reads.lockedRows(tx, { batchSeq: seq, unfinished: true }), id, now, seq));
-    return { item: (await reads.batch(this.#db, id, now))!, abort };
+    // Gone meanwhile only if it was finished and old enough for a purge (retention.ts).
+    const item = await reads.batch(this.#db, id, now);
+    return item ? { item, abort } : null;
   }
 
   async cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null> {
@@ -118,7 +121,8 @@ export class PostgresStore implements Store {
       if (!row) return null;
       return isFinished(row.status) ? [] : writes.cancel(tx, [row], row.batch_id, now, null);
     });
-    return abort === null ? null : { item: (await reads.workflow(this.#db, id))!, abort };
+    const item = abort === null ? null : await reads.workflow(this.#db, id);
+    return item && abort ? { item, abort } : null;
   }
 
   async retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null> {
@@ -129,7 +133,8 @@ export class PostgresStore implements Store {
       if (rows.length > 0) await writes.requeue(tx, rows, id, now);
       return rows.length;
     });
-    return { batch: (await reads.batch(this.#db, id, now))!, retried };
+    const batch = await reads.batch(this.#db, id, now);
+    return batch ? { batch, retried } : null;
   }
 
   async retryWorkflow(id: string, now: number): Promise<Workflow | null> {
@@ -263,6 +268,12 @@ export class PostgresStore implements Store {
 
   nextWebhookAt(): Promise<number | null> {
     return this.#read(() => webhooks.nextWebhookAt(this.#db));
+  }
+
+  // --- Retention ---
+
+  purgeFinished(before: number, limit: number): Promise<Purged> {
+    return this.#transact((tx) => purgeFinished(tx, before, limit));
   }
 
   // --- Lifecycle ---

@@ -266,4 +266,15 @@ CREATE TABLE tenant_totals (
 INSERT INTO tenant_totals (tenant, succeeded, failed, canceled)
   SELECT tenant, SUM(succeeded), SUM(failed), SUM(canceled) FROM batches WHERE status NOT IN ('queued', 'running') GROUP BY tenant;
 `,
+  /* 11: retention (sqlite/retention.ts): finished batches by when they finished, idempotency keys
+         by batch, and the batches deleted whose workflows and events are still being deleted */ `
+CREATE INDEX batches_finished ON batches (finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX idempotency_keys_by_batch ON idempotency_keys (batch_id);
+-- A batch's row goes first, in one small transaction: from then on nothing reads its workflows,
+-- results, outputs or events (every read joins the batch row), and they are deleted a chunk at a
+-- time; its key stays here until the last is gone.
+CREATE TABLE purged_batches (
+  batch_seq INTEGER PRIMARY KEY
+);
+`,
 ];

@@ -16,7 +16,7 @@ import { IdempotencyConflictError, LeaseLostError, NotRetryableError, QueueFullE
 import type { WorkflowTotals } from '../batch-finish.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Renewal, Store, StoreCapabilities, Transition,
+  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, Renewal, Store, StoreCapabilities, Transition,
   WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { FinishedViews } from '../view-cache.js';
@@ -28,6 +28,7 @@ import { EventLog } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { Reads } from './reads.js';
 import { TenantTable } from './tenants.js';
+import { Purges } from './retention.js';
 import type { FullRow } from '../rows.js';
 import { WebhookDeliveries } from './webhooks.js';
 import { WalSync } from './wal-sync.js';
@@ -55,6 +56,7 @@ export class SqliteStore implements Store {
   readonly #reads: Reads;
   readonly #tenants: TenantTable;
   readonly #webhooks: WebhookDeliveries;
+  readonly #purges: Purges;
   /** Claims, transitions, results, leases and webhook writes: many per commit. */
   readonly #group: GroupCommit;
   /** Batch inserts commit in groups of their own: a POST never waits on stage transitions. */
@@ -79,6 +81,7 @@ export class SqliteStore implements Store {
     this.#reads = new Reads(db, this.#views, this.#counters);
     this.#tenants = new TenantTable(db);
     this.#webhooks = new WebhookDeliveries(db, this.#views);
+    this.#purges = new Purges(db, this.#views);
     this.#health = new StorageHealth(db);
     this.#probe = new WriteProbe(db, () => this.#closed, this.#health);
     this.#group = new GroupCommit(db, {
@@ -144,14 +147,17 @@ export class SqliteStore implements Store {
     const seq = this.#seqOf(id);
     if (seq === null) return null;
     const abort = await this.#transact(() => this.#writes.cancel(this.#reads.unfinishedRows(seq), id, now, seq));
-    return { item: this.#reads.batch(id, now)!, abort };
+    // Gone meanwhile only if it was finished and old enough to be purged while the commit synced.
+    const item = this.#reads.batch(id, now);
+    return item ? { item, abort } : null;
   }
 
   async cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null> {
     const row = this.#row(id);
     if (!row) return null;
     const abort = isFinished(row.status) ? [] : await this.#transact(() => this.#writes.cancel([row], row.batch_id, now, null));
-    return { item: this.#reads.workflow(id)!, abort };
+    const item = this.#reads.workflow(id);
+    return item ? { item, abort } : null;
   }
 
   async retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null> {
@@ -159,7 +165,8 @@ export class SqliteStore implements Store {
     if (seq === null) return null;
     const rows = this.#reads.retryableRows(seq, includeCanceled);
     if (rows.length > 0) await this.#transact(() => this.#writes.requeue(rows, id, now));
-    return { batch: this.#reads.batch(id, now)!, retried: rows.length };
+    const batch = this.#reads.batch(id, now);
+    return batch ? { batch, retried: rows.length } : null;
   }
 
   async retryWorkflow(id: string, now: number): Promise<Workflow | null> {
@@ -266,6 +273,23 @@ export class SqliteStore implements Store {
 
   async nextWebhookAt(): Promise<number | null> {
     return this.#webhooks.nextAt();
+  }
+
+  // --- Retention ---
+
+  /**
+   * A transaction of its own: the next batches due, and the next chunk of the rows of those purged
+   * before. A purged batch's row goes before its workflows and events (retention.ts), so foreign
+   * keys are not enforced in it: the pragma holds only outside a transaction, and #transact runs
+   * its transaction before its first await, so it is on again before anything else runs.
+   */
+  purgeFinished(before: number, limit: number): Promise<Purged> {
+    this.#db.pragma('foreign_keys = OFF');
+    try {
+      return this.#transact(() => this.#purges.purge(before, limit));
+    } finally {
+      this.#db.pragma('foreign_keys = ON');
+    }
   }
 
   // --- Lifecycle ---

@@ -1,0 +1,130 @@
+/** The `clientflow` command (bin/clientflow.js → src/cli.ts): usage and exit codes, and `backup` of a live store. */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { COMMANDS, runCli } from '../src/cli/commands.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { startServer, type ChildServer } from './child-server.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'clientflow.js');
+
+/** Runs the command as a user does (a process of its own, the project's Node first on PATH). */
+function clientflow(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** runCli in this process, its output captured. */
+async function run(args: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    env, out: { write: (t: string) => (stdout += t) }, err: { write: (t: string) => (stderr += t) },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('clientflow', () => {
+  it('is the package\'s bin: bin/clientflow.js, executable', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(pkg.bin).toEqual({ clientflow: 'bin/clientflow.js' });
+    expect(statSync(BIN).mode & 0o111).not.toBe(0);
+    expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('prints the usage and exits 2 with no command or an unknown one; --help exits 0', async () => {
+    const none = await clientflow([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('usage: clientflow <command>');
+    expect(none.stderr).toContain('clientflow backup FILE');
+    const unknown = await clientflow(['restore']);
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toContain('unknown command "restore"');
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: clientflow <command>');
+    // Inherited names are not commands.
+    expect((await run(['toString'])).code).toBe(2);
+  });
+
+  it('exits 2 on arguments a command does not take, 1 (one line) when it fails', async () => {
+    expect(await run(['backup'])).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: clientflow backup FILE') as unknown });
+    expect(await run(['backup', 'a', 'b'])).toMatchObject({ code: 2 });
+    expect(await run(['backup', '--force', 'a'])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--force'") as unknown });
+    const memory = await run(['backup', 'x.db'], { DB_PATH: ':memory:' });
+    expect(memory).toMatchObject({ code: 1, stderr: 'clientflow backup: DB_PATH is ":memory:": nothing is stored, so there is nothing to back up\n' });
+    const badConfig = await run(['backup', 'x.db'], { RETENTION_DAYS: '-1' });
+    expect(badConfig).toMatchObject({ code: 1, stderr: expect.stringContaining('invalid RETENTION_DAYS="-1"') as unknown });
+  });
+
+  it('names every command in the usage, with its arguments', async () => {
+    const { stdout } = await run(['--help']);
+    for (const [name, command] of Object.entries(COMMANDS)) expect(stdout).toContain(`clientflow ${[name, ...command.args].join(' ')}`);
+  });
+});
+
+describe('clientflow backup', () => {
+  let dir: string;
+  let server: ChildServer | undefined;
+  afterEach(async () => {
+    if (server) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+      server = undefined;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('copies a live SQLite store while its server runs and owns it; refuses to overwrite a file', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clientflow-backup-'));
+    const env = { DB_PATH: join(dir, 'live.db'), FETCH_MS: '1', PROCESS_MS: '1', STORE_MS: '1' };
+    server = await startServer(env);
+    const ids: string[] = [];
+    for (const clientIds of [[1, 2], [3]]) {
+      const res = await fetch(`${server.url}/v1/batches`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientIds }),
+      });
+      expect(res.status).toBe(202);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    const file = join(dir, 'copy.db');
+    const first = await clientflow(['backup', file], env);
+    expect(first.stderr).toBe('');
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.stdout).toMatch(new RegExp(`^clientflow backup: wrote ${file} \\(\\d+\\.\\d KiB: 2 batches, 3 workflows\\) from ${env.DB_PATH}\\n$`));
+    // The server went on, and still owns its file.
+    expect((await fetch(`${server.url}/v1/batches/${ids[0]}`)).status).toBe(200);
+    const again = await clientflow(['backup', file], env);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toContain('already exists: a backup never overwrites a file');
+    // The copy is a database of its own that a store opens: the batches are in it.
+    const copy = new SqliteStore({ path: file });
+    try {
+      for (const id of ids) expect(await copy.getBatch(id, Date.now())).not.toBeNull();
+      expect((await copy.listWorkflows(ids[0]!, { limit: 10 }))!.items).toHaveLength(2);
+    } finally {
+      await copy.close();
+    }
+  });
+
+  it('on PostgreSQL prints the pg_dump and pg_restore commands, the password hidden, and writes nothing', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clientflow-backup-'));
+    const file = join(dir, 'cf.dump');
+    const { code, stdout, stderr } = await run(['backup', file], {
+      DATABASE_URL: 'postgres://cf:s3cret@db.internal:5432/clientflow', DB_SCHEMA: 'tenant_a',
+    });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain(`pg_dump --format=custom --schema=tenant_a --file=${file} postgres://cf@db.internal:5432/clientflow\n`);
+    expect(stdout).toContain(`pg_restore --no-owner --dbname=postgres://cf@db.internal:5432/clientflow ${file}\n`);
+    expect(stdout).toContain('PGPASSWORD');
+    expect(stdout).not.toContain('s3cret');
+    expect(existsSync(file)).toBe(false);
+  });
+});
