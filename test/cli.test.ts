@@ -128,3 +128,51 @@ describe('clientflow backup', () => {
     expect(existsSync(file)).toBe(false);
   });
 });
+
+describe('clientflow keys and tenants', () => {
+  let dir: string;
+  let server: ChildServer | undefined;
+  afterEach(async () => {
+    if (server) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+      server = undefined;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('makes, lists and revokes keys and sets quotas in a live store whose server then honours them', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clientflow-keys-'));
+    const env = { DB_PATH: join(dir, 'live.db'), AUTH: 'required', FETCH_MS: '1', PROCESS_MS: '1', STORE_MS: '1' };
+    server = await startServer(env);
+    const made = await clientflow(['keys', 'create', '--tenant', 'acme', '--label', 'ci'], env);
+    expect(made).toMatchObject({ code: 0, stderr: '' });
+    const [, key] = made.stdout.trim().split('\n');
+    expect(key).toMatch(/^cf_[a-z0-9]{12}_[\w-]{43}$/);
+    const spare = (await clientflow(['keys', 'create', '--tenant', 'acme'], env)).stdout.trim().split('\n')[1]!;
+    const spareId = spare.split('_')[1]!;
+    expect(await clientflow(['tenants', 'set', 'acme', '--max-queued', '1'], env)).toMatchObject({ code: 0 });
+    const as = (k: string) => ({ authorization: `Bearer ${k}`, 'content-type': 'application/json' });
+    expect(await (await fetch(`${server.url}/v1/me`, { headers: as(key!) })).json()).toMatchObject({ tenant: 'acme', admin: false });
+    const tooMany = await fetch(`${server.url}/v1/batches`, { method: 'POST', headers: as(key!), body: JSON.stringify({ clientIds: [1, 2] }) });
+    expect(tooMany.status).toBe(429);
+    const listed = await clientflow(['keys', 'list', '--tenant', 'acme'], env);
+    expect(listed.stdout).toContain(spareId);
+    expect(listed.stdout).not.toContain(key!.split('_')[2]);
+    expect(await clientflow(['keys', 'revoke', spareId], env)).toMatchObject({ code: 0 });
+    expect((await fetch(`${server.url}/v1/me`, { headers: as(spare) })).status).toBe(401);
+    expect(await clientflow(['keys', 'revoke', spareId], env)).toMatchObject({ code: 1 });
+    expect((await clientflow(['tenants', 'list'], env)).stdout).toMatch(/acme\s+\{"maxQueued":1\}/);
+  });
+
+  it('says what is wrong with a tenant id or a quota, and exits 1', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clientflow-keys-'));
+    const env = { DB_PATH: join(dir, 'x.db') };
+    expect(await run(['keys', 'create'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('--tenant must be a tenant id') as unknown });
+    expect(await run(['keys', 'create', '--tenant', 'Acme Corp'], env)).toMatchObject({ code: 1 });
+    expect(await run(['tenants', 'set', 'acme', '--max-queued', 'lots'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('--max-queued must be an integer') as unknown });
+    expect(await run(['tenants', 'set', 'acme', '--priority-max', '5000'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('priorityMax') as unknown });
+    expect(await run(['tenants', 'set', 'acme', '--priority-min', '5', '--priority-max', '1'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('priorityMin') as unknown });
+    expect(await run(['keys', 'bogus'], env)).toMatchObject({ code: 2 });
+  });
+});

@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { backup } from './backup.js';
+import { QUOTA_OPTIONS, createKey, listKeys, listTenants, revokeKey, setTenant } from './tenants.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -36,6 +37,29 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'copy the SQLite database to FILE while the server runs (PostgreSQL: prints the pg_dump command)',
     run: ({ args, env, out }) => backup(args[0]!, env, out),
   },
+  'keys create': {
+    args: [],
+    options: { tenant: { type: 'string' }, admin: { type: 'boolean' }, label: { type: 'string' } },
+    summary: 'make an API key for a tenant (--tenant ID [--admin] [--label TEXT]); prints it once',
+    run: createKey,
+  },
+  'keys list': {
+    args: [],
+    options: { tenant: { type: 'string' } },
+    summary: 'list API keys, revoked ones too ([--tenant ID])',
+    run: listKeys,
+  },
+  'keys revoke': { args: ['ID'], summary: 'revoke an API key', run: revokeKey },
+  'tenants list': { args: [], summary: 'list tenants and the quotas set for them', run: listTenants },
+  'tenants set': {
+    args: ['ID'],
+    options: {
+      reset: { type: 'boolean' },
+      ...Object.fromEntries(Object.keys(QUOTA_OPTIONS).map((o) => [o, { type: 'string' as const }])),
+    },
+    summary: `set a tenant's quotas (--${Object.keys(QUOTA_OPTIONS).join(' N, --')} N|none; --reset first clears them)`,
+    run: setTenant,
+  },
 };
 
 export function usage(): string {
@@ -44,7 +68,9 @@ export function usage(): string {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  // A command is one word (backup) or two (keys create).
+  const two = argv.length >= 2 ? `${argv[0]} ${argv[1]}` : '';
+  const [name, ...rest] = Object.hasOwn(COMMANDS, two) ? [two, ...argv.slice(2)] : argv;
   if (name === '--help' || name === '-h' || name === 'help') {
     io.out.write(usage());
     return 0;

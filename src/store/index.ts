@@ -1,7 +1,8 @@
 import type { Config } from '../config.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import type { Store } from './store.js';
+import { StoreInUseError, type Store, type Tenancy } from './store.js';
+import { openTenantTable } from './sqlite/tenants.js';
 
 export type { Store } from './store.js';
 
@@ -15,4 +16,28 @@ export async function openStore(config: Pick<Config, 'DB_PATH' | 'DB_SYNC' | 'DA
     });
   }
   return new SqliteStore({ path: config.DB_PATH, sync: config.DB_SYNC });
+}
+
+/**
+ * Tenants and keys of the configured store, for the CLI, whether or not a server runs on it: the
+ * whole store when this process may open it, else (a server holds the SQLite file) just the
+ * tenant tables over a connection of their own.
+ */
+export async function openTenancy(config: Parameters<typeof openStore>[0]): Promise<Tenancy & { close(): Promise<void> }> {
+  try {
+    return await openStore(config);
+  } catch (error) {
+    if (!(error instanceof StoreInUseError)) throw error;
+  }
+  const { table, close } = openTenantTable(config.DB_PATH);
+  return {
+    createKey: async (record) => table.createKey(record),
+    findKey: async (id) => table.findKey(id),
+    listKeys: async (tenant) => table.listKeys(tenant),
+    revokeKey: async (id, now) => table.revokeKey(id, now),
+    getTenant: async (id) => table.getTenant(id),
+    listTenants: async () => table.listTenants(),
+    putTenant: async (id, quotas, now) => table.putTenant(id, quotas, now),
+    close: async () => close(),
+  };
 }

@@ -3,7 +3,7 @@
  * connection, and the CLI (`clientflow keys …`) on a connection of its own while the server runs
  * (a key written there is seen by the server's next lookup).
  */
-import type { Database as DB, Statement } from 'better-sqlite3';
+import Database, { type Database as DB, type Statement } from 'better-sqlite3';
 import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import { keyOf, tenantOf, type ApiKeyRow, type TenantRow } from '../tenant-rows.js';
 
@@ -62,4 +62,19 @@ export class TenantTable {
   putTenant(id: string, quotas: Quotas, now: number): Tenant {
     return tenantOf(this.#putTenant.get(id, JSON.stringify(quotas), now) as TenantRow);
   }
+}
+
+/**
+ * The tenant tables of a SQLite file another process (the server) holds, for the CLI: a plain
+ * connection that waits its turn for the write lock. The server migrated the file when it opened it.
+ */
+export function openTenantTable(path: string): { table: TenantTable; close(): void } {
+  const db = new Database(path, { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  const tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('tenants', 'api_keys')").pluck().get() as number;
+  if (tables !== 2) {
+    db.close();
+    throw new Error(`the database at ${path} has no tenant tables yet: the server running on it is older than this command`);
+  }
+  return { table: new TenantTable(db), close: () => db.close() };
 }

@@ -1,0 +1,68 @@
+/**
+ * What start-up and a /metrics scrape read must not grow with the batches kept: every statement
+ * they run on SQLite is checked with EXPLAIN QUERY PLAN for a scan of the batches table (a full
+ * scan or a walk of a whole index). Finished batches are only ever read one by one, by key.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it, vi } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+let dir: string | undefined;
+afterEach(() => {
+  vi.restoreAllMocks();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Records the SQL of every statement run while `work` runs. */
+async function statementsRunBy(work: () => Promise<unknown>): Promise<Set<string>> {
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<'all' | 'get' | 'run' | 'iterate', (...a: unknown[]) => unknown>;
+  probe.close();
+  const seen = new Set<string>();
+  for (const method of ['all', 'get', 'run', 'iterate'] as const) {
+    const original = proto[method];
+    vi.spyOn(proto, method).mockImplementation(function (this: { source: string }, ...args: unknown[]) {
+      seen.add(this.source);
+      return original.apply(this, args);
+    });
+  }
+  await work();
+  vi.restoreAllMocks();
+  return seen;
+}
+
+it('start-up and workflow totals never scan the batches table', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'clientflow-scans-'));
+  const path = join(dir, 'x.db');
+  const first = new SqliteStore({ path, sync: 'normal' });
+  for (let i = 0; i < 3; i++) {
+    await first.createBatch({ clientIds: [i], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null }, 1);
+  }
+  await first.close();
+  let store: SqliteStore | undefined;
+  const statements = await statementsRunBy(async () => {
+    store = new SqliteStore({ path, sync: 'normal' });
+    await store.recover(2);
+    await store.workflowTotals();
+  });
+  await store!.close();
+  expect(statements.size).toBeGreaterThan(3);
+  const db = new Database(path, { readonly: true });
+  try {
+    const scans = [...statements].filter((sql) => /^\s*(SELECT|WITH)/i.test(sql)).flatMap((sql) => {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...new Array<null>(countParams(sql)).fill(null)) as Array<{ detail: string }>;
+      return plan.filter((row) => /^SCAN batches\b/.test(row.detail)).map((row) => `${row.detail}: ${sql.trim().slice(0, 120)}`);
+    });
+    expect(scans).toEqual([]);
+  } finally {
+    db.close();
+  }
+});
+
+/** How many positional parameters a statement takes (named ones are bound as positions too). */
+function countParams(sql: string): number {
+  return (sql.match(/\?/g) ?? []).length;
+}
