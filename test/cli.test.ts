@@ -31,6 +31,19 @@ async function run(args: string[], env: Record<string, string> = {}) {
   return { code, stdout, stderr };
 }
 
+/** A test's temp dir and the server it started, if any: gone after each test. */
+let dir: string | undefined;
+let server: ChildServer | undefined;
+afterEach(async () => {
+  if (server) {
+    server.child.kill('SIGKILL');
+    await server.exited;
+    server = undefined;
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
 describe('clientflow', () => {
   it('is the package\'s bin: bin/clientflow.js, executable', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
@@ -71,17 +84,6 @@ describe('clientflow', () => {
 });
 
 describe('clientflow backup', () => {
-  let dir: string;
-  let server: ChildServer | undefined;
-  afterEach(async () => {
-    if (server) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-      server = undefined;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('copies a live SQLite store while its server runs and owns it; refuses to overwrite a file', async () => {
     dir = mkdtempSync(join(tmpdir(), 'clientflow-backup-'));
     const env = { DB_PATH: join(dir, 'live.db'), FETCH_MS: '1', PROCESS_MS: '1', STORE_MS: '1' };
@@ -130,17 +132,6 @@ describe('clientflow backup', () => {
 });
 
 describe('clientflow keys and tenants', () => {
-  let dir: string;
-  let server: ChildServer | undefined;
-  afterEach(async () => {
-    if (server) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-      server = undefined;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('makes, lists and revokes keys and sets quotas in a live store whose server then honours them', async () => {
     dir = mkdtempSync(join(tmpdir(), 'clientflow-keys-'));
     const env = { DB_PATH: join(dir, 'live.db'), AUTH: 'required', FETCH_MS: '1', PROCESS_MS: '1', STORE_MS: '1' };
