@@ -511,13 +511,13 @@ function showBatch(id) {
     let lastId = null;
     $('live-mode').textContent = 'Connecting…';
     const over = () => stopped || controller.signal.aborted;
-    const poll = () => {
+    const fallBack = () => {
       controller.abort();
       if (stream === controller) stream = null;
       if (!finished) startPolling();
     };
     const lost = () => {
-      if (!received) poll();
+      if (!received) fallBack();
       else reconnectTimer = setTimeout(connect, RECONNECT_MS);
     };
     const connect = async () => {
@@ -539,7 +539,7 @@ function showBatch(id) {
         return;
       }
       if (!res.ok || !res.body) {
-        poll();
+        fallBack();
         return;
       }
       try {
@@ -636,6 +636,12 @@ function setupKeyForm() {
       error.hidden = false;
       return;
     }
+    // A header cannot carry spaces or non-ASCII characters (fetch would throw): say so here.
+    if (!/^[A-Za-z0-9_-]+$/.test(key)) {
+      error.textContent = 'That is not an API key: a key has only letters, digits, _ and -.';
+      error.hidden = false;
+      return;
+    }
     button.disabled = true;
     try {
       // Tried before it is kept: a wrong key never replaces a working one.
@@ -692,5 +698,6 @@ window.addEventListener('hashchange', () => {
   if (!$('batch-view').hidden) $('batch-title').focus();
 });
 // A key kept from before a reload: say whom it acts as (a 401 here asks for another one).
-if (storedKey() !== null) api('/v1/me').then(showIdentity, () => {});
+const kept = storedKey();
+if (kept !== null) api('/v1/me').then((me) => { if (storedKey() === kept) showIdentity(me); }, () => {});
 route();

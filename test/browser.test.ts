@@ -221,6 +221,7 @@ describe.skipIf(!hasChromium)('with API keys required: the dashboard and Swagger
   let base: string;
   let browser: Chromium;
   let page: Page;
+  // The tests run in order on one tab: the key the first one enters is the one the next two use.
   let acmeKey: string;
   let acmeKeyId: string;
   let admin: Record<string, string>;
@@ -282,10 +283,16 @@ describe.skipIf(!hasChromium)('with API keys required: the dashboard and Swagger
     expect(await page.isHidden('#identity')).toBe(true);
     expect(await page.getAttribute('#api-key', 'type')).toBe('password');
 
+    // Text no header can carry is caught before it is sent.
+    await page.fill('#api-key', 'my key ü');
+    await page.click('#use-key');
+    await page.locator('#key-error').waitFor({ state: 'visible', ...WAIT });
+    expect(await page.textContent('#key-error')).toMatch(/^That is not an API key/);
+
     // A well-formed key the service does not know: refused, with a message, and not kept.
     await page.fill('#api-key', mintKey().key);
     await page.click('#use-key');
-    await page.locator('#key-error').waitFor({ state: 'visible', ...WAIT });
+    await page.waitForFunction(() => document.querySelector('#key-error')?.textContent?.startsWith('The key was refused'), undefined, WAIT);
     expect(await page.textContent('#key-error')).toMatch(/^The key was refused: the API key is unknown, revoked or malformed/);
     expect(await storedKey(page)).toBeNull();
     expect(await page.isVisible('#key-card')).toBe(true);
