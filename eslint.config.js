@@ -18,7 +18,8 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'module',
       globals: {
-        window: 'readonly', document: 'readonly', location: 'readonly', fetch: 'readonly', EventSource: 'readonly',
+        window: 'readonly', document: 'readonly', location: 'readonly', fetch: 'readonly', sessionStorage: 'readonly',
+        AbortController: 'readonly', Blob: 'readonly', URL: 'readonly', TextDecoderStream: 'readonly',
         setTimeout: 'readonly', clearTimeout: 'readonly',
       },
     },

@@ -4,16 +4,12 @@
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
 const FINISHED = new Set(['succeeded', 'failed', 'canceled']);
 const STAGES = ['fetch', 'process', 'store'];
-// Named SSE events never reach onmessage: each type needs its own listener.
-const EVENT_TYPES = [
-  'batch.started', 'stage.started', 'stage.succeeded', 'stage.failed', 'stage.retrying', 'stage.canceled',
-  'stage.interrupted', 'workflow.finished', 'batch.canceled', 'batch.retried', 'batch.finished', 'batch.progress',
-];
 const LOG_LIMIT = 50;
 const LIST_REFRESH_MS = 2000;
 const POLL_MS = 1000;
 const REFRESH_GAP_MS = 500; // re-fetch a batch at most twice a second
 const TIMELINE_GAP_MS = 1000; // reload its timeline at most once a second
+const RECONNECT_MS = 1000; // a dropped event stream is resumed after this
 
 const $ = (id) => document.getElementById(id);
 
@@ -73,8 +69,39 @@ class ApiError extends Error {
   }
 }
 
+// The API key lives in this tab's sessionStorage only: it survives a reload, no other tab or
+// window sees it, and it is never put in a URL (it would end up in history and logs).
+const KEY_ITEM = 'clientflow.apiKey';
+
+function storedKey() {
+  try {
+    return sessionStorage.getItem(KEY_ITEM);
+  } catch {
+    return null;
+  }
+}
+
+function withKey(headers = {}, key = storedKey()) {
+  return key ? { ...headers, authorization: `Bearer ${key}` } : headers;
+}
+
+/**
+ * fetch() with the key, if one is set. A 401 asks for a key (see needKey) and still throws, so
+ * the caller stops what it was doing.
+ */
+async function call(path, init = {}) {
+  const key = storedKey();
+  const res = await fetch(path, { ...init, headers: withKey(init.headers, key) });
+  if (res.status === 401) {
+    const problem = await res.json().catch(() => null);
+    needKey(key, problem?.detail);
+    throw new ApiError(401, problem);
+  }
+  return res;
+}
+
 async function api(path, init = {}) {
-  const res = await fetch(path, { ...init, headers: { accept: 'application/json', ...init.headers } });
+  const res = await call(path, { ...init, headers: { accept: 'application/json', ...init.headers } });
   const body = await res.json().catch(() => null);
   if (!res.ok) throw new ApiError(res.status, body);
   return body;
@@ -118,6 +145,8 @@ function setupForm() {
       form.reset();
       location.hash = `#/batches/${batch.id}`;
     } catch (e) {
+      // A 401 has asked for a key instead; the batch was not created.
+      if (e instanceof ApiError && e.status === 401) return;
       error.textContent = e instanceof ApiError ? e.message : 'The service could not be reached.';
       error.hidden = false;
     } finally {
@@ -267,29 +296,55 @@ function resetBatchView() {
   $('timeline-missing').hidden = true;
 }
 
-/** Reloads the timeline at most once a second while running, and once more when finished. */
+/**
+ * Reloads the timeline at most once a second while running, and once more when finished. An
+ * <img src> cannot send the API key, so the SVG is fetched with it and shown from a blob: URL
+ * (an SVG drawn by <img> runs no script and loads nothing).
+ */
 function timelineLoader(id) {
   const img = $('timeline-img');
+  const controller = new AbortController();
   let loading = false;
   let broken = false;
   let last = 0;
   let finalDone = false;
   let finalPending = false;
-  const load = () => {
-    loading = true;
-    last = Date.now();
-    img.src = `/v1/batches/${encodeURIComponent(id)}/timeline.svg?v=${last}`;
+  const release = () => {
+    // The picture stays on screen once decoded: its URL is not needed after that.
+    if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
   };
-  img.onload = () => {
-    loading = false;
-    if (finalPending) { finalPending = false; load(); }
-  };
-  img.onerror = () => {
+  const fail = () => {
     // Not there (yet): say so instead of a broken image, and stop asking.
     loading = false;
     broken = true;
     img.hidden = true;
     $('timeline-missing').hidden = false;
+  };
+  const load = async () => {
+    loading = true;
+    last = Date.now();
+    try {
+      const res = await call(`/v1/batches/${encodeURIComponent(id)}/timeline.svg`, {
+        headers: { accept: 'image/svg+xml' }, cache: 'no-store', signal: controller.signal,
+      });
+      if (!res.ok || !res.headers.get('content-type')?.startsWith('image/svg+xml')) throw new ApiError(res.status, null);
+      const svg = new Blob([await res.arrayBuffer()], { type: 'image/svg+xml' });
+      if (controller.signal.aborted) return;
+      img.src = URL.createObjectURL(svg);
+    } catch (e) {
+      // Stopped, or a 401 that now asks for a key: nothing to show.
+      if (controller.signal.aborted || (e instanceof ApiError && e.status === 401)) return;
+      fail();
+    }
+  };
+  img.onload = () => {
+    release();
+    loading = false;
+    if (finalPending) { finalPending = false; load(); }
+  };
+  img.onerror = () => {
+    release();
+    fail();
   };
   return {
     update(finished) {
@@ -303,10 +358,51 @@ function timelineLoader(id) {
       }
     },
     stop() {
+      controller.abort();
       img.onload = null;
       img.onerror = null;
+      release();
     },
   };
+}
+
+/**
+ * Reads a text/event-stream body and calls onMessage({ type, data, id }) for each message. This is
+ * the framing EventSource parses (`event:`, `data:`, `id:` fields, a blank line ends a message,
+ * lines starting with `:` are comments); EventSource itself cannot send the API key.
+ */
+async function readEventStream(body, onMessage) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let type = '';
+  let data = [];
+  let id = null;
+  const line = (text) => {
+    if (text === '') {
+      if (data.length > 0) onMessage({ type: type || 'message', data: data.join('\n'), id });
+      type = '';
+      data = [];
+      return;
+    }
+    if (text.startsWith(':')) return;
+    const colon = text.indexOf(':');
+    const field = colon === -1 ? text : text.slice(0, colon);
+    let value = colon === -1 ? '' : text.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') type = value;
+    else if (field === 'data') data.push(value);
+    else if (field === 'id' && !value.includes('\0')) id = value;
+  };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    // A chunk may end between the \r and \n of one line break: keep a trailing \r for the next.
+    const end = buffer.endsWith('\r') ? buffer.length - 1 : buffer.length;
+    const lines = buffer.slice(0, end).split(/\r\n|\r|\n/);
+    buffer = lines.pop() + buffer.slice(end);
+    for (const text of lines) line(text);
+  }
 }
 
 function showBatch(id) {
@@ -316,7 +412,8 @@ function showBatch(id) {
   const timeline = timelineLoader(id);
   let stopped = false;
   let finished = false;
-  let source = null;
+  let stream = null; // the AbortController of the event stream
+  let reconnectTimer;
   let pollTimer;
   let refreshTimer;
   let lastRefresh = 0;
@@ -377,49 +474,88 @@ function showBatch(id) {
     poll();
   };
 
+  const onEvent = (message) => {
+    if (stopped) return;
+    let data;
+    try {
+      data = JSON.parse(message.data);
+    } catch {
+      return;
+    }
+    appendLog({ ...data, type: message.type });
+    if (message.type === 'batch.progress' && data.progress) renderProgress(data.progress);
+    if (message.type === 'batch.finished') {
+      clearTimeout(refreshTimer);
+      refreshTimer = undefined;
+      // A replayed finish may be an old one (the batch was retried since): stop only if the
+      // batch is finished now. The server ends the stream after the last finish anyway.
+      const current = stream;
+      refresh().then((batch) => {
+        if (stopped || stream !== current || !batch || !FINISHED.has(batch.status)) return;
+        current.abort();
+        stream = null;
+        $('live-mode').textContent = 'Finished';
+      });
+      return;
+    }
+    scheduleRefresh();
+  };
+
+  // The batch's event stream read with fetch, so it carries the API key. Like EventSource: a
+  // stream that drops after messages is resumed from the last event id; 204 means nothing more
+  // will come. A stream that fails before any message, or an error answer, switches to polling.
   const openStream = () => {
+    const controller = new AbortController();
+    stream = controller;
     let received = false;
-    source = new EventSource(`/v1/batches/${encodeURIComponent(id)}/events`);
+    let lastId = null;
     $('live-mode').textContent = 'Connecting…';
-    const onEvent = (message) => {
-      if (stopped) return;
-      if (!received) $('live-mode').textContent = 'Live';
-      received = true;
-      let data;
+    const over = () => stopped || controller.signal.aborted;
+    const fallBack = () => {
+      controller.abort();
+      if (stream === controller) stream = null;
+      if (!finished) startPolling();
+    };
+    const lost = () => {
+      if (!received) fallBack();
+      else reconnectTimer = setTimeout(connect, RECONNECT_MS);
+    };
+    const connect = async () => {
+      if (over()) return;
+      let res;
       try {
-        data = JSON.parse(message.data);
-      } catch {
-        return;
-      }
-      appendLog({ ...data, type: message.type });
-      if (message.type === 'batch.progress' && data.progress) renderProgress(data.progress);
-      if (message.type === 'batch.finished') {
-        clearTimeout(refreshTimer);
-        refreshTimer = undefined;
-        // A replayed finish may be an old one (the batch was retried since): close only if the
-        // batch is finished now. The server ends the stream after the last finish; closing here
-        // keeps the browser from reconnecting (it would be told 204).
-        refresh().then((batch) => {
-          if (stopped || !source || !batch || !FINISHED.has(batch.status)) return;
-          source.close();
-          source = null;
-          $('live-mode').textContent = 'Finished';
+        res = await call(`/v1/batches/${encodeURIComponent(id)}/events`, {
+          headers: { accept: 'text/event-stream', ...(lastId === null ? {} : { 'last-event-id': lastId }) },
+          cache: 'no-store', signal: controller.signal,
         });
+      } catch (e) {
+        if (!over() && !(e instanceof ApiError)) lost();
         return;
       }
-      scheduleRefresh();
-    };
-    for (const type of EVENT_TYPES) source.addEventListener(type, onEvent);
-    source.onerror = () => {
-      if (stopped || !source) return;
-      // Before any message (no such endpoint) or for good (CLOSED): poll instead. A drop after
-      // messages is left to EventSource, which reconnects with Last-Event-ID.
-      if (!received || source.readyState === EventSource.CLOSED) {
-        source.close();
-        source = null;
-        if (!finished) startPolling();
+      if (over()) return;
+      if (res.status === 204) {
+        stream = null;
+        $('live-mode').textContent = 'Finished';
+        return;
       }
+      if (!res.ok || !res.body) {
+        fallBack();
+        return;
+      }
+      try {
+        await readEventStream(res.body, (message) => {
+          if (over()) return;
+          if (!received) $('live-mode').textContent = 'Live';
+          received = true;
+          if (message.id !== null) lastId = message.id;
+          onEvent(message);
+        });
+      } catch {
+        // Cut off: handled below like an end.
+      }
+      if (!over()) lost();
     };
+    connect();
   };
 
   refresh().then(() => {
@@ -433,12 +569,110 @@ function showBatch(id) {
 
   return () => {
     stopped = true;
-    source?.close();
-    source = null;
+    stream?.abort();
+    stream = null;
+    clearTimeout(reconnectTimer);
     clearTimeout(pollTimer);
     clearTimeout(refreshTimer);
     timeline.stop();
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API key: asked for when the service answers 401, kept for this tab (see KEY_ITEM)
+
+function keepKey(key) {
+  try {
+    if (key === null) sessionStorage.removeItem(KEY_ITEM);
+    else sessionStorage.setItem(KEY_ITEM, key);
+  } catch {
+    // Storage is off in this browser: the key is then asked for on every page load.
+  }
+}
+
+function showIdentity(me) {
+  $('who-tenant').textContent = me.tenant;
+  $('who-admin').hidden = !me.admin;
+  $('identity').hidden = false;
+}
+
+/** Stops the current view and shows the key form instead; `refused` is the reason a key failed. */
+function askForKey(refused) {
+  stopView();
+  stopView = () => {};
+  $('home-view').hidden = true;
+  $('batch-view').hidden = true;
+  $('identity').hidden = true;
+  $('key-error').textContent = refused ?? '';
+  $('key-error').hidden = !refused;
+  $('key-card').hidden = false;
+  $('api-key').value = '';
+  $('api-key').focus();
+}
+
+/**
+ * A 401 to a request sent with `sentKey` (null: none). Several requests fail at once when a key is
+ * refused; only the first asks, and an answer for a key no longer in use changes nothing.
+ */
+function needKey(sentKey, detail) {
+  if (sentKey !== storedKey()) return;
+  if (sentKey === null) {
+    if ($('key-card').hidden) askForKey(null);
+    return;
+  }
+  keepKey(null);
+  askForKey(`The key was refused${detail ? `: ${detail}` : ''}. Enter another key.`);
+}
+
+function setupKeyForm() {
+  const form = $('key-form');
+  const error = $('key-error');
+  const button = $('use-key');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const key = $('api-key').value.trim();
+    if (!key) {
+      error.textContent = 'Enter an API key.';
+      error.hidden = false;
+      return;
+    }
+    // A header cannot carry spaces or non-ASCII characters (fetch would throw): say so here.
+    if (!/^[A-Za-z0-9_-]+$/.test(key)) {
+      error.textContent = 'That is not an API key: a key has only letters, digits, _ and -.';
+      error.hidden = false;
+      return;
+    }
+    button.disabled = true;
+    try {
+      // Tried before it is kept: a wrong key never replaces a working one.
+      const res = await fetch('/v1/me', { headers: withKey({ accept: 'application/json' }, key) });
+      const body = await res.json().catch(() => null);
+      if (res.status === 401) {
+        error.textContent = `The key was refused${body?.detail ? `: ${body.detail}` : ''}. Enter another key.`;
+        error.hidden = false;
+        $('api-key').select();
+        return;
+      }
+      if (!res.ok) throw new ApiError(res.status, body);
+      keepKey(key);
+      form.reset();
+      error.hidden = true;
+      $('key-card').hidden = true;
+      showIdentity(body);
+      route();
+    } catch (e) {
+      error.textContent = e instanceof ApiError ? e.message : 'The service could not be reached.';
+      error.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  $('forget-key').addEventListener('click', () => {
+    keepKey(null);
+    $('identity').hidden = true;
+    // Without a key the service may still answer (AUTH=off); if not, the next 401 asks again.
+    route();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -448,15 +682,22 @@ let stopView = () => {};
 
 function route() {
   stopView();
+  stopView = () => {};
+  // While a key is asked for, the views wait for it.
+  if (!$('key-card').hidden) return;
   const match = /^#\/batches\/([0-9a-fA-F-]{36})$/.exec(location.hash);
   stopView = match ? showBatch(match[1]) : showHome();
 }
 
 setupForm();
+setupKeyForm();
 window.addEventListener('hashchange', () => {
   route();
   window.scrollTo(0, 0);
   // A new view: move focus to its heading so keyboard and screen-reader users start there.
   if (!$('batch-view').hidden) $('batch-title').focus();
 });
+// A key kept from before a reload: say whom it acts as (a 401 here asks for another one).
+const kept = storedKey();
+if (kept !== null) api('/v1/me').then((me) => { if (storedKey() === kept) showIdentity(me); }, () => {});
 route();

@@ -1,13 +1,14 @@
 /**
  * The dashboard and Swagger UI in a real browser (Debian's chromium through playwright-core)
- * against the real service listening on 127.0.0.1. Skips, saying how to install chromium, when
- * the browser is not there.
+ * against the real service listening on 127.0.0.1, with AUTH=off and with API keys required.
+ * Skips, saying how to install chromium, when the browser is not there.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintKey } from '../src/model/api-keys.js';
 import { startService, type TestService } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -18,11 +19,55 @@ if (!hasChromium) {
 
 const WAIT = { timeout: 15_000 };
 
+interface Chromium {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors (CSP violations included) and page errors that `expected` did not excuse. */
+  problems: string[];
+  close: () => Promise<void>;
+}
+
+/**
+ * Chromium on a fresh profile. Every console error and page error of any of its tabs is a
+ * problem unless `expected` (the message and the URL it names) excuses it.
+ */
+async function launch(expected: (text: string, url: string) => boolean): Promise<Chromium> {
+  const profile = mkdtempSync(join(tmpdir(), 'clientflow-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const problems: string[] = [];
+  context.on('console', (message: ConsoleMessage) => {
+    if (message.type() !== 'error') return;
+    const url = message.location().url;
+    if (!expected(message.text(), url)) problems.push(`console: ${message.text()} (${url})`);
+  });
+  context.on('weberror', (error) => problems.push(`page error: ${error.error().message}`));
+  // Every page runs under a Content-Security-Policy (helmet's, or the dashboard's own): a
+  // violation is also a console error, but is recorded here in full to say which directive.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+    });
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  return {
+    context, page, problems,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
 describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout: 60_000 }, () => {
   let service: TestService;
   let base: string;
-  let profile: string;
-  let browser: BrowserContext;
+  let browser: Chromium;
   let page: Page;
   let problems: string[] = [];
   /** 400s from POST /v1/batches the current test provokes on purpose. */
@@ -32,43 +77,23 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     // Tiny but non-zero stages, so the page sees the batch move before it finishes.
     service = await startService({ config: { FETCH_MS: 20, PROCESS_MS: 30, STORE_MS: 10 } });
     base = await service.app.listen({ host: '127.0.0.1', port: 0 });
-
-    profile = mkdtempSync(join(tmpdir(), 'clientflow-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run',
-        '--disable-component-update', '--disable-sync'],
-    });
-    page = browser.pages()[0] ?? await browser.newPage();
-    page.on('console', (message: ConsoleMessage) => {
-      if (message.type() !== 'error') return;
-      const url = message.location().url;
-      if (message.text().includes('status of 400') && url === `${base}/v1/batches` && expectedBadPosts > 0) {
+    browser = await launch((text, url) => {
+      if (text.includes('status of 400') && url === `${base}/v1/batches` && expectedBadPosts > 0) {
         expectedBadPosts -= 1;
-        return;
+        return true;
       }
-      problems.push(`console: ${message.text()} (${url})`);
+      return false;
     });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    // Every page runs under a Content-Security-Policy (helmet's, or the dashboard's own): a
-    // violation is also a console error, but is recorded here in full to say which directive.
-    await browser.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
-      });
-    });
+    ({ page, problems } = browser);
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     await service?.close();
   });
 
   it('posts a batch from the form and follows it to 100 % succeeded', async () => {
-    problems = [];
+    problems.length = 0;
     await page.goto(`${base}/`);
     await expect(page.title()).resolves.toBe('clientflow dashboard');
     expect(await page.getAttribute('header a[href="/docs"]', 'href')).toBe('/docs');
@@ -127,7 +152,7 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
   });
 
   it('follows a batch that was retried after it finished to its new end', async () => {
-    problems = [];
+    problems.length = 0;
     // Slow, canceled at once (finished: canceled), then retried: it runs again for about 2 s, and
     // its stream first replays the old batch.finished.
     const post = await service.app.inject({
@@ -146,7 +171,7 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
   });
 
   it('Swagger UI tries POST /v1/batches and shows a 202', async () => {
-    problems = [];
+    problems.length = 0;
     const docs = await page.goto(`${base}/docs`);
     expect(docs?.headers()['content-security-policy']).toContain("script-src 'self'");
     // Every operation rendered under that policy.
@@ -167,7 +192,7 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
   });
 
   it('Swagger UI cancels a batch: it sends the JSON type an action needs', async () => {
-    problems = [];
+    problems.length = 0;
     const post = await service.app.inject({
       method: 'POST', url: '/v1/batches', payload: { clientIds: [1], simulation: { fetchMs: 60_000, processMs: 1, storeMs: 1 } },
     });
@@ -188,5 +213,246 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     expect((await status.textContent())?.trim()).toBe('202');
     await finished;
     expect(problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasChromium)('with API keys required: the dashboard and Swagger UI in chromium', { timeout: 60_000 }, () => {
+  let service: TestService;
+  let base: string;
+  let browser: Chromium;
+  let page: Page;
+  // The tests run in order on one tab: the key the first one enters is the one the next two use.
+  let acmeKey: string;
+  let acmeKeyId: string;
+  let admin: Record<string, string>;
+  /** Event streams the current test cuts on purpose (the browser logs each as a failed load). */
+  let cutStreams = 0;
+
+  /** Stores a key the way `clientflow keys create` does; returns it and its id. */
+  async function keyFor(tenant: string, isAdmin = false): Promise<{ key: string; id: string }> {
+    const { id, key, hash } = mintKey();
+    await service.store.createKey({ id, hash, tenant, admin: isAdmin, label: null, createdAt: Date.now(), revokedAt: null });
+    return { key, id };
+  }
+
+  async function postBatch(key: string, label: string): Promise<string> {
+    const res = await service.app.inject({
+      method: 'POST', url: '/v1/batches', headers: { authorization: `Bearer ${key}` }, payload: { clientIds: [1], label },
+    });
+    expect(res.statusCode).toBe(202);
+    return res.json<{ id: string }>().id;
+  }
+
+  const storedKey = (p: Page) => p.evaluate(() => sessionStorage.getItem('clientflow.apiKey'));
+
+  beforeAll(async () => {
+    service = await startService({ config: { AUTH: 'required', FETCH_MS: 20, PROCESS_MS: 30, STORE_MS: 10 } });
+    base = await service.app.listen({ host: '127.0.0.1', port: 0 });
+    ({ key: acmeKey, id: acmeKeyId } = await keyFor('acme'));
+    admin = { authorization: `Bearer ${(await keyFor('ops', true)).key}` };
+    browser = await launch((text, url) => {
+      // A 401 is how the page learns it needs a key: the browser logs each one as a failed load.
+      if (text.includes('status of 401') && url.startsWith(`${base}/v1/`)) return true;
+      if (text.includes('ERR_INCOMPLETE_CHUNKED_ENCODING') && url.endsWith('/events') && cutStreams > 0) {
+        cutStreams -= 1;
+        return true;
+      }
+      return false;
+    });
+    page = browser.page;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  it('asks for a key, refuses a wrong one, shows only its tenant\'s batches, follows one live; the key stays in this tab only', async () => {
+    browser.problems.length = 0;
+    await postBatch(acmeKey, 'acme first');
+    const globexId = await postBatch((await keyFor('globex')).key, 'globex secret');
+    // Every answer the page gets is checked for the other tenant's batch, not just what it shows.
+    const bodies: Array<Promise<string>> = [];
+    page.on('response', (r) => {
+      if (r.url().startsWith(`${base}/v1/`) && r.request().method() === 'GET' && !r.url().endsWith('/events')) bodies.push(r.text().catch(() => ''));
+    });
+
+    await page.goto(`${base}/`);
+    await page.locator('#key-card').waitFor({ state: 'visible', ...WAIT });
+    expect(await page.isHidden('#home-view')).toBe(true);
+    expect(await page.isHidden('#identity')).toBe(true);
+    expect(await page.getAttribute('#api-key', 'type')).toBe('password');
+
+    // Text no header can carry is caught before it is sent.
+    await page.fill('#api-key', 'my key ü');
+    await page.click('#use-key');
+    await page.locator('#key-error').waitFor({ state: 'visible', ...WAIT });
+    expect(await page.textContent('#key-error')).toMatch(/^That is not an API key/);
+
+    // A well-formed key the service does not know: refused, with a message, and not kept.
+    await page.fill('#api-key', mintKey().key);
+    await page.click('#use-key');
+    await page.waitForFunction(() => document.querySelector('#key-error')?.textContent?.startsWith('The key was refused'), undefined, WAIT);
+    expect(await page.textContent('#key-error')).toMatch(/^The key was refused: the API key is unknown, revoked or malformed/);
+    expect(await storedKey(page)).toBeNull();
+    expect(await page.isVisible('#key-card')).toBe(true);
+
+    await page.fill('#api-key', acmeKey);
+    await page.click('#use-key');
+    await page.locator('#recent-body tr', { hasText: 'acme first' }).waitFor(WAIT);
+    expect(await page.isHidden('#key-card')).toBe(true);
+    expect(await page.textContent('#who-tenant')).toBe('acme');
+    expect(await page.isHidden('#who-admin')).toBe(true);
+    expect(await page.textContent('#recent-body')).not.toContain('globex');
+
+    // A batch from the form, followed live: the POST, the event stream and the timeline all carry the key.
+    const created = page.waitForResponse((r) => r.url().endsWith('/v1/batches') && r.request().method() === 'POST');
+    const streamed = page.waitForResponse((r) => r.url().endsWith('/events'));
+    await page.fill('#client-ids', '1, 2, 3');
+    await page.fill('#batch-label', 'acme live');
+    await page.click('#submit-batch');
+    const response = await created;
+    expect(response.status()).toBe(202);
+    expect(await response.request().headerValue('authorization')).toBe(`Bearer ${acmeKey}`);
+    const { id } = await response.json() as { id: string };
+    expect((await service.store.getBatch(id, Date.now()))?.tenant).toBe('acme');
+    await page.waitForURL(`${base}/#/batches/${id}`, WAIT);
+    const stream = await streamed;
+    expect(stream.status()).toBe(200);
+    expect(await stream.request().headerValue('authorization')).toBe(`Bearer ${acmeKey}`);
+    await page.waitForFunction(() => document.querySelector('#batch-status')?.textContent === 'succeeded', undefined, WAIT);
+    // Engine events in the log come from the stream (polling logs only `poll` lines).
+    await page.locator('#event-log li[data-type="batch.finished"]').waitFor(WAIT);
+    expect(await page.locator('#event-log li[data-type="stage.succeeded"]').count()).toBeGreaterThan(0);
+    expect(await page.textContent('#live-mode')).toBe('Finished');
+    await page.waitForFunction(() => ((document.querySelector('#timeline-img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, undefined, WAIT);
+    expect(await page.getAttribute('#timeline-img', 'src')).toMatch(/^blob:/);
+    expect(await page.isHidden('#timeline-missing')).toBe(true);
+
+    // A reload keeps the key (this tab's sessionStorage), and it is nowhere else.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#batch-status')?.textContent === 'succeeded', undefined, WAIT);
+    await page.locator('#identity').waitFor({ state: 'visible', ...WAIT });
+    expect(await page.textContent('#who-tenant')).toBe('acme');
+    expect(await page.isHidden('#key-card')).toBe(true);
+    expect(await storedKey(page)).toBe(acmeKey);
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(acmeKey.slice(16));
+    expect(page.url()).not.toContain(acmeKey.slice(16));
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+
+    // Another tab of the same browser profile does not have it.
+    const other = await browser.context.newPage();
+    await other.goto(`${base}/`);
+    await other.locator('#key-card').waitFor({ state: 'visible', ...WAIT });
+    expect(await storedKey(other)).toBeNull();
+    expect(await other.isHidden('#identity')).toBe(true);
+    expect(await other.isHidden('#key-error')).toBe(true);
+    await other.close();
+
+    // Back to the list: the acme batches, never the other tenant's.
+    await page.goto(`${base}/#/`);
+    await page.locator('#recent-body tr', { hasText: 'acme live' }).waitFor(WAIT);
+    expect(await page.textContent('#recent-body')).toContain('acme first');
+    expect(await page.textContent('#recent-body')).not.toContain('globex');
+    const seen = await Promise.all(bodies);
+    expect(seen.some((body) => body.includes('acme first'))).toBe(true);
+    expect(seen.filter((body) => body.includes(globexId) || body.includes('globex secret'))).toEqual([]);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('resumes a dropped event stream from its last event id, with the key', async () => {
+    browser.problems.length = 0;
+    const res = await service.app.inject({
+      method: 'POST', url: '/v1/batches', headers: { authorization: `Bearer ${acmeKey}` },
+      payload: { clientIds: [1, 2], label: 'acme cut', simulation: { fetchMs: 1500, processMs: 1, storeMs: 1 } },
+    });
+    const { id } = res.json<{ id: string }>();
+    const done = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
+    await page.goto(`${base}/#/batches/${id}`);
+    await page.locator('#event-log li[data-type="stage.started"]').first().waitFor(WAIT);
+    expect(await page.textContent('#live-mode')).toBe('Live');
+    const resumed = page.waitForRequest((r) => r.url().endsWith(`/v1/batches/${id}/events`) && r.headers()['last-event-id'] !== undefined);
+    // Every connection is cut, the stream's included, while the batch runs.
+    cutStreams = 1;
+    service.app.server.closeAllConnections();
+    const again = await resumed;
+    expect(await again.headerValue('authorization')).toBe(`Bearer ${acmeKey}`);
+    expect(Number(again.headers()['last-event-id'])).toBeGreaterThan(0);
+    await done;
+    await page.locator('#event-log li[data-type="batch.finished"]').waitFor(WAIT);
+    await page.waitForFunction(() => document.querySelector('#batch-status')?.textContent === 'succeeded', undefined, WAIT);
+    // Resumed after the last event seen: nothing twice (a replay from the start would repeat them).
+    expect(await page.locator('#event-log li[data-type="stage.started"]').count()).toBe(6);
+    expect(await page.locator('#event-log li[data-type="stage.succeeded"]').count()).toBe(6);
+    expect(await page.locator('#event-log li[data-type="batch.started"]').count()).toBe(1);
+    expect(await page.isHidden('#key-card')).toBe(true);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('a key revoked while the page is open is refused and asked for again; "Forget key" drops it', async () => {
+    browser.problems.length = 0;
+    await page.goto(`${base}/`);
+    await page.locator('#recent-body tr', { hasText: 'acme live' }).waitFor(WAIT);
+    expect(await storedKey(page)).toBe(acmeKey);
+
+    // Revoked through the API (which also drops it from the key cache): the list's next refresh is a 401.
+    expect((await service.app.inject({ method: 'DELETE', url: `/v1/keys/${acmeKeyId}`, headers: admin })).statusCode).toBe(200);
+    await page.locator('#key-error').waitFor({ state: 'visible', ...WAIT });
+    expect(await page.textContent('#key-error')).toMatch(/^The key was refused: the API key is unknown, revoked or malformed/);
+    expect(await page.isHidden('#home-view')).toBe(true);
+    expect(await page.isHidden('#identity')).toBe(true);
+    expect(await storedKey(page)).toBeNull();
+
+    const second = (await keyFor('acme')).key;
+    await page.fill('#api-key', second);
+    await page.click('#use-key');
+    await page.locator('#recent-body tr', { hasText: 'acme live' }).waitFor(WAIT);
+    expect(await page.textContent('#who-tenant')).toBe('acme');
+    expect(await storedKey(page)).toBe(second);
+
+    await page.click('#forget-key');
+    await page.locator('#key-card').waitFor({ state: 'visible', ...WAIT });
+    expect(await storedKey(page)).toBeNull();
+    expect(await page.isHidden('#key-error')).toBe(true);
+    expect(await page.isHidden('#identity')).toBe(true);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('Swagger UI: GET /v1/me is 401 until a key is entered under "Authorize", then 200 with its tenant', async () => {
+    browser.problems.length = 0;
+    const { key } = await keyFor('acme');
+    const docs = await browser.context.newPage();
+    await docs.goto(`${base}/docs`);
+    const me = docs.locator('.opblock.opblock-get').filter({
+      has: docs.locator('.opblock-summary-path', { hasText: /^\/v1\/me$/ }),
+    });
+    await me.locator('.opblock-summary').first().click();
+    await me.getByRole('button', { name: 'Try it out' }).click();
+    const execute = async () => {
+      const sent = docs.waitForRequest((r) => r.url() === `${base}/v1/me`);
+      await me.getByRole('button', { name: 'Execute' }).click();
+      const request = await sent;
+      const status = me.locator('.live-responses-table tbody .response-col_status').first();
+      await docs.waitForFunction((el) => /^\d{3}$/.test(el?.textContent?.trim() ?? ''), await status.elementHandle(WAIT), WAIT);
+      return { authorization: await request.headerValue('authorization'), status: (await status.textContent())?.trim() };
+    };
+
+    expect(await execute()).toEqual({ authorization: null, status: '401' });
+
+    await docs.locator('.auth-wrapper .btn.authorize').click();
+    const dialog = docs.locator('.modal-ux');
+    await dialog.waitFor(WAIT);
+    expect(await dialog.locator('.auth-container h4').first().textContent()).toContain('apiKey');
+    await dialog.locator('input[aria-label="auth-bearer-value"]').fill(key);
+    await dialog.getByRole('button', { name: 'Apply credentials' }).click();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+
+    await me.getByRole('button', { name: 'Clear' }).click();
+    expect(await execute()).toEqual({ authorization: `Bearer ${key}`, status: '200' });
+    const body = await me.locator('.live-responses-table tbody .response-col_description pre').first().textContent();
+    expect(JSON.parse(body ?? 'null')).toMatchObject({ tenant: 'acme', admin: false });
+    await docs.close();
+    expect(browser.problems).toEqual([]);
   });
 });

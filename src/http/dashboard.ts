@@ -11,9 +11,10 @@ import type { FastifyInstance } from 'fastify';
 // src/http/ and dist/http/ are both two levels below the package root, where public/ lives.
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
-// The page loads only its own assets and calls only this service.
+// The page loads only its own assets and calls only this service; blob: is the timeline SVG,
+// fetched with the API key (an <img src> cannot send one) and shown from an object URL.
 const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self'",
   "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 

@@ -52,7 +52,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    // The key entered under "Authorize" stays for the tab's reloads (sessionStorage-like: the browser's localStorage).
+    // The key entered under "Authorize" survives reloads: Swagger UI keeps it in the browser's localStorage.
     uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: false, persistAuthorization: true },
     logLevel: 'warn',
   });
