@@ -7,8 +7,7 @@ export type { Store } from './store.js';
 
 /** Opens the store the configuration names: PostgreSQL with DATABASE_URL, else the embedded SQLite file. */
 export async function openStore(config: Pick<Config, 'DB_PATH' | 'DB_SYNC' | 'DATABASE_URL' | 'DB_SCHEMA' | 'DB_POOL_SIZE' | 'LEASE_MS' | 'TENANT_MAX_RUNNING'>): Promise<Store> {
-  // A tenant's running cap when its quotas set none (0: no cap).
-  const tenantMaxRunning = config.TENANT_MAX_RUNNING === 0 ? null : config.TENANT_MAX_RUNNING;
+  const tenantMaxRunning = defaultTenantCap(config);
   if (config.DATABASE_URL) {
     return PostgresStore.open({
       url: config.DATABASE_URL, schema: config.DB_SCHEMA, poolSize: config.DB_POOL_SIZE,
@@ -18,4 +17,9 @@ export async function openStore(config: Pick<Config, 'DB_PATH' | 'DB_SYNC' | 'DA
     });
   }
   return new SqliteStore({ path: config.DB_PATH, sync: config.DB_SYNC, tenantMaxRunning });
+}
+
+/** A tenant's running cap when its quotas set none, from TENANT_MAX_RUNNING (0: no cap): null, no cap. */
+export function defaultTenantCap(config: Pick<Config, 'TENANT_MAX_RUNNING'>): number | null {
+  return config.TENANT_MAX_RUNNING === 0 ? null : config.TENANT_MAX_RUNNING;
 }

@@ -552,6 +552,8 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
         expect(count(first)).toEqual({ capped: 3, other: 4 });
         expect(await store.claim('e', 100, T0, 60_000)).toEqual([]);
         const capped = first.filter((w) => tenantOf.get(w.batchId) === 'capped');
+        // Each claimed workflow says whether its tenant's cap held it: its end frees a place.
+        for (const w of first) expect(w.tenantCapped === true).toBe(tenantOf.get(w.batchId) === 'capped');
         // Two leases freed: two more, and no more.
         expect(await store.releaseLeases('e', T0 + 1, [capped[0]!.id, capped[1]!.id])).toBe(2);
         expect(count(await store.claim('f', 100, T0 + 1, 60_000))).toEqual({ capped: 2 });

@@ -83,10 +83,12 @@ export async function claim(
     'SELECT seq, id, options FROM batches WHERE seq = ANY($1::bigint[])', [seqs],
   );
   const batchOf = new Map(infos.map((b) => [b.seq, { id: b.id, options: JSON.parse(b.options) as BatchOptions }]));
+  const tenantOf = new Map(batches.map((b) => [b.seq, b.tenant]));
   return rows.map((row) => {
     const batch = batchOf.get(row.batch_seq)!;
     const workflow = load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options);
-    return { ...workflow, output: row.output === null ? null : JSON.parse(row.output) as unknown };
+    const tenantCapped = rooms.has(tenantOf.get(row.batch_seq)!);
+    return { ...workflow, output: row.output === null ? null : JSON.parse(row.output) as unknown, tenantCapped };
   });
 }
 

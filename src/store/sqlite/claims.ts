@@ -66,17 +66,20 @@ export class Claims {
   claim(owner: string, limit: number, now: number, leaseMs: number): ClaimedWorkflow[] {
     const claimed: ClaimedWorkflow[] = [];
     const batches = new Map<number, { id: string; options: BatchOptions }>();
+    const capped = new Set<string>();
     claimFairly(this.#activeBatches.all() as ActiveBatch[], limit, this.#turn++, {
       leased: (b) => (this.#leasedInBatch.get(b.seq) as { n: number }).n,
       room: (tenant) => {
         const quotas = this.#quotasOf.get(tenant) as string | undefined;
         const cap = runningCap(quotas === undefined ? null : JSON.parse(quotas) as Quotas, this.#defaultCap);
-        return cap === null ? null : cap - (this.#leasedOfTenant.get(tenant) as number);
+        if (cap === null) return null;
+        capped.add(tenant);
+        return cap - (this.#leasedOfTenant.get(tenant) as number);
       },
       take: (b, max) => {
         const rows = this.#claimFromBatch.all({ owner, expires: now + leaseMs, batch: b.seq, now, limit: max }) as FullRow[];
         rows.sort((x, y) => x.seq - y.seq);
-        for (const row of rows) claimed.push(this.#claimed(row, owner, batches));
+        for (const row of rows) claimed.push(this.#claimed(row, owner, batches, capped.has(b.tenant)));
         return rows.length;
       },
     });
@@ -111,7 +114,7 @@ export class Claims {
     return this.#expired.all(now) as FullRow[];
   }
 
-  #claimed(row: FullRow, owner: string, cache: Map<number, { id: string; options: BatchOptions }>): ClaimedWorkflow {
+  #claimed(row: FullRow, owner: string, cache: Map<number, { id: string; options: BatchOptions }>, tenantCapped: boolean): ClaimedWorkflow {
     let batch = cache.get(row.batch_seq);
     if (!batch) {
       const b = this.#batchBySeq.get(row.batch_seq) as { id: string; options: string };
@@ -121,6 +124,6 @@ export class Claims {
     const workflow = load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options);
     // Only a workflow resuming after a succeeded stage has an input to read.
     const output = workflow.stages[0]!.status === 'succeeded' ? (this.#output.get(row.seq) as string | undefined) : undefined;
-    return { ...workflow, output: output === undefined ? null : JSON.parse(output) };
+    return { ...workflow, output: output === undefined ? null : JSON.parse(output), tenantCapped };
   }
 }
