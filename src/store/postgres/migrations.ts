@@ -184,9 +184,4 @@ CREATE TABLE api_keys (
   revoked_at bigint
 );
 `,
-  /* 3: the leased workflows of one batch, as SQLite's workflows_leased_by_batch: a tenant's running
-        cap counts its leases batch by batch (claims.ts), and a capped batch's count no longer
-        walks every leased row */ `
-CREATE INDEX workflows_leased_by_batch ON workflows (batch_seq) WHERE lease_owner IS NOT NULL;
-`,
 ];
