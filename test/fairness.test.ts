@@ -1,7 +1,7 @@
 /** One large batch must not starve small ones; priorities are honoured across batches. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/engine/events.js';
-import { startService, type TestService } from './helpers.js';
+import { deferred, startService, type TestService } from './helpers.js';
 
 let service: TestService | undefined;
 afterEach(async () => {
@@ -58,6 +58,26 @@ describe('fairness', () => {
     const done = service.waitFor((e) => e.type === 'batch.finished');
     await post(service, { clientIds: Array.from({ length: 30 }, (_, i) => i), maxConcurrency: 3, simulation: sim });
     await done;
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(3);
+  });
+
+  it('caps a tenant at its running cap, and claims again as soon as one of its workflows ends', async () => {
+    let running = 0;
+    let peak = 0;
+    let batchesLeft = 2;
+    const done = deferred();
+    // No poll to fall back on: only a finished workflow of the tenant can start the next.
+    service = await startService({ config: { CONCURRENCY: 20, TENANT_MAX_RUNNING: 3, POLL_MS: 60_000 } });
+    service.engine.events.on((e) => {
+      if (e.type === 'stage.started' && e.stage === 'fetch') peak = Math.max(peak, ++running);
+      if (e.type === 'workflow.finished') running -= 1;
+      if (e.type === 'batch.finished' && --batchesLeft === 0) done.resolve();
+    });
+    // Two batches of the same tenant share its cap.
+    await post(service, { clientIds: Array.from({ length: 15 }, (_, i) => i), simulation: sim });
+    await post(service, { clientIds: Array.from({ length: 15 }, (_, i) => i), simulation: sim });
+    await done.promise;
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(3);
   });

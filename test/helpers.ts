@@ -6,6 +6,7 @@ import type { Engine } from '../src/engine/engine.js';
 import type { EngineEvent } from '../src/engine/events.js';
 import type { Webhooks } from '../src/engine/webhooks.js';
 import { createService, type ServiceOverrides } from '../src/service.js';
+import { defaultTenantCap } from '../src/store/index.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 export interface TestService {
@@ -31,7 +32,7 @@ export async function startService(
     SHUTDOWN_GRACE_MS: 1_000,
     ...options.config,
   });
-  const store = new SqliteStore({ path: config.DB_PATH, sync: 'normal' });
+  const store = new SqliteStore({ path: config.DB_PATH, sync: 'normal', tenantMaxRunning: defaultTenantCap(config) });
   const service = await createService(config, {
     logger: options.logger ?? pino({ level: 'silent' }), store, engine: options.engine, webhooks: options.webhooks,
   });

@@ -224,8 +224,9 @@ export class Dispatcher {
           })
           .finally(() => {
             if (this.#held.get(workflow.id) === workflow) this.#held.delete(workflow.id);
-            // A batch capped by maxConcurrency has a free slot again: worth a claim.
-            if (workflow.options.maxConcurrency !== null) this.#exhausted = false;
+            // A batch capped by maxConcurrency, or a tenant by its running cap, has a free slot
+            // again: worth a claim.
+            if (workflow.options.maxConcurrency !== null || workflow.tenantCapped === true) this.#exhausted = false;
             this.#fill();
           });
       }

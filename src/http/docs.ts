@@ -52,8 +52,9 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    // The key entered under "Authorize" survives reloads: Swagger UI keeps it in the browser's localStorage.
-    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: false, persistAuthorization: true },
+    // The key entered under "Authorize" lives in the page only: persisting it would put it in the
+    // browser's localStorage, for every later visitor of the browser profile and any script on the origin.
+    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: false, persistAuthorization: false },
     logLevel: 'warn',
   });
 }

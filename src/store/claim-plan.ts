@@ -1,12 +1,18 @@
 /**
  * Fair claiming, apart from any SQL. Priority levels are served from the highest; inside a level
- * the active batches share what is asked for equally, in rounds, starting one batch further each
- * call (round-robin), each capped by its `maxConcurrency`. A 50,000-workflow batch therefore
- * cannot starve a 5-workflow one of the same priority: the small one waits only for what was
- * already claimed. A backend supplies how many a batch holds and how to take from it.
+ * the tenants share what is asked for equally, in rounds, starting one tenant further each call
+ * (round-robin); inside a tenant its batches share the tenant's part the same way, each capped by
+ * its `maxConcurrency`, and the tenant as a whole by its running cap (`maxRunning`). So a tenant
+ * with 50 batches gets no more than a tenant with one, and a 50,000-workflow batch cannot starve a
+ * 5-workflow one of the same tenant and priority: the small one waits only for what was already
+ * claimed. A tenant at its cap takes nothing, and what it would have had goes to the others. A
+ * backend supplies how many a batch and a tenant hold and how to take from a batch.
  */
+import type { Quotas } from '../model/tenants.js';
+
 export interface ClaimableBatch {
   priority: number;
+  tenant: string;
   /** Most workflows of the batch leased at once; null: no cap. */
   maxConcurrency: number | null;
 }
@@ -16,36 +22,105 @@ export interface ClaimIo<B> {
   leased(batch: B): number;
   /** Claims up to `max` runnable workflows of `batch`; returns how many it got. */
   take(batch: B, max: number): number;
+  /**
+   * How many more workflows `tenant` may have leased now (its cap less what it holds); null: no
+   * cap. Asked once per tenant and call, only of a tenant about to be served. Unset: no tenant caps.
+   */
+  room?(tenant: string): number | null;
+}
+
+/** A tenant's running cap: its own `maxRunning` when set (null: explicitly none), else `fallback`. */
+export function runningCap(quotas: Quotas | null, fallback: number | null): number | null {
+  return quotas?.maxRunning !== undefined ? quotas.maxRunning : fallback;
+}
+
+/** One tenant's batches of a level, in the order they are served next. */
+interface TenantShare<B> {
+  tenant: string;
+  /** Batches that may still give: one that gave less than asked is empty for this call. */
+  open: B[];
 }
 
 /**
- * Claims up to `limit` over `batches` (ordered by priority, highest first). `turn` rotates the
- * starting batch of each level. Returns how many were claimed.
+ * Claims up to `limit` over `batches` (ordered by priority, highest first). `turn` (one more each
+ * call) rotates the starting tenant of each level and the starting batch of each tenant. Returns
+ * how many were claimed.
  */
 export function claimFairly<B extends ClaimableBatch>(batches: readonly B[], limit: number, turn: number, io: ClaimIo<B>): number {
   let remaining = limit;
+  /** What each tenant asked so far may still lease (null: no cap), across levels. */
+  const rooms = new Map<string, number | null>();
+  const fromBatch = (batch: B, n: number): number => {
+    const cap = batch.maxConcurrency === null ? n : Math.min(n, batch.maxConcurrency - io.leased(batch));
+    return cap > 0 ? io.take(batch, cap) : 0;
+  };
+  const fromTenant = (t: TenantShare<B>, n: number): number => {
+    let room = rooms.get(t.tenant);
+    if (room === undefined) rooms.set(t.tenant, room = io.room?.(t.tenant) ?? null);
+    const cap = room === null ? n : Math.min(n, room);
+    if (cap <= 0) return 0;
+    const dealt = deal(t.open, cap, fromBatch);
+    t.open = dealt.open;
+    if (room !== null) rooms.set(t.tenant, room - dealt.given);
+    return dealt.given;
+  };
   for (let i = 0; i < batches.length && remaining > 0;) {
     const priority = batches[i]!.priority;
     let end = i;
     while (end < batches.length && batches[end]!.priority === priority) end += 1;
-    const level = batches.slice(i, end);
+    const tenants = byTenant(batches.slice(i, end));
     i = end;
-    const start = turn % level.length;
-    let open = [...level.slice(start), ...level.slice(0, start)];
-    while (remaining > 0 && open.length > 0) {
-      const share = Math.ceil(remaining / open.length);
-      const stillOpen: B[] = [];
-      for (const batch of open) {
-        let cap = Math.min(share, remaining);
-        if (batch.maxConcurrency !== null) cap = Math.min(cap, batch.maxConcurrency - io.leased(batch));
-        if (cap <= 0) continue;
-        const got = io.take(batch, cap);
-        remaining -= got;
-        // A batch that gave all it was asked may have more; one that gave less is empty for now.
-        if (got === cap) stillOpen.push(batch);
-      }
-      open = stillOpen;
-    }
+    // A tenant is first once every `tenants.length` calls: its own batches rotate at those turns,
+    // so with one workflow claimed per call each of its batches still gets its turn.
+    const inner = Math.floor(turn / tenants.length);
+    for (const t of tenants) t.open = rotate(t.open, inner);
+    remaining -= deal(rotate(tenants, turn), remaining, fromTenant).given;
   }
   return limit - remaining;
+}
+
+/**
+ * Deals `amount` out over `open` in equal shares, in order (what does not divide evenly goes one
+ * each to the first ones), again while some is left and someone may take more. `give(item, n)`
+ * gives up to `n` and returns how many; one that gives fewer than asked is done for this call.
+ * Returns how many were given and the items still open, in the order to serve them next: those
+ * that got one more than the others last.
+ */
+function deal<T>(open: T[], amount: number, give: (item: T, n: number) => number): { given: number; open: T[] } {
+  let left = amount;
+  while (left > 0 && open.length > 0) {
+    const base = Math.floor(left / open.length);
+    const extra = left % open.length;
+    const first: T[] = [];
+    const last: T[] = [];
+    open.forEach((item, k) => {
+      const n = base + (k < extra ? 1 : 0);
+      if (n === 0) {
+        first.push(item); // not reached this time
+        return;
+      }
+      const got = give(item, n);
+      left -= got;
+      if (got === n) (k < extra ? last : first).push(item);
+    });
+    open = [...first, ...last];
+  }
+  return { given: amount - left, open };
+}
+
+/** The level's tenants in the order of their first batch, each with its batches in order. */
+function byTenant<B extends ClaimableBatch>(level: readonly B[]): Array<TenantShare<B>> {
+  const tenants = new Map<string, TenantShare<B>>();
+  for (const batch of level) {
+    let t = tenants.get(batch.tenant);
+    if (!t) tenants.set(batch.tenant, t = { tenant: batch.tenant, open: [] });
+    t.open.push(batch);
+  }
+  return [...tenants.values()];
+}
+
+function rotate<T>(list: T[], turn: number): T[] {
+  if (list.length === 0) return list;
+  const start = turn % list.length;
+  return [...list.slice(start), ...list.slice(0, start)];
 }

@@ -78,6 +78,8 @@ export interface ClaimedWorkflow {
   leaseOwner: string | null;
   /** Which claim this is: writes are fenced on it too, so a superseded claim cannot write. */
   leaseEpoch: number;
+  /** Claimed under its tenant's running cap (`maxRunning`): its end frees a place another claim may fill. */
+  tenantCapped?: boolean;
 }
 
 /** What fences a write on a workflow: the row, and the lease and claim it was claimed with. */
@@ -186,7 +188,9 @@ export interface RemoteNotice {
 export interface DispatchStore {
   /**
    * Leases up to `limit` runnable workflows (queued, or running but unowned) to `owner` until
-   * `now + leaseMs`: highest priority first, fair shares between the batches of one priority.
+   * `now + leaseMs`: highest priority first; inside a priority, fair shares between tenants, then
+   * between each tenant's batches; never more of a tenant leased at once than its running cap
+   * (its quotas' `maxRunning`, else the store's default), nor of a batch than its `maxConcurrency`.
    */
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]>;
   /**

@@ -1,19 +1,26 @@
-/** Fair claiming, apart from any store: priorities, equal shares in rounds, rotation, caps. */
+/** Fair claiming, apart from any store: priorities, tenants, equal shares in rounds, rotation, caps. */
 import { describe, expect, it } from 'vitest';
-import { claimFairly } from '../../src/store/claim-plan.js';
+import { claimFairly, runningCap } from '../../src/store/claim-plan.js';
 
 interface FakeBatch {
   name: string;
   priority: number;
+  tenant: string;
   maxConcurrency: number | null;
   available: number;
   leased: number;
 }
 
-function run(batches: FakeBatch[], limit: number, turn = 0): Record<string, number> {
+/** Runs a claim; `rooms`: what each capped tenant may still lease (absent: no cap). */
+function run(batches: FakeBatch[], limit: number, turn = 0, rooms: Record<string, number> = {}): Record<string, number> {
   const got: Record<string, number> = {};
+  const asked: string[] = [];
   const total = claimFairly(batches, limit, turn, {
     leased: (b) => b.leased,
+    room: (tenant) => {
+      asked.push(tenant);
+      return rooms[tenant] ?? null;
+    },
     take: (b, max) => {
       const n = Math.min(max, b.available);
       b.available -= n;
@@ -23,11 +30,24 @@ function run(batches: FakeBatch[], limit: number, turn = 0): Record<string, numb
     },
   });
   expect(total).toBe(Object.values(got).reduce((a, b) => a + b, 0));
+  // Each tenant's room is asked once a call, whatever its batches and levels.
+  expect(new Set(asked).size).toBe(asked.length);
   return got;
 }
 
-const batch = (name: string, available: number, priority = 0, maxConcurrency: number | null = null): FakeBatch =>
-  ({ name, priority, maxConcurrency, available, leased: 0 });
+const batch = (name: string, available: number, priority = 0, maxConcurrency: number | null = null, tenant = 't'): FakeBatch =>
+  ({ name, priority, tenant, maxConcurrency, available, leased: 0 });
+
+/** `n` batches of `tenant` named `<tenant>0`…, each holding `available`. */
+const many = (tenant: string, n: number, available: number, priority = 0): FakeBatch[] =>
+  Array.from({ length: n }, (_, i) => batch(`${tenant}${i}`, available, priority, null, tenant));
+
+/** What each tenant got. */
+function byTenant(batches: FakeBatch[], got: Record<string, number>): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const b of batches) if (got[b.name]) sums[b.tenant] = (sums[b.tenant] ?? 0) + got[b.name]!;
+  return sums;
+}
 
 describe('claimFairly', () => {
   it('serves a higher priority level first, whatever its size', () => {
@@ -55,5 +75,40 @@ describe('claimFairly', () => {
   it('claims nothing from nothing, and stops at the limit', () => {
     expect(run([], 10)).toEqual({});
     expect(run([batch('a', 5)], 0)).toEqual({});
+  });
+
+  it('splits a level equally between tenants, not batches: fifty batches get what one does', () => {
+    const batches = [...many('a', 50, 100), batch('solo', 100, 0, null, 'b')];
+    expect(byTenant(batches, run(batches, 20))).toEqual({ a: 10, b: 10 });
+    // Inside a tenant, its batches share its part equally.
+    const mine = [batch('x', 100, 0, null, 'a'), batch('y', 100, 0, null, 'a'), batch('solo', 100, 0, null, 'b')];
+    expect(run(mine, 20)).toEqual({ x: 5, y: 5, solo: 10 });
+  });
+
+  it("gives what one tenant cannot take to the others, and a higher level's tenants go first", () => {
+    const batches = [batch('top', 3, 9, null, 'c'), batch('small', 2, 0, null, 'a'), ...many('b', 3, 100)];
+    expect(run(batches, 23)).toEqual({ top: 3, small: 2, b0: 6, b1: 6, b2: 6 });
+  });
+
+  it('rotates the first tenant, and each tenant its first batch, even one workflow at a time', () => {
+    const batches = () => [...many('a', 2, 10), batch('solo', 10, 0, null, 'b')];
+    const served = [0, 1, 2, 3, 4, 5].map((turn) => Object.keys(run(batches(), 1, turn)));
+    expect(served).toEqual([['a0'], ['solo'], ['a1'], ['solo'], ['a0'], ['solo']]);
+  });
+
+  it("never leases more of a tenant than its room, across its batches and priority levels, giving the rest to others", () => {
+    const batches = [batch('a-high', 100, 5, null, 'a'), ...many('a', 3, 100), batch('solo', 100, 0, null, 'b')];
+    const got = run(batches, 30, 0, { a: 4 });
+    expect(byTenant(batches, got)).toEqual({ a: 4, b: 26 });
+    expect(got['a-high']).toBe(4);
+    // At its cap, a tenant gets nothing, however much it has waiting.
+    expect(byTenant(batches, run(batches, 30, 0, { a: 0 }))).toEqual({ b: 30 });
+  });
+
+  it("takes a tenant's cap from its own quotas when set (null: none), else the server's", () => {
+    expect(runningCap({ maxRunning: 3 }, 10)).toBe(3);
+    expect(runningCap({ maxRunning: null }, 10)).toBeNull();
+    expect(runningCap({ maxQueued: 5 }, 10)).toBe(10);
+    expect(runningCap(null, null)).toBeNull();
   });
 });

@@ -20,7 +20,13 @@ const MEMBERS = {
   purgeFinished: true, capabilities: true, ping: true, probeWrite: true, close: true,
 } satisfies Record<keyof Store, true>;
 
-export type StoreFactory = () => Store | Promise<Store>;
+/** What a test may ask of the store it opens (the constructors' options both backends share). */
+export interface StoreFactoryOptions {
+  /** A tenant's running cap when its quotas set none; null: no cap. */
+  tenantMaxRunning?: number | null;
+}
+
+export type StoreFactory = (options?: StoreFactoryOptions) => Store | Promise<Store>;
 
 export function describeStoreContract(name: string, open: StoreFactory): void {
   const used = new Set<string>();
@@ -607,6 +613,78 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
       expect(await ids()).toEqual([d1.id, g1.id, a1.id]);
       const wf = (await store.listWorkflows(g1.id, { limit: 1 }))!.items[0]!;
       expect((await store.getWorkflow(wf.id))!.tenant).toBe('globex');
+    });
+
+    describe('tenants in claims', () => {
+      /** Each batch's tenant (a claimed workflow names only its batch). */
+      const tenantOf = new Map<string, string>();
+      const admitTo = async (into: Store, tenant: string, n: number) => {
+        const { batch } = await into.createBatch({
+          tenant, clientIds: Array.from({ length: n }, (_, i) => `${tenant}-${i}`), priority: 0, label: null, maxConcurrency: null,
+          retry: null, timeouts: null, simulation: null,
+        }, T0);
+        tenantOf.set(batch.id, tenant);
+        return batch;
+      };
+      const admit = (tenant: string, n: number) => admitTo(store, tenant, n);
+      /** How many of `claimed` each tenant got. */
+      const count = (claimed: ClaimedWorkflow[]) => {
+        const by: Record<string, number> = {};
+        for (const w of claimed) {
+          const tenant = tenantOf.get(w.batchId)!;
+          by[tenant] = (by[tenant] ?? 0) + 1;
+        }
+        return by;
+      };
+
+      it('shares a claim equally between the tenants of one priority, however many batches each has', async () => {
+        const many = [];
+        for (let i = 0; i < 6; i++) many.push(await admit('many', 10));
+        await admit('one', 10);
+        const claimed = await store.claim('e', 10, T0, 60_000);
+        expect(count(claimed)).toEqual({ many: 5, one: 5 });
+        // Inside a tenant, its batches share its part: five of its six batches got one each.
+        const perBatch = many.map((b) => claimed.filter((w) => w.batchId === b.id).length);
+        expect(perBatch.filter((n) => n === 1)).toHaveLength(5);
+      });
+
+      it("never leases more of a tenant than its maxRunning, also once some of its leases are freed", async () => {
+        await store.putTenant('capped', { maxRunning: 3 }, T0);
+        await admit('capped', 5);
+        await admit('capped', 5);
+        await admit('other', 4);
+        // The capped tenant's waiting workflows hold nothing: the rest of the claim goes to the other.
+        const first = await store.claim('e', 100, T0, 60_000);
+        expect(count(first)).toEqual({ capped: 3, other: 4 });
+        expect(await store.claim('e', 100, T0, 60_000)).toEqual([]);
+        const capped = first.filter((w) => tenantOf.get(w.batchId) === 'capped');
+        // Each claimed workflow says whether its tenant's cap held it: its end frees a place.
+        for (const w of first) expect(w.tenantCapped === true).toBe(tenantOf.get(w.batchId) === 'capped');
+        // Two leases freed: two more, and no more.
+        expect(await store.releaseLeases('e', T0 + 1, [capped[0]!.id, capped[1]!.id])).toBe(2);
+        expect(count(await store.claim('f', 100, T0 + 1, 60_000))).toEqual({ capped: 2 });
+        expect(await store.claim('f', 100, T0 + 1, 60_000)).toEqual([]);
+        // A finished workflow frees its place too.
+        await succeedAll(capped[2]!, T0 + 2);
+        expect(count(await store.claim('g', 100, T0 + 100, 60_000))).toEqual({ capped: 1 });
+        // A higher cap lets more run at once.
+        await store.putTenant('capped', { maxRunning: 5 }, T0 + 101);
+        expect(count(await store.claim('g', 100, T0 + 101, 60_000))).toEqual({ capped: 2 });
+      });
+
+      it("takes a tenant's cap from the store's default when its quotas set none (null: explicitly none)", async () => {
+        const capped = await open({ tenantMaxRunning: 2 });
+        try {
+          await capped.putTenant('own', { maxRunning: 4 }, T0);
+          await capped.putTenant('free', { maxRunning: null }, T0);
+          await capped.putTenant('quiet', { maxQueued: 100 }, T0);
+          for (const tenant of ['plain', 'own', 'free', 'quiet']) await admitTo(capped, tenant, 6);
+          expect(count(await capped.claim('e', 100, T0, 60_000))).toEqual({ plain: 2, own: 4, free: 6, quiet: 2 });
+          expect(await capped.claim('e', 100, T0, 60_000)).toEqual([]);
+        } finally {
+          await capped.close();
+        }
+      });
     });
   });
 }

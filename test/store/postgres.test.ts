@@ -9,7 +9,7 @@ import { describeStoreContract } from './contract.js';
 
 const db = useTestDatabase();
 
-describeStoreContract('postgres', () => PostgresStore.open({ url: db.url(), schema: db.schema('contract') }));
+describeStoreContract('postgres', (options) => PostgresStore.open({ url: db.url(), schema: db.schema('contract'), ...options }));
 
 describe('PostgreSQL store: replicas on one schema', () => {
   it('tells the other replicas what it committed: work, the batches with new events, cancels', async () => {
@@ -107,6 +107,49 @@ describe('PostgreSQL store: admission across replicas', () => {
       expect(x.batch.id).toBe(y.batch.id);
       expect([x.replayed, y.replayed].sort()).toEqual([false, true]);
     } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+describe("PostgreSQL store: a tenant's running cap across replicas", () => {
+  it('two replicas claiming at once never lease more of a capped tenant than its maxRunning together', async () => {
+    const schema = db.schema('tenantcap');
+    const a = await PostgresStore.open({ url: db.url(), schema });
+    const b = await PostgresStore.open({ url: db.url(), schema });
+    const raw = new pg.Client({ connectionString: db.url(), options: `-c search_path=${schema}` });
+    await raw.connect();
+    try {
+      const now = Date.now();
+      await a.putTenant('capped', { maxRunning: 4 }, now);
+      for (let i = 0; i < 3; i++) {
+        await a.createBatch({
+          tenant: 'capped', clientIds: Array.from({ length: 10 }, (_, n) => n), priority: 0, label: null, maxConcurrency: null,
+          retry: null, timeouts: null, simulation: null,
+        }, now);
+      }
+      const waiting = async (): Promise<number> => (await raw.query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+      )).rowCount!;
+      for (let round = 0; round < 3; round++) {
+        // Both claims are held at the same step (a claim reads the tenants table while it plans)
+        // and let go together, so each plans while the other does: only the tenant's lock keeps
+        // the second from counting before the first has committed its leases.
+        await raw.query('BEGIN');
+        await raw.query('LOCK TABLE tenants IN ACCESS EXCLUSIVE MODE');
+        const claims = Promise.all([a.claim('a', 100, now, 60_000), b.claim('b', 100, now, 60_000)]);
+        while ((await waiting()) < 2) await new Promise((resolve) => setImmediate(resolve));
+        await raw.query('COMMIT');
+        const [x, y] = await claims;
+        expect(x.length + y.length).toBe(4);
+        expect(Number((await raw.query('SELECT count(*) AS n FROM workflows WHERE lease_owner IS NOT NULL')).rows[0].n)).toBe(4);
+        // Freed, the places go to the next claims.
+        await a.releaseLeases('a', now);
+        await b.releaseLeases('b', now);
+      }
+    } finally {
+      await raw.end();
       await a.close();
       await b.close();
     }

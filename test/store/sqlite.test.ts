@@ -8,7 +8,7 @@ import { StoreInUseError } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { describeStoreContract } from './contract.js';
 
-describeStoreContract('sqlite', () => new SqliteStore({ path: ':memory:' }));
+describeStoreContract('sqlite', (options) => new SqliteStore({ path: ':memory:', ...options }));
 
 describe('SQLite store on a file', () => {
   it('is owned by one store at a time: a second open fails until the first closes', async () => {

@@ -2,11 +2,20 @@
  * Claims and leases on PostgreSQL. The fair plan comes from claim-plan.ts, run over what each
  * active batch has to give (read first); the plan is then taken in one statement with `FOR UPDATE
  * SKIP LOCKED`, so replicas claiming at once never wait for each other nor take the same
- * workflow (one may get less than it planned). `maxConcurrency` stays exact across replicas: a claim
- * locks the rows of the capped batches it counts, so two claims cannot both fill the same cap.
+ * workflow (one may get less than it planned, never more).
+ *
+ * Caps stay exact across replicas. `maxConcurrency`: a claim locks the rows of the capped batches
+ * it counts, so two claims cannot both fill the same cap. A tenant's `maxRunning`: a claim that
+ * would serve a capped tenant takes a transaction-scoped advisory lock per such tenant before
+ * counting its leases, so two claims cannot both fill the same tenant's cap either; an uncapped
+ * tenant takes none, and a claim serving only those runs as before. Lock order, the same in every
+ * claim: capped batch rows (by key), then the tenants' advisory locks (by lock key); workflow rows
+ * are taken last and with SKIP LOCKED, never waited for. Only claims take these advisory locks,
+ * and a claim holding one waits for nothing else, so no group commit can be part of a cycle.
  */
+import type { Quotas } from '../../model/tenants.js';
 import type { BatchOptions } from '../../model/types.js';
-import { claimFairly } from '../claim-plan.js';
+import { claimFairly, runningCap } from '../claim-plan.js';
 import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from '../rows.js';
 import type { ClaimedWorkflow, Renewal } from '../store.js';
 import type { Tx } from './transaction.js';
@@ -14,9 +23,15 @@ import type { Tx } from './transaction.js';
 /** Unowned, unfinished, not being canceled, not waiting out a retry's backoff ($1 = now). */
 const RUNNABLE = `w.lease_owner IS NULL AND w.${ACTIVE} AND w.cancel_requested = 0 AND (w.run_after IS NULL OR w.run_after <= $1)`;
 
+/** The advisory lock of a tenant's running cap: a key space of its own (the two-int form). */
+const TENANT_LOCK_SPACE = 0x6366_7472; // "cftr"
+
 interface ActiveBatch {
   seq: number;
   priority: number;
+  tenant: string;
+  /** The tenant's own quotas (JSON); null: the tenant has no row, so no quotas of its own. */
+  quotas: string | null;
   maxConcurrency: number | null;
   /** Runnable workflows, counted up to the claim's limit. */
   available: number;
@@ -24,21 +39,28 @@ interface ActiveBatch {
   leased: number;
 }
 
-export async function claim(tx: Tx, owner: string, limit: number, now: number, leaseMs: number, turn: number): Promise<ClaimedWorkflow[]> {
+/** `defaultCap`: a tenant's running cap when its quotas set none (null: no cap). */
+export async function claim(
+  tx: Tx, owner: string, limit: number, now: number, leaseMs: number, turn: number, defaultCap: number | null,
+): Promise<ClaimedWorkflow[]> {
   await tx.query(`SELECT seq FROM batches WHERE ${ACTIVE} AND max_concurrency IS NOT NULL ORDER BY seq FOR UPDATE`);
-  const { rows: batches } = await tx.query<ActiveBatch>(`SELECT b.seq, b.priority, b.max_concurrency AS "maxConcurrency",
+  const { rows: active } = await tx.query<ActiveBatch>(`SELECT b.seq, b.priority, b.tenant, t.quotas, b.max_concurrency AS "maxConcurrency",
       (SELECT count(*) FROM (SELECT 1 FROM workflows w WHERE w.batch_seq = b.seq AND ${RUNNABLE} LIMIT $2) x) AS available,
       CASE WHEN b.max_concurrency IS NULL THEN 0
            ELSE (SELECT count(*) FROM workflows w WHERE w.batch_seq = b.seq AND w.lease_owner IS NOT NULL) END AS leased
-    FROM batches b WHERE b.${ACTIVE} AND (b.queued > 0 OR b.running > 0) ORDER BY b.priority DESC, b.seq LIMIT 1000`, [now, limit]);
+    FROM batches b LEFT JOIN tenants t ON t.id = b.tenant
+    WHERE b.${ACTIVE} AND (b.queued > 0 OR b.running > 0) ORDER BY b.priority DESC, b.seq LIMIT 1000`, [now, limit]);
+  const batches = active.filter((b) => b.available > 0);
+  const rooms = await tenantRooms(tx, batches, defaultCap);
   const planned = new Map<number, number>();
-  claimFairly(batches.filter((b) => b.available > 0), limit, turn, {
+  claimFairly(batches, limit, turn, {
     leased: (b) => b.leased + (planned.get(b.seq) ?? 0),
     take: (b, max) => {
       const got = Math.min(max, b.available - (planned.get(b.seq) ?? 0));
       planned.set(b.seq, (planned.get(b.seq) ?? 0) + got);
       return got;
     },
+    room: (tenant) => rooms.get(tenant) ?? null,
   });
   if (planned.size === 0) return [];
   const { rows } = await tx.query<FullRow & { output: string | null }>(`WITH picked AS (
@@ -61,11 +83,44 @@ export async function claim(tx: Tx, owner: string, limit: number, now: number, l
     'SELECT seq, id, options FROM batches WHERE seq = ANY($1::bigint[])', [seqs],
   );
   const batchOf = new Map(infos.map((b) => [b.seq, { id: b.id, options: JSON.parse(b.options) as BatchOptions }]));
+  const tenantOf = new Map(batches.map((b) => [b.seq, b.tenant]));
   return rows.map((row) => {
     const batch = batchOf.get(row.batch_seq)!;
     const workflow = load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options);
-    return { ...workflow, output: row.output === null ? null : JSON.parse(row.output) as unknown };
+    const tenantCapped = rooms.has(tenantOf.get(row.batch_seq)!);
+    return { ...workflow, output: row.output === null ? null : JSON.parse(row.output) as unknown, tenantCapped };
   });
+}
+
+/**
+ * What each capped tenant of `batches` may still lease, counted under its advisory lock (taken
+ * here, held until the claim commits). Uncapped tenants are absent: they take no lock.
+ */
+async function tenantRooms(tx: Tx, batches: readonly ActiveBatch[], defaultCap: number | null): Promise<Map<string, number>> {
+  const caps = new Map<string, number>();
+  for (const b of batches) {
+    if (caps.has(b.tenant)) continue;
+    const cap = runningCap(b.quotas === null ? null : JSON.parse(b.quotas) as Quotas, defaultCap);
+    if (cap !== null) caps.set(b.tenant, cap);
+  }
+  if (caps.size === 0) return caps;
+  const tenants = [...caps.keys()];
+  // Locked in key order, one at a time (output expressions run after ORDER BY's sort): two
+  // tenants whose ids hash alike share a lock, and key order keeps even that free of cycles.
+  await tx.query(`SELECT pg_advisory_xact_lock(${TENANT_LOCK_SPACE}, k)
+    FROM (SELECT DISTINCT hashtext(t) AS k FROM unnest($1::text[]) AS t) x ORDER BY k`, [tenants]);
+  // A statement of its own, after the lock: its snapshot then sees every lease committed by a
+  // claim that held the lock before (one statement would keep a snapshot taken before the wait).
+  // The leased rows are read through their partial index (workflows_leased: as many as the
+  // replicas run at once, as a capped batch's count reads them), grouped by batch, and only then
+  // joined to the batches: never the tenants' workflows batch by batch. No index of its own, so
+  // the claims, starts and finishes of uncapped tenants pay nothing for it.
+  const { rows } = await tx.query<{ tenant: string; n: number }>(`WITH leased AS MATERIALIZED (
+      SELECT batch_seq, count(*) AS n FROM workflows WHERE lease_owner IS NOT NULL GROUP BY batch_seq)
+    SELECT b.tenant, sum(l.n)::int AS n FROM leased l JOIN batches b ON b.seq = l.batch_seq
+    WHERE b.tenant = ANY($1::text[]) GROUP BY b.tenant`, [tenants]);
+  const leased = new Map(rows.map((r) => [r.tenant, r.n]));
+  return new Map(tenants.map((t) => [t, caps.get(t)! - (leased.get(t) ?? 0)]));
 }
 
 /**

@@ -47,6 +47,11 @@ export interface PostgresStoreOptions {
    * the lease. @default 10000
    */
   idleInTransactionMs?: number;
+  /**
+   * Most workflows of one tenant leased at once across every replica, for a tenant whose quotas
+   * set no `maxRunning` (TENANT_MAX_RUNNING); null: no cap. @default null
+   */
+  tenantMaxRunning?: number | null;
 }
 
 export class PostgresStore implements Store {
@@ -59,8 +64,10 @@ export class PostgresStore implements Store {
   readonly #notices: NoticeListener;
   /** This store's channel and name on it: what its transactions tell the other replicas. */
   readonly #notify: { channel: string; origin: string };
-  /** Rotates which batch of a priority level is served first, so claims round-robin. */
+  /** Rotates which tenant and batch of a priority level is served first, so claims round-robin. */
   #turn = 0;
+  /** A tenant's running cap when its quotas set none; null: no cap. */
+  readonly #tenantMaxRunning: number | null;
   #healthy = true;
   #closed = false;
 
@@ -79,11 +86,12 @@ export class PostgresStore implements Store {
       { connectionString: options.url, connectionTimeoutMillis: 10_000 }, `clientflow_${schema}`.slice(0, 63), `store-${randomUUID()}`,
     );
     await notices.start();
-    return new PostgresStore(pool, notices);
+    return new PostgresStore(pool, notices, options.tenantMaxRunning ?? null);
   }
 
-  private constructor(pool: pg.Pool, notices: NoticeListener) {
+  private constructor(pool: pg.Pool, notices: NoticeListener, tenantMaxRunning: number | null) {
     this.#pool = pool;
+    this.#tenantMaxRunning = tenantMaxRunning;
     this.#db = preparedPool(pool);
     this.#notices = notices;
     this.#notify = { channel: notices.channel, origin: notices.origin };
@@ -228,7 +236,7 @@ export class PostgresStore implements Store {
 
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
     const turn = this.#turn++;
-    return this.#transact((tx) => claims.claim(tx, owner, limit, now, leaseMs, turn));
+    return this.#transact((tx) => claims.claim(tx, owner, limit, now, leaseMs, turn, this.#tenantMaxRunning));
   }
 
   renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal> {

@@ -1,21 +1,27 @@
 /** Claims and leases: which workflows an engine may run, for how long. Fairness: claim-plan.ts. */
 import type { Database as DB, Statement } from 'better-sqlite3';
+import type { Quotas } from '../../model/tenants.js';
 import type { BatchOptions } from '../../model/types.js';
-import { claimFairly } from '../claim-plan.js';
+import { claimFairly, runningCap } from '../claim-plan.js';
 import type { ClaimedWorkflow, Renewal } from '../store.js';
 import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from '../rows.js';
 
 interface ActiveBatch {
   seq: number;
   priority: number;
+  tenant: string;
   maxConcurrency: number | null;
 }
 
 export class Claims {
-  /** Rotates which batch of a priority level is served first, so claims round-robin. */
+  /** Rotates which tenant and batch of a priority level is served first, so claims round-robin. */
   #turn = 0;
+  /** A tenant's running cap when it sets none: the server's (TENANT_MAX_RUNNING); null: no cap. */
+  readonly #defaultCap: number | null;
   readonly #activeBatches: Statement;
   readonly #leasedInBatch: Statement;
+  readonly #quotasOf: Statement;
+  readonly #leasedOfTenant: Statement;
   readonly #claimFromBatch: Statement;
   readonly #batchBySeq: Statement;
   readonly #output: Statement;
@@ -26,12 +32,19 @@ export class Claims {
   readonly #all: Statement;
   readonly #expired: Statement;
 
-  constructor(db: DB) {
+  constructor(db: DB, defaultCap: number | null) {
+    this.#defaultCap = defaultCap;
     // Active batches by priority. Bounded: with more than this many batches waiting, the oldest of
     // each priority are served first.
-    this.#activeBatches = db.prepare(`SELECT seq, priority, max_concurrency AS maxConcurrency FROM batches
+    this.#activeBatches = db.prepare(`SELECT seq, priority, tenant, max_concurrency AS maxConcurrency FROM batches
       WHERE ${ACTIVE} AND (queued > 0 OR running > 0) ORDER BY priority DESC, seq LIMIT 1000`);
     this.#leasedInBatch = db.prepare('SELECT count(*) AS n FROM workflows WHERE batch_seq = ? AND lease_owner IS NOT NULL');
+    this.#quotasOf = db.prepare('SELECT quotas FROM tenants WHERE id = ?').pluck();
+    // Only unfinished workflows hold leases, so only active batches are counted (every one, not
+    // just the thousand above), each through the partial index of leased rows. `+tenant` keeps
+    // the planner on batches_by_status: by tenant it would walk the tenant's finished batches too.
+    this.#leasedOfTenant = db.prepare(`SELECT count(*) FROM workflows
+      WHERE lease_owner IS NOT NULL AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND +tenant = ?)`).pluck();
     this.#claimFromBatch = db.prepare(`UPDATE workflows SET lease_owner = @owner, lease_expires = @expires, lease_epoch = lease_epoch + 1
       WHERE seq IN (SELECT seq FROM workflows
                     WHERE batch_seq = @batch AND lease_owner IS NULL AND ${ACTIVE} AND cancel_requested = 0
@@ -53,12 +66,20 @@ export class Claims {
   claim(owner: string, limit: number, now: number, leaseMs: number): ClaimedWorkflow[] {
     const claimed: ClaimedWorkflow[] = [];
     const batches = new Map<number, { id: string; options: BatchOptions }>();
+    const capped = new Set<string>();
     claimFairly(this.#activeBatches.all() as ActiveBatch[], limit, this.#turn++, {
       leased: (b) => (this.#leasedInBatch.get(b.seq) as { n: number }).n,
+      room: (tenant) => {
+        const quotas = this.#quotasOf.get(tenant) as string | undefined;
+        const cap = runningCap(quotas === undefined ? null : JSON.parse(quotas) as Quotas, this.#defaultCap);
+        if (cap === null) return null;
+        capped.add(tenant);
+        return cap - (this.#leasedOfTenant.get(tenant) as number);
+      },
       take: (b, max) => {
         const rows = this.#claimFromBatch.all({ owner, expires: now + leaseMs, batch: b.seq, now, limit: max }) as FullRow[];
         rows.sort((x, y) => x.seq - y.seq);
-        for (const row of rows) claimed.push(this.#claimed(row, owner, batches));
+        for (const row of rows) claimed.push(this.#claimed(row, owner, batches, capped.has(b.tenant)));
         return rows.length;
       },
     });
@@ -93,7 +114,7 @@ export class Claims {
     return this.#expired.all(now) as FullRow[];
   }
 
-  #claimed(row: FullRow, owner: string, cache: Map<number, { id: string; options: BatchOptions }>): ClaimedWorkflow {
+  #claimed(row: FullRow, owner: string, cache: Map<number, { id: string; options: BatchOptions }>, tenantCapped: boolean): ClaimedWorkflow {
     let batch = cache.get(row.batch_seq);
     if (!batch) {
       const b = this.#batchBySeq.get(row.batch_seq) as { id: string; options: string };
@@ -103,6 +124,6 @@ export class Claims {
     const workflow = load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options);
     // Only a workflow resuming after a succeeded stage has an input to read.
     const output = workflow.stages[0]!.status === 'succeeded' ? (this.#output.get(row.seq) as string | undefined) : undefined;
-    return { ...workflow, output: output === undefined ? null : JSON.parse(output) };
+    return { ...workflow, output: output === undefined ? null : JSON.parse(output), tenantCapped };
   }
 }

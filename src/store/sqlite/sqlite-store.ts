@@ -39,6 +39,11 @@ export interface SqliteStoreOptions {
   path: string;
   /** `full` fsyncs every commit; `normal` only at WAL checkpoints. @default "full" */
   sync?: 'full' | 'normal';
+  /**
+   * Most workflows of one tenant leased at once, for a tenant whose quotas set no `maxRunning`
+   * (TENANT_MAX_RUNNING); null: no cap. @default null
+   */
+  tenantMaxRunning?: number | null;
 }
 
 export class SqliteStore implements Store {
@@ -76,7 +81,7 @@ export class SqliteStore implements Store {
     this.#published = this.#events.lastId();
     this.#counters = new BatchCounters(db, this.#outbox, this.#events, this.#views);
     this.#writes = new WorkflowWrites(db, this.#events, this.#counters);
-    this.#claims = new Claims(db);
+    this.#claims = new Claims(db, options.tenantMaxRunning ?? null);
     this.#admissions = new Admissions(db, this.#events, this.#counters);
     this.#reads = new Reads(db, this.#views, this.#counters);
     this.#tenants = new TenantTable(db);
