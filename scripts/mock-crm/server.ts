@@ -89,6 +89,9 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
     const nth = (asked.get(id) ?? 0) + 1;
     asked.set(id, nth);
     events.emit('request', { id, key });
+    // A quota is checked on arrival, as a gateway in front of a real CRM would: no latency.
+    const retryAfter = quotas.take(key);
+    if (retryAfter !== null) return send(429, { error: `quota of key ${key} exceeded` }, { 'retry-after': String(retryAfter) });
     res.on('close', () => {
       if (!res.writableFinished) {
         events.emit('aborted', { id });
@@ -96,7 +99,7 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
       }
     });
     const wait = jitter > 0 ? Math.max(0, Math.round(latencyMs * (1 + jitter * (2 * unitRandom(seed, 'latency', id, nth) - 1)))) : latencyMs;
-    const answer = () => respond(id, nth, key, res, send);
+    const answer = () => respond(id, nth, res, send);
     if (wait === 0) return answer();
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -105,10 +108,8 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
     timers.add(timer);
   });
 
-  function respond(id: string, nth: number, key: string | null, res: ServerResponse, send: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
+  function respond(id: string, nth: number, res: ServerResponse, send: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
     if (res.destroyed) return;
-    const retryAfter = quotas.take(key);
-    if (retryAfter !== null) return send(429, { error: `quota of key ${key} exceeded` }, { 'retry-after': String(retryAfter) });
     if (errorRate > 0 && unitRandom(seed, 'error', id, nth) < errorRate) return send(500, { error: 'simulated CRM error' });
     if (id.startsWith('slow-')) return; // never answered: the client's abort closes it
     if (id.startsWith('missing-')) return send(404, { error: `no client ${id}` });
@@ -126,7 +127,7 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
       res.writeHead(200, { 'content-type': 'application/json' });
       const head = JSON.stringify({ ...record, notes: '' }).slice(0, -2);
       res.end(`${head}${'x'.repeat(HUGE_BYTES)}"}`);
-      log?.(`GET /clients/${encodeURIComponent(id)} key=${key ?? '-'} → 200 (${HUGE_BYTES} bytes, no Content-Length)`);
+      log?.(`GET /clients/${encodeURIComponent(id)} → 200 (${HUGE_BYTES} bytes, no Content-Length)`);
       return;
     }
     send(200, record);
