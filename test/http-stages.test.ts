@@ -90,6 +90,13 @@ describe('http stages against the mock CRM', () => {
     const http = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: [1], stages: 'http', crmKey: 'k1' } });
     const got = await s.app.inject({ url: `/v1/batches/${(http.json() as { id: string }).id}` });
     expect(got.json()).toMatchObject({ options: { stages: 'http', crmKey: 'k1' } });
+    // A batch stored before stage sets existed (no `stages` in its options) reads as simulated.
+    const { batch: old } = await s.engine.submit({
+      clientIds: [2], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null,
+    });
+    expect(old.options.stages).toBeUndefined();
+    const shown = await s.app.inject({ url: `/v1/batches/${old.id}` });
+    expect(shown.json()).toMatchObject({ options: { stages: 'simulated', crmKey: null } });
   });
 
   it('takes DEFAULT_STAGES for a batch that names no stage set', async () => {
@@ -97,7 +104,8 @@ describe('http stages against the mock CRM', () => {
     const seen = requestsSeen(mock);
     const id = await runBatch(s, { clientIds: ['d1'] });
     expect((await batchOf(s, id)).options.stages).toBe('http');
-    expect(seen.map((r) => r.id)).toEqual(['d1']);
+    // No crmKey: no x-crm-key header.
+    expect(seen).toEqual([{ id: 'd1', key: null }]);
   });
 
   it('retries a 503 and succeeds once the CRM answers', async () => {
@@ -110,6 +118,19 @@ describe('http stages against the mock CRM', () => {
     const retries = events.filter((e) => e.type === 'stage.retrying');
     expect(retries.map((e) => e.type === 'stage.retrying' && e.error.code)).toEqual(['CRM_UNAVAILABLE', 'CRM_UNAVAILABLE']);
     expect(mock.answered.get(503)).toBe(2);
+  });
+
+  it('retries a 500 and a refused connection until the attempts run out', async () => {
+    const { s, crm: mock } = await withCrm({ RETRY_MAX_ATTEMPTS: 3 }, { errorRate: 1 });
+    const id = await runBatch(s, { clientIds: ['e1'], stages: 'http' });
+    expect((await workflowsOf(s, id))[0]!.stages[0]).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'CRM_ERROR' } });
+    expect(mock.answered.get(500)).toBe(3);
+    // Nothing listens there any more: connect fails with ECONNREFUSED.
+    await mock.close();
+    const gone = await runBatch(s, { clientIds: ['e2'], stages: 'http' });
+    expect((await workflowsOf(s, gone))[0]!.stages[0]).toMatchObject({
+      status: 'failed', attempts: 3, error: { code: 'CRM_UNREACHABLE', message: 'the CRM could not be reached: ECONNREFUSED' },
+    });
   });
 
   it('waits at least Retry-After before the next attempt after a 429', async () => {
@@ -247,6 +268,19 @@ describe('http stages: what a batch may ask', () => {
       expect(res.statusCode, JSON.stringify(extra)).toBe(400);
       expect((res.json() as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toContain(path);
     }
+  });
+
+  it('a replica without CRM_URL_TEMPLATE fails the http batches it runs, permanently, naming what is missing', async () => {
+    service = await startService({ config: { RETRY_MAX_ATTEMPTS: 5 } });
+    const finished = service.waitFor((e) => e.type === 'batch.finished');
+    // Accepted elsewhere (another replica's API had a CRM): straight into the engine here.
+    const { batch } = await service.engine.submit({
+      clientIds: [1], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null, stages: 'http',
+    });
+    await finished;
+    expect((await workflowsOf(service, batch.id))[0]!.stages[0]).toMatchObject({
+      status: 'failed', attempts: 1, error: { code: 'STAGES_UNAVAILABLE', message: expect.stringContaining('CRM_URL_TEMPLATE') },
+    });
   });
 
   it('config: refuses a CRM_URL_TEMPLATE without {id} or not http, and DEFAULT_STAGES=http without one', () => {

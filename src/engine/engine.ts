@@ -40,8 +40,8 @@ export interface EngineOptions {
   handlers?: StageHandlers;
   /** Server-wide retry defaults; a batch's `retry` overrides them field by field. */
   retry: RetryPolicy;
-  /** The longest a stage's `Retry-After` may delay its next attempt. @default 300000 */
-  retryAfterMaxMs?: number;
+  /** The longest a stage's `Retry-After` may delay its next attempt (RETRY_AFTER_MAX_MS). */
+  retryAfterMaxMs: number;
   /** Default per-stage attempt timeout. */
   stageTimeoutMs: number;
   /** How long a claim holds without renewal; renewed every third of it. */
@@ -110,7 +110,7 @@ export class Engine {
         store: options.store, stages, log, now: this.#now,
         draining: () => this.#state !== 'running',
         retry: options.retry,
-        retryAfterMaxMs: options.retryAfterMaxMs ?? 300_000,
+        retryAfterMaxMs: options.retryAfterMaxMs,
         stageTimeoutMs: options.stageTimeoutMs,
         controls: this.#controls,
         wakeAt: (at) => this.#dispatcher.wakeAt(at),

@@ -12,7 +12,7 @@
  *   get the same answer.
  */
 import { STATUS_CODES } from 'node:http';
-import { errors, type Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { AddressPolicy, type AllowList } from '../../net/address-policy.js';
 import { guardedAgent, type Resolver } from '../../net/guarded-agent.js';
 import type { ClientId } from '../../model/types.js';
@@ -144,8 +144,8 @@ function failure(e: unknown, signal: AbortSignal): unknown {
       return new StageError('CRM_ADDRESS_REFUSED', `${message} (CRM_ALLOW_HOSTS lists the exceptions)`);
     }
   }
-  const reason = e instanceof errors.UndiciError || (e as { code?: unknown }).code !== undefined
-    ? String((e as { code?: unknown }).code ?? (e as Error).name)
-    : 'network error';
+  // The code (ECONNREFUSED, UND_ERR_SOCKET, …) says enough; the message may hold internals.
+  const code = (e as { code?: unknown } | null)?.code;
+  const reason = typeof code === 'string' ? code : 'network error';
   return new StageError('CRM_UNREACHABLE', `the CRM could not be reached: ${reason}`, { retryable: true });
 }
