@@ -1,6 +1,6 @@
 /**
  * A local CRM for the http stage set, its tests and demos: GET /clients/{id} answers the
- * deterministic record synthesizeClient makes for the id (an id of digits is read as a number,
+ * deterministic record synthesizeClient makes for the id (a plainly written number is read as one,
  * so a numeric id gets the record the simulated stages make), after `latencyMs` ± `jitter`.
  *
  * - `errorRate`: that share of requests answers 500 (drawn from the seed, the id and how many
@@ -117,7 +117,7 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
     if (flaky && nth <= Number(flaky[1])) return send(503, { error: 'temporarily unavailable' });
     const throttled = /^throttled-(\d+)-/.exec(id);
     if (throttled && nth === 1) return send(429, { error: 'slow down' }, { 'retry-after': throttled[1]! });
-    const record = synthesizeClient(/^\d{1,15}$/.test(id) ? Number(id) : id);
+    const record = synthesizeClient(/^\d{1,15}$/.test(id) && String(Number(id)) === id ? Number(id) : id);
     if (id.startsWith('invalid-')) {
       return send(200, { ...record, orders: [{ id: `${id}-1`, amount: '12.50' }] });
     }
