@@ -6,6 +6,8 @@ import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import { secretKey, SECRET_FORM } from './engine/webhook-signature.js';
 import { ClientflowError } from './model/errors.js';
+import { parseCrmUrlTemplate } from './engine/stages/crm-url.js';
+import { STAGE_SETS } from './model/types.js';
 import { parseAllowList } from './net/address-policy.js';
 
 /** One ALLOWED_HOSTS entry: a name or [IPv6], an optional port. */
@@ -80,6 +82,8 @@ export const ConfigSchema = Type.Object({
   RETRY_BASE_MS: Int(0, 3_600_000, 1000, 'Backoff before the second attempt (exponential, full jitter), ms.'),
   /** @default 30000 */
   RETRY_MAX_MS: Int(0, 3_600_000, 30_000, 'Cap on any one backoff, ms.'),
+  /** @default 300000 */
+  RETRY_AFTER_MAX_MS: Int(0, 86_400_000, 300_000, 'Cap on the wait a CRM\'s Retry-After may impose before the next attempt (which waits at least the backoff), ms.'),
   /** @default 60000 */
   STAGE_TIMEOUT_MS: Int(1, 86_400_000, 60_000, 'A stage attempt running longer is aborted and counts as a retryable failure, ms.'),
   /** @default 1000000 */
@@ -213,6 +217,31 @@ export const ConfigSchema = Type.Object({
   WEBHOOK_CONCURRENCY: Int(1, 1000, 8, 'Most webhook deliveries in flight at once.'),
   /** @default 10000 */
   WEBHOOK_TIMEOUT_MS: Int(1, 600_000, 10_000, 'A delivery attempt without an answer after this is aborted and failed, ms.'),
+
+  // --- Stage sets (engine/stages/sets.ts) and the CRM of the http set (engine/stages/crm-fetch.ts) ---
+  /** @default "simulated" */
+  DEFAULT_STAGES: Type.Union([Type.Literal(STAGE_SETS[0]), Type.Literal(STAGE_SETS[1])], {
+    default: 'simulated',
+    description: 'simulated | http — the stage set of a batch that names none (http needs CRM_URL_TEMPLATE).',
+  }),
+  /**
+   * Where the http set's fetch stage gets a client: an http(s) URL with `{id}` (URL-encoded).
+   * Unset: batches with `stages: "http"` are refused (400).
+   * @default unset
+   */
+  CRM_URL_TEMPLATE: Type.Optional(Type.String({
+    'x-expects': 'an http(s) URL with {id} in its path or query, e.g. http://127.0.0.1:4010/clients/{id}',
+    description: 'The CRM\'s client URL, {id} where the URL-encoded client id goes; unset: stages "http" is refused.',
+  })),
+  /** @default "" (none) */
+  CRM_ALLOW_HOSTS: Type.String({
+    default: '',
+    description: 'Comma list of host names, IPs and CIDR ranges the CRM may be at although private, loopback or otherwise non-public.',
+  }),
+  /** @default 64 */
+  CRM_MAX_CONNECTIONS: Int(1, 100_000, 64, 'Most connections open to the CRM at once (kept alive); further requests wait for one.'),
+  /** @default 1048576 */
+  CRM_MAX_RESPONSE_BYTES: Int(1024, 1_073_741_824, 1_048_576, 'A CRM answer longer than this fails the fetch stage (permanently), bytes.'),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -265,10 +294,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.WEBHOOK_SECRET !== undefined && !secretKey(config.WEBHOOK_SECRET)) {
     throw new ConfigError(`invalid WEBHOOK_SECRET=(hidden): expected ${SECRET_FORM}`);
   }
-  try {
-    parseAllowList(config.WEBHOOK_ALLOW_HOSTS);
-  } catch (e) {
-    throw new ConfigError(`invalid WEBHOOK_ALLOW_HOSTS=${JSON.stringify(config.WEBHOOK_ALLOW_HOSTS)}: ${(e as Error).message}`);
+  for (const name of ['WEBHOOK_ALLOW_HOSTS', 'CRM_ALLOW_HOSTS'] as const) {
+    try {
+      parseAllowList(config[name]);
+    } catch (e) {
+      throw new ConfigError(`invalid ${name}=${JSON.stringify(config[name])}: ${(e as Error).message}`);
+    }
+  }
+  if (config.CRM_URL_TEMPLATE !== undefined) {
+    try {
+      parseCrmUrlTemplate(config.CRM_URL_TEMPLATE);
+    } catch (e) {
+      throw new ConfigError(`invalid CRM_URL_TEMPLATE=${JSON.stringify(config.CRM_URL_TEMPLATE)}: ${(e as Error).message}`);
+    }
+  } else if (config.DEFAULT_STAGES === 'http') {
+    throw new ConfigError('invalid DEFAULT_STAGES=http: expected simulated while CRM_URL_TEMPLATE is unset');
   }
   const loopback = isLoopback(config.HOST);
   if (config.AUTH === 'auto') value.AUTH = loopback ? 'off' : 'required';

@@ -20,7 +20,7 @@ export interface ServiceOverrides {
   logger?: Logger;
   /** Another store (a test's fault-injecting one, another backend): default `openStore(config)`. */
   store?: Store;
-  engine?: Partial<Pick<EngineOptions, 'handlers' | 'now'>>;
+  engine?: Partial<Pick<EngineOptions, 'handlers' | 'now' | 'crm'>>;
   webhooks?: Partial<Pick<WebhookOptions, 'now' | 'random' | 'resolve'>>;
 }
 
@@ -59,6 +59,11 @@ async function wire(config: Config, logger: Logger, store: Store, overrides: Ser
     delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
     graceMs: config.SHUTDOWN_GRACE_MS,
     retry: { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS },
+    retryAfterMaxMs: config.RETRY_AFTER_MAX_MS,
+    crm: config.CRM_URL_TEMPLATE === undefined ? null : {
+      urlTemplate: config.CRM_URL_TEMPLATE, allowHosts: parseAllowList(config.CRM_ALLOW_HOSTS),
+      maxConnections: config.CRM_MAX_CONNECTIONS, maxResponseBytes: config.CRM_MAX_RESPONSE_BYTES,
+    },
     stageTimeoutMs: config.STAGE_TIMEOUT_MS,
     leaseMs: config.LEASE_MS,
     pollMs: config.POLL_MS,

@@ -17,7 +17,9 @@ import { RetentionLoop } from './retention.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RunControl } from './run-control.js';
 import { runWorkflow } from './runner.js';
-import { defaultStages, type StageDelays } from './stages/default-stages.js';
+import type { CrmOptions } from './stages/crm-fetch.js';
+import type { StageDelays } from './stages/default-stages.js';
+import { sameStages, stageSets, type StageSets } from './stages/sets.js';
 import type { StageHandlers } from './stages/stage.js';
 
 /** What the engine needs of a store: every role but the HTTP reads, the webhooks' and the lifecycle. */
@@ -32,10 +34,14 @@ export interface EngineOptions {
   delays: StageDelays;
   /** On stop, how long running stages may finish before they are aborted. */
   graceMs: number;
-  /** Replaces the default stage handlers (tests count concurrency this way). */
+  /** The CRM the `http` stage set fetches from; null or unset: this engine runs no http batches. */
+  crm?: CrmOptions | null;
+  /** Replaces every stage set's handlers (tests count concurrency this way). */
   handlers?: StageHandlers;
   /** Server-wide retry defaults; a batch's `retry` overrides them field by field. */
   retry: RetryPolicy;
+  /** The longest a stage's `Retry-After` may delay its next attempt (RETRY_AFTER_MAX_MS). */
+  retryAfterMaxMs: number;
   /** Default per-stage attempt timeout. */
   stageTimeoutMs: number;
   /** How long a claim holds without renewal; renewed every third of it. */
@@ -63,6 +69,7 @@ export class Engine {
   readonly #o: EngineOptions;
   readonly #now: () => number;
   readonly #dispatcher: Dispatcher;
+  readonly #stages: StageSets;
   /** Identifies this engine's leases in the store. */
   readonly #owner = `engine-${randomUUID()}`;
   /** The switches of every workflow running in this engine. */
@@ -74,7 +81,10 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
-    const handlers = options.handlers ?? defaultStages(options.store, options.delays, this.#now);
+    this.#stages = options.handlers
+      ? sameStages(options.handlers)
+      : stageSets({ store: options.store, delays: options.delays, now: this.#now, crm: options.crm ?? null });
+    const stages = this.#stages;
     const log = options.logger;
     this.#dispatcher = new Dispatcher({
       store: options.store,
@@ -97,9 +107,10 @@ export class Engine {
       },
       onCanceled: (ids) => this.#abortAll(ids),
       run: (workflow) => runWorkflow(workflow, {
-        store: options.store, handlers, log, now: this.#now,
+        store: options.store, stages, log, now: this.#now,
         draining: () => this.#state !== 'running',
         retry: options.retry,
+        retryAfterMaxMs: options.retryAfterMaxMs,
         stageTimeoutMs: options.stageTimeoutMs,
         controls: this.#controls,
         wakeAt: (at) => this.#dispatcher.wakeAt(at),
@@ -170,6 +181,7 @@ export class Engine {
         await drained;
       }
       clearTimeout(timer);
+      await this.#stages.close();
       await this.#o.store.releaseLeases(this.#owner, this.#now());
       this.#state = 'stopped';
     })();

@@ -4,7 +4,8 @@
  * before the next stage starts.
  *
  * - A retryable failure with attempts left records `retrying` and gives up the slot and the
- *   lease; the dispatcher claims the workflow again when its backoff is over.
+ *   lease; the dispatcher claims the workflow again when its backoff is over (at least the
+ *   failure's `retryAfterMs`, up to RETRY_AFTER_MAX_MS).
  * - Cancel aborts the running stage (`canceled`), or stops the workflow between stages.
  * - Draining stops it between stages; the shutdown abort marks the running stage `interrupted`.
  *   Either way it resumes at that stage later.
@@ -17,19 +18,23 @@ import { STAGES, isFinished } from '../model/statuses.js';
 import type { ErrorInfo } from '../model/types.js';
 import { nextStage } from '../store/transitions.js';
 import { LeaseLostError, type ClaimedWorkflow, type RunnerStore } from '../store/store.js';
-import { backoffMs, type RetryPolicy } from './retry-policy.js';
+import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
 import { RunControl } from './run-control.js';
-import { StageError, type StageHandlers } from './stages/stage.js';
+import type { StageSets } from './stages/sets.js';
+import { StageError } from './stages/stage.js';
 
 export interface RunnerDeps {
   store: RunnerStore;
-  handlers: StageHandlers;
+  /** The handlers of each workflow's batch's stage set. */
+  stages: StageSets;
   log: Logger;
   now: () => number;
   /** True once the engine drains: finish the stage in flight, start no other. */
   draining: () => boolean;
   /** Server defaults; a batch's `retry` overrides them field by field. */
   retry: RetryPolicy;
+  /** The longest a `Retry-After` may delay the next attempt (RETRY_AFTER_MAX_MS). */
+  retryAfterMaxMs: number;
   /** Default per-stage timeout; a batch's `timeouts` override it per stage. */
   stageTimeoutMs: number;
   /** Where the engine finds a running workflow's switches (cancel, shutdown). */
@@ -41,6 +46,8 @@ export interface RunnerDeps {
 interface Failure {
   error: ErrorInfo;
   retryable: boolean;
+  /** The least wait the failure asked for (a CRM's Retry-After), if any. */
+  retryAfterMs?: number | null;
 }
 
 export async function runWorkflow(wf: ClaimedWorkflow, deps: RunnerDeps): Promise<void> {
@@ -55,7 +62,8 @@ export async function runWorkflow(wf: ClaimedWorkflow, deps: RunnerDeps): Promis
 }
 
 async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunControl): Promise<void> {
-  const { store, handlers, now } = deps;
+  const { store, now } = deps;
+  const handlers = deps.stages.of(wf.options);
   const ref = { batchId: wf.batchId, workflowId: wf.id, clientId: wf.clientId };
   /** The previous stage's success was written together with this stage's start. */
   let startedWithPrevious = false;
@@ -91,7 +99,7 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
     let thrown: unknown;
     try {
       output = await handlers[name].run(wf.output, {
-        signal, attempt, simulation: wf.options.simulation, log: deps.log, lease: wf, ...ref,
+        signal, attempt, simulation: wf.options.simulation, options: wf.options, log: deps.log, lease: wf, ...ref,
       });
     } catch (e) {
       thrown = e;
@@ -121,7 +129,7 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
       await store.record({ kind: 'canceled', workflow: wf, stage: name, at });
     } else if (failure) {
       const policy = { ...deps.retry, ...wf.options.retry };
-      const delayMs = failure.retryable ? backoffMs(policy, attempt) : null;
+      const delayMs = failure.retryable ? retryDelayMs(policy, attempt, failure.retryAfterMs ?? null, deps.retryAfterMaxMs) : null;
       if (delayMs !== null) {
         const retryAt = at + delayMs;
         await store.record({ kind: 'retrying', workflow: wf, stage: name, at, error: failure.error, retryAt });
@@ -142,7 +150,7 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
 
 /** Only StageError messages reach users; anything else is logged and reported without internals. */
 function classify(e: unknown): Failure {
-  if (e instanceof StageError) return { error: { code: e.code, message: e.message }, retryable: e.retryable };
+  if (e instanceof StageError) return { error: { code: e.code, message: e.message }, retryable: e.retryable, retryAfterMs: e.retryAfterMs };
   if (e instanceof Error && e.name === 'AbortError') {
     return { error: { code: 'ABORTED', message: 'the stage was aborted' }, retryable: true };
   }

@@ -6,6 +6,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { TENANT_PATTERN } from '../model/tenants.js';
 import { BATCH_STATUSES, STAGES, STAGE_STATUSES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../model/statuses.js';
+import { STAGE_SETS } from '../model/types.js';
 import { batchExample, problemExample, workflowExample } from './examples.js';
 
 const Enum = <T extends string[]>(values: readonly [...T], description: string) =>
@@ -54,6 +55,15 @@ export const RetryOptions = Type.Object({
   baseMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Backoff ceiling before the second attempt; doubles each attempt.' })),
   maxMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Cap on any one backoff.' })),
 }, { additionalProperties: false, description: 'Overrides the server\'s retry policy (exponential backoff, full jitter) for retryable failures.' });
+
+const STAGE_SET_TEXT = 'Which stages run: simulated (delays, synthesised records) or http (each client fetched from the CRM at the server\'s CRM_URL_TEMPLATE).';
+export const StageSet = Enum(STAGE_SETS, STAGE_SET_TEXT);
+
+export const CrmKey = Type.String({
+  minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@/+=-]*$',
+  description: 'Sent to the CRM as the x-crm-key header with each of the batch\'s requests (the CRM\'s per-key quota).',
+  'x-error': 'must be 1 to 128 letters, digits and ._:@/+=- starting with a letter or digit',
+});
 
 const timeout = (stage: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400_000, description: `Timeout of one ${stage} attempt, ms.` }));
 export const StageTimeouts = Type.Object({
@@ -107,6 +117,8 @@ export const createBatchBody = (maxBatchSize: number) => Type.Object({
   timeouts: Type.Optional(StageTimeouts),
   simulation: Type.Optional(Simulation),
   callbackUrl: Type.Optional(CallbackUrl),
+  stages: Type.Optional(Enum(STAGE_SETS, `${STAGE_SET_TEXT} Default: the server's DEFAULT_STAGES.`)),
+  crmKey: Type.Optional(CrmKey),
 }, {
   additionalProperties: false,
   examples: [{ clientIds: [1, 2, 3, 4, 5], label: 'tutorial' }],
@@ -135,6 +147,8 @@ export const Batch = Type.Object({
     retry: Nullable(RetryOptions),
     timeouts: Nullable(StageTimeouts),
     simulation: Nullable(Simulation),
+    stages: StageSet,
+    crmKey: Nullable(CrmKey),
   }, { description: 'What the batch asked for beyond its ids (null: the server default).' }),
   createdAt: Time,
   startedAt: Nullable(Time),

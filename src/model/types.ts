@@ -30,12 +30,32 @@ export interface RetryOptions {
 /** Per-batch stage timeouts in ms; unset stages take STAGE_TIMEOUT_MS. */
 export type StageTimeouts = Partial<Record<`${StageName}Ms`, number>>;
 
+/**
+ * Which handlers run a batch's stages (engine/stages/sets.ts): `simulated` waits and synthesises
+ * records; `http` fetches each client from the CRM (CRM_URL_TEMPLATE).
+ */
+export const STAGE_SETS = ['simulated', 'http'] as const;
+export type StageSetName = (typeof STAGE_SETS)[number];
+
 /** What a batch asked for beyond its ids, stored with it and shown back. */
 export interface BatchOptions {
   maxConcurrency: number | null;
   retry: RetryOptions | null;
   timeouts: StageTimeouts | null;
   simulation: Simulation | null;
+  /** Absent on batches stored before stage sets existed: those ran `simulated`. */
+  stages?: StageSetName;
+  /** Sent to the CRM as `x-crm-key` by the http fetch stage; absent or null: no key. */
+  crmKey?: string | null;
+}
+
+/** The stage set a batch runs with (batches stored before stage sets ran the simulated one). */
+export const stageSetOf = (options: BatchOptions): StageSetName => options.stages ?? 'simulated';
+
+/** Copies a batch's options out of a submitted batch: the one list of what the stores keep. */
+export function batchOptions(input: NewBatch): BatchOptions {
+  const { maxConcurrency, retry, timeouts, simulation, stages, crmKey } = input;
+  return { maxConcurrency, retry, timeouts, simulation, ...(stages && { stages }), ...(crmKey != null && { crmKey }) };
 }
 
 export interface NewBatch extends BatchOptions {

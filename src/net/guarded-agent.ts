@@ -57,9 +57,11 @@ export interface GuardedAgentOptions {
   resolve?: Resolver;
   /** Longest wait for a connection (lookup included), ms. */
   connectTimeoutMs: number;
+  /** Most connections per origin (the CRM's cap); unset: undici's default, no cap. */
+  connections?: number;
 }
 
-export function guardedAgent({ policy, resolve = systemResolver, connectTimeoutMs }: GuardedAgentOptions): Agent {
+export function guardedAgent({ policy, resolve = systemResolver, connectTimeoutMs, connections }: GuardedAgentOptions): Agent {
   const connectHost = buildConnector({ timeout: connectTimeoutMs, lookup: guardedLookup(policy, resolve) });
   const connect: buildConnector.connector = (options, callback) => {
     // undici hands IPv6 literals over without their brackets.
@@ -72,5 +74,5 @@ export function guardedAgent({ policy, resolve = systemResolver, connectTimeoutM
     }
     connectHost(options, callback);
   };
-  return new Agent({ connect });
+  return new Agent({ connect, ...(connections !== undefined && { connections }) });
 }

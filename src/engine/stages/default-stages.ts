@@ -1,8 +1,9 @@
-/** The three default stages: fetch → process → store, each after its simulated latency. */
+/** The simulated stages: fetch → process → store, each after its simulated latency. */
 import type { RunnerStore } from '../../store/store.js';
-import { analyzeClient, synthesizeClient, type ClientRecord, type ClientReport } from './client-record.js';
+import { synthesizeClient } from './client-record.js';
+import { processStage, storeStage } from './shared-stages.js';
 import { simulate } from './simulate.js';
-import { StageError, type StageHandlers } from './stage.js';
+import type { StageHandlers } from './stage.js';
 
 export interface StageDelays {
   fetchMs: number;
@@ -19,32 +20,7 @@ export function defaultStages(store: Pick<RunnerStore, 'saveResult'>, delays: St
         return synthesizeClient(ctx.clientId);
       },
     },
-    process: {
-      name: 'process',
-      async run(input, ctx) {
-        if (!isRecord(input)) throw new StageError('INVALID_INPUT', 'process expects the fetched client record');
-        await simulate('process', delays.processMs, ctx);
-        return analyzeClient(input);
-      },
-    },
-    store: {
-      name: 'store',
-      async run(input, ctx) {
-        if (!isReport(input)) throw new StageError('INVALID_INPUT', 'store expects the processed client report');
-        await simulate('store', delays.storeMs, ctx);
-        // An upsert on the workflow id: a store stage re-run after a crash writes the same row again.
-        const storedAt = now();
-        await store.saveResult(ctx.lease, { ...input, storedAt: new Date(storedAt).toISOString() }, storedAt);
-        return { storedAt };
-      },
-    },
+    process: processStage((ctx) => simulate('process', delays.processMs, ctx)),
+    store: storeStage(store, now, (ctx) => simulate('store', delays.storeMs, ctx)),
   };
-}
-
-function isRecord(x: unknown): x is ClientRecord {
-  return typeof x === 'object' && x !== null && Array.isArray((x as ClientRecord).orders);
-}
-
-function isReport(x: unknown): x is ClientReport {
-  return typeof x === 'object' && x !== null && typeof (x as ClientReport).stats === 'object';
 }

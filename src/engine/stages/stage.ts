@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { StageName } from '../../model/statuses.js';
-import type { ClientId, Simulation } from '../../model/types.js';
+import type { BatchOptions, ClientId, Simulation } from '../../model/types.js';
 import type { LeaseFence } from '../../store/store.js';
 
 export interface StageContext {
@@ -14,6 +14,8 @@ export interface StageContext {
   log: Logger;
   /** The batch's simulation overrides, if any. */
   simulation: Simulation | null;
+  /** Everything the batch asked for (its CRM key, …). */
+  options: BatchOptions;
   /** The claim this attempt runs under: a handler's own writes to the store are fenced on it. */
   lease: LeaseFence;
 }
@@ -29,15 +31,18 @@ export type StageHandlers = Record<StageName, StageHandler>;
 /**
  * A failure a handler reports on purpose, with a stable code for the API. `retryable` says
  * whether another attempt may succeed (a transient fault) or not (invalid input): a permanent
- * error fails the workflow at once.
+ * error fails the workflow at once. `retryAfterMs` is the least wait the far side asked for
+ * (an HTTP `Retry-After`): the next attempt waits at least that long (capped: runner.ts).
  */
 export class StageError extends Error {
   readonly code: string;
   readonly retryable: boolean;
+  readonly retryAfterMs: number | null;
 
-  constructor(code: string, message: string, options: { retryable?: boolean } = {}) {
+  constructor(code: string, message: string, options: { retryable?: boolean; retryAfterMs?: number | null } = {}) {
     super(message);
     this.code = code;
     this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs ?? null;
   }
 }

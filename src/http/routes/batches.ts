@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { bodyLimit, type Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
-import type { Batch as BatchModel, ClientId } from '../../model/types.js';
+import { stageSetOf, type Batch as BatchModel, type ClientId, type StageSetName } from '../../model/types.js';
 import type { Reads } from '../../store/store.js';
 import { canSee, ownedBatch } from '../auth.js';
 import { checkCallbackUrl } from '../callback-url.js';
@@ -12,6 +12,7 @@ import { checkBatchOptions, type QuotaBook } from '../quotas.js';
 import type { Watchers } from '../watchers.js';
 import {
   Batch, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, createBatchBody, problems,
+  type CreateBatchBody,
 } from '../schemas.js';
 
 export interface RouteDeps {
@@ -24,8 +25,26 @@ export interface RouteDeps {
 
 export const withLinks = (batch: BatchModel) => ({
   ...batch,
+  // Batches stored before stage sets existed ran the simulated stages, without a CRM key.
+  options: { ...batch.options, stages: stageSetOf(batch.options), crmKey: batch.options.crmKey ?? null },
   links: { self: `/v1/batches/${batch.id}`, workflows: `/v1/batches/${batch.id}/workflows` },
 });
+
+/**
+ * What the schema cannot say about the stage set: `http` needs a CRM configured on this server,
+ * and a batch's `simulation` means nothing to it (it would be silently ignored).
+ */
+function checkStages(stages: StageSetName, body: CreateBatchBody, config: Config): void {
+  if (stages !== 'http') return;
+  if (config.CRM_URL_TEMPLATE === undefined) {
+    throw new HttpError(400, 'stages-unavailable', 'stages "http" needs a CRM, and this server has no CRM_URL_TEMPLATE; nothing was accepted',
+      [{ path: '/body/stages', message: 'is "http", but this server has no CRM_URL_TEMPLATE' }]);
+  }
+  if (body.simulation !== undefined) {
+    throw new HttpError(400, 'invalid-options', '/body/simulation applies only to stages "simulated"; nothing was accepted',
+      [{ path: '/body/simulation', message: 'applies only to stages "simulated", not "http"' }]);
+  }
+}
 
 /** Names every repeated id (compared as sent: "1" and 1 differ), at most 20 of them. */
 function duplicates(ids: ClientId[]): FieldError[] {
@@ -76,6 +95,9 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       throw new HttpError(400, 'duplicate-client-ids', `clientIds must not repeat: ${dupes.map((d) => d.path).join(', ')}`, dupes);
     }
     if (body.callbackUrl !== undefined) checkCallbackUrl(body.callbackUrl, config);
+    // Resolved now and stored: every replica runs the batch with the set it was accepted with.
+    const stages = body.stages ?? config.DEFAULT_STAGES;
+    checkStages(stages, body, config);
     const { tenant, admin } = request.principal;
     const quotas = admin ? null : await book.of(tenant);
     checkBatchOptions(body, quotas, config.ALLOW_SIMULATION === 'on');
@@ -83,7 +105,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     const { batch, replayed } = await engine.submit({
       tenant, clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
       maxConcurrency: body.maxConcurrency ?? null, retry: body.retry ?? null, timeouts: body.timeouts ?? null,
-      simulation: body.simulation ?? null, callbackUrl: body.callbackUrl ?? null,
+      simulation: body.simulation ?? null, callbackUrl: body.callbackUrl ?? null, stages, crmKey: body.crmKey ?? null,
     }, {
       maxQueued: config.MAX_QUEUED,
       tenantMaxQueued: quotas?.maxQueued,

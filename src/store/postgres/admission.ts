@@ -4,7 +4,7 @@
  * under a transaction-scoped advisory lock that every admission takes, so two replicas can neither
  * create the same idempotent batch twice nor pass the limit together.
  */
-import type { BatchOptions, NewBatch } from '../../model/types.js';
+import { batchOptions, type NewBatch } from '../../model/types.js';
 import { IdempotencyConflictError, QueueFullError } from '../errors.js';
 import { timeOrderedId } from '../ids.js';
 import { DEFAULT_TENANT } from '../../model/tenants.js';
@@ -41,9 +41,7 @@ export async function admit(tx: Tx, input: NewBatch, now: number, { idempotency,
     if (queued + input.clientIds.length > tenantMaxQueued) throw new QueueFullError(queued, tenantMaxQueued, tenant);
   }
   const batchId = timeOrderedId(now);
-  const options: BatchOptions = {
-    maxConcurrency: input.maxConcurrency, retry: input.retry, timeouts: input.timeouts, simulation: input.simulation,
-  };
+  const options = batchOptions(input);
   const { rows } = await tx.query<{ seq: number }>(`INSERT INTO batches
       (id, status, label, priority, options, max_concurrency, created_at, total, queued, webhook_url, webhook_status, tenant)
     VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE 'pending' END, $9)

@@ -2,7 +2,7 @@
 import type { Database as DB, Statement } from 'better-sqlite3';
 import { timeOrderedId } from '../ids.js';
 import { DEFAULT_TENANT } from '../../model/tenants.js';
-import type { BatchOptions, NewBatch } from '../../model/types.js';
+import { batchOptions, type NewBatch } from '../../model/types.js';
 import { IdempotencyConflictError, QueueFullError } from '../errors.js';
 import type { CreateOptions } from '../store.js';
 import type { BatchCounters } from './counters.js';
@@ -58,9 +58,7 @@ export class Admissions {
       if (mine + input.clientIds.length > tenantMaxQueued) throw new QueueFullError(mine, tenantMaxQueued, tenant);
     }
     const batchId = timeOrderedId(now);
-    const options: BatchOptions = {
-      maxConcurrency: input.maxConcurrency, retry: input.retry, timeouts: input.timeouts, simulation: input.simulation,
-    };
+    const options = batchOptions(input);
     const { lastInsertRowid: seq } = this.#insertBatch.run({
       id: batchId, tenant, label: input.label, priority: input.priority, created_at: now, total: input.clientIds.length,
       options: JSON.stringify(options), max_concurrency: input.maxConcurrency,

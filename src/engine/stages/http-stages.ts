@@ -1,0 +1,23 @@
+/**
+ * The `http` stage set: fetch asks the CRM (crm-fetch.ts); process and store do the simulated
+ * set's work without its delays. A batch's `simulation` options mean nothing here.
+ */
+import type { BatchOptions } from '../../model/types.js';
+import type { RunnerStore } from '../../store/store.js';
+import type { CrmClient } from './crm-fetch.js';
+import { processStage, storeStage } from './shared-stages.js';
+import type { StageHandlers } from './stage.js';
+
+/** The key a batch's requests carry to the CRM: its `crmKey` for now (flow-control keys later). */
+export const crmKeyOf = (options: BatchOptions): string | null => options.crmKey ?? null;
+
+export function httpStages(store: Pick<RunnerStore, 'saveResult'>, crm: CrmClient, now: () => number = Date.now): StageHandlers {
+  return {
+    fetch: {
+      name: 'fetch',
+      run: (_input, ctx) => crm.fetch({ clientId: ctx.clientId, signal: ctx.signal, key: crmKeyOf(ctx.options) }),
+    },
+    process: processStage(),
+    store: storeStage(store, now),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * `process` and `store`, the same work in every stage set; a set may wait (or inject a failure)
+ * before the work through `before` — the simulated set does, the http set does not.
+ */
+import type { RunnerStore } from '../../store/store.js';
+import { analyzeClient, type ClientRecord, type ClientReport } from './client-record.js';
+import { StageError, type StageContext, type StageHandler } from './stage.js';
+
+type Before = (ctx: StageContext) => Promise<void>;
+const nothing: Before = async () => {};
+
+export function processStage(before: Before = nothing): StageHandler {
+  return {
+    name: 'process',
+    async run(input, ctx) {
+      if (!isRecord(input)) throw new StageError('INVALID_INPUT', 'process expects the fetched client record');
+      await before(ctx);
+      // The CPU work: the seam where a worker pool (process-pool.ts) takes it off the event loop.
+      return analyzeClient(input);
+    },
+  };
+}
+
+export function storeStage(store: Pick<RunnerStore, 'saveResult'>, now: () => number, before: Before = nothing): StageHandler {
+  return {
+    name: 'store',
+    async run(input, ctx) {
+      if (!isReport(input)) throw new StageError('INVALID_INPUT', 'store expects the processed client report');
+      await before(ctx);
+      // An upsert on the workflow id: a store stage re-run after a crash writes the same row again.
+      const storedAt = now();
+      await store.saveResult(ctx.lease, { ...input, storedAt: new Date(storedAt).toISOString() }, storedAt);
+      return { storedAt };
+    },
+  };
+}
+
+function isRecord(x: unknown): x is ClientRecord {
+  return typeof x === 'object' && x !== null && Array.isArray((x as ClientRecord).orders);
+}
+
+function isReport(x: unknown): x is ClientReport {
+  return typeof x === 'object' && x !== null && typeof (x as ClientReport).stats === 'object';
+}
