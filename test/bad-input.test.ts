@@ -172,6 +172,20 @@ describe('bad input against a service with MAX_BATCH_SIZE 10', () => {
     const res = await send(service, { url });
     expectProblem(res, 400);
     expect(res.json()).toMatchObject({ type: 'https://clientflow.dev/problems/invalid-url' });
+    // It names what does not decode, not the whole path, and echoes no URL besides.
+    expect(res.json<{ detail: string }>().detail).toMatch(/^the URL path does not decode: "%(?:E0%A4%A|)" is not valid percent-encoding$/);
+    expect(res.json()).not.toHaveProperty('instance');
+  });
+
+  it.each([
+    ['/v1/batches/{id}', 101], ['/v1/batches/{id}', 5036], ['/v1/batches/{id}/workflows?limit=5', 300], ['/v1/workflows/{id}/retry', 101],
+  ])('an id past the router\'s limit (%s, %i characters) → 400 naming the id as too long, without echoing it', async (template, length) => {
+    const id = 'a'.repeat(length);
+    const res = await send(service, { method: template.endsWith('retry') ? 'POST' : 'GET', url: template.replace('{id}', id) });
+    const body = expectProblem(res, 400);
+    expect(body.type).toBe('https://clientflow.dev/problems/id-too-long');
+    expect(body.detail).toBe(`the id in the path is ${length} characters long; ids are at most 100`);
+    expect(res.body).not.toContain(id.slice(0, 101));
   });
 
   describe('query parameters', () => {

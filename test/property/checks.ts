@@ -56,6 +56,8 @@ export class OpenApi {
   /** The documented operation a request lands on, or null (docs, dashboard, unknown paths). */
   operation(method: string, url: string): { template: string; responses: Record<string, OpenApiResponse> } | null {
     const path = url.split('?')[0]!;
+    // A "." or ".." segment (%2e too) is resolved by the client before it is sent: the request lands elsewhere.
+    if (/\/(?:\.|%2e){1,2}(?:\/|$)/i.test(path)) return null;
     const lower = method === 'HEAD' ? 'get' : method.toLowerCase();
     for (const { template, pattern } of this.#templates) {
       const op = this.doc.paths[template]?.[lower];
@@ -93,7 +95,7 @@ export function statusFaults(answer: Answer, method: string, url: string, openAp
   const op = openApi.operation(method, url);
   if (!op || op.responses[String(answer.status)]) return [];
   // A URL that does not decode, or an id past the router's length limit, is refused before routing.
-  if (answer.status === 400 && answer.body.includes('/problems/invalid-url')) return [];
+  if (answer.status === 400 && /\/problems\/(?:invalid-url|id-too-long)"/.test(answer.body)) return [];
   return [`${method} ${op.template} does not document status ${answer.status}`];
 }
 
