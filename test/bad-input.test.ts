@@ -97,6 +97,17 @@ describe('bad input against a service with MAX_BATCH_SIZE 10', () => {
       expect(refused.detail).toBe('/body/label must be 1 to 200 characters of text, without NUL characters or unpaired surrogates');
     });
 
+    it('an API key\'s label takes the same text as a batch\'s: NUL (a 500 on PostgreSQL) and unpaired surrogates are a 400', async () => {
+      const createKey = (label: string) => send(service, { method: 'POST', url: '/v1/keys', payload: { tenant: 'acme', label } });
+      const accepted = await createKey('🙂 é 中 \t "quoted"');
+      expect(accepted.statusCode, accepted.body).toBe(201);
+      expect((accepted.json() as { label: string }).label).toBe('🙂 é 中 \t "quoted"');
+      for (const label of ['a\u0000b', 'a\ud800b']) {
+        const refused = expectProblem(await createKey(label), 400);
+        expect(refused.detail).toBe('/body/label must be up to 200 characters of text, without NUL characters or unpaired surrogates');
+      }
+    });
+
     it('duplicates → 400 naming the path of every repeat; "1" and 1 are not duplicates', async () => {
       const res = await post(service, { clientIds: [1, 2, 1, '1', 'a', 'a', 2] });
       const problem = expectProblem(res, 400);

@@ -220,3 +220,10 @@ function adminBody(valid: fc.Arbitrary<Json>, wrong: Record<string, fc.Arbitrary
 
 export const newKeyBody = adminBody(newKeyValid, NEW_KEY_WRONG);
 export const quotasBody = adminBody(quotasValid, QUOTA_WRONG);
+
+/** What an action (cancel, retry) takes: mostly `{}` or nothing as application/json, as a client sends it; else any stray body. */
+export const actionBody: fc.Arbitrary<BodySpec | undefined> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<BodySpec>({ kind: 'json', value: {} }) },
+  { weight: 2, arbitrary: fc.constantFrom<BodySpec>({ kind: 'text', text: '', contentType: 'application/json' }, { kind: 'text', text: '{}', contentType: 'application/json; charset=utf-8' }) },
+  { weight: 3, arbitrary: strayBody },
+);

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { BATCH_STATUSES, WORKFLOW_STATUSES } from '../../src/model/statuses.js';
-import { badTenantName, batchBody, newKeyBody, quotasBody, strayBody, tenantName } from './bodies.js';
+import { actionBody, badTenantName, batchBody, newKeyBody, quotasBody, strayBody, tenantName } from './bodies.js';
 import { principalArb } from './principal.js';
 import type { BodySpec, HeaderValueSpec, IdSpec, Mangle, QueryValue, RequestSpec } from './request.js';
 import { encode, nastyString, oddHeaderValue } from './text.js';
@@ -226,19 +226,19 @@ const ROUTES: Array<{ weight: number; arbitrary: fc.Arbitrary<RequestSpec> }> = 
       }),
     }),
   },
-  { weight: 4, arbitrary: route('POST /v1/batches/{id}/cancel', { method: post, path: '/v1/batches/{id}/cancel', id: idOf('batch') }) },
+  { weight: 4, arbitrary: route('POST /v1/batches/{id}/cancel', { method: post, path: '/v1/batches/{id}/cancel', id: idOf('batch'), body: actionBody }) },
   {
     weight: 4,
     arbitrary: route('POST /v1/batches/{id}/retry', {
-      method: post, path: '/v1/batches/{id}/retry', id: idOf('batch'),
+      method: post, path: '/v1/batches/{id}/retry', id: idOf('batch'), body: actionBody,
       query: queryOf({
         includeCanceled: fc.oneof(fc.constantFrom('true', 'false').map(text), fc.constantFrom('1', '0', 'yes', 'TRUE', '').map(text), junkValue),
       }),
     }),
   },
   { weight: 6, arbitrary: route('GET /v1/workflows/{id}', { method: get, path: '/v1/workflows/{id}', id: idOf('workflow') }) },
-  { weight: 3, arbitrary: route('POST /v1/workflows/{id}/cancel', { method: post, path: '/v1/workflows/{id}/cancel', id: idOf('workflow') }) },
-  { weight: 3, arbitrary: route('POST /v1/workflows/{id}/retry', { method: post, path: '/v1/workflows/{id}/retry', id: idOf('workflow') }) },
+  { weight: 3, arbitrary: route('POST /v1/workflows/{id}/cancel', { method: post, path: '/v1/workflows/{id}/cancel', id: idOf('workflow'), body: actionBody }) },
+  { weight: 3, arbitrary: route('POST /v1/workflows/{id}/retry', { method: post, path: '/v1/workflows/{id}/retry', id: idOf('workflow'), body: actionBody }) },
   { weight: 2, arbitrary: route('GET /v1/me', { method: get, path: '/v1/me', query: queryOf({}) }) },
   { weight: 2, arbitrary: route('POST /v1/keys', { method: post, path: '/v1/keys', body: newKeyBody }) },
   { weight: 2, arbitrary: route('GET /v1/keys', { method: get, path: '/v1/keys', query: queryOf({ tenant: tenantValue }) }) },

@@ -96,6 +96,11 @@ export function accessFaults(o: {
     if (owner !== null && owner !== identity.tenant && status !== 404 && !BEFORE_OWNERSHIP.has(status)) {
       faults.push(`${status}, not 404, to tenant ${identity.tenant} acting on tenant ${owner}'s ${request.target!.kind}`);
     }
+    // The 404 says what it says of an id nobody has: nothing tells the batch exists.
+    const missing = `no ${request.target?.kind} with id ${request.target?.id}`;
+    if (owner !== null && owner !== identity.tenant && status === 404 && method !== 'HEAD' && (JSON.parse(answer.body) as { detail?: unknown }).detail !== missing) {
+      faults.push(`another tenant's ${request.target!.kind} is a 404 unlike a missing one's`);
+    }
     if (op === 'GET /v1/tenants/{id}' && status === 200) {
       const id = (JSON.parse(answer.body) as { id: string }).id;
       if (id !== identity.tenant) faults.push(`tenant ${identity.tenant} read tenant ${id}`);
