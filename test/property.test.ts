@@ -174,9 +174,13 @@ class Run {
     }
     faults.push(...accessFaults({ answer, request, template, owner: target ? owner : null, openApi }));
     if (reader !== undefined) faults.push(...await leakFaults(answer, reader, sent, pools));
-    if (before !== null && changedByRequest(before, await snapshot(service.store, target!), target!.kind)) {
-      faults.push(`${reader ?? 'a request without a valid key'} changed tenant ${owner}'s ${target!.kind}: ${before} → ${await snapshot(service.store, target!)}`);
+    if (before !== null) {
+      const after = await snapshot(service.store, target!);
+      if (changedByRequest(before, after, target!.kind === 'workflow' ? target!.id : null, pools.cancelSent)) {
+        faults.push(`${reader ?? 'a request without a valid key'} changed tenant ${owner}'s ${target!.kind}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+      }
     }
+    if (answer.status === 202 && target && /\/cancel$/.test(template ?? '')) pools.cancelSent.add(target.id);
     if (faults.length > 0) {
       const who = spec.principal.kind === 'key' ? `key ${spec.principal.role}` : spec.principal.kind;
       throw new Error(`${method} ${url.slice(0, 300)} as ${who} → ${answer.status}\n  ${faults.join('\n  ')}\n  body: ${answer.body.slice(0, 600)}`);
@@ -215,6 +219,7 @@ async function seed(run: Run): Promise<void> {
     await post('bravo', { clientIds: [`${markerOf('bravo')}a`, 'b'], simulation: { failStage: 'process' } }, true);
     await post('alpha', { clientIds: [0, 1], simulation: { fetchMs: 600_000 } }, false);
     const canceled = await post('bravo', { clientIds: [0, 1, 2], simulation: { fetchMs: 600_000 } }, false);
+    pools.cancelSent.add(canceled);
     await service.app.inject({
       method: 'POST', url: `/v1/batches/${canceled}/cancel`, headers: { authorization: tenancy.ring.bravo, 'content-type': 'application/json' },
     });
@@ -280,3 +285,28 @@ for (const { mode, blocks } of MODES) {
     });
   });
 }
+
+describe('answers the generated requests found undocumented are in the OpenAPI file', () => {
+  it('403 listing another tenant, 401/403 on /metrics, 413/415 on the admin routes', async () => {
+    const service = await startService({ config: { AUTH: 'required', METRICS_AUTH: 'required' } });
+    try {
+      const { ring } = await setUpTenants(service, 'required');
+      const cases: Array<[string, string, Record<string, string>, string | undefined, number]> = [
+        ['GET', '/v1/batches?tenant=bravo', { authorization: ring.alpha }, undefined, 403],
+        ['GET', '/metrics', {}, undefined, 401],
+        ['GET', '/metrics', { authorization: ring.alpha }, undefined, 403],
+        ['POST', '/v1/keys', { authorization: ring.admin, 'content-type': 'text/plain' }, 'acme', 415],
+        ['PUT', '/v1/tenants/acme', { authorization: ring.admin, 'content-type': 'text/plain' }, '{}', 415],
+        ['DELETE', '/v1/keys/aaaaaaaaaaaa', { authorization: ring.admin, 'content-type': 'text/plain' }, 'x', 415],
+        ['PUT', '/v1/tenants/acme', { authorization: ring.admin, 'content-type': 'application/json' }, ' '.repeat(1024 * 1024 + 1), 413],
+      ];
+      for (const [method, url, headers, payload, status] of cases) {
+        const res = await service.app.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
+        expect(res.statusCode, `${method} ${url}`).toBe(status);
+        expect(statusFaults({ status, headers: res.headers, body: res.body, partial: false }, method, url, openApi)).toEqual([]);
+      }
+    } finally {
+      await service.close();
+    }
+  });
+});

@@ -44,23 +44,37 @@ export async function leakFaults(answer: Answer, reader: string | null, sent: st
   return faults;
 }
 
-/** What the store holds of a batch or workflow that only a cancel or a retry changes. */
-export async function snapshot(store: Store, target: NonNullable<Resolved['target']>): Promise<string> {
-  if (target.kind === 'batch') {
-    const batch = await store.getBatch(target.id, Date.now());
-    // The engine only ever adds failures and finishes; a cancel adds canceled ones, a retry takes failures away and reopens.
-    return JSON.stringify({ canceled: batch?.progress.canceled, finished: batch?.finishedAt !== null });
-  }
-  const workflow = await store.getWorkflow(target.id);
-  return JSON.stringify({ canceled: workflow?.status === 'canceled', failed: workflow?.status === 'failed' });
+/**
+ * What the store holds of a batch or workflow that only a cancel or a retry changes: the batch's
+ * `batch.canceled` and `batch.retried` events (each logged by the request that cancels or
+ * requeues), and whether the workflow is canceled.
+ */
+export async function snapshot(store: Store, target: NonNullable<Resolved['target']>): Promise<Snapshot> {
+  const workflow = target.kind === 'workflow' ? await store.getWorkflow(target.id) : null;
+  const batchId = workflow?.batchId ?? target.id;
+  const events = (await store.listEvents(batchId, 0, 100_000)) ?? [];
+  return {
+    batchId,
+    actions: events.filter((e) => e.type === 'batch.canceled' || e.type === 'batch.retried').length,
+    canceled: workflow?.status === 'canceled',
+  };
 }
 
-/** Whether a change the engine makes on its own explains `after` (a failure, a finish): anything else was the request. */
-export function changedByRequest(before: string, after: string, kind: 'batch' | 'workflow'): boolean {
-  const b = JSON.parse(before) as Record<string, unknown>;
-  const a = JSON.parse(after) as Record<string, unknown>;
-  if (kind === 'batch') return a.canceled !== b.canceled || (b.finished === true && a.finished === false);
-  return a.canceled !== b.canceled || (b.failed === true && a.failed === false);
+export interface Snapshot {
+  batchId: string;
+  actions: number;
+  canceled: boolean;
+}
+
+/**
+ * Whether the request changed what `before` and `after` show. A workflow may still end canceled
+ * on its own when a cancel its owner sent earlier was pending (`cancelSent`: the ids of batches
+ * and workflows a cancel was accepted for).
+ */
+export function changedByRequest(before: Snapshot, after: Snapshot, workflowId: string | null, cancelSent: Set<string>): boolean {
+  if (after.actions !== before.actions) return true;
+  const pending = cancelSent.has(before.batchId) || (workflowId !== null && cancelSent.has(workflowId));
+  return !before.canceled && after.canceled && !pending;
 }
 
 /**
@@ -101,7 +115,7 @@ export function accessFaults(o: {
     if (owner !== null && owner !== identity.tenant && status === 404 && method !== 'HEAD' && (JSON.parse(answer.body) as { detail?: unknown }).detail !== missing) {
       faults.push(`another tenant's ${request.target!.kind} is a 404 unlike a missing one's`);
     }
-    if (op === 'GET /v1/tenants/{id}' && status === 200) {
+    if (op === 'GET /v1/tenants/{id}' && status === 200 && method === 'GET') {
       const id = (JSON.parse(answer.body) as { id: string }).id;
       if (id !== identity.tenant) faults.push(`tenant ${identity.tenant} read tenant ${id}`);
     }

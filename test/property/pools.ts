@@ -22,6 +22,8 @@ export class Pools {
   readonly cursors: string[] = [];
   /** Idempotency-Keys with the tenant that sent them and the body they were first accepted with (as sent). */
   readonly keys: Array<{ key: string; tenant: string; body: unknown; id: string }> = [];
+  /** Batches and workflows a cancel was accepted for: their running workflows may still end canceled. */
+  readonly cancelSent = new Set<string>();
   /** Ids of API keys created during the run (never the suite's own: revoking one would change who a principal is). */
   readonly apiKeyIds: string[] = [];
   readonly #service: TestService;
