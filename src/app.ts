@@ -33,15 +33,47 @@ export interface AppDeps {
   logger: Logger;
 }
 
+/** The longest path parameter the router matches (an id; the longest any route takes is a tenant's 63). */
+const MAX_PATH_ID_LENGTH = 100;
+
+function decodedLength(segment: string): number {
+  try {
+    return [...decodeURIComponent(segment)].length;
+  } catch {
+    return segment.length;
+  }
+}
+
+/** The 400 for a URL refused before routing: an id too long to route, or a path that does not decode. */
+function routingProblem(error: Error & { code?: string }, url: string): HttpError {
+  const segments = url.split('?')[0]!.split('/');
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const longest = Math.max(...segments.map((s) => decodedLength(s)));
+    return new HttpError(400, 'id-too-long', `the id in the path is ${longest} characters long; ids are at most ${MAX_PATH_ID_LENGTH}`);
+  }
+  const bad = segments.find((s) => {
+    try {
+      decodeURIComponent(s);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  const shown = bad === undefined ? '' : `: ${JSON.stringify(bad.length > 40 ? `${bad.slice(0, 40)}…` : bad)} is not valid percent-encoding`;
+  return new HttpError(400, 'invalid-url', `the URL path does not decode${shown}`);
+}
+
 export async function buildApp({ config, store, engine, logger }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Timeouts, request ids (a caller's x-request-id when it is safe), Node's client errors.
     ...serverOptions(config),
     return503OnClosing: true,
-    // Errors Fastify raises before routing (a URL that does not decode) are problem+json too.
+    routerOptions: { maxParamLength: MAX_PATH_ID_LENGTH },
+    // Errors Fastify raises before routing are problem+json too. Its own messages quote the whole
+    // path (a long id: twice, with `instance`): say what is wrong, and echo no more than a part.
     frameworkErrors: (error, request, reply) => {
-      sendProblem(reply, request, new HttpError(400, 'invalid-url', error.message));
+      sendProblem(reply, request, routingProblem(error, request.url), null);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

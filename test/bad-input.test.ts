@@ -97,6 +97,17 @@ describe('bad input against a service with MAX_BATCH_SIZE 10', () => {
       expect(refused.detail).toBe('/body/label must be 1 to 200 characters of text, without NUL characters or unpaired surrogates');
     });
 
+    it('an API key\'s label takes the same text as a batch\'s: NUL (a 500 on PostgreSQL) and unpaired surrogates are a 400', async () => {
+      const createKey = (label: string) => send(service, { method: 'POST', url: '/v1/keys', payload: { tenant: 'acme', label } });
+      const accepted = await createKey('🙂 é 中 \t "quoted"');
+      expect(accepted.statusCode, accepted.body).toBe(201);
+      expect((accepted.json() as { label: string }).label).toBe('🙂 é 中 \t "quoted"');
+      for (const label of ['a\u0000b', 'a\ud800b']) {
+        const refused = expectProblem(await createKey(label), 400);
+        expect(refused.detail).toBe('/body/label must be up to 200 characters of text, without NUL characters or unpaired surrogates');
+      }
+    });
+
     it('duplicates → 400 naming the path of every repeat; "1" and 1 are not duplicates', async () => {
       const res = await post(service, { clientIds: [1, 2, 1, '1', 'a', 'a', 2] });
       const problem = expectProblem(res, 400);
@@ -172,6 +183,20 @@ describe('bad input against a service with MAX_BATCH_SIZE 10', () => {
     const res = await send(service, { url });
     expectProblem(res, 400);
     expect(res.json()).toMatchObject({ type: 'https://clientflow.dev/problems/invalid-url' });
+    // It names what does not decode, not the whole path, and echoes no URL besides.
+    expect(res.json<{ detail: string }>().detail).toMatch(/^the URL path does not decode: "%(?:E0%A4%A|)" is not valid percent-encoding$/);
+    expect(res.json()).not.toHaveProperty('instance');
+  });
+
+  it.each([
+    ['/v1/batches/{id}', 101], ['/v1/batches/{id}', 5036], ['/v1/batches/{id}/workflows?limit=5', 300], ['/v1/workflows/{id}/retry', 101],
+  ])('an id past the router\'s limit (%s, %i characters) → 400 naming the id as too long, without echoing it', async (template, length) => {
+    const id = 'a'.repeat(length);
+    const res = await send(service, { method: template.endsWith('retry') ? 'POST' : 'GET', url: template.replace('{id}', id) });
+    const body = expectProblem(res, 400);
+    expect(body.type).toBe('https://clientflow.dev/problems/id-too-long');
+    expect(body.detail).toBe(`the id in the path is ${length} characters long; ids are at most 100`);
+    expect(res.body).not.toContain(id.slice(0, 101));
   });
 
   describe('query parameters', () => {

@@ -41,8 +41,12 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
     },
     // Every /v1 route: the key it needs and the answers without one, stated once here.
     transform: ({ schema, url }) => {
-      // /metrics needs an admin key only with METRICS_AUTH on: either way is declared.
-      if (url === '/metrics') return { schema: { ...schema, security: [{}, { apiKey: [] }] } as typeof schema, url };
+      // /metrics needs an admin key only with METRICS_AUTH on: either way is declared, with the
+      // answers a missing, tenant or over-quota key gets then.
+      if (url === '/metrics') {
+        const response = { ...problems(401, 403, 429), ...(schema.response as Record<number, unknown> | undefined) };
+        return { schema: { ...schema, security: [{}, { apiKey: [] }], response } as typeof schema, url };
+      }
       if (!url.startsWith('/v1/')) return { schema: { ...schema, security: [] } as typeof schema, url };
       const response = { ...problems(401, 429), ...(schema.response as Record<number, unknown> | undefined) };
       return { schema: { ...schema, security: [{ apiKey: [] }], response } as typeof schema, url };

@@ -77,14 +77,15 @@ export function problemDocument(e: HttpError, requestId: string, instance?: stri
   };
 }
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, e: HttpError): FastifyReply {
+/** Sends `e` as problem+json; `instance` is the request's URL unless given (null: none, for a URL not worth echoing). */
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, e: HttpError, instance: string | null = request.url): FastifyReply {
   return reply
     .code(e.status)
     .headers(e.headers)
     // Also set by the hardening hook; errors raised before any hook runs (a URL that does not decode) need it here.
     .header('x-request-id', request.id)
     .type('application/problem+json')
-    .send(problemDocument(e, request.id, request.url));
+    .send(problemDocument(e, request.id, instance ?? undefined));
 }
 
 interface AjvError {

@@ -95,6 +95,12 @@ const WebhookState = Type.Object({
   deliveredAt: Nullable(Time),
 }, { description: 'The webhook delivery of the finished batch.' });
 
+/**
+ * Free text a store keeps as sent: PostgreSQL text holds no NUL (a 500 before this), and an
+ * unpaired surrogate is not text (it comes back as U+FFFD). Every label takes only this.
+ */
+const STORED_TEXT = '^[^\\u0000\\p{Cs}]*$';
+
 const MaxConcurrency = Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most workflows of this batch running at once.' });
 
 export const createBatchBody = (maxBatchSize: number) => Type.Object({
@@ -106,9 +112,7 @@ export const createBatchBody = (maxBatchSize: number) => Type.Object({
   priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, default: 0, description: 'Higher runs first. Default 0.' })),
   label: Type.Optional(Type.String({
     minLength: 1, maxLength: 200,
-    // Text a store keeps as sent: PostgreSQL text holds no NUL (a 500 before this), and an
-    // unpaired surrogate is not text (it came back as U+FFFD).
-    pattern: '^[^\\u0000\\p{Cs}]*$',
+    pattern: STORED_TEXT,
     description: 'Free text shown with the batch: 1 to 200 characters, no NUL and no unpaired surrogate.',
     'x-error': 'must be 1 to 200 characters of text, without NUL characters or unpaired surrogates',
   })),
@@ -321,7 +325,11 @@ export const KeyView = Type.Object({
 export const NewKeyBody = Type.Object({
   tenant: TenantId,
   admin: Type.Optional(Type.Boolean({ default: false })),
-  label: Type.Optional(Type.String({ maxLength: 200 })),
+  label: Type.Optional(Type.String({
+    maxLength: 200, pattern: STORED_TEXT,
+    description: 'Free text shown with the key: up to 200 characters, no NUL and no unpaired surrogate.',
+    'x-error': 'must be up to 200 characters of text, without NUL characters or unpaired surrogates',
+  })),
 }, { additionalProperties: false });
 export const CreatedKey = Type.Object({
   ...KeyView.properties,

@@ -1,7 +1,8 @@
 /**
  * Bodies for POST /v1/batches (and, now and then, for routes that take none): valid ones, ones
  * with exactly one field wrong, wrong types, huge numbers, hostile strings and keys, deep
- * nesting, duplicate ids, empty and oversized arrays, bytes that are not JSON, wrong content types.
+ * nesting, duplicate ids, empty and oversized arrays, bytes that are not JSON, wrong content types;
+ * and the same kinds for the admin routes' bodies (a new API key, a tenant's quotas).
  */
 import fc from 'fast-check';
 import { MAX_CLIENT_ID } from '../../src/http/schemas.js';
@@ -151,4 +152,78 @@ export const strayBody: fc.Arbitrary<BodySpec | undefined> = fc.oneof(
   },
   // Past Fastify's default body limit (1 MiB), which routes without a body of their own keep.
   { weight: 1, arbitrary: fc.constant<BodySpec>({ kind: 'filler', size: 1024 * 1024 + 1, fill: ' ', contentType: 'application/json' }) },
+);
+
+// --- tenants and keys (admin routes) -------------------------------------------------------------
+
+/** Tenant ids the pattern takes: the run's own, new ones, the edges (1 and 63 characters). */
+export const tenantName: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('alpha', 'bravo', 'ops', 'slow', 'default', 'scratch', '0', 'a'.repeat(63), 'a-b_c'),
+  fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,20}$/),
+);
+/** Tenant ids it refuses. */
+export const badTenantName: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('', 'Alpha', '-x', '_x', 'a'.repeat(64), 'a b', 'a/b', 'ALPHA', 'é', 'a.b', '..'),
+  nastyString(20),
+);
+
+/** Wrong values for each field of a key or quotas body. */
+const NEW_KEY_WRONG: Record<string, fc.Arbitrary<unknown>> = {
+  tenant: fc.oneof(badTenantName, fc.constantFrom(null, 5, ['alpha'], { id: 'alpha' })),
+  admin: fc.constantFrom('true', 1, 0, null, 'yes', []),
+  label: fc.constantFrom('x'.repeat(201), 5, null, ['a'], { a: 1 }),
+};
+const newKeyValid: fc.Arbitrary<Json> = fc.record({
+  tenant: tenantName,
+  admin: fc.boolean(),
+  label: fc.oneof(fc.string({ maxLength: 40 }), nastyString(20), fc.constant('x'.repeat(200))),
+}, { requiredKeys: ['tenant'] });
+
+const QUOTA_WRONG: Record<string, fc.Arbitrary<unknown>> = {
+  maxQueued: fc.constantFrom(0, 1_000_000_001, 1.5, '10', null, -1),
+  maxRunning: fc.constantFrom(0, 1_000_001, 2.5, 'none', -1),
+  priorityMin: fc.constantFrom(-1001, 1001, 0.5, '0', null),
+  priorityMax: fc.constantFrom(-1001, 1001, 0.5, [], null),
+  maxAttempts: fc.constantFrom(0, 101, 1.5, true, null),
+  maxTimeoutMs: fc.constantFrom(0, 86_400_001, 1e308, 'x'),
+  maxDelayMs: fc.constantFrom(-1, 3_600_001, 1.5, {}),
+  ratePerMinute: fc.constantFrom(0, 10_000_001, 0.5, '60', null),
+};
+const quotasValid: fc.Arbitrary<Json> = fc.record({
+  maxQueued: fc.integer({ min: 1, max: 1_000_000_000 }),
+  maxRunning: fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 1_000_000 })),
+  priorityMin: fc.integer({ min: -1000, max: 1000 }),
+  priorityMax: fc.integer({ min: -1000, max: 1000 }),
+  maxAttempts: fc.integer({ min: 1, max: 100 }),
+  maxTimeoutMs: fc.integer({ min: 1, max: 86_400_000 }),
+  maxDelayMs: fc.integer({ min: 0, max: 3_600_000 }),
+  ratePerMinute: fc.integer({ min: 1, max: 10_000_000 }),
+}, { requiredKeys: [] });
+
+/** Valid bodies (mostly), one field wrong, an unknown field, wrong types, raw text and bytes, other content types. */
+function adminBody(valid: fc.Arbitrary<Json>, wrong: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<BodySpec | undefined> {
+  const fields = Object.keys(wrong);
+  return fc.oneof(
+    { weight: 10, arbitrary: valid.map((value): BodySpec => ({ kind: 'json', value })) },
+    { weight: 6, arbitrary: fc.tuple(valid, fc.constantFrom(...fields)).chain(([body, field]) => wrong[field]!.map((bad): BodySpec => ({ kind: 'json', value: { ...body, [field]: bad } }))) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(valid, nastyString(20), fc.jsonValue({ maxDepth: 2 })).filter(([body, key]) => !(key in body) && key !== '__proto__')
+        .map(([body, key, value]): BodySpec => ({ kind: 'json', value: { ...body, [key]: value } })),
+    },
+    { weight: 2, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.dictionary(fc.constantFrom(...fields), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 })).map((value): BodySpec => ({ kind: 'json', value })) },
+    { weight: 2, arbitrary: rawJson.map((text): BodySpec => ({ kind: 'text', text, contentType: 'application/json' })) },
+    { weight: 1, arbitrary: fc.tuple(valid, fc.constantFrom(...CONTENT_TYPES)).map(([value, contentType]): BodySpec => ({ kind: 'json', value, contentType })) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
+}
+
+export const newKeyBody = adminBody(newKeyValid, NEW_KEY_WRONG);
+export const quotasBody = adminBody(quotasValid, QUOTA_WRONG);
+
+/** What an action (cancel, retry) takes: mostly `{}` or nothing as application/json, as a client sends it; else any stray body. */
+export const actionBody: fc.Arbitrary<BodySpec | undefined> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<BodySpec>({ kind: 'json', value: {} }) },
+  { weight: 2, arbitrary: fc.constantFrom<BodySpec>({ kind: 'text', text: '', contentType: 'application/json' }, { kind: 'text', text: '{}', contentType: 'application/json; charset=utf-8' }) },
+  { weight: 3, arbitrary: strayBody },
 );

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { BATCH_STATUSES, WORKFLOW_STATUSES } from '../../src/model/statuses.js';
-import { batchBody, strayBody } from './bodies.js';
+import { actionBody, badTenantName, batchBody, newKeyBody, quotasBody, strayBody, tenantName } from './bodies.js';
 import { principalArb } from './principal.js';
 import type { BodySpec, HeaderValueSpec, IdSpec, Mangle, QueryValue, RequestSpec } from './request.js';
 import { encode, nastyString, oddHeaderValue } from './text.js';
@@ -162,6 +162,22 @@ const get = fc.oneof({ weight: 12, arbitrary: fc.constant('GET') }, { weight: 1,
 const post = fc.constant('POST');
 const listParams = (statuses: readonly string[]) => queryOf({ status: statusOf(statuses), limit, cursor });
 
+/** A tenant id as a query value or path segment: the run's own and others, then ones the pattern refuses. */
+const tenantValue: fc.Arbitrary<QueryValue> = fc.oneof(
+  { weight: 4, arbitrary: tenantName.map(text) },
+  { weight: 1, arbitrary: badTenantName.map(text) },
+  { weight: 1, arbitrary: junkValue },
+);
+const tenantSegment: fc.Arbitrary<IdSpec> = fc.oneof(
+  { weight: 4, arbitrary: tenantName },
+  { weight: 1, arbitrary: badTenantName.filter((s) => s.length > 0).map(encode) },
+).map((segment): IdSpec => ({ kind: 'literal', segment }));
+const apiKeyId: fc.Arbitrary<IdSpec> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('api-key' as const), pick: fc.nat(), live: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9]{12}$/).map((segment): IdSpec => ({ kind: 'literal', segment })) },
+  { weight: 1, arbitrary: literalId },
+);
+
 const ROUTES: Array<{ weight: number; arbitrary: fc.Arbitrary<RequestSpec> }> = [
   {
     weight: 30,
@@ -170,7 +186,12 @@ const ROUTES: Array<{ weight: number; arbitrary: fc.Arbitrary<RequestSpec> }> = 
       headers: idempotencyKey.map((k) => (k ? [['idempotency-key', k] as [string, HeaderValueSpec]] : [])),
     }),
   },
-  { weight: 7, arbitrary: route('GET /v1/batches', { method: get, path: '/v1/batches', query: listParams(BATCH_STATUSES) }) },
+  {
+    weight: 7,
+    arbitrary: route('GET /v1/batches', {
+      method: get, path: '/v1/batches', query: queryOf({ status: statusOf(BATCH_STATUSES), limit, cursor, tenant: tenantValue }),
+    }),
+  },
   {
     weight: 10,
     arbitrary: route('GET /v1/batches/{id}', {
@@ -205,19 +226,26 @@ const ROUTES: Array<{ weight: number; arbitrary: fc.Arbitrary<RequestSpec> }> = 
       }),
     }),
   },
-  { weight: 4, arbitrary: route('POST /v1/batches/{id}/cancel', { method: post, path: '/v1/batches/{id}/cancel', id: idOf('batch') }) },
+  { weight: 4, arbitrary: route('POST /v1/batches/{id}/cancel', { method: post, path: '/v1/batches/{id}/cancel', id: idOf('batch'), body: actionBody }) },
   {
     weight: 4,
     arbitrary: route('POST /v1/batches/{id}/retry', {
-      method: post, path: '/v1/batches/{id}/retry', id: idOf('batch'),
+      method: post, path: '/v1/batches/{id}/retry', id: idOf('batch'), body: actionBody,
       query: queryOf({
         includeCanceled: fc.oneof(fc.constantFrom('true', 'false').map(text), fc.constantFrom('1', '0', 'yes', 'TRUE', '').map(text), junkValue),
       }),
     }),
   },
   { weight: 6, arbitrary: route('GET /v1/workflows/{id}', { method: get, path: '/v1/workflows/{id}', id: idOf('workflow') }) },
-  { weight: 3, arbitrary: route('POST /v1/workflows/{id}/cancel', { method: post, path: '/v1/workflows/{id}/cancel', id: idOf('workflow') }) },
-  { weight: 3, arbitrary: route('POST /v1/workflows/{id}/retry', { method: post, path: '/v1/workflows/{id}/retry', id: idOf('workflow') }) },
+  { weight: 3, arbitrary: route('POST /v1/workflows/{id}/cancel', { method: post, path: '/v1/workflows/{id}/cancel', id: idOf('workflow'), body: actionBody }) },
+  { weight: 3, arbitrary: route('POST /v1/workflows/{id}/retry', { method: post, path: '/v1/workflows/{id}/retry', id: idOf('workflow'), body: actionBody }) },
+  { weight: 2, arbitrary: route('GET /v1/me', { method: get, path: '/v1/me', query: queryOf({}) }) },
+  { weight: 2, arbitrary: route('POST /v1/keys', { method: post, path: '/v1/keys', body: newKeyBody }) },
+  { weight: 2, arbitrary: route('GET /v1/keys', { method: get, path: '/v1/keys', query: queryOf({ tenant: tenantValue }) }) },
+  { weight: 1, arbitrary: route('DELETE /v1/keys/{id}', { method: fc.constant('DELETE'), path: '/v1/keys/{id}', id: apiKeyId }) },
+  { weight: 1, arbitrary: route('GET /v1/tenants', { method: get, path: '/v1/tenants', query: queryOf({}) }) },
+  { weight: 2, arbitrary: route('GET /v1/tenants/{id}', { method: get, path: '/v1/tenants/{id}', id: tenantSegment }) },
+  { weight: 2, arbitrary: route('PUT /v1/tenants/{id}', { method: fc.constant('PUT'), path: '/v1/tenants/{id}', id: tenantSegment, body: quotasBody }) },
   { weight: 1, arbitrary: route('GET /healthz', { method: get, path: '/healthz', query: queryOf({}) }) },
   { weight: 1, arbitrary: route('GET /readyz', { method: get, path: '/readyz', query: queryOf({}) }) },
   { weight: 1, arbitrary: route('GET /metrics', { method: get, path: '/metrics', query: queryOf({}) }) },
@@ -235,8 +263,10 @@ const ROUTES: Array<{ weight: number; arbitrary: fc.Arbitrary<RequestSpec> }> = 
       // Served paths with methods they do not take.
       fc.tuple(
         fc.constantFrom('PUT', 'PATCH', 'DELETE', 'OPTIONS', 'POST', 'GET'),
-        fc.constantFrom('/v1/batches/{id}', '/v1/batches', '/healthz', '/v1/workflows/{id}', '/v1/batches/{id}/cancel', '/metrics', '/v1/batches/{id}/events'),
-      ).filter(([m, p]) => !(m === 'POST' && (p === '/v1/batches' || p.endsWith('/cancel'))) && !(m === 'GET' && p !== '/v1/batches/{id}/cancel')),
+        fc.constantFrom('/v1/batches/{id}', '/v1/batches', '/healthz', '/v1/workflows/{id}', '/v1/batches/{id}/cancel', '/metrics', '/v1/batches/{id}/events',
+          '/v1/me', '/v1/keys', '/v1/tenants'),
+      ).filter(([m, p]) => !(m === 'POST' && (p === '/v1/batches' || p.endsWith('/cancel') || p === '/v1/keys'))
+        && !(m === 'GET' && p !== '/v1/batches/{id}/cancel')),
       // Paths nobody serves.
       fc.tuple(
         fc.constantFrom('GET', 'POST', 'DELETE'),

@@ -56,6 +56,8 @@ export class OpenApi {
   /** The documented operation a request lands on, or null (docs, dashboard, unknown paths). */
   operation(method: string, url: string): { template: string; responses: Record<string, OpenApiResponse> } | null {
     const path = url.split('?')[0]!;
+    // A "." or ".." segment (%2e too) is resolved by the client before it is sent: the request lands elsewhere.
+    if (/\/(?:\.|%2e){1,2}(?:\/|$)/i.test(path)) return null;
     const lower = method === 'HEAD' ? 'get' : method.toLowerCase();
     for (const { template, pattern } of this.#templates) {
       const op = this.doc.paths[template]?.[lower];
@@ -93,7 +95,7 @@ export function statusFaults(answer: Answer, method: string, url: string, openAp
   const op = openApi.operation(method, url);
   if (!op || op.responses[String(answer.status)]) return [];
   // A URL that does not decode, or an id past the router's length limit, is refused before routing.
-  if (answer.status === 400 && answer.body.includes('/problems/invalid-url')) return [];
+  if (answer.status === 400 && /\/problems\/(?:invalid-url|id-too-long)"/.test(answer.body)) return [];
   return [`${method} ${op.template} does not document status ${answer.status}`];
 }
 
@@ -142,7 +144,8 @@ const UNDOCUMENTED_OK = /^\/(?:$|ui\/|docs(?:$|\/|\?))/;
 export function successFaults(answer: Answer, method: string, url: string, openApi: OpenApi): string[] {
   const op = openApi.operation(method, url);
   if (!op) {
-    if (!UNDOCUMENTED_OK.test(url)) return [`${answer.status} from a path the document does not list`];
+    // Where the request landed: the client resolves "." and ".." segments (%2e too) before sending.
+    if (!UNDOCUMENTED_OK.test(new URL(url, 'http://localhost').pathname)) return [`${answer.status} from a path the document does not list`];
     if (answer.status >= 300) return answer.headers.location ? [] : [`${answer.status} without a Location`];
     if (!answer.headers['content-type']) return ['no content-type'];
     if (url.split('?')[0] === '/docs/json' && method !== 'HEAD') {

@@ -6,6 +6,7 @@
 import type { InjectOptions } from 'fastify';
 import { principalHeaders, type Principal } from './principal.js';
 import type { Pools } from './pools.js';
+import { identityOf, MARKER_RE, markerOf, SUITE_TENANTS, type Identity, type Tenancy } from './tenants.js';
 import { encode } from './text.js';
 
 /** How a real id is bent before it is sent. */
@@ -13,6 +14,12 @@ export type Mangle = 'none' | 'upper' | 'truncate' | 'suffix' | 'encoded-slash' 
 
 export type IdSpec =
   | { kind: 'batch' | 'workflow'; pick: number; mangle: Mangle }
+  /**
+   * An API key id: one an admin created during the run, the revoked key's, or (`live`) one of the
+   * keys the suite acts with — sent as the revoked key's when the sender is an admin, whose
+   * DELETE would revoke it.
+   */
+  | { kind: 'api-key'; pick: number; live: boolean }
   /** Sent as is: already a path segment (percent-encoded where it needs to be). */
   | { kind: 'literal'; segment: string };
 
@@ -52,6 +59,10 @@ export interface RequestSpec {
 
 export interface Resolved {
   options: InjectOptions & { url: string; method: string };
+  /** Who the service must take the sender for. */
+  identity: Identity;
+  /** The batch or workflow the path names, when it is a real id sent as is. */
+  target?: { kind: 'batch' | 'workflow'; id: string };
   /** The body as sent, when it was JSON (for the accepted-batch bookkeeping). */
   json?: unknown;
   idempotencyKey?: string;
@@ -77,16 +88,63 @@ async function realId(spec: Extract<IdSpec, { kind: 'batch' | 'workflow' }>, poo
   return id ?? NO_BATCH;
 }
 
-export async function resolve(spec: RequestSpec, pools: Pools): Promise<Resolved> {
+/** Length as the schema counts it (code points). */
+const chars = (text: string): number => [...text].length;
+
+/** `text` with `marker` in front (or in place of another tenant's), when the result still fits `max`; else as it is. */
+function markText(text: string, marker: string, max: number): string {
+  MARKER_RE.lastIndex = 0;
+  if (MARKER_RE.test(text)) return text.replace(MARKER_RE, marker);
+  return text.length > 0 && chars(text) + chars(marker) <= max ? `${marker}${text}` : text;
+}
+
+/**
+ * A batch body as `tenant` sends it: its marker in the label (added when there is none) and in
+ * every other string client id, where it fits; every other id is left as generated, so edge
+ * cases (look-alike ids, the longest id, the longest label) stay as they are. A body that was
+ * valid stays valid, an invalid one stays invalid for the same reason.
+ */
+function marked(value: unknown, tenant: string): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const marker = markerOf(tenant);
+  const body = { ...(value as Record<string, unknown>) };
+  if (!('label' in body)) body.label = marker;
+  else if (typeof body.label === 'string') body.label = markText(body.label, marker, 200);
+  if (Array.isArray(body.clientIds)) {
+    body.clientIds = body.clientIds.map((id: unknown, i) => (typeof id === 'string' && i % 2 === 0 ? markText(id, marker, 128) : id));
+  }
+  return body;
+}
+
+/** The path segment an IdSpec stands for, and the real batch or workflow it names as is. */
+async function segmentOf(spec: IdSpec, pools: Pools, identity: Identity, tenancy: Tenancy): Promise<{ segment: string; id?: string; target?: Resolved['target'] }> {
+  if (spec.kind === 'literal') return { segment: spec.segment };
+  if (spec.kind === 'api-key') {
+    const admin = identity !== 'refused' && identity.admin;
+    if (spec.live && !admin) {
+      const live = [tenancy.keyIds.alpha, tenancy.keyIds.bravo, tenancy.keyIds.admin, tenancy.keyIds.slow];
+      return { segment: live[spec.pick % live.length]! };
+    }
+    const ids = [tenancy.keyIds.revoked, ...pools.apiKeyIds];
+    return { segment: ids[spec.pick % ids.length]! };
+  }
+  const id = await realId(spec, pools);
+  return { segment: mangleId(id, spec.mangle), id, ...(spec.mangle === 'none' && id !== NO_BATCH ? { target: { kind: spec.kind, id } } : {}) };
+}
+
+export async function resolve(spec: RequestSpec, pools: Pools, tenancy: Tenancy): Promise<Resolved> {
+  const identity = identityOf(spec.principal, tenancy);
   let path = spec.path;
   let batchId: string | null = null;
+  let target: Resolved['target'];
   if (spec.id) {
-    let segment: string;
-    if (spec.id.kind === 'literal') segment = spec.id.segment;
-    else {
-      const id = await realId(spec.id, pools);
-      if (spec.id.kind === 'batch') batchId = id;
-      segment = mangleId(id, spec.id.mangle);
+    const resolved = await segmentOf(spec.id, pools, identity, tenancy);
+    let segment = resolved.segment;
+    target = resolved.target;
+    if (spec.id.kind === 'batch') batchId = resolved.id ?? null;
+    // An admin changing the quotas of the suite's own tenants would change what the run expects of them.
+    if (spec.method === 'PUT' && spec.path === '/v1/tenants/{id}' && SUITE_TENANTS.has(segment) && identity !== 'refused' && identity.admin) {
+      segment = 'scratch';
     }
     path = path.replace('{id}', segment);
   }
@@ -107,7 +165,7 @@ export async function resolve(spec: RequestSpec, pools: Pools): Promise<Resolved
   }
   const url = pairs.length === 0 ? path : `${path}?${pairs.join('&')}`;
 
-  const headers: Record<string, string> = { ...principalHeaders(spec.principal) };
+  const headers: Record<string, string> = { ...principalHeaders(spec.principal, tenancy.ring) };
   for (const [name, value] of spec.headers) {
     if (value.kind === 'text') headers[name] = value.text;
     else {
@@ -119,20 +177,27 @@ export async function resolve(spec: RequestSpec, pools: Pools): Promise<Resolved
 
   const resolved: Resolved = {
     options: { method: spec.method, url, headers },
+    identity,
+    ...(target ? { target } : {}),
     stream: spec.path.endsWith('/events') && (spec.method === 'GET' || spec.method === 'HEAD'),
   };
+  // Batches carry their tenant's marker; a body sent by nobody the service accepts is left as generated.
+  const mark = spec.method === 'POST' && spec.path === '/v1/batches' && identity !== 'refused'
+    ? (value: unknown) => marked(value, identity.tenant)
+    : (value: unknown) => value;
   const body = spec.body;
   if (body) {
     if (body.kind === 'replay') {
       const earlier = pools.keys.length === 0 ? null : pools.keys[body.pick % pools.keys.length]!;
-      const value = earlier && body.same ? earlier.body : body.value;
+      // A key another tenant used comes with that tenant's body, marked as the sender's own.
+      const value = mark(earlier && body.same ? earlier.body : body.value);
       if (earlier) headers['idempotency-key'] = earlier.key;
       resolved.json = value;
       resolved.options.payload = JSON.stringify(value);
       headers['content-type'] = 'application/json';
     } else if (body.kind === 'json') {
-      resolved.json = body.value;
-      resolved.options.payload = JSON.stringify(body.value);
+      resolved.json = mark(body.value);
+      resolved.options.payload = JSON.stringify(resolved.json);
       headers['content-type'] = body.contentType ?? 'application/json';
     } else if (body.kind === 'filler') {
       resolved.options.payload = body.fill.repeat(body.size);

@@ -123,7 +123,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       summary: 'List batches, newest first',
       tags: ['batches'],
       querystring: BatchListQuery,
-      response: { 200: BatchPage, ...problems(400) },
+      response: { 200: BatchPage, ...problems(400, 403) },
     },
   }, async (request) => {
     const { status, limit = 50, cursor, tenant } = request.query;

@@ -48,7 +48,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<TenantRouteDeps> = async (a
         + 'The tenant is created if it is new.',
       tags: ['tenants'],
       body: NewKeyBody,
-      response: { 201: CreatedKey, ...problems(400, 403) },
+      response: { 201: CreatedKey, ...problems(400, 403, 413, 415) },
     },
   }, async (request, reply) => {
     requireAdmin(request);
@@ -79,7 +79,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<TenantRouteDeps> = async (a
       description: 'The key stops working at once on this replica, and within 10 s on the others.',
       tags: ['tenants'],
       params: Type.Object({ id: KeyId }),
-      response: { 200: KeyView, ...problems(400, 403, 404) },
+      response: { 200: KeyView, ...problems(400, 403, 404, 413, 415) },
     },
   }, async (request) => {
     requireAdmin(request);
@@ -116,7 +116,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<TenantRouteDeps> = async (a
       summary: "Set a tenant's quotas (admin)",
       description: 'Replaces the tenant\'s own quotas: fields left out take the server defaults. Applies within 10 s on every replica.',
       tags: ['tenants'],
-      params: TenantParams, body: QuotasBody, response: { 200: TenantView, ...problems(400, 403) },
+      params: TenantParams, body: QuotasBody, response: { 200: TenantView, ...problems(400, 403, 413, 415) },
     },
   }, async (request) => {
     requireAdmin(request);
