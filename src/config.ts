@@ -184,7 +184,7 @@ export const ConfigSchema = Type.Object({
   /** @default 60000 */
   TENANT_MAX_DELAY_MS: Int(0, 3_600_000, 60_000, 'Default quota: longest simulated stage delay a batch may ask for, ms.'),
   /** @default 1200 */
-  RATE_LIMIT_PER_MINUTE: Int(1, 10_000_000, 1200, 'Default quota: requests per minute per API key (per address for requests without a valid key).'),
+  RATE_LIMIT_PER_MINUTE: Int(1, 10_000_000, 1200, 'Default quota: requests per minute per API key, counted per process (requests without a key are not limited).'),
 
   // --- Webhooks (engine/webhooks.ts): a batch's callbackUrl gets the finished batch, signed. ---
   /**

@@ -164,6 +164,7 @@ describe('clientflow keys and tenants', () => {
     expect(await run(['tenants', 'set', 'acme', '--max-queued', 'lots'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('--max-queued must be an integer') as unknown });
     expect(await run(['tenants', 'set', 'acme', '--priority-max', '5000'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('priorityMax') as unknown });
     expect(await run(['tenants', 'set', 'acme', '--priority-min', '5', '--priority-max', '1'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('priorityMin') as unknown });
+    expect(await run(['keys', 'create', '--tenant', 'acme', '--label', 'a\u0000b'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('--label') as unknown });
     expect(await run(['keys', 'bogus'], env)).toMatchObject({ code: 2 });
   });
 });

@@ -5,7 +5,7 @@
  */
 import Value from 'typebox/value';
 import { loadConfig } from '../config.js';
-import { QuotasBody } from '../http/schemas.js';
+import { NewKeyBody, QuotasBody } from '../http/schemas.js';
 import { mintKey } from '../model/api-keys.js';
 import { TENANT_RE, type ApiKeyRecord, type Quotas } from '../model/tenants.js';
 import { openTenancy } from '../store/index.js';
@@ -44,10 +44,13 @@ const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString
 
 export async function createKey({ options, env, out }: CommandInput): Promise<number> {
   const tenant = tenantId(options.tenant);
+  const label = typeof options.label === 'string' ? options.label : undefined;
+  // The same rules as POST /v1/keys (a label PostgreSQL can store, of a sane length).
+  const error = Value.Errors(NewKeyBody, { tenant, label })[0];
+  if (error) throw new Error(`--${error.instancePath.replace(/^\//, '')} ${error.message}`);
   const { id, key, hash } = mintKey();
   const record: ApiKeyRecord = {
-    id, hash, tenant, admin: options.admin === true, label: typeof options.label === 'string' ? options.label : null,
-    createdAt: Date.now(), revokedAt: null,
+    id, hash, tenant, admin: options.admin === true, label: label ?? null, createdAt: Date.now(), revokedAt: null,
   };
   await withTenancy(env, (store) => store.createKey(record));
   out.write(`created ${record.admin ? 'admin ' : ''}key ${id} for tenant ${tenant}; it is shown only now (only its hash is stored):\n${key}\n`);

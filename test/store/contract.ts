@@ -581,10 +581,12 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
       const key = { id: 'abc123def456', tenant: 'acme', admin: false, hash: 'f'.repeat(64), label: 'ci', createdAt: T0, revokedAt: null };
       await store.createKey(key);
       await store.createKey({ ...key, id: 'zzz999yyy888', tenant: 'ops', admin: true, label: null });
+      await store.createKey({ ...key, id: 'old000old000', tenant: 'ops', revokedAt: T0 });
+      expect((await store.findKey('old000old000'))!.revokedAt).toBe(T0);
       expect(await store.findKey('abc123def456')).toEqual(key);
       expect(await store.findKey('nope00000000')).toBeNull();
-      expect((await store.listKeys()).map((k) => k.id)).toEqual(['abc123def456', 'zzz999yyy888']);
-      expect((await store.listKeys('ops')).map((k) => [k.id, k.admin])).toEqual([['zzz999yyy888', true]]);
+      expect((await store.listKeys()).map((k) => k.id)).toEqual(['abc123def456', 'old000old000', 'zzz999yyy888']);
+      expect((await store.listKeys('ops')).map((k) => [k.id, k.admin])).toEqual([['old000old000', false], ['zzz999yyy888', true]]);
       expect(await store.revokeKey('abc123def456', T0 + 1)).toBe(true);
       expect(await store.revokeKey('abc123def456', T0 + 2)).toBe(false);
       expect((await store.findKey('abc123def456'))!.revokedAt).toBe(T0 + 1);

@@ -5,8 +5,8 @@ import type { Queryable } from './database.js';
 
 export async function createKey(db: Queryable, record: ApiKeyRecord): Promise<void> {
   await db.query(`WITH tenant AS (INSERT INTO tenants (id, created_at) VALUES ($2, $6) ON CONFLICT (id) DO NOTHING)
-    INSERT INTO api_keys (id, tenant, admin, hash, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-  [record.id, record.tenant, record.admin, record.hash, record.label, record.createdAt]);
+    INSERT INTO api_keys (id, tenant, admin, hash, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  [record.id, record.tenant, record.admin, record.hash, record.label, record.createdAt, record.revokedAt]);
 }
 
 export async function findKey(db: Queryable, id: string): Promise<ApiKeyRecord | null> {

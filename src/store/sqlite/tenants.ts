@@ -24,8 +24,8 @@ export class TenantTable {
       ON CONFLICT (id) DO UPDATE SET quotas = excluded.quotas RETURNING *`);
     this.#tenant = db.prepare('SELECT * FROM tenants WHERE id = ?');
     this.#tenants = db.prepare('SELECT * FROM tenants ORDER BY id');
-    this.#insertKey = db.prepare(`INSERT INTO api_keys (id, tenant, admin, hash, label, created_at)
-      VALUES (@id, @tenant, @admin, @hash, @label, @createdAt)`);
+    this.#insertKey = db.prepare(`INSERT INTO api_keys (id, tenant, admin, hash, label, created_at, revoked_at)
+      VALUES (@id, @tenant, @admin, @hash, @label, @createdAt, @revokedAt)`);
     this.#key = db.prepare('SELECT * FROM api_keys WHERE id = ?');
     this.#keys = db.prepare('SELECT * FROM api_keys ORDER BY created_at, id');
     this.#keysOf = db.prepare('SELECT * FROM api_keys WHERE tenant = ? ORDER BY created_at, id');
