@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import {
-  ROOT, childEnv, errorRow, freePort, log, makeTempDir, nodeWarnings, removeTempDir, startChild, stopChild, verdict,
+  ROOT, childEnv, errorRow, freePort, log, makeTempDir, nodeWarnings, procCpuMs, removeTempDir, startChild, stopChild, verdict,
   waitHealthy, type BenchOptions, type CaseResult, type Child,
 } from './lib.js';
 
@@ -65,6 +65,8 @@ interface Shot {
 interface Load {
   ok: number;
   seconds: number;
+  /** CPU the loaded server used during the turn (user + system, /proc), ms; null off Linux. */
+  cpuMs: number | null;
   non2xx: number;
   errors: number;
   p50Ms: number;
@@ -78,13 +80,20 @@ async function fire(base: string, shot: Shot, seconds: number, connections: numb
     ...(shot.body ? { body: shot.body } : {}),
   });
   // Only 2xx answers count: a server that answers 500 fast must not look fast.
-  return { ok: r['2xx'], seconds: r.duration, non2xx: r.non2xx, errors: r.errors, p50Ms: r.latency.p50, p99Ms: r.latency.p99 };
+  return { ok: r['2xx'], seconds: r.duration, cpuMs: null, non2xx: r.non2xx, errors: r.errors, p50Ms: r.latency.p50, p99Ms: r.latency.p99 };
 }
 
 interface Comparison {
   appRps: number;
   baseRps: number;
   ratio: number;
+  /**
+   * The servers' CPU per 2xx answer, µs (null off Linux), and app ÷ bare. Less sensitive than
+   * req/s to what else runs on the machine: a busy neighbour slows both, but costs neither CPU.
+   */
+  appCpuUs: number | null;
+  baseCpuUs: number | null;
+  cpuRatio: number | null;
   roundRatios: number[];
   app: Load[];
   baseline: Load[];
@@ -98,7 +107,10 @@ interface Comparison {
 async function turn(active: Server, paused: Server, shot: Shot, seconds: number, connections: number): Promise<Load> {
   paused.child.proc.kill('SIGSTOP');
   try {
-    return await fire(active.base, shot, seconds, connections);
+    const cpu0 = procCpuMs(active.child.proc.pid);
+    const load = await fire(active.base, shot, seconds, connections);
+    const cpu1 = procCpuMs(active.child.proc.pid);
+    return { ...load, cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
   } finally {
     paused.child.proc.kill('SIGCONT');
   }
@@ -125,16 +137,26 @@ async function compare(app: Server, baseline: Server, appShot: Shot, baseShot: S
   });
   const appRps = rps(appLoads);
   const baseRps = rps(baseLoads);
-  return { appRps, baseRps, ratio: round(appRps / baseRps), roundRatios, app: appLoads, baseline: baseLoads };
+  const appCpuUs = cpuPerAnswer(appLoads);
+  const baseCpuUs = cpuPerAnswer(baseLoads);
+  const cpuRatio = appCpuUs === null || baseCpuUs === null ? null : round(appCpuUs / baseCpuUs);
+  return { appRps, baseRps, ratio: round(appRps / baseRps), appCpuUs, baseCpuUs, cpuRatio, roundRatios, app: appLoads, baseline: baseLoads };
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+function cpuPerAnswer(loads: Load[]): number | null {
+  if (loads.some((l) => l.cpuMs === null)) return null;
+  const ok = loads.reduce((n, l) => n + l.ok, 0);
+  return ok > 0 ? Math.round((loads.reduce((n, l) => n + l.cpuMs!, 0) * 1000 * 10) / ok) / 10 : null;
+}
+
 function summarize(c: Comparison): string {
   const bad = c.app.reduce((n, l) => n + l.non2xx + l.errors, 0);
   const p99 = Math.max(...c.app.map((l) => l.p99Ms));
+  const cpu = c.cpuRatio === null ? '' : `; CPU/answer app ${c.appCpuUs} µs vs bare ${c.baseCpuUs} µs (${c.cpuRatio}×)`;
   return `app ${Math.round(c.appRps).toLocaleString('en-US')} vs bare ${Math.round(c.baseRps).toLocaleString('en-US')} req/s; `
-    + `rounds ${c.roundRatios.join('/')}; app p99 ${p99} ms${bad ? `; ${bad} non-2xx/errors` : ''}`;
+    + `rounds ${c.roundRatios.join('/')}${cpu}; app p99 ${p99} ms${bad ? `; ${bad} non-2xx/errors` : ''}`;
 }
 
 export async function json(res: Response, expect: number): Promise<{ text: string; value: Record<string, unknown> }> {
@@ -220,11 +242,15 @@ export async function runHttpCases(o: BenchOptions, wanted: { get: boolean; post
       log(`5k GET ${sample.path} with a tenant key, AUTH=required: ${o.warmup} s warm-up + ${o.rounds} × ${o.duration} s per side`);
       const shot: Shot = { method: 'GET', path: sample.path, headers: auth };
       const c = await compare(app, baseline, shot, shot, o);
-      const keyless = rows.find((r) => r.id === '5')?.value ?? null;
+      const case5 = rows.find((r) => r.id === '5');
+      const keyless = case5?.value ?? null;
+      const keylessCpuUs = (case5?.details as Partial<Comparison> | undefined)?.appCpuUs ?? null;
+      const vs5 = keyless === null ? '' : `; ÷ case 5: ${round(c.ratio / keyless)}×`
+        + (keylessCpuUs && c.appCpuUs !== null ? `, CPU/answer ${round(c.appCpuUs / keylessCpuUs)}× (${c.appCpuUs} vs ${keylessCpuUs} µs)` : '');
       rows.push({
         id: '5k', name: 'GET /v1/batches/{id}, tenant key', metric: 'req/s app / bare', value: c.ratio, unit: '×', target: null, pass: null,
-        notes: `${summarize(c)}${keyless ? `; ÷ case 5: ${round(c.ratio / keyless)}` : ''}; body ${sample.finished.text.length} B`,
-        details: { ...c, bodyBytes: sample.finished.text.length, connections: o.connections, keylessRatio: keyless },
+        notes: `${summarize(c)}${vs5}; body ${sample.finished.text.length} B`,
+        details: { ...c, bodyBytes: sample.finished.text.length, connections: o.connections, keylessRatio: keyless, keylessCpuUs },
       });
       await stopChild(app.child);
       app = undefined;

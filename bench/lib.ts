@@ -298,6 +298,21 @@ export function formatTable(rows: CaseResult[]): string {
   return [line(head), rule, ...body.map(line)].join('\n');
 }
 
+/** Linux clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on every mainstream kernel). */
+const CLK_TCK = 100;
+
+/** User + system CPU of a process in ms, from /proc (Linux); null elsewhere. */
+export function procCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
 export const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
 // ---------------------------------------------------------------- CPU profiles
