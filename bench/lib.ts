@@ -184,7 +184,8 @@ export function installCleanup(): void {
 
 /** Every variable the service reads: stripped from children so a stray shell export cannot skew a run. */
 const SERVICE_VARS = ['PORT', 'HOST', 'DB_PATH', 'DB_SYNC', 'DATABASE_URL', 'DB_SCHEMA', 'DB_POOL_SIZE', 'RUN_MODE', 'CONCURRENCY',
-  'FETCH_MS', 'PROCESS_MS', 'STORE_MS', 'MAX_BATCH_SIZE', 'MAX_QUEUED', 'LEASE_MS', 'POLL_MS', 'SHUTDOWN_GRACE_MS', 'LOG_LEVEL'];
+  'FETCH_MS', 'PROCESS_MS', 'STORE_MS', 'MAX_BATCH_SIZE', 'MAX_QUEUED', 'LEASE_MS', 'POLL_MS', 'SHUTDOWN_GRACE_MS', 'LOG_LEVEL',
+  'AUTH', 'METRICS_AUTH', 'ALLOWED_HOSTS', 'RATE_LIMIT_PER_MINUTE'];
 
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -295,6 +296,21 @@ export function formatTable(rows: CaseResult[]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join(' │ ');
   const rule = widths.map((w, i) => '─'.repeat(i === widths.length - 1 ? Math.min(w, 40) : w)).join('─┼─');
   return [line(head), rule, ...body.map(line)].join('\n');
+}
+
+/** Linux clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on every mainstream kernel). */
+const CLK_TCK = 100;
+
+/** User + system CPU of a process in ms, from /proc (Linux); null elsewhere. */
+export function procCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLK_TCK;
+  } catch {
+    return null;
+  }
 }
 
 export const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only=engine|http|postgres|tutorial|makespan|throughput|status|post|get|sse|1..7|p3|p2|pr ...] [--postgres]`
+ * `npm run bench [-- --only=engine|http|postgres|tutorial|makespan|throughput|status|post|get|getkey|sse|1..7|p3|p2|pr ...] [--postgres]`
  *
  * Runs the cases one after another (never two at once: they would measure each other), prints a
  * table, and writes every figure with its context to bench/results/<timestamp>.json.
@@ -66,7 +66,8 @@ async function main(): Promise<number> {
   if (wants(o.only, ['engine', 'queued', '9'])) await run('9 memory, 1M queued', () => runEngineCase('queued', 'full', o, profDir));
   const get = wants(o.only, ['http', 'get', '5']);
   const post = wants(o.only, ['http', 'post', '4']);
-  if (get || post) await run('4/5 http', () => runHttpCases(o, { get, post }, profDir));
+  const keyed = wants(o.only, ['http', 'getkey', '5k']);
+  if (get || post || keyed) await run('4/5 http', () => runHttpCases(o, { get, post, keyed }, profDir));
   if (wants(o.only, ['http', 'sse', '7'])) await run('7 sse', () => runSseCase(o, profDir));
   // PostgreSQL after SQLite's: in every run when a server answers (else a "skipped" row), --postgres alone.
   const pgCases = postgresCases(o.only);

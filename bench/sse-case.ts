@@ -17,13 +17,12 @@
  * stays cheap; its CPU and the service's (/proc/<pid>/stat) are reported for every side, so a
  * parent that became the bottleneck would show up as ≈1.0 cores.
  */
-import { readFileSync } from 'node:fs';
 import { get, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { json, startApp, type Server } from './http-cases.js';
 import {
-  errorRow, log, makeTempDir, nodeWarnings, removeTempDir, stopChild, verdict, type BenchOptions, type CaseResult,
+  errorRow, log, makeTempDir, nodeWarnings, procCpuMs, removeTempDir, stopChild, verdict, type BenchOptions, type CaseResult,
 } from './lib.js';
 
 /** Ids per measured batch (the default MAX_BATCH_SIZE: one POST's worth). */
@@ -35,8 +34,6 @@ const BATCH_MS = 90_000;
 const DRAIN_MS = 240_000;
 /** Backstop for the whole case, warm-up included. */
 const CASE_MS = 20 * 60_000;
-/** Linux clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on every mainstream kernel). */
-const CLK_TCK = 100;
 
 const ZERO = { fetchMs: 0, processMs: 0, storeMs: 0 };
 
@@ -152,18 +149,6 @@ interface SideRun {
   /** The batch's event log in the store, and what each stream delivered. */
   expectedEvents: number;
   streams: Array<Omit<Tally, 'endedAt' | 'headersAt'> & { complete: boolean }>;
-}
-
-/** User + system CPU of a process in ms, from /proc (Linux); null elsewhere. */
-function procCpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLK_TCK;
-  } catch {
-    return null;
-  }
 }
 
 const clientIds = (n: number, offset: number) => Array.from({ length: n }, (_, i) => offset + i + 1);

@@ -5,11 +5,14 @@
  * timeouts and connection cap — the last ones over raw sockets against the listening server,
  * each waiting for the socket's close, never for time.
  */
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import helmet from 'helmet';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config.js';
 import { allowedHosts, hostAllowed } from '../src/http/allowed-hosts.js';
+import { HELMET_OPTIONS } from '../src/http/hardening.js';
 import { runBatch, startService, type TestService } from './helpers.js';
 
 const open: TestService[] = [];
@@ -67,6 +70,21 @@ describe('security headers', () => {
     const refused = await s.app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel` });
     expect(refused.statusCode).toBe(415);
     expect(refused.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('sends exactly the headers helmet itself sets for these options (computed once, not per request)', async () => {
+    // Helmet run as middleware on a real response, as @fastify/helmet ran it on every request.
+    const res = new ServerResponse(new IncomingMessage(null as unknown as Socket));
+    helmet(HELMET_OPTIONS)(res.req, res, (error?: unknown) => {
+      if (error) throw error;
+    });
+    const expected = res.getHeaders();
+    expect(Object.keys(expected).length).toBeGreaterThan(10);
+    const s = await service();
+    for (const url of ['/v1/batches', '/no/such/route', '/healthz']) {
+      const got = (await s.app.inject({ url })).headers;
+      for (const [name, value] of Object.entries(expected)) expect(got[name], `${url} ${name}`).toBe(String(value));
+    }
   });
 });
 

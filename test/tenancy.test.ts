@@ -7,7 +7,9 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config.js';
 import type { EngineEvent } from '../src/model/events.js';
+import { KEY_CACHE_MS, KeyCache } from '../src/http/auth.js';
 import { mintKey } from '../src/model/api-keys.js';
+import type { ApiKeyRecord } from '../src/model/tenants.js';
 import { createService } from '../src/service.js';
 import type { Store } from '../src/store/store.js';
 import { startService } from './helpers.js';
@@ -258,6 +260,35 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (store) => {
       expect(limited.json<{ status: number }>().status).toBe(429);
       expect((await s.app.inject({ url: '/v1/batches', headers: acme2 })).statusCode).toBe(200);
     });
+  });
+});
+
+describe('key cache', () => {
+  it('a key that matched once is known without hashing, yet another secret with its id is refused, and a revocation read later stops it', async () => {
+    const { id, key, hash } = mintKey();
+    let record: ApiKeyRecord = { id, hash, tenant: 'acme', admin: false, label: null, createdAt: 0, revokedAt: null };
+    let reads = 0;
+    let now = 0;
+    const keys = new KeyCache({
+      findKey: async () => {
+        reads++;
+        return record;
+      },
+    }, () => now);
+    const acme = { tenant: 'acme', admin: false, keyId: id };
+    expect(await keys.principal(key)).toEqual(acme);
+    expect(await keys.principal(key)).toEqual(acme);
+    // Same id, same length, one character of the secret changed: what a guess looks like.
+    const last = key.at(-1) === 'A' ? 'B' : 'A';
+    expect(await keys.principal(`${key.slice(0, -1)}${last}`)).toBeNull();
+    expect(await keys.principal(`${key.slice(0, 20)}${last}${key.slice(21)}`)).toBeNull();
+    expect(await keys.principal(key)).toEqual(acme);
+    expect(reads).toBe(1);
+    // Revoked elsewhere (the CLI, another replica): refused once the record is read again.
+    record = { ...record, revokedAt: 1 };
+    now = KEY_CACHE_MS;
+    expect(await keys.principal(key)).toBeNull();
+    expect(reads).toBe(2);
   });
 });
 

@@ -5,6 +5,7 @@
  * hash in constant time (model/api-keys.ts). A record read from the store is trusted for
  * KEY_CACHE_MS, so a key revoked elsewhere (the CLI, another replica) stops working within that.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { keyIdOf, keyMatches } from '../model/api-keys.js';
 import { DEFAULT_TENANT, type ApiKeyRecord, type Principal } from '../model/tenants.js';
@@ -39,11 +40,34 @@ const unauthorized = (detail: string) => new HttpError(401, 'unauthorized', deta
   'www-authenticate': 'Bearer realm="clientflow"',
 });
 
+interface CachedKey {
+  record: ApiKeyRecord;
+  until: number;
+  /**
+   * The key that last hashed to `record.hash`, as bytes. Later requests with it are compared with
+   * these in constant time instead of hashing again: SHA-256 was 4 µs of a keyed GET's 83 (5 %).
+   * Only in memory, and only until the record is read again; the store keeps only the hash.
+   */
+  verified?: Buffer;
+}
+
+/** Whether `key` is the key of `entry`: the remembered bytes, else the stored hash. */
+function matches(entry: CachedKey, key: string): boolean {
+  // keyIdOf has checked the form: ASCII of a fixed length, so the lengths only differ for a wrong key.
+  const given = Buffer.from(key);
+  const known = entry.verified;
+  if (known !== undefined && known.length === given.length && timingSafeEqual(known, given)) return true;
+  // Another key with this id (a guess, a typo) is hashed and refused, as without the memory.
+  if (!keyMatches(key, entry.record.hash)) return false;
+  entry.verified = given;
+  return true;
+}
+
 /** Keys read from the store, by id, each trusted until KEY_CACHE_MS after it was read. */
 export class KeyCache {
   readonly #store: Pick<Tenancy, 'findKey'>;
   readonly #now: () => number;
-  readonly #entries = new Map<string, { record: ApiKeyRecord; until: number }>();
+  readonly #entries = new Map<string, CachedKey>();
 
   constructor(store: Pick<Tenancy, 'findKey'>, now: () => number = Date.now) {
     this.#store = store;
@@ -64,7 +88,7 @@ export class KeyCache {
       this.#entries.set(id, entry);
     }
     const { record } = entry;
-    if (record.revokedAt !== null || !keyMatches(key, record.hash)) return null;
+    if (record.revokedAt !== null || !matches(entry, key)) return null;
     return { tenant: record.tenant, admin: record.admin, keyId: record.id };
   }
 
