@@ -18,6 +18,7 @@ import type { RetryPolicy } from './retry-policy.js';
 import type { RunControl } from './run-control.js';
 import { runWorkflow } from './runner.js';
 import { defaultStages, type StageDelays } from './stages/default-stages.js';
+import type { ProcessPool } from './stages/process-pool.js';
 import type { StageHandlers } from './stages/stage.js';
 
 /** What the engine needs of a store: every role but the HTTP reads, the webhooks' and the lifecycle. */
@@ -32,6 +33,8 @@ export interface EngineOptions {
   delays: StageDelays;
   /** On stop, how long running stages may finish before they are aborted. */
   graceMs: number;
+  /** Runs the default process stage's CPU work (process-pool.ts); default inline. Its owner closes it. */
+  processPool?: Pick<ProcessPool, 'analyze'>;
   /** Replaces the default stage handlers (tests count concurrency this way). */
   handlers?: StageHandlers;
   /** Server-wide retry defaults; a batch's `retry` overrides them field by field. */
@@ -74,7 +77,7 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
-    const handlers = options.handlers ?? defaultStages(options.store, options.delays, this.#now);
+    const handlers = options.handlers ?? defaultStages(options.store, options.delays, this.#now, options.processPool);
     const log = options.logger;
     this.#dispatcher = new Dispatcher({
       store: options.store,

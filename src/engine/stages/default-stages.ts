@@ -1,6 +1,7 @@
 /** The three default stages: fetch → process → store, each after its simulated latency. */
 import type { RunnerStore } from '../../store/store.js';
-import { analyzeClient, synthesizeClient, type ClientRecord, type ClientReport } from './client-record.js';
+import { synthesizeClient, type ClientRecord, type ClientReport } from './client-record.js';
+import { createProcessPool, type ProcessPool } from './process-pool.js';
 import { simulate } from './simulate.js';
 import { StageError, type StageHandlers } from './stage.js';
 
@@ -10,7 +11,11 @@ export interface StageDelays {
   storeMs: number;
 }
 
-export function defaultStages(store: Pick<RunnerStore, 'saveResult'>, delays: StageDelays, now: () => number = Date.now): StageHandlers {
+/** `pool` runs the process stage's CPU work (inline unless given one with worker threads). */
+export function defaultStages(
+  store: Pick<RunnerStore, 'saveResult'>, delays: StageDelays, now: () => number = Date.now,
+  pool: Pick<ProcessPool, 'analyze'> = createProcessPool(0),
+): StageHandlers {
   return {
     fetch: {
       name: 'fetch',
@@ -24,7 +29,7 @@ export function defaultStages(store: Pick<RunnerStore, 'saveResult'>, delays: St
       async run(input, ctx) {
         if (!isRecord(input)) throw new StageError('INVALID_INPUT', 'process expects the fetched client record');
         await simulate('process', delays.processMs, ctx);
-        return analyzeClient(input);
+        return pool.analyze(input, ctx.signal, ctx.simulation?.processCpuMs);
       },
     },
     store: {
