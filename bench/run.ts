@@ -69,7 +69,7 @@ async function main(): Promise<number> {
   const post = wants(o.only, ['http', 'post', '4']);
   if (get || post) await run('4/5 http', () => runHttpCases(o, { get, post }, profDir));
   if (wants(o.only, ['http', 'sse', '7'])) await run('7 sse', () => runSseCase(o, profDir));
-  if (wants(o.only, ['http', 'workers', '10'])) await run('10 workers', () => runWorkersCase(o, profDir));
+  if (wants(o.only, ['workers', '10'])) await run('10 workers', () => runWorkersCase(o, profDir));
   // PostgreSQL after SQLite's: in every run when a server answers (else a "skipped" row), --postgres alone.
   const pgCases = postgresCases(o.only);
   if (pgCases.length > 0) await run(`postgres ${pgCases.join(', ')}`, () => runPostgresCases(pgCases, o, profDir));

@@ -5,17 +5,24 @@
  * LOG_LEVEL=warn, CONCURRENCY=1000), PROCESS_WORKERS=0 (inline) then =2 (worker threads), each
  * running one batch of `--workers-clients` (2,000) ids with zero stage delays and
  * `simulation.processCpuMs` (20 ms of CPU per client in the process stage). While the batch runs:
- *   - event-loop lag: the service's own `nodejs_eventloop_lag_p99_seconds` (perf_hooks
- *     monitorEventLoopDelay, reset at every scrape): scraped once right before the POST and once
- *     when the batch has finished, so the second scrape covers exactly the batch;
- *   - GET /v1/batches/{id}: an open-loop paced client here, one request every 50 ms whether or
- *     not the previous answered (a stalled loop cannot hide requests it delayed), latency p50/p99/max.
- * The figures are inline ÷ workers: how many times worse the loop and the reads are inline.
+ *   - event-loop lag, from bench/loop-probe.ts preloaded into the service: a 10 ms tick whose
+ *     late ticks also count the ticks they displaced, so its percentiles are shares of the time.
+ *     Read (and reset) right before the POST and once the batch has finished. The service's own
+ *     `nodejs_eventloop_lag_*_seconds` (perf_hooks, one sample per tick that ran, reset at every
+ *     scrape) are read over the same span and kept in the JSON: a long block is one sample there;
+ *   - GET /v1/batches/{id}: an open-loop paced client here, one request due every 50 ms whether or
+ *     not the previous answered, over at most 8 keep-alive connections; each latency counts from
+ *     when the request was due, so a stalled loop cannot hide the requests it delayed.
+ * The figures are inline ÷ workers: how many times worse the loop and the reads are inline. A
+ * third run, inline with no CPU work, shows what the engine alone costs the loop at this size.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Agent, request } from 'undici';
 import { json, startApp, type Server } from './http-cases.js';
 import {
-  errorRow, log, makeTempDir, nodeWarnings, removeTempDir, stopChild, type BenchOptions, type CaseResult,
+  BENCH_DIR, errorRow, log, makeTempDir, nodeWarnings, removeTempDir, sleep, stopChild, type BenchOptions, type CaseResult,
 } from './lib.js';
 
 /** One GET every this many ms during the batch. */
@@ -24,11 +31,21 @@ const PACE_MS = 50;
 const BATCH_MS = 300_000;
 const WORKERS = 2;
 
+interface Lag {
+  samples: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
 interface Side {
   workers: number;
   batchId: string;
   makespanMs: number;
-  lag: { p50Ms: number; p99Ms: number; maxMs: number };
+  lag: Lag;
+  /** perf_hooks' view of the same span (samples are ticks that ran: a long block counts once). */
+  perfHooksLag: { p50Ms: number; p99Ms: number; maxMs: number };
   get: { requests: number; failed: number; p50Ms: number; p99Ms: number; maxMs: number };
 }
 
@@ -48,9 +65,21 @@ async function scrape(app: Server): Promise<string> {
   return res.text();
 }
 
-async function runSide(app: Server, workers: number, clients: number, cpuMs: number): Promise<Side> {
+/** Asks the probe for what it recorded since the last ask (SIGWINCH) and waits for its file. */
+async function probe(app: Server, prefix: string, n: number): Promise<Lag> {
+  app.child.proc.kill('SIGWINCH');
+  const file = `${prefix}.${n}.json`;
+  for (const deadline = Date.now() + BATCH_MS; !existsSync(file);) {
+    if (Date.now() > deadline) throw new Error(`the loop probe wrote no ${file}`);
+    await sleep(20);
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as Lag;
+}
+
+async function runSide(app: Server, probePrefix: string, workers: number, clients: number, cpuMs: number): Promise<Side> {
   const clientIds = Array.from({ length: clients }, (_, i) => i + 1);
-  // Resets the lag histogram: the next scrape covers the batch alone.
+  // Both lag recorders start afresh: what they report next covers the batch alone.
+  await probe(app, probePrefix, 1);
   await scrape(app);
   const accepted = await json(await fetch(`${app.base}/v1/batches`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
@@ -63,27 +92,36 @@ async function runSide(app: Server, workers: number, clients: number, cpuMs: num
   let finishedAt: string | null = null;
   let createdAt = '';
   const inFlight = new Set<Promise<void>>();
+  // A few connections, as a client would keep: requests due while all are busy wait their turn
+  // here (and that wait counts), rather than opening hundreds of sockets during a stall.
+  const agent = new Agent({ connections: 8, headersTimeout: BATCH_MS, bodyTimeout: BATCH_MS });
   const deadline = Date.now() + BATCH_MS;
-  // Open loop: a request leaves every PACE_MS on schedule; each one's latency is from its own send.
-  while (finishedAt === null) {
-    if (Date.now() > deadline) throw new Error(`workers=${workers}: batch ${batchId} not finished within ${BATCH_MS} ms`);
-    const t0 = performance.now();
-    const shot = fetch(url, { signal: AbortSignal.timeout(BATCH_MS) }).then(async (res) => {
-      const body = await res.json() as { finishedAt: string | null; createdAt: string };
-      if (res.status !== 200) throw new Error(`GET answered ${res.status}`);
-      latencies.push(performance.now() - t0);
-      createdAt = body.createdAt;
-      if (body.finishedAt !== null) finishedAt = body.finishedAt;
-    }).catch(() => { failed += 1; }).finally(() => inFlight.delete(shot));
-    inFlight.add(shot);
-    await new Promise((resolve) => setTimeout(resolve, PACE_MS));
+  try {
+    // Open loop: a request is due every PACE_MS on schedule; its latency counts from then.
+    for (let due = performance.now(); finishedAt === null; due += PACE_MS) {
+      if (Date.now() > deadline) throw new Error(`workers=${workers}: batch ${batchId} not finished within ${BATCH_MS} ms`);
+      const t0 = due;
+      const shot = request(url, { dispatcher: agent }).then(async (res) => {
+        const body = await res.body.json() as { finishedAt: string | null; createdAt: string };
+        if (res.statusCode !== 200) throw new Error(`GET answered ${res.statusCode}`);
+        latencies.push(performance.now() - t0);
+        createdAt = body.createdAt;
+        if (body.finishedAt !== null) finishedAt = body.finishedAt;
+      }).catch(() => { failed += 1; }).finally(() => inFlight.delete(shot));
+      inFlight.add(shot);
+      await sleep(Math.max(0, due + PACE_MS - performance.now()));
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await agent.close();
   }
-  await Promise.all(inFlight);
+  const lag = await probe(app, probePrefix, 2);
   const metrics = await scrape(app);
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     workers, batchId, makespanMs: Date.parse(finishedAt) - Date.parse(createdAt),
-    lag: {
+    lag,
+    perfHooksLag: {
       p50Ms: round(metric(metrics, 'nodejs_eventloop_lag_p50_seconds') * 1_000),
       p99Ms: round(metric(metrics, 'nodejs_eventloop_lag_p99_seconds') * 1_000),
       maxMs: round(metric(metrics, 'nodejs_eventloop_lag_max_seconds') * 1_000),
@@ -100,34 +138,43 @@ export async function runWorkersCase(o: BenchOptions, profDir: string | null): P
   const sides: Side[] = [];
   const warnings: string[] = [];
   try {
-    for (const workers of [0, WORKERS]) {
-      const app = await startApp(join(dir, `w${workers}`), { CONCURRENCY: '1000', PROCESS_WORKERS: String(workers), ALLOW_SIMULATION: 'on' }, profDir);
+    // The third run has no CPU work: the lag and GET latency the engine alone causes at this size.
+    for (const [workers, cpuMs] of [[0, o.cpuMs], [WORKERS, o.cpuMs], [0, 0]] as const) {
+      const probePrefix = join(dir, `lag-w${workers}-${cpuMs}`);
+      const app = await startApp(join(dir, `w${workers}-${cpuMs}`), {
+        CONCURRENCY: '1000', PROCESS_WORKERS: String(workers), ALLOW_SIMULATION: 'on',
+        NODE_OPTIONS: `--import=${pathToFileURL(join(BENCH_DIR, 'loop-probe.ts')).href}`, BENCH_LOOP_PROBE: probePrefix,
+      }, profDir);
       try {
-        log(`10 workers: PROCESS_WORKERS=${workers}, ${o.workersClients.toLocaleString('en-US')} clients × ${o.cpuMs} ms of process CPU`);
-        const side = await runSide(app, workers, o.workersClients, o.cpuMs);
+        log(`10 workers: PROCESS_WORKERS=${workers}, ${o.workersClients.toLocaleString('en-US')} clients × ${cpuMs} ms of process CPU`);
+        const side = await runSide(app, probePrefix, workers, o.workersClients, cpuMs).catch((e: unknown) => {
+          throw new Error(`PROCESS_WORKERS=${workers}: ${e instanceof Error ? e.message : String(e)}; the service's last lines:\n${app.child.tail()}`);
+        });
         sides.push(side);
         warnings.push(...nodeWarnings(app.child.lines()));
-        log(`10 workers: PROCESS_WORKERS=${workers}: makespan ${side.makespanMs} ms; loop lag p50/p99/max ${side.lag.p50Ms}/${side.lag.p99Ms}/${side.lag.maxMs} ms; `
+        log(`10 workers: PROCESS_WORKERS=${workers}, ${cpuMs} ms: makespan ${side.makespanMs} ms; loop lag p50/p99/max ${side.lag.p50Ms}/${side.lag.p99Ms}/${side.lag.maxMs} ms `
+          + `(perf_hooks p99 ${side.perfHooksLag.p99Ms} ms); `
           + `GET p50/p99/max ${side.get.p50Ms}/${side.get.p99Ms}/${side.get.maxMs} ms over ${side.get.requests} requests (${side.get.failed} failed)`);
       } finally {
         await stopChild(app.child);
       }
     }
-    const [inline, pooled] = sides as [Side, Side];
+    const [inline, pooled, bare] = sides as [Side, Side, Side];
     const ratio = (a: number, b: number) => round(a / b, 2);
     const details = { clients: o.workersClients, cpuMs: o.cpuMs, concurrency: 1000, paceMs: PACE_MS, workers: WORKERS, sides, ...(warnings.length ? { nodeWarnings: [...new Set(warnings)] } : {}) };
     return [
       {
         id: '10', name: 'event-loop lag, CPU-heavy batch', metric: 'lag p99 inline ÷ 2 workers', value: ratio(inline.lag.p99Ms, pooled.lag.p99Ms), unit: '×',
         target: null, pass: null,
-        notes: `p99 ${inline.lag.p99Ms} vs ${pooled.lag.p99Ms} ms (max ${inline.lag.maxMs} vs ${pooled.lag.maxMs} ms); ${o.workersClients} clients × ${o.cpuMs} ms CPU`,
+        notes: `p99 ${inline.lag.p99Ms} vs ${pooled.lag.p99Ms} ms (max ${inline.lag.maxMs} vs ${pooled.lag.maxMs} ms; no CPU work: p99 ${bare.lag.p99Ms} ms); `
+          + `${o.workersClients} clients × ${o.cpuMs} ms CPU`,
         details,
       },
       {
         id: '10g', name: 'GET batch during it', metric: 'GET p99 inline ÷ 2 workers', value: ratio(inline.get.p99Ms, pooled.get.p99Ms), unit: '×',
         target: null, pass: null,
-        notes: `p99 ${inline.get.p99Ms} vs ${pooled.get.p99Ms} ms (p50 ${inline.get.p50Ms} vs ${pooled.get.p50Ms}; ${inline.get.requests}/${pooled.get.requests} requests, `
-          + `${inline.get.failed + pooled.get.failed} failed)`,
+        notes: `p99 ${inline.get.p99Ms} vs ${pooled.get.p99Ms} ms (p50 ${inline.get.p50Ms} vs ${pooled.get.p50Ms}; no CPU work: p99 ${bare.get.p99Ms} ms; `
+          + `${inline.get.requests}/${pooled.get.requests} requests, ${inline.get.failed + pooled.get.failed} failed)`,
         details: {},
       },
       {
