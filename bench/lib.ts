@@ -70,6 +70,9 @@ export interface BenchOptions {
   /** PR (bench/pg-cases.ts): stage delays fetch/process/store in ms, and the batch's size. */
   prMs: [number, number, number];
   prWorkflows: number;
+  /** Case 10: clients in the CPU-heavy batch, and ms of process CPU per client. */
+  workersClients: number;
+  cpuMs: number;
   /** Write .cpuprofile files for every measured child and print their top self-time functions. */
   cpuProf: boolean;
   /** Exit 1 when a target is missed (default: only when a case errors). */
@@ -80,7 +83,7 @@ export interface BenchOptions {
 
 export function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = {
-    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, peers: false, postgres: false, prMs: [200, 300, 100], prWorkflows: 500, cpuProf: false,
+    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, peers: false, postgres: false, prMs: [200, 300, 100], prWorkflows: 500, workersClients: 2_000, cpuMs: 20, cpuProf: false,
     strict: false,
     tmpRoot: process.env.BENCH_TMPDIR || tmpdir(),
   };
@@ -111,6 +114,8 @@ export function parseArgs(argv: string[]): BenchOptions {
         break;
       }
       case 'pr-workflows': o.prWorkflows = num(50, 10_000); break;
+      case 'workers-clients': o.workersClients = num(10, 20_000); break;
+      case 'cpu-ms': o.cpuMs = num(1, 1_000); break;
       case 'cpu-prof': o.cpuProf = true; break;
       case 'strict': o.strict = true; break;
       case 'help': break;
@@ -184,7 +189,7 @@ export function installCleanup(): void {
 
 /** Every variable the service reads: stripped from children so a stray shell export cannot skew a run. */
 const SERVICE_VARS = ['PORT', 'HOST', 'DB_PATH', 'DB_SYNC', 'DATABASE_URL', 'DB_SCHEMA', 'DB_POOL_SIZE', 'RUN_MODE', 'CONCURRENCY',
-  'FETCH_MS', 'PROCESS_MS', 'STORE_MS', 'MAX_BATCH_SIZE', 'MAX_QUEUED', 'LEASE_MS', 'POLL_MS', 'SHUTDOWN_GRACE_MS', 'LOG_LEVEL',
+  'FETCH_MS', 'PROCESS_MS', 'STORE_MS', 'PROCESS_WORKERS', 'MAX_BATCH_SIZE', 'MAX_QUEUED', 'LEASE_MS', 'POLL_MS', 'SHUTDOWN_GRACE_MS', 'LOG_LEVEL',
   'AUTH', 'METRICS_AUTH', 'ALLOWED_HOSTS', 'RATE_LIMIT_PER_MINUTE'];
 
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

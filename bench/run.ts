@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only=engine|http|postgres|tutorial|makespan|throughput|status|post|get|getkey|sse|1..7|p3|p2|pr ...] [--postgres]`
+ * `npm run bench [-- --only=engine|http|postgres|tutorial|makespan|throughput|status|post|get|getkey|sse|workers|1..10|p3|p2|pr ...] [--postgres]`
  *
  * Runs the cases one after another (never two at once: they would measure each other), prints a
  * table, and writes every figure with its context to bench/results/<timestamp>.json.
@@ -14,6 +14,7 @@ import { runHttpCases } from './http-cases.js';
 import { addComparisons, peersWanted, runPeers } from './peers.js';
 import { addPostgresComparisons, postgresCases, runPostgresCases } from './pg-cases.js';
 import { runSseCase } from './sse-case.js';
+import { runWorkersCase } from './workers-case.js';
 import {
   BENCH_DIR, cleanupNow, formatTable, installCleanup, log, parseArgs, ROOT, summarizeProfiles, type CaseResult,
 } from './lib.js';
@@ -69,6 +70,7 @@ async function main(): Promise<number> {
   const keyed = wants(o.only, ['http', 'getkey', '5k']);
   if (get || post || keyed) await run('4/5 http', () => runHttpCases(o, { get, post, keyed }, profDir));
   if (wants(o.only, ['http', 'sse', '7'])) await run('7 sse', () => runSseCase(o, profDir));
+  if (wants(o.only, ['workers', '10'])) await run('10 workers', () => runWorkersCase(o, profDir));
   // PostgreSQL after SQLite's: in every run when a server answers (else a "skipped" row), --postgres alone.
   const pgCases = postgresCases(o.only);
   if (pgCases.length > 0) await run(`postgres ${pgCases.join(', ')}`, () => runPostgresCases(pgCases, o, profDir));

@@ -68,6 +68,12 @@ export const ConfigSchema = Type.Object({
   DB_POOL_SIZE: Int(1, 1000, 10, 'Most PostgreSQL connections this process opens (with DATABASE_URL).'),
   /** @default 50 */
   CONCURRENCY: Int(1, 100_000, 50, 'Workflows running at once in this process.'),
+  /**
+   * Worker threads for the process stage's CPU work (statistics, validation, a batch's simulated
+   * `processCpuMs`), so it never blocks the event loop; 0 runs it inline on the event loop.
+   * @default 0
+   */
+  PROCESS_WORKERS: Int(0, 256, 0, 'Worker threads for the process stage\'s CPU work (piscina); 0 runs it inline on the event loop.'),
   /** @default 2000 */
   FETCH_MS: Int(0, 3_600_000, 2000, 'Simulated latency of the fetch stage, ms.'),
   /** @default 3000 */

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { Engine, type EngineOptions } from './engine/engine.js';
+import { createProcessPool, type ProcessPool } from './engine/stages/process-pool.js';
 import { Webhooks, type WebhookOptions } from './engine/webhooks.js';
 import { withLinks } from './http/routes/batches.js';
 import { createLogger } from './logger.js';
@@ -20,6 +21,8 @@ export interface ServiceOverrides {
   logger?: Logger;
   /** Another store (a test's fault-injecting one, another backend): default `openStore(config)`. */
   store?: Store;
+  /** Another process pool (a test's, which watches where tasks run): default from PROCESS_WORKERS. The service closes it. */
+  processPool?: ProcessPool;
   engine?: Partial<Pick<EngineOptions, 'handlers' | 'now' | 'crm'>>;
   webhooks?: Partial<Pick<WebhookOptions, 'now' | 'random' | 'resolve'>>;
 }
@@ -28,14 +31,17 @@ export interface Service {
   config: Config;
   logger: Logger;
   store: Store;
+  /** Where the process stage's CPU work runs (inline or worker threads). */
+  processPool: ProcessPool;
   engine: Engine;
   webhooks: Webhooks;
   app: FastifyInstance;
   /** Recovers what a stopped process left, starts claiming work and delivering webhooks. */
   start(): Promise<void>;
   /**
-   * Stops in order: the engine (running stages get SHUTDOWN_GRACE_MS), then the deliverer (so
-   * batches finishing meanwhile are still delivered), the app, and last the store.
+   * Stops in order: the engine (running stages get SHUTDOWN_GRACE_MS), the process pool's
+   * threads, then the deliverer (so batches finishing meanwhile are still delivered), the app,
+   * and last the store.
    */
   stop(): Promise<void>;
 }
@@ -43,18 +49,22 @@ export interface Service {
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const logger = overrides.logger ?? createLogger(config);
   const store = overrides.store ?? await openStore(config);
+  let processPool: ProcessPool | undefined;
   try {
-    return await wire(config, logger, store, overrides);
+    // An api-only replica runs no stages: it starts no threads.
+    processPool = overrides.processPool ?? createProcessPool(config.RUN_MODE === 'api' ? 0 : config.PROCESS_WORKERS);
+    return await wire(config, logger, store, processPool, overrides);
   } catch (error) {
-    // Nothing else holds the store yet: close it (and its owner lock) before failing.
+    // Nothing else holds the store or the threads yet: close them (and the store's owner lock) before failing.
+    await processPool?.close();
     await store.close();
     throw error;
   }
 }
 
-async function wire(config: Config, logger: Logger, store: Store, overrides: ServiceOverrides): Promise<Service> {
+async function wire(config: Config, logger: Logger, store: Store, processPool: ProcessPool, overrides: ServiceOverrides): Promise<Service> {
   const engine = new Engine({
-    store, logger,
+    store, logger, processPool,
     concurrency: config.CONCURRENCY,
     delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
     graceMs: config.SHUTDOWN_GRACE_MS,
@@ -82,7 +92,7 @@ async function wire(config: Config, logger: Logger, store: Store, overrides: Ser
   const app = await buildApp({ config, store, engine, logger });
   let stopping: Promise<void> | null = null;
   return {
-    config, logger, store, engine, webhooks, app,
+    config, logger, store, processPool, engine, webhooks, app,
     async start() {
       await engine.start();
       // Webhooks go out from the replicas that run workflows.
@@ -91,6 +101,8 @@ async function wire(config: Config, logger: Logger, store: Store, overrides: Ser
     stop() {
       stopping ??= (async () => {
         await engine.stop();
+        // Every stage has ended (finished or aborted): no task is left in the pool.
+        await processPool.close();
         await webhooks.stop();
         await app.close();
         await store.close();

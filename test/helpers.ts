@@ -25,6 +25,8 @@ export async function startService(
     config?: Partial<Config>; engine?: ServiceOverrides['engine']; webhooks?: ServiceOverrides['webhooks']; start?: boolean;
     /** Where the service logs: default nowhere. */
     logger?: ServiceOverrides['logger'];
+    /** A process pool of the test's own (default: from config.PROCESS_WORKERS); the service closes it. */
+    processPool?: ServiceOverrides['processPool'];
   } = {},
 ): Promise<TestService> {
   const config = loadConfig({}, {
@@ -35,6 +37,7 @@ export async function startService(
   const store = new SqliteStore({ path: config.DB_PATH, sync: 'normal', tenantMaxRunning: defaultTenantCap(config) });
   const service = await createService(config, {
     logger: options.logger ?? pino({ level: 'silent' }), store, engine: options.engine, webhooks: options.webhooks,
+    processPool: options.processPool,
   });
   const { app, engine, webhooks } = service;
   // A test's fetch() may leave a spare socket that never sends a request; the server would wait

@@ -19,6 +19,7 @@ import type { RunControl } from './run-control.js';
 import { runWorkflow } from './runner.js';
 import type { CrmOptions } from './stages/crm-fetch.js';
 import type { StageDelays } from './stages/default-stages.js';
+import type { ProcessPool } from './stages/process-pool.js';
 import { sameStages, stageSets, type StageSets } from './stages/sets.js';
 import type { StageHandlers } from './stages/stage.js';
 
@@ -36,6 +37,8 @@ export interface EngineOptions {
   graceMs: number;
   /** The CRM the `http` stage set fetches from; null or unset: this engine runs no http batches. */
   crm?: CrmOptions | null;
+  /** Runs the process stage's CPU work (process-pool.ts); default inline. Its owner closes it. */
+  processPool?: Pick<ProcessPool, 'analyze'>;
   /** Replaces every stage set's handlers (tests count concurrency this way). */
   handlers?: StageHandlers;
   /** Server-wide retry defaults; a batch's `retry` overrides them field by field. */
@@ -83,7 +86,7 @@ export class Engine {
     this.#now = options.now ?? Date.now;
     this.#stages = options.handlers
       ? sameStages(options.handlers)
-      : stageSets({ store: options.store, delays: options.delays, now: this.#now, crm: options.crm ?? null });
+      : stageSets({ store: options.store, delays: options.delays, now: this.#now, crm: options.crm ?? null, processPool: options.processPool });
     const stages = this.#stages;
     const log = options.logger;
     this.#dispatcher = new Dispatcher({

@@ -92,4 +92,5 @@ function boundsOf(body: BatchBody, quotas: ResolvedQuotas, errors: FieldError[])
     atMost(`/body/timeouts/${field}`, body.timeouts?.[field], quotas.maxTimeoutMs, 'the longest timeout');
     atMost(`/body/simulation/${field}`, body.simulation?.[field], quotas.maxDelayMs, 'the longest simulated delay');
   }
+  atMost('/body/simulation/processCpuMs', body.simulation?.processCpuMs, quotas.maxDelayMs, 'the longest simulated delay');
 }

@@ -41,6 +41,10 @@ export const Simulation = Type.Object({
   fetchMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Fetch latency override, ms.' })),
   processMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Process latency override, ms.' })),
   storeMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Store latency override, ms.' })),
+  processCpuMs: Type.Optional(Type.Integer({
+    minimum: 0, maximum: 600_000,
+    description: 'CPU busy work per client in the process stage, ms (after processMs; in a worker thread when the server has PROCESS_WORKERS).',
+  })),
   jitter: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Each delay varies uniformly by ± this fraction.' })),
   failureRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Probability that a stage attempt fails.' })),
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1, description: 'Seed for jitter and failures.' })),

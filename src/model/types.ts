@@ -8,6 +8,8 @@ export interface Simulation {
   fetchMs?: number;
   processMs?: number;
   storeMs?: number;
+  /** CPU busy work per client in the process stage, ms (in a worker thread when PROCESS_WORKERS > 0). */
+  processCpuMs?: number;
   /** 0..1: each delay varies uniformly by ± this fraction. */
   jitter?: number;
   /** 0..1: probability that a stage attempt fails with a simulated error. */

@@ -1,6 +1,7 @@
 /** The simulated stages: fetch → process → store, each after its simulated latency. */
 import type { RunnerStore } from '../../store/store.js';
 import { synthesizeClient } from './client-record.js';
+import type { ProcessPool } from './process-pool.js';
 import { processStage, storeStage } from './shared-stages.js';
 import { simulate } from './simulate.js';
 import type { StageHandlers } from './stage.js';
@@ -11,7 +12,11 @@ export interface StageDelays {
   storeMs: number;
 }
 
-export function defaultStages(store: Pick<RunnerStore, 'saveResult'>, delays: StageDelays, now: () => number = Date.now): StageHandlers {
+/** `pool` runs the process stage's CPU work (inline unless given one with worker threads). */
+export function defaultStages(
+  store: Pick<RunnerStore, 'saveResult'>, delays: StageDelays, now: () => number = Date.now,
+  pool?: Pick<ProcessPool, 'analyze'>,
+): StageHandlers {
   return {
     fetch: {
       name: 'fetch',
@@ -20,7 +25,7 @@ export function defaultStages(store: Pick<RunnerStore, 'saveResult'>, delays: St
         return synthesizeClient(ctx.clientId);
       },
     },
-    process: processStage((ctx) => simulate('process', delays.processMs, ctx)),
+    process: processStage(pool, (ctx) => simulate('process', delays.processMs, ctx)),
     store: storeStage(store, now, (ctx) => simulate('store', delays.storeMs, ctx)),
   };
 }

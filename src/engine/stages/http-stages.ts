@@ -5,19 +5,22 @@
 import type { BatchOptions } from '../../model/types.js';
 import type { RunnerStore } from '../../store/store.js';
 import type { CrmClient } from './crm-fetch.js';
+import type { ProcessPool } from './process-pool.js';
 import { processStage, storeStage } from './shared-stages.js';
 import type { StageHandlers } from './stage.js';
 
 /** The key a batch's requests carry to the CRM: its `crmKey` for now (flow-control keys later). */
 export const crmKeyOf = (options: BatchOptions): string | null => options.crmKey ?? null;
 
-export function httpStages(store: Pick<RunnerStore, 'saveResult'>, crm: CrmClient, now: () => number = Date.now): StageHandlers {
+export function httpStages(
+  store: Pick<RunnerStore, 'saveResult'>, crm: CrmClient, now: () => number = Date.now, pool?: Pick<ProcessPool, 'analyze'>,
+): StageHandlers {
   return {
     fetch: {
       name: 'fetch',
       run: (_input, ctx) => crm.fetch({ clientId: ctx.clientId, signal: ctx.signal, key: crmKeyOf(ctx.options) }),
     },
-    process: processStage(),
+    process: processStage(pool),
     store: storeStage(store, now),
   };
 }

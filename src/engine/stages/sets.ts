@@ -9,6 +9,7 @@ import type { RunnerStore } from '../../store/store.js';
 import { crmClient, type CrmOptions } from './crm-fetch.js';
 import { defaultStages, type StageDelays } from './default-stages.js';
 import { httpStages } from './http-stages.js';
+import type { ProcessPool } from './process-pool.js';
 import { StageError, type StageHandlers } from './stage.js';
 
 export interface StageSets {
@@ -24,13 +25,15 @@ export interface StageSetOptions {
   now: () => number;
   /** Where the http set's fetch goes; null: this server runs no http batches. */
   crm: CrmOptions | null;
+  /** Runs the process stage's CPU work (process-pool.ts); default inline. */
+  processPool?: Pick<ProcessPool, 'analyze'>;
 }
 
 export function stageSets(o: StageSetOptions): StageSets {
   const crm = o.crm ? crmClient(o.crm) : null;
   const sets: Record<StageSetName, StageHandlers> = {
-    simulated: defaultStages(o.store, o.delays, o.now),
-    http: crm ? httpStages(o.store, crm, o.now) : unavailable('http', 'CRM_URL_TEMPLATE is not set on this server'),
+    simulated: defaultStages(o.store, o.delays, o.now, o.processPool),
+    http: crm ? httpStages(o.store, crm, o.now, o.processPool) : unavailable('http', 'CRM_URL_TEMPLATE is not set on this server'),
   };
   return {
     of: (options) => sets[stageSetOf(options)],

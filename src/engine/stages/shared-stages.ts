@@ -3,20 +3,21 @@
  * before the work through `before` — the simulated set does, the http set does not.
  */
 import type { RunnerStore } from '../../store/store.js';
-import { analyzeClient, type ClientRecord, type ClientReport } from './client-record.js';
+import type { ClientRecord, ClientReport } from './client-record.js';
+import { createProcessPool, type ProcessPool } from './process-pool.js';
 import { StageError, type StageContext, type StageHandler } from './stage.js';
 
 type Before = (ctx: StageContext) => Promise<void>;
 const nothing: Before = async () => {};
 
-export function processStage(before: Before = nothing): StageHandler {
+/** `pool` runs the CPU work (process-pool.ts): inline unless given one with worker threads. */
+export function processStage(pool: Pick<ProcessPool, 'analyze'> = createProcessPool(0), before: Before = nothing): StageHandler {
   return {
     name: 'process',
     async run(input, ctx) {
       if (!isRecord(input)) throw new StageError('INVALID_INPUT', 'process expects the fetched client record');
       await before(ctx);
-      // The CPU work: the seam where a worker pool (process-pool.ts) takes it off the event loop.
-      return analyzeClient(input);
+      return pool.analyze(input, ctx.signal, ctx.simulation?.processCpuMs);
     },
   };
 }
