@@ -69,7 +69,9 @@ export async function revokeKey({ args, env, out }: CommandInput): Promise<numbe
   const id = args[0]!;
   const revoked = await withTenancy(env, (store) => store.revokeKey(id, Date.now()));
   if (!revoked) throw new Error(`no key ${id} that is not revoked already`);
-  out.write(`revoked key ${id}: refused at once by a server on this machine's store, within 10 s by every replica\n`);
+  // A server trusts a key it has read for 10 s (http/auth.ts KEY_CACHE_MS) and hears nothing from
+  // this process, so even one on this machine's store may accept a key it used just now until then.
+  out.write(`revoked key ${id}: every server refuses it within 10 s (a server trusts a key it has read for that long)\n`);
   return 0;
 }
 
