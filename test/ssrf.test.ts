@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request, type Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AddressPolicy, addressRange, parseAllowList } from '../src/net/address-policy.js';
+import { AddressPolicy, addressRange, describeRange, parseAllowList } from '../src/net/address-policy.js';
 import { guardedAgent, systemResolver, type Resolver } from '../src/net/guarded-agent.js';
 
 describe('addressRange: only public unicast addresses pass', () => {
@@ -205,5 +205,14 @@ describe('the guarded Agent refuses at connect time', () => {
     expect(await post(`http://hooks.internal:${port}/`, answers('127.0.0.1'), '10.0.0.0/8')).toBe('ERR_ADDRESS_REFUSED');
     expect(received).toBe(2);
     received = 0;
+  });
+});
+
+describe('refusal messages', () => {
+  it('name the range in words', () => {
+    expect(describeRange('loopback')).toBe('a loopback address');
+    expect(describeRange('ipv4Mapped of loopback')).toBe('an IPv4-mapped address of a loopback one');
+    expect(describeRange('unspecified')).toBe('an unspecified address');
+    expect(describeRange('carrierGradeNat')).toBe('a carrier-grade NAT address');
   });
 });

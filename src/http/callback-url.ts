@@ -10,7 +10,7 @@
  */
 import { isIP } from 'node:net';
 import type { Config } from '../config.js';
-import { AddressPolicy, parseAllowList } from '../net/address-policy.js';
+import { AddressPolicy, describeRange, parseAllowList } from '../net/address-policy.js';
 import { HttpError } from './problem.js';
 
 const PATH = '/body/callbackUrl';
@@ -35,7 +35,7 @@ export function checkCallbackUrl(raw: string, config: Pick<Config, 'WEBHOOK_SECR
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (isIP(host) !== 0) {
     const range = new AddressPolicy(parseAllowList(config.WEBHOOK_ALLOW_HOSTS)).refusal(host);
-    if (range !== null) throw invalid(`must not point at a ${range} address (${host}): webhooks go to public addresses only`);
+    if (range !== null) throw invalid(`must not point at ${describeRange(range)} (${host}): webhooks go to public addresses only`);
   }
   if (!config.WEBHOOK_SECRET) {
     throw new HttpError(400, 'webhooks-disabled',

@@ -62,6 +62,22 @@ function rangeOf(ip: Address): string {
   }
 }
 
+const WORDS: Record<string, string> = {
+  loopback: 'loopback', private: 'private', linkLocal: 'link-local', carrierGradeNat: 'carrier-grade NAT',
+  unspecified: 'unspecified', multicast: 'multicast', broadcast: 'broadcast', reserved: 'reserved',
+  uniqueLocal: 'unique local', ipv4Mapped: 'IPv4-mapped', rfc6145: 'IPv4-translated', rfc6052: 'NAT64',
+  '6to4': '6to4', teredo: 'Teredo', ipv4Compatible: 'IPv4-compatible', benchmarking: 'benchmarking',
+  amt: 'AMT', as112: 'AS112', deprecated: 'deprecated', orchid2: 'ORCHIDv2', discard: 'discard-only',
+};
+
+/** A refused range as a message says it: "a loopback address", "an IPv4-mapped address of a loopback one". */
+export function describeRange(range: string): string {
+  const word = (name: string) => WORDS[name] ?? name;
+  const article = (text: string) => (/^[aeiouAEIOU]/.test(text) ? `an ${text}` : `a ${text}`);
+  const [outer, inner] = range.split(' of ');
+  return inner === undefined ? `${article(word(outer!))} address` : `${article(word(outer!))} address of ${article(word(inner))} one`;
+}
+
 /** The parsed WEBHOOK_ALLOW_HOSTS. */
 export interface AllowList {
   /** Lower-case host names, without a trailing dot. */
