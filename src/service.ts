@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { Engine, type EngineOptions } from './engine/engine.js';
 import { createProcessPool, type ProcessPool } from './engine/stages/process-pool.js';
 import { createResultsSink, errorCode, type ResultsSink } from './engine/stages/results-sink.js';
@@ -138,7 +138,8 @@ async function migrateResults(results: ResultsSink, logger: Logger): Promise<voi
     await results.migrate();
   } catch (error) {
     const code = errorCode(error);
-    if (!isUnavailable(error)) throw new Error(`the results database (RESULTS_DATABASE_URL) cannot be migrated: ${code}`);
+    // A ConfigError: server.ts says it in one line and exits 1.
+    if (!isUnavailable(error)) throw new ConfigError(`the results database (RESULTS_DATABASE_URL) cannot be migrated: ${code}`);
     logger.warn({ code }, 'the results database (RESULTS_DATABASE_URL) is unavailable: the store stage retries until it is');
   }
 }

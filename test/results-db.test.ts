@@ -196,7 +196,9 @@ describe('results in the caller\'s PostgreSQL', () => {
     const s = await createService(config, { logger: pino({ level: 'silent' }) });
     running.push(s);
     // 42P07: a table of that name is already there (not ours: no migration recorded it).
-    await expect(s.start()).rejects.toThrow('the results database (RESULTS_DATABASE_URL) cannot be migrated: 42P07');
+    const failed = s.start();
+    await expect(failed).rejects.toThrow(ConfigError);
+    await expect(failed).rejects.toThrow('the results database (RESULTS_DATABASE_URL) cannot be migrated: 42P07');
   });
 
   it('RESULTS_DATABASE_URL is never echoed when refused; RESULTS_TABLE must be a plain identifier', () => {
