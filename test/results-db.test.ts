@@ -102,6 +102,12 @@ describe('results in the caller\'s PostgreSQL', () => {
     expect(got.map((r) => r.client_id).sort()).toEqual(['"c-1"', '"c-3"', '42']);
     const api = await s.app.inject({ method: 'GET', url: `/v1/workflows/${got[0]!.workflow_id}` });
     expect(api.json<Workflow>().result).toEqual(got[0]!.result);
+
+    // Stopping the service ends the results pool: a write after it reaches no database.
+    await s.stop();
+    const late = { workflowId: 'late', batchId: id, clientId: 'late', leaseEpoch: 1, result: {}, storedAt: 0 };
+    await expect(s.results!.write(late)).rejects.toMatchObject({ code: 'RESULTS_WRITE_FAILED', retryable: true });
+    expect(await rows(schema, 'clientflow_results')).toHaveLength(3);
   });
 
   it('re-running the store stage keeps one row with the last result; a superseded claim changes nothing', async () => {
