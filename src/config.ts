@@ -66,6 +66,28 @@ export const ConfigSchema = Type.Object({
   }),
   /** @default 10 */
   DB_POOL_SIZE: Int(1, 1000, 10, 'Most PostgreSQL connections this process opens (with DATABASE_URL).'),
+  /**
+   * The caller's PostgreSQL (`postgres://user:password@host:port/database`): the store stage also
+   * upserts each workflow's result into RESULTS_SCHEMA.RESULTS_TABLE there (created by a
+   * migration), one row per workflow. The service's store keeps the result either way.
+   * @default unset
+   */
+  RESULTS_DATABASE_URL: Type.Optional(Type.String({
+    pattern: '^postgres(ql)?://',
+    description: 'postgres://… where the store stage also upserts every result (one row per workflow); unset: results stay in the service\'s store only.',
+  })),
+  /** @default "public" */
+  RESULTS_SCHEMA: Type.String({
+    pattern: '^[a-z_][a-z0-9_]{0,47}$', default: 'public',
+    description: 'PostgreSQL schema of the results table (with RESULTS_DATABASE_URL); created if missing.',
+  }),
+  /** @default "clientflow_results" */
+  RESULTS_TABLE: Type.String({
+    pattern: '^[a-z_][a-z0-9_]{0,47}$', default: 'clientflow_results',
+    description: 'Name of the results table (with RESULTS_DATABASE_URL); created by a migration at start.',
+  }),
+  /** @default 4 */
+  RESULTS_POOL_SIZE: Int(1, 1000, 4, 'Most connections this process opens to RESULTS_DATABASE_URL.'),
   /** @default 50 */
   CONCURRENCY: Int(1, 100_000, 50, 'Workflows running at once in this process.'),
   /**
@@ -260,7 +282,7 @@ export class ConfigError extends ClientflowError {
 }
 
 /** Variables whose values are never printed. */
-const SECRETS = new Set(['DATABASE_URL', 'WEBHOOK_SECRET']);
+const SECRETS = new Set(['DATABASE_URL', 'RESULTS_DATABASE_URL', 'WEBHOOK_SECRET']);
 
 /** What a variable expects, for the one-line error. */
 function expects(name: string): string {

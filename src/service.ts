@@ -6,13 +6,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { Engine, type EngineOptions } from './engine/engine.js';
 import { createProcessPool, type ProcessPool } from './engine/stages/process-pool.js';
+import { createResultsSink, errorCode, type ResultsSink } from './engine/stages/results-sink.js';
 import { Webhooks, type WebhookOptions } from './engine/webhooks.js';
 import { withLinks } from './http/routes/batches.js';
 import { createLogger } from './logger.js';
 import { parseAllowList } from './net/address-policy.js';
+import { isUnavailable } from './store/postgres/database.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
 
@@ -33,6 +35,8 @@ export interface Service {
   store: Store;
   /** Where the process stage's CPU work runs (inline or worker threads). */
   processPool: ProcessPool;
+  /** The caller's results table (RESULTS_DATABASE_URL); null: results stay in the store only. */
+  results: ResultsSink | null;
   engine: Engine;
   webhooks: Webhooks;
   app: FastifyInstance;
@@ -40,7 +44,7 @@ export interface Service {
   start(): Promise<void>;
   /**
    * Stops in order: the engine (running stages get SHUTDOWN_GRACE_MS), the process pool's
-   * threads, then the deliverer (so batches finishing meanwhile are still delivered), the app,
+   * threads and the results database's pool, then the deliverer (so batches finishing meanwhile are still delivered), the app,
    * and last the store.
    */
   stop(): Promise<void>;
@@ -50,21 +54,31 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const logger = overrides.logger ?? createLogger(config);
   const store = overrides.store ?? await openStore(config);
   let processPool: ProcessPool | undefined;
+  let results: ResultsSink | null = null;
   try {
-    // An api-only replica runs no stages: it starts no threads.
+    // An api-only replica runs no stages: it starts no threads and writes no results.
     processPool = overrides.processPool ?? createProcessPool(config.RUN_MODE === 'api' ? 0 : config.PROCESS_WORKERS);
-    return await wire(config, logger, store, processPool, overrides);
+    if (config.RESULTS_DATABASE_URL !== undefined && config.RUN_MODE !== 'api') {
+      results = createResultsSink({
+        url: config.RESULTS_DATABASE_URL, schema: config.RESULTS_SCHEMA, table: config.RESULTS_TABLE, poolSize: config.RESULTS_POOL_SIZE,
+        tenantOf: async (batchId) => (await store.getBatch(batchId, Date.now()))?.tenant ?? null,
+      });
+    }
+    return await wire(config, logger, store, processPool, results, overrides);
   } catch (error) {
     // Nothing else holds the store or the threads yet: close them (and the store's owner lock) before failing.
+    await results?.close();
     await processPool?.close();
     await store.close();
     throw error;
   }
 }
 
-async function wire(config: Config, logger: Logger, store: Store, processPool: ProcessPool, overrides: ServiceOverrides): Promise<Service> {
+async function wire(
+  config: Config, logger: Logger, store: Store, processPool: ProcessPool, results: ResultsSink | null, overrides: ServiceOverrides,
+): Promise<Service> {
   const engine = new Engine({
-    store, logger, processPool,
+    store, logger, processPool, results,
     concurrency: config.CONCURRENCY,
     delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
     graceMs: config.SHUTDOWN_GRACE_MS,
@@ -92,8 +106,9 @@ async function wire(config: Config, logger: Logger, store: Store, processPool: P
   const app = await buildApp({ config, store, engine, logger });
   let stopping: Promise<void> | null = null;
   return {
-    config, logger, store, processPool, engine, webhooks, app,
+    config, logger, store, processPool, results, engine, webhooks, app,
     async start() {
+      if (results) await migrateResults(results, logger);
       await engine.start();
       // Webhooks go out from the replicas that run workflows.
       if (config.RUN_MODE !== 'api') webhooks.start();
@@ -103,6 +118,7 @@ async function wire(config: Config, logger: Logger, store: Store, processPool: P
         await engine.stop();
         // Every stage has ended (finished or aborted): no task is left in the pool.
         await processPool.close();
+        await results?.close();
         await webhooks.stop();
         await app.close();
         await store.close();
@@ -110,4 +126,20 @@ async function wire(config: Config, logger: Logger, store: Store, processPool: P
       return stopping;
     },
   };
+}
+
+/**
+ * Creates the results table before any store stage runs. A database that cannot be reached now
+ * does not stop the start: the first store stage migrates, and fails retryably until it can.
+ * Any other refusal (a wrong password, no right to create the table) is a configuration to fix.
+ */
+async function migrateResults(results: ResultsSink, logger: Logger): Promise<void> {
+  try {
+    await results.migrate();
+  } catch (error) {
+    const code = errorCode(error);
+    // A ConfigError: server.ts says it in one line and exits 1.
+    if (!isUnavailable(error)) throw new ConfigError(`the results database (RESULTS_DATABASE_URL) cannot be migrated: ${code}`);
+    logger.warn({ code }, 'the results database (RESULTS_DATABASE_URL) is unavailable: the store stage retries until it is');
+  }
 }

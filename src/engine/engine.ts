@@ -20,6 +20,7 @@ import { runWorkflow } from './runner.js';
 import type { CrmOptions } from './stages/crm-fetch.js';
 import type { StageDelays } from './stages/default-stages.js';
 import type { ProcessPool } from './stages/process-pool.js';
+import type { ResultsSink } from './stages/results-sink.js';
 import { sameStages, stageSets, type StageSets } from './stages/sets.js';
 import type { StageHandlers } from './stages/stage.js';
 
@@ -39,6 +40,8 @@ export interface EngineOptions {
   crm?: CrmOptions | null;
   /** Runs the process stage's CPU work (process-pool.ts); default inline. Its owner closes it. */
   processPool?: Pick<ProcessPool, 'analyze'>;
+  /** The caller's results table (RESULTS_DATABASE_URL) the store stage also writes; its owner closes it. */
+  results?: ResultsSink | null;
   /** Replaces every stage set's handlers (tests count concurrency this way). */
   handlers?: StageHandlers;
   /** Server-wide retry defaults; a batch's `retry` overrides them field by field. */
@@ -86,7 +89,8 @@ export class Engine {
     this.#now = options.now ?? Date.now;
     this.#stages = options.handlers
       ? sameStages(options.handlers)
-      : stageSets({ store: options.store, delays: options.delays, now: this.#now, crm: options.crm ?? null, processPool: options.processPool });
+      : stageSets({ store: options.store, delays: options.delays, now: this.#now, crm: options.crm ?? null,
+        processPool: options.processPool, results: options.results ?? null });
     const stages = this.#stages;
     const log = options.logger;
     this.#dispatcher = new Dispatcher({

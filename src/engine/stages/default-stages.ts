@@ -2,6 +2,7 @@
 import type { RunnerStore } from '../../store/store.js';
 import { synthesizeClient } from './client-record.js';
 import type { ProcessPool } from './process-pool.js';
+import type { ResultsSink } from './results-sink.js';
 import { processStage, storeStage } from './shared-stages.js';
 import { simulate } from './simulate.js';
 import type { StageHandlers } from './stage.js';
@@ -12,10 +13,13 @@ export interface StageDelays {
   storeMs: number;
 }
 
-/** `pool` runs the process stage's CPU work (inline unless given one with worker threads). */
+/**
+ * `pool` runs the process stage's CPU work (inline unless given one with worker threads);
+ * `results` is the caller's results table, if any (results-sink.ts).
+ */
 export function defaultStages(
   store: Pick<RunnerStore, 'saveResult'>, delays: StageDelays, now: () => number = Date.now,
-  pool?: Pick<ProcessPool, 'analyze'>,
+  pool?: Pick<ProcessPool, 'analyze'>, results: ResultsSink | null = null,
 ): StageHandlers {
   return {
     fetch: {
@@ -26,6 +30,6 @@ export function defaultStages(
       },
     },
     process: processStage(pool, (ctx) => simulate('process', delays.processMs, ctx)),
-    store: storeStage(store, now, (ctx) => simulate('store', delays.storeMs, ctx)),
+    store: storeStage(store, now, (ctx) => simulate('store', delays.storeMs, ctx), results),
   };
 }

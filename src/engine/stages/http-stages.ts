@@ -6,6 +6,7 @@ import type { BatchOptions } from '../../model/types.js';
 import type { RunnerStore } from '../../store/store.js';
 import type { CrmClient } from './crm-fetch.js';
 import type { ProcessPool } from './process-pool.js';
+import type { ResultsSink } from './results-sink.js';
 import { processStage, storeStage } from './shared-stages.js';
 import type { StageHandlers } from './stage.js';
 
@@ -14,6 +15,7 @@ export const crmKeyOf = (options: BatchOptions): string | null => options.crmKey
 
 export function httpStages(
   store: Pick<RunnerStore, 'saveResult'>, crm: CrmClient, now: () => number = Date.now, pool?: Pick<ProcessPool, 'analyze'>,
+  results: ResultsSink | null = null,
 ): StageHandlers {
   return {
     fetch: {
@@ -21,6 +23,6 @@ export function httpStages(
       run: (_input, ctx) => crm.fetch({ clientId: ctx.clientId, signal: ctx.signal, key: crmKeyOf(ctx.options) }),
     },
     process: processStage(pool),
-    store: storeStage(store, now),
+    store: storeStage(store, now, undefined, results),
   };
 }

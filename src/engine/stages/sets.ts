@@ -10,6 +10,7 @@ import { crmClient, type CrmOptions } from './crm-fetch.js';
 import { defaultStages, type StageDelays } from './default-stages.js';
 import { httpStages } from './http-stages.js';
 import type { ProcessPool } from './process-pool.js';
+import type { ResultsSink } from './results-sink.js';
 import { StageError, type StageHandlers } from './stage.js';
 
 export interface StageSets {
@@ -27,13 +28,15 @@ export interface StageSetOptions {
   crm: CrmOptions | null;
   /** Runs the process stage's CPU work (process-pool.ts); default inline. */
   processPool?: Pick<ProcessPool, 'analyze'>;
+  /** The caller's results table (RESULTS_DATABASE_URL), written by every set's store stage; its owner closes it. */
+  results?: ResultsSink | null;
 }
 
 export function stageSets(o: StageSetOptions): StageSets {
   const crm = o.crm ? crmClient(o.crm) : null;
   const sets: Record<StageSetName, StageHandlers> = {
-    simulated: defaultStages(o.store, o.delays, o.now, o.processPool),
-    http: crm ? httpStages(o.store, crm, o.now, o.processPool) : unavailable('http', 'CRM_URL_TEMPLATE is not set on this server'),
+    simulated: defaultStages(o.store, o.delays, o.now, o.processPool, o.results),
+    http: crm ? httpStages(o.store, crm, o.now, o.processPool, o.results) : unavailable('http', 'CRM_URL_TEMPLATE is not set on this server'),
   };
   return {
     of: (options) => sets[stageSetOf(options)],

@@ -5,6 +5,7 @@
 import type { RunnerStore } from '../../store/store.js';
 import type { ClientRecord, ClientReport } from './client-record.js';
 import { createProcessPool, type ProcessPool } from './process-pool.js';
+import type { ResultsSink } from './results-sink.js';
 import { StageError, type StageContext, type StageHandler } from './stage.js';
 
 type Before = (ctx: StageContext) => Promise<void>;
@@ -22,7 +23,13 @@ export function processStage(pool: Pick<ProcessPool, 'analyze'> = createProcessP
   };
 }
 
-export function storeStage(store: Pick<RunnerStore, 'saveResult'>, now: () => number, before: Before = nothing): StageHandler {
+/**
+ * `results`: the caller's table (RESULTS_DATABASE_URL), written first, so a result the API shows
+ * is in that table too; the service's store keeps it either way (GET /v1/workflows/{id}).
+ */
+export function storeStage(
+  store: Pick<RunnerStore, 'saveResult'>, now: () => number, before: Before = nothing, results: ResultsSink | null = null,
+): StageHandler {
   return {
     name: 'store',
     async run(input, ctx) {
@@ -30,7 +37,11 @@ export function storeStage(store: Pick<RunnerStore, 'saveResult'>, now: () => nu
       await before(ctx);
       // An upsert on the workflow id: a store stage re-run after a crash writes the same row again.
       const storedAt = now();
-      await store.saveResult(ctx.lease, { ...input, storedAt: new Date(storedAt).toISOString() }, storedAt);
+      const result = { ...input, storedAt: new Date(storedAt).toISOString() };
+      await results?.write({
+        workflowId: ctx.workflowId, batchId: ctx.batchId, clientId: ctx.clientId, leaseEpoch: ctx.lease.leaseEpoch, result, storedAt,
+      });
+      await store.saveResult(ctx.lease, result, storedAt);
       return { storedAt };
     },
   };
