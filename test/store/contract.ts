@@ -751,6 +751,18 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
         // A claim never lets the clock run back: an earlier `now` refills nothing.
         expect(await store.claim('e', 100, T0, 60_000)).toEqual([]);
       });
+
+      it('counts a claim throttled only when the key has work waiting to start and no token', async () => {
+        await store.putFlowLimit('crm:acme', { ...none, rate: 1, periodMs: 3_600_000 }, T0);
+        await keyed('crm:acme', 1);
+        expect(await store.claim('e', 100, T0, 60_000)).toHaveLength(1);
+        // No token left, but nothing of the key waits (its one workflow is leased): not throttled.
+        expect(await store.claim('e', 100, T0 + 1, 60_000)).toEqual([]);
+        expect((await store.getFlowLimit('crm:acme', T0 + 1))!.limit.throttled).toBe(0);
+        await keyed('crm:acme', 1);
+        expect(await store.claim('e', 100, T0 + 2, 60_000)).toEqual([]);
+        expect(await store.getFlowLimit('crm:acme', T0 + 2)).toMatchObject({ limit: { throttled: 1 }, inUse: 1, waiting: 1 });
+      });
     });
   });
 }

@@ -89,7 +89,7 @@ export class Claims {
         if (limit === null) return null;
         keys.set(key, { limit, taken: 0 });
         // A claim that finds the key's work but no whole token is throttled: counted for GET /v1/limits and /metrics.
-        if (limit.rate !== null && tokensAt(limit, now) < 1) this.#flows.throttled(key);
+        if (limit.rate !== null && tokensAt(limit, now) < 1) this.#flows.throttled(key, now);
         return flowRoom(limit, limit.concurrency === null ? 0 : this.#flows.leased(key), now);
       },
       take: (b, max) => {

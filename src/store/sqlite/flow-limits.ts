@@ -12,6 +12,7 @@ export class FlowLimitRows {
   readonly #waiting: Statement;
   readonly #bucket: Statement;
   readonly #throttle: Statement;
+  readonly #runnable: Statement;
 
   constructor(db: DB) {
     this.#get = db.prepare(`SELECT ${LIMIT_COLUMNS} FROM flow_limits WHERE key = ?`);
@@ -27,6 +28,9 @@ export class FlowLimitRows {
       WHERE lease_owner IS NULL AND ${ACTIVE} AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND flow_key = ?)`).pluck();
     this.#bucket = db.prepare('UPDATE flow_limits SET tokens = ?, refilled_at = ? WHERE key = ?');
     this.#throttle = db.prepare('UPDATE flow_limits SET throttled = throttled + 1 WHERE key = ?');
+    this.#runnable = db.prepare(`SELECT EXISTS (SELECT 1 FROM workflows
+      WHERE lease_owner IS NULL AND ${ACTIVE} AND cancel_requested = 0 AND (run_after IS NULL OR run_after <= ?)
+        AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND flow_key = ?))`).pluck();
   }
 
   get(key: string): FlowLimit | null {
@@ -60,7 +64,8 @@ export class FlowLimitRows {
     this.#bucket.run(tokens, refilledAt, key);
   }
 
-  throttled(key: string): void {
-    this.#throttle.run(key);
+  /** Counts a claim that found no token, if the key has work a claim could take at `now`. */
+  throttled(key: string, now: number): void {
+    if (this.#runnable.get(now, key) === 1) this.#throttle.run(key);
   }
 }
