@@ -80,7 +80,10 @@ export interface ClaimedWorkflow {
   leaseOwner: string | null;
   /** Which claim this is: writes are fenced on it too, so a superseded claim cannot write. */
   leaseEpoch: number;
-  /** Claimed under its tenant's running cap (`maxRunning`) or its flow key's concurrency: its end frees a place another claim may fill. */
+  /**
+   * Claimed under its tenant's running cap (`maxRunning`) or its flow key's limit: its end frees a
+   * place (or lets the key's bucket refill meanwhile) that another claim may fill.
+   */
   tenantCapped?: boolean;
 }
 

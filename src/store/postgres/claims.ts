@@ -118,7 +118,7 @@ export async function claim(
     const batch = batchOf.get(row.batch_seq)!;
     const workflow = load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options);
     const key = keyOf.get(row.batch_seq);
-    const tenantCapped = rooms.has(tenantOf.get(row.batch_seq)!) || (key != null && limits.get(key)?.limit.concurrency != null);
+    const tenantCapped = rooms.has(tenantOf.get(row.batch_seq)!) || (key != null && limits.has(key));
     return { ...workflow, output: row.output === null ? null : JSON.parse(row.output) as unknown, tenantCapped };
   });
 }

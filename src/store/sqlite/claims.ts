@@ -97,7 +97,8 @@ export class Claims {
         rows.sort((x, y) => x.seq - y.seq);
         const key = b.flowKey === null ? undefined : keys.get(b.flowKey);
         if (key) key.taken += rows.length;
-        const freesPlace = capped.has(b.tenant) || (key !== undefined && key.limit.concurrency !== null);
+        // A limited key's workflow ending frees a place (concurrency) or lets time refill tokens (rate): worth a claim.
+        const freesPlace = capped.has(b.tenant) || key !== undefined;
         for (const row of rows) claimed.push(this.#claimed(row, owner, batches, freesPlace));
         return rows.length;
       },
