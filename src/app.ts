@@ -21,6 +21,7 @@ import { batchRoutes } from './http/routes/batches.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
 import { tenantRoutes } from './http/routes/tenants.js';
+import { limitRoutes } from './http/routes/limits.js';
 import { timelineRoutes } from './http/routes/timeline.js';
 import { workflowRoutes } from './http/routes/workflows.js';
 import { validatorCompiler } from './http/validation.js';
@@ -104,6 +105,7 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   await app.register(workflowRoutes, { store });
   await app.register(actionRoutes, { engine, store });
   await app.register(tenantRoutes, { store, keys, quotas, defaults });
+  await app.register(limitRoutes, { store });
   await app.register(healthRoutes, { store, engine });
   await app.register(timelineRoutes, { store });
   await registerDashboard(app);

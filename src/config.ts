@@ -7,6 +7,7 @@ import Value from 'typebox/value';
 import { secretKey, SECRET_FORM } from './engine/webhook-signature.js';
 import { ClientflowError } from './model/errors.js';
 import { parseCrmUrlTemplate } from './engine/stages/crm-url.js';
+import { parseFlowLimits } from './model/flow-limits.js';
 import { STAGE_SETS } from './model/types.js';
 import { parseAllowList } from './net/address-policy.js';
 
@@ -270,6 +271,16 @@ export const ConfigSchema = Type.Object({
   CRM_MAX_CONNECTIONS: Int(1, 100_000, 64, 'Most connections open to the CRM at once (kept alive); further requests wait for one.'),
   /** @default 1048576 */
   CRM_MAX_RESPONSE_BYTES: Int(1024, 1_073_741_824, 1_048_576, 'A CRM answer longer than this fails the fetch stage (permanently), bytes.'),
+  /**
+   * Flow limits set at start (model/flow-limits.ts), overriding what the store holds for these
+   * keys: `key=N/s,conc=N,burst=N;key2=…` (rate also /m, /h, /<n>ms). Other keys keep theirs.
+   * @default "" (none)
+   */
+  FLOW_LIMITS: Type.String({
+    default: '',
+    'x-expects': 'key=N/s,conc=N,burst=N;key2=… (rate N/s, N/m, N/h or N/<n>ms; each part optional), e.g. crm:acme=500/s,conc=50',
+    description: 'Per-key flow limits set at start: key=N/s,conc=N,burst=N separated by ; (e.g. crm:acme=500/s,conc=50;crm:globex=10/s).',
+  }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -328,6 +339,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     } catch (e) {
       throw new ConfigError(`invalid ${name}=${JSON.stringify(config[name])}: ${(e as Error).message}`);
     }
+  }
+  try {
+    parseFlowLimits(config.FLOW_LIMITS);
+  } catch (e) {
+    throw new ConfigError(`invalid FLOW_LIMITS=${JSON.stringify(config.FLOW_LIMITS)}: ${(e as Error).message}`);
   }
   if (config.CRM_URL_TEMPLATE !== undefined) {
     try {

@@ -16,6 +16,7 @@ import { createLogger } from './logger.js';
 import { parseAllowList } from './net/address-policy.js';
 import { isUnavailable } from './store/postgres/database.js';
 import { openStore } from './store/index.js';
+import { parseFlowLimits } from './model/flow-limits.js';
 import type { Store } from './store/store.js';
 
 /** What a test or a benchmark may replace; production passes none. */
@@ -77,6 +78,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
 async function wire(
   config: Config, logger: Logger, store: Store, processPool: ProcessPool, results: ResultsSink | null, overrides: ServiceOverrides,
 ): Promise<Service> {
+  // FLOW_LIMITS overrides what the store holds for its keys (a PUT since is replaced); other keys keep theirs.
+  for (const { key, spec } of parseFlowLimits(config.FLOW_LIMITS)) await store.putFlowLimit(key, spec, Date.now());
   const engine = new Engine({
     store, logger, processPool, results,
     concurrency: config.CONCURRENCY,

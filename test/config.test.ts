@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bodyLimit, loadConfig } from '../src/config.js';
+import { parseFlowLimits } from '../src/model/flow-limits.js';
 
 describe('config', () => {
   it('has the documented defaults', () => {
@@ -23,6 +24,23 @@ describe('config', () => {
     ['DB_SYNC', 'sometimes', /DB_SYNC.*full, normal/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('parses FLOW_LIMITS (rates per s, m, h or n ms, conc, burst) and refuses a bad one in one line naming the entry', () => {
+    expect(parseFlowLimits(' crm:acme=500/s,conc=50 ; crm:globex=10/m,burst=20;x=3/250ms;only=conc=2 ')).toEqual([
+      { key: 'crm:acme', spec: { rate: 500, periodMs: 1000, concurrency: 50, burst: null } },
+      { key: 'crm:globex', spec: { rate: 10, periodMs: 60_000, concurrency: null, burst: 20 } },
+      { key: 'x', spec: { rate: 3, periodMs: 250, concurrency: null, burst: null } },
+      { key: 'only', spec: { rate: null, periodMs: null, concurrency: 2, burst: null } },
+    ]);
+    expect(loadConfig({ FLOW_LIMITS: 'crm:acme=500/s' }).FLOW_LIMITS).toBe('crm:acme=500/s');
+    for (const [bad, names] of [
+      ['CRM:acme=5/s', /"CRM:acme=5\/s" has no valid key/], ['a=5/s;a=conc=1', /repeats its key/], ['a=5/week', /part "5\/week"/],
+      ['a=0/s', /rate of zero/], ['a=conc=1,burst=4', /burst without a rate/], ['a=5/0ms', /rate of zero/],
+    ] as const) {
+      expect(() => loadConfig({ FLOW_LIMITS: bad })).toThrow(names);
+      expect(() => loadConfig({ FLOW_LIMITS: bad })).toThrow(/^invalid FLOW_LIMITS="[^\n]*$/);
+    }
   });
 
   it('never prints a DATABASE_URL it refuses (it may hold a password), and runs api or worker only on PostgreSQL', () => {

@@ -8,7 +8,7 @@ export const batchExample = {
   status: 'succeeded',
   label: 'tutorial',
   priority: 0,
-  options: { maxConcurrency: null, retry: null, timeouts: null, simulation: null, stages: 'simulated', crmKey: null },
+  options: { maxConcurrency: null, retry: null, timeouts: null, simulation: null, stages: 'simulated', crmKey: null, flowKey: null },
   createdAt: '2026-11-22T22:05:53.804Z',
   startedAt: '2026-11-22T22:05:53.870Z',
   finishedAt: '2026-11-22T22:05:59.886Z',

@@ -16,7 +16,8 @@ import {
   FINISHED_WORKFLOW_STATUSES, STAGES, WORKFLOW_STATUSES, type BatchStatus, type StageName, type WorkflowStatus,
 } from '../model/statuses.js';
 import { DEFAULT_TENANT } from '../model/tenants.js';
-import type { Reads } from '../store/store.js';
+import type { FlowUsage } from '../model/flow-limits.js';
+import type { FlowLimits, Reads } from '../store/store.js';
 import { metricsRoutes } from './routes/metrics.js';
 
 /** Stages last from milliseconds (tests, `store`) to minutes (slow CRMs; the default timeout is 60 s). */
@@ -61,7 +62,9 @@ export interface AppMetrics {
 const byStage = <T>(make: (stage: StageName) => T) =>
   Object.fromEntries(STAGES.map((s) => [s, make(s)])) as Record<StageName, T>;
 
-export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowTotals'>; engine: Engine }): AppMetrics {
+type MetricsStore = Pick<Reads, 'workflowTotals'> & Partial<Pick<FlowLimits, 'listFlowLimits'>>;
+
+export function createMetrics({ store, engine }: { store: MetricsStore; engine: Engine }): AppMetrics {
   const registry = new Registry();
   const registers = [registry];
   for (const metric of processMetrics()) registry.registerMetric(metric);
@@ -87,6 +90,32 @@ export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowT
     name: 'clientflow_queue_depth', help: 'Workflows queued in the store, waiting to start.', registers,
     async collect() {
       queueDepth.set(Object.values(await readTotals()).reduce((n, t) => n + t.queued, 0));
+    },
+  });
+  // Flow limits per key (model/flow-limits.ts), read from the store: the same on every replica.
+  let flows: Promise<FlowUsage[]> | null = null;
+  const readFlows = () => (flows ??= (store.listFlowLimits?.(Date.now()) ?? Promise.resolve([])).finally(() => { flows = null; }));
+  const flowInUse = new Gauge({
+    name: 'clientflow_flow_in_use', help: 'Workflows of each flow key leased now, across replicas.', labelNames: ['key'] as const, registers,
+    async collect() {
+      flowInUse.reset();
+      for (const u of await readFlows()) flowInUse.set({ key: u.limit.key }, u.inUse);
+    },
+  });
+  const flowWaiting = new Gauge({
+    name: 'clientflow_flow_waiting', help: 'Workflows of each flow key waiting (unfinished, not leased).', labelNames: ['key'] as const, registers,
+    async collect() {
+      flowWaiting.reset();
+      for (const u of await readFlows()) flowWaiting.set({ key: u.limit.key }, u.waiting);
+    },
+  });
+  const flowThrottled = new Counter({
+    name: 'clientflow_flow_throttled_total',
+    help: 'Claims that found work of each flow key but no token, across replicas (counted in the store).',
+    labelNames: ['key'] as const, registers,
+    async collect() {
+      flowThrottled.reset();
+      for (const u of await readFlows()) flowThrottled.inc({ key: u.limit.key }, u.limit.throttled);
     },
   });
   const running = new Gauge({
@@ -211,7 +240,7 @@ export function createMetrics({ store, engine }: { store: Pick<Reads, 'workflowT
  * Wires metrics into an app: GET /metrics, the HTTP histogram (an onResponse hook on the root,
  * so it sees every route registered after it and the 404s) and the unsubscription on close.
  */
-export async function registerMetrics(app: FastifyInstance, deps: { store: Pick<Reads, 'workflowTotals'>; engine: Engine }): Promise<void> {
+export async function registerMetrics(app: FastifyInstance, deps: { store: MetricsStore; engine: Engine }): Promise<void> {
   const metrics = createMetrics(deps);
   // A callback hook, not an async one: it runs on every request, a promise each would show.
   app.addHook('onResponse', (request, reply, done) => {

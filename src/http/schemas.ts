@@ -4,6 +4,7 @@
  * come from model/statuses.ts.
  */
 import Type, { type Static, type TSchema } from 'typebox';
+import { FLOW_KEY_PATTERN } from '../model/flow-limits.js';
 import { TENANT_PATTERN } from '../model/tenants.js';
 import { BATCH_STATUSES, STAGES, STAGE_STATUSES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../model/statuses.js';
 import { STAGE_SETS } from '../model/types.js';
@@ -69,6 +70,13 @@ export const CrmKey = Type.String({
   'x-error': 'must be 1 to 128 letters, digits and ._:@/+=- starting with a letter or digit',
 });
 
+export const FlowKey = Type.String({
+  pattern: FLOW_KEY_PATTERN,
+  description: 'A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key\'s limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.',
+  'x-error': 'must be 1 to 128 of a-z 0-9 and :._- starting with a letter or digit',
+  examples: ['crm:acme'],
+});
+
 const timeout = (stage: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400_000, description: `Timeout of one ${stage} attempt, ms.` }));
 export const StageTimeouts = Type.Object({
   fetchMs: timeout('fetch'), processMs: timeout('process'), storeMs: timeout('store'),
@@ -127,6 +135,7 @@ export const createBatchBody = (maxBatchSize: number) => Type.Object({
   callbackUrl: Type.Optional(CallbackUrl),
   stages: Type.Optional(Enum(STAGE_SETS, `${STAGE_SET_TEXT} Default: the server's DEFAULT_STAGES.`)),
   crmKey: Type.Optional(CrmKey),
+  flowKey: Type.Optional(FlowKey),
 }, {
   additionalProperties: false,
   examples: [{ clientIds: [1, 2, 3, 4, 5], label: 'tutorial' }],
@@ -157,6 +166,7 @@ export const Batch = Type.Object({
     simulation: Nullable(Simulation),
     stages: StageSet,
     crmKey: Nullable(CrmKey),
+    flowKey: Nullable(FlowKey),
   }, { description: 'What the batch asked for beyond its ids (null: the server default).' }),
   createdAt: Time,
   startedAt: Nullable(Time),
@@ -347,3 +357,23 @@ export const Me = Type.Object({
   admin: Type.Boolean(),
   keyId: Nullable(KeyId),
 }, { description: 'Who the request acts as.' });
+
+export const FlowLimitParams = Type.Object({ key: FlowKey });
+const limitFields = {
+  concurrency: Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Most workflows of the key leased at once, across replicas; null: no cap.' })),
+  rate: Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Claims of the key per periodMs (token bucket); null: no rate.' })),
+  periodMs: Nullable(Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'The rate\'s period in ms (with rate).' })),
+  burst: Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Most tokens the bucket holds; null: rate.' })),
+};
+export const FlowLimitBody = Type.Object(
+  Object.fromEntries(Object.entries(limitFields).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof typeof limitFields]: ReturnType<typeof Type.Optional<(typeof limitFields)[K]>> },
+  { additionalProperties: false, description: 'A flow key\'s limit; a field left out or null does not limit.', examples: [{ rate: 500, periodMs: 1000, concurrency: 50 }] },
+);
+export const FlowLimitView = Type.Object({
+  key: FlowKey,
+  ...limitFields,
+  inUse: Type.Integer({ description: 'Workflows of the key\'s batches leased now.' }),
+  waiting: Type.Integer({ description: 'Workflows of the key\'s batches waiting (unfinished, not leased).' }),
+  throttled: Type.Integer({ description: 'Claims that found work of the key but no token, since the limit was created.' }),
+  tokens: Nullable(Type.Number({ description: 'Tokens in the bucket now; null without a rate.' })),
+}, { description: 'A flow key\'s limit and its use.' });

@@ -49,6 +49,8 @@ export interface BatchOptions {
   stages?: StageSetName;
   /** Sent to the CRM as `x-crm-key` by the http fetch stage; absent or null: no key. */
   crmKey?: string | null;
+  /** The flow key whose limits the batch's workflows share (model/flow-limits.ts); absent or null: none. */
+  flowKey?: string | null;
 }
 
 /** The stage set a batch runs with (batches stored before stage sets ran the simulated one). */
@@ -56,8 +58,10 @@ export const stageSetOf = (options: BatchOptions): StageSetName => options.stage
 
 /** Copies a batch's options out of a submitted batch: the one list of what the stores keep. */
 export function batchOptions(input: NewBatch): BatchOptions {
-  const { maxConcurrency, retry, timeouts, simulation, stages, crmKey } = input;
-  return { maxConcurrency, retry, timeouts, simulation, ...(stages && { stages }), ...(crmKey != null && { crmKey }) };
+  const { maxConcurrency, retry, timeouts, simulation, stages, crmKey, flowKey } = input;
+  return {
+    maxConcurrency, retry, timeouts, simulation, ...(stages && { stages }), ...(crmKey != null && { crmKey }), ...(flowKey != null && { flowKey }),
+  };
 }
 
 export interface NewBatch extends BatchOptions {

@@ -6,7 +6,9 @@
  * with 50 batches gets no more than a tenant with one, and a 50,000-workflow batch cannot starve a
  * 5-workflow one of the same tenant and priority: the small one waits only for what was already
  * claimed. A tenant at its cap takes nothing, and what it would have had goes to the others. A
- * backend supplies how many a batch and a tenant hold and how to take from a batch.
+ * batch naming a flow key is capped too by its key's room (model/flow-limits.ts: concurrency left
+ * and whole tokens), shared by every batch of the key whatever its tenant or priority. A backend
+ * supplies how many a batch, a tenant and a key hold and how to take from a batch.
  */
 import type { Quotas } from '../model/tenants.js';
 
@@ -15,6 +17,8 @@ export interface ClaimableBatch {
   tenant: string;
   /** Most workflows of the batch leased at once; null: no cap. */
   maxConcurrency: number | null;
+  /** The flow key the batch names (model/flow-limits.ts); null: none. */
+  flowKey?: string | null;
 }
 
 export interface ClaimIo<B> {
@@ -27,6 +31,11 @@ export interface ClaimIo<B> {
    * cap. Asked once per tenant and call, only of a tenant about to be served. Unset: no tenant caps.
    */
   room?(tenant: string): number | null;
+  /**
+   * How many more workflows of flow key `key` may be claimed now (null: no limit). Asked once per
+   * key and call, only of a key about to be served. Unset: no flow limits.
+   */
+  keyRoom?(key: string): number | null;
 }
 
 /** A tenant's running cap: its own `maxRunning` when set (null: explicitly none), else `fallback`. */
@@ -50,9 +59,22 @@ export function claimFairly<B extends ClaimableBatch>(batches: readonly B[], lim
   let remaining = limit;
   /** What each tenant asked so far may still lease (null: no cap), across levels. */
   const rooms = new Map<string, number | null>();
+  /** What each flow key asked so far may still take (null: no limit), across levels and tenants. */
+  const keyRooms = new Map<string, number | null>();
   const fromBatch = (batch: B, n: number): number => {
-    const cap = batch.maxConcurrency === null ? n : Math.min(n, batch.maxConcurrency - io.leased(batch));
-    return cap > 0 ? io.take(batch, cap) : 0;
+    let cap = batch.maxConcurrency === null ? n : Math.min(n, batch.maxConcurrency - io.leased(batch));
+    if (cap <= 0) return 0;
+    const key = batch.flowKey ?? null;
+    let keyRoom: number | null = null;
+    if (key !== null) {
+      keyRoom = keyRooms.get(key) ?? null;
+      if (!keyRooms.has(key)) keyRooms.set(key, keyRoom = io.keyRoom?.(key) ?? null);
+      if (keyRoom !== null) cap = Math.min(cap, keyRoom);
+    }
+    if (cap <= 0) return 0;
+    const got = io.take(batch, cap);
+    if (key !== null && keyRoom !== null) keyRooms.set(key, keyRoom - got);
+    return got;
   };
   const fromTenant = (t: TenantShare<B>, n: number): number => {
     let room = rooms.get(t.tenant);

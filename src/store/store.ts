@@ -12,6 +12,7 @@
  *   RunnerStore    engine/runner.ts, stages record, saveResult, cancelWorkflow
  *   WebhookStore   engine/webhooks.ts       claimWebhooks, recordWebhook, nextWebhookAt, getBatch
  *   Tenancy        auth, admin routes, CLI  createKey, findKey, listKeys, revokeKey, getTenant, listTenants, putTenant
+ *   FlowLimits     limit routes, metrics    putFlowLimit, getFlowLimit, listFlowLimits
  *   Retention      engine/retention.ts      purgeFinished
  *   Lifecycle      server, /readyz          capabilities, ping, probeWrite, close
  *
@@ -25,6 +26,7 @@ import type {
 } from '../model/types.js';
 import type { EngineEvent } from '../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../model/tenants.js';
+import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../model/flow-limits.js';
 import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
 
 export {
@@ -78,7 +80,10 @@ export interface ClaimedWorkflow {
   leaseOwner: string | null;
   /** Which claim this is: writes are fenced on it too, so a superseded claim cannot write. */
   leaseEpoch: number;
-  /** Claimed under its tenant's running cap (`maxRunning`): its end frees a place another claim may fill. */
+  /**
+   * Claimed under its tenant's running cap (`maxRunning`) or its flow key's limit: its end frees a
+   * place (or lets the key's bucket refill meanwhile) that another claim may fill.
+   */
   tenantCapped?: boolean;
 }
 
@@ -190,7 +195,8 @@ export interface DispatchStore {
    * Leases up to `limit` runnable workflows (queued, or running but unowned) to `owner` until
    * `now + leaseMs`: highest priority first; inside a priority, fair shares between tenants, then
    * between each tenant's batches; never more of a tenant leased at once than its running cap
-   * (its quotas' `maxRunning`, else the store's default), nor of a batch than its `maxConcurrency`.
+   * (its quotas' `maxRunning`, else the store's default), nor of a batch than its `maxConcurrency`,
+   * nor of a flow key than its concurrency or whole tokens (each claimed one takes a token).
    */
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]>;
   /**
@@ -302,7 +308,20 @@ export interface Tenancy {
   putTenant(id: string, quotas: Quotas, now: number): Promise<Tenant>;
 }
 
-export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Tenancy, Retention, Lifecycle {}
+/**
+ * Named flow limits (model/flow-limits.ts), taken in `claim`: every workflow of every batch naming
+ * a key shares its concurrency and its token bucket, whatever the replica.
+ */
+export interface FlowLimits {
+  /** Sets a key's limit (a new one starts with a full bucket; a changed one keeps its tokens up to its burst). */
+  putFlowLimit(key: string, spec: FlowLimitSpec, now: number): Promise<FlowLimit>;
+  /** The key's limit and use now; null: no limit for the key. */
+  getFlowLimit(key: string, now: number): Promise<FlowUsage | null>;
+  /** Every limit with its use now, by key. */
+  listFlowLimits(now: number): Promise<FlowUsage[]>;
+}
+
+export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Tenancy, FlowLimits, Retention, Lifecycle {}
 
 /** One delivery attempt handed to the deliverer. */
 export interface WebhookClaim {

@@ -221,6 +221,22 @@ function adminBody(valid: fc.Arbitrary<Json>, wrong: Record<string, fc.Arbitrary
 export const newKeyBody = adminBody(newKeyValid, NEW_KEY_WRONG);
 export const quotasBody = adminBody(quotasValid, QUOTA_WRONG);
 
+/** PUT /v1/limits/{key}: a rate goes with its period (alone, a 400 naming the missing one). */
+const LIMIT_WRONG: Record<string, fc.Arbitrary<unknown>> = {
+  concurrency: fc.constantFrom(-1, 1_000_001, 1.5, '5'),
+  rate: fc.constantFrom(0, 1_000_000_001, 2.5, 'fast'),
+  periodMs: fc.constantFrom(0, 86_400_001, 0.5, []),
+  burst: fc.constantFrom(0, 1.5, '1', {}),
+};
+const limitValid: fc.Arbitrary<Json> = fc.oneof(
+  fc.record({ concurrency: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 1_000_000 })) }, { requiredKeys: [] }),
+  fc.record({
+    concurrency: fc.integer({ min: 0, max: 1_000_000 }), rate: fc.integer({ min: 1, max: 1_000_000_000 }),
+    periodMs: fc.integer({ min: 1, max: 86_400_000 }), burst: fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 1_000_000_000 })),
+  }, { requiredKeys: ['rate', 'periodMs'] }),
+);
+export const limitBody = adminBody(limitValid, LIMIT_WRONG);
+
 /** What an action (cancel, retry) takes: mostly `{}` or nothing as application/json, as a client sends it; else any stray body. */
 export const actionBody: fc.Arbitrary<BodySpec | undefined> = fc.oneof(
   { weight: 3, arbitrary: fc.constant<BodySpec>({ kind: 'json', value: {} }) },

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { BATCH_STATUSES, WORKFLOW_STATUSES } from '../../src/model/statuses.js';
-import { actionBody, badTenantName, batchBody, newKeyBody, quotasBody, strayBody, tenantName } from './bodies.js';
+import { actionBody, badTenantName, batchBody, limitBody, newKeyBody, quotasBody, strayBody, tenantName } from './bodies.js';
 import { principalArb } from './principal.js';
 import type { BodySpec, HeaderValueSpec, IdSpec, Mangle, QueryValue, RequestSpec } from './request.js';
 import { encode, nastyString, oddHeaderValue } from './text.js';
@@ -172,6 +172,11 @@ const tenantSegment: fc.Arbitrary<IdSpec> = fc.oneof(
   { weight: 4, arbitrary: tenantName },
   { weight: 1, arbitrary: badTenantName.filter((s) => s.length > 0).map(encode) },
 ).map((segment): IdSpec => ({ kind: 'literal', segment }));
+/** A flow key as a path segment: a few the runs share, then ones the pattern refuses. */
+const flowKeySegment: fc.Arbitrary<IdSpec> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('crm:acme', 'crm:globex', 'k.1_x-y') },
+  { weight: 1, arbitrary: fc.constantFrom('CRM:acme', '-lead', '', 'a'.repeat(129), 'a b', 'crm%2Facme').map(encode) },
+).map((segment): IdSpec => ({ kind: 'literal', segment }));
 const apiKeyId: fc.Arbitrary<IdSpec> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('api-key' as const), pick: fc.nat(), live: fc.boolean() }) },
   { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9]{12}$/).map((segment): IdSpec => ({ kind: 'literal', segment })) },
@@ -246,6 +251,8 @@ const ROUTES: Array<{ weight: number; arbitrary: fc.Arbitrary<RequestSpec> }> = 
   { weight: 1, arbitrary: route('GET /v1/tenants', { method: get, path: '/v1/tenants', query: queryOf({}) }) },
   { weight: 2, arbitrary: route('GET /v1/tenants/{id}', { method: get, path: '/v1/tenants/{id}', id: tenantSegment }) },
   { weight: 2, arbitrary: route('PUT /v1/tenants/{id}', { method: fc.constant('PUT'), path: '/v1/tenants/{id}', id: tenantSegment, body: quotasBody }) },
+  { weight: 2, arbitrary: route('GET /v1/limits/{key}', { method: get, path: '/v1/limits/{id}', id: flowKeySegment }) },
+  { weight: 2, arbitrary: route('PUT /v1/limits/{key}', { method: fc.constant('PUT'), path: '/v1/limits/{id}', id: flowKeySegment, body: limitBody }) },
   { weight: 1, arbitrary: route('GET /healthz', { method: get, path: '/healthz', query: queryOf({}) }) },
   { weight: 1, arbitrary: route('GET /readyz', { method: get, path: '/readyz', query: queryOf({}) }) },
   { weight: 1, arbitrary: route('GET /metrics', { method: get, path: '/metrics', query: queryOf({}) }) },

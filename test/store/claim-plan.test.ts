@@ -112,3 +112,40 @@ describe('claimFairly', () => {
     expect(runningCap(null, null)).toBeNull();
   });
 });
+
+describe('claimFairly with flow keys', () => {
+  const keyed = (name: string, available: number, flowKey: string | null, tenant = 't', priority = 0) =>
+    ({ name, priority, tenant, maxConcurrency: null, available, leased: 0, flowKey });
+
+  function runKeyed(batches: Array<ReturnType<typeof keyed>>, limit: number, keyRooms: Record<string, number>) {
+    const got: Record<string, number> = {};
+    const asked: string[] = [];
+    claimFairly(batches, limit, 0, {
+      leased: (b) => b.leased,
+      keyRoom: (key) => {
+        asked.push(key);
+        return keyRooms[key] ?? null;
+      },
+      take: (b, max) => {
+        const n = Math.min(max, b.available);
+        b.available -= n;
+        got[b.name] = (got[b.name] ?? 0) + n;
+        return n;
+      },
+    });
+    expect(new Set(asked).size).toBe(asked.length);
+    return got;
+  }
+
+  it('caps every batch of a key together, across tenants and priorities, and gives the rest to others', () => {
+    const got = runKeyed([
+      keyed('a-high', 100, 'crm:acme', 'a', 5), keyed('b', 100, 'crm:acme', 'b'), keyed('c', 100, null, 'c'),
+    ], 50, { 'crm:acme': 7 });
+    expect((got['a-high'] ?? 0) + (got.b ?? 0)).toBe(7);
+    expect(got.c).toBe(43);
+  });
+
+  it('takes nothing of a key with no room, and a key without a limit is not capped', () => {
+    expect(runKeyed([keyed('x', 10, 'k:none'), keyed('y', 10, 'k:full')], 20, { 'k:full': 0 })).toEqual({ x: 10 });
+  });
+});

@@ -156,6 +156,54 @@ describe("PostgreSQL store: a tenant's running cap across replicas", () => {
   });
 });
 
+describe('PostgreSQL store: flow limits across replicas', () => {
+  it("two replicas claiming at once never lease more of a key than its concurrency, nor spend a token twice", async () => {
+    const schema = db.schema('flowkey');
+    const a = await PostgresStore.open({ url: db.url(), schema });
+    const b = await PostgresStore.open({ url: db.url(), schema });
+    const raw = new pg.Client({ connectionString: db.url(), options: `-c search_path=${schema}` });
+    await raw.connect();
+    const none = { concurrency: null, rate: null, periodMs: null, burst: null };
+    try {
+      const now = Date.now();
+      await a.putFlowLimit('crm:acme', { ...none, concurrency: 4 }, now);
+      for (const tenant of ['t1', 't2', 't3']) {
+        await a.createBatch({
+          tenant, clientIds: Array.from({ length: 10 }, (_, n) => n), priority: 0, label: null, maxConcurrency: null,
+          retry: null, timeouts: null, simulation: null, flowKey: 'crm:acme',
+        }, now);
+      }
+      const waiting = async (): Promise<number> => (await raw.query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+      )).rowCount!;
+      /** Both claims held where they first read flow_limits and let go together: each plans while the other does. */
+      const together = async (): Promise<number> => {
+        await raw.query('BEGIN');
+        await raw.query('LOCK TABLE flow_limits IN ACCESS EXCLUSIVE MODE');
+        const claims = Promise.all([a.claim('a', 100, now, 60_000), b.claim('b', 100, now, 60_000)]);
+        while ((await waiting()) < 2) await new Promise((resolve) => setImmediate(resolve));
+        await raw.query('COMMIT');
+        const [x, y] = await claims;
+        return x.length + y.length;
+      };
+      for (let round = 0; round < 2; round++) {
+        expect(await together()).toBe(4);
+        expect(Number((await raw.query('SELECT count(*) AS n FROM workflows WHERE lease_owner IS NOT NULL')).rows[0].n)).toBe(4);
+        await a.releaseLeases('a', now);
+        await b.releaseLeases('b', now);
+      }
+      // A bucket of 3 (per hour: no refill meanwhile): two claims at once take 3 together, not 3 each.
+      await a.putFlowLimit('crm:acme', { ...none, rate: 3, periodMs: 3_600_000 }, now);
+      expect(await together()).toBe(3);
+      expect(await b.getFlowLimit('crm:acme', now)).toMatchObject({ inUse: 3, tokens: 0 });
+    } finally {
+      await raw.end();
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 describe('PostgreSQL store: a frozen replica', () => {
   it('holding a batch row mid-commit stalls the other replicas only until the server ends its idle session', async () => {
     const schema = db.schema('frozen');

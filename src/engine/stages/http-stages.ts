@@ -10,8 +10,8 @@ import type { ResultsSink } from './results-sink.js';
 import { processStage, storeStage } from './shared-stages.js';
 import type { StageHandlers } from './stage.js';
 
-/** The key a batch's requests carry to the CRM: its `crmKey` for now (flow-control keys later). */
-export const crmKeyOf = (options: BatchOptions): string | null => options.crmKey ?? null;
+/** The key a batch's requests carry to the CRM: its `crmKey`, else its flow key (whose limit matches the CRM's quota). */
+export const crmKeyOf = (options: BatchOptions): string | null => options.crmKey ?? options.flowKey ?? null;
 
 export function httpStages(
   store: Pick<RunnerStore, 'saveResult'>, crm: CrmClient, now: () => number = Date.now, pool?: Pick<ProcessPool, 'analyze'>,

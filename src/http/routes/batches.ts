@@ -26,7 +26,7 @@ export interface RouteDeps {
 export const withLinks = (batch: BatchModel) => ({
   ...batch,
   // Batches stored before stage sets existed ran the simulated stages, without a CRM key.
-  options: { ...batch.options, stages: stageSetOf(batch.options), crmKey: batch.options.crmKey ?? null },
+  options: { ...batch.options, stages: stageSetOf(batch.options), crmKey: batch.options.crmKey ?? null, flowKey: batch.options.flowKey ?? null },
   links: { self: `/v1/batches/${batch.id}`, workflows: `/v1/batches/${batch.id}/workflows` },
 });
 
@@ -106,6 +106,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       tenant, clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
       maxConcurrency: body.maxConcurrency ?? null, retry: body.retry ?? null, timeouts: body.timeouts ?? null,
       simulation: body.simulation ?? null, callbackUrl: body.callbackUrl ?? null, stages, crmKey: body.crmKey ?? null,
+      flowKey: body.flowKey ?? null,
     }, {
       maxQueued: config.MAX_QUEUED,
       tenantMaxQueued: quotas?.maxQueued,

@@ -43,11 +43,11 @@ export async function admit(tx: Tx, input: NewBatch, now: number, { idempotency,
   const batchId = timeOrderedId(now);
   const options = batchOptions(input);
   const { rows } = await tx.query<{ seq: number }>(`INSERT INTO batches
-      (id, status, label, priority, options, max_concurrency, created_at, total, queued, webhook_url, webhook_status, tenant)
-    VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE 'pending' END, $9)
+      (id, status, label, priority, options, max_concurrency, created_at, total, queued, webhook_url, webhook_status, tenant, flow_key)
+    VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE 'pending' END, $9, $10)
     RETURNING seq`, [
     batchId, input.label, input.priority, JSON.stringify(options), input.maxConcurrency, now, input.clientIds.length,
-    input.callbackUrl ?? null, tenant,
+    input.callbackUrl ?? null, tenant, input.flowKey ?? null,
   ]);
   const seq = rows[0]!.seq;
   // WITH ORDINALITY keeps the order the ids were sent in: workflows list in key order.

@@ -12,10 +12,16 @@
  * claim: capped batch rows (by key), then the tenants' advisory locks (by lock key); workflow rows
  * are taken last and with SKIP LOCKED, never waited for. Only claims take these advisory locks,
  * and a claim holding one waits for nothing else, so no group commit can be part of a cycle.
+ *
+ * Flow limits (flow-limits.ts): a claim serving batches that name a limited key takes the key's
+ * advisory lock after the tenants' (by lock key), reads the bucket and the key's leases, and
+ * writes the bucket before it commits; `PUT /v1/limits` takes the same lock and nothing else.
  */
 import type { Quotas } from '../../model/tenants.js';
 import type { BatchOptions } from '../../model/types.js';
+import { afterClaim, flowRoom, tokensAt } from '../../model/flow-limits.js';
 import { claimFairly, runningCap } from '../claim-plan.js';
+import { lockLimits, saveBuckets } from './flow-limits.js';
 import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from '../rows.js';
 import type { ClaimedWorkflow, Renewal } from '../store.js';
 import type { Tx } from './transaction.js';
@@ -33,6 +39,7 @@ interface ActiveBatch {
   /** The tenant's own quotas (JSON); null: the tenant has no row, so no quotas of its own. */
   quotas: string | null;
   maxConcurrency: number | null;
+  flowKey: string | null;
   /** Runnable workflows, counted up to the claim's limit. */
   available: number;
   /** Workflows leased now (counted for capped batches only). */
@@ -44,7 +51,7 @@ export async function claim(
   tx: Tx, owner: string, limit: number, now: number, leaseMs: number, turn: number, defaultCap: number | null,
 ): Promise<ClaimedWorkflow[]> {
   await tx.query(`SELECT seq FROM batches WHERE ${ACTIVE} AND max_concurrency IS NOT NULL ORDER BY seq FOR UPDATE`);
-  const { rows: active } = await tx.query<ActiveBatch>(`SELECT b.seq, b.priority, b.tenant, t.quotas, b.max_concurrency AS "maxConcurrency",
+  const { rows: active } = await tx.query<ActiveBatch>(`SELECT b.seq, b.priority, b.tenant, t.quotas, b.max_concurrency AS "maxConcurrency", b.flow_key AS "flowKey",
       (SELECT count(*) FROM (SELECT 1 FROM workflows w WHERE w.batch_seq = b.seq AND ${RUNNABLE} LIMIT $2) x) AS available,
       CASE WHEN b.max_concurrency IS NULL THEN 0
            ELSE (SELECT count(*) FROM workflows w WHERE w.batch_seq = b.seq AND w.lease_owner IS NOT NULL) END AS leased
@@ -52,6 +59,10 @@ export async function claim(
     WHERE b.${ACTIVE} AND (b.queued > 0 OR b.running > 0) ORDER BY b.priority DESC, b.seq LIMIT 1000`, [now, limit]);
   const batches = active.filter((b) => b.available > 0);
   const rooms = await tenantRooms(tx, batches, defaultCap);
+  const limits = await lockLimits(tx, [...new Set(batches.flatMap((b) => (b.flowKey === null ? [] : [b.flowKey])))]);
+  const bucketOf = (key: string, taken: number) => afterClaim(limits.get(key)!.limit, taken, now);
+  /** Keys this claim served and found no whole token for: throttled once each. */
+  const throttled = new Set<string>();
   const planned = new Map<number, number>();
   claimFairly(batches, limit, turn, {
     leased: (b) => b.leased + (planned.get(b.seq) ?? 0),
@@ -61,8 +72,18 @@ export async function claim(
       return got;
     },
     room: (tenant) => rooms.get(tenant) ?? null,
+    keyRoom: (key) => {
+      const held = limits.get(key);
+      if (!held) return null;
+      if (held.limit.rate !== null && tokensAt(held.limit, now) < 1) throttled.add(key);
+      return flowRoom(held.limit, held.leased, now);
+    },
   });
-  if (planned.size === 0) return [];
+  const keyOf = new Map(batches.map((b) => [b.seq, b.flowKey]));
+  if (planned.size === 0) {
+    await saveBuckets(tx, [...throttled].map((key) => ({ key, ...bucketOf(key, 0), throttled: 1 })));
+    return [];
+  }
   const { rows } = await tx.query<FullRow & { output: string | null }>(`WITH picked AS (
       SELECT w.seq FROM unnest($2::bigint[], $3::int[]) AS p(batch_seq, n)
       CROSS JOIN LATERAL (SELECT seq FROM workflows w WHERE w.batch_seq = p.batch_seq AND ${RUNNABLE}
@@ -74,6 +95,15 @@ export async function claim(
               -- only a workflow resuming after a succeeded stage has an input to read
               CASE WHEN w.fetch_status = 'succeeded' THEN w.output END AS output`,
   [now, [...planned.keys()], [...planned.values()], owner, now + leaseMs]);
+  // Each claimed workflow of a rate-limited key took a token, in this same transaction.
+  const taken = new Map<string, number>();
+  for (const row of rows) {
+    const key = keyOf.get(row.batch_seq);
+    if (key != null && limits.has(key)) taken.set(key, (taken.get(key) ?? 0) + 1);
+  }
+  await saveBuckets(tx, [...limits.keys()]
+    .filter((key) => throttled.has(key) || (limits.get(key)!.limit.rate !== null && (taken.get(key) ?? 0) > 0))
+    .map((key) => ({ key, ...bucketOf(key, taken.get(key) ?? 0), throttled: throttled.has(key) ? 1 : 0 })));
   if (rows.length === 0) return [];
   // In the plan's order (highest priority first), each batch's oldest first.
   const rank = new Map([...planned.keys()].map((seq, i) => [seq, i]));
@@ -87,7 +117,8 @@ export async function claim(
   return rows.map((row) => {
     const batch = batchOf.get(row.batch_seq)!;
     const workflow = load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options);
-    const tenantCapped = rooms.has(tenantOf.get(row.batch_seq)!);
+    const key = keyOf.get(row.batch_seq);
+    const tenantCapped = rooms.has(tenantOf.get(row.batch_seq)!) || (key != null && limits.has(key));
     return { ...workflow, output: row.output === null ? null : JSON.parse(row.output) as unknown, tenantCapped };
   });
 }

@@ -196,4 +196,19 @@ INSERT INTO tenant_totals (tenant, succeeded, failed, canceled)
 CREATE INDEX batches_finished ON batches (finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX idempotency_keys_by_batch ON idempotency_keys (batch_id);
 `,
+  /* 4: flow control per key (postgres/flow-limits.ts): a batch's key, and the named limits with
+        their token buckets, read and written in the claim under the key's advisory lock */ `
+ALTER TABLE batches ADD COLUMN flow_key text;
+CREATE INDEX batches_by_flow_key ON batches (flow_key) WHERE flow_key IS NOT NULL AND status IN ('queued', 'running');
+CREATE TABLE flow_limits (
+  key         text PRIMARY KEY,
+  concurrency integer,
+  rate        integer,
+  period_ms   bigint,
+  burst       integer,
+  tokens      double precision NOT NULL DEFAULT 0,
+  refilled_at bigint NOT NULL DEFAULT 0,
+  throttled   bigint NOT NULL DEFAULT 0
+);
+`,
 ];

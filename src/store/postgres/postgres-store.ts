@@ -23,6 +23,8 @@ import type {
 } from '../store.js';
 import { admit } from './admission.js';
 import * as claims from './claims.js';
+import * as flows from './flow-limits.js';
+import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../../model/flow-limits.js';
 import { asStoreError, migrate, openPool, preparedPool, redact, type Queryable } from './database.js';
 import { eventsAfter, eventsOfWorkflows } from './events.js';
 import { GroupCommit } from './group-commit.js';
@@ -172,6 +174,18 @@ export class PostgresStore implements Store {
 
   revokeKey(id: string, now: number): Promise<boolean> {
     return this.#read(() => tenants.revokeKey(this.#db, id, now));
+  }
+
+  putFlowLimit(key: string, spec: FlowLimitSpec, now: number): Promise<FlowLimit> {
+    return this.#transact((tx) => flows.putFlowLimit(tx, key, spec, now));
+  }
+
+  async getFlowLimit(key: string, now: number): Promise<FlowUsage | null> {
+    return (await this.#read(() => flows.flowUsage(this.#db, key, now)))[0] ?? null;
+  }
+
+  listFlowLimits(now: number): Promise<FlowUsage[]> {
+    return this.#read(() => flows.flowUsage(this.#db, null, now));
   }
 
   getTenant(id: string): Promise<Tenant | null> {

@@ -23,8 +23,8 @@ export class Admissions {
   constructor(db: DB, events: EventLog, counters: BatchCounters) {
     this.#events = events;
     this.#counters = counters;
-    this.#insertBatch = db.prepare(`INSERT INTO batches (id, tenant, status, label, priority, options, max_concurrency, created_at, total, queued)
-      VALUES (@id, @tenant, 'queued', @label, @priority, @options, @max_concurrency, @created_at, @total, @total)`);
+    this.#insertBatch = db.prepare(`INSERT INTO batches (id, tenant, status, label, priority, options, max_concurrency, flow_key, created_at, total, queued)
+      VALUES (@id, @tenant, 'queued', @label, @priority, @options, @max_concurrency, @flow_key, @created_at, @total, @total)`);
     this.#tenantQueued = db.prepare(`SELECT COALESCE(SUM(queued), 0) FROM batches WHERE tenant = ? AND ${ACTIVE}`).pluck();
     this.#insertWorkflow = db.prepare(`INSERT INTO workflows (id, batch_seq, client_id, priority, status, queued_at)
       VALUES (?, ?, ?, ?, 'queued', ?)`);
@@ -61,7 +61,7 @@ export class Admissions {
     const options = batchOptions(input);
     const { lastInsertRowid: seq } = this.#insertBatch.run({
       id: batchId, tenant, label: input.label, priority: input.priority, created_at: now, total: input.clientIds.length,
-      options: JSON.stringify(options), max_concurrency: input.maxConcurrency,
+      options: JSON.stringify(options), max_concurrency: input.maxConcurrency, flow_key: input.flowKey ?? null,
     });
     if (input.callbackUrl) this.#setWebhookUrl.run(input.callbackUrl, seq);
     for (const clientId of input.clientIds) this.#insertWorkflow.run(timeOrderedId(now), seq, JSON.stringify(clientId), input.priority, now);

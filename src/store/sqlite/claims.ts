@@ -2,7 +2,9 @@
 import type { Database as DB, Statement } from 'better-sqlite3';
 import type { Quotas } from '../../model/tenants.js';
 import type { BatchOptions } from '../../model/types.js';
+import { afterClaim, flowRoom, tokensAt, type FlowLimit } from '../../model/flow-limits.js';
 import { claimFairly, runningCap } from '../claim-plan.js';
+import type { FlowLimitRows } from './flow-limits.js';
 import type { ClaimedWorkflow, Renewal } from '../store.js';
 import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from '../rows.js';
 
@@ -11,6 +13,7 @@ interface ActiveBatch {
   priority: number;
   tenant: string;
   maxConcurrency: number | null;
+  flowKey: string | null;
 }
 
 export class Claims {
@@ -32,11 +35,14 @@ export class Claims {
   readonly #all: Statement;
   readonly #expired: Statement;
 
-  constructor(db: DB, defaultCap: number | null) {
+  readonly #flows: FlowLimitRows;
+
+  constructor(db: DB, defaultCap: number | null, flows: FlowLimitRows) {
     this.#defaultCap = defaultCap;
+    this.#flows = flows;
     // Active batches by priority. Bounded: with more than this many batches waiting, the oldest of
     // each priority are served first.
-    this.#activeBatches = db.prepare(`SELECT seq, priority, tenant, max_concurrency AS maxConcurrency FROM batches
+    this.#activeBatches = db.prepare(`SELECT seq, priority, tenant, max_concurrency AS maxConcurrency, flow_key AS flowKey FROM batches
       WHERE ${ACTIVE} AND (queued > 0 OR running > 0) ORDER BY priority DESC, seq LIMIT 1000`);
     this.#leasedInBatch = db.prepare('SELECT count(*) AS n FROM workflows WHERE batch_seq = ? AND lease_owner IS NOT NULL');
     this.#quotasOf = db.prepare('SELECT quotas FROM tenants WHERE id = ?').pluck();
@@ -67,6 +73,8 @@ export class Claims {
     const claimed: ClaimedWorkflow[] = [];
     const batches = new Map<number, { id: string; options: BatchOptions }>();
     const capped = new Set<string>();
+    /** The flow limits this claim asked, with how many of each key it took. */
+    const keys = new Map<string, { limit: FlowLimit; taken: number }>();
     claimFairly(this.#activeBatches.all() as ActiveBatch[], limit, this.#turn++, {
       leased: (b) => (this.#leasedInBatch.get(b.seq) as { n: number }).n,
       room: (tenant) => {
@@ -76,13 +84,31 @@ export class Claims {
         capped.add(tenant);
         return cap - (this.#leasedOfTenant.get(tenant) as number);
       },
+      keyRoom: (key) => {
+        const limit = this.#flows.get(key);
+        if (limit === null) return null;
+        keys.set(key, { limit, taken: 0 });
+        // A claim that finds the key's work but no whole token is throttled: counted for GET /v1/limits and /metrics.
+        if (limit.rate !== null && tokensAt(limit, now) < 1) this.#flows.throttled(key, now);
+        return flowRoom(limit, limit.concurrency === null ? 0 : this.#flows.leased(key), now);
+      },
       take: (b, max) => {
         const rows = this.#claimFromBatch.all({ owner, expires: now + leaseMs, batch: b.seq, now, limit: max }) as FullRow[];
         rows.sort((x, y) => x.seq - y.seq);
-        for (const row of rows) claimed.push(this.#claimed(row, owner, batches, capped.has(b.tenant)));
+        const key = b.flowKey === null ? undefined : keys.get(b.flowKey);
+        if (key) key.taken += rows.length;
+        // A limited key's workflow ending frees a place (concurrency) or lets time refill tokens (rate): worth a claim.
+        const freesPlace = capped.has(b.tenant) || key !== undefined;
+        for (const row of rows) claimed.push(this.#claimed(row, owner, batches, freesPlace));
         return rows.length;
       },
     });
+    // Each claimed workflow of a rate-limited key took a token, in this same transaction.
+    for (const { limit, taken } of keys.values()) {
+      if (limit.rate === null || taken === 0) continue;
+      const bucket = afterClaim(limit, taken, now);
+      this.#flows.saveBucket(limit.key, bucket.tokens, bucket.refilledAt);
+    }
     return claimed;
   }
 

@@ -277,4 +277,19 @@ CREATE TABLE purged_batches (
   batch_seq INTEGER PRIMARY KEY
 );
 `,
+  /* 12: flow control per key (model/flow-limits.ts): a batch's key, and the named limits with
+         their token buckets, read and written in the claim */ `
+ALTER TABLE batches ADD COLUMN flow_key TEXT;
+CREATE INDEX batches_by_flow_key ON batches (flow_key) WHERE flow_key IS NOT NULL AND status IN ('queued', 'running');
+CREATE TABLE flow_limits (
+  key         TEXT PRIMARY KEY,
+  concurrency INTEGER,
+  rate        INTEGER,
+  period_ms   INTEGER,
+  burst       INTEGER,
+  tokens      REAL NOT NULL DEFAULT 0,
+  refilled_at INTEGER NOT NULL DEFAULT 0,
+  throttled   INTEGER NOT NULL DEFAULT 0
+);
+`,
 ];

@@ -22,6 +22,8 @@ import type {
 import { FinishedViews } from '../view-cache.js';
 import { Admissions } from './admission.js';
 import { Claims } from './claims.js';
+import { FlowLimitRows } from './flow-limits.js';
+import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../../model/flow-limits.js';
 import { BatchCounters } from './counters.js';
 import { StorageHealth, WriteProbe, asStoreError, openDatabase } from './database.js';
 import { EventLog } from './events.js';
@@ -57,6 +59,7 @@ export class SqliteStore implements Store {
   readonly #counters: BatchCounters;
   readonly #writes: WorkflowWrites;
   readonly #claims: Claims;
+  readonly #flows: FlowLimitRows;
   readonly #admissions: Admissions;
   readonly #reads: Reads;
   readonly #tenants: TenantTable;
@@ -81,7 +84,8 @@ export class SqliteStore implements Store {
     this.#published = this.#events.lastId();
     this.#counters = new BatchCounters(db, this.#outbox, this.#events, this.#views);
     this.#writes = new WorkflowWrites(db, this.#events, this.#counters);
-    this.#claims = new Claims(db, options.tenantMaxRunning ?? null);
+    this.#flows = new FlowLimitRows(db);
+    this.#claims = new Claims(db, options.tenantMaxRunning ?? null, this.#flows);
     this.#admissions = new Admissions(db, this.#events, this.#counters);
     this.#reads = new Reads(db, this.#views, this.#counters);
     this.#tenants = new TenantTable(db);
@@ -135,6 +139,21 @@ export class SqliteStore implements Store {
 
   putTenant(id: string, quotas: Quotas, now: number): Promise<Tenant> {
     return this.#admitting.run(() => this.#tenants.putTenant(id, quotas, now));
+  }
+
+  // --- Flow limits: written in the claims' group, as the claims that take their tokens ---
+
+  putFlowLimit(key: string, spec: FlowLimitSpec, now: number): Promise<FlowLimit> {
+    return this.#group.run(() => this.#flows.put(key, spec, now));
+  }
+
+  async getFlowLimit(key: string, now: number): Promise<FlowUsage | null> {
+    const limit = this.#flows.get(key);
+    return limit === null ? null : this.#flows.usage(limit, now);
+  }
+
+  async listFlowLimits(now: number): Promise<FlowUsage[]> {
+    return this.#flows.all().map((limit) => this.#flows.usage(limit, now));
   }
 
   // --- Admission ---

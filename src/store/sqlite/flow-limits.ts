@@ -1,0 +1,71 @@
+/** Flow limits per key on SQLite (model/flow-limits.ts): the rows, their use, and the claim's bucket writes. */
+import type { Database as DB, Statement } from 'better-sqlite3';
+import { tokensAt, withSpec, type FlowLimit, type FlowLimitSpec, type FlowUsage } from '../../model/flow-limits.js';
+import { fromRow, LIMIT_COLUMNS, type FlowLimitRow } from '../flow-rows.js';
+import { ACTIVE } from '../rows.js';
+
+export class FlowLimitRows {
+  readonly #get: Statement;
+  readonly #all: Statement;
+  readonly #put: Statement;
+  readonly #leased: Statement;
+  readonly #waiting: Statement;
+  readonly #bucket: Statement;
+  readonly #throttle: Statement;
+  readonly #runnable: Statement;
+
+  constructor(db: DB) {
+    this.#get = db.prepare(`SELECT ${LIMIT_COLUMNS} FROM flow_limits WHERE key = ?`);
+    this.#all = db.prepare(`SELECT ${LIMIT_COLUMNS} FROM flow_limits ORDER BY key`);
+    this.#put = db.prepare(`INSERT INTO flow_limits (${LIMIT_COLUMNS})
+      VALUES (@key, @concurrency, @rate, @periodMs, @burst, @tokens, @refilledAt, @throttled)
+      ON CONFLICT (key) DO UPDATE SET concurrency = excluded.concurrency, rate = excluded.rate, period_ms = excluded.period_ms,
+        burst = excluded.burst, tokens = excluded.tokens, refilled_at = excluded.refilled_at`);
+    // Only unfinished workflows hold leases, so only the key's active batches are counted (batches_by_flow_key).
+    this.#leased = db.prepare(`SELECT count(*) FROM workflows
+      WHERE lease_owner IS NOT NULL AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND flow_key = ?)`).pluck();
+    this.#waiting = db.prepare(`SELECT count(*) FROM workflows
+      WHERE lease_owner IS NULL AND ${ACTIVE} AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND flow_key = ?)`).pluck();
+    this.#bucket = db.prepare('UPDATE flow_limits SET tokens = ?, refilled_at = ? WHERE key = ?');
+    this.#throttle = db.prepare('UPDATE flow_limits SET throttled = throttled + 1 WHERE key = ?');
+    this.#runnable = db.prepare(`SELECT EXISTS (SELECT 1 FROM workflows
+      WHERE lease_owner IS NULL AND ${ACTIVE} AND cancel_requested = 0 AND (run_after IS NULL OR run_after <= ?)
+        AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND flow_key = ?))`).pluck();
+  }
+
+  get(key: string): FlowLimit | null {
+    const row = this.#get.get(key) as FlowLimitRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Inside a transaction. */
+  put(key: string, spec: FlowLimitSpec, now: number): FlowLimit {
+    const limit = withSpec(key, spec, this.get(key), now);
+    this.#put.run(limit);
+    return limit;
+  }
+
+  leased(key: string): number {
+    return this.#leased.get(key) as number;
+  }
+
+  usage(limit: FlowLimit, now: number): FlowUsage {
+    return {
+      limit, inUse: this.leased(limit.key), waiting: this.#waiting.get(limit.key) as number,
+      tokens: limit.rate === null ? null : tokensAt(limit, now),
+    };
+  }
+
+  all(): FlowLimit[] {
+    return (this.#all.all() as FlowLimitRow[]).map(fromRow);
+  }
+
+  saveBucket(key: string, tokens: number, refilledAt: number): void {
+    this.#bucket.run(tokens, refilledAt, key);
+  }
+
+  /** Counts a claim that found no token, if the key has work a claim could take at `now`. */
+  throttled(key: string, now: number): void {
+    if (this.#runnable.get(now, key) === 1) this.#throttle.run(key);
+  }
+}
