@@ -73,6 +73,8 @@ export interface BenchOptions {
   /** Case 10: clients in the CPU-heavy batch, and ms of process CPU per client. */
   workersClients: number;
   cpuMs: number;
+  /** Case 11: clients in the batch naming flow key crm:acme (one batch: at most MAX_BATCH_SIZE). */
+  flowClients: number;
   /** Write .cpuprofile files for every measured child and print their top self-time functions. */
   cpuProf: boolean;
   /** Exit 1 when a target is missed (default: only when a case errors). */
@@ -83,7 +85,7 @@ export interface BenchOptions {
 
 export function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = {
-    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, peers: false, postgres: false, prMs: [200, 300, 100], prWorkflows: 500, workersClients: 2_000, cpuMs: 20, cpuProf: false,
+    only: [], duration: 2, rounds: 4, warmup: 2, connections: 50, streams: 200, sseRounds: 2, normal: true, peers: false, postgres: false, prMs: [200, 300, 100], prWorkflows: 500, workersClients: 2_000, cpuMs: 20, flowClients: 10_000, cpuProf: false,
     strict: false,
     tmpRoot: process.env.BENCH_TMPDIR || tmpdir(),
   };
@@ -116,6 +118,7 @@ export function parseArgs(argv: string[]): BenchOptions {
       case 'pr-workflows': o.prWorkflows = num(50, 10_000); break;
       case 'workers-clients': o.workersClients = num(10, 20_000); break;
       case 'cpu-ms': o.cpuMs = num(1, 1_000); break;
+      case 'flow-clients': o.flowClients = num(100, 10_000); break;
       case 'cpu-prof': o.cpuProf = true; break;
       case 'strict': o.strict = true; break;
       case 'help': break;
@@ -190,7 +193,8 @@ export function installCleanup(): void {
 /** Every variable the service reads: stripped from children so a stray shell export cannot skew a run. */
 const SERVICE_VARS = ['PORT', 'HOST', 'DB_PATH', 'DB_SYNC', 'DATABASE_URL', 'DB_SCHEMA', 'DB_POOL_SIZE', 'RUN_MODE', 'CONCURRENCY',
   'FETCH_MS', 'PROCESS_MS', 'STORE_MS', 'PROCESS_WORKERS', 'MAX_BATCH_SIZE', 'MAX_QUEUED', 'LEASE_MS', 'POLL_MS', 'SHUTDOWN_GRACE_MS', 'LOG_LEVEL',
-  'AUTH', 'METRICS_AUTH', 'ALLOWED_HOSTS', 'RATE_LIMIT_PER_MINUTE'];
+  'AUTH', 'METRICS_AUTH', 'ALLOWED_HOSTS', 'RATE_LIMIT_PER_MINUTE',
+  'DEFAULT_STAGES', 'CRM_URL_TEMPLATE', 'CRM_ALLOW_HOSTS', 'FLOW_LIMITS'];
 
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only=engine|http|postgres|tutorial|makespan|throughput|status|post|get|getkey|sse|workers|1..10|p3|p2|pr ...] [--postgres]`
+ * `npm run bench [-- --only=engine|http|postgres|tutorial|makespan|throughput|status|post|get|getkey|sse|workers|crm|flow|crm-makespan|1..12|p3|p2|pr ...] [--postgres]`
  *
  * Runs the cases one after another (never two at once: they would measure each other), prints a
  * table, and writes every figure with its context to bench/results/<timestamp>.json.
@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { addCrmComparisons, runCrmCases } from './crm-cases.js';
 import { runEngineCase } from './engine-cases.js';
 import { runHttpCases } from './http-cases.js';
 import { addComparisons, peersWanted, runPeers } from './peers.js';
@@ -71,6 +72,9 @@ async function main(): Promise<number> {
   if (get || post || keyed) await run('4/5 http', () => runHttpCases(o, { get, post, keyed }, profDir));
   if (wants(o.only, ['http', 'sse', '7'])) await run('7 sse', () => runSseCase(o, profDir));
   if (wants(o.only, ['workers', '10'])) await run('10 workers', () => runWorkersCase(o, profDir));
+  const crmFlow = wants(o.only, ['crm', 'flow', '11']);
+  const crmMakespan = wants(o.only, ['crm', 'crm-makespan', '12']);
+  if (crmFlow || crmMakespan) await run('11/12 crm', () => runCrmCases(o, { flow: crmFlow, makespan: crmMakespan }, profDir));
   // PostgreSQL after SQLite's: in every run when a server answers (else a "skipped" row), --postgres alone.
   const pgCases = postgresCases(o.only);
   if (pgCases.length > 0) await run(`postgres ${pgCases.join(', ')}`, () => runPostgresCases(pgCases, o, profDir));
@@ -83,6 +87,7 @@ async function main(): Promise<number> {
   rows.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   rows.splice(0, rows.length, ...addComparisons(rows));
   addPostgresComparisons(rows);
+  addCrmComparisons(rows);
   const table = formatTable(rows);
   const failed = rows.filter((r) => r.pass === false);
   const errored = rows.filter((r) => r.error);
