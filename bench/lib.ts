@@ -194,7 +194,7 @@ export function installCleanup(): void {
 const SERVICE_VARS = ['PORT', 'HOST', 'DB_PATH', 'DB_SYNC', 'DATABASE_URL', 'DB_SCHEMA', 'DB_POOL_SIZE', 'RUN_MODE', 'CONCURRENCY',
   'FETCH_MS', 'PROCESS_MS', 'STORE_MS', 'PROCESS_WORKERS', 'MAX_BATCH_SIZE', 'MAX_QUEUED', 'LEASE_MS', 'POLL_MS', 'SHUTDOWN_GRACE_MS', 'LOG_LEVEL',
   'AUTH', 'METRICS_AUTH', 'ALLOWED_HOSTS', 'RATE_LIMIT_PER_MINUTE',
-  'DEFAULT_STAGES', 'CRM_URL_TEMPLATE', 'CRM_ALLOW_HOSTS', 'FLOW_LIMITS'];
+  'DEFAULT_STAGES', 'CRM_URL_TEMPLATE', 'CRM_ALLOW_HOSTS', 'CRM_MAX_CONNECTIONS', 'FLOW_LIMITS'];
 
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
