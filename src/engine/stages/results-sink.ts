@@ -6,7 +6,7 @@
  * them). Nothing here prints the URL: errors name SQLSTATE or socket codes only.
  */
 import type pg from 'pg';
-import { isUnavailable, openPool, quoteIdent } from '../../store/postgres/database.js';
+import { applyMigrations, isUnavailable, openPool, quoteIdent } from '../../store/postgres/database.js';
 import type { ClientId } from '../../model/types.js';
 import { StageError } from './stage.js';
 
@@ -76,7 +76,7 @@ export function createResultsSink(o: ResultsSinkOptions): ResultsSink {
 
   const migrate = (): Promise<void> => {
     // A failed attempt is forgotten: the next store stage tries again.
-    migrated ??= applyMigrations(pool, o.schema, o.table).catch((error: unknown) => {
+    migrated ??= migrateTable(pool, o.schema, o.table).catch((error: unknown) => {
       migrated = null;
       throw error;
     });
@@ -133,13 +133,12 @@ export function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : 'connection lost';
 }
 
-async function applyMigrations(pool: pg.Pool, schema: string, name: string): Promise<void> {
+async function migrateTable(pool: pg.Pool, schema: string, name: string): Promise<void> {
   const client = await pool.connect();
   const table = `${quoteIdent(schema)}.${quoteIdent(name)}`;
   const log = `${quoteIdent(schema)}.clientflow_results_migrations`;
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [RESULTS_MIGRATION_LOCK]);
-    try {
+    await applyMigrations(client, RESULTS_MIGRATION_LOCK, RESULTS_MIGRATIONS.map((m) => m(table, name)), async () => {
       // Only a missing schema is created: CREATE SCHEMA IF NOT EXISTS needs a right the caller's
       // role may lack even when the schema exists.
       const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
@@ -148,20 +147,8 @@ async function applyMigrations(pool: pg.Pool, schema: string, name: string): Pro
         table_name text NOT NULL, version integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (table_name, version))`);
       const { rows } = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${log} WHERE table_name = $1`, [name]);
-      for (let v = (rows[0]?.v ?? 0) + 1; v <= RESULTS_MIGRATIONS.length; v++) {
-        await client.query('BEGIN');
-        try {
-          await client.query(RESULTS_MIGRATIONS[v - 1]!(table, name));
-          await client.query(`INSERT INTO ${log} (table_name, version) VALUES ($1, $2)`, [name, v]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw error;
-        }
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [RESULTS_MIGRATION_LOCK]);
-    }
+      return rows[0]?.v ?? 0;
+    }, (v) => client.query(`INSERT INTO ${log} (table_name, version) VALUES ($1, $2)`, [name, v]));
   } finally {
     client.release();
   }

@@ -38,27 +38,41 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).catch(ignoreRace);
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    try {
+    await applyMigrations(client, MIGRATION_LOCK, MIGRATIONS, async () => {
       await client.query(`CREATE TABLE IF NOT EXISTS clientflow_migrations (
         version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
       const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM clientflow_migrations');
-      for (let v = (rows[0]?.v ?? 0) + 1; v <= MIGRATIONS.length; v++) {
-        await client.query('BEGIN');
-        try {
-          await client.query(MIGRATIONS[v - 1]!);
-          await client.query('INSERT INTO clientflow_migrations (version) VALUES ($1)', [v]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw error;
-        }
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-    }
+      return rows[0]?.v ?? 0;
+    }, (v) => client.query('INSERT INTO clientflow_migrations (version) VALUES ($1)', [v]));
   } finally {
     client.release();
+  }
+}
+
+/**
+ * Runs `steps` after the last one `applied` reports, each with its `record` in one transaction,
+ * under the session advisory lock `lock`, so processes starting together take turns. `applied`
+ * runs under the lock too (it may create what records the versions).
+ */
+export async function applyMigrations(
+  client: pg.PoolClient, lock: number, steps: readonly string[],
+  applied: () => Promise<number>, record: (version: number) => Promise<unknown>,
+): Promise<void> {
+  await client.query('SELECT pg_advisory_lock($1)', [lock]);
+  try {
+    for (let v = (await applied()) + 1; v <= steps.length; v++) {
+      await client.query('BEGIN');
+      try {
+        await client.query(steps[v - 1]!);
+        await record(v);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [lock]);
   }
 }
 
