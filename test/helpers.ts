@@ -67,8 +67,11 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   return { promise, resolve };
 }
 
-/** Posts a batch through the app and waits until it finishes; returns the batch id. */
-export async function runBatch(service: TestService, body: Record<string, unknown>): Promise<string> {
+/** Posts a batch through the app and (unless `wait` is false) waits until it finishes; returns the batch id. */
+export async function runBatch(
+  service: Pick<TestService, 'app' | 'engine'>, body: Record<string, unknown>,
+  { headers = {}, wait = true }: { headers?: Record<string, string>; wait?: boolean } = {},
+): Promise<string> {
   // Listen before posting: a tiny batch can finish before the POST's answer is read.
   const finished = new Set<string>();
   let notify: (() => void) | undefined;
@@ -79,10 +82,10 @@ export async function runBatch(service: TestService, body: Record<string, unknow
     }
   });
   try {
-    const res = await service.app.inject({ method: 'POST', url: '/v1/batches', payload: body });
+    const res = await service.app.inject({ method: 'POST', url: '/v1/batches', headers, payload: body });
     if (res.statusCode !== 202) throw new Error(`POST answered ${res.statusCode}: ${res.body}`);
     const id = (res.json() as { id: string }).id;
-    while (!finished.has(id)) await new Promise<void>((resolve) => { notify = resolve; });
+    while (wait && !finished.has(id)) await new Promise<void>((resolve) => { notify = resolve; });
     return id;
   } finally {
     off();

@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type TestService } from './helpers.js';
+import { runBatch, startService, type TestService } from './helpers.js';
 import { requestArb } from './property/catalog.js';
 import { OpenApi, problemFaults, statusFaults, successFaults, type Answer } from './property/checks.js';
 import { accessFaults, changedByRequest, leakFaults, snapshot } from './property/isolation.js';
@@ -194,38 +194,19 @@ class Run {
  */
 async function seed(run: Run): Promise<void> {
   const { service, tenancy, pools } = run;
-  const finished = new Set<string>();
-  let notify: (() => void) | undefined;
-  const off = service.engine.events.on((e) => {
-    if (e.type === 'batch.finished') {
-      finished.add(e.batchId);
-      notify?.();
-    }
-  });
   const post = async (role: 'alpha' | 'bravo', body: Record<string, unknown>, wait: boolean): Promise<string> => {
-    const tenant = role;
-    const res = await service.app.inject({
-      method: 'POST', url: '/v1/batches', headers: { authorization: tenancy.ring[role] },
-      payload: { ...body, label: `${markerOf(tenant)} seeded` },
-    });
-    if (res.statusCode !== 202) throw new Error(`POST answered ${res.statusCode}: ${res.body}`);
-    const id = (res.json() as { id: string }).id;
-    pools.accept(id, (body.clientIds as unknown[]).length, tenant);
-    while (wait && !finished.has(id)) await new Promise<void>((r) => { notify = r; });
+    const id = await runBatch(service, { ...body, label: `${markerOf(role)} seeded` }, { headers: { authorization: tenancy.ring[role] }, wait });
+    pools.accept(id, (body.clientIds as unknown[]).length, role);
     return id;
   };
-  try {
-    await post('alpha', { clientIds: [1, 2, 3] }, true);
-    await post('bravo', { clientIds: [`${markerOf('bravo')}a`, 'b'], simulation: { failStage: 'process' } }, true);
-    await post('alpha', { clientIds: [0, 1], simulation: { fetchMs: 600_000 } }, false);
-    const canceled = await post('bravo', { clientIds: [0, 1, 2], simulation: { fetchMs: 600_000 } }, false);
-    pools.cancelSent.add(canceled);
-    await service.app.inject({
-      method: 'POST', url: `/v1/batches/${canceled}/cancel`, headers: { authorization: tenancy.ring.bravo, 'content-type': 'application/json' },
-    });
-  } finally {
-    off();
-  }
+  await post('alpha', { clientIds: [1, 2, 3] }, true);
+  await post('bravo', { clientIds: [`${markerOf('bravo')}a`, 'b'], simulation: { failStage: 'process' } }, true);
+  await post('alpha', { clientIds: [0, 1], simulation: { fetchMs: 600_000 } }, false);
+  const canceled = await post('bravo', { clientIds: [0, 1, 2], simulation: { fetchMs: 600_000 } }, false);
+  pools.cancelSent.add(canceled);
+  await service.app.inject({
+    method: 'POST', url: `/v1/batches/${canceled}/cancel`, headers: { authorization: tenancy.ring.bravo, 'content-type': 'application/json' },
+  });
 }
 
 let block = 0;
