@@ -19,8 +19,8 @@ import type { Engine } from '../src/engine/engine.js';
 import type { Batch, NewBatch } from '../src/model/types.js';
 import type { Store } from '../src/store/store.js';
 import {
-  adopt, childEnv, errorRow, log, makeTempDir, nodeArgs, nodeWarnings, removeTempDir, ROOT, verdict,
-  type BenchOptions, type CaseResult,
+  adopt, childEnv, errorRow, log, makeTempDir, nodeArgs, nodeWarnings, removeTempDir, ROOT, submitThenWait, verdict,
+  type BenchOptions, type CaseResult, type Waker,
 } from './lib.js';
 
 export type EngineCaseName = 'tutorial' | 'makespan' | 'throughput' | 'status' | 'queued';
@@ -114,40 +114,22 @@ interface BatchRun {
 
 /** Submits the batches one after another (as separate POSTs would arrive) and waits for all to finish. */
 async function submitAndWait(s: Service, inputs: NewBatch[], budgetMs: number): Promise<BatchRun> {
-  const deadline = Date.now() + budgetMs;
+  const deadline = performance.now() + budgetMs;
   const finished = new Set<string>();
-  let wake: (() => void) | undefined;
+  const waker: Waker = { wake: () => {} };
   // Subscribe before submitting: a small batch can finish before submit() returns.
   const off = s.engine.events.on((e) => {
     if (e.type === 'batch.finished') {
       finished.add(e.batchId);
-      wake?.();
+      waker.wake();
     }
   });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const ids: string[] = [];
-  let timedOut = false;
+  let ids: string[];
+  let timedOut: boolean;
   try {
-    for (const input of inputs) {
-      ids.push((await s.engine.submit(input)).batch.id);
-      // Let the engine turn the event loop between submissions, as it would between requests.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    while (!ids.every((id) => finished.has(id))) {
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        timedOut = true;
-        break;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 1_000));
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    ({ ids, timedOut } = await submitThenWait(s.engine, inputs, finished, waker, deadline));
   } finally {
     off();
   }

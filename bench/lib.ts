@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NewBatch } from '../src/model/types.js';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT = dirname(BENCH_DIR);
@@ -376,4 +377,38 @@ export function summarizeProfiles(dir: string, top = 12): string {
 export function nodeWarnings(lines: string[]): string[] {
   const found = lines.filter((l) => /^\(node:\d+\) \w*Warning/.test(l)).map((l) => l.replace(/^\(node:\d+\) /, ''));
   return [...new Set(found)];
+}
+
+/** What a case's event listener calls on each `batch.finished`, to wake `submitThenWait`. */
+export interface Waker {
+  wake: () => void;
+}
+
+/**
+ * Submits `inputs` one turn of the event loop apart (as separate POSTs would arrive), then waits
+ * until `done` holds every id or `deadline` (performance.now()) passes. The caller subscribes to
+ * the engine's events first (a small batch can finish before submit returns) and calls
+ * `waker.wake()` on each batch.finished.
+ */
+export async function submitThenWait(
+  engine: { submit(input: NewBatch): Promise<{ batch: { id: string } }> }, inputs: NewBatch[],
+  done: ReadonlySet<string>, waker: Waker, deadline: number,
+): Promise<{ ids: string[]; timedOut: boolean }> {
+  const ids: string[] = [];
+  for (const input of inputs) {
+    ids.push((await engine.submit(input)).batch.id);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  while (!ids.every((id) => done.has(id))) {
+    const left = deadline - performance.now();
+    if (left <= 0) return { ids, timedOut: true };
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(left, 1_000));
+      waker.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+  return { ids, timedOut: false };
 }

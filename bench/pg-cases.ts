@@ -20,8 +20,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Batch, NewBatch } from '../src/model/types.js';
 import { MAKESPAN, THROUGHPUT, ids, newBatch, withService, type Service } from './engine-cases.js';
 import {
-  adopt, childEnv, errorRow, freePort, log, nodeArgs, nodeWarnings, onTeardown, ROOT, sleep, startChild, stopChild, verdict,
-  waitHealthy, type BenchOptions, type CaseResult, type Child,
+  adopt, childEnv, errorRow, freePort, log, nodeArgs, nodeWarnings, onTeardown, ROOT, sleep, startChild, stopChild, submitThenWait, verdict,
+  waitHealthy, type BenchOptions, type CaseResult, type Child, type Waker,
 } from './lib.js';
 import {
   answers, createDatabase, databaseStats, dropDatabases, PG, pgBackendTicks, pgCpuUs, pgUrl, pgUser, processCpuUs,
@@ -481,7 +481,6 @@ interface PgRun {
  */
 async function submitAndCount(s: Service, inputs: NewBatch[], budgetMs: number, meter: () => Promise<() => Promise<number>>): Promise<PgRun> {
   const deadline = performance.now() + budgetMs;
-  const ids = new Set<string>();
   let createdAt = Infinity;
   let finishedAt = 0;
   const done = new Set<string>();
@@ -489,7 +488,7 @@ async function submitAndCount(s: Service, inputs: NewBatch[], budgetMs: number, 
   let failed = 0;
   let interrupted = 0;
   let retried = 0;
-  let wake: (() => void) | undefined;
+  const waker: Waker = { wake: () => {} };
   const off = s.engine.events.on((e) => {
     if (e.type === 'batch.created') createdAt = Math.min(createdAt, e.at);
     else if (e.type === 'workflow.finished') {
@@ -500,39 +499,23 @@ async function submitAndCount(s: Service, inputs: NewBatch[], budgetMs: number, 
     else if (e.type === 'batch.finished') {
       done.add(e.batchId);
       finishedAt = Math.max(finishedAt, e.at);
-      wake?.();
+      waker.wake();
     }
   });
   const stopMeter = await meter();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  let timedOut = false;
+  let ids: string[];
+  let timedOut: boolean;
   try {
-    for (const input of inputs) {
-      ids.add((await s.engine.submit(input)).batch.id);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    while (![...ids].every((id) => done.has(id))) {
-      const left = deadline - performance.now();
-      if (left <= 0) {
-        timedOut = true;
-        break;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 1_000));
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    ({ ids, timedOut } = await submitThenWait(s.engine, inputs, done, waker, deadline));
   } finally {
     off();
   }
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const serverUs = await within(stopMeter(), 5_000);
-  const batches = await within(Promise.all([...ids].map(async (id) => (await s.store.getBatch(id, Date.now()))!)), 5_000);
+  const batches = await within(Promise.all(ids.map(async (id) => (await s.store.getBatch(id, Date.now()))!)), 5_000);
   return {
     spanMs: timedOut ? wallMs : finishedAt - createdAt, timedOut, finished, failed, interrupted, retried,
     wallMs, cpuUs: cpu.user + cpu.system, cores: (cpu.user + cpu.system) / 1_000 / wallMs, serverUs, batches,
