@@ -6,7 +6,7 @@ import { afterClaim, flowRoom, tokensAt, type FlowLimit } from '../../model/flow
 import { claimFairly, runningCap } from '../claim-plan.js';
 import type { FlowLimitRows } from './flow-limits.js';
 import type { ClaimedWorkflow, Renewal } from '../store.js';
-import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from '../rows.js';
+import { ACTIVE, load, STAGE_COLUMNS, type FullRow } from '../rows.js';
 
 interface ActiveBatch {
   seq: number;
@@ -30,10 +30,6 @@ export class Claims {
   readonly #output: Statement;
   readonly #renew: Statement;
   readonly #unfinished: Statement;
-  readonly #owned: Statement;
-  readonly #ownedIn: Statement;
-  readonly #all: Statement;
-  readonly #expired: Statement;
 
   readonly #flows: FlowLimitRows;
 
@@ -63,10 +59,6 @@ export class Claims {
     this.#renew = db.prepare(`UPDATE workflows SET lease_expires = ?
       WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id, cancel_requested`);
     this.#unfinished = db.prepare(`SELECT id FROM workflows WHERE id IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`);
-    this.#owned = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ?`);
-    this.#ownedIn = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ? AND w.id IN (SELECT value FROM json_each(?))`);
-    this.#all = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL`);
-    this.#expired = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < ?`);
   }
 
   claim(owner: string, limit: number, now: number, leaseMs: number): ClaimedWorkflow[] {
@@ -124,20 +116,6 @@ export class Claims {
     const gone = ids.filter((id) => !held.has(id));
     if (gone.length === 0) return { lost: gone, canceled };
     return { lost: (this.#unfinished.all(JSON.stringify(gone)) as Array<{ id: string }>).map((r) => r.id), canceled };
-  }
-
-  /** Rows leased by `owner` (all, or only `ids`). */
-  owned(owner: string, ids?: string[]): FullRow[] {
-    return (ids ? this.#ownedIn.all(owner, JSON.stringify(ids)) : this.#owned.all(owner)) as FullRow[];
-  }
-
-  /** Rows with any lease: at the start of an exclusive owner, every one is a dead process's. */
-  leased(): FullRow[] {
-    return this.#all.all() as FullRow[];
-  }
-
-  expired(now: number): FullRow[] {
-    return this.#expired.all(now) as FullRow[];
   }
 
   #claimed(row: FullRow, owner: string, cache: Map<number, { id: string; options: BatchOptions }>, tenantCapped: boolean): ClaimedWorkflow {
