@@ -22,7 +22,7 @@ import type { BatchOptions } from '../../model/types.js';
 import { afterClaim, flowRoom, tokensAt } from '../../model/flow-limits.js';
 import { claimFairly, runningCap } from '../claim-plan.js';
 import { lockLimits, saveBuckets } from './flow-limits.js';
-import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from '../rows.js';
+import { ACTIVE, load, STAGE_COLUMNS, type FullRow } from '../rows.js';
 import type { ClaimedWorkflow, Renewal } from '../store.js';
 import type { Tx } from './transaction.js';
 
@@ -174,17 +174,4 @@ export async function renew(tx: Tx, owner: string, ids: string[], now: number, l
   if (gone.length === 0) return { lost: gone, canceled };
   const { rows: unfinished } = await tx.query<{ id: string }>(`SELECT id FROM workflows WHERE id = ANY($1::text[]) AND ${ACTIVE}`, [gone]);
   return { lost: unfinished.map((r) => r.id), canceled };
-}
-
-/** Leased rows to free, locked: expired ones (any owner), or `owner`'s (all, or only `ids`). */
-export async function leasedRows(tx: Tx, which: { expiredAt: number } | { owner: string; ids?: string[] }): Promise<FullRow[]> {
-  // Rows a live transaction holds are skipped: their owner is writing them now, so they are not dead.
-  const lock = 'ORDER BY w.seq FOR UPDATE OF w SKIP LOCKED';
-  const { rows } = 'expiredAt' in which
-    ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < $1 ${lock}`, [which.expiredAt])
-    : which.ids
-      ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.lease_owner = $1 AND w.id = ANY($2::text[]) ${lock}`, [which.owner, which.ids])
-      : await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.lease_owner = $1 ${lock}`, [which.owner]);
-  tx.rows.locked(rows);
-  return rows;
 }
