@@ -14,6 +14,8 @@
  * backend whose rows are locked first (PostgreSQL) may answer from what it locked.
  */
 import type { EngineEvent, NewEvent } from '../model/events.js';
+import type { FlowLimit } from '../model/flow-limits.js';
+import type { Quotas } from '../model/tenants.js';
 import type { BatchOptions, ClientId } from '../model/types.js';
 import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
 import type { FinishedCounts } from './batch-finish.js';
@@ -79,6 +81,44 @@ export interface NewBatchRow {
   total: number;
 }
 
+/** An active batch with runnable work, as a claim plans over it (claim-plan.ts). */
+export interface ClaimableBatch {
+  seq: number;
+  priority: number;
+  tenant: string;
+  /** The tenant's own quotas; null: none of its own. */
+  quotas: Quotas | null;
+  maxConcurrency: number | null;
+  flowKey: string | null;
+  /** Workflows of the batch leased now (counted only when it has a `maxConcurrency`, else 0). */
+  leased: number;
+  /** Its runnable workflows, counted up to the claim's limit by a backend that plans its takes (else unset). */
+  available?: number;
+}
+
+/** Who claims, until when. */
+export interface ClaimTerms {
+  owner: string;
+  now: number;
+  leaseMs: number;
+}
+
+/** A workflow a claim took, with what its runner needs besides the row. */
+export interface TakenRow {
+  row: FullRow;
+  options: BatchOptions;
+  /** The last succeeded stage's output (null when none succeeded). */
+  output: unknown;
+}
+
+/** A flow key's bucket after a claim, and whether the claim found it without a whole token. */
+export interface BucketWrite {
+  key: string;
+  tokens: number;
+  refilledAt: number;
+  throttled: 0 | 1;
+}
+
 export interface Driver {
   // --- Workflow rows ---
   /** The rows `query` names, in key order (locked, where the backend locks rows). */
@@ -119,6 +159,29 @@ export interface Driver {
   addTenantTotals(tenant: string, counts: FinishedCounts): void;
   /** Numbers and writes the events, batches in key order; returns them with their ids. */
   insertEvents(batches: ReadonlyMap<number, BatchEvents>): EngineEvent[];
+
+  // --- Claims (ops/claim.ts) ---
+  /**
+   * Active batches with runnable work (unowned, unfinished, not being canceled, not waiting out a
+   * backoff), highest priority first, then oldest, at most a thousand; `limit` bounds what a
+   * backend counting their runnable work counts. A backend with other processes claiming locks the
+   * capped batches' rows here, so two claims cannot both fill the same `maxConcurrency`.
+   */
+  claimableBatches(limit: number, now: number): ClaimableBatch[];
+  /** Workflows leased now per tenant (locked per tenant first, where other processes claim too). */
+  tenantLeases(tenants: readonly string[]): Map<string, number>;
+  /** The limits of those of `keys` that have one, with their leases now (locked per key first, likewise). */
+  flowLimits(keys: readonly string[]): Map<string, { limit: FlowLimit; leased: number }>;
+  /**
+   * Takes up to `max` runnable workflows of the batch under the claim's lease, oldest first;
+   * returns how many. A backend may only plan here and take at `takenRows` (it then counts on
+   * what it read in `claimableBatches`, and may get fewer there).
+   */
+  takeFromBatch(batch: ClaimableBatch, max: number, terms: ClaimTerms): number;
+  /** Every row this claim took. */
+  takenRows(terms: ClaimTerms): TakenRow[];
+  /** Writes the flow keys' buckets a claim spent from (and counts the throttled ones). */
+  saveBuckets(buckets: readonly BucketWrite[]): void;
 
   // --- Admission ---
   /** Serialises admissions that check limits or keys (across processes, where there are several). */

@@ -7,12 +7,15 @@
  */
 import type { AsyncDriver, LeaseState } from '../driver.js';
 import * as admission from './admission.js';
+import { claimableBatches, PlannedTakes, tenantLeases } from './claims.js';
 import * as counters from './counters.js';
 import { insertEvents } from './events.js';
+import { lockLimits, saveBuckets } from './flow-limits.js';
 import { seqOf, workflowRows } from './reads.js';
 import type { Tx } from './transaction.js';
 
 export function postgresDriver(tx: Tx): AsyncDriver {
+  const takes = new PlannedTakes(tx);
   return {
     workflowRows: (query) => workflowRows(tx, query),
     leaseOf: (seq) => {
@@ -43,6 +46,12 @@ export function postgresDriver(tx: Tx): AsyncDriver {
     armWebhook: (seq, dueAt) => counters.armWebhook(tx, seq, dueAt),
     addTenantTotals: (tenant, counts) => counters.addTenantTotals(tx, tenant, counts),
     insertEvents: (batches) => insertEvents(tx, batches),
+    claimableBatches: (limit, now) => claimableBatches(tx, limit, now),
+    tenantLeases: (tenants) => tenantLeases(tx, tenants),
+    flowLimits: (keys) => lockLimits(tx, keys),
+    takeFromBatch: (batch, max) => takes.plan(batch, max),
+    takenRows: (terms) => takes.take(terms),
+    saveBuckets: (buckets) => saveBuckets(tx, buckets),
     lockAdmission: () => admission.lockAdmission(tx),
     idempotencyKey: (key, now) => admission.idempotencyKey(tx, key, now),
     putIdempotencyKey: (key, fingerprint, batchId, expiresAt) => admission.putIdempotencyKey(tx, key, fingerprint, batchId, expiresAt),

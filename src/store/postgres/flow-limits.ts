@@ -6,6 +6,7 @@
  * fill the same concurrency.
  */
 import { withSpec, tokensAt, type FlowLimit, type FlowLimitSpec, type FlowUsage } from '../../model/flow-limits.js';
+import type { BucketWrite } from '../driver.js';
 import { fromRow, LIMIT_COLUMNS, type FlowLimitRow } from '../flow-rows.js';
 import { ACTIVE } from '../rows.js';
 import type { Queryable } from './database.js';
@@ -42,7 +43,7 @@ async function leasedOf(db: Queryable, keys: readonly string[]): Promise<Map<str
 }
 
 /** Writes the buckets and throttled counts a claim leaves (only of keys it changed). */
-export async function saveBuckets(tx: Tx, buckets: Array<{ key: string; tokens: number; refilledAt: number; throttled: number }>): Promise<void> {
+export async function saveBuckets(tx: Tx, buckets: readonly BucketWrite[]): Promise<void> {
   if (buckets.length === 0) return;
   await tx.query(`UPDATE flow_limits f SET tokens = u.tokens, refilled_at = u.refilled_at, throttled = f.throttled + u.throttled
     FROM unnest($1::text[], $2::float8[], $3::bigint[], $4::int[]) AS u(key, tokens, refilled_at, throttled) WHERE f.key = u.key`,

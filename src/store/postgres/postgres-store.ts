@@ -22,6 +22,7 @@ import type {
   WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { admit } from '../ops/admission.js';
+import { claim } from '../ops/claim.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
 import { record, saveResult } from '../ops/record.js';
 import type { Steps } from '../ops/steps.js';
@@ -234,7 +235,7 @@ export class PostgresStore implements Store {
 
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
     const turn = this.#turn++;
-    return this.#transact((tx) => claims.claim(tx, owner, limit, now, leaseMs, turn, this.#tenantMaxRunning));
+    return this.#sequence(() => claim({ owner, now, leaseMs }, limit, turn, this.#tenantMaxRunning));
   }
 
   renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal> {

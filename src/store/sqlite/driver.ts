@@ -5,6 +5,7 @@
  */
 import type { Driver } from '../driver.js';
 import type { Admissions } from './admission.js';
+import type { Claims } from './claims.js';
 import type { BatchCounters } from './counters.js';
 import type { EventLog } from './events.js';
 import type { Reads } from './reads.js';
@@ -16,9 +17,10 @@ export interface SqliteParts {
   events: EventLog;
   admissions: Admissions;
   reads: Reads;
+  claims: Claims;
 }
 
-export function sqliteDriver({ writes, counters, events, admissions, reads }: SqliteParts): Driver {
+export function sqliteDriver({ writes, counters, events, admissions, reads, claims }: SqliteParts): Driver {
   return {
     workflowRows: (query) => writes.rows(query),
     leaseOf: (seq) => writes.leaseOf(seq),
@@ -36,6 +38,12 @@ export function sqliteDriver({ writes, counters, events, admissions, reads }: Sq
     armWebhook: (seq, dueAt) => counters.armWebhook(seq, dueAt),
     addTenantTotals: (tenant, counts) => counters.addTenantTotals(tenant, counts),
     insertEvents: (batches) => events.insert(batches),
+    claimableBatches: (_limit, now) => claims.claimable(now),
+    tenantLeases: (tenants) => claims.tenantLeases(tenants),
+    flowLimits: (keys) => claims.flowLimits(keys),
+    takeFromBatch: (batch, max, terms) => claims.take(batch, max, terms),
+    takenRows: () => claims.taken(),
+    saveBuckets: (buckets) => claims.saveBuckets(buckets),
     lockAdmission: () => {},
     idempotencyKey: (key, now) => admissions.idempotencyKey(key, now),
     putIdempotencyKey: (key, fingerprint, batchId, expiresAt) => admissions.putIdempotencyKey(key, fingerprint, batchId, expiresAt),

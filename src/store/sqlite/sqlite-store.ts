@@ -15,6 +15,7 @@ import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
 import type { Driver } from '../driver.js';
 import { IdempotencyConflictError, LeaseLostError, QueueFullError } from '../errors.js';
 import { admit } from '../ops/admission.js';
+import { claim } from '../ops/claim.js';
 import { commit } from '../ops/commit.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
 import { record, saveResult } from '../ops/record.js';
@@ -85,6 +86,10 @@ export class SqliteStore implements Store {
    * transaction here runs to its commit without yielding, so a unit never spans two.
    */
   #unit = new Unit();
+  /** Rotates which tenant and batch of a priority level is served first, so claims round-robin. */
+  #turn = 0;
+  /** A tenant's running cap when its quotas set none (TENANT_MAX_RUNNING); null: no cap. */
+  readonly #tenantMaxRunning: number | null;
   #closed = false;
   /** The highest event id published (durable): reads of the log stop there. */
   #published: number;
@@ -99,11 +104,12 @@ export class SqliteStore implements Store {
     this.#counters = new BatchCounters(db, this.#outbox, this.#views);
     this.#writes = new WorkflowWrites(db);
     this.#flows = new FlowLimitRows(db);
-    this.#claims = new Claims(db, options.tenantMaxRunning ?? null, this.#flows);
+    this.#claims = new Claims(db, this.#flows);
+    this.#tenantMaxRunning = options.tenantMaxRunning ?? null;
     this.#admissions = new Admissions(db, this.#counters);
     this.#reads = new Reads(db, this.#views, this.#counters);
     this.#driver = sqliteDriver({
-      writes: this.#writes, counters: this.#counters, events: this.#events, admissions: this.#admissions, reads: this.#reads,
+      writes: this.#writes, counters: this.#counters, events: this.#events, admissions: this.#admissions, reads: this.#reads, claims: this.#claims,
     });
     this.#tenants = new TenantTable(db);
     this.#webhooks = new WebhookDeliveries(db, this.#views);
@@ -261,7 +267,8 @@ export class SqliteStore implements Store {
    * commit, so durable only after this one) is what records that it ran.
    */
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
-    return this.#group.run(() => this.#claims.claim(owner, limit, now, leaseMs), { durable: false });
+    const turn = this.#turn++;
+    return this.#group.run(() => this.#run(claim({ owner, now, leaseMs }, limit, turn, this.#tenantMaxRunning)), { durable: false });
   }
 
   renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal> {
