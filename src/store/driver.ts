@@ -182,6 +182,10 @@ export interface Driver {
   takenRows(terms: ClaimTerms): TakenRow[];
   /** Writes the flow keys' buckets a claim spent from (and counts the throttled ones). */
   saveBuckets(buckets: readonly BucketWrite[]): void;
+  /** The key's limit, about to be rewritten (locked as a claim locks it, where other processes claim too); null: none. */
+  flowLimitForWrite(key: string): FlowLimit | null;
+  /** Writes the key's limit and bucket (its throttled count stays). */
+  writeFlowLimit(limit: FlowLimit): void;
 
   // --- Admission ---
   /** Serialises admissions that check limits or keys (across processes, where there are several). */

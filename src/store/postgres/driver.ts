@@ -10,7 +10,7 @@ import * as admission from './admission.js';
 import { claimableBatches, PlannedTakes, tenantLeases } from './claims.js';
 import * as counters from './counters.js';
 import { insertEvents } from './events.js';
-import { lockLimits, saveBuckets } from './flow-limits.js';
+import { flowLimitForWrite, lockLimits, saveBuckets, writeFlowLimit } from './flow-limits.js';
 import { seqOf, workflowRows } from './reads.js';
 import type { Tx } from './transaction.js';
 
@@ -52,6 +52,8 @@ export function postgresDriver(tx: Tx): AsyncDriver {
     takeFromBatch: (batch, max) => takes.plan(batch, max),
     takenRows: (terms) => takes.take(terms),
     saveBuckets: (buckets) => saveBuckets(tx, buckets),
+    flowLimitForWrite: (key) => flowLimitForWrite(tx, key),
+    writeFlowLimit: (limit) => writeFlowLimit(tx, limit),
     lockAdmission: () => admission.lockAdmission(tx),
     idempotencyKey: (key, now) => admission.idempotencyKey(tx, key, now),
     putIdempotencyKey: (key, fingerprint, batchId, expiresAt) => admission.putIdempotencyKey(tx, key, fingerprint, batchId, expiresAt),

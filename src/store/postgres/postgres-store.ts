@@ -15,7 +15,7 @@ import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
 import { LeaseLostError, StoreUnavailableError } from '../errors.js';
-import type { WorkflowTotals } from '../batch-finish.js';
+import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
   CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
@@ -23,6 +23,7 @@ import type {
 } from '../store.js';
 import { admit } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
+import { putFlowLimit } from '../ops/flow-limits.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
 import { record, saveResult } from '../ops/record.js';
 import type { Steps } from '../ops/steps.js';
@@ -162,7 +163,7 @@ export class PostgresStore implements Store {
   }
 
   putFlowLimit(key: string, spec: FlowLimitSpec, now: number): Promise<FlowLimit> {
-    return this.#transact((tx) => flows.putFlowLimit(tx, key, spec, now));
+    return this.#sequence(() => putFlowLimit(key, spec, now));
   }
 
   async getFlowLimit(key: string, now: number): Promise<FlowUsage | null> {

@@ -1,12 +1,11 @@
 /** Reads on PostgreSQL: batches and workflows as the API shows them, keyset-paged; rows to change, locked. */
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, Page, Workflow } from '../../model/types.js';
-import { sumByTenant, type WorkflowTotals } from '../batch-finish.js';
 import { decodeCursor } from '../cursor.js';
 import { ACTIVE, STAGE_COLUMNS, WORKFLOW_ROW, page, type FullRow } from '../rows.js';
 import type { RowQuery } from '../driver.js';
 import type { ListQuery } from '../store.js';
-import { batchView, workflowView, type BatchRow, type WorkflowRow } from '../views.js';
+import { batchView, sumByTenant, workflowView, type BatchRow, type WorkflowRow, type WorkflowTotals } from '../views.js';
 import { p95sOf } from './counters.js';
 import type { Queryable } from './database.js';
 import type { Tx } from './transaction.js';

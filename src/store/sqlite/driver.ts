@@ -8,6 +8,7 @@ import type { Admissions } from './admission.js';
 import type { Claims } from './claims.js';
 import type { BatchCounters } from './counters.js';
 import type { EventLog } from './events.js';
+import type { FlowLimitRows } from './flow-limits.js';
 import type { Reads } from './reads.js';
 import type { WorkflowWrites } from './writes.js';
 
@@ -18,9 +19,10 @@ export interface SqliteParts {
   admissions: Admissions;
   reads: Reads;
   claims: Claims;
+  flows: FlowLimitRows;
 }
 
-export function sqliteDriver({ writes, counters, events, admissions, reads, claims }: SqliteParts): Driver {
+export function sqliteDriver({ writes, counters, events, admissions, reads, claims, flows }: SqliteParts): Driver {
   return {
     workflowRows: (query) => writes.rows(query),
     leaseOf: (seq) => writes.leaseOf(seq),
@@ -44,6 +46,8 @@ export function sqliteDriver({ writes, counters, events, admissions, reads, clai
     takeFromBatch: (batch, max, terms) => claims.take(batch, max, terms),
     takenRows: () => claims.taken(),
     saveBuckets: (buckets) => claims.saveBuckets(buckets),
+    flowLimitForWrite: (key) => flows.get(key),
+    writeFlowLimit: (limit) => flows.put(limit),
     lockAdmission: () => {},
     idempotencyKey: (key, now) => admissions.idempotencyKey(key, now),
     putIdempotencyKey: (key, fingerprint, batchId, expiresAt) => admissions.putIdempotencyKey(key, fingerprint, batchId, expiresAt),

@@ -1,6 +1,6 @@
 /** Flow limits per key on SQLite (model/flow-limits.ts): the rows, their use, and the claim's bucket writes. */
 import type { Database as DB, Statement } from 'better-sqlite3';
-import { tokensAt, withSpec, type FlowLimit, type FlowLimitSpec, type FlowUsage } from '../../model/flow-limits.js';
+import { tokensAt, type FlowLimit, type FlowUsage } from '../../model/flow-limits.js';
 import { fromRow, LIMIT_COLUMNS, type FlowLimitRow } from '../flow-rows.js';
 import { ACTIVE } from '../rows.js';
 
@@ -32,11 +32,8 @@ export class FlowLimitRows {
     return row ? fromRow(row) : null;
   }
 
-  /** Inside a transaction. */
-  put(key: string, spec: FlowLimitSpec, now: number): FlowLimit {
-    const limit = withSpec(key, spec, this.get(key), now);
+  put(limit: FlowLimit): void {
     this.#put.run(limit);
-    return limit;
   }
 
   leased(key: string): number {

@@ -2,13 +2,12 @@
 import type { Database as DB, Statement } from 'better-sqlite3';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, Page, Workflow } from '../../model/types.js';
-import { sumByTenant, type WorkflowTotals } from '../batch-finish.js';
 import { decodeCursor } from '../cursor.js';
 import type { ListQuery } from '../store.js';
 import type { FinishedViews } from '../view-cache.js';
 import type { BatchCounters } from './counters.js';
 import { ACTIVE, STAGE_COLUMNS, page } from '../rows.js';
-import { batchView, workflowView, type BatchRow, type WorkflowRow } from '../views.js';
+import { batchView, sumByTenant, workflowView, type BatchRow, type WorkflowRow, type WorkflowTotals } from '../views.js';
 
 const WORKFLOW_SELECT = `
   SELECT w.seq, w.id, b.id AS batch_id, b.tenant, w.client_id, w.status, w.stage, w.attempts, w.queued_at,

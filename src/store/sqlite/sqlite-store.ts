@@ -16,12 +16,13 @@ import type { Driver } from '../driver.js';
 import { IdempotencyConflictError, LeaseLostError, QueueFullError } from '../errors.js';
 import { admit } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
+import { putFlowLimit } from '../ops/flow-limits.js';
 import { commit } from '../ops/commit.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
 import { record, saveResult } from '../ops/record.js';
 import { run, type Steps } from '../ops/steps.js';
 import { Unit } from '../ops/unit.js';
-import type { WorkflowTotals } from '../batch-finish.js';
+import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
   CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, Renewal, Store, StoreCapabilities, Transition,
@@ -110,6 +111,7 @@ export class SqliteStore implements Store {
     this.#reads = new Reads(db, this.#views, this.#counters);
     this.#driver = sqliteDriver({
       writes: this.#writes, counters: this.#counters, events: this.#events, admissions: this.#admissions, reads: this.#reads, claims: this.#claims,
+      flows: this.#flows,
     });
     this.#tenants = new TenantTable(db);
     this.#webhooks = new WebhookDeliveries(db, this.#views);
@@ -165,7 +167,7 @@ export class SqliteStore implements Store {
   // --- Flow limits: written in the claims' group, as the claims that take their tokens ---
 
   putFlowLimit(key: string, spec: FlowLimitSpec, now: number): Promise<FlowLimit> {
-    return this.#group.run(() => this.#flows.put(key, spec, now));
+    return this.#group.run(() => this.#run(putFlowLimit(key, spec, now)));
   }
 
   async getFlowLimit(key: string, now: number): Promise<FlowUsage | null> {
