@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../src/config.js';
+import { apiReferenceText } from '../scripts/api-reference.js';
 import { brokenLinks } from '../scripts/check-links.js';
 import { ENV_FILE, REFERENCE_FILE, generatedFiles, staleFiles } from '../scripts/config-reference.js';
 import { formatJson } from '../scripts/sample-format.js';
@@ -83,5 +84,18 @@ describe('sample formatting', () => {
     expect(JSON.parse(text)).toEqual(value);
     expect(text).toContain('"progress":{"total":5}');
     expect(text.split('\n').length).toBeGreaterThan(20);
+  });
+});
+
+describe('the generated API overview', () => {
+  it('has a section and a table row for every operation of the OpenAPI file', () => {
+    const doc = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'openapi', 'openapi.json'), 'utf8')) as { paths: Record<string, object> };
+    const text = apiReferenceText(doc as Parameters<typeof apiReferenceText>[0]);
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(operations.length).toBeGreaterThan(20);
+    for (const op of operations) {
+      expect(text).toContain(`\n### ${op}\n`);
+      expect(text).toContain(`| [\`${op}\`]`);
+    }
   });
 });
