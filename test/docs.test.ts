@@ -6,7 +6,7 @@ import { ConfigSchema } from '../src/config.js';
 import { apiReferenceText } from '../scripts/api-reference.js';
 import { brokenLinks } from '../scripts/check-links.js';
 import { ENV_FILE, REFERENCE_FILE, generatedFiles, staleFiles } from '../scripts/config-reference.js';
-import { formatJson } from '../scripts/sample-format.js';
+import { formatJson } from '../scripts/samples/format.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
