@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintKey } from '../src/model/api-keys.js';
@@ -138,8 +138,10 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     // The timeline picture loaded (an SVG the browser could draw).
     await page.waitForFunction(() => ((document.querySelector('#timeline-img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, undefined, WAIT);
 
-    mkdirSync('test-artifacts', { recursive: true });
-    await page.screenshot({ path: 'test-artifacts/dashboard.png', fullPage: true });
+    // `DASHBOARD_SCREENSHOT=docs/images/dashboard.png` writes the README's picture instead.
+    const screenshot = process.env.DASHBOARD_SCREENSHOT ?? 'test-artifacts/dashboard.png';
+    mkdirSync(dirname(screenshot), { recursive: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
 
     // Back to the list: the batch is there with its badge and full progress bar.
     await page.click('#batch-view a[href="#/"]');
