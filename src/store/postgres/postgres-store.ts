@@ -1,7 +1,7 @@
 /**
- * The PostgreSQL store: many replicas on one database. It composes the SQL of each concern
- * (admission, claims, writes, counters, events, webhooks, reads) around the backend-neutral rules
- * in src/store/, like the SQLite store. A runner's transitions and results are group-committed
+ * The PostgreSQL store: many replicas on one database. Its writes are the backend-neutral
+ * sequences of src/store/ops/, run in its transactions (transaction.ts) over its side of the port
+ * (driver.ts), like the SQLite store's. A runner's transitions and results are group-committed
  * (group-commit.ts); everything else commits in a transaction of its own, which locks the rows it
  * decides on first, so replicas never act on a row another one is changing.
  *

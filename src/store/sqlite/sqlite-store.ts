@@ -1,8 +1,9 @@
 /**
- * The embedded default store: one SQLite file in WAL mode through better-sqlite3. It composes the
- * SQL of each concern (admission, claims, writes, counters, events, webhooks, reads) around the
- * backend-neutral rules in src/store/. Batch creation commits in groups of its own; claims, stage
- * transitions and results are group-committed (group-commit.ts); cancel and retry commit alone.
+ * The embedded default store: one SQLite file in WAL mode through better-sqlite3. Its writes are
+ * the backend-neutral sequences of src/store/ops/, run in its transactions over its side of the
+ * port (driver.ts), each synchronously to its commit. Batch creation commits in groups of its
+ * own; claims, stage transitions and results are group-committed (group-commit.ts); cancel and
+ * retry commit alone.
  *
  * Capabilities: an exclusive owner (database.ts holds an OS lock for the life of the process, so
  * `recover()` may take every lease found at start), and event ids in commit order.
