@@ -51,6 +51,35 @@ export default tseslint.config(
     },
   },
   {
+    // The sequences (ops/) apply the rules over the port (driver.ts); they name no backend.
+    files: ['src/store/ops/**', 'src/store/driver.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js', '**/engine/*', '**/sqlite/*', '**/postgres/*', 'better-sqlite3', 'pg'], message: 'the sequences speak to a backend only through the port (driver.ts)' },
+      ] }],
+    },
+  },
+  {
+    // A backend is SQL, row mapping, transactions, group commit and migrations: it applies no rule
+    // itself (the sequences in ops/ do, over the port). Types from the rule modules are fine.
+    files: ['src/store/sqlite/**', 'src/store/postgres/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js', '**/engine/*'], message: 'the store must not depend on the engine or HTTP' },
+          {
+            group: ['**/transitions.js', '**/cancel-wins.js', '**/claim-plan.js', '**/batch-finish.js'], allowTypeImports: true,
+            message: 'a backend applies no rule: the sequences in store/ops/ do, over the port (store/driver.ts)',
+          },
+          {
+            group: ['**/model/flow-limits.js'], importNames: ['withSpec', 'afterClaim', 'flowRoom'],
+            message: 'a backend applies no rule: the sequences in store/ops/ do, over the port (store/driver.ts)',
+          },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/model/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
