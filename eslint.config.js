@@ -70,11 +70,20 @@ export default tseslint.config(
     },
   },
   {
-    // Generic database helpers, below the store and the engine alike.
-    files: ['src/db/**'],
+    // Generic database and network helpers, below the store and the engine alike.
+    files: ['src/db/**', 'src/net/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: [...HTTP, '**/engine/*', '**/store/*', '**/model/*', '**/config.js'], message: 'db/ depends on nothing of the service' },
+        { group: [...HTTP, '**/engine/*', '**/store/*', '**/model/*', '**/config.js'], message: 'db/ and net/ depend on nothing of the service' },
+      ] }],
+    },
+  },
+  {
+    // Configuration validates values with pure parsers from the layers at the bottom only.
+    files: ['src/config.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...HTTP, '**/engine/*', '**/store/*'], message: 'config.ts depends only on model/ and net/' },
       ] }],
     },
   },

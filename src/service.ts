@@ -12,7 +12,7 @@ import { createProcessPool, type ProcessPool } from './engine/stages/process-poo
 import { createResultsSink, type ResultsSink } from './engine/stages/results-sink.js';
 import { errorCode, isUnavailable } from './db/postgres.js';
 import { Webhooks, type WebhookOptions } from './engine/webhooks.js';
-import { withLinks } from './http/routes/batches.js';
+import { withLinks } from './http/batch-view.js';
 import { createLogger } from './logger.js';
 import { parseAllowList } from './net/address-policy.js';
 import { openStore } from './store/index.js';
