@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Layers import downward only (docs/ARCHITECTURE.md). A later block's patterns replace an earlier
+// one's for the files both match, so each block lists everything its files may not import.
+const HTTP = ['fastify', '@fastify/*', '**/http/*', '**/app.js'];
+// A store backend's folder, from anywhere above the store (from inside it: ./sqlite, ../postgres).
+const BACKENDS = ['**/store/sqlite/*', '**/store/postgres/*', '**/store/sqlite', '**/store/postgres'];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/', 'test-artifacts/', 'scratch/'] },
   js.configs.recommended,
@@ -25,10 +31,21 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/engine/**', 'src/store/**', 'src/model/**'],
+    // The engine sees the store's roles (store/store.ts), never a backend.
+    files: ['src/engine/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js'], message: 'engine/store/model must not depend on HTTP' },
+        { group: HTTP, message: 'the engine must not depend on HTTP' },
+        { group: BACKENDS, message: 'the engine sees the store\'s roles (store/store.ts), never a backend' },
+      ] }],
+    },
+  },
+  {
+    // HTTP too (the CLI and service.ts are the top layer: they may open one).
+    files: ['src/http/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: BACKENDS, message: 'HTTP sees the store\'s roles (store/store.ts), never a backend' },
       ] }],
     },
   },
@@ -36,26 +53,37 @@ export default tseslint.config(
     files: ['src/store/**', 'src/model/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js', '**/engine/*'], message: 'the store and model must not depend on the engine or HTTP' },
+        { group: [...HTTP, '**/engine/*'], message: 'the store and model must not depend on the engine or HTTP' },
       ] }],
     },
   },
   {
-    // The store's rules are backend-neutral: only index.ts (which opens one) may name a backend.
-    files: ['src/store/*.ts'],
+    // The store's rules, the sequences that apply them (ops/) and the port they speak through
+    // (driver.ts) are backend-neutral: only index.ts (which opens one) may name a backend.
+    files: ['src/store/*.ts', 'src/store/ops/**'],
     ignores: ['src/store/index.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js', '**/engine/*', './sqlite/*', 'better-sqlite3'], message: 'store rules must not depend on a backend, the engine or HTTP' },
+        { group: [...HTTP, '**/engine/*'], message: 'store rules must not depend on the engine or HTTP' },
+        { group: ['**/sqlite/*', '**/postgres/*', '**/db/*', 'better-sqlite3', 'pg'], message: 'store rules must not name a backend' },
       ] }],
     },
   },
   {
-    // The sequences (ops/) apply the rules over the port (driver.ts); they name no backend.
-    files: ['src/store/ops/**', 'src/store/driver.ts'],
+    // Generic database and network helpers, below the store and the engine alike.
+    files: ['src/db/**', 'src/net/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js', '**/engine/*', '**/sqlite/*', '**/postgres/*', 'better-sqlite3', 'pg'], message: 'the sequences speak to a backend only through the port (driver.ts)' },
+        { group: [...HTTP, '**/engine/*', '**/store/*', '**/model/*', '**/config.js'], message: 'db/ and net/ depend on nothing of the service' },
+      ] }],
+    },
+  },
+  {
+    // Configuration validates values with pure parsers from the layers at the bottom only.
+    files: ['src/config.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...HTTP, '**/engine/*', '**/store/*'], message: 'config.ts depends only on model/ and net/' },
       ] }],
     },
   },
@@ -66,7 +94,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js', '**/engine/*'], message: 'the store must not depend on the engine or HTTP' },
+          { group: [...HTTP, '**/engine/*'], message: 'the store must not depend on the engine or HTTP' },
           {
             group: ['**/transitions.js', '**/cancel-wins.js', '**/claim-plan.js', '**/batch-finish.js'], allowTypeImports: true,
             message: 'a backend applies no rule: the sequences in store/ops/ do, over the port (store/driver.ts)',
@@ -83,7 +111,7 @@ export default tseslint.config(
     files: ['src/model/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['fastify', '@fastify/*', '**/http/*', '**/app.js', '**/engine/*', '**/store/*', '**/config.js'], message: 'the model depends on nothing but itself' },
+        { group: [...HTTP, '**/engine/*', '**/store/*', '**/db/*', '**/config.js'], message: 'the model depends on nothing but itself' },
       ] }],
     },
   },

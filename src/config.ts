@@ -4,12 +4,12 @@
  */
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
-import { secretKey, SECRET_FORM } from './engine/webhook-signature.js';
 import { ClientflowError } from './model/errors.js';
-import { parseCrmUrlTemplate } from './engine/stages/crm-url.js';
 import { parseFlowLimits } from './model/flow-limits.js';
 import { STAGE_SETS } from './model/types.js';
 import { parseAllowList } from './net/address-policy.js';
+import { parseCrmUrlTemplate } from './net/crm-url.js';
+import { secretKey, SECRET_FORM } from './net/webhook-signature.js';
 
 /** One ALLOWED_HOSTS entry: a name or [IPv6], an optional port. */
 const HOST_ENTRY = '(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(:[0-9]{1,5})?';

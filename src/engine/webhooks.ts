@@ -31,7 +31,7 @@ import { guardedAgent, type Resolver } from '../net/guarded-agent.js';
 import type { WebhookClaim, WebhookStore } from '../store/store.js';
 import type { EngineEvents } from './events.js';
 import { backoffMs } from './retry-policy.js';
-import { secretKey, signatureHeaders } from './webhook-signature.js';
+import { secretKey, signatureHeaders } from '../net/webhook-signature.js';
 
 export interface WebhookOptions {
   store: WebhookStore;

@@ -17,8 +17,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ store: Pick<Lifecycle, 'p
       response: { 200: Ready, 503: Ready },
     },
   }, async (_request, reply) => {
-    // The store must answer and commit: a disk that fills up makes the service unready.
-    const checks = { store: store.ping() && (await store.probeWrite(Date.now())), engine: engine.accepting };
+    // The store must commit and answer: a disk that fills up makes the service unready. The probe
+    // runs first and always: a store that failed learns from it that it works again (PostgreSQL's
+    // ping reports its last outcome, which nothing else renews while no work comes).
+    const committed = await store.probeWrite(Date.now());
+    const checks = { store: committed && store.ping(), engine: engine.accepting };
     const ready = checks.store && checks.engine;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
   });
