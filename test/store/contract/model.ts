@@ -205,6 +205,8 @@ async function expectAgreement(world: World, published: EngineEvent[]): Promise<
 export function modelContract(c: Contract): void {
   describe('model', () => {
     it('keeps counters, totals and the log equal to a recount after random operations, and nothing running unowned', async () => {
+      // A failure reports its operations, seed and path at once (endOnFailure): shrinking them on
+      // PostgreSQL would outlast the test's time. CONTRACT_MODEL_SEED explores other sequences by hand.
       await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 20, maxLength: 60 }), async (ops) => {
         const store = await c.open();
         try {
@@ -222,7 +224,7 @@ export function modelContract(c: Contract): void {
         } finally {
           await store.close();
         }
-      }), { seed: 18, numRuns: c.modelRuns });
+      }), { seed: Number(process.env.CONTRACT_MODEL_SEED) || 18, numRuns: c.modelRuns, endOnFailure: true });
     }, 120_000);
   });
 }

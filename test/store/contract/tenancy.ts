@@ -55,5 +55,15 @@ export function tenancyContract(c: Contract): void {
       const wf = (await store.listWorkflows(g1.id, { limit: 1 }))!.items[0]!;
       expect((await store.getWorkflow(wf.id))!.tenant).toBe('globex');
     });
+
+    it('keeps a tenant\'s quotas when another key is made for it, and replaces them whole on put', async () => {
+      const { store } = c;
+      await store.putTenant('acme', { maxQueued: 5, maxRunning: 2 }, T0);
+      await store.createKey({ id: 'key000key000', tenant: 'acme', admin: false, hash: 'a'.repeat(64), label: null, createdAt: T0 + 1, revokedAt: null });
+      expect(await store.getTenant('acme')).toMatchObject({ quotas: { maxQueued: 5, maxRunning: 2 }, createdAt: new Date(T0).toISOString() });
+      expect((await store.putTenant('acme', { priorityMax: 3 }, T0 + 2)).quotas).toEqual({ priorityMax: 3 });
+      expect((await store.getTenant('acme'))!.quotas).toEqual({ priorityMax: 3 });
+      expect(await store.revokeKey('nope00000000', T0 + 3)).toBe(false);
+    });
   });
 }
