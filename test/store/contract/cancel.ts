@@ -11,9 +11,7 @@
  * - an unknown (or purged) id answers null.
  */
 import { describe, expect, it } from 'vitest';
-import { T0, type Contract } from './harness.js';
-
-const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+import { T0, UNKNOWN_ID, type Contract } from './harness.js';
 
 export function cancelContract(c: Contract): void {
   describe('cancel', () => {
@@ -96,8 +94,8 @@ export function cancelContract(c: Contract): void {
       expect(await store.cancelWorkflow(wf!.id, T0 + 100)).toMatchObject({ abort: [], item: { status: 'succeeded' } });
       expect(await store.cancelBatch(batch.id, T0 + 100)).toMatchObject({ abort: [], item: { status: 'succeeded' } });
       expect(await store.listEvents(batch.id, 0, 100)).toEqual(events);
-      expect(await store.cancelBatch(UNKNOWN, T0)).toBeNull();
-      expect(await store.cancelWorkflow(UNKNOWN, T0)).toBeNull();
+      expect(await store.cancelBatch(UNKNOWN_ID, T0)).toBeNull();
+      expect(await store.cancelWorkflow(UNKNOWN_ID, T0)).toBeNull();
     });
   });
 }

@@ -17,6 +17,8 @@ export type StoreFactory = (options?: StoreFactoryOptions) => Store | Promise<St
 /** The suite's clock: every test writes times from here on. */
 export const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 export const DAY = 86_400_000;
+/** An id no store ever handed out. */
+export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 /** A batch's input with no options set: `extra` sets what a test needs (tenant, flowKey, callbackUrl…). */
 export function batchInput(clientIds: ClientId[], extra: Partial<NewBatch> = {}): NewBatch {

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidCursorError } from '../../../src/store/store.js';
-import { T0, type Contract } from './harness.js';
+import { T0, UNKNOWN_ID, type Contract } from './harness.js';
 
 export function readsContract(c: Contract): void {
   describe('reads', () => {
@@ -46,8 +46,8 @@ export function readsContract(c: Contract): void {
       expect(await ids('running')).toEqual([]);
       expect((await store.listWorkflows(done.id, { status: 'succeeded', limit: 10 }))!.items.map((w) => w.id)).toEqual([wf!.id]);
       expect((await store.listWorkflows(done.id, { status: 'queued', limit: 10 }))!.items).toEqual([]);
-      expect(await store.getBatch('00000000-0000-4000-8000-000000000000', T0)).toBeNull();
-      expect(await store.getWorkflow('00000000-0000-4000-8000-000000000000')).toBeNull();
+      expect(await store.getBatch(UNKNOWN_ID, T0)).toBeNull();
+      expect(await store.getWorkflow(UNKNOWN_ID)).toBeNull();
       await expect(store.listWorkflows(done.id, { limit: 1, cursor: 'bm9wZQ' })).rejects.toBeInstanceOf(InvalidCursorError);
     });
   });

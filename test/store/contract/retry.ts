@@ -8,9 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NotRetryableError } from '../../../src/store/store.js';
-import { T0, type Contract } from './harness.js';
-
-const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+import { T0, UNKNOWN_ID, type Contract } from './harness.js';
 
 export function retryContract(c: Contract): void {
   describe('retry', () => {
@@ -80,8 +78,8 @@ export function retryContract(c: Contract): void {
       await expect(store.retryWorkflow(running!.id, T0 + 1)).rejects.toBeInstanceOf(NotRetryableError);
       await expect(store.retryWorkflow(queued.id, T0 + 1)).rejects.toBeInstanceOf(NotRetryableError);
       expect((await store.getWorkflow(running!.id))!.stages[0]!.status).toBe('running');
-      expect(await store.retryWorkflow(UNKNOWN, T0)).toBeNull();
-      expect(await store.retryBatch(UNKNOWN, true, T0)).toBeNull();
+      expect(await store.retryWorkflow(UNKNOWN_ID, T0)).toBeNull();
+      expect(await store.retryBatch(UNKNOWN_ID, true, T0)).toBeNull();
     });
   });
 }
