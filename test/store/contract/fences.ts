@@ -24,15 +24,15 @@ async function snapshot(store: Store, batchId: string, workflowId: string, at: n
 /** Each kind of transition a runner may report for `wf` running `fetch`, as a stale writer would. */
 function everyKind(wf: ClaimedWorkflow, at: number): Transition[] {
   const error = { code: 'X', message: 'x' };
-  const stale = structuredClone(wf);
+  // A copy each: a store may move the workflow it is sent before its fence refuses the write.
   const running = (): ClaimedWorkflow => {
-    const copy = structuredClone(stale);
+    const copy = structuredClone(wf);
     copy.status = 'running';
     copy.stages[0] = { ...copy.stages[0]!, status: 'running', attempts: 1, startedAt: T0 };
     return copy;
   };
   return [
-    { kind: 'started', workflow: structuredClone(stale), stage: 'fetch', at },
+    { kind: 'started', workflow: structuredClone(wf), stage: 'fetch', at },
     { kind: 'succeeded', workflow: running(), stage: 'fetch', at, output: { stale: true }, next: 'process' },
     { kind: 'succeeded', workflow: running(), stage: 'fetch', at, output: { stale: true } },
     { kind: 'failed', workflow: running(), stage: 'fetch', at, error },
