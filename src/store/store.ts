@@ -21,7 +21,7 @@
  * claim-plan.ts (fair claiming), outbox.ts (events published after commit), view-cache.ts.
  * The sequences that apply them (admission, a runner's writes, cancel/retry/release, claims,
  * each commit's counters and events) are written once in ops/, over the port every backend
- * implements (driver.ts). Every backend passes the same contract suite (test/store/contract.ts).
+ * implements (driver.ts). Every backend passes the same contract suite (test/store/contract/, by area).
  */
 import type {
   Batch, BatchOptions, ClientId, ErrorInfo, NewBatch, Page, StageState, Workflow,

@@ -20,7 +20,11 @@ export function* cancelBatch(unit: Unit, batchId: string, now: number): Steps<st
   const seq = yield* call('batchSeq', batchId);
   if (seq === null) return null;
   const rows = yield* call('workflowRows', { batchSeq: seq, status: 'unfinished' });
-  if (rows.length > 0) unit.log(seq, { type: 'batch.canceled', at: now, batchId });
+  // Once per cancel that changes something: asked again while the marked stages still run, it
+  // changes nothing, logs nothing, and names them to abort again.
+  if (rows.some((row) => row.cancel_requested !== 1 || cancelAction(load(row)) === 'cancel-now')) {
+    unit.log(seq, { type: 'batch.canceled', at: now, batchId });
+  }
   const abort = yield* cancel(unit, rows, now);
   // The processes running the rest stop them (engine: abort through their signals).
   if (abort.length > 0) unit.notice.cancel.batches.push(batchId);

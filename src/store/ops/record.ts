@@ -14,8 +14,7 @@ import type { Unit } from './unit.js';
 
 export function* record(unit: Unit, reported: Transition): Steps<void> {
   const wf = reported.workflow;
-  // A runner writes only under its lease; one it gave up (finished, retrying) is not its own.
-  if (wf.leaseOwner === null) throw new LeaseLostError(`workflow ${wf.id} is not leased by its runner`);
+  notGivenUp(wf);
   const firstStart = wf.status === 'queued';
   // Only an attempt that would leave the workflow unfinished and unowned asks whether its cancel is pending.
   const asks = reported.kind === 'retrying' || reported.kind === 'interrupted';
@@ -38,7 +37,17 @@ export function* record(unit: Unit, reported: Transition): Steps<void> {
 
 /** Upserts the result, fenced like every workflow write; repeating it is harmless. */
 export function* saveResult(fence: LeaseFence, result: Record<string, unknown>, at: number): Steps<void> {
+  notGivenUp(fence);
   if (!(yield* call('saveResult', fence, result, at))) yield* leaseLost(fence);
+}
+
+/**
+ * A runner writes only under its lease; one it gave up (finished, retrying, interrupted) is not
+ * its own any more. Its claim then names no owner, as the freed row does: a fence comparing the
+ * two would let the write through, so it is refused here, before any backend sees it.
+ */
+function notGivenUp(fence: LeaseFence): void {
+  if (fence.leaseOwner === null) throw new LeaseLostError(`workflow ${fence.id} is not leased by its runner`);
 }
 
 /** A fenced write changed nothing: says whether that is a cancel's normal end or a lost lease. */

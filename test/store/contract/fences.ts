@@ -116,13 +116,9 @@ export function fencesContract(c: Contract): void {
       expect((await store.getWorkflow(first!.id))!.result).toEqual({ fresh: true });
     });
 
-    // KNOWN BUG on PostgreSQL (reported, not fixed here: src/ is being rewritten): a claim whose own
-    // transition gave its lease up (`retrying`, `interrupted`) carries `leaseOwner: null`, and the
-    // PostgreSQL fence (workflow-rows.ts `fence`) compares it with the row's owner, null too, so the
-    // stale write is accepted: the stage runs again unleased and a result is saved. SQLite refuses it.
-    // Reproduction: claim, record started, record retrying, then record started (or saveResult)
-    // with the same workflow object: it resolves instead of LeaseLostError.
-    it.skipIf(c.backend === 'postgres')(`refuses a write after the runner gave its lease up (a retry waiting out its backoff)${c.backend === 'postgres' ? ' [KNOWN BUG on postgres: skipped]' : ''}`, async () => {
+    // A claim whose own transition gave its lease up (`retrying`, `interrupted`) carries
+    // `leaseOwner: null`, as the row does: a fence comparing the two would let it write.
+    it('refuses a write after the runner gave its lease up (a retry waiting out its backoff)', async () => {
       const { store } = c;
       const batch = await c.newBatch([1]);
       const [wf] = await store.claim('a', 1, T0, 60_000);
