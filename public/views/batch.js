@@ -141,7 +141,7 @@ export function showBatch(id, restart) {
 
   const choice = /** @type {HTMLSelectElement} */ ($('timeline-filter'));
   choice.replaceChildren(
-    el('option', { text: 'Running work while it runs', attrs: { value: 'auto' } }),
+    el('option', { text: `Automatic (running work, past ${TIMELINE_ROWS} rows)`, attrs: { value: 'auto' } }),
     el('option', { text: `First ${TIMELINE_ROWS} by creation`, attrs: { value: '' } }),
     ...STATUSES.map((s) => el('option', { text: `Only ${s}`, attrs: { value: s } })),
   );

@@ -6,7 +6,7 @@ import { $, badge, el, showError } from '../dom.js';
 import { formatMs } from '../format.js';
 import { STATUSES, isFinished } from '../model.js';
 
-const PAGE = 50;
+const PAGE = 20;
 
 /** @typedef {import('../model.js').Workflow} Workflow */
 
@@ -101,6 +101,7 @@ export function workflowTable(batchId, on) {
       $('workflow-range').textContent = result.items.length === 0 ? '' : `Page ${page}, ${result.items.length} shown`;
       next.disabled = nextCursor === null;
       first.disabled = cursor === null;
+      $('workflow-pager').hidden = cursor === null && nextCursor === null;
       showError($('workflow-error'), null);
     } catch (e) {
       if (!signal.aborted && !isUnauthorized(e)) showError($('workflow-error'), messageOf(e));
