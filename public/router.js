@@ -28,9 +28,10 @@ export function route() {
   if (batch?.[1]) {
     reveal('batch-view');
     const id = batch[1];
-    const start = () => {
+    /** @param {string} [note] */
+    const start = (note) => {
       stop();
-      stopView = showBatch(id, start);
+      stopView = showBatch(id, start, note);
     };
     start();
   } else if (location.hash === '#/metrics') {

@@ -294,6 +294,8 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
       expect((await retried).status()).toBe(202);
       await done;
       await page.waitForFunction(() => document.querySelector('#batch-status')?.textContent === 'succeeded', undefined, WAIT);
+      // Followed afresh from its new start, still saying what was done.
+      expect(await page.textContent('#action-status')).toBe('Retry of the failed workflows: accepted.');
       await page.locator('#failures').waitFor({ state: 'hidden', ...WAIT });
       expect(await page.isHidden('#retry-batch')).toBe(true);
       expect(await page.textContent('#batch-counts [data-count="succeeded"]')).toBe('3');

@@ -13,7 +13,6 @@ import { workflowTable } from './workflows.js';
 const LOG_LIMIT = 50;
 /** The timeline's default rows: a larger batch shows its running work instead while it runs. */
 const TIMELINE_ROWS = 50;
-const WORKFLOWS_GAP_MS = 1000;
 
 /** @typedef {import('../model.js').Batch} Batch */
 
@@ -127,12 +126,15 @@ export function timelineQuery(choice, batch) {
 }
 
 /**
- * Shows the batch; returns what stops it. `restart` shows it afresh (after a retry reopened it).
+ * Shows the batch; returns what stops it. `restart` shows it afresh (after a retry reopened it),
+ * still saying `note` (what was just done).
  * @param {string} id
- * @param {() => void} restart
+ * @param {(note: string) => void} restart
+ * @param {string} [note]
  */
-export function showBatch(id, restart) {
+export function showBatch(id, restart, note = '') {
   resetBatchView();
+  $('action-status').textContent = note;
   const controller = new AbortController();
   const { signal } = controller;
   /** @type {Batch | null} */
@@ -152,11 +154,10 @@ export function showBatch(id, restart) {
   const failures = failureSummary(id);
   /** After an accepted action: a finished batch that reopens is followed afresh. */
   const changed = () => {
-    if (feed.state === 'finished') restart();
+    if (feed.state === 'finished') restart($('action-status').textContent ?? '');
     else feed.refreshSoon();
   };
   const workflows = workflowTable(id, { changed, said });
-  let workflowsAt = 0;
 
   const feed = new BatchFeed(id, {
     batch(b) {
@@ -164,11 +165,7 @@ export function showBatch(id, restart) {
       renderBatch(b);
       failures.update(b);
       timeline.update(isFinished(b.status));
-      // The table follows the batch, at most once a second (and once more when it finishes).
-      if (isFinished(b.status) || Date.now() - workflowsAt >= WORKFLOWS_GAP_MS) {
-        workflowsAt = Date.now();
-        workflows.refresh();
-      }
+      workflows.refreshSoon();
     },
     event(type, data) {
       appendLog(type, data);

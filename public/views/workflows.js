@@ -7,6 +7,8 @@ import { formatMs } from '../format.js';
 import { STATUSES, isFinished } from '../model.js';
 
 const PAGE = 20;
+/** The table follows its batch at most once a second; the last change is always shown. */
+const GAP_MS = 1000;
 
 /** @typedef {import('../model.js').Workflow} Workflow */
 
@@ -68,6 +70,9 @@ export function workflowTable(batchId, on) {
   let page = 1;
   let loading = false;
   let again = false;
+  let loadedAt = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
 
   filter.replaceChildren(el('option', { text: 'All', attrs: { value: '' } }), ...STATUSES.map((s) => el('option', { text: s, attrs: { value: s } })));
 
@@ -76,6 +81,7 @@ export function workflowTable(batchId, on) {
     try {
       await act(path);
       on.said(`${what}: accepted.`);
+      load();
       on.changed();
     } catch (e) {
       if (!isUnauthorized(e)) on.said(`${what} failed: ${messageOf(e)}`);
@@ -88,6 +94,9 @@ export function workflowTable(batchId, on) {
       return;
     }
     loading = true;
+    loadedAt = Date.now();
+    clearTimeout(timer);
+    timer = undefined;
     try {
       const query = new URLSearchParams({ limit: String(PAGE) });
       if (filter.value) query.set('status', filter.value);
@@ -126,12 +135,14 @@ export function workflowTable(batchId, on) {
   }, { signal });
 
   return {
-    /** Shows only workflows with this status ('' for all). @param {string} status */
-    show(status) {
-      filter.value = status;
-      goTo(null, 1);
+    /** The batch changed: reload now, or once GAP_MS has passed since the last load. */
+    refreshSoon() {
+      if (timer !== undefined) return;
+      timer = setTimeout(load, Math.max(0, loadedAt + GAP_MS - Date.now()));
     },
-    refresh: load,
-    stop: () => controller.abort(),
+    stop() {
+      controller.abort();
+      clearTimeout(timer);
+    },
   };
 }
