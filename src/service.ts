@@ -106,7 +106,7 @@ async function wire(
     render: withLinks,
     ...overrides.webhooks,
   });
-  const app = await buildApp({ config, store, engine, logger });
+  const app = await buildApp({ config, store, engine, logger, webhooks });
   let stopping: Promise<void> | null = null;
   return {
     config, logger, store, processPool, results, engine, webhooks, app,

@@ -176,7 +176,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
 async function longPoll<T extends { finishedAt: string | null }>(o: {
   engine: Engine; watchers: Watchers; batchId: string; ms: number; reply: FastifyReply; read: () => Promise<T>;
 }): Promise<T> {
-  const watch = o.watchers.open(o.reply.raw);
+  const watch = o.watchers.open(o.reply.raw, 'poll');
   let wake!: () => void;
   const woken = new Promise<void>((resolve) => {
     wake = resolve;
