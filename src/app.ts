@@ -24,6 +24,7 @@ import { tenantRoutes } from './http/routes/tenants.js';
 import { limitRoutes } from './http/routes/limits.js';
 import { timelineRoutes } from './http/routes/timeline.js';
 import { workflowRoutes } from './http/routes/workflows.js';
+import { sharedSchemas } from './http/shared-schemas.js';
 import { validatorCompiler } from './http/validation.js';
 import { Watchers } from './http/watchers.js';
 
@@ -80,7 +81,9 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
 
   // First, so its hooks run before every route's and the 404 handler's.
   await registerHardening(app, config);
-  app.setValidatorCompiler(validatorCompiler());
+  // The named schemas (http/shared-schemas.ts), before any route refers to one.
+  for (const schema of sharedSchemas(config.MAX_BATCH_SIZE)) app.addSchema(schema);
+  app.setValidatorCompiler(validatorCompiler(config.MAX_BATCH_SIZE));
   // JSON only: any other body type is a 415, not a string the schema then rejects.
   app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app);
