@@ -12,6 +12,7 @@ import { registerAuth } from './http/auth.js';
 import { registerDashboard } from './http/dashboard.js';
 import { QuotaBook, defaultQuotas } from './http/quotas.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { RequestLogController, registerRequestLog } from './http/request-log.js';
 import { registerDocs } from './http/docs.js';
 import { registerHardening, serverOptions } from './http/hardening.js';
 import { registerMetrics } from './http/metrics.js';
@@ -68,6 +69,8 @@ function routingProblem(error: Error & { code?: string }, url: string): HttpErro
 export async function buildApp({ config, store, engine, logger }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // The per-request lines carry the tenant; health probes log at debug (http/request-log.ts).
+    logController: new RequestLogController(),
     // Timeouts, request ids (a caller's x-request-id when it is safe), Node's client errors.
     ...serverOptions(config),
     return503OnClosing: true,
@@ -92,6 +95,7 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   await registerMetrics(app, { store, engine });
   // Before every route: who asks (auth.ts), then how often they may (rate-limit.ts).
   const keys = registerAuth(app, { store, required: config.AUTH === 'required', metricsRequired: config.METRICS_AUTH === 'required' });
+  registerRequestLog(app);
   const defaults = defaultQuotas(config);
   const quotas = new QuotaBook(store, defaults);
   await registerRateLimit(app, quotas);

@@ -105,6 +105,8 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       // Keys are per tenant: the same key from two tenants is two keys (a tenant id holds no '/').
       idempotency: key ? { key: `${tenant}/${key}`, fingerprint: fingerprint(body), ttlMs: config.IDEMPOTENCY_TTL_MS } : undefined,
     });
+    // This request's line (its reqId and tenant): the engine's own line has neither.
+    request.log.info({ batchId: batch.id, total: batch.progress.total, replayed }, replayed ? 'batch replayed' : 'batch accepted');
     reply.header('location', `/v1/batches/${batch.id}`);
     if (replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(replayed ? 200 : 202).send(withLinks(batch));
