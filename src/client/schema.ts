@@ -1105,10 +1105,7 @@ export interface components {
             attempt: number;
             /** @description Milliseconds. */
             durationMs: number;
-            error: {
-                code: string;
-                message: string;
-            };
+            error: components["schemas"]["ErrorInfo"];
         };
         /** @description A stage attempt failed and will be retried. */
         StageRetryingEvent: {
@@ -1141,10 +1138,7 @@ export interface components {
             attempt: number;
             /** @description Milliseconds. */
             durationMs: number;
-            error: {
-                code: string;
-                message: string;
-            };
+            error: components["schemas"]["ErrorInfo"];
             /** @description Milliseconds. */
             delayMs: number;
             /**

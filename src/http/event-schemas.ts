@@ -6,11 +6,10 @@
 import Type, { type TProperties } from 'typebox';
 import { BATCH_STATUSES, STAGES, WORKFLOW_STATUSES } from '../model/statuses.js';
 import { Enum, Id, Ms, Time, named } from './schema-kit.js';
-import { ClientId, Progress } from './schemas.js';
+import { ClientId, ErrorInfo, Progress } from './schemas.js';
 
 const EventId = Type.Integer({ minimum: 1, description: 'The event\'s store id, also its SSE `id:`: send it as Last-Event-ID to resume after it.' });
 const Stage = Enum(STAGES, 'The stage.');
-const ErrorInfo = Type.Object({ code: Type.String(), message: Type.String() });
 
 /** The schema of one event kind, named after its type (batch.created → BatchCreatedEvent). */
 function kind<T extends string, P extends TProperties>(type: T, description: string, properties: P) {

@@ -137,7 +137,7 @@ const StageStats = named('StageStats', Type.Object({
   succeeded: Type.Integer(), failed: Type.Integer(), running: Type.Integer(),
   avgMs: Nullable(Type.Number()), p95Ms: Nullable(Type.Number()), maxMs: Nullable(Type.Number()),
 }, { description: 'One stage across a batch\'s workflows: counts and durations (ms).' }));
-const ErrorInfo = named('ErrorInfo', Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why a stage attempt failed.' }));
+export const ErrorInfo = named('ErrorInfo', Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why a stage attempt failed.' }));
 
 export const TenantId = Type.String({ pattern: TENANT_PATTERN, description: 'A tenant id: lower-case letters, digits, - and _, up to 63.', examples: ['acme'] });
 
