@@ -103,6 +103,15 @@ export default tseslint.config(
     },
   },
   {
+    // The typed client ships to callers: it stands alone.
+    files: ['src/client/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['../*', 'fastify', '@fastify/*'], message: 'the client depends on nothing of the server' },
+      ] }],
+    },
+  },
+  {
     files: ['src/model/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [

@@ -13,6 +13,7 @@ import { registerAuth } from './http/auth.js';
 import { registerDashboard } from './http/dashboard.js';
 import { QuotaBook, defaultQuotas } from './http/quotas.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { RequestLogController, registerRequestLog } from './http/request-log.js';
 import { registerDocs } from './http/docs.js';
 import { registerHardening, serverOptions } from './http/hardening.js';
 import { registerMetrics } from './http/metrics.js';
@@ -25,6 +26,7 @@ import { tenantRoutes } from './http/routes/tenants.js';
 import { limitRoutes } from './http/routes/limits.js';
 import { timelineRoutes } from './http/routes/timeline.js';
 import { workflowRoutes } from './http/routes/workflows.js';
+import { sharedSchemas } from './http/shared-schemas.js';
 import { validatorCompiler } from './http/validation.js';
 import { Watchers } from './http/watchers.js';
 
@@ -70,6 +72,8 @@ function routingProblem(error: Error & { code?: string }, url: string): HttpErro
 export async function buildApp({ config, store, engine, logger, webhooks }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // The per-request lines carry the tenant; health probes log at debug (http/request-log.ts).
+    logController: new RequestLogController(),
     // Timeouts, request ids (a caller's x-request-id when it is safe), Node's client errors.
     ...serverOptions(config),
     return503OnClosing: true,
@@ -83,7 +87,9 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
 
   // First, so its hooks run before every route's and the 404 handler's.
   await registerHardening(app, config);
-  app.setValidatorCompiler(validatorCompiler());
+  // The named schemas (http/shared-schemas.ts), before any route refers to one.
+  for (const schema of sharedSchemas(config.MAX_BATCH_SIZE)) app.addSchema(schema);
+  app.setValidatorCompiler(validatorCompiler(config.MAX_BATCH_SIZE));
   // JSON only: any other body type is a 415, not a string the schema then rejects.
   app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app);
@@ -95,6 +101,7 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
   await registerMetrics(app, { store, engine, watchers, webhooks });
   // Before every route: who asks (auth.ts), then how often they may (rate-limit.ts).
   const keys = registerAuth(app, { store, required: config.AUTH === 'required', metricsRequired: config.METRICS_AUTH === 'required' });
+  registerRequestLog(app);
   const defaults = defaultQuotas(config);
   const quotas = new QuotaBook(store, defaults);
   await registerRateLimit(app, quotas);

@@ -6,4 +6,4 @@
 import './require-node.js';
 import { runCli } from './cli/commands.js';
 
-process.exitCode = await runCli(process.argv.slice(2), { env: process.env, out: process.stdout, err: process.stderr });
+process.exitCode = await runCli(process.argv.slice(2), { env: process.env, out: process.stdout, err: process.stderr, in: process.stdin });

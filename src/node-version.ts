@@ -6,6 +6,9 @@
  * On an older Node (the system Node 20 of a machine whose `npm ci` did not install the project's
  * own Node 24, say) the addon does not fail with an error: it crashes the process with a
  * segmentation fault. Importing this module first turns that into one line saying what to do.
+ * It is the one check: package.json has no `engines`, which made npm warn twice on every fresh
+ * `npx clientflow` (npx links the checkout into its cache and checked the link and its target),
+ * even though the command runs on the project's own Node 24 (node_modules/.bin first on PATH).
  */
 export const MIN_NODE = '22.19.0';
 

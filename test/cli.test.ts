@@ -144,6 +144,9 @@ describe('clientflow keys and tenants', () => {
     const spareId = spare.split('_')[1]!;
     expect(await clientflow(['tenants', 'set', 'acme', '--max-queued', '1'], env)).toMatchObject({ code: 0 });
     const as = (k: string) => ({ authorization: `Bearer ${k}`, 'content-type': 'application/json' });
+    // The API commands: a refused key (none here) is exit 3, like an unreachable service; CLIENTFLOW_KEY is sent.
+    expect(await clientflow(['list', '--url', server.url], env)).toMatchObject({ code: 3, stderr: expect.stringContaining('401') as unknown });
+    expect(await clientflow(['list', '--url', server.url], { ...env, CLIENTFLOW_KEY: key! })).toMatchObject({ code: 0, stderr: '' });
     expect(await (await fetch(`${server.url}/v1/me`, { headers: as(key!) })).json()).toMatchObject({ tenant: 'acme', admin: false });
     const tooMany = await fetch(`${server.url}/v1/batches`, { method: 'POST', headers: as(key!), body: JSON.stringify({ clientIds: [1, 2] }) });
     expect(tooMany.status).toBe(429);

@@ -91,6 +91,9 @@ export class ContractChecker {
     this.#doc = doc;
     this.#ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats.default(this.#ajv);
+    // The whole document under one id: a response schema is compiled as a $ref into it, so its
+    // $refs to components.schemas resolve.
+    this.#ajv.addSchema(doc as object, 'openapi.json', undefined, false);
     this.#templates = Object.keys(doc.paths).map((template) => ({
       template,
       pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
@@ -119,7 +122,9 @@ export class ContractChecker {
     const key = `${method} ${template} ${res.statusCode} ${type}`;
     let validate = this.#compiled.get(key);
     if (!validate) {
-      validate = this.#ajv.compile(schema!);
+      const pointer = ['paths', template, method.toLowerCase(), 'responses', String(res.statusCode), 'content', type, 'schema']
+        .map((p) => encodeURIComponent(p.replaceAll('~', '~0').replaceAll('/', '~1'))).join('/');
+      validate = this.#ajv.compile({ $ref: `openapi.json#/${pointer}` });
       this.#compiled.set(key, validate);
     }
     const body: unknown = JSON.parse(res.body);

@@ -1,17 +1,24 @@
 /**
  * The `clientflow` command's subcommands: one entry of COMMANDS each. `runCli` picks the entry by
  * the first argument and reads the rest with `node:util` parseArgs (the entry's options, strict),
- * so a new subcommand is a new entry and the file that runs it. Exit codes: 0 done, 1 failed
- * (one line on stderr saying why), 2 not understood (the usage on stderr).
+ * so a new subcommand is a new entry and the file that runs it. Exit codes: 0 done (a batch that
+ * succeeded), 1 failed (a batch that failed or was canceled; or one line on stderr saying why),
+ * 2 not understood (the usage on stderr), 3 the service cannot be reached or refuses the key.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { backup } from './backup.js';
+import { UsageError, cancel, failed, list, retry, status, submit, watch } from './batches.js';
+import { completionScript } from './completion.js';
+import { CONNECTION_OPTIONS, EXIT, failureOf } from './connection.js';
 import { QUOTA_OPTIONS, createKey, listKeys, listTenants, revokeKey, setTenant } from './tenants.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
-  out: { write(text: string): unknown };
+  /** A terminal (isTTY) gets live progress; anything else plain lines. */
+  out: { write(text: string): unknown; isTTY?: boolean };
   err: { write(text: string): unknown };
+  /** Where `submit` reads ids when given none (stdin). */
+  in?: AsyncIterable<Buffer | string> & { isTTY?: boolean };
 }
 
 export interface CommandInput extends CliIo {
@@ -22,7 +29,7 @@ export interface CommandInput extends CliIo {
 }
 
 export interface Command {
-  /** The positional arguments, named as the usage shows them. */
+  /** The positional arguments, named as the usage shows them; `[ID...]` takes any number. */
   args: string[];
   options?: ParseArgsOptionsConfig;
   /** One line for the usage. */
@@ -31,7 +38,43 @@ export interface Command {
   run(input: CommandInput): Promise<number>;
 }
 
+/** A command that talks to a running service: --url, --key and --json besides its own options. */
+const api = (options: ParseArgsOptionsConfig = {}): ParseArgsOptionsConfig => ({ ...CONNECTION_OPTIONS, ...options });
+
 export const COMMANDS: Record<string, Command> = {
+  submit: {
+    args: ['[ID...]'],
+    options: api({
+      file: { type: 'string' }, format: { type: 'string' }, label: { type: 'string' }, priority: { type: 'string' },
+      'flow-key': { type: 'string' }, stages: { type: 'string' }, 'idempotency-key': { type: 'string' }, watch: { type: 'boolean' },
+      simulation: { type: 'string' },
+    }),
+    summary: 'submit a batch: ids as arguments, --file FILE or stdin (--format plain|csv|ndjson); '
+      + '--label, --priority N, --flow-key, --stages, --idempotency-key, --simulation JSON; --watch follows it to the end',
+    run: submit,
+  },
+  watch: { args: ['BATCH'], options: api(), summary: 'follow a batch to its end: live progress in a terminal, plain lines otherwise', run: watch },
+  status: { args: ['BATCH'], options: api({ wait: { type: 'boolean' } }), summary: 'a batch\'s state and failures (--wait: once it has finished)', run: status },
+  list: {
+    args: [],
+    options: api({ status: { type: 'string' }, tenant: { type: 'string' }, limit: { type: 'string' } }),
+    summary: 'the newest batches (--status S, --tenant ID, --limit N; default 20)',
+    run: list,
+  },
+  cancel: { args: ['BATCH'], options: api(), summary: 'cancel a batch', run: cancel },
+  retry: {
+    args: ['BATCH'],
+    options: api({ 'include-canceled': { type: 'boolean' }, watch: { type: 'boolean' } }),
+    summary: 'requeue a batch\'s failed workflows (--include-canceled, --watch)',
+    run: retry,
+  },
+  failed: { args: ['BATCH'], options: api(), summary: 'a batch\'s failed workflows: client id, stage, code, message', run: failed },
+  completion: { args: ['SHELL'], summary: 'print the completion script for bash or zsh (e.g. source <(clientflow completion bash))',
+    run: async ({ args, out }) => {
+      out.write(completionScript(args[0]!, COMMANDS));
+      return 0;
+    },
+  },
   backup: {
     args: ['FILE'],
     summary: 'copy the SQLite database to FILE while the server runs (PostgreSQL: prints the pg_dump command)',
@@ -64,7 +107,12 @@ export const COMMANDS: Record<string, Command> = {
 
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  clientflow ${[name, ...c.args].join(' ').padEnd(24)} ${c.summary}`);
-  return `usage: clientflow <command>\n\ncommands:\n${lines.join('\n')}\n\nThe configuration is the server's: the same environment variables (docs/reference/configuration.md).\n`;
+  return `usage: clientflow <command>\n\ncommands:\n${lines.join('\n')}\n\n`
+    + 'submit, watch, status, list, cancel, retry and failed talk to a running service: --url (or CLIENTFLOW_URL, default\n'
+    + 'http://127.0.0.1:3000), --key (or CLIENTFLOW_KEY), --json for JSON lines. Exit codes: 0 succeeded, 1 failed or\n'
+    + 'canceled, 2 usage, 3 cannot reach the service or not authorised.\n'
+    + 'backup, keys and tenants work on the store itself: the server\'s configuration, the same environment variables\n'
+    + '(docs/reference/configuration.md).\n';
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -83,7 +131,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: ParseArgsOptionsConfig; allowPositionals: true; strict: true; args: string[] }>>;
   try {
     parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
-    if (parsed.positionals.length !== command.args.length) {
+    const variadic = command.args.at(-1)?.endsWith('...]') === true;
+    if (variadic ? parsed.positionals.length < command.args.length - 1 : parsed.positionals.length !== command.args.length) {
       throw new Error(`expected ${command.args.join(' ') || 'no argument'}, got ${parsed.positionals.length} argument(s)`);
     }
   } catch (error) {
@@ -93,7 +142,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run({ ...io, args: parsed.positionals, options: parsed.values as CommandInput['options'] });
   } catch (error) {
-    io.err.write(`clientflow ${name}: ${(error as Error).message}\n`);
-    return 1;
+    if (error instanceof UsageError) {
+      io.err.write(`clientflow ${name}: ${error.message}\nusage: clientflow ${[name, ...command.args].join(' ')}\n`);
+      return EXIT.usage;
+    }
+    const failure = failureOf(error) ?? { code: EXIT.failed, message: (error as Error).message };
+    io.err.write(`clientflow ${name}: ${failure.message}\n`);
+    return failure.code;
   }
 }

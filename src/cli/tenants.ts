@@ -5,7 +5,7 @@
  */
 import Value from 'typebox/value';
 import { loadConfig } from '../config.js';
-import { NewKeyBody, QuotasBody } from '../http/schemas.js';
+import { NewKeyFields, QuotasFields } from '../http/schemas.js';
 import { mintKey } from '../model/api-keys.js';
 import { TENANT_RE, type ApiKeyRecord, type Quotas } from '../model/tenants.js';
 import { openTenancy } from '../store/index.js';
@@ -46,7 +46,7 @@ export async function createKey({ options, env, out }: CommandInput): Promise<nu
   const tenant = tenantId(options.tenant);
   const label = typeof options.label === 'string' ? options.label : undefined;
   // The same rules as POST /v1/keys (a label PostgreSQL can store, of a sane length).
-  const error = Value.Errors(NewKeyBody, { tenant, label })[0];
+  const error = Value.Errors(NewKeyFields, { tenant, label })[0];
   if (error) throw new Error(`--${error.instancePath.replace(/^\//, '')} ${error.message}`);
   const { id, key, hash } = mintKey();
   const record: ApiKeyRecord = {
@@ -94,7 +94,7 @@ export async function setTenant({ args, options, env, out }: CommandInput): Prom
   }
   const tenant = await withTenancy(env, async (store) => {
     const quotas = { ...(options.reset === true ? {} : (await store.getTenant(id))?.quotas), ...given };
-    const error = Value.Errors(QuotasBody, quotas)[0];
+    const error = Value.Errors(QuotasFields, quotas)[0];
     if (error) throw new Error(`quota ${error.instancePath.replace(/^\//, '') || '(all)'} ${error.message}`);
     if (quotas.priorityMin !== undefined && quotas.priorityMax !== undefined && quotas.priorityMin > quotas.priorityMax) {
       throw new Error(`quota priorityMin (${quotas.priorityMin}) must not be above priorityMax (${quotas.priorityMax})`);

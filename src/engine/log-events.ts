@@ -10,7 +10,8 @@ export function logEvents(events: EngineEvents, log: Logger): () => void {
   return events.on((e) => {
     switch (e.type) {
       case 'batch.created':
-        return log.info({ batchId: e.batchId, total: e.total }, 'batch accepted');
+        // "batch accepted", with the request's id and tenant, is the HTTP route's line.
+        return log.debug({ batchId: e.batchId, total: e.total }, 'batch created');
       case 'batch.started':
         return log.info({ batchId: e.batchId }, 'batch started');
       case 'stage.started':

@@ -2,11 +2,15 @@
  * OpenAPI 3.1 from the route schemas (@fastify/swagger) and Swagger UI with its assets served
  * from node_modules (@fastify/swagger-ui): /docs and /docs/json work with no network.
  */
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { documentRequestIds } from './hardening.js';
 import { problems } from './schemas.js';
+
+/** The package's version (src/http and dist/http alike sit two levels below package.json). */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -14,7 +18,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: {
         title: 'clientflow',
-        version: '1.0.0',
+        version: VERSION,
         description: 'Durable per-client CRM/ERP workflows. POST a batch of client ids; each becomes a workflow of '
           + 'three stages — fetch, process, store — run through a concurrency-limited queue. Status endpoints report '
           + 'progress and timings. Errors are application/problem+json (RFC 9457).',
@@ -51,6 +55,8 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       const response = { ...problems(401, 429), ...(schema.response as Record<number, unknown> | undefined) };
       return { schema: { ...schema, security: [{ apiKey: [] }], response } as typeof schema, url };
     },
+    // A named schema (http/schema-kit.ts) is listed under its own name, not def-N.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     // Every answer carries x-request-id (http/hardening.ts); the route schemas need not repeat it.
     transformObject: (document) => ('openapiObject' in document ? documentRequestIds(document.openapiObject) : document.swaggerObject),
   });

@@ -59,12 +59,25 @@ export const workflowExample = {
   error: null,
 };
 
-export const problemExample = {
-  type: 'https://clientflow.dev/problems/duplicate-client-ids',
-  title: 'Bad Request',
-  status: 400,
-  detail: 'clientIds must not repeat: /body/clientIds/2',
-  instance: '/v1/batches',
-  requestId: '0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59',
-  errors: [{ path: '/body/clientIds/2', message: 'duplicates /body/clientIds/0 (1)' }],
+const problem = (status: number, title: string, slug: string, detail: string, instance: string, errors?: Array<{ path: string; message: string }>) => ({
+  type: `https://clientflow.dev/problems/${slug}`, title, status, detail, instance,
+  requestId: '0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59', ...(errors && { errors }),
+});
+
+/** One real answer per status, so each status's entry shows what that status says. */
+export const problemExamples: Record<number, unknown> = {
+  400: problem(400, 'Bad Request', 'duplicate-client-ids', 'clientIds must not repeat: /body/clientIds/2', '/v1/batches',
+    [{ path: '/body/clientIds/2', message: 'duplicates /body/clientIds/0 (1)' }]),
+  401: problem(401, 'Unauthorized', 'unauthorized', 'this endpoint needs an API key: send Authorization: Bearer <key>', '/v1/batches'),
+  403: problem(403, 'Forbidden', 'forbidden', 'this endpoint needs an admin key', '/v1/keys'),
+  404: problem(404, 'Not Found', 'not-found', `no batch with id ${id}`, `/v1/batches/${id}`),
+  409: problem(409, 'Conflict', 'not-retryable', 'workflow c08e66d3-5357-407d-8ffd-93d1f1d0ee9d is succeeded; only failed or canceled workflows can be retried',
+    '/v1/workflows/c08e66d3-5357-407d-8ffd-93d1f1d0ee9d/retry'),
+  413: problem(413, 'Payload Too Large', 'body-too-large', 'Request body is too large', '/v1/batches'),
+  415: problem(415, 'Unsupported Media Type', 'unsupported-media-type',
+    'Content-Type "text/plain" is not accepted: send the body as application/json', '/v1/batches'),
+  422: problem(422, 'Unprocessable Entity', 'idempotency-key-reused',
+    'this Idempotency-Key was used with a different request body', '/v1/batches'),
+  429: problem(429, 'Too Many Requests', 'queue-full', 'the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted', '/v1/batches'),
+  503: problem(503, 'Service Unavailable', 'not-accepting', 'the service is shutting down and takes no new batches; retry shortly', '/v1/batches'),
 };

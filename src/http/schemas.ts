@@ -1,44 +1,30 @@
 /**
  * TypeBox schemas for every request and response: the single source of truth for validation,
  * TypeScript types, response serialisation and the generated OpenAPI document. Status unions
- * come from model/statuses.ts.
+ * come from model/statuses.ts. Bodies and answers are named (schema-kit.ts `named`) and used by
+ * `$ref`; parameters stay inline, as OpenAPI lists them one by one. The events of the SSE stream
+ * are in event-schemas.ts.
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { FLOW_KEY_PATTERN } from '../model/flow-limits.js';
 import { TENANT_PATTERN } from '../model/tenants.js';
 import { BATCH_STATUSES, STAGES, STAGE_STATUSES, WEBHOOK_STATUSES, WORKFLOW_STATUSES } from '../model/statuses.js';
-import { STAGE_SETS } from '../model/types.js';
-import { batchExample, problemExample, workflowExample } from './examples.js';
-
-const Enum = <T extends string[]>(values: readonly [...T], description: string) =>
-  Type.Enum<T>(values, { description });
-/**
- * T or null. A primitive becomes `type: [T, "null"]` rather than `anyOf`: the response serialiser
- * then writes it directly instead of running a validator to choose a branch on every response.
- */
-function Nullable<T extends TSchema>(schema: T) {
-  const type = (schema as { type?: unknown }).type;
-  if (typeof type === 'string' && type !== 'object' && type !== 'array') {
-    return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
-  }
-  return Type.Union([schema, Type.Null()]);
-}
-const Time = Type.String({ format: 'date-time', description: 'ISO-8601 UTC with milliseconds.' });
-const Ms = Type.Integer({ minimum: 0, description: 'Milliseconds.' });
-const Id = (what: string) => Type.String({ format: 'uuid', description: `The ${what}'s id.` });
+import { STAGE_SETS, type Batch as BatchModel, type BatchOptions, type Workflow as WorkflowModel } from '../model/types.js';
+import { batchExample, problemExamples, workflowExample } from './examples.js';
+import { Enum, Id, Ms, Nullable, Time, named } from './schema-kit.js';
 
 export const MAX_CLIENT_ID = Number.MAX_SAFE_INTEGER;
 
-export const ClientId = Type.Union([
+export const ClientId = named('ClientId', Type.Union([
   Type.String({ minLength: 1, maxLength: 128 }),
   Type.Integer({ minimum: 0, maximum: MAX_CLIENT_ID }),
 ], {
   description: `A client id: a string of 1 to 128 characters, or an integer from 0 to ${MAX_CLIENT_ID}. Compared as sent: "1" and 1 differ.`,
   // The message a 400 gives for a value that is neither (see http/problem.ts).
   'x-error': `must be a string of 1 to 128 characters or an integer from 0 to ${MAX_CLIENT_ID}`,
-});
+}));
 
-export const Simulation = Type.Object({
+export const Simulation = named('Simulation', Type.Object({
   fetchMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Fetch latency override, ms.' })),
   processMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Process latency override, ms.' })),
   storeMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'Store latency override, ms.' })),
@@ -53,13 +39,13 @@ export const Simulation = Type.Object({
   failStageRate: Type.Optional(Type.Number({
     minimum: 0, maximum: 1, description: 'Share of the clients (chosen by the seed) whose failStage fails. Default 1.',
   })),
-}, { additionalProperties: false, description: 'Per-batch overrides for demos and tests.' });
+}, { additionalProperties: false, description: 'Per-batch overrides for demos and tests.' }));
 
-export const RetryOptions = Type.Object({
+export const RetryOptions = named('RetryOptions', Type.Object({
   maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Attempts per stage, the first included.' })),
   baseMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Backoff ceiling before the second attempt; doubles each attempt.' })),
   maxMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Cap on any one backoff.' })),
-}, { additionalProperties: false, description: 'Overrides the server\'s retry policy (exponential backoff, full jitter) for retryable failures.' });
+}, { additionalProperties: false, description: 'Overrides the server\'s retry policy (exponential backoff, full jitter) for retryable failures.' }));
 
 const STAGE_SET_TEXT = 'Which stages run: simulated (delays, synthesised records) or http (each client fetched from the CRM at the server\'s CRM_URL_TEMPLATE).';
 export const StageSet = Enum(STAGE_SETS, STAGE_SET_TEXT);
@@ -78,9 +64,9 @@ export const FlowKey = Type.String({
 });
 
 const timeout = (stage: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400_000, description: `Timeout of one ${stage} attempt, ms.` }));
-export const StageTimeouts = Type.Object({
+export const StageTimeouts = named('StageTimeouts', Type.Object({
   fetchMs: timeout('fetch'), processMs: timeout('process'), storeMs: timeout('store'),
-}, { additionalProperties: false, description: 'Per-stage attempt timeouts; a timed-out attempt is aborted and retried.' });
+}, { additionalProperties: false, description: 'Per-stage attempt timeouts; a timed-out attempt is aborted and retried.' }));
 
 // --- Webhooks: the callbackUrl a batch may carry and its delivery state (engine/webhooks.ts). ---
 export const CALLBACK_URL_MAX_LENGTH = 2048;
@@ -93,7 +79,7 @@ const CallbackUrl = Type.String({
     + 'resolving to one fails at delivery; the server\'s WEBHOOK_ALLOW_HOSTS names exceptions.',
   examples: ['https://example.com/hooks/clientflow'],
 });
-const WebhookState = Type.Object({
+const WebhookState = named('Webhook', Type.Object({
   url: Type.String({
     description: 'The callbackUrl as readers see it: scheme, host and port, then "/…" when it has any path, query or '
       + 'fragment (where tokens live), e.g. "https://example.com/…". The server keeps the whole URL to deliver to.',
@@ -105,7 +91,7 @@ const WebhookState = Type.Object({
       + 'not followed), "timeout after N ms" or "delivery failed" (refused address, DNS or connection error alike).',
   })),
   deliveredAt: Nullable(Time),
-}, { description: 'The webhook delivery of the finished batch.' });
+}, { description: 'The webhook delivery of the finished batch.' }));
 
 /**
  * Free text a store keeps as sent: PostgreSQL text holds no NUL (a 500 before this), and an
@@ -115,6 +101,7 @@ const STORED_TEXT = '^[^\\u0000\\p{Cs}]*$';
 
 const MaxConcurrency = Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most workflows of this batch running at once.' });
 
+/** The body of POST /v1/batches; registered as BatchCreate (sharedSchemas) with this server's MAX_BATCH_SIZE. */
 export const createBatchBody = (maxBatchSize: number) => Type.Object({
   clientIds: Type.Array(ClientId, {
     minItems: 1,
@@ -141,19 +128,27 @@ export const createBatchBody = (maxBatchSize: number) => Type.Object({
   examples: [{ clientIds: [1, 2, 3, 4, 5], label: 'tutorial' }],
 });
 export type CreateBatchBody = Static<ReturnType<typeof createBatchBody>>;
+export const BatchCreate = Type.Unsafe<CreateBatchBody>({ $ref: 'BatchCreate#' });
 
-const Summary = Nullable(Type.Object({ avg: Type.Number(), p95: Type.Number(), max: Type.Number() }, {
+const Summary = Nullable(named('TimingSummary', Type.Object({ avg: Type.Number(), p95: Type.Number(), max: Type.Number() }, {
   description: 'avg, nearest-rank p95 and max in ms; null before there is any value.',
-}));
-const StageStats = Type.Object({
+})));
+const StageStats = named('StageStats', Type.Object({
   succeeded: Type.Integer(), failed: Type.Integer(), running: Type.Integer(),
   avgMs: Nullable(Type.Number()), p95Ms: Nullable(Type.Number()), maxMs: Nullable(Type.Number()),
-});
-const ErrorInfo = Type.Object({ code: Type.String(), message: Type.String() });
+}, { description: 'One stage across a batch\'s workflows: counts and durations (ms).' }));
+export const ErrorInfo = named('ErrorInfo', Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why a stage attempt failed.' }));
 
 export const TenantId = Type.String({ pattern: TENANT_PATTERN, description: 'A tenant id: lower-case letters, digits, - and _, up to 63.', examples: ['acme'] });
 
-export const Batch = Type.Object({
+export const Progress = named('Progress', Type.Object({
+  total: Type.Integer(), queued: Type.Integer(), running: Type.Integer(), succeeded: Type.Integer(),
+  failed: Type.Integer(), canceled: Type.Integer(),
+  percent: Type.Number({ minimum: 0, maximum: 100, description: 'Finished stage runs / (total × 3) × 100.' }),
+}, { description: 'How many of a batch\'s workflows are in each status.' }));
+
+/** A batch as the API shows it; src/model/types.ts Batch must agree (checked below). */
+export const BatchShape = Type.Object({
   id: Id('batch'),
   tenant: { ...TenantId, description: 'The tenant that owns the batch (its API key\'s).' },
   status: Enum(BATCH_STATUSES, 'queued until a workflow starts → running → succeeded, failed or canceled.'),
@@ -171,11 +166,7 @@ export const Batch = Type.Object({
   createdAt: Time,
   startedAt: Nullable(Time),
   finishedAt: Nullable(Time),
-  progress: Type.Object({
-    total: Type.Integer(), queued: Type.Integer(), running: Type.Integer(), succeeded: Type.Integer(),
-    failed: Type.Integer(), canceled: Type.Integer(),
-    percent: Type.Number({ minimum: 0, maximum: 100, description: 'Finished stage runs / (total × 3) × 100.' }),
-  }),
+  progress: Progress,
   stages: Type.Object(Object.fromEntries(STAGES.map((s) => [s, StageStats])) as Record<(typeof STAGES)[number], typeof StageStats>),
   timings: Type.Object({
     elapsedMs: Nullable(Type.Integer({ description: 'createdAt → finishedAt, or → now while unfinished.' })),
@@ -187,8 +178,20 @@ export const Batch = Type.Object({
   links: Type.Object({ self: Type.String(), workflows: Type.String() }),
   webhook: Nullable(WebhookState),
 }, { description: 'A batch with its progress and timings.', examples: [batchExample] });
+export const Batch = named('Batch', BatchShape);
 
-export const Workflow = Type.Object({
+export const Stage = named('Stage', Type.Object({
+  name: Enum(STAGES, 'Stage name.'),
+  status: Enum(STAGE_STATUSES, 'The stage\'s status.'),
+  attempts: Type.Integer(),
+  startedAt: Nullable(Time),
+  finishedAt: Nullable(Time),
+  durationMs: Nullable(Ms),
+  error: Nullable(ErrorInfo),
+}, { description: 'One stage of one workflow.' }));
+
+/** A workflow as the API shows it; src/model/types.ts Workflow must agree (checked below). */
+export const WorkflowShape = Type.Object({
   id: Id('workflow'),
   batchId: Id('batch'),
   clientId: ClientId,
@@ -201,25 +204,18 @@ export const Workflow = Type.Object({
   queueWaitMs: Nullable(Ms),
   durationMs: Nullable(Ms),
   nextAttemptAt: Nullable(Type.String({ format: 'date-time', description: 'When a failed stage is due to run again (retry backoff).' })),
-  stages: Type.Array(Type.Object({
-    name: Enum(STAGES, 'Stage name.'),
-    status: Enum(STAGE_STATUSES, 'The stage\'s status.'),
-    attempts: Type.Integer(),
-    startedAt: Nullable(Time),
-    finishedAt: Nullable(Time),
-    durationMs: Nullable(Ms),
-    error: Nullable(ErrorInfo),
-  })),
-  result: Nullable(Type.Object({}, { additionalProperties: true, description: 'What the store stage persisted.' })),
+  stages: Type.Array(Stage),
+  result: Nullable(Type.Unsafe<Record<string, unknown>>(Type.Object({}, { additionalProperties: true, description: 'What the store stage persisted.' }))),
   error: Nullable(Type.Object({ stage: Enum(STAGES, 'The stage that failed.'), code: Type.String(), message: Type.String() })),
 }, { description: "One client id's run through the stages.", examples: [workflowExample] });
+export const Workflow = named('Workflow', WorkflowShape);
 
-const pageOf = <T extends TSchema>(item: T) => Type.Object({
+const pageOf = <T extends TSchema>(name: string, item: T) => named(name, Type.Object({
   items: Type.Array(item),
   nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last.' })),
-});
-export const BatchPage = pageOf(Batch);
-export const WorkflowPage = pageOf(Workflow);
+}, { description: 'One page of a list, in a stable order.' }));
+export const BatchPage = pageOf('BatchPage', Batch);
+export const WorkflowPage = pageOf('WorkflowPage', Workflow);
 
 const listQuery = <S extends TSchema>(status: S) => ({
   status: Type.Optional(status),
@@ -262,7 +258,7 @@ export const IdempotencyHeaders = Type.Object({
   })),
 });
 
-export const Problem = Type.Object({
+export const Problem = named('Problem', Type.Object({
   type: Type.String({ description: 'A URI naming the kind of problem.' }),
   title: Type.String(),
   status: Type.Integer(),
@@ -273,9 +269,17 @@ export const Problem = Type.Object({
     path: Type.String({ description: 'JSON Pointer into the request part, e.g. /body/clientIds/3.' }),
     message: Type.String(),
   }))),
-}, { description: 'RFC 9457 problem details.', examples: [problemExample] });
+}, { description: 'RFC 9457 problem details.' }));
 
-/** Response schema entries for problem+json answers. */
+/**
+ * A JSON answer of a named schema with its own description (and headers): a `$ref` takes no
+ * sibling keywords in every tool, so the schema goes under `content`.
+ */
+export function json<T extends TSchema>(schema: T, description: string, headers?: Record<string, unknown>) {
+  return { description, ...(headers && { headers }), content: { 'application/json': { schema } } };
+}
+
+/** Response schema entries for problem+json answers, each with an example of its own status. */
 export function problems(...statuses: number[]): Record<number, unknown> {
   const descriptions: Record<number, string> = {
     400: 'Invalid request', 401: 'No valid API key (send Authorization: Bearer <key>)',
@@ -285,15 +289,15 @@ export function problems(...statuses: number[]): Record<number, unknown> {
   };
   return Object.fromEntries(statuses.map((s) => [s, {
     description: descriptions[s] ?? 'Problem',
-    content: { 'application/problem+json': { schema: Problem } },
+    content: { 'application/problem+json': { schema: Problem, example: problemExamples[s] } },
   }]));
 }
 
-export const Health = Type.Object({ status: Type.String() });
-export const Ready = Type.Object({
+export const Health = named('Health', Type.Object({ status: Type.String() }, { description: 'The process is alive.' }));
+export const Ready = named('Ready', Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
   checks: Type.Object({ store: Type.Boolean(), engine: Type.Boolean() }),
-});
+}, { description: 'Whether the store answers and the engine takes work.' }));
 
 // --- Metrics -------------------------------------------------------------------------------------
 
@@ -317,19 +321,20 @@ const QuotaFields = {
   ratePerMinute: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Requests per minute per key.' }),
 };
 /** A tenant's own quotas: the fields set; every other one takes the server's default. */
-export const QuotasBody = Type.Object(
+export const QuotasFields = Type.Object(
   Object.fromEntries(Object.entries(QuotaFields).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof typeof QuotaFields]: ReturnType<typeof Type.Optional<(typeof QuotaFields)[K]>> },
   { additionalProperties: false, description: 'Quotas set for this tenant; a field left out takes the server default (TENANT_* variables).' },
 );
+export const QuotasBody = named('Quotas', QuotasFields);
 export const TenantParams = Type.Object({ id: TenantId });
-export const TenantView = Type.Object({
+export const TenantView = named('Tenant', Type.Object({
   id: TenantId,
   quotas: QuotasBody,
   effective: Type.Object(QuotaFields, { description: 'What applies: the tenant\'s own quotas over the server defaults.' }),
   createdAt: Nullable(Time),
-}, { description: 'A tenant and its quotas.' });
+}, { description: 'A tenant and its quotas.' }));
 export const KeyId = Type.String({ pattern: '^[a-z0-9]{12}$', description: 'A key\'s public id (the part after cf_).' });
-export const KeyView = Type.Object({
+const KeyFields = Type.Object({
   id: KeyId,
   tenant: TenantId,
   admin: Type.Boolean({ description: 'Reads and acts on every tenant\'s data, manages keys and quotas.' }),
@@ -337,7 +342,8 @@ export const KeyView = Type.Object({
   createdAt: Time,
   revokedAt: Nullable(Time),
 }, { description: 'An API key (never the key itself, which is shown once, at creation).' });
-export const NewKeyBody = Type.Object({
+export const KeyView = named('Key', KeyFields);
+export const NewKeyFields = Type.Object({
   tenant: TenantId,
   admin: Type.Optional(Type.Boolean({ default: false })),
   label: Type.Optional(Type.String({
@@ -345,19 +351,20 @@ export const NewKeyBody = Type.Object({
     description: 'Free text shown with the key: up to 200 characters, no NUL and no unpaired surrogate.',
     'x-error': 'must be up to 200 characters of text, without NUL characters or unpaired surrogates',
   })),
-}, { additionalProperties: false });
-export const CreatedKey = Type.Object({
-  ...KeyView.properties,
+}, { additionalProperties: false, description: 'A key to make: its tenant (created if new), whether it is an admin key, a label.' });
+export const NewKeyBody = named('NewKey', NewKeyFields);
+export const CreatedKey = named('CreatedKey', Type.Object({
+  ...KeyFields.properties,
   key: Type.String({ description: 'The key: send it as Authorization: Bearer <key>. Shown only now; only its hash is stored.' }),
-});
-export const KeyList = Type.Object({ items: Type.Array(KeyView) });
-export const TenantList = Type.Object({ items: Type.Array(TenantView) });
+}, { description: 'A new API key, with the key itself (shown only once).' }));
+export const KeyList = named('KeyList', Type.Object({ items: Type.Array(KeyView) }, { description: 'API keys, revoked ones too.' }));
+export const TenantList = named('TenantList', Type.Object({ items: Type.Array(TenantView) }, { description: 'Tenants and their quotas.' }));
 export const KeyListQuery = Type.Object({ tenant: Type.Optional(TenantId) });
-export const Me = Type.Object({
+export const Me = named('Me', Type.Object({
   tenant: TenantId,
   admin: Type.Boolean(),
   keyId: Nullable(KeyId),
-}, { description: 'Who the request acts as.' });
+}, { description: 'Who the request acts as.' }));
 
 export const FlowLimitParams = Type.Object({ key: FlowKey });
 const limitFields = {
@@ -366,15 +373,30 @@ const limitFields = {
   periodMs: Nullable(Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'The rate\'s period in ms (with rate).' })),
   burst: Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Most tokens the bucket holds; null: rate.' })),
 };
-export const FlowLimitBody = Type.Object(
+export const FlowLimitBody = named('FlowLimitUpdate', Type.Object(
   Object.fromEntries(Object.entries(limitFields).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof typeof limitFields]: ReturnType<typeof Type.Optional<(typeof limitFields)[K]>> },
   { additionalProperties: false, description: 'A flow key\'s limit; a field left out or null does not limit.', examples: [{ rate: 500, periodMs: 1000, concurrency: 50 }] },
-);
-export const FlowLimitView = Type.Object({
+));
+export const FlowLimitView = named('FlowLimit', Type.Object({
   key: FlowKey,
   ...limitFields,
   inUse: Type.Integer({ description: 'Workflows of the key\'s batches leased now.' }),
   waiting: Type.Integer({ description: 'Workflows of the key\'s batches waiting (unfinished, not leased).' }),
   throttled: Type.Integer({ description: 'Claims that found work of the key but no token, since the limit was created.' }),
   tokens: Nullable(Type.Number({ description: 'Tokens in the bucket now; null without a rate.' })),
-}, { description: 'A flow key\'s limit and its use.' });
+}, { description: 'A flow key\'s limit and its use.' }));
+
+// --- The model's types agree with the schemas -------------------------------------------------
+// src/model/types.ts writes Batch and Workflow for the layers below HTTP, which may not import
+// this file. These lines fail `npm run typecheck` when the two drift apart.
+
+/** Objects flattened all the way down, so two ways of writing the same shape compare equal. */
+type Flat<T> = T extends (infer I)[] ? Flat<I>[] : T extends object ? { [K in keyof T]: Flat<T[K]> } : T;
+/** true only when A and B are the same type (optional and readonly marks included). */
+type Same<A, B> = (<T>() => T extends Flat<A> ? 1 : 2) extends (<T>() => T extends Flat<B> ? 1 : 2) ? true : false;
+/** What HTTP adds to the model's batch: links, and every option spelled out (batch routes' withLinks). */
+type BatchAnswer = Omit<BatchModel, 'options'> & {
+  options: Required<BatchOptions>;
+  links: { self: string; workflows: string };
+};
+export const schemasMatchModel: [Same<Static<typeof BatchShape>, BatchAnswer>, Same<Static<typeof WorkflowShape>, Omit<WorkflowModel, 'tenant'>>] = [true, true];

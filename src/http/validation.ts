@@ -6,6 +6,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { sharedSchemas } from './shared-schemas.js';
 
 function make(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: false, strict: false, verbose: true, ...options });
@@ -13,10 +14,16 @@ function make(options: Options): Ajv {
   return ajv;
 }
 
-export function validatorCompiler(): FastifySchemaCompiler<unknown> {
+/** `maxBatchSize`: this server's MAX_BATCH_SIZE, which the BatchCreate schema carries. */
+export function validatorCompiler(maxBatchSize: number): FastifySchemaCompiler<unknown> {
   // allErrors on bodies so a 400 names every bad field at once (fieldErrors caps the list).
   const strict = make({ coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: true });
   const coercing = make({ coerceTypes: true, removeAdditional: false, useDefaults: true });
+  // The named schemas a `$ref` in a route's schema points at (Fastify hands a compiler of one's own none).
+  for (const schema of sharedSchemas(maxBatchSize)) {
+    strict.addSchema(schema);
+    coercing.addSchema(schema);
+  }
   return ({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? strict : coercing;
     return ajv.compile(schema as object);

@@ -12,7 +12,7 @@ import type { Reads } from '../../store/store.js';
 import { ownedBatch, ownedWorkflow } from '../auth.js';
 import { withLinks } from '../batch-view.js';
 import { HttpError, notFound } from '../problem.js';
-import { Batch, IdParams, RetryQuery, Workflow, problems } from '../schemas.js';
+import { Batch, IdParams, RetryQuery, Workflow, json, problems } from '../schemas.js';
 
 /** No options: an empty body, or {}. Documented so Swagger UI sends the JSON type too. */
 const ActionBody = Type.Object({}, {
@@ -46,7 +46,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       tags: ['batches'],
       params: IdParams,
       body: ActionBody,
-      response: { 202: { ...Batch, description: 'Cancel accepted; running workflows end canceled shortly.' }, ...problems(400, 404, 413, 415, 503) },
+      response: { 202: json(Batch, 'Cancel accepted; running workflows end canceled shortly.'), ...problems(400, 404, 413, 415, 503) },
     },
   }, async (request, reply) => {
     // A batch's tenant never changes: checked once, it holds for the action that follows.
@@ -66,7 +66,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       params: IdParams,
       body: ActionBody,
       querystring: RetryQuery,
-      response: { 202: { ...Batch, description: 'Requeued.' }, ...problems(400, 404, 413, 415, 503) },
+      response: { 202: json(Batch, 'Requeued.'), ...problems(400, 404, 413, 415, 503) },
     },
   }, async (request, reply) => {
     await ownedBatch(store, request.principal, request.params.id);
@@ -82,7 +82,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       tags: ['workflows'],
       params: IdParams,
       body: ActionBody,
-      response: { 202: { ...Workflow, description: 'Cancel accepted.' }, ...problems(400, 404, 413, 415, 503) },
+      response: { 202: json(Workflow, 'Cancel accepted.'), ...problems(400, 404, 413, 415, 503) },
     },
   }, async (request, reply) => {
     await ownedWorkflow(store, request.principal, request.params.id);
@@ -98,7 +98,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       tags: ['workflows'],
       params: IdParams,
       body: ActionBody,
-      response: { 202: { ...Workflow, description: 'Requeued at the stage that failed.' }, ...problems(400, 404, 409, 413, 415, 503) },
+      response: { 202: json(Workflow, 'Requeued at the stage that failed.'), ...problems(400, 404, 409, 413, 415, 503) },
     },
   }, async (request, reply) => {
     await ownedWorkflow(store, request.principal, request.params.id);

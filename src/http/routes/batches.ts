@@ -12,7 +12,7 @@ import { HttpError, notFound, type FieldError } from '../problem.js';
 import { checkBatchOptions, type QuotaBook } from '../quotas.js';
 import type { Watchers } from '../watchers.js';
 import {
-  Batch, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, createBatchBody, problems,
+  Batch, BatchCreate, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, json, problems,
   type CreateBatchBody,
 } from '../schemas.js';
 
@@ -64,21 +64,13 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
         + 'and all its workflows are committed to the store: accepted means durable.',
       tags: ['batches'],
       headers: IdempotencyHeaders,
-      body: createBatchBody(config.MAX_BATCH_SIZE),
+      body: BatchCreate,
       response: {
-        200: {
-          ...Batch,
-          description: 'A replay: the batch an earlier request with the same Idempotency-Key and body created.',
-          headers: {
-            Location: { type: 'string', description: 'The batch: /v1/batches/{id}' },
-            'Idempotent-Replayed': { type: 'string', enum: ['true'] },
-          },
-        },
-        202: {
-          ...Batch,
-          description: 'Accepted and durable.',
-          headers: { Location: { type: 'string', description: 'The batch: /v1/batches/{id}' } },
-        },
+        200: json(Batch, 'A replay: the batch an earlier request with the same Idempotency-Key and body created.', {
+          Location: { type: 'string', description: 'The batch: /v1/batches/{id}' },
+          'Idempotent-Replayed': { type: 'string', enum: ['true'] },
+        }),
+        202: json(Batch, 'Accepted and durable.', { Location: { type: 'string', description: 'The batch: /v1/batches/{id}' } }),
         ...problems(400, 401, 403, 413, 415, 422, 429, 503),
       },
     },
@@ -107,6 +99,8 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       // Keys are per tenant: the same key from two tenants is two keys (a tenant id holds no '/').
       idempotency: key ? { key: `${tenant}/${key}`, fingerprint: fingerprint(body), ttlMs: config.IDEMPOTENCY_TTL_MS } : undefined,
     });
+    // This request's line (its reqId and tenant): the engine's own line has neither.
+    request.log.info({ batchId: batch.id, total: batch.progress.total, replayed }, replayed ? 'batch replayed' : 'batch accepted');
     reply.header('location', `/v1/batches/${batch.id}`);
     if (replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(replayed ? 200 : 202).send(withLinks(batch));

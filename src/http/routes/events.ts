@@ -15,6 +15,7 @@ import type { Lifecycle, Reads } from '../../store/store.js';
 import { replayTurns, sharedEncoder, sharedProgress, streamBatchEvents } from '../event-stream.js';
 import { canSee } from '../auth.js';
 import { HttpError, notFound } from '../problem.js';
+import { Event } from '../event-schemas.js';
 import { EventStreamHeaders, IdParams, problems } from '../schemas.js';
 import type { Watchers } from '../watchers.js';
 
@@ -51,7 +52,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
       response: {
         200: {
           description: 'The event stream.',
-          content: { 'text/event-stream': { schema: { type: 'string' } } },
+          // Each message's data: is one Event (JSON): named so a generated client has the type.
+          content: { 'text/event-stream': { schema: { type: 'string', contentSchema: Event } } },
         },
         204: { description: 'The batch is finished and `Last-Event-ID` is its last event: nothing more will come.', type: 'null' },
         ...problems(400, 404, 503),

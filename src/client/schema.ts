@@ -1,0 +1,4323 @@
+// Generated from openapi/openapi.json by openapi-typescript (`npm run openapi`): do not edit.
+export interface paths {
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics: workflows, stages, HTTP requests, the process
+         * @description Scrape with Prometheus. Workflow gauges are read from the store at each scrape; stage, batch and HTTP series count what this process saw since it started.
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List batches, newest first */
+        get: operations["listBatches"];
+        put?: never;
+        /**
+         * Submit a batch of client ids
+         * @description Each client id becomes a workflow (fetch → process → store). Answers 202 once the batch and all its workflows are committed to the store: accepted means durable.
+         */
+        post: operations["createBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a batch with its progress, stage statistics and timings
+         * @description With `?wait=N` the answer waits up to N seconds (at most 60) for the batch to finish: the simplest way for a script to block until a batch is done.
+         */
+        get: operations["getBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a batch's workflows in the order their ids were sent */
+        get: operations["listBatchWorkflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream a batch's events live (Server-Sent Events)
+         * @description text/event-stream of the batch's events, each with `id:` (its store id), `event:` (its type) and `data:` (JSON). It starts with a `batch.progress` snapshot, replays every event after `Last-Event-ID` (all of them without it), then follows live; `batch.progress` messages (no id) carry the counters a few times a second, comment lines keep idle proxies open, and the stream ends after `batch.finished`; reconnecting after that end answers 204, which stops an EventSource. Try it with `curl -N`.
+         */
+        get: operations["streamBatchEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one workflow with its stages, timings and result */
+        get: operations["getWorkflow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a batch
+         * @description Queued workflows become canceled at once; running ones are aborted and end canceled; finished ones are untouched. Cancelling twice is harmless.
+         */
+        post: operations["cancelBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a batch's failed workflows
+         * @description Requeues failed (and with includeCanceled=true also canceled) workflows. Each resumes at the stage that failed: stages that succeeded are not run again. The batch reopens.
+         */
+        post: operations["retryBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel one workflow */
+        post: operations["cancelWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry one failed or canceled workflow */
+        post: operations["retryWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who this API key acts as */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List API keys, revoked ones included (admin) */
+        get: operations["listKeys"];
+        put?: never;
+        /**
+         * Create an API key for a tenant (admin)
+         * @description The answer holds the key itself, the only time it is shown: only its hash is stored. The tenant is created if it is new.
+         */
+        post: operations["createKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key (admin)
+         * @description The key stops working at once on this replica, and within 10 s on the others.
+         */
+        delete: operations["revokeKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List tenants with their quotas (admin) */
+        get: operations["listTenants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant and its quotas (its own key, or admin) */
+        get: operations["getTenant"];
+        /**
+         * Set a tenant's quotas (admin)
+         * @description Replaces the tenant's own quotas: fields left out take the server defaults. Applies within 10 s on every replica.
+         */
+        put: operations["putTenantQuotas"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/limits/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow key's limit and use (admin) */
+        get: operations["getFlowLimit"];
+        /**
+         * Set a flow key's limit (admin)
+         * @description Replaces the key's limit; a field left out or null does not limit. Every workflow of every batch naming the key (`flowKey`) shares it on every replica from the next claim. A new rate starts with a full bucket; a changed one keeps its tokens up to its burst.
+         */
+        put: operations["putFlowLimit"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the store is open and the engine takes work */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/timeline.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A batch as a Gantt chart (SVG)
+         * @description One row per workflow with its queue wait and one bar per stage run (fetch, process, store), retries, failures and cancels marked, on a time axis from the batch's createdAt to its finishedAt (or now while it runs). Each bar is a `rect.bar` with `data-stage`, `data-client`, `data-outcome`, `data-attempts`, `data-start-ms` and `data-end-ms` (ms from createdAt) and a `<title>` tooltip.
+         */
+        get: operations["getBatchTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description A client id: a string of 1 to 128 characters, or an integer from 0 to 9007199254740991. Compared as sent: "1" and 1 differ. */
+        ClientId: string | number;
+        /** @description Per-batch overrides for demos and tests. */
+        Simulation: {
+            /** @description Fetch latency override, ms. */
+            fetchMs?: number;
+            /** @description Process latency override, ms. */
+            processMs?: number;
+            /** @description Store latency override, ms. */
+            storeMs?: number;
+            /** @description CPU busy work per client in the process stage, ms (after processMs; in a worker thread when the server has PROCESS_WORKERS). */
+            processCpuMs?: number;
+            /** @description Each delay varies uniformly by ± this fraction. */
+            jitter?: number;
+            /** @description Probability that a stage attempt fails. */
+            failureRate?: number;
+            /** @description Seed for jitter and failures. */
+            seed?: number;
+            /**
+             * @description This stage fails with a permanent (not retried) error.
+             * @enum {unknown}
+             */
+            failStage?: "fetch" | "process" | "store";
+            /** @description Share of the clients (chosen by the seed) whose failStage fails. Default 1. */
+            failStageRate?: number;
+        };
+        /** @description Overrides the server's retry policy (exponential backoff, full jitter) for retryable failures. */
+        RetryOptions: {
+            /** @description Attempts per stage, the first included. */
+            maxAttempts?: number;
+            /** @description Backoff ceiling before the second attempt; doubles each attempt. */
+            baseMs?: number;
+            /** @description Cap on any one backoff. */
+            maxMs?: number;
+        };
+        /** @description Per-stage attempt timeouts; a timed-out attempt is aborted and retried. */
+        StageTimeouts: {
+            /** @description Timeout of one fetch attempt, ms. */
+            fetchMs?: number;
+            /** @description Timeout of one process attempt, ms. */
+            processMs?: number;
+            /** @description Timeout of one store attempt, ms. */
+            storeMs?: number;
+        };
+        /** @description The webhook delivery of the finished batch. */
+        Webhook: {
+            /** @description The callbackUrl as readers see it: scheme, host and port, then "/…" when it has any path, query or fragment (where tokens live), e.g. "https://example.com/…". The server keeps the whole URL to deliver to. */
+            url: string;
+            /**
+             * @description pending until the batch finishes and a 2xx answer arrives (delivered), or every attempt failed (failed).
+             * @enum {unknown}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** @description Delivery attempts made (WEBHOOK_MAX_ATTEMPTS at most). */
+            attempts: number;
+            /** @description Why the last attempt failed, no more precisely than "HTTP 4xx", "HTTP 5xx" (a 3xx too: redirects are not followed), "timeout after N ms" or "delivery failed" (refused address, DNS or connection error alike). */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            deliveredAt: string | null;
+        };
+        /** @description avg, nearest-rank p95 and max in ms; null before there is any value. */
+        TimingSummary: {
+            avg: number;
+            p95: number;
+            max: number;
+        };
+        /** @description One stage across a batch's workflows: counts and durations (ms). */
+        StageStats: {
+            succeeded: number;
+            failed: number;
+            running: number;
+            avgMs: number | null;
+            p95Ms: number | null;
+            maxMs: number | null;
+        };
+        /** @description Why a stage attempt failed. */
+        ErrorInfo: {
+            code: string;
+            message: string;
+        };
+        /** @description How many of a batch's workflows are in each status. */
+        Progress: {
+            total: number;
+            queued: number;
+            running: number;
+            succeeded: number;
+            failed: number;
+            canceled: number;
+            /** @description Finished stage runs / (total × 3) × 100. */
+            percent: number;
+        };
+        /**
+         * @description A batch with its progress and timings.
+         * @example {
+         *       "id": "209aa845-b2b6-45ab-9fb0-0784b0011911",
+         *       "tenant": "acme",
+         *       "status": "succeeded",
+         *       "label": "tutorial",
+         *       "priority": 0,
+         *       "options": {
+         *         "maxConcurrency": null,
+         *         "retry": null,
+         *         "timeouts": null,
+         *         "simulation": null,
+         *         "stages": "simulated",
+         *         "crmKey": null,
+         *         "flowKey": null
+         *       },
+         *       "createdAt": "2026-11-22T22:05:53.804Z",
+         *       "startedAt": "2026-11-22T22:05:53.870Z",
+         *       "finishedAt": "2026-11-22T22:05:59.886Z",
+         *       "progress": {
+         *         "total": 5,
+         *         "queued": 0,
+         *         "running": 0,
+         *         "succeeded": 5,
+         *         "failed": 0,
+         *         "canceled": 0,
+         *         "percent": 100
+         *       },
+         *       "stages": {
+         *         "fetch": {
+         *           "succeeded": 5,
+         *           "failed": 0,
+         *           "running": 0,
+         *           "avgMs": 2002.6,
+         *           "p95Ms": 2005,
+         *           "maxMs": 2005
+         *         },
+         *         "process": {
+         *           "succeeded": 5,
+         *           "failed": 0,
+         *           "running": 0,
+         *           "avgMs": 3001,
+         *           "p95Ms": 3001,
+         *           "maxMs": 3001
+         *         },
+         *         "store": {
+         *           "succeeded": 5,
+         *           "failed": 0,
+         *           "running": 0,
+         *           "avgMs": 1003.2,
+         *           "p95Ms": 1004,
+         *           "maxMs": 1004
+         *         }
+         *       },
+         *       "timings": {
+         *         "elapsedMs": 6082,
+         *         "queueWaitMs": {
+         *           "avg": 69.2,
+         *           "p95": 70,
+         *           "max": 70
+         *         },
+         *         "workflowMs": {
+         *           "avg": 6012.8,
+         *           "p95": 6016,
+         *           "max": 6016
+         *         },
+         *         "sequentialMs": 30064,
+         *         "speedup": 4.94
+         *       },
+         *       "links": {
+         *         "self": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+         *         "workflows": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911/workflows"
+         *       },
+         *       "webhook": {
+         *         "url": "https://example.com/…",
+         *         "status": "delivered",
+         *         "attempts": 1,
+         *         "lastError": null,
+         *         "deliveredAt": "2026-11-22T22:05:59.912Z"
+         *       }
+         *     }
+         */
+        Batch: {
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            id: string;
+            /**
+             * @description The tenant that owns the batch (its API key's).
+             * @example acme
+             */
+            tenant: string;
+            /**
+             * @description queued until a workflow starts → running → succeeded, failed or canceled.
+             * @enum {unknown}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            label: string | null;
+            priority: number;
+            /** @description What the batch asked for beyond its ids (null: the server default). */
+            options: {
+                /** @description Most workflows of this batch running at once. */
+                maxConcurrency: number | null;
+                retry: components["schemas"]["RetryOptions"] | null;
+                timeouts: components["schemas"]["StageTimeouts"] | null;
+                simulation: components["schemas"]["Simulation"] | null;
+                /**
+                 * @description Which stages run: simulated (delays, synthesised records) or http (each client fetched from the CRM at the server's CRM_URL_TEMPLATE).
+                 * @enum {unknown}
+                 */
+                stages: "simulated" | "http";
+                /** @description Sent to the CRM as the x-crm-key header with each of the batch's requests (the CRM's per-key quota). */
+                crmKey: string | null;
+                /**
+                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+                 * @example crm:acme
+                 */
+                flowKey: string | null;
+            };
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            finishedAt: string | null;
+            progress: components["schemas"]["Progress"];
+            stages: {
+                fetch: components["schemas"]["StageStats"];
+                process: components["schemas"]["StageStats"];
+                store: components["schemas"]["StageStats"];
+            };
+            timings: {
+                /** @description createdAt → finishedAt, or → now while unfinished. */
+                elapsedMs: number | null;
+                queueWaitMs: components["schemas"]["TimingSummary"] | null;
+                workflowMs: components["schemas"]["TimingSummary"] | null;
+                /** @description Sum of the finished workflows' durations: the cost one at a time. */
+                sequentialMs: number;
+                /** @description sequentialMs / elapsedMs. */
+                speedup: number | null;
+            };
+            links: {
+                self: string;
+                workflows: string;
+            };
+            webhook: components["schemas"]["Webhook"] | null;
+        };
+        /** @description One stage of one workflow. */
+        Stage: {
+            /**
+             * @description Stage name.
+             * @enum {unknown}
+             */
+            name: "fetch" | "process" | "store";
+            /**
+             * @description The stage's status.
+             * @enum {unknown}
+             */
+            status: "pending" | "running" | "succeeded" | "failed" | "skipped";
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            finishedAt: string | null;
+            /** @description Milliseconds. */
+            durationMs: number | null;
+            error: components["schemas"]["ErrorInfo"] | null;
+        };
+        /**
+         * @description One client id's run through the stages.
+         * @example {
+         *       "id": "c08e66d3-5357-407d-8ffd-93d1f1d0ee9d",
+         *       "batchId": "209aa845-b2b6-45ab-9fb0-0784b0011911",
+         *       "clientId": 1,
+         *       "status": "succeeded",
+         *       "stage": "store",
+         *       "attempts": 3,
+         *       "queuedAt": "2026-11-22T22:05:53.804Z",
+         *       "startedAt": "2026-11-22T22:05:53.870Z",
+         *       "finishedAt": "2026-11-22T22:05:59.886Z",
+         *       "queueWaitMs": 66,
+         *       "durationMs": 6016,
+         *       "nextAttemptAt": null,
+         *       "stages": [
+         *         {
+         *           "name": "fetch",
+         *           "status": "succeeded",
+         *           "attempts": 1,
+         *           "startedAt": "2026-11-22T22:05:53.870Z",
+         *           "finishedAt": "2026-11-22T22:05:55.875Z",
+         *           "durationMs": 2005,
+         *           "error": null
+         *         },
+         *         {
+         *           "name": "process",
+         *           "status": "succeeded",
+         *           "attempts": 1,
+         *           "startedAt": "2026-11-22T22:05:55.879Z",
+         *           "finishedAt": "2026-11-22T22:05:58.880Z",
+         *           "durationMs": 3001,
+         *           "error": null
+         *         },
+         *         {
+         *           "name": "store",
+         *           "status": "succeeded",
+         *           "attempts": 1,
+         *           "startedAt": "2026-11-22T22:05:58.882Z",
+         *           "finishedAt": "2026-11-22T22:05:59.886Z",
+         *           "durationMs": 1004,
+         *           "error": null
+         *         }
+         *       ],
+         *       "result": {
+         *         "clientId": 1,
+         *         "name": "Elena Vega",
+         *         "stats": {
+         *           "orderCount": 4,
+         *           "total": 1285.94,
+         *           "mean": 321.49,
+         *           "max": 558.4
+         *         },
+         *         "validation": {
+         *           "valid": true,
+         *           "problems": []
+         *         },
+         *         "storedAt": "2026-11-22T22:05:59.883Z"
+         *       },
+         *       "error": null
+         *     }
+         */
+        Workflow: {
+            /**
+             * Format: uuid
+             * @description The workflow's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            clientId: components["schemas"]["ClientId"];
+            /**
+             * @description The workflow's status.
+             * @enum {unknown}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            stage: ("fetch" | "process" | "store") | null;
+            /** @description Total stage attempts (3 when nothing was re-run). */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            queuedAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            finishedAt: string | null;
+            /** @description Milliseconds. */
+            queueWaitMs: number | null;
+            /** @description Milliseconds. */
+            durationMs: number | null;
+            /**
+             * Format: date-time
+             * @description When a failed stage is due to run again (retry backoff).
+             */
+            nextAttemptAt: string | null;
+            stages: components["schemas"]["Stage"][];
+            result: {
+                [key: string]: unknown;
+            } | null;
+            error: {
+                /**
+                 * @description The stage that failed.
+                 * @enum {unknown}
+                 */
+                stage: "fetch" | "process" | "store";
+                code: string;
+                message: string;
+            } | null;
+        };
+        /** @description One page of a list, in a stable order. */
+        BatchPage: {
+            items: components["schemas"]["Batch"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /** @description One page of a list, in a stable order. */
+        WorkflowPage: {
+            items: components["schemas"]["Workflow"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /** @description RFC 9457 problem details. */
+        Problem: {
+            /** @description A URI naming the kind of problem. */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            /** @description This request's id, also in the x-request-id response header: quote it when reporting a problem. */
+            requestId: string;
+            errors?: {
+                /** @description JSON Pointer into the request part, e.g. /body/clientIds/3. */
+                path: string;
+                message: string;
+            }[];
+        };
+        /** @description The process is alive. */
+        Health: {
+            status: string;
+        };
+        /** @description Whether the store answers and the engine takes work. */
+        Ready: {
+            status: "ready" | "unavailable";
+            checks: {
+                store: boolean;
+                engine: boolean;
+            };
+        };
+        /** @description Quotas set for this tenant; a field left out takes the server default (TENANT_* variables). */
+        Quotas: {
+            /** @description Most workflows queued at once. */
+            maxQueued?: number;
+            /** @description Most workflows running at once across replicas (null: no cap). */
+            maxRunning?: number | null;
+            /** @description Lowest priority a batch may ask for. */
+            priorityMin?: number;
+            /** @description Highest priority a batch may ask for. */
+            priorityMax?: number;
+            /** @description Most attempts per stage a batch may ask for. */
+            maxAttempts?: number;
+            /** @description Longest stage timeout or retry backoff a batch may ask for, ms. */
+            maxTimeoutMs?: number;
+            /** @description Longest simulated stage delay a batch may ask for, ms. */
+            maxDelayMs?: number;
+            /** @description Requests per minute per key. */
+            ratePerMinute?: number;
+        };
+        /** @description A tenant and its quotas. */
+        Tenant: {
+            /**
+             * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+             * @example acme
+             */
+            id: string;
+            quotas: components["schemas"]["Quotas"];
+            /** @description What applies: the tenant's own quotas over the server defaults. */
+            effective: {
+                /** @description Most workflows queued at once. */
+                maxQueued: number;
+                /** @description Most workflows running at once across replicas (null: no cap). */
+                maxRunning: number | null;
+                /** @description Lowest priority a batch may ask for. */
+                priorityMin: number;
+                /** @description Highest priority a batch may ask for. */
+                priorityMax: number;
+                /** @description Most attempts per stage a batch may ask for. */
+                maxAttempts: number;
+                /** @description Longest stage timeout or retry backoff a batch may ask for, ms. */
+                maxTimeoutMs: number;
+                /** @description Longest simulated stage delay a batch may ask for, ms. */
+                maxDelayMs: number;
+                /** @description Requests per minute per key. */
+                ratePerMinute: number;
+            };
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            createdAt: string | null;
+        };
+        /** @description An API key (never the key itself, which is shown once, at creation). */
+        Key: {
+            /** @description A key's public id (the part after cf_). */
+            id: string;
+            /**
+             * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+             * @example acme
+             */
+            tenant: string;
+            /** @description Reads and acts on every tenant's data, manages keys and quotas. */
+            admin: boolean;
+            label: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            revokedAt: string | null;
+        };
+        /** @description A key to make: its tenant (created if new), whether it is an admin key, a label. */
+        NewKey: {
+            /**
+             * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+             * @example acme
+             */
+            tenant: string;
+            /** @default false */
+            admin?: boolean;
+            /** @description Free text shown with the key: up to 200 characters, no NUL and no unpaired surrogate. */
+            label?: string;
+        };
+        /** @description A new API key, with the key itself (shown only once). */
+        CreatedKey: {
+            /** @description A key's public id (the part after cf_). */
+            id: string;
+            /**
+             * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+             * @example acme
+             */
+            tenant: string;
+            /** @description Reads and acts on every tenant's data, manages keys and quotas. */
+            admin: boolean;
+            label: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            revokedAt: string | null;
+            /** @description The key: send it as Authorization: Bearer <key>. Shown only now; only its hash is stored. */
+            key: string;
+        };
+        /** @description API keys, revoked ones too. */
+        KeyList: {
+            items: components["schemas"]["Key"][];
+        };
+        /** @description Tenants and their quotas. */
+        TenantList: {
+            items: components["schemas"]["Tenant"][];
+        };
+        /** @description Who the request acts as. */
+        Me: {
+            /**
+             * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+             * @example acme
+             */
+            tenant: string;
+            admin: boolean;
+            /** @description A key's public id (the part after cf_). */
+            keyId: string | null;
+        };
+        /**
+         * @description A flow key's limit; a field left out or null does not limit.
+         * @example {
+         *       "rate": 500,
+         *       "periodMs": 1000,
+         *       "concurrency": 50
+         *     }
+         */
+        FlowLimitUpdate: {
+            /** @description Most workflows of the key leased at once, across replicas; null: no cap. */
+            concurrency?: number | null;
+            /** @description Claims of the key per periodMs (token bucket); null: no rate. */
+            rate?: number | null;
+            /** @description The rate's period in ms (with rate). */
+            periodMs?: number | null;
+            /** @description Most tokens the bucket holds; null: rate. */
+            burst?: number | null;
+        };
+        /** @description A flow key's limit and its use. */
+        FlowLimit: {
+            /**
+             * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+             * @example crm:acme
+             */
+            key: string;
+            /** @description Most workflows of the key leased at once, across replicas; null: no cap. */
+            concurrency: number | null;
+            /** @description Claims of the key per periodMs (token bucket); null: no rate. */
+            rate: number | null;
+            /** @description The rate's period in ms (with rate). */
+            periodMs: number | null;
+            /** @description Most tokens the bucket holds; null: rate. */
+            burst: number | null;
+            /** @description Workflows of the key's batches leased now. */
+            inUse: number;
+            /** @description Workflows of the key's batches waiting (unfinished, not leased). */
+            waiting: number;
+            /** @description Claims that found work of the key but no token, since the limit was created. */
+            throttled: number;
+            /** @description Tokens in the bucket now; null without a rate. */
+            tokens: number | null;
+        };
+        /** @description The batch was accepted. */
+        BatchCreatedEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "batch.created";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /** @description Its workflows. */
+            total: number;
+        };
+        /** @description A first workflow of the batch started. */
+        BatchStartedEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "batch.started";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+        };
+        /** @description A stage attempt started. */
+        StageStartedEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "stage.started";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * Format: uuid
+             * @description The workflow's id.
+             */
+            workflowId: string;
+            clientId: components["schemas"]["ClientId"];
+            /**
+             * @description The stage.
+             * @enum {unknown}
+             */
+            stage: "fetch" | "process" | "store";
+            /** @description Which attempt of the stage, from 1. */
+            attempt: number;
+        };
+        /** @description A stage attempt succeeded. */
+        StageSucceededEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "stage.succeeded";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * Format: uuid
+             * @description The workflow's id.
+             */
+            workflowId: string;
+            clientId: components["schemas"]["ClientId"];
+            /**
+             * @description The stage.
+             * @enum {unknown}
+             */
+            stage: "fetch" | "process" | "store";
+            /** @description Which attempt of the stage, from 1. */
+            attempt: number;
+            /** @description Milliseconds. */
+            durationMs: number;
+        };
+        /** @description A stage attempt failed for good: the workflow failed. */
+        StageFailedEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "stage.failed";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * Format: uuid
+             * @description The workflow's id.
+             */
+            workflowId: string;
+            clientId: components["schemas"]["ClientId"];
+            /**
+             * @description The stage.
+             * @enum {unknown}
+             */
+            stage: "fetch" | "process" | "store";
+            /** @description Which attempt of the stage, from 1. */
+            attempt: number;
+            /** @description Milliseconds. */
+            durationMs: number;
+            error: components["schemas"]["ErrorInfo"];
+        };
+        /** @description A stage attempt failed and will be retried. */
+        StageRetryingEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "stage.retrying";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * Format: uuid
+             * @description The workflow's id.
+             */
+            workflowId: string;
+            clientId: components["schemas"]["ClientId"];
+            /**
+             * @description The stage.
+             * @enum {unknown}
+             */
+            stage: "fetch" | "process" | "store";
+            /** @description Which attempt of the stage, from 1. */
+            attempt: number;
+            /** @description Milliseconds. */
+            durationMs: number;
+            error: components["schemas"]["ErrorInfo"];
+            /** @description Milliseconds. */
+            delayMs: number;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due.
+             */
+            nextAttemptAt: string;
+        };
+        /** @description A running stage attempt ended canceled. */
+        StageCanceledEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "stage.canceled";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * Format: uuid
+             * @description The workflow's id.
+             */
+            workflowId: string;
+            clientId: components["schemas"]["ClientId"];
+            /**
+             * @description The stage.
+             * @enum {unknown}
+             */
+            stage: "fetch" | "process" | "store";
+            /** @description Which attempt of the stage, from 1. */
+            attempt: number;
+        };
+        /** @description A stage attempt was cut short (its process stopped or lost its lease); it runs again. */
+        StageInterruptedEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "stage.interrupted";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * Format: uuid
+             * @description The workflow's id.
+             */
+            workflowId: string;
+            clientId: components["schemas"]["ClientId"];
+            /**
+             * @description The stage.
+             * @enum {unknown}
+             */
+            stage: "fetch" | "process" | "store";
+            /** @description Which attempt of the stage, from 1. */
+            attempt: number;
+        };
+        /** @description The batch was canceled. */
+        BatchCanceledEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "batch.canceled";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+        };
+        /** @description Failed (or canceled) workflows of the batch were requeued. */
+        BatchRetriedEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "batch.retried";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /** @description How many. */
+            workflows: number;
+        };
+        /** @description A workflow ended. */
+        WorkflowFinishedEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "workflow.finished";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * Format: uuid
+             * @description The workflow's id.
+             */
+            workflowId: string;
+            clientId: components["schemas"]["ClientId"];
+            /**
+             * @description How it ended.
+             * @enum {unknown}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            /** @description Milliseconds. */
+            durationMs: number;
+        };
+        /** @description Every workflow of the batch ended: the last event of its stream. */
+        BatchFinishedEvent: {
+            /** @description The event's store id, also its SSE `id:`: send it as Last-Event-ID to resume after it. */
+            id: number;
+            /** @enum {string} */
+            type: "batch.finished";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * @description How the batch ended.
+             * @enum {unknown}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+        };
+        /** @description The batch's counters: first on every stream, then a few times a second while they move. It has no id: it is not stored. */
+        BatchProgressEvent: {
+            /** @enum {string} */
+            type: "batch.progress";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * @description The batch's status now.
+             * @enum {unknown}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            progress: components["schemas"]["Progress"];
+        };
+        /** @description One message of a batch's event stream (the `data:` of an SSE message whose `event:` is its `type`). */
+        Event: components["schemas"]["BatchCreatedEvent"] | components["schemas"]["BatchStartedEvent"] | components["schemas"]["StageStartedEvent"] | components["schemas"]["StageSucceededEvent"] | components["schemas"]["StageFailedEvent"] | components["schemas"]["StageRetryingEvent"] | components["schemas"]["StageCanceledEvent"] | components["schemas"]["StageInterruptedEvent"] | components["schemas"]["BatchCanceledEvent"] | components["schemas"]["BatchRetriedEvent"] | components["schemas"]["WorkflowFinishedEvent"] | components["schemas"]["BatchFinishedEvent"] | components["schemas"]["BatchProgressEvent"];
+        /**
+         * @example {
+         *       "clientIds": [
+         *         1,
+         *         2,
+         *         3,
+         *         4,
+         *         5
+         *       ],
+         *       "label": "tutorial"
+         *     }
+         */
+        BatchCreate: {
+            /** @description 1 to 10000 client ids, no duplicates; each becomes one workflow. */
+            clientIds: components["schemas"]["ClientId"][];
+            /**
+             * @description Higher runs first. Default 0.
+             * @default 0
+             */
+            priority?: number;
+            /** @description Free text shown with the batch: 1 to 200 characters, no NUL and no unpaired surrogate. */
+            label?: string;
+            /** @description Most workflows of this batch running at once. */
+            maxConcurrency?: number;
+            retry?: components["schemas"]["RetryOptions"];
+            timeouts?: components["schemas"]["StageTimeouts"];
+            simulation?: components["schemas"]["Simulation"];
+            /**
+             * Format: uri
+             * @description An http: or https: URL that gets the finished batch (as GET /v1/batches/{id} shows it) in a POST signed as Standard Webhooks define it (headers webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">). Needs WEBHOOK_SECRET on the server. Only public addresses are called: an IP address that is loopback, private, link-local or otherwise not public is refused here (400), and a host name resolving to one fails at delivery; the server's WEBHOOK_ALLOW_HOSTS names exceptions.
+             * @example https://example.com/hooks/clientflow
+             */
+            callbackUrl?: string;
+            /**
+             * @description Which stages run: simulated (delays, synthesised records) or http (each client fetched from the CRM at the server's CRM_URL_TEMPLATE). Default: the server's DEFAULT_STAGES.
+             * @enum {unknown}
+             */
+            stages?: "simulated" | "http";
+            /** @description Sent to the CRM as the x-crm-key header with each of the batch's requests (the CRM's per-key quota). */
+            crmKey?: string;
+            /**
+             * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+             * @example crm:acme
+             */
+            flowKey?: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: {
+        /** @description This request's id: the caller's x-request-id when it matches the pattern, otherwise a new UUID. Logs carry it as reqId, problem+json as requestId. */
+        "X-Request-Id": string;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics of this process. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBatches: {
+        parameters: {
+            query?: {
+                /** @description Only batches with this status. */
+                status?: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                /**
+                 * @description Page size, 1..1000.
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description nextCursor from the previous page. */
+                cursor?: string;
+                /**
+                 * @description Only this tenant's batches (an admin key; any other key lists only its own tenant's).
+                 * @example acme
+                 */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of a list, in a stable order. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the original batch for a repeated request with the same key and body (200, Idempotent-Replayed: true); the same key with another body is a 422. Keys are kept for IDEMPOTENCY_TTL_MS. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchCreate"];
+            };
+        };
+        responses: {
+            /** @description A replay: the batch an earlier request with the same Idempotency-Key and body created. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    /** @description The batch: /v1/batches/{id} */
+                    Location?: string;
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Accepted and durable. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    /** @description The batch: /v1/batches/{id} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/idempotency-key-reused",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "this Idempotency-Key was used with a different request body",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBatch: {
+        parameters: {
+            query?: {
+                /** @description Long-poll: hold the answer up to this many seconds until the batch finishes (0: answer now). */
+                wait?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A batch with its progress and timings. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBatchWorkflows: {
+        parameters: {
+            query?: {
+                /** @description Only workflows with this status. */
+                status?: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                /**
+                 * @description Page size, 1..1000.
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description nextCursor from the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of a list, in a stable order. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamBatchEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Resume after this event id (one of this batch's events): every later event of the batch is replayed first. */
+                "last-event-id"?: string;
+            };
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The batch is finished and `Last-Event-ID` is its last event: nothing more will come. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One client id's run through the stages. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description No options: send an empty body or {}, with Content-Type: application/json (any other type is a 415). */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Cancel accepted; running workflows end canceled shortly. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryBatch: {
+        parameters: {
+            query?: {
+                /** @description Also requeue canceled workflows. */
+                includeCanceled?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description No options: send an empty body or {}, with Content-Type: application/json (any other type is a 415). */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Requeued. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description No options: send an empty body or {}, with Content-Type: application/json (any other type is a 415). */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Cancel accepted. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description No options: send an empty body or {}, with Content-Type: application/json (any other type is a 415). */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Requeued at the stage that failed. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not in a state that allows this */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-retryable",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "workflow c08e66d3-5357-407d-8ffd-93d1f1d0ee9d is succeeded; only failed or canceled workflows can be retried",
+                     *       "instance": "/v1/workflows/c08e66d3-5357-407d-8ffd-93d1f1d0ee9d/retry",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who the request acts as. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listKeys: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+                 * @example acme
+                 */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description API keys, revoked ones too. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyList"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewKey"];
+            };
+        };
+        responses: {
+            /** @description A new API key, with the key itself (shown only once). */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedKey"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A key's public id (the part after cf_). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An API key (never the key itself, which is shown once, at creation). */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Key"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTenants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tenants and their quotas. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantList"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+                 * @example acme
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A tenant and its quotas. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putTenantQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+                 * @example acme
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Quotas"];
+            };
+        };
+        responses: {
+            /** @description A tenant and its quotas. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFlowLimit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+                 * @example crm:acme
+                 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A flow key's limit and its use. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowLimit"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putFlowLimit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+                 * @example crm:acme
+                 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowLimitUpdate"];
+            };
+        };
+        responses: {
+            /** @description A flow key's limit and its use. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowLimit"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is alive. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the store answers and the engine takes work. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ready"];
+                };
+            };
+            /** @description Whether the store answers and the engine takes work. */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ready"];
+                };
+            };
+        };
+    };
+    getBatchTimeline: {
+        parameters: {
+            query?: {
+                /** @description How many workflows to draw, first by creation order (1..1000). A cut chart says "showing N of M". */
+                rows?: number;
+                /** @description Draw only the workflows with this status now (e.g. running, in a batch larger than rows). */
+                status?: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chart. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    /** @description `no-store` while the batch is unfinished; `no-cache` once finished (a retry may reopen it). */
+                    "Cache-Control"?: "no-store" | "no-cache";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}
