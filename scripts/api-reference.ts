@@ -33,6 +33,12 @@ interface Document {
   components?: { schemas?: Record<string, Schema> };
 }
 
+/** The schema itself: a named one (`$ref` into components.schemas) followed to its definition. */
+function resolve(schema: Schema | undefined, doc: Document): Schema | undefined {
+  for (let seen = 0; schema?.$ref && seen < 10; seen++) schema = doc.components?.schemas?.[schema.$ref.split('/').pop()!];
+  return schema;
+}
+
 /** A schema in a few words: `string`, `integer | null`, `"simulated" | "http"`, `array of …`. */
 function typeOf(schema: Schema | undefined, doc: Document): string {
   if (!schema) return '';
@@ -57,7 +63,8 @@ function operationText(method: string, path: string, op: Operation, doc: Documen
     }
     lines.push('');
   }
-  for (const [type, { schema }] of Object.entries(op.requestBody?.content ?? {})) {
+  for (const [type, content] of Object.entries(op.requestBody?.content ?? {})) {
+    const schema = resolve(content.schema, doc);
     const fields = Object.entries(schema?.properties ?? {});
     if (fields.length === 0) {
       lines.push(`Body: \`${type}\`, empty or \`{}\`.`, '');
@@ -66,9 +73,10 @@ function operationText(method: string, path: string, op: Operation, doc: Documen
     lines.push(`Body (\`${type}\`):`, '', '| field | type | what |', '| --- | --- | --- |');
     for (const [name, field] of fields) {
       const required = schema?.required?.includes(name) ? ' (required)' : '';
-      lines.push(`| \`${name}\`${required} | ${typeOf(field, doc)} | ${cell(field.description)} |`);
+      const own = resolve(field, doc);
+      lines.push(`| \`${name}\`${required} | ${typeOf(field, doc)} | ${cell(field.description ?? own?.description)} |`);
       // One level down (retry.maxAttempts, simulation.fetchMs …): the options a batch may set.
-      for (const [sub, subField] of Object.entries(field.properties ?? {})) {
+      for (const [sub, subField] of Object.entries(own?.properties ?? {})) {
         lines.push(`| \`${name}.${sub}\` | ${typeOf(subField, doc)} | ${cell(subField.description)} |`);
       }
     }
