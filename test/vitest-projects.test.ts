@@ -18,6 +18,8 @@ describe('vitest projects', () => {
     expect(postgres.include).toEqual(expect.arrayContaining([
       'test/tenancy.test.ts', 'test/store/postgres.test.ts', 'test/postgres/harness.test.ts',
     ]));
+    // … or through a helper (test/stores.ts, for the suites that run on both stores) …
+    expect(postgres.include).toEqual(expect.arrayContaining(['test/admission.test.ts', 'test/events.test.ts']));
     // … and never a file that does not.
     expect(postgres.include).not.toContain('test/store/claim-plan.test.ts');
   });
