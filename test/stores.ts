@@ -12,6 +12,7 @@
  * given before, so that a test reopening "its file" reopens its store on either backend.
  */
 import { beforeEach, describe } from 'vitest';
+import type { Config } from '../src/config.js';
 import { startService, type TestService } from './helpers.js';
 import { useTestDatabase } from './postgres/database.js';
 
@@ -21,6 +22,8 @@ export type Backend = (typeof STORES)[number];
 export interface Stores {
   /** Declares the suite `name` once per backend, as "name (sqlite)" and "name (postgres)". */
   describe: (name: string, suite: () => void) => void;
+  /** The settings that open the store of the test running now: {} for SQLite, DATABASE_URL and DB_SCHEMA for PostgreSQL. */
+  config: (dbPath?: string) => Partial<Config>;
   /** startService on the backend of the test running now (SQLite outside stores.describe). */
   start: (options?: Parameters<typeof startService>[0]) => Promise<TestService>;
 }
@@ -38,7 +41,10 @@ export function useStores(): Stores {
   beforeEach(() => {
     current = 'sqlite';
   });
+  const config = (dbPath?: string): Partial<Config> =>
+    (current === 'postgres' ? { DATABASE_URL: pg.url(), DB_SCHEMA: schemaFor(dbPath) } : {});
   return {
+    config,
     describe: (name, suite) => describe.each(STORES)(`${name} (%s)`, (backend) => {
       beforeEach(() => {
         current = backend;
@@ -47,10 +53,7 @@ export function useStores(): Stores {
     }),
     start: (options = {}) => startService({
       ...options,
-      config: {
-        ...options.config,
-        ...(current === 'postgres' ? { DATABASE_URL: pg.url(), DB_SCHEMA: schemaFor(options.config?.DB_PATH) } : {}),
-      },
+      config: { ...options.config, ...config(options.config?.DB_PATH) },
     }),
   };
 }
