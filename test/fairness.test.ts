@@ -1,6 +1,7 @@
 /** One large batch must not starve small ones; priorities are honoured across batches. */
 import { afterEach, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/engine/events.js';
+import type { StageHandlers } from '../src/engine/stages/stage.js';
 import { deferred, type TestService } from './helpers.js';
 import { useStores } from './stores.js';
 
@@ -88,15 +89,22 @@ stores.describe('fairness', () => {
 
   it('runs a higher-priority batch before a lower one that was queued first', async () => {
     const order: string[] = [];
-    service = await stores.start({ config: { CONCURRENCY: 1 } });
+    // The first workflow holds the only slot until both batches are queued behind it.
+    const queued = deferred();
+    const handlers: StageHandlers = {
+      fetch: { name: 'fetch', run: async (_input, ctx) => (ctx.clientId === 'blocker' ? queued.promise : null) },
+      process: { name: 'process', run: async () => null },
+      store: { name: 'store', run: async () => null },
+    };
+    service = await stores.start({ config: { CONCURRENCY: 1 }, engine: { handlers } });
     service.engine.events.on((e) => {
       if (e.type === 'stage.started' && e.stage === 'fetch') order.push(String(e.clientId));
     });
-    // A long first workflow holds the only slot while both batches queue behind it.
-    await post(service, { clientIds: ['blocker'], simulation: { fetchMs: 50 } });
+    await post(service, { clientIds: ['blocker'] });
     await service.waitFor((e) => e.type === 'stage.started');
-    const low = await post(service, { clientIds: ['low-1', 'low-2'], priority: 0, simulation: sim });
-    await post(service, { clientIds: ['high-1', 'high-2'], priority: 10, simulation: sim });
+    const low = await post(service, { clientIds: ['low-1', 'low-2'], priority: 0 });
+    await post(service, { clientIds: ['high-1', 'high-2'], priority: 10 });
+    queued.resolve();
     await service.waitFor((e) => e.type === 'batch.finished' && e.batchId === low);
     expect(order).toEqual(['blocker', 'high-1', 'high-2', 'low-1', 'low-2']);
   });
