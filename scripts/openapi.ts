@@ -1,27 +1,37 @@
 /**
- * Writes openapi/openapi.json from the real routes (default configuration), or with --check
- * fails when the committed file differs from what the routes produce now.
+ * Writes openapi/openapi.json from the real routes (default configuration) and the API overview
+ * made from it (docs/reference/api.md), or with --check fails when either committed file differs
+ * from what the routes produce now.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { API_REFERENCE_FILE, apiReferenceText } from './api-reference.js';
 import { openApiText } from './openapi-document.js';
 
-const FILE = new URL('../openapi/openapi.json', import.meta.url);
-
 const text = await openApiText();
+const files = new Map([
+  ['openapi/openapi.json', text],
+  [API_REFERENCE_FILE, apiReferenceText(JSON.parse(text))],
+]);
 if (process.argv.includes('--check')) {
-  let committed = '';
-  try {
-    committed = readFileSync(FILE, 'utf8');
-  } catch {
-    // missing counts as stale
+  let stale = false;
+  for (const [path, want] of files) {
+    let committed = '';
+    try {
+      committed = readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+    } catch {
+      // missing counts as stale
+    }
+    if (committed !== want) {
+      process.stderr.write(`${path} is stale: run \`npm run openapi\` and commit the result\n`);
+      stale = true;
+    }
   }
-  if (committed !== text) {
-    process.stderr.write('openapi/openapi.json is stale: run `npm run openapi` and commit the result\n');
-    process.exit(1);
-  }
-  process.stdout.write('openapi/openapi.json is up to date\n');
+  if (stale) process.exit(1);
+  process.stdout.write(`${[...files.keys()].join(' and ')} are up to date\n`);
 } else {
-  mkdirSync(new URL('../openapi/', import.meta.url), { recursive: true });
-  writeFileSync(FILE, text);
-  process.stdout.write('wrote openapi/openapi.json\n');
+  for (const [path, want] of files) {
+    mkdirSync(new URL(`../${path}/..`, import.meta.url), { recursive: true });
+    writeFileSync(new URL(`../${path}`, import.meta.url), want);
+    process.stdout.write(`wrote ${path}\n`);
+  }
 }

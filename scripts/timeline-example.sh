@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates docs/timeline-example.svg: starts the service on a temporary database with the
+# Regenerates docs/images/timeline-example.svg: starts the service on a temporary database with the
 # default stage delays (2000/3000/1000 ms), submits the README's tutorial batch, waits until it
 # finishes and saves its timeline. Usage: scripts/timeline-example.sh [output.svg]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-out="${1:-docs/timeline-example.svg}"
+out="${1:-docs/images/timeline-example.svg}"
 port="${PORT:-3107}"
 base="http://127.0.0.1:${port}"
 tmp="$(mktemp -d)"

@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
+import type { Webhooks } from './engine/webhooks.js';
 import type { Store } from './store/store.js';
 import { registerAuth } from './http/auth.js';
 import { registerDashboard } from './http/dashboard.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   store: Store;
   engine: Engine;
   logger: Logger;
+  /** The webhook deliverer, whose attempts the metrics count (the tests' apps may have none). */
+  webhooks?: Pick<Webhooks, 'onOutcome'>;
 }
 
 /** The longest path parameter the router matches (an id; the longest any route takes is a tenant's 63). */
@@ -64,7 +67,7 @@ function routingProblem(error: Error & { code?: string }, url: string): HttpErro
   return new HttpError(400, 'invalid-url', `the URL path does not decode${shown}`);
 }
 
-export async function buildApp({ config, store, engine, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, engine, logger, webhooks }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Timeouts, request ids (a caller's x-request-id when it is safe), Node's client errors.
@@ -85,8 +88,11 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
   app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app);
   await registerDocs(app);
+  // Event streams and long-polls end as the server starts closing: a watcher never holds it open.
+  const watchers = new Watchers(config.SSE_MAX_STREAMS);
+  app.addHook('preClose', async () => watchers.abortAll());
   // Before the routes: its onResponse hook times every route registered after it.
-  await registerMetrics(app, { store, engine });
+  await registerMetrics(app, { store, engine, watchers, webhooks });
   // Before every route: who asks (auth.ts), then how often they may (rate-limit.ts).
   const keys = registerAuth(app, { store, required: config.AUTH === 'required', metricsRequired: config.METRICS_AUTH === 'required' });
   const defaults = defaultQuotas(config);
@@ -97,9 +103,6 @@ export async function buildApp({ config, store, engine, logger }: AppDeps): Prom
     await app.register(healthRoutes, { store, engine });
     return app;
   }
-  // Event streams and long-polls end as the server starts closing: a watcher never holds it open.
-  const watchers = new Watchers(config.SSE_MAX_STREAMS);
-  app.addHook('preClose', async () => watchers.abortAll());
   await app.register(batchRoutes, { config, store, engine, watchers, quotas });
   await app.register(eventRoutes, { config, store, engine, watchers });
   await app.register(workflowRoutes, { store });

@@ -4,12 +4,12 @@
  */
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
-import { secretKey, SECRET_FORM } from './engine/webhook-signature.js';
 import { ClientflowError } from './model/errors.js';
-import { parseCrmUrlTemplate } from './engine/stages/crm-url.js';
 import { parseFlowLimits } from './model/flow-limits.js';
 import { STAGE_SETS } from './model/types.js';
 import { parseAllowList } from './net/address-policy.js';
+import { parseCrmUrlTemplate } from './net/crm-url.js';
+import { secretKey, SECRET_FORM } from './net/webhook-signature.js';
 
 /** One ALLOWED_HOSTS entry: a name or [IPv6], an optional port. */
 const HOST_ENTRY = '(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(:[0-9]{1,5})?';
@@ -22,6 +22,7 @@ export const ConfigSchema = Type.Object({
   PORT: Int(0, 65535, 3000, 'TCP port to listen on.'),
   /** @default "127.0.0.1" (the container image sets 0.0.0.0) */
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on.' }),
+  // --- The store: SQLite or PostgreSQL (store/index.ts) ---
   /** @default "./data/clientflow.db" */
   DB_PATH: Type.String({
     minLength: 1,
@@ -65,8 +66,9 @@ export const ConfigSchema = Type.Object({
     pattern: '^[a-z_][a-z0-9_]{0,47}$', default: 'public',
     description: 'PostgreSQL schema of the tables (with DATABASE_URL); created if missing.',
   }),
-  /** @default 10 */
+  /** One more connection listens for the other replicas' notices. @default 10 */
   DB_POOL_SIZE: Int(1, 1000, 10, 'Most PostgreSQL connections this process opens (with DATABASE_URL).'),
+  // --- Results in the caller's PostgreSQL ---
   /**
    * The caller's PostgreSQL (`postgres://user:password@host:port/database`): the store stage also
    * upserts each workflow's result into RESULTS_SCHEMA.RESULTS_TABLE there (created by a
@@ -89,6 +91,7 @@ export const ConfigSchema = Type.Object({
   }),
   /** @default 4 */
   RESULTS_POOL_SIZE: Int(1, 1000, 4, 'Most connections this process opens to RESULTS_DATABASE_URL.'),
+  // --- The engine: stages, retries, queue and leases (engine/) ---
   /** @default 50 */
   CONCURRENCY: Int(1, 100_000, 50, 'Workflows running at once in this process.'),
   /**
@@ -125,7 +128,8 @@ export const ConfigSchema = Type.Object({
   POLL_MS: Int(5, 60_000, 1_000, 'How often the dispatcher looks for work nobody announced (expired leases, due retries), ms.'),
   /** @default 10000 */
   SHUTDOWN_GRACE_MS: Int(0, 600_000, 10_000, 'On SIGTERM, how long running stages may finish before they are aborted, ms.'),
-  /** @default 15000 */
+  // --- Event streams and long-polls (http/event-stream.ts) ---
+  /** The comment line is `: heartbeat`. @default 15000 */
   SSE_HEARTBEAT_MS: Int(10, 600_000, 15_000, 'How often an idle event stream sends a comment line so proxies keep it open, ms.'),
   /** @default 1000 */
   SSE_MAX_STREAMS: Int(1, 100_000, 1_000, 'Most event streams and long-polls open at once; past it they get 503.'),
@@ -133,7 +137,8 @@ export const ConfigSchema = Type.Object({
   /**
    * Host names, each with an optional `:port`, that a request's Host header may name (a defence
    * against DNS rebinding); `*` allows any. Unset: with a loopback HOST, `localhost`, `127.0.0.1`
-   * and `[::1]` on any port; with any other HOST, any host (set it there).
+   * and `[::1]` on any port; with any other HOST, any host (set it there: the service logs a
+   * warning). A request naming another host gets 421. `/healthz` and `/readyz` answer any Host.
    * @default unset
    */
   ALLOWED_HOSTS: Type.Optional(Type.String({
@@ -142,14 +147,18 @@ export const ConfigSchema = Type.Object({
     description: 'Comma list of host names (optional :port) the Host header may name; * = any. Unset: '
       + 'localhost, 127.0.0.1 and [::1] when HOST is loopback, else any host.',
   })),
-  /** @default 30000 */
+  /** Answers may take longer than this (event streams, long-polls): it bounds only the request's arrival. @default 30000 */
   REQUEST_TIMEOUT_MS: Int(1, 3_600_000, 30_000, 'A request not fully received (headers and body) by then gets 408 and its connection is closed, ms.'),
-  /** @default 10000 */
+  /** Also closes a connection that sends nothing. @default 10000 */
   HEADERS_TIMEOUT_MS: Int(1, 3_600_000, 10_000, 'A request whose headers are not all received by then gets 408 (at most REQUEST_TIMEOUT_MS), ms.'),
-  /** @default 72000 */
+  /**
+   * Longer than the 60 s idle timeout of common load balancers, so they never reuse a connection
+   * the service is closing. @default 72000
+   */
   KEEP_ALIVE_TIMEOUT_MS: Int(1, 3_600_000, 72_000, 'An idle keep-alive connection is closed after this, ms.'),
-  /** @default 1024 */
+  /** Keep it above SSE_MAX_STREAMS: every event stream holds a connection. @default 1024 */
   MAX_CONNECTIONS: Int(1, 1_000_000, 1024, 'Most client connections open at once; further ones are closed at once.'),
+  // --- Retention and logs (engine/retention.ts, logger.ts) ---
   /**
    * How long finished batches are kept: a batch that finished (succeeded, failed or canceled) more
    * than this many days ago, and whose webhook is no longer being delivered, is deleted with its
@@ -158,7 +167,7 @@ export const ConfigSchema = Type.Object({
    * @default 30
    */
   RETENTION_DAYS: Int(0, 36_500, 30, 'Days a finished batch is kept before it is deleted with its workflows and events; 0 keeps them forever.'),
-  /** @default "info" */
+  /** Lines are pretty on a terminal, JSON lines otherwise. @default "info" */
   LOG_LEVEL: Type.Union(
     [
       Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
@@ -218,8 +227,9 @@ export const ConfigSchema = Type.Object({
   // --- Webhooks (engine/webhooks.ts): a batch's callbackUrl gets the finished batch, signed. ---
   /**
    * Signs every webhook (Standard Webhooks: HMAC-SHA256 over id, timestamp and body), in the form
-   * receivers' libraries take: `whsec_` and the base64 of at least 32 random bytes. Unset: a
-   * batch with a callbackUrl is refused (400), since an unsigned webhook cannot be trusted.
+   * receivers' libraries take: `whsec_` and the base64 of at least 32 random bytes, e.g.
+   * `"whsec_$(openssl rand -base64 32)"`. Unset: a batch with a callbackUrl is refused (400),
+   * since an unsigned webhook cannot be trusted.
    * @default unset
    */
   WEBHOOK_SECRET: Type.Optional(Type.String({
@@ -274,6 +284,7 @@ export const ConfigSchema = Type.Object({
   /**
    * Flow limits set at start (model/flow-limits.ts), overriding what the store holds for these
    * keys: `key=N/s,conc=N,burst=N;key2=…` (rate also /m, /h, /<n>ms). Other keys keep theirs.
+   * A bad entry stops the start with one line naming it.
    * @default "" (none)
    */
   FLOW_LIMITS: Type.String({
@@ -293,10 +304,10 @@ export class ConfigError extends ClientflowError {
 }
 
 /** Variables whose values are never printed. */
-const SECRETS = new Set(['DATABASE_URL', 'RESULTS_DATABASE_URL', 'WEBHOOK_SECRET']);
+export const SECRETS: ReadonlySet<string> = new Set(['DATABASE_URL', 'RESULTS_DATABASE_URL', 'WEBHOOK_SECRET']);
 
-/** What a variable expects, for the one-line error. */
-function expects(name: string): string {
+/** What a variable expects, for the one-line error and the configuration reference. */
+export function expects(name: string): string {
   const schema = (ConfigSchema.properties as unknown as Record<string, Record<string, unknown>>)[name];
   if (!schema) return 'nothing (unknown variable)';
   if (schema.type === 'boolean') return 'true or false';

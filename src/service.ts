@@ -9,12 +9,12 @@ import { buildApp } from './app.js';
 import { ConfigError, type Config } from './config.js';
 import { Engine, type EngineOptions } from './engine/engine.js';
 import { createProcessPool, type ProcessPool } from './engine/stages/process-pool.js';
-import { createResultsSink, errorCode, type ResultsSink } from './engine/stages/results-sink.js';
+import { createResultsSink, type ResultsSink } from './engine/stages/results-sink.js';
+import { errorCode, isUnavailable } from './db/postgres.js';
 import { Webhooks, type WebhookOptions } from './engine/webhooks.js';
-import { withLinks } from './http/routes/batches.js';
+import { withLinks } from './http/batch-view.js';
 import { createLogger } from './logger.js';
 import { parseAllowList } from './net/address-policy.js';
-import { isUnavailable } from './store/postgres/database.js';
 import { openStore } from './store/index.js';
 import { parseFlowLimits } from './model/flow-limits.js';
 import type { Store } from './store/store.js';
@@ -106,7 +106,7 @@ async function wire(
     render: withLinks,
     ...overrides.webhooks,
   });
-  const app = await buildApp({ config, store, engine, logger });
+  const app = await buildApp({ config, store, engine, logger, webhooks });
   let stopping: Promise<void> | null = null;
   return {
     config, logger, store, processPool, results, engine, webhooks, app,

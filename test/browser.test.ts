@@ -6,9 +6,10 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StageError, type StageHandler } from '../src/engine/stages/stage.js';
 import { mintKey } from '../src/model/api-keys.js';
 import { startService, type TestService } from './helpers.js';
 
@@ -105,7 +106,7 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     await page.goto(`${base}/`);
     await expect(page.title()).resolves.toBe('clientflow dashboard');
     expect(await page.getAttribute('header a[href="/docs"]', 'href')).toBe('/docs');
-    expect(await page.getAttribute('header a[href="/metrics"]', 'href')).toBe('/metrics');
+    expect(await page.getAttribute('header a[href="#/metrics"]', 'href')).toBe('#/metrics');
 
     // A 4xx shows the problem's detail and stays on the form. The 400 itself is expected here.
     expectedBadPosts = 1;
@@ -146,8 +147,10 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     // The timeline picture loaded (an SVG the browser could draw).
     await page.waitForFunction(() => ((document.querySelector('#timeline-img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, undefined, WAIT);
 
-    mkdirSync('test-artifacts', { recursive: true });
-    await page.screenshot({ path: 'test-artifacts/dashboard.png', fullPage: true });
+    // `DASHBOARD_SCREENSHOT=docs/images/dashboard.png` writes the README's picture instead.
+    const screenshot = process.env.DASHBOARD_SCREENSHOT ?? 'test-artifacts/dashboard.png';
+    mkdirSync(dirname(screenshot), { recursive: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
 
     // Back to the list: the batch is there with its badge and full progress bar.
     await page.click('#batch-view a[href="#/"]');
@@ -219,6 +222,117 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     const status = operation.locator('.live-responses-table tbody .response-col_status').first();
     await status.waitFor(WAIT);
     expect((await status.textContent())?.trim()).toBe('202');
+    await finished;
+    expect(problems).toEqual([]);
+  });
+
+  it('cancels one workflow from its row, then the whole running batch', async () => {
+    problems.length = 0;
+    const post = await service.app.inject({
+      method: 'POST', url: '/v1/batches', payload: { clientIds: [1, 2, 3], simulation: { fetchMs: 60_000, processMs: 1, storeMs: 1 } },
+    });
+    const { id } = post.json<{ id: string }>();
+    await page.goto(`${base}/#/batches/${id}`);
+    await page.waitForFunction(() => document.querySelector('#batch-status')?.textContent === 'running', undefined, WAIT);
+    // Unlabelled: named by its size and creation time, not by its id.
+    expect(await page.textContent('#batch-title')).toMatch(/^3 clients, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+
+    const row = page.locator('#workflow-body tr', { has: page.locator('th', { hasText: /^1$/ }) });
+    const cancelOne = page.waitForRequest((r) => /\/v1\/workflows\/[^/]+\/cancel$/.test(r.url()));
+    await row.getByRole('button', { name: 'Cancel client 1' }).click();
+    expect((await cancelOne).headers()['content-type']).toBe('application/json');
+    await page.locator('#workflow-body tr[data-status="canceled"]', { hasText: '1' }).waitFor(WAIT);
+    expect(await page.textContent('#batch-status')).toBe('running');
+
+    const finished = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
+    await page.click('#cancel-batch');
+    await finished;
+    await page.waitForFunction(() => document.querySelector('#batch-status')?.textContent === 'canceled', undefined, WAIT);
+    await page.waitForFunction(() => document.querySelectorAll('#workflow-body tr[data-status="canceled"]').length === 3, undefined, WAIT);
+    expect(await page.isHidden('#cancel-batch')).toBe(true);
+    // What is left to do: retry what was canceled.
+    expect(await page.isVisible('#retry-batch-all')).toBe(true);
+    expect(await page.textContent('#action-status')).toMatch(/accepted/);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a failed batch\'s errors grouped by code and each failed workflow\'s error as text; retries it to success', async () => {
+    problems.length = 0;
+    // Each client's process stage fails once, for good (not retried), and succeeds when retried.
+    const failedOnce = new Set<string>();
+    const process: StageHandler = {
+      name: 'process',
+      run: async (_input, ctx) => {
+        const client = String(ctx.clientId);
+        if (!failedOnce.has(client)) {
+          failedOnce.add(client);
+          throw new StageError(client === '3' ? 'CRM_TIMEOUT' : 'CRM_REJECTED', `the CRM refused client ${client}`);
+        }
+        return {};
+      },
+    };
+    const quick = (name: 'fetch' | 'store'): StageHandler => ({ name, run: async () => ({}) });
+    const failing = await startService({ engine: { handlers: { fetch: quick('fetch'), process, store: quick('store') } } });
+    try {
+      const failingBase = await failing.app.listen({ host: '127.0.0.1', port: 0 });
+      const post = await failing.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: [1, 2, 3], label: 'nightly sync' } });
+      const { id } = post.json<{ id: string }>();
+      await failing.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
+      await page.goto(`${failingBase}/#/batches/${id}`);
+      await page.waitForFunction(() => document.querySelector('#batch-status')?.textContent === 'failed', undefined, WAIT);
+
+      // Why, at a glance: grouped by code, biggest first.
+      await page.locator('#failures').waitFor({ state: 'visible', ...WAIT });
+      expect(await page.textContent('#failures-summary')).toBe('3 workflows failed: 2 × CRM_REJECTED, 1 × CRM_TIMEOUT.');
+      expect(await page.locator('#failures-body tr').allInnerTexts()).toEqual([
+        expect.stringMatching(/^CRM_REJECTED\s+process\s+2\s+the CRM refused client 1$/),
+        expect.stringMatching(/^CRM_TIMEOUT\s+process\s+1\s+the CRM refused client 3$/),
+      ]);
+      // Each failed workflow's stage and error are on its row, visible without hovering.
+      await page.selectOption('#workflow-filter', 'failed');
+      const error = page.locator('#workflow-body tr', { has: page.locator('th', { hasText: /^3$/ }) }).locator('.error-cell');
+      await error.waitFor({ state: 'visible', ...WAIT });
+      expect(await error.innerText()).toBe('CRM_TIMEOUT the CRM refused client 3');
+      const box = await error.boundingBox();
+      expect(box?.width ?? 0).toBeGreaterThan(0);
+      mkdirSync('test-artifacts', { recursive: true });
+      await page.screenshot({ path: 'test-artifacts/dashboard-failed.png', fullPage: true });
+
+      const retried = page.waitForResponse((r) => r.url().endsWith(`/v1/batches/${id}/retry`));
+      const done = failing.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
+      await page.click('#retry-batch');
+      expect((await retried).status()).toBe(202);
+      await done;
+      await page.waitForFunction(() => document.querySelector('#batch-status')?.textContent === 'succeeded', undefined, WAIT);
+      // Followed afresh from its new start, still saying what was done.
+      expect(await page.textContent('#action-status')).toBe('Retry of the failed workflows: accepted.');
+      await page.locator('#failures').waitFor({ state: 'hidden', ...WAIT });
+      expect(await page.isHidden('#retry-batch')).toBe(true);
+      expect(await page.textContent('#batch-counts [data-count="succeeded"]')).toBe('3');
+      expect(problems).toEqual([]);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('shows the running work of a large batch in its timeline, not its first finished rows', async () => {
+    problems.length = 0;
+    // 60 clients, two at a time: while it runs, the first rows are finished and the running ones are further down.
+    const post = await service.app.inject({
+      method: 'POST', url: '/v1/batches', payload: { clientIds: Array.from({ length: 60 }, (_, i) => i + 1), maxConcurrency: 2, simulation: { fetchMs: 300, processMs: 1, storeMs: 1 } },
+    });
+    const { id } = post.json<{ id: string }>();
+    const timeline = page.waitForRequest((r) => r.url().includes(`/v1/batches/${id}/timeline.svg`));
+    await page.goto(`${base}/#/batches/${id}`);
+    expect((await timeline).url()).toMatch(/\?status=running$/);
+    await page.waitForFunction(() => ((document.querySelector('#timeline-img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, undefined, WAIT);
+    await page.screenshot({ path: 'test-artifacts/dashboard-running.png', fullPage: true });
+    // The reader may ask for the first rows instead.
+    const first = page.waitForRequest((r) => r.url().endsWith(`/v1/batches/${id}/timeline.svg`));
+    await page.selectOption('#timeline-filter', '');
+    await first;
+    const finished = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
+    await page.click('#cancel-batch');
     await finished;
     expect(problems).toEqual([]);
   });
@@ -461,6 +575,24 @@ describe.skipIf(!hasChromium)('with API keys required: the dashboard and Swagger
     const body = await me.locator('.live-responses-table tbody .response-col_description pre').first().textContent();
     expect(JSON.parse(body ?? 'null')).toMatchObject({ tenant: 'acme', admin: false });
     await docs.close();
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('the header\'s Metrics link shows /metrics, fetched with the key (an admin key, as METRICS_AUTH asks)', async () => {
+    browser.problems.length = 0;
+    await page.goto(`${base}/`);
+    if (await page.isVisible('#identity')) await page.click('#forget-key');
+    await page.locator('#key-card').waitFor({ state: 'visible', ...WAIT });
+    await page.fill('#api-key', admin.authorization!.slice('Bearer '.length));
+    await page.click('#use-key');
+    await page.locator('#identity').waitFor({ state: 'visible', ...WAIT });
+    const scraped = page.waitForResponse((r) => r.url() === `${base}/metrics`);
+    await page.click('header a[href="#/metrics"]');
+    const response = await scraped;
+    expect(response.status()).toBe(200);
+    expect(await response.request().headerValue('authorization')).toBe(admin.authorization);
+    await page.waitForFunction(() => document.querySelector('#metrics-text')?.textContent?.includes('clientflow_ready 1'), undefined, WAIT);
+    expect(await page.isHidden('#metrics-error')).toBe(true);
     expect(browser.problems).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 /** The dashboard's static files, served without a browser (test/browser.test.ts drives the page). */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentOf } from './contract-helpers.js';
 import { startService, type TestService } from './helpers.js';
@@ -27,6 +28,22 @@ describe('dashboard files', () => {
     const css = await service.app.inject({ url: '/ui/style.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toMatch(/^text\/css/);
+  });
+
+  it('serves every module of public/ as JavaScript, and each id a module asks for is on the page', async () => {
+    const root = new URL('../public/', import.meta.url);
+    const modules = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    expect(modules).toContain('views/batch.js');
+    const page = readFileSync(new URL('index.html', root), 'utf8');
+    const ids = new Set([...page.matchAll(/\sid="([^"]+)"/g)].map(([, id]) => id));
+    for (const file of modules) {
+      const res = await service.app.inject({ url: `/ui/${file}` });
+      expect(res.statusCode, file).toBe(200);
+      expect(res.headers['content-type'], file).toMatch(/^text\/javascript|^application\/javascript/);
+      expect(res.body.startsWith('// @ts-check'), `${file} is type-checked`).toBe(true);
+      const asked = [...res.body.matchAll(/\$\('([\w-]+)'\)/g)].map(([, id]) => id);
+      expect(asked.filter((id) => !ids.has(id)), file).toEqual([]);
+    }
   });
 
   it('serves nothing outside public/', async () => {

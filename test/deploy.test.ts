@@ -109,6 +109,33 @@ describe('deploy lint', () => {
       .toEqual(['deploy/nginx.conf: proxy_pass http://clientflow: proxy_read_timeout 30s must be longer than the SSE heartbeat (15 s) and the longest long poll (60 s)']);
   });
 
+  it('finds a port published on every interface, and a Grafana password written in the file', () => {
+    expect(lintEdited('docker-compose.yml', (s) => s.replace('"127.0.0.1:9090:9090"', '"9090:9090"')))
+      .toEqual(['docker-compose.yml: services.prometheus.ports: 9090 is published on every interface; bind it to 127.0.0.1 (127.0.0.1:9090:9090)']);
+    expect(lintEdited('docker-compose.yml', (s) => s.replace('"127.0.0.1:3001:3000"', '"0.0.0.0:3001:3000"')))
+      .toEqual(['docker-compose.yml: services.grafana.ports: 3001 is published on 0.0.0.0; bind it to 127.0.0.1 (127.0.0.1:3001:3000)']);
+    expect(lintEdited('docker-compose.yml', (s) => s.replace(/GF_SECURITY_ADMIN_PASSWORD: .*/, 'GF_SECURITY_ADMIN_PASSWORD: admin')))
+      .toEqual(['docker-compose.yml: services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD: take it from the environment and require it, e.g. ${GRAFANA_ADMIN_PASSWORD:?set it}']);
+  });
+
+  it('checks the alert rules: their series, durations, names and labels, and that Prometheus loads them', () => {
+    const RULES = 'deploy/alerts.yml';
+    expect(lintEdited(RULES, (s) => s.replace('expr: clientflow_ready == 0', 'expr: clientflow_readiness == 0')))
+      .toEqual([`${RULES}: group clientflow, alert ClientflowNotReady: clientflow_readiness is not a series the service exports`]);
+    expect(lintEdited(RULES, (s) => s.replace('up{job="clientflow"} == 0', 'up{job="api"} == 0')))
+      .toEqual([`${RULES}: group clientflow, alert ClientflowReplicaDown: job="api" is not a scrape job of Prometheus`]);
+    expect(lintEdited(RULES, (s) => s.replace('for: 2m', 'for: 2 minutes')))
+      .toEqual([`${RULES}: group clientflow, alert ClientflowNotReady: for 2 minutes is not a duration`]);
+    expect(lintEdited(RULES, (s) => s.replace('alert: ClientflowHttpErrors', 'alert: ClientflowWorkflowErrorRate')))
+      .toEqual([`${RULES}: group clientflow, alert ClientflowWorkflowErrorRate: named twice`]);
+    expect(lintEdited(RULES, (s) => s.replace('severity: critical\n        annotations:\n          summary: "{{ $labels.replica }} is not ready', 'severity: page\n        annotations:\n          summary: "{{ $labels.replica }} is not ready')))
+      .toEqual([`${RULES}: group clientflow, alert ClientflowNotReady: labels.severity must be one of warning, critical`]);
+    expect(lintEdited('deploy/prometheus.yml', (s) => s.replace(/rule_files:\n {2}- alerts.yml\n/, '')))
+      .toEqual(['deploy/prometheus.yml: no rule_files: no alert rule is loaded (deploy/alerts.yml)']);
+    expect(lintEdited('deploy/prometheus.yml', (s) => s.replace('- alerts.yml', '- rules/alerts.yml')))
+      .toEqual(['deploy/prometheus.yml: rule_files: rules/alerts.yml (/etc/prometheus/rules/alerts.yml) is not a file mounted into prometheus']);
+  });
+
   it('finds a Prometheus target on the wrong port', () => {
     const problems = lintEdited('deploy/prometheus.yml', (s) => s.replace('"clientflow-3:3000"', '"clientflow-3:9999"'));
     expect(problems).toEqual(['deploy/prometheus.yml: job clientflow, target clientflow-3:9999: clientflow-3 listens on 3000, not 9999']);

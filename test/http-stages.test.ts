@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.js';
 import { loadConfig } from '../src/config.js';
 import { analyzeClient, synthesizeClient } from '../src/engine/stages/client-record.js';
-import { parseCrmUrlTemplate } from '../src/engine/stages/crm-url.js';
+import { parseCrmUrlTemplate } from '../src/net/crm-url.js';
 import { retryAfterMs } from '../src/engine/stages/retry-after.js';
 import { retryDelayMs } from '../src/engine/retry-policy.js';
 import type { EngineEvent } from '../src/model/events.js';

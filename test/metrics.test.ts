@@ -181,6 +181,45 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('GET /metrics: streams, long polls and readiness', () => {
+  it('counts the open event streams and long polls of this process, and drops them when they end', async () => {
+    const s = await service();
+    const base = await s.app.listen({ host: '127.0.0.1', port: 0 });
+    // A slow batch: its stream and its long poll stay open until it is canceled.
+    const post = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: [1], simulation: { fetchMs: 60_000, processMs: 1, storeMs: 1 } } });
+    const { id } = post.json<{ id: string }>();
+    const before = await scrape(s);
+    expect(before.value('clientflow_sse_streams')).toBe(0);
+    expect(before.value('clientflow_long_polls')).toBe(0);
+
+    const reader = new AbortController();
+    const stream = await fetch(`${base}/v1/batches/${id}/events`, { signal: reader.signal });
+    expect(stream.status).toBe(200);
+    // The headers are sent once the watch is open.
+    expect((await scrape(s)).value('clientflow_sse_streams')).toBe(1);
+    const longPoll = fetch(`${base}/v1/batches/${id}?wait=30`);
+    await vi.waitFor(async () => expect((await scrape(s)).value('clientflow_long_polls')).toBe(1));
+
+    reader.abort();
+    await stream.body?.cancel().catch(() => undefined);
+    await s.app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel`, headers: { 'content-type': 'application/json' } });
+    expect((await longPoll).status).toBe(200);
+    await vi.waitFor(async () => {
+      const after = await scrape(s);
+      expect([after.value('clientflow_sse_streams'), after.value('clientflow_long_polls')]).toEqual([0, 0]);
+    });
+  });
+
+  it('clientflow_ready is what GET /readyz answers: 1, then 0 once the engine stops taking work', async () => {
+    const s = await service();
+    expect((await scrape(s)).value('clientflow_ready')).toBe(1);
+    expect((await s.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    await s.engine.stop();
+    expect((await s.app.inject({ url: '/readyz' })).statusCode).toBe(503);
+    expect((await scrape(s)).value('clientflow_ready')).toBe(0);
+  });
+});
+
 describe('metrics registries', () => {
   it('are one per app: work in one app does not show in another', async () => {
     const a = await service();

@@ -1,6 +1,7 @@
 /** GET /v1/batches/{id}/timeline.svg on real batches: valid SVG whose bars match the workflows' times. */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StageHandler } from '../src/engine/stages/stage.js';
 import { MIN_BAR_W, PLOT_RIGHT } from '../src/http/timeline/layout.js';
 import { timeScale } from '../src/http/timeline/render.js';
 import type { Batch, Page, Workflow } from '../src/model/types.js';
@@ -128,6 +129,42 @@ describe('GET /v1/batches/{id}/timeline.svg', () => {
     expect(find(svg, 'g', 'row').map((r) => r.attrs['data-client'])).toEqual(['a', 'b']);
     expect(find(svg, 'rect', 'bar')).toHaveLength(6);
     expect(find(svg, 'text', 'note').map((t) => t.text)).toEqual(['showing 2 of 5 workflows (first by creation; ?rows= up to 1000)']);
+  });
+
+  it('?status=running draws the running workflows a large batch\'s first rows would not show, and says how many', async () => {
+    // The slow clients' fetch waits until the batch is canceled: the first two rows are finished work.
+    const slowFetch: StageHandler = {
+      name: 'fetch',
+      run: (_input, ctx) => (String(ctx.clientId).startsWith('slow')
+        ? new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))
+        : Promise.resolve({})),
+    };
+    const quick = (name: 'process' | 'store'): StageHandler => ({ name, run: async () => ({}) });
+    const s = await startService({ config: { CONCURRENCY: 4 }, engine: { handlers: { fetch: slowFetch, process: quick('process'), store: quick('store') } } });
+    service = s;
+    const settled = new Promise<void>((resolve) => {
+      let started = 0;
+      let finished = 0;
+      s.engine.events.on((e) => {
+        if (e.type === 'stage.started' && String(e.clientId).startsWith('slow')) started += 1;
+        if (e.type === 'workflow.finished') finished += 1;
+        if (started === 2 && finished === 2) resolve();
+      });
+    });
+    const finished = service.waitFor((e) => e.type === 'batch.finished');
+    const post = await service.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: ['a', 'b', 'slow-1', 'slow-2'] } });
+    const id = post.json<{ id: string }>().id;
+    await settled;
+    const first = await timeline(service, `/v1/batches/${id}/timeline.svg?rows=2`);
+    expect(find(first.svg, 'g', 'row').map((r) => r.attrs['data-client'])).toEqual(['a', 'b']);
+    const running = await timeline(service, `/v1/batches/${id}/timeline.svg?rows=2&status=running`);
+    expect(find(running.svg, 'g', 'row').map((r) => r.attrs['data-client'])).toEqual(['slow-1', 'slow-2']);
+    expect(find(running.svg, 'text', 'note').map((t) => t.text)).toEqual(['showing 2 of 2 running workflows']);
+    const bad = await service.app.inject({ url: `/v1/batches/${id}/timeline.svg?status=stuck` });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ errors: [{ path: '/querystring/status' }] });
+    await service.app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel`, headers: { 'content-type': 'application/json' } });
+    await finished;
   });
 
   it('stays valid XML whatever the client ids hold', async () => {

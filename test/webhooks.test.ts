@@ -213,6 +213,22 @@ stores.describe('webhooks: delivery', () => {
     expect(hook.requests).toHaveLength(2);
   });
 
+  it('counts attempts by outcome in clientflow_webhook_deliveries_total', async () => {
+    const hook = await receiver([500, 200]);
+    const s = await service({ WEBHOOK_MAX_ATTEMPTS: 2 });
+    const counted = async () => {
+      const body = (await s.app.inject({ url: '/metrics' })).body;
+      return Object.fromEntries([...body.matchAll(/^clientflow_webhook_deliveries_total\{outcome="(\w+)"\} (\d+)$/gm)].map(([, k, v]) => [k, Number(v)]));
+    };
+    expect(await counted()).toEqual({ delivered: 0, retrying: 0, failed: 0, dropped: 0, unrecorded: 0 });
+    // One delivered at its second attempt; one never reachable: failed after two.
+    const ok = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: hook.url });
+    expect((await settledWebhook(s, ok)).webhook).toMatchObject({ status: 'delivered', attempts: 2 });
+    const gone = await postBatch(s, { clientIds: [2], simulation: FAST, callbackUrl: `http://127.0.0.1:${await closedPort()}/hook` });
+    expect((await settledWebhook(s, gone)).webhook).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(await counted()).toEqual({ delivered: 1, retrying: 2, failed: 1, dropped: 0, unrecorded: 0 });
+  });
+
   it('delivers every batch when more finish at once than deliveries may be in flight', async () => {
     const hook = await receiver();
     const s = await service();

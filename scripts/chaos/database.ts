@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { STAGES } from '../../src/model/statuses.js';
-import { redact } from '../../src/store/postgres/database.js';
+import { redact } from '../../src/db/postgres.js';
 import { createDatabaseOn, startPostgres } from '../../test/postgres/server.js';
 import type { BatchCounters, CounterRow, StoreTables } from '../chaos-check.js';
 

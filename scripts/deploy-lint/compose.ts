@@ -116,17 +116,25 @@ export function hostPath(compose: Compose, service: string, containerPath: strin
   return undefined;
 }
 
-/** Published ports: the container port, and the host port it is published on when one is named. */
-export function portsOf(spec: Dict): Array<{ published: string | undefined; target: string }> {
+/**
+ * Published ports: the container port, the host port it is published on and the host address it
+ * is bound to, when they are named (no address: every interface of the host).
+ */
+export function portsOf(spec: Dict): Array<{ host: string | undefined; published: string | undefined; target: string }> {
   return list(spec.ports).map((item) => {
-    if (isDict(item)) return { published: text(item.published), target: text(item.target) ?? '' };
+    if (isDict(item)) return { host: text(item.host_ip), published: text(item.published), target: text(item.target) ?? '' };
     const short = (text(item) ?? '').replace(/\/\w+$/, '');
     const cut = short.lastIndexOf(':');
-    if (cut < 0) return { published: undefined, target: short };
-    const host = short.slice(0, cut);
-    return { published: host.slice(host.lastIndexOf(':') + 1), target: short.slice(cut + 1) };
+    if (cut < 0) return { host: undefined, published: undefined, target: short };
+    const hostPart = short.slice(0, cut);
+    const at = hostPart.lastIndexOf(':');
+    const host = at < 0 ? undefined : hostPart.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+    return { host, published: hostPart.slice(at + 1), target: short.slice(cut + 1) };
   });
 }
+
+/** Host addresses a published port may be bound to: this machine's loopback only. */
+const LOOPBACK = new Set(['127.0.0.1', '::1']);
 
 /** The services whose image is `repository` (any tag), by name. */
 export function servicesOfImage(compose: Compose, repository: string): string[] {
@@ -212,7 +220,12 @@ function checkServices(compose: Compose, volumes: Dict, report: Report): void {
       if (!m.bind && !(m.source in volumes)) report(COMPOSE_FILE, `${at}.volumes: volume ${m.source} is not declared under the top-level volumes`);
     }
 
-    for (const { published: port } of portsOf(spec)) {
+    for (const { host, published: port, target } of portsOf(spec)) {
+      // Published on every interface, a port is open to the whole network: Docker's own rules
+      // bypass the host's firewall. A proxy with TLS and access control is the way in from outside.
+      if (host === undefined || !LOOPBACK.has(host)) {
+        report(COMPOSE_FILE, `${at}.ports: ${port ?? target} is published on ${host ?? 'every interface'}; bind it to 127.0.0.1 (127.0.0.1:${port ?? target}:${target})`);
+      }
       if (port === undefined) continue;
       const other = published.get(port);
       if (other !== undefined) report(COMPOSE_FILE, `${at}.ports: host port ${port} is already published by ${other}`);

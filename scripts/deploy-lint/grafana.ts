@@ -9,20 +9,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { COMPOSE_FILE, environment, hostPath, servicesOfImage, type Compose } from './compose.js';
-import { readExpr } from './promql.js';
-import { SCRAPE_SERIES } from './series.js';
+import { checkExpr, type Known } from './promql.js';
 import { dict, isDict, list, text, type Dict, type Report } from './values.js';
 
 const PROVISIONING = '/etc/grafana/provisioning';
 
 const yamlFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)) : []);
-
-export interface Known {
-  /** Every series name the service exports. */
-  series: ReadonlySet<string>;
-  /** Prometheus's scrape job names; undefined: unknown, not checked. */
-  jobs: readonly string[] | undefined;
-}
 
 export function checkGrafana(compose: Compose, known: Known, report: Report): void {
   const [service] = servicesOfImage(compose, 'grafana/grafana');
@@ -73,7 +65,13 @@ export function checkGrafana(compose: Compose, known: Known, report: Report): vo
   }
   if (dashboards.length === 0) report(rel(provisioning), 'no dashboard is provisioned');
 
-  const home = environment(compose.services.get(service) ?? {}).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
+  const env = environment(compose.services.get(service) ?? {});
+  // Written in the file, a password is everyone's who reads the repository (admin/admin above all).
+  const password = env.GF_SECURITY_ADMIN_PASSWORD;
+  if (password === undefined || !/^\$\{\w+:?\?[^}]*\}$/.test(password)) {
+    report(COMPOSE_FILE, `services.${service}.environment.GF_SECURITY_ADMIN_PASSWORD: take it from the environment and require it, e.g. \${GRAFANA_ADMIN_PASSWORD:?set it}`);
+  }
+  const home = env.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
   if (home !== undefined) {
     const path = hostPath(compose, service, home);
     if (!path || !existsSync(path)) report(COMPOSE_FILE, `services.${service}: the home dashboard ${home} is not a mounted file`);
@@ -101,12 +99,7 @@ export function checkDashboard(file: string, source: string, uids: ReadonlySet<s
     else if (!uids.has(text(ref.uid)!)) report(file, `${where}: datasource uid ${text(ref.uid)} is not provisioned (${[...uids].join(', ')})`);
   };
   const promql = (where: string, expr: string) => {
-    const facts = readExpr(expr);
-    if (facts.error) report(file, `${where}: ${facts.error} in ${expr}`);
-    for (const metric of facts.metrics) {
-      if (!known.series.has(metric) && !SCRAPE_SERIES.includes(metric)) report(file, `${where}: ${metric} is not a series the service exports`);
-    }
-    for (const job of facts.jobs) if (known.jobs && !known.jobs.includes(job)) report(file, `${where}: job="${job}" is not a scrape job of Prometheus`);
+    for (const problem of checkExpr(expr, known)) report(file, `${where}: ${problem}`);
   };
 
   const ids = new Set<number>();

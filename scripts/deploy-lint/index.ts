@@ -17,7 +17,7 @@ export function lintDeploy(root: string, series: ReadonlySet<string>): string[] 
   const compose = loadCompose(root, report);
   if (!compose) return problems;
   checkNginx(compose, report);
-  const jobs = checkPrometheus(compose, report);
+  const jobs = checkPrometheus(compose, series, report);
   checkGrafana(compose, { series, jobs }, report);
   return problems;
 }

@@ -4,6 +4,14 @@
  * and `by (…)` lists are never mistaken for metrics, and a syntax error is found too.
  */
 import { parser } from '@prometheus-io/lezer-promql';
+import { SCRAPE_SERIES } from './series.js';
+
+export interface Known {
+  /** Every series name the service exports. */
+  series: ReadonlySet<string>;
+  /** Prometheus's scrape job names; undefined: unknown, not checked. */
+  jobs: readonly string[] | undefined;
+}
 
 export interface ExprFacts {
   /** Series names selected, as written (`…_bucket` included). */
@@ -47,4 +55,16 @@ export function readExpr(expr: string): ExprFacts {
     },
   });
   return facts;
+}
+
+/** What is wrong with an expression (a syntax error, a series or a job that does not exist), one line each. */
+export function checkExpr(expr: string, known: Known): string[] {
+  const facts = readExpr(expr);
+  const problems: string[] = [];
+  if (facts.error) problems.push(`${facts.error} in ${expr}`);
+  for (const metric of facts.metrics) {
+    if (!known.series.has(metric) && !SCRAPE_SERIES.includes(metric)) problems.push(`${metric} is not a series the service exports`);
+  }
+  for (const job of facts.jobs) if (known.jobs && !known.jobs.includes(job)) problems.push(`job="${job}" is not a scrape job of Prometheus`);
+  return problems;
 }

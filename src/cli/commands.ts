@@ -64,7 +64,7 @@ export const COMMANDS: Record<string, Command> = {
 
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  clientflow ${[name, ...c.args].join(' ').padEnd(24)} ${c.summary}`);
-  return `usage: clientflow <command>\n\ncommands:\n${lines.join('\n')}\n\nThe configuration is the server's: the same environment variables (README, "Configuration").\n`;
+  return `usage: clientflow <command>\n\ncommands:\n${lines.join('\n')}\n\nThe configuration is the server's: the same environment variables (docs/reference/configuration.md).\n`;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

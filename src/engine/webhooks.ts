@@ -31,7 +31,7 @@ import { guardedAgent, type Resolver } from '../net/guarded-agent.js';
 import type { WebhookClaim, WebhookStore } from '../store/store.js';
 import type { EngineEvents } from './events.js';
 import { backoffMs } from './retry-policy.js';
-import { secretKey, signatureHeaders } from './webhook-signature.js';
+import { secretKey, signatureHeaders } from '../net/webhook-signature.js';
 
 export interface WebhookOptions {
   store: WebhookStore;
@@ -65,6 +65,14 @@ export interface WebhookOptions {
   random?: () => number;
 }
 
+/**
+ * How one delivery attempt ended: `delivered` (2xx), `retrying` (failed, another attempt is due),
+ * `failed` (failed, no attempt left), `dropped` (the batch reopened meanwhile: the outcome is not
+ * kept), `unrecorded` (the store could not record it; the claim's lease lets it be tried again).
+ */
+export const WEBHOOK_OUTCOMES = ['delivered', 'retrying', 'failed', 'dropped', 'unrecorded'] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
 /** A claim outlives its attempt's timeout by this much, so a live attempt is never claimed twice. */
 const LEASE_MARGIN_MS = 5_000;
 /** setTimeout's largest delay. */
@@ -75,7 +83,7 @@ export class Webhooks {
   readonly #key: Buffer | null;
   readonly #agent: Agent;
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #outcomeListeners = new Set<(batchId: string) => void>();
+  readonly #outcomeListeners = new Set<(batchId: string, outcome: WebhookOutcome) => void>();
   #off: (() => void) | null = null;
   #timer: NodeJS.Timeout | undefined;
   #scan: Promise<void> | null = null;
@@ -127,8 +135,8 @@ export class Webhooks {
     return this.#stopping;
   }
 
-  /** Calls `listener` with the batch id once each attempt has ended and its outcome is recorded. */
-  onOutcome(listener: (batchId: string) => void): () => void {
+  /** Calls `listener` with the batch id and the outcome once each attempt has ended and its outcome is recorded. */
+  onOutcome(listener: (batchId: string, outcome: WebhookOutcome) => void): () => void {
     this.#outcomeListeners.add(listener);
     return () => this.#outcomeListeners.delete(listener);
   }
@@ -164,10 +172,13 @@ export class Webhooks {
     // Claimed attempts are counted and leased: they run even if a stop began meanwhile.
     for (const claim of claims) {
       const run: Promise<void> = this.#deliver(claim)
-        .catch((err: unknown) => this.#o.logger.error({ err, batchId: claim.batchId }, 'webhook attempt could not be recorded'))
-        .finally(() => {
+        .catch((err: unknown): WebhookOutcome => {
+          this.#o.logger.error({ err, batchId: claim.batchId }, 'webhook attempt could not be recorded');
+          return 'unrecorded';
+        })
+        .then((outcome) => {
           this.#inFlight.delete(run);
-          for (const listener of this.#outcomeListeners) listener(claim.batchId);
+          for (const listener of this.#outcomeListeners) listener(claim.batchId, outcome);
           this.#kick();
         });
       this.#inFlight.add(run);
@@ -185,7 +196,7 @@ export class Webhooks {
     this.#timer.unref();
   }
 
-  async #deliver(claim: WebhookClaim): Promise<void> {
+  async #deliver(claim: WebhookClaim): Promise<WebhookOutcome> {
     const { store, logger, now } = this.#o;
     const log = logger.child({ batchId: claim.batchId, attempt: claim.attempt });
     const started = now();
@@ -198,10 +209,9 @@ export class Webhooks {
     const at = now();
     const ms = at - started;
     if (failure === null) {
-      if (await store.recordWebhook(claim, { status: 'delivered', at })) {
-        log.info({ outcome: 'delivered', ms }, `webhook delivered in ${ms} ms`);
-      }
-      return;
+      if (!(await store.recordWebhook(claim, { status: 'delivered', at }))) return 'dropped';
+      log.info({ outcome: 'delivered', ms }, `webhook delivered in ${ms} ms`);
+      return 'delivered';
     }
     const { maxAttempts, baseMs, maxMs, random } = this.#o;
     const delay = backoffMs({ maxAttempts, baseMs, maxMs }, claim.attempt, random);
@@ -210,11 +220,14 @@ export class Webhooks {
     const { shown, reason: error } = failure;
     if (!(await store.recordWebhook(claim, { status: 'failed', at, error: shown, nextAt }))) {
       log.info({ outcome: 'dropped', error }, 'webhook outcome dropped: the batch reopened since');
-    } else if (nextAt === null) {
-      log.warn({ outcome: 'failed', ms, error }, `webhook failed after ${claim.attempt} attempts: ${error}`);
-    } else {
-      log.info({ outcome: 'retrying', ms, error, delayMs: delay }, `webhook attempt ${claim.attempt} failed: ${error}; retrying in ${delay} ms`);
+      return 'dropped';
     }
+    if (nextAt === null) {
+      log.warn({ outcome: 'failed', ms, error }, `webhook failed after ${claim.attempt} attempts: ${error}`);
+      return 'failed';
+    }
+    log.info({ outcome: 'retrying', ms, error, delayMs: delay }, `webhook attempt ${claim.attempt} failed: ${error}; retrying in ${delay} ms`);
+    return 'retrying';
   }
 
   /**

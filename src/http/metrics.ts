@@ -3,7 +3,9 @@
  * several apps in one process (the tests) never share or collide on a series. Three sources:
  * - engine events, counted as they happen (stage durations, retries, finished workflows/batches),
  *   and the engine's retention purges (rows deleted);
- * - the store and the engine, read at scrape time (workflows by status, queue depth, running);
+ * - the store and the engine, read at scrape time (workflows by status, queue depth, running,
+ *   readiness), and this process's open event streams and long polls;
+ * - webhook delivery attempts, counted by outcome as each one is recorded;
  * - the process (CPU, memory, event-loop lag, GC), shared by every app of the process: see
  *   processMetrics().
  * Names follow Prometheus conventions: `clientflow_` prefix, base units (seconds), `_total` counters.
@@ -12,13 +14,16 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from '@prometheus-io/client';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
+import { WEBHOOK_OUTCOMES, type Webhooks } from '../engine/webhooks.js';
 import {
   FINISHED_WORKFLOW_STATUSES, STAGES, WORKFLOW_STATUSES, type BatchStatus, type StageName, type WorkflowStatus,
 } from '../model/statuses.js';
 import { DEFAULT_TENANT } from '../model/tenants.js';
 import type { FlowUsage } from '../model/flow-limits.js';
 import type { FlowLimits, Reads } from '../store/store.js';
+import { readiness, type ReadinessStore } from './readiness.js';
 import { metricsRoutes } from './routes/metrics.js';
+import type { Watchers } from './watchers.js';
 
 /** Stages last from milliseconds (tests, `store`) to minutes (slow CRMs; the default timeout is 60 s). */
 const STAGE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -62,9 +67,18 @@ export interface AppMetrics {
 const byStage = <T>(make: (stage: StageName) => T) =>
   Object.fromEntries(STAGES.map((s) => [s, make(s)])) as Record<StageName, T>;
 
-type MetricsStore = Pick<Reads, 'workflowTotals'> & Partial<Pick<FlowLimits, 'listFlowLimits'>>;
+type MetricsStore = Pick<Reads, 'workflowTotals'> & Partial<Pick<FlowLimits, 'listFlowLimits'>> & ReadinessStore;
 
-export function createMetrics({ store, engine }: { store: MetricsStore; engine: Engine }): AppMetrics {
+export interface MetricsDeps {
+  store: MetricsStore;
+  engine: Engine;
+  /** This app's event streams and long polls (none in a worker, which serves no API). */
+  watchers?: Pick<Watchers, 'count'>;
+  /** This process's webhook deliverer: its attempts are counted by outcome. */
+  webhooks?: Pick<Webhooks, 'onOutcome'>;
+}
+
+export function createMetrics({ store, engine, watchers, webhooks }: MetricsDeps): AppMetrics {
   const registry = new Registry();
   const registers = [registry];
   for (const metric of processMetrics()) registry.registerMetric(metric);
@@ -124,6 +138,24 @@ export function createMetrics({ store, engine }: { store: MetricsStore; engine: 
       running.set(engine.stats.running);
     },
   });
+  const ready = new Gauge({
+    name: 'clientflow_ready', help: 'GET /readyz as a number: 1 when the store commits and the engine takes work, else 0.', registers,
+    async collect() {
+      ready.set((await readiness(store, engine)).ready ? 1 : 0);
+    },
+  });
+  const streams = new Gauge({
+    name: 'clientflow_sse_streams', help: 'Batch event streams (SSE) open on this process now.', registers,
+    collect() {
+      streams.set(watchers?.count('stream') ?? 0);
+    },
+  });
+  const longPolls = new Gauge({
+    name: 'clientflow_long_polls', help: 'Long polls (GET /v1/batches/{id}?wait=N) waiting on this process now.', registers,
+    collect() {
+      longPolls.set(watchers?.count('poll') ?? 0);
+    },
+  });
   const waiting = new Gauge({
     name: 'clientflow_dispatcher_waiting', help: 'Workflows claimed by this engine, waiting for a free slot.', registers,
     collect() {
@@ -155,6 +187,12 @@ export function createMetrics({ store, engine }: { store: MetricsStore; engine: 
     help: 'Rows deleted by retention (RETENTION_DAYS): finished batches, their workflows and their events.',
     labelNames: ['kind'] as const, registers,
   });
+  const webhookDeliveries = new Counter({
+    name: 'clientflow_webhook_deliveries_total',
+    help: 'Webhook delivery attempts this process made, by outcome: delivered, retrying (failed, another due), '
+      + 'failed (no attempt left), dropped (the batch reopened), unrecorded (the store could not record it).',
+    labelNames: ['outcome'] as const, registers,
+  });
   const httpDuration = new Histogram({
     name: 'clientflow_http_request_duration_seconds', help: 'HTTP requests by method, route template and status code.',
     labelNames: ['method', 'route', 'status_code'] as const, buckets: HTTP_BUCKETS, registers,
@@ -183,6 +221,8 @@ export function createMetrics({ store, engine }: { store: MetricsStore; engine: 
   };
   for (const c of [...Object.values(retriesOf), ...Object.values(finishedOf), ...Object.values(batchFinishedOf), ...Object.values(deletedOf)]) c.inc(0);
   batchesCreated.inc(0);
+  for (const outcome of WEBHOOK_OUTCOMES) webhookDeliveries.inc({ outcome }, 0);
+  const offWebhooks = webhooks?.onOutcome((_batchId, outcome) => webhookDeliveries.inc({ outcome }));
 
   const off = engine.events.on((e: EngineEvent) => {
     switch (e.type) {
@@ -232,6 +272,7 @@ export function createMetrics({ store, engine }: { store: MetricsStore; engine: 
     close: () => {
       off();
       offRetention();
+      offWebhooks?.();
     },
   };
 }
@@ -240,7 +281,7 @@ export function createMetrics({ store, engine }: { store: MetricsStore; engine: 
  * Wires metrics into an app: GET /metrics, the HTTP histogram (an onResponse hook on the root,
  * so it sees every route registered after it and the 404s) and the unsubscription on close.
  */
-export async function registerMetrics(app: FastifyInstance, deps: { store: MetricsStore; engine: Engine }): Promise<void> {
+export async function registerMetrics(app: FastifyInstance, deps: MetricsDeps): Promise<void> {
   const metrics = createMetrics(deps);
   // A callback hook, not an async one: it runs on every request, a promise each would show.
   app.addHook('onResponse', (request, reply, done) => {

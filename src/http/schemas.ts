@@ -243,6 +243,7 @@ export const TimelineQuery = Type.Object({
     minimum: 1, maximum: 1000, default: 50,
     description: 'How many workflows to draw, first by creation order (1..1000). A cut chart says "showing N of M".',
   })),
+  status: Type.Optional(Enum(WORKFLOW_STATUSES, 'Draw only the workflows with this status now (e.g. running, in a batch larger than rows).')),
 });
 export const EventStreamHeaders = Type.Object({
   'last-event-id': Type.Optional(Type.String({

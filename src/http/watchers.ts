@@ -15,23 +15,38 @@ export interface Watch {
   close: () => void;
 }
 
+/** An SSE event stream, or a long poll (GET /v1/batches/{id}?wait=N). */
+export type WatchKind = 'stream' | 'poll';
+
 export class Watchers {
   /** Each open watch's switch, with the response it answers. */
   readonly #open = new Map<AbortController, ServerResponse>();
+  readonly #count: Record<WatchKind, number> = { stream: 0, poll: 0 };
   readonly #max: number;
 
   constructor(max: number) {
     this.#max = max;
   }
 
+  /** How many watches of this kind are open now (a metric). */
+  count(kind: WatchKind): number {
+    return this.#count[kind];
+  }
+
   /** A new watch for `response`; a 503 problem (retry shortly) when `max` are open. */
-  open(response: ServerResponse): Watch {
+  open(response: ServerResponse, kind: WatchKind): Watch {
     if (this.#open.size >= this.#max) {
       throw new HttpError(503, 'too-many-streams', 'too many event streams and long-polls are open; retry shortly', undefined, { 'retry-after': '5' });
     }
     const controller = new AbortController();
     this.#open.set(controller, response);
-    return { controller, close: () => this.#open.delete(controller) };
+    this.#count[kind] += 1;
+    return {
+      controller,
+      close: () => {
+        if (this.#open.delete(controller)) this.#count[kind] -= 1;
+      },
+    };
   }
 
   /**

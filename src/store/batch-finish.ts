@@ -51,15 +51,3 @@ export function foldedCounts(before: BatchStatus, change: BatchChange | null, af
     succeeded: -(after.succeeded - delta.succeeded), failed: -(after.failed - delta.failed), canceled: -(after.canceled - delta.canceled),
   };
 }
-
-export type WorkflowTotals = Record<WorkflowStatus, number>;
-
-/** Adds rows of per-tenant counts (live sums of active batches, folded totals of finished ones) into totals per tenant. */
-export function sumByTenant(rows: Array<{ tenant: string } & Partial<Record<WorkflowStatus, number | string>>>): Record<string, WorkflowTotals> {
-  const totals: Record<string, WorkflowTotals> = {};
-  for (const row of rows) {
-    const t = (totals[row.tenant] ??= { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 });
-    for (const status of ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const) t[status] += Number(row[status] ?? 0);
-  }
-  return totals;
-}

@@ -9,6 +9,9 @@
  * batch naming a flow key is capped too by its key's room (model/flow-limits.ts: concurrency left
  * and whole tokens), shared by every batch of the key whatever its tenant or priority. A backend
  * supplies how many a batch, a tenant and a key hold and how to take from a batch.
+ *
+ * Taking is a generator (`Y`: whatever it yields), so a sequence (ops/claim.ts) can take through
+ * a backend's port one batch at a time, whether its calls answer at once or with a promise.
  */
 import type { Quotas } from '../model/tenants.js';
 
@@ -21,11 +24,11 @@ export interface ClaimableBatch {
   flowKey?: string | null;
 }
 
-export interface ClaimIo<B> {
+export interface ClaimIo<B, Y = never> {
   /** Workflows of `batch` leased now (asked only of capped batches). */
   leased(batch: B): number;
   /** Claims up to `max` runnable workflows of `batch`; returns how many it got. */
-  take(batch: B, max: number): number;
+  take(batch: B, max: number): Generator<Y, number, unknown>;
   /**
    * How many more workflows `tenant` may have leased now (its cap less what it holds); null: no
    * cap. Asked once per tenant and call, only of a tenant about to be served. Unset: no tenant caps.
@@ -55,13 +58,13 @@ interface TenantShare<B> {
  * call) rotates the starting tenant of each level and the starting batch of each tenant. Returns
  * how many were claimed.
  */
-export function claimFairly<B extends ClaimableBatch>(batches: readonly B[], limit: number, turn: number, io: ClaimIo<B>): number {
+export function* claimFairly<B extends ClaimableBatch, Y>(batches: readonly B[], limit: number, turn: number, io: ClaimIo<B, Y>): Generator<Y, number, unknown> {
   let remaining = limit;
   /** What each tenant asked so far may still lease (null: no cap), across levels. */
   const rooms = new Map<string, number | null>();
   /** What each flow key asked so far may still take (null: no limit), across levels and tenants. */
   const keyRooms = new Map<string, number | null>();
-  const fromBatch = (batch: B, n: number): number => {
+  function* fromBatch(batch: B, n: number): Generator<Y, number, unknown> {
     let cap = batch.maxConcurrency === null ? n : Math.min(n, batch.maxConcurrency - io.leased(batch));
     if (cap <= 0) return 0;
     const key = batch.flowKey ?? null;
@@ -72,20 +75,20 @@ export function claimFairly<B extends ClaimableBatch>(batches: readonly B[], lim
       if (keyRoom !== null) cap = Math.min(cap, keyRoom);
     }
     if (cap <= 0) return 0;
-    const got = io.take(batch, cap);
+    const got = yield* io.take(batch, cap);
     if (key !== null && keyRoom !== null) keyRooms.set(key, keyRoom - got);
     return got;
-  };
-  const fromTenant = (t: TenantShare<B>, n: number): number => {
+  }
+  function* fromTenant(t: TenantShare<B>, n: number): Generator<Y, number, unknown> {
     let room = rooms.get(t.tenant);
     if (room === undefined) rooms.set(t.tenant, room = io.room?.(t.tenant) ?? null);
     const cap = room === null ? n : Math.min(n, room);
     if (cap <= 0) return 0;
-    const dealt = deal(t.open, cap, fromBatch);
+    const dealt = yield* deal(t.open, cap, fromBatch);
     t.open = dealt.open;
     if (room !== null) rooms.set(t.tenant, room - dealt.given);
     return dealt.given;
-  };
+  }
   for (let i = 0; i < batches.length && remaining > 0;) {
     const priority = batches[i]!.priority;
     let end = i;
@@ -96,7 +99,7 @@ export function claimFairly<B extends ClaimableBatch>(batches: readonly B[], lim
     // so with one workflow claimed per call each of its batches still gets its turn.
     const inner = Math.floor(turn / tenants.length);
     for (const t of tenants) t.open = rotate(t.open, inner);
-    remaining -= deal(rotate(tenants, turn), remaining, fromTenant).given;
+    remaining -= (yield* deal(rotate(tenants, turn), remaining, fromTenant)).given;
   }
   return limit - remaining;
 }
@@ -108,23 +111,23 @@ export function claimFairly<B extends ClaimableBatch>(batches: readonly B[], lim
  * Returns how many were given and the items still open, in the order to serve them next: those
  * that got one more than the others last.
  */
-function deal<T>(open: T[], amount: number, give: (item: T, n: number) => number): { given: number; open: T[] } {
+function* deal<T, Y>(open: T[], amount: number, give: (item: T, n: number) => Generator<Y, number, unknown>): Generator<Y, { given: number; open: T[] }, unknown> {
   let left = amount;
   while (left > 0 && open.length > 0) {
     const base = Math.floor(left / open.length);
     const extra = left % open.length;
     const first: T[] = [];
     const last: T[] = [];
-    open.forEach((item, k) => {
+    for (const [k, item] of open.entries()) {
       const n = base + (k < extra ? 1 : 0);
       if (n === 0) {
         first.push(item); // not reached this time
-        return;
+        continue;
       }
-      const got = give(item, n);
+      const got = yield* give(item, n);
       left -= got;
       if (got === n) (k < extra ? last : first).push(item);
-    });
+    }
     open = [...first, ...last];
   }
   return { given: amount - left, open };

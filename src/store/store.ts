@@ -19,7 +19,9 @@
  * The rules that are not SQL live beside this file and are shared by every backend:
  * transitions.ts (the state machine and its events), cancel-wins.ts, batch-finish.ts,
  * claim-plan.ts (fair claiming), outbox.ts (events published after commit), view-cache.ts.
- * Every backend passes the same contract suite (test/store/contract.ts).
+ * The sequences that apply them (admission, a runner's writes, cancel/retry/release, claims,
+ * each commit's counters and events) are written once in ops/, over the port every backend
+ * implements (driver.ts). Every backend passes the same contract suite (test/store/contract/, by area).
  */
 import type {
   Batch, BatchOptions, ClientId, ErrorInfo, NewBatch, Page, StageState, Workflow,

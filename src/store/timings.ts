@@ -40,3 +40,8 @@ export function netCounts(samples: Samples): Array<{ metric: number; ms: number;
   });
   return net;
 }
+
+/** How many values each metric of a batch row holds (its counters move with them), in METRICS order. */
+export function metricCounts(row: { wait_count: number; wf_count: number; [column: string]: unknown }): number[] {
+  return METRICS.map((m) => (m === 'wait' ? row.wait_count : m === 'workflow' ? row.wf_count : row[`${m}_succeeded`] as number));
+}

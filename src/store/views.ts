@@ -152,3 +152,16 @@ export function workflowView(row: WorkflowRow): Workflow {
     error: row.error === null ? null : (JSON.parse(row.error) as Workflow['error']),
   };
 }
+
+/** Workflows by status (of one tenant): `workflowTotals()`. */
+export type WorkflowTotals = Record<WorkflowStatus, number>;
+
+/** Adds rows of per-tenant counts (live sums of active batches, folded totals of finished ones) into totals per tenant. */
+export function sumByTenant(rows: Array<{ tenant: string } & Partial<Record<WorkflowStatus, number | string>>>): Record<string, WorkflowTotals> {
+  const totals: Record<string, WorkflowTotals> = {};
+  for (const row of rows) {
+    const t = (totals[row.tenant] ??= { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 });
+    for (const status of ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const) t[status] += Number(row[status] ?? 0);
+  }
+  return totals;
+}

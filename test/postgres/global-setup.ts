@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { redact } from '../../src/store/postgres/database.js';
+import { redact } from '../../src/db/postgres.js';
 import { startPostgres } from './server.js';
 
 declare module 'vitest' {

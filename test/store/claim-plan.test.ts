@@ -11,24 +11,32 @@ interface FakeBatch {
   leased: number;
 }
 
+/** Runs a plan whose takes answer at once (they yield nothing): one step runs it to its end. */
+function drain<T>(plan: Generator<unknown, T, unknown>): T {
+  const step = plan.next();
+  if (!step.done) throw new Error('a take yielded');
+  return step.value;
+}
+
 /** Runs a claim; `rooms`: what each capped tenant may still lease (absent: no cap). */
 function run(batches: FakeBatch[], limit: number, turn = 0, rooms: Record<string, number> = {}): Record<string, number> {
   const got: Record<string, number> = {};
   const asked: string[] = [];
-  const total = claimFairly(batches, limit, turn, {
+  const total = drain(claimFairly(batches, limit, turn, {
     leased: (b) => b.leased,
     room: (tenant) => {
       asked.push(tenant);
       return rooms[tenant] ?? null;
     },
-    take: (b, max) => {
+    // eslint-disable-next-line require-yield
+    take: function* (b, max) {
       const n = Math.min(max, b.available);
       b.available -= n;
       b.leased += n;
       got[b.name] = (got[b.name] ?? 0) + n;
       return n;
     },
-  });
+  }));
   expect(total).toBe(Object.values(got).reduce((a, b) => a + b, 0));
   // Each tenant's room is asked once a call, whatever its batches and levels.
   expect(new Set(asked).size).toBe(asked.length);
@@ -120,19 +128,20 @@ describe('claimFairly with flow keys', () => {
   function runKeyed(batches: Array<ReturnType<typeof keyed>>, limit: number, keyRooms: Record<string, number>) {
     const got: Record<string, number> = {};
     const asked: string[] = [];
-    claimFairly(batches, limit, 0, {
+    drain(claimFairly(batches, limit, 0, {
       leased: (b) => b.leased,
       keyRoom: (key) => {
         asked.push(key);
         return keyRooms[key] ?? null;
       },
-      take: (b, max) => {
+      // eslint-disable-next-line require-yield
+      take: function* (b, max) {
         const n = Math.min(max, b.available);
         b.available -= n;
         got[b.name] = (got[b.name] ?? 0) + n;
         return n;
       },
-    });
+    }));
     expect(new Set(asked).size).toBe(asked.length);
     return got;
   }

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreInUseError } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { describeStoreContract } from './contract.js';
+import { describeStoreContract } from './contract/index.js';
 
 describeStoreContract('sqlite', (options) => new SqliteStore({ path: ':memory:', ...options }));
 

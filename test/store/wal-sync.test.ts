@@ -137,7 +137,7 @@ describe('WAL fsync off the event loop (DB_SYNC=full)', () => {
     await close(store);
   });
 
-  it('refuses a write whose fsync failed, publishes nothing of it, and reports the store failing', async () => {
+  it('refuses a write whose fsync failed, publishes nothing of it, and reports the store failing until the WAL syncs again', async () => {
     const store = new SqliteStore({ path: join(dir, 'x.db'), sync: 'full' });
     const heard: EngineEvent[] = [];
     store.onEvents((e) => heard.push(e));
@@ -146,8 +146,15 @@ describe('WAL fsync off the event loop (DB_SYNC=full)', () => {
     sync.done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
     await expect(created).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(heard).toEqual([]);
-    const probe = store.probeWrite(2_000);
+    // The probe commits, then syncs the WAL as real work would: still failing, not ready.
+    let probe = store.probeWrite(2_000);
+    (await nextSync()).done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
     expect(await probe).toBe(false);
+    // The disk answers again: ready, with no real write needed to show it.
+    probe = store.probeWrite(3_000);
+    (await nextSync()).done(null);
+    expect(await probe).toBe(true);
+    expect(await store.probeWrite(4_000)).toBe(true);
     await close(store);
   });
 

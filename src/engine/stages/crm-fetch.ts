@@ -18,7 +18,7 @@ import { guardedAgent, type Resolver } from '../../net/guarded-agent.js';
 import type { ClientId } from '../../model/types.js';
 import type { ClientRecord } from './client-record.js';
 import { crmRecord } from './crm-record.js';
-import { parseCrmUrlTemplate } from './crm-url.js';
+import { parseCrmUrlTemplate } from '../../net/crm-url.js';
 import { retryAfterMs } from './retry-after.js';
 import { StageError } from './stage.js';
 

@@ -6,7 +6,8 @@
  * them). Nothing here prints the URL: errors name SQLSTATE or socket codes only.
  */
 import type pg from 'pg';
-import { applyMigrations, isUnavailable, openPool, quoteIdent } from '../../store/postgres/database.js';
+import { applyMigrations } from '../../db/postgres-migrations.js';
+import { errorCode, isUnavailable, openPool, quoteIdent } from '../../db/postgres.js';
 import type { ClientId } from '../../model/types.js';
 import { StageError } from './stage.js';
 
@@ -125,12 +126,6 @@ export function asStageError(error: unknown): StageError {
   }
   // A refusal (permissions, a table dropped by hand) may be put right while the workflow waits.
   return new StageError('RESULTS_WRITE_FAILED', `the results database refused the write (${code})`, { retryable: true });
-}
-
-/** A pg error's SQLSTATE or a socket's code; never its message, which may name the host. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'connection lost';
 }
 
 async function migrateTable(pool: pg.Pool, schema: string, name: string): Promise<void> {

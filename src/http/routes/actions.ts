@@ -10,9 +10,9 @@ import Type from 'typebox';
 import type { Engine } from '../../engine/engine.js';
 import type { Reads } from '../../store/store.js';
 import { ownedBatch, ownedWorkflow } from '../auth.js';
+import { withLinks } from '../batch-view.js';
 import { HttpError, notFound } from '../problem.js';
 import { Batch, IdParams, RetryQuery, Workflow, problems } from '../schemas.js';
-import { withLinks } from './batches.js';
 
 /** No options: an empty body, or {}. Documented so Swagger UI sends the JSON type too. */
 const ActionBody = Type.Object({}, {

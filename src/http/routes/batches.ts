@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { bodyLimit, type Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
-import { stageSetOf, type Batch as BatchModel, type ClientId, type StageSetName } from '../../model/types.js';
+import type { ClientId, StageSetName } from '../../model/types.js';
 import type { Reads } from '../../store/store.js';
 import { canSee, ownedBatch } from '../auth.js';
+import { withLinks } from '../batch-view.js';
 import { checkCallbackUrl } from '../callback-url.js';
 import { fingerprint } from '../idempotency.js';
 import { HttpError, notFound, type FieldError } from '../problem.js';
@@ -22,13 +23,6 @@ export interface RouteDeps {
   watchers: Watchers;
   quotas: QuotaBook;
 }
-
-export const withLinks = (batch: BatchModel) => ({
-  ...batch,
-  // Batches stored before stage sets existed ran the simulated stages, without a CRM key.
-  options: { ...batch.options, stages: stageSetOf(batch.options), crmKey: batch.options.crmKey ?? null, flowKey: batch.options.flowKey ?? null },
-  links: { self: `/v1/batches/${batch.id}`, workflows: `/v1/batches/${batch.id}/workflows` },
-});
 
 /**
  * What the schema cannot say about the stage set: `http` needs a CRM configured on this server,
@@ -182,7 +176,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
 async function longPoll<T extends { finishedAt: string | null }>(o: {
   engine: Engine; watchers: Watchers; batchId: string; ms: number; reply: FastifyReply; read: () => Promise<T>;
 }): Promise<T> {
-  const watch = o.watchers.open(o.reply.raw);
+  const watch = o.watchers.open(o.reply.raw, 'poll');
   let wake!: () => void;
   const woken = new Promise<void>((resolve) => {
     wake = resolve;

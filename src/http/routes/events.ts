@@ -78,7 +78,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
       // would hold a watcher slot and an engine listener until the batch finishes.
       return reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').send('');
     }
-    const watch = watchers.open(reply.raw);
+    const watch = watchers.open(reply.raw, 'stream');
     // Fastify streams the body and tears the stream down when the client goes away.
     const body = new PassThrough();
     const { signal } = watch.controller;

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Engine } from '../../engine/engine.js';
-import type { Lifecycle } from '../../store/store.js';
+import { readiness, type ReadinessStore } from '../readiness.js';
 import { Health, Ready } from '../schemas.js';
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ store: Pick<Lifecycle, 'ping' | 'probeWrite'>; engine: Engine }> = async (app, { store, engine }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ store: ReadinessStore; engine: Engine }> = async (app, { store, engine }) => {
   app.get('/healthz', {
     schema: {
       operationId: 'health', summary: 'Liveness: the process answers', tags: ['health'],
@@ -17,9 +17,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ store: Pick<Lifecycle, 'p
       response: { 200: Ready, 503: Ready },
     },
   }, async (_request, reply) => {
-    // The store must answer and commit: a disk that fills up makes the service unready.
-    const checks = { store: store.ping() && (await store.probeWrite(Date.now())), engine: engine.accepting };
-    const ready = checks.store && checks.engine;
+    const { ready, checks } = await readiness(store, engine);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
   });
 };

@@ -34,9 +34,9 @@ export const timelineRoutes: FastifyPluginAsyncTypebox<{ store: Reads }> = async
       },
     },
   }, async (request, reply) => {
-    const { rows = 50 } = request.query;
+    const { rows = 50, status } = request.query;
     await ownedBatch(store, request.principal, request.params.id);
-    const model = await timelineModel(store, request.params.id, rows, Date.now());
+    const model = await timelineModel(store, request.params.id, rows, Date.now(), status);
     if (!model) throw notFound('batch', request.params.id);
     // A finished batch can still be reopened by a retry: cache it only with revalidation.
     reply.header('cache-control', model.open ? 'no-store' : 'no-cache');

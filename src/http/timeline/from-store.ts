@@ -5,6 +5,7 @@
  * from its stage state, one run per stage that started.
  */
 import type { EngineEvent } from '../../model/events.js';
+import type { WorkflowStatus } from '../../model/statuses.js';
 import type { Workflow } from '../../model/types.js';
 import type { Reads } from '../../store/store.js';
 import type { RunOutcome, StageRun, TimelineModel, TimelineRow } from './model.js';
@@ -77,14 +78,19 @@ function rowOf(w: Workflow, history: EngineEvent[] | undefined): TimelineRow {
   };
 }
 
-/** Null when the batch does not exist. */
-export async function timelineModel(store: Reads, batchId: string, rows: number, now: number): Promise<TimelineModel | null> {
+/**
+ * Null when the batch does not exist. With `status`, only the workflows that have it now are
+ * drawn (the running ones of a large batch, which its first rows would not show).
+ */
+export async function timelineModel(
+  store: Reads, batchId: string, rows: number, now: number, status?: WorkflowStatus,
+): Promise<TimelineModel | null> {
   const batch = await store.getBatch(batchId, now);
   if (!batch) return null;
   const workflows: Workflow[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.listWorkflows(batchId, { limit: Math.min(PAGE, rows - workflows.length), cursor });
+    const page = await store.listWorkflows(batchId, { status, limit: Math.min(PAGE, rows - workflows.length), cursor });
     if (!page) return null;
     workflows.push(...page.items);
     cursor = page.nextCursor ?? undefined;
@@ -116,5 +122,6 @@ export async function timelineModel(store: Reads, batchId: string, rows: number,
     open,
     rows: modelRows,
     totalRows: batch.progress.total,
+    ...(status === undefined ? {} : { filter: { status, count: batch.progress[status] } }),
   };
 }

@@ -3,6 +3,7 @@
  * every bar, wait line and tick uses (exported so tests can compute the pixels they expect).
  */
 import type { TimelineModel } from './model.js';
+import { formatCount } from './units.js';
 
 export const WIDTH = 960;
 const PAD = 16;
@@ -24,10 +25,19 @@ export const rowTop = (i: number) => ROWS_TOP + i * ROW_H;
 /** The top of the bars in row `i`. */
 export const barTop = (i: number) => rowTop(i) + (ROW_H - BAR_H) / 2;
 
-/** Total height: header, axis, rows, and the "showing N of M" note when the chart is cut. */
-export function heightOf(model: Pick<TimelineModel, 'rows' | 'totalRows'>): number {
-  const cut = model.totalRows > model.rows.length;
-  return rowTop(model.rows.length) + 10 + (cut ? 24 : 0) + PAD;
+/** Total height: header, axis, rows, and the "showing N of M" note when there is one (see noteOf). */
+export function heightOf(model: Pick<TimelineModel, 'rows' | 'totalRows' | 'filter'>): number {
+  return rowTop(model.rows.length) + 10 + (noteOf(model) === null ? 0 : 24) + PAD;
+}
+
+/** What the chart leaves out: the rows past `rows`, and the workflows a ?status= filter drops. */
+export function noteOf(model: Pick<TimelineModel, 'rows' | 'totalRows' | 'filter'>): string | null {
+  const shown = model.rows.length;
+  const { filter } = model;
+  const of = filter ? filter.count : model.totalRows;
+  const cut = of > shown ? ' (first by creation; ?rows= up to 1000)' : '';
+  if (filter) return `showing ${formatCount(shown)} of ${formatCount(of)} ${filter.status} workflows${cut}`;
+  return cut === '' ? null : `showing ${formatCount(shown)} of ${formatCount(of)} workflows${cut}`;
 }
 
 export interface TimeScale {

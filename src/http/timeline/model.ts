@@ -3,7 +3,7 @@
  * A stage may have several runs in a row (one per attempt, once per-attempt history is known);
  * built from today's stage state it has at most one, its latest attempt.
  */
-import type { BatchStatus, StageName } from '../../model/statuses.js';
+import type { BatchStatus, StageName, WorkflowStatus } from '../../model/statuses.js';
 
 /** How a stage run ended, or that it has not. */
 export const RUN_OUTCOMES = ['succeeded', 'failed', 'retrying', 'canceled', 'interrupted', 'running', 'pending'] as const;
@@ -46,4 +46,6 @@ export interface TimelineModel {
   rows: TimelineRow[];
   /** How many workflows the batch has; more than `rows.length` when the chart is cut. */
   totalRows: number;
+  /** Drawn are only the workflows with this status (?status=), `count` of them in the batch now. */
+  filter?: { status: WorkflowStatus; count: number };
 }

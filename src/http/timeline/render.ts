@@ -8,7 +8,7 @@
  *   "showing N of M workflows" when cut
  */
 import {
-  AXIS_Y, PLOT_LEFT, PLOT_RIGHT, WIDTH, heightOf, rowTop, timeScale, type TimeScale,
+  AXIS_Y, PLOT_LEFT, PLOT_RIGHT, WIDTH, heightOf, noteOf, rowTop, timeScale, type TimeScale,
 } from './layout.js';
 import type { TimelineModel } from './model.js';
 import { drawRow } from './rows.js';
@@ -57,10 +57,8 @@ export function renderTimeline(model: TimelineModel): string {
   const rowsBottom = rowTop(model.rows.length);
   let body = header(model) + axis(model, sx, rowsBottom);
   body += model.rows.map((row, i) => drawRow(row, i, model, sx)).join('');
-  if (model.totalRows > model.rows.length) {
-    const note = `showing ${formatCount(model.rows.length)} of ${formatCount(model.totalRows)} workflows (first by creation; ?rows= up to 1000)`;
-    body += el('text', { class: 'note', x: 16, y: rowsBottom + 24 }, escapeXml(note));
-  }
+  const note = noteOf(model);
+  if (note !== null) body += el('text', { class: 'note', x: 16, y: rowsBottom + 24 }, escapeXml(note));
   const label = `Timeline of batch ${model.label ?? model.batchId}: ${model.status}`;
   return '<?xml version="1.0" encoding="UTF-8"?>\n'
     + `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img"`

@@ -1,31 +1,20 @@
 /**
- * A batch's counters on PostgreSQL, moved in the change's transaction like SQLite's
- * (sqlite/counters.ts): status, progress, sums and maxima in the batch row, durations in its
- * histogram (`batch_timings`), and what the change does to the batch (batch-finish.ts). A
- * transaction's changes are applied once per batch just before it commits, batches in key order
- * and each row locked first, so two replicas' transactions on the same batches queue up instead of
- * deadlocking, and the row lock also orders the batch's event ids (events.ts).
+ * A batch's counters on PostgreSQL, as the port (driver.ts) moves them at the end of each
+ * transaction (ops/commit.ts decides what a change does to the batch): status, progress, sums and
+ * maxima in the batch row, durations in its histogram (`batch_timings`), the tenant's totals, its
+ * webhook. Batch rows are locked first, in key order, so two replicas' transactions on the same
+ * batches queue up instead of deadlocking, and the row lock also orders the batch's event ids
+ * (events.ts).
  */
-import type { NewEvent } from '../../model/events.js';
+import type { BatchStatus } from '../../model/statuses.js';
 import { STAGES } from '../../model/statuses.js';
 import { nearestRankIndex } from '../../model/stats.js';
-import { batchChange, foldedCounts, type FinishedCounts } from '../batch-finish.js';
-import { METRIC, METRICS, netCounts } from '../timings.js';
+import type { FinishedCounts } from '../batch-finish.js';
+import type { BatchHead } from '../driver.js';
+import { METRIC, METRICS, metricCounts, netCounts, type Samples } from '../timings.js';
 import type { Delta } from '../transitions.js';
 import type { Queryable } from './database.js';
 import type { BatchRow, P95s } from '../views.js';
-
-export interface PendingDelta {
-  batchId: string;
-  delta: Delta;
-  at: number;
-}
-
-/** The events a counter change adds around the batch's own: `batch.started` first, `batch.finished` last. */
-export interface BatchEdges {
-  first: NewEvent[];
-  last: NewEvent[];
-}
 
 const UPDATE = `UPDATE batches SET
     queued = queued + $2, running = running + $3, succeeded = succeeded + $4, failed = failed + $5, canceled = canceled + $6,
@@ -45,77 +34,54 @@ const UPDATE = `UPDATE batches SET
 const maxOf = (metric: (typeof METRICS)[number]): string =>
   `(SELECT max(ms) FROM batch_timings WHERE batch_seq = $1 AND metric = ${METRIC[metric]} AND n > 0)`;
 
-/**
- * Applies each batch's accumulated change; returns, per batch key, the events it adds. Locks every
- * batch row first, in key order.
- */
-export async function applyDeltas(client: Queryable, pending: Map<number, PendingDelta>): Promise<Map<number, BatchEdges>> {
-  const edges = new Map<number, BatchEdges>();
-  if (pending.size === 0) return edges;
-  const seqs = [...pending.keys()].sort((a, b) => a - b);
-  const { rows: before } = await client.query<{ seq: number; status: BatchRow['status']; started_at: number | null }>(
-    'SELECT seq, status, started_at FROM batches WHERE seq = ANY($1::bigint[]) ORDER BY seq FOR UPDATE', [seqs],
+export async function lockBatches(db: Queryable, seqs: readonly number[]): Promise<BatchHead[]> {
+  const { rows } = await db.query<BatchHead>(
+    'SELECT seq, status, started_at AS "startedAt" FROM batches WHERE seq = ANY($1::bigint[]) ORDER BY seq FOR UPDATE', [seqs],
   );
-  const folded = new Map<string, FinishedCounts>();
-  for (const old of before) {
-    const { batchId, delta: d, at } = pending.get(old.seq)!;
-    const { rows } = await client.query<BatchRow>(UPDATE, [
-      old.seq, d.workflows.queued, d.workflows.running, d.workflows.succeeded, d.workflows.failed, d.workflows.canceled,
-      d.startedAt, d.wait.count, d.wait.sum, d.wait.max, d.run.count, d.run.sum, d.run.max, d.finishedRuns,
-      ...STAGES.flatMap((s) => [d.stages[s].running, d.stages[s].succeeded, d.stages[s].failed, d.stages[s].msSum, d.stages[s].msMax]),
-    ]);
-    const row = rows[0]!;
-    const edge: BatchEdges = { first: [], last: [] };
-    edges.set(old.seq, edge);
-    if (old.started_at === null && row.started_at !== null) edge.first.push({ type: 'batch.started', at: row.started_at, batchId });
-    await applySamples(client, old.seq, d);
-    const change = batchChange(batchId, old.status, { ...row, started: row.started_at !== null }, at);
-    if (!change) continue;
-    const p95s = change.p95s === 'freeze' ? JSON.stringify(await p95sOf(client, { ...row, p95s: null })) : null;
-    await client.query('UPDATE batches SET status = $2, finished_at = $3, p95s = $4 WHERE seq = $1', [old.seq, change.status, change.finishedAt, p95s]);
-    const counts = foldedCounts(old.status, change, row, d.workflows);
-    if (counts) {
-      const sum = folded.get(row.tenant) ?? { succeeded: 0, failed: 0, canceled: 0 };
-      folded.set(row.tenant, { succeeded: sum.succeeded + counts.succeeded, failed: sum.failed + counts.failed, canceled: sum.canceled + counts.canceled });
-    }
-    if (change.webhook) {
-      // Finished (due now) or reopened (not due): a fresh delivery, nothing tried yet.
-      await client.query(`UPDATE batches SET webhook_status = 'pending', webhook_attempts = 0, webhook_last_error = NULL,
-          webhook_delivered_at = NULL, webhook_next_at = $2, webhook_claim = NULL
-        WHERE seq = $1 AND webhook_url IS NOT NULL`, [old.seq, change.webhook.dueAt]);
-    }
-    if (change.event) edge.last.push(change.event);
-  }
-  // After every batch row, in tenant order: the same lock order in every transaction.
-  for (const tenant of [...folded.keys()].sort()) {
-    const c = folded.get(tenant)!;
-    await client.query(`INSERT INTO tenant_totals (tenant, succeeded, failed, canceled) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (tenant) DO UPDATE SET succeeded = tenant_totals.succeeded + excluded.succeeded,
-        failed = tenant_totals.failed + excluded.failed, canceled = tenant_totals.canceled + excluded.canceled`,
-    [tenant, c.succeeded, c.failed, c.canceled]);
-  }
-  return edges;
+  return rows;
 }
 
-/** Moves the histogram by the change's samples (one row per distinct value); maxima after a requeue. */
-async function applySamples(client: Queryable, seq: number, d: Delta): Promise<void> {
-  const net = netCounts(d.samples);
-  if (net.length > 0) {
-    await client.query(`INSERT INTO batch_timings (batch_seq, metric, ms, n)
-        SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::int[])
-      ON CONFLICT (batch_seq, metric, ms) DO UPDATE SET n = batch_timings.n + excluded.n`,
-    [seq, net.map((c) => c.metric), net.map((c) => c.ms), net.map((c) => c.n)]);
-    // Only a requeue takes values back; a value no workflow has any more leaves no row.
-    if (net.some((c) => c.n < 0)) await client.query('DELETE FROM batch_timings WHERE batch_seq = $1 AND n <= 0', [seq]);
-  }
-  if (d.recomputeMaxima) {
-    await client.query(`UPDATE batches SET wait_max = ${maxOf('wait')}, wf_max = ${maxOf('workflow')} WHERE seq = $1`, [seq]);
-  }
+export async function addCounters(db: Queryable, seq: number, d: Delta): Promise<BatchRow> {
+  const { rows } = await db.query<BatchRow>(UPDATE, [
+    seq, d.workflows.queued, d.workflows.running, d.workflows.succeeded, d.workflows.failed, d.workflows.canceled,
+    d.startedAt, d.wait.count, d.wait.sum, d.wait.max, d.run.count, d.run.sum, d.run.max, d.finishedRuns,
+    ...STAGES.flatMap((s) => [d.stages[s].running, d.stages[s].succeeded, d.stages[s].failed, d.stages[s].msSum, d.stages[s].msMax]),
+  ]);
+  return rows[0]!;
 }
 
-/** How many values each metric holds: the counters that move with them. */
-function countsOf(row: BatchRow): number[] {
-  return METRICS.map((m) => (m === 'wait' ? row.wait_count : m === 'workflow' ? row.wf_count : row[`${m}_succeeded`] as number));
+/** Moves the histogram by the samples: one row per distinct value. */
+export async function addSamples(db: Queryable, seq: number, samples: Samples): Promise<void> {
+  const net = netCounts(samples);
+  if (net.length === 0) return;
+  await db.query(`INSERT INTO batch_timings (batch_seq, metric, ms, n)
+      SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::int[])
+    ON CONFLICT (batch_seq, metric, ms) DO UPDATE SET n = batch_timings.n + excluded.n`,
+  [seq, net.map((c) => c.metric), net.map((c) => c.ms), net.map((c) => c.n)]);
+  // Only a requeue takes values back; a value no workflow has any more leaves no row.
+  if (net.some((c) => c.n < 0)) await db.query('DELETE FROM batch_timings WHERE batch_seq = $1 AND n <= 0', [seq]);
+}
+
+export async function recomputeMaxima(db: Queryable, seq: number): Promise<void> {
+  await db.query(`UPDATE batches SET wait_max = ${maxOf('wait')}, wf_max = ${maxOf('workflow')} WHERE seq = $1`, [seq]);
+}
+
+export async function setBatchStatus(db: Queryable, seq: number, status: BatchStatus, finishedAt: number | null, p95s: string | null): Promise<void> {
+  await db.query('UPDATE batches SET status = $2, finished_at = $3, p95s = $4 WHERE seq = $1', [seq, status, finishedAt, p95s]);
+}
+
+/** Finished (due at `dueAt`) or reopened (not due): a fresh delivery, nothing tried yet. */
+export async function armWebhook(db: Queryable, seq: number, dueAt: number | null): Promise<void> {
+  await db.query(`UPDATE batches SET webhook_status = 'pending', webhook_attempts = 0, webhook_last_error = NULL,
+      webhook_delivered_at = NULL, webhook_next_at = $2, webhook_claim = NULL
+    WHERE seq = $1 AND webhook_url IS NOT NULL`, [seq, dueAt]);
+}
+
+export async function addTenantTotals(db: Queryable, tenant: string, c: FinishedCounts): Promise<void> {
+  await db.query(`INSERT INTO tenant_totals (tenant, succeeded, failed, canceled) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (tenant) DO UPDATE SET succeeded = tenant_totals.succeeded + excluded.succeeded,
+      failed = tenant_totals.failed + excluded.failed, canceled = tenant_totals.canceled + excluded.canceled`,
+  [tenant, c.succeeded, c.failed, c.canceled]);
 }
 
 /**
@@ -124,7 +90,7 @@ function countsOf(row: BatchRow): number[] {
  */
 export async function p95sOf(db: Queryable, row: BatchRow): Promise<P95s> {
   if (row.p95s) return JSON.parse(row.p95s) as P95s;
-  const counts = countsOf(row);
+  const counts = metricCounts(row);
   const p95s = Object.fromEntries(METRICS.map((m) => [m, null])) as P95s;
   if (counts.every((n) => n <= 0)) return p95s;
   const { rows } = await db.query<{ metric: number; p95: number }>(`SELECT h.metric, min(h.ms) AS p95

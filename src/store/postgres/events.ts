@@ -6,17 +6,12 @@
  * and a reader resuming after id N can never miss an event with a lower id that commits later.
  */
 import type { Queryable } from './database.js';
-import type { EngineEvent, NewEvent } from '../../model/events.js';
+import type { EngineEvent } from '../../model/events.js';
+import type { BatchEvents } from '../driver.js';
 import { EVENT_SELECT, eventColumns, eventOf, type EventRow } from '../event-rows.js';
 
-/** One transaction's events of one batch, in the order they happened. */
-export interface BatchEvents {
-  batchId: string;
-  list: Array<{ event: NewEvent; workflowSeq: number | null }>;
-}
-
 /** Numbers and inserts each batch's events (batches in key order); returns them with their ids. */
-export async function insertEvents(client: Queryable, batches: Map<number, BatchEvents>): Promise<EngineEvent[]> {
+export async function insertEvents(client: Queryable, batches: ReadonlyMap<number, BatchEvents>): Promise<EngineEvent[]> {
   const published: EngineEvent[] = [];
   for (const seq of [...batches.keys()].sort((a, b) => a - b)) {
     const { list } = batches.get(seq)!;

@@ -5,7 +5,8 @@
  * `PUT /v1/limits`. So two replicas claiming at once never both spend the same tokens nor both
  * fill the same concurrency.
  */
-import { withSpec, tokensAt, type FlowLimit, type FlowLimitSpec, type FlowUsage } from '../../model/flow-limits.js';
+import { tokensAt, type FlowLimit, type FlowUsage } from '../../model/flow-limits.js';
+import type { BucketWrite } from '../driver.js';
 import { fromRow, LIMIT_COLUMNS, type FlowLimitRow } from '../flow-rows.js';
 import { ACTIVE } from '../rows.js';
 import type { Queryable } from './database.js';
@@ -42,23 +43,26 @@ async function leasedOf(db: Queryable, keys: readonly string[]): Promise<Map<str
 }
 
 /** Writes the buckets and throttled counts a claim leaves (only of keys it changed). */
-export async function saveBuckets(tx: Tx, buckets: Array<{ key: string; tokens: number; refilledAt: number; throttled: number }>): Promise<void> {
+export async function saveBuckets(tx: Tx, buckets: readonly BucketWrite[]): Promise<void> {
   if (buckets.length === 0) return;
   await tx.query(`UPDATE flow_limits f SET tokens = u.tokens, refilled_at = u.refilled_at, throttled = f.throttled + u.throttled
     FROM unnest($1::text[], $2::float8[], $3::bigint[], $4::int[]) AS u(key, tokens, refilled_at, throttled) WHERE f.key = u.key`,
   [buckets.map((b) => b.key), buckets.map((b) => b.tokens), buckets.map((b) => b.refilledAt), buckets.map((b) => b.throttled)]);
 }
 
-export async function putFlowLimit(tx: Tx, key: string, spec: FlowLimitSpec, now: number): Promise<FlowLimit> {
-  // The key's lock, as a claim takes it: the bucket is never written by two at once.
+/** The key's limit, under the key's lock as a claim takes it: the bucket is never written by two at once. */
+export async function flowLimitForWrite(tx: Tx, key: string): Promise<FlowLimit | null> {
   await tx.query(`SELECT pg_advisory_xact_lock(${FLOW_LOCK_SPACE}, hashtext($1))`, [key]);
   const { rows } = await tx.query<FlowLimitRow>(`SELECT ${LIMIT_COLUMNS} FROM flow_limits WHERE key = $1`, [key]);
-  const limit = withSpec(key, spec, rows[0] ? fromRow(rows[0]) : null, now);
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** Written under the key's lock (flowLimitForWrite). */
+export async function writeFlowLimit(tx: Tx, limit: FlowLimit): Promise<void> {
   await tx.query(`INSERT INTO flow_limits (${LIMIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
     ON CONFLICT (key) DO UPDATE SET concurrency = excluded.concurrency, rate = excluded.rate, period_ms = excluded.period_ms,
       burst = excluded.burst, tokens = excluded.tokens, refilled_at = excluded.refilled_at`,
-  [key, limit.concurrency, limit.rate, limit.periodMs, limit.burst, limit.tokens, limit.refilledAt, limit.throttled]);
-  return limit;
+  [limit.key, limit.concurrency, limit.rate, limit.periodMs, limit.burst, limit.tokens, limit.refilledAt, limit.throttled]);
 }
 
 /** Limits with their use now: one key, or every key (`key` null). */

@@ -3,7 +3,7 @@
  * together in one transaction, so a thousand transitions share one commit and a handful of
  * statements. The group locks every workflow row it writes first, in key order (as every
  * transaction here locks them, so groups and cancels on several replicas queue up instead of
- * deadlocking) and reads their leases; each write then decides in memory (writes.ts) and is
+ * deadlocking) and reads their leases; each write then decides in memory (ops/record.ts) and is
  * refused alone if its lease is gone; workflow-rows.ts writes what they planned, all at once.
  */
 import type pg from 'pg';
@@ -11,8 +11,8 @@ import type { EngineEvent } from '../../model/events.js';
 import { transaction, type TransactionOptions, type Tx } from './transaction.js';
 
 interface Pending {
-  /** Plans the write (no I/O); throws a refusal when its lease is gone. */
-  write: (tx: Tx) => unknown;
+  /** Plans the write (it asks only for what the group locked: no I/O); throws a refusal when its lease is gone. */
+  write: (tx: Tx) => Promise<unknown>;
   /** The workflow row the write changes. */
   seq: number;
   resolve: (value: unknown) => void;
@@ -52,7 +52,7 @@ export class GroupCommit {
     this.#hooks = hooks;
   }
 
-  run<T>(seq: number, write: (tx: Tx) => T): Promise<T> {
+  run<T>(seq: number, write: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ seq, write, resolve: resolve as (value: unknown) => void, reject });
       this.#schedule();
@@ -97,7 +97,7 @@ export class GroupCommit {
         await tx.lockWorkflows(group.map((p) => p.seq));
         for (const item of group) {
           try {
-            outcomes.push({ ok: true, value: item.write(tx) });
+            outcomes.push({ ok: true, value: await item.write(tx) });
           } catch (error) {
             if (!this.#hooks.isRefusal(error)) throw error;
             outcomes.push({ ok: false, error });

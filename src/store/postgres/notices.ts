@@ -8,20 +8,12 @@
  * what it missed, and dispatchers poll anyway.
  */
 import pg from 'pg';
+import type { Notice } from '../ops/unit.js';
 import type { RemoteNotice } from '../store.js';
 
 /** NOTIFY payloads must stay under 8000 bytes: lists longer than this go in several notices. */
 const MAX_IDS = 150;
 
-/** What a transaction sends, apart from the batches whose events it wrote (known at commit). */
-export interface Pending {
-  work: boolean;
-  cancel: { batches: string[]; workflows: string[] };
-}
-
-export function emptyPending(): Pending {
-  return { work: false, cancel: { batches: [], workflows: [] } };
-}
 
 interface Wire {
   /** The sender: a replica ignores its own notices. */
@@ -34,7 +26,7 @@ interface Wire {
 }
 
 /** The payloads to send for a transaction's notices (none when it has nothing to tell). */
-export function payloads(origin: string, pending: Pending, eventBatches: string[]): string[] {
+export function payloads(origin: string, pending: Notice, eventBatches: string[]): string[] {
   const out: Wire[] = [];
   if (pending.work || eventBatches.length > 0) {
     out.push({ o: origin, ...(pending.work ? { w: 1 as const } : {}), b: eventBatches.length > MAX_IDS ? null : eventBatches });

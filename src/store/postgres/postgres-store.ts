@@ -1,7 +1,7 @@
 /**
- * The PostgreSQL store: many replicas on one database. It composes the SQL of each concern
- * (admission, claims, writes, counters, events, webhooks, reads) around the backend-neutral rules
- * in src/store/, like the SQLite store. A runner's transitions and results are group-committed
+ * The PostgreSQL store: many replicas on one database. Its writes are the backend-neutral
+ * sequences of src/store/ops/, run in its transactions (transaction.ts) over its side of the port
+ * (driver.ts), like the SQLite store's. A runner's transitions and results are group-committed
  * (group-commit.ts); everything else commits in a transaction of its own, which locks the rows it
  * decides on first, so replicas never act on a row another one is changing.
  *
@@ -12,20 +12,27 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { EngineEvent } from '../../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
-import { isFinished, type BatchStatus, type WorkflowStatus } from '../../model/statuses.js';
+import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
-import { LeaseLostError, NotRetryableError, StoreUnavailableError } from '../errors.js';
-import type { WorkflowTotals } from '../batch-finish.js';
+import { LeaseLostError, StoreUnavailableError } from '../errors.js';
+import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
   CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
   WebhookClaim, WebhookOutcome,
 } from '../store.js';
-import { admit } from './admission.js';
+import { admit } from '../ops/admission.js';
+import { claim } from '../ops/claim.js';
+import { putFlowLimit } from '../ops/flow-limits.js';
+import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
+import { record, saveResult } from '../ops/record.js';
+import type { Steps } from '../ops/steps.js';
+import type { Unit } from '../ops/unit.js';
 import * as claims from './claims.js';
 import * as flows from './flow-limits.js';
 import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../../model/flow-limits.js';
-import { asStoreError, migrate, openPool, preparedPool, redact, type Queryable } from './database.js';
+import { openPool, redact } from '../../db/postgres.js';
+import { asStoreError, migrate, preparedPool, type Queryable } from './database.js';
 import { eventsAfter, eventsOfWorkflows } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { NoticeListener } from './notices.js';
@@ -34,7 +41,6 @@ import * as tenants from './tenants.js';
 import { purgeFinished } from './retention.js';
 import { transaction, type Tx } from './transaction.js';
 import * as webhooks from './webhooks.js';
-import * as writes from './writes.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -108,7 +114,7 @@ export class PostgresStore implements Store {
   // --- Admission ---
 
   async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
-    const { id, replayed } = await this.#transact((tx) => admit(tx, input, now, options));
+    const { id, replayed } = await this.#sequence((unit) => admit(unit, input, now, options));
     const batch = await reads.batch(this.#db, id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };
@@ -117,45 +123,26 @@ export class PostgresStore implements Store {
   // --- Control ---
 
   async cancelBatch(id: string, now: number): Promise<CancelResult<Batch> | null> {
-    const seq = await reads.seqOf(this.#db, id);
-    if (seq === null) return null;
-    const abort = await this.#transact(async (tx) => writes.cancel(tx, await reads.lockedRows(tx, { batchSeq: seq, unfinished: true }), id, now, seq));
+    const abort = await this.#sequence((unit) => cancelBatch(unit, id, now));
     // Gone meanwhile only if it was finished and old enough for a purge (retention.ts).
-    const item = await reads.batch(this.#db, id, now);
-    return item ? { item, abort } : null;
+    const item = abort === null ? null : await reads.batch(this.#db, id, now);
+    return item && abort ? { item, abort } : null;
   }
 
   async cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null> {
-    const abort = await this.#transact(async (tx) => {
-      const [row] = await reads.lockedRows(tx, { id });
-      if (!row) return null;
-      return isFinished(row.status) ? [] : writes.cancel(tx, [row], row.batch_id, now, null);
-    });
+    const abort = await this.#sequence((unit) => cancelWorkflow(unit, id, now));
     const item = abort === null ? null : await reads.workflow(this.#db, id);
     return item && abort ? { item, abort } : null;
   }
 
   async retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null> {
-    const seq = await reads.seqOf(this.#db, id);
-    if (seq === null) return null;
-    const retried = await this.#transact(async (tx) => {
-      const rows = await reads.lockedRows(tx, { batchSeq: seq, retryable: includeCanceled });
-      if (rows.length > 0) await writes.requeue(tx, rows, id, now);
-      return rows.length;
-    });
-    const batch = await reads.batch(this.#db, id, now);
-    return batch ? { batch, retried } : null;
+    const retried = await this.#sequence((unit) => retryBatch(unit, id, includeCanceled, now));
+    const batch = retried === null ? null : await reads.batch(this.#db, id, now);
+    return batch && retried !== null ? { batch, retried } : null;
   }
 
   async retryWorkflow(id: string, now: number): Promise<Workflow | null> {
-    const found = await this.#transact(async (tx) => {
-      const [row] = await reads.lockedRows(tx, { id });
-      if (!row) return false;
-      if (row.status !== 'failed' && row.status !== 'canceled') throw new NotRetryableError(id, row.status);
-      await writes.requeue(tx, [row], row.batch_id, now);
-      return true;
-    });
-    return found ? reads.workflow(this.#db, id) : null;
+    return (await this.#sequence((unit) => retryWorkflow(unit, id, now))) ? reads.workflow(this.#db, id) : null;
   }
 
   // --- Tenancy: single statements on the pool, off the hot path ---
@@ -177,7 +164,7 @@ export class PostgresStore implements Store {
   }
 
   putFlowLimit(key: string, spec: FlowLimitSpec, now: number): Promise<FlowLimit> {
-    return this.#transact((tx) => flows.putFlowLimit(tx, key, spec, now));
+    return this.#sequence(() => putFlowLimit(key, spec, now));
   }
 
   async getFlowLimit(key: string, now: number): Promise<FlowUsage | null> {
@@ -250,7 +237,7 @@ export class PostgresStore implements Store {
 
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
     const turn = this.#turn++;
-    return this.#transact((tx) => claims.claim(tx, owner, limit, now, leaseMs, turn, this.#tenantMaxRunning));
+    return this.#sequence(() => claim({ owner, now, leaseMs }, limit, turn, this.#tenantMaxRunning));
   }
 
   renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal> {
@@ -258,11 +245,11 @@ export class PostgresStore implements Store {
   }
 
   releaseExpiredLeases(now: number): Promise<number> {
-    return this.#transact(async (tx) => writes.release(tx, await claims.leasedRows(tx, { expiredAt: now }), now));
+    return this.#sequence((unit) => releaseLeases(unit, { expiredAt: now }, now));
   }
 
   releaseLeases(owner: string, now: number, ids?: string[]): Promise<number> {
-    return this.#transact(async (tx) => writes.release(tx, await claims.leasedRows(tx, { owner, ids }), now));
+    return this.#sequence((unit) => releaseLeases(unit, { owner, ids }, now));
   }
 
   /** Shared store: other replicas may be alive, so only leases that expired are freed. */
@@ -271,11 +258,11 @@ export class PostgresStore implements Store {
   }
 
   record(transition: Transition): Promise<void> {
-    return this.#group.run(transition.workflow.seq, (tx) => writes.record(tx, transition));
+    return this.#group.run(transition.workflow.seq, (tx) => tx.run(record(tx.unit, transition)));
   }
 
   saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): Promise<void> {
-    return this.#group.run(fence.seq, (tx) => writes.saveResult(tx, fence, result, now));
+    return this.#group.run(fence.seq, (tx) => tx.run(saveResult(fence, result, now)));
   }
 
   // --- Webhooks ---
@@ -325,6 +312,11 @@ export class PostgresStore implements Store {
       await this.#notices.close();
       await this.#pool.end();
     }
+  }
+
+  /** Runs a sequence (ops/) in a transaction of its own: see #transact. */
+  #sequence<T>(sequence: (unit: Unit) => Steps<T>): Promise<T> {
+    return this.#transact((tx) => tx.run(sequence(tx.unit)));
   }
 
   /** Runs `work` in a transaction of its own (again after a deadlock); publishes its events once committed. */

@@ -1,11 +1,11 @@
 /** Reads on PostgreSQL: batches and workflows as the API shows them, keyset-paged; rows to change, locked. */
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, Page, Workflow } from '../../model/types.js';
-import { sumByTenant, type WorkflowTotals } from '../batch-finish.js';
 import { decodeCursor } from '../cursor.js';
 import { ACTIVE, STAGE_COLUMNS, WORKFLOW_ROW, page, type FullRow } from '../rows.js';
+import type { RowQuery } from '../driver.js';
 import type { ListQuery } from '../store.js';
-import { batchView, workflowView, type BatchRow, type WorkflowRow } from '../views.js';
+import { batchView, sumByTenant, workflowView, type BatchRow, type WorkflowRow, type WorkflowTotals } from '../views.js';
 import { p95sOf } from './counters.js';
 import type { Queryable } from './database.js';
 import type { Tx } from './transaction.js';
@@ -53,15 +53,28 @@ export async function seqOf(db: Queryable, batchId: string): Promise<number | nu
   return rows[0]?.seq ?? null;
 }
 
-/** Rows a cancel or retry decides on, locked in key order until the transaction ends. */
-export async function lockedRows(tx: Tx, which: { id: string } | { batchSeq: number; unfinished: true } | { batchSeq: number; retryable: boolean }): Promise<FullRow[]> {
+/**
+ * Rows a sequence changes (driver.ts `RowQuery`), locked in key order until the transaction ends;
+ * their leases are what its writes are fenced on. Leased rows a live transaction holds are
+ * skipped: their owner is writing them now, so they are not dead.
+ */
+export async function workflowRows(tx: Tx, query: RowQuery): Promise<FullRow[]> {
   const lock = 'ORDER BY w.seq FOR UPDATE OF w';
-  const { rows } = 'id' in which
-    ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.id = $1 ${lock}`, [which.id])
-    : 'unfinished' in which
-      ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.batch_seq = $1 AND w.${ACTIVE} ${lock}`, [which.batchSeq])
-      : await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.batch_seq = $1 AND w.status IN ('failed', $2) ${lock}`,
-        [which.batchSeq, which.retryable ? 'canceled' : 'failed']);
+  const skip = `${lock} SKIP LOCKED`;
+  const { rows } = 'workflowId' in query
+    ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.id = $1 ${lock}`, [query.workflowId])
+    : 'batchSeq' in query
+      ? query.status === 'unfinished'
+        ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.batch_seq = $1 AND w.${ACTIVE} ${lock}`, [query.batchSeq])
+        : await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.batch_seq = $1 AND w.status IN ('failed', $2) ${lock}`,
+          [query.batchSeq, query.status === 'failed' ? 'failed' : 'canceled'])
+      : query.leased === 'all'
+        ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL ${skip}`)
+        : query.leased === 'expired'
+          ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < $1 ${skip}`, [query.at])
+          : query.ids
+            ? await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.lease_owner = $1 AND w.id = ANY($2::text[]) ${skip}`, [query.owner, query.ids])
+            : await tx.query<FullRow>(`${WORKFLOW_ROW} WHERE w.lease_owner = $1 ${skip}`, [query.owner]);
   tx.rows.locked(rows);
   return rows;
 }

@@ -1,30 +1,37 @@
 /**
- * One PostgreSQL transaction and what it accumulates: the events its changes cause and their batch
- * counter changes. Both are written last, just before COMMIT (counters.ts, events.ts), once per
- * batch, so a group of many transitions moves each batch's row once; the events are returned to be
- * published after the commit (outbox rule: no listener hears of a change that could still roll back).
+ * One PostgreSQL transaction: the connection it runs on, the workflow rows it locked and the
+ * writes it plans for them (workflow-rows.ts), and what its sequences accumulate (ops/unit.ts).
+ * At its end the planned rows are written, then each batch's counters and the events
+ * (ops/commit.ts); the events are returned to be published after the commit (outbox rule: no
+ * listener hears of a change that could still roll back).
  */
 import type pg from 'pg';
-import type { EngineEvent, NewEvent } from '../../model/events.js';
-import { addDelta, emptyDelta, type Delta } from '../transitions.js';
-import { applyDeltas, type PendingDelta } from './counters.js';
+import type { EngineEvent } from '../../model/events.js';
+import type { AsyncDriver } from '../driver.js';
+import { commit } from '../ops/commit.js';
+import { runAsync, type Steps } from '../ops/steps.js';
+import { Unit } from '../ops/unit.js';
 import { asStoreError, isTransient, isUnavailable, prepared } from './database.js';
-import { insertEvents, type BatchEvents } from './events.js';
-import { emptyPending, payloads, type Pending } from './notices.js';
+import { postgresDriver } from './driver.js';
+import { payloads } from './notices.js';
 import { LOCK_LEASES, WorkflowRows, type LeaseRow } from './workflow-rows.js';
 
 export class Tx {
-  readonly #events = new Map<number, BatchEvents>();
-  readonly #deltas = new Map<number, PendingDelta>();
-  /** What other replicas must hear of when this commits (notices.ts): work, cancels. */
-  readonly notice: Pending = emptyPending();
+  /** What the sequences run in this transaction accumulate: events, counter changes, notices. */
+  readonly unit = new Unit();
   /** The workflow writes it plans, written at its end (workflow-rows.ts). */
   readonly rows = new WorkflowRows();
+  readonly #driver: AsyncDriver = postgresDriver(this);
 
   constructor(readonly client: pg.PoolClient) {}
 
   query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     return this.client.query<R>(prepared(text, values));
+  }
+
+  /** Runs a sequence (ops/) in this transaction. */
+  run<T>(steps: Steps<T>): Promise<T> {
+    return runAsync(steps, this.#driver);
   }
 
   /** Locks workflow rows in key order and reads their leases: what the writes planned next are fenced on. */
@@ -34,33 +41,10 @@ export class Tx {
     this.rows.locked(rows);
   }
 
-  /** An event of this transaction's changes: numbered and written just before it commits. */
-  log(batchSeq: number, event: NewEvent, workflowSeq: number | null = null): void {
-    let batch = this.#events.get(batchSeq);
-    if (!batch) this.#events.set(batchSeq, batch = { batchId: event.batchId, list: [] });
-    batch.list.push({ event, workflowSeq });
-  }
-
-  /** A change to a batch's counters: summed with the transaction's others, applied once per batch. */
-  count(batchSeq: number, batchId: string, delta: Delta, at: number): void {
-    let pending = this.#deltas.get(batchSeq);
-    if (!pending) this.#deltas.set(batchSeq, pending = { batchId, delta: emptyDelta(), at });
-    addDelta(pending.delta, delta);
-    pending.at = Math.max(pending.at, at);
-  }
-
   /** Writes the workflows, the counters and the events; returns the events with their ids. */
   async finish(): Promise<EngineEvent[]> {
     await this.rows.flush(this);
-    const edges = await applyDeltas(this, this.#deltas);
-    for (const [seq, edge] of edges) {
-      const batchId = this.#deltas.get(seq)!.batchId;
-      let batch = this.#events.get(seq);
-      if (!batch) this.#events.set(seq, batch = { batchId, list: [] });
-      batch.list.unshift(...edge.first.map((event) => ({ event, workflowSeq: null })));
-      batch.list.push(...edge.last.map((event) => ({ event, workflowSeq: null })));
-    }
-    return insertEvents(this, this.#events);
+    return this.run(commit(this.unit));
   }
 }
 
@@ -106,7 +90,7 @@ export async function transaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>
       if (notify) {
         // Delivered at COMMIT, and only if it commits.
         const batches = [...new Set(events.map((e) => e.batchId))];
-        for (const payload of payloads(notify.origin, tx.notice, batches)) {
+        for (const payload of payloads(notify.origin, tx.unit.notice, batches)) {
           await client.query(prepared('SELECT pg_notify($1, $2)', [notify.channel, payload]));
         }
       }

@@ -5,12 +5,10 @@
  * thousand transitions costs the same handful of round trips as one.
  *
  * Fencing happens before anything is planned: the rows are locked (FOR UPDATE) and their lease
- * read first, so a write is refused in memory, and a refused write leaves nothing behind.
+ * read first, so a write is refused in memory (`holds`), and a refused write leaves nothing behind.
  */
 import type { Queryable } from './database.js';
 import { STAGES, type StageName, type WorkflowStatus } from '../../model/statuses.js';
-import { isFinished } from '../../model/statuses.js';
-import { LeaseLostError } from '../errors.js';
 import { STAGE_FIELDS, stageValues } from '../rows.js';
 import type { ClaimedWorkflow, LeaseFence } from '../store.js';
 import type { RowChange } from '../transitions.js';
@@ -70,15 +68,10 @@ export class WorkflowRows {
     return this.#leases.get(seq);
   }
 
-  /**
-   * Throws LeaseLostError unless the writer still holds the row's lease and claim. `expected`
-   * when the workflow finished meanwhile (canceled): a lease freed under a live stage is not.
-   */
-  fence(fence: LeaseFence): void {
+  /** Whether the writer still holds the row's lease and claim, as this transaction locked it. */
+  holds(fence: LeaseFence): boolean {
     const row = this.#leases.get(fence.seq);
-    if (row && row.lease_owner === fence.leaseOwner && row.lease_epoch === fence.leaseEpoch) return;
-    const expected = !row || isFinished(row.status);
-    throw new LeaseLostError(`lease on workflow ${fence.id} is no longer held by ${String(fence.leaseOwner)}`, expected);
+    return row !== undefined && row.lease_owner === fence.leaseOwner && row.lease_epoch === fence.leaseEpoch;
   }
 
   /** The workflow's state after `change` (whole: every column a change can move). */

@@ -1,61 +1,49 @@
-/** Claims and leases: which workflows an engine may run, for how long. Fairness: claim-plan.ts. */
+/**
+ * Claims and leases on SQLite, as the port (driver.ts) asks for them; the plan is ops/claim.ts.
+ * One process owns the file, so nothing is locked: a claim is the only writer while it runs, and
+ * takes from each batch as the plan reaches it.
+ */
 import type { Database as DB, Statement } from 'better-sqlite3';
+import type { FlowLimit } from '../../model/flow-limits.js';
 import type { Quotas } from '../../model/tenants.js';
 import type { BatchOptions } from '../../model/types.js';
-import { afterClaim, flowRoom, tokensAt, type FlowLimit } from '../../model/flow-limits.js';
-import { claimFairly, runningCap } from '../claim-plan.js';
+import type { BucketWrite, ClaimableBatch, ClaimTerms, TakenRow } from '../driver.js';
 import type { FlowLimitRows } from './flow-limits.js';
-import type { ClaimedWorkflow, Renewal } from '../store.js';
-import { ACTIVE, load, STAGE_COLUMNS, WORKFLOW_ROW, type FullRow } from '../rows.js';
+import type { Renewal } from '../store.js';
+import { ACTIVE, STAGE_COLUMNS, type FullRow } from '../rows.js';
 
-interface ActiveBatch {
-  seq: number;
-  priority: number;
-  tenant: string;
-  maxConcurrency: number | null;
-  flowKey: string | null;
-}
+/** Unowned, unfinished, not being canceled, not waiting out a retry's backoff (`@now`). */
+const RUNNABLE = `w.lease_owner IS NULL AND w.${ACTIVE} AND w.cancel_requested = 0 AND (w.run_after IS NULL OR w.run_after <= @now)`;
 
 export class Claims {
-  /** Rotates which tenant and batch of a priority level is served first, so claims round-robin. */
-  #turn = 0;
-  /** A tenant's running cap when it sets none: the server's (TENANT_MAX_RUNNING); null: no cap. */
-  readonly #defaultCap: number | null;
-  readonly #activeBatches: Statement;
-  readonly #leasedInBatch: Statement;
-  readonly #quotasOf: Statement;
+  readonly #flows: FlowLimitRows;
+  readonly #claimable: Statement;
   readonly #leasedOfTenant: Statement;
   readonly #claimFromBatch: Statement;
   readonly #batchBySeq: Statement;
   readonly #output: Statement;
   readonly #renew: Statement;
   readonly #unfinished: Statement;
-  readonly #owned: Statement;
-  readonly #ownedIn: Statement;
-  readonly #all: Statement;
-  readonly #expired: Statement;
+  /** The rows the claim running now took so far (`takenRows` hands them over). */
+  #taken: FullRow[] = [];
 
-  readonly #flows: FlowLimitRows;
-
-  constructor(db: DB, defaultCap: number | null, flows: FlowLimitRows) {
-    this.#defaultCap = defaultCap;
+  constructor(db: DB, flows: FlowLimitRows) {
     this.#flows = flows;
-    // Active batches by priority. Bounded: with more than this many batches waiting, the oldest of
-    // each priority are served first.
-    this.#activeBatches = db.prepare(`SELECT seq, priority, tenant, max_concurrency AS maxConcurrency, flow_key AS flowKey FROM batches
-      WHERE ${ACTIVE} AND (queued > 0 OR running > 0) ORDER BY priority DESC, seq LIMIT 1000`);
-    this.#leasedInBatch = db.prepare('SELECT count(*) AS n FROM workflows WHERE batch_seq = ? AND lease_owner IS NOT NULL');
-    this.#quotasOf = db.prepare('SELECT quotas FROM tenants WHERE id = ?').pluck();
+    // Bounded: with more than this many batches waiting, the oldest of each priority are served first.
+    this.#claimable = db.prepare(`SELECT b.seq, b.priority, b.tenant, t.quotas, b.max_concurrency AS maxConcurrency, b.flow_key AS flowKey,
+        CASE WHEN b.max_concurrency IS NULL THEN 0
+             ELSE (SELECT count(*) FROM workflows w WHERE w.batch_seq = b.seq AND w.lease_owner IS NOT NULL) END AS leased
+      FROM batches b LEFT JOIN tenants t ON t.id = b.tenant
+      WHERE b.${ACTIVE} AND (b.queued > 0 OR b.running > 0)
+        AND EXISTS (SELECT 1 FROM workflows w WHERE w.batch_seq = b.seq AND ${RUNNABLE})
+      ORDER BY b.priority DESC, b.seq LIMIT 1000`);
     // Only unfinished workflows hold leases, so only active batches are counted (every one, not
     // just the thousand above), each through the partial index of leased rows. `+tenant` keeps
     // the planner on batches_by_status: by tenant it would walk the tenant's finished batches too.
     this.#leasedOfTenant = db.prepare(`SELECT count(*) FROM workflows
       WHERE lease_owner IS NOT NULL AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND +tenant = ?)`).pluck();
     this.#claimFromBatch = db.prepare(`UPDATE workflows SET lease_owner = @owner, lease_expires = @expires, lease_epoch = lease_epoch + 1
-      WHERE seq IN (SELECT seq FROM workflows
-                    WHERE batch_seq = @batch AND lease_owner IS NULL AND ${ACTIVE} AND cancel_requested = 0
-                      AND (run_after IS NULL OR run_after <= @now)
-                    ORDER BY seq LIMIT @limit)
+      WHERE seq IN (SELECT seq FROM workflows w WHERE w.batch_seq = @batch AND ${RUNNABLE} ORDER BY seq LIMIT @limit)
       RETURNING seq, id, batch_seq, client_id, priority, status, stage, ${STAGE_COLUMNS}, attempts, queued_at, started_at, finished_at,
                 lease_epoch`);
     this.#batchBySeq = db.prepare('SELECT id, options FROM batches WHERE seq = ?');
@@ -63,53 +51,50 @@ export class Claims {
     this.#renew = db.prepare(`UPDATE workflows SET lease_expires = ?
       WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id, cancel_requested`);
     this.#unfinished = db.prepare(`SELECT id FROM workflows WHERE id IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`);
-    this.#owned = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ?`);
-    this.#ownedIn = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ? AND w.id IN (SELECT value FROM json_each(?))`);
-    this.#all = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL`);
-    this.#expired = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < ?`);
   }
 
-  claim(owner: string, limit: number, now: number, leaseMs: number): ClaimedWorkflow[] {
-    const claimed: ClaimedWorkflow[] = [];
-    const batches = new Map<number, { id: string; options: BatchOptions }>();
-    const capped = new Set<string>();
-    /** The flow limits this claim asked, with how many of each key it took. */
-    const keys = new Map<string, { limit: FlowLimit; taken: number }>();
-    claimFairly(this.#activeBatches.all() as ActiveBatch[], limit, this.#turn++, {
-      leased: (b) => (this.#leasedInBatch.get(b.seq) as { n: number }).n,
-      room: (tenant) => {
-        const quotas = this.#quotasOf.get(tenant) as string | undefined;
-        const cap = runningCap(quotas === undefined ? null : JSON.parse(quotas) as Quotas, this.#defaultCap);
-        if (cap === null) return null;
-        capped.add(tenant);
-        return cap - (this.#leasedOfTenant.get(tenant) as number);
-      },
-      keyRoom: (key) => {
-        const limit = this.#flows.get(key);
-        if (limit === null) return null;
-        keys.set(key, { limit, taken: 0 });
-        // A claim that finds the key's work but no whole token is throttled: counted for GET /v1/limits and /metrics.
-        if (limit.rate !== null && tokensAt(limit, now) < 1) this.#flows.throttled(key, now);
-        return flowRoom(limit, limit.concurrency === null ? 0 : this.#flows.leased(key), now);
-      },
-      take: (b, max) => {
-        const rows = this.#claimFromBatch.all({ owner, expires: now + leaseMs, batch: b.seq, now, limit: max }) as FullRow[];
-        rows.sort((x, y) => x.seq - y.seq);
-        const key = b.flowKey === null ? undefined : keys.get(b.flowKey);
-        if (key) key.taken += rows.length;
-        // A limited key's workflow ending frees a place (concurrency) or lets time refill tokens (rate): worth a claim.
-        const freesPlace = capped.has(b.tenant) || key !== undefined;
-        for (const row of rows) claimed.push(this.#claimed(row, owner, batches, freesPlace));
-        return rows.length;
-      },
-    });
-    // Each claimed workflow of a rate-limited key took a token, in this same transaction.
-    for (const { limit, taken } of keys.values()) {
-      if (limit.rate === null || taken === 0) continue;
-      const bucket = afterClaim(limit, taken, now);
-      this.#flows.saveBucket(limit.key, bucket.tokens, bucket.refilledAt);
+  claimable(now: number): ClaimableBatch[] {
+    return (this.#claimable.all({ now }) as Array<Omit<ClaimableBatch, 'quotas'> & { quotas: string | null }>)
+      .map((b) => ({ ...b, quotas: b.quotas === null ? null : JSON.parse(b.quotas) as Quotas }));
+  }
+
+  tenantLeases(tenants: readonly string[]): Map<string, number> {
+    return new Map(tenants.map((t) => [t, this.#leasedOfTenant.get(t) as number]));
+  }
+
+  flowLimits(keys: readonly string[]): Map<string, { limit: FlowLimit; leased: number }> {
+    const out = new Map<string, { limit: FlowLimit; leased: number }>();
+    for (const key of keys) {
+      const limit = this.#flows.get(key);
+      if (limit) out.set(key, { limit, leased: limit.concurrency === null ? 0 : this.#flows.leased(key) });
     }
-    return claimed;
+    return out;
+  }
+
+  take(batch: ClaimableBatch, max: number, { owner, now, leaseMs }: ClaimTerms): number {
+    const rows = this.#claimFromBatch.all({ owner, expires: now + leaseMs, batch: batch.seq, now, limit: max }) as FullRow[];
+    for (const row of rows) this.#taken.push(row);
+    return rows.length;
+  }
+
+  taken(): TakenRow[] {
+    const rows = this.#taken;
+    this.#taken = [];
+    const batches = new Map<number, { id: string; options: BatchOptions }>();
+    return rows.map((row) => {
+      let batch = batches.get(row.batch_seq);
+      if (!batch) {
+        const b = this.#batchBySeq.get(row.batch_seq) as { id: string; options: string };
+        batches.set(row.batch_seq, batch = { id: b.id, options: JSON.parse(b.options) as BatchOptions });
+      }
+      // Only a workflow resuming after a succeeded stage has an input to read.
+      const output = row.fetch_status === 'succeeded' ? (this.#output.get(row.seq) as string | undefined) : undefined;
+      return { row: { ...row, batch_id: batch.id }, options: batch.options, output: output === undefined ? null : JSON.parse(output) };
+    });
+  }
+
+  saveBuckets(buckets: readonly BucketWrite[]): void {
+    for (const b of buckets) this.#flows.saveBucket(b.key, b.tokens, b.refilledAt, b.throttled);
   }
 
   /**
@@ -124,32 +109,5 @@ export class Claims {
     const gone = ids.filter((id) => !held.has(id));
     if (gone.length === 0) return { lost: gone, canceled };
     return { lost: (this.#unfinished.all(JSON.stringify(gone)) as Array<{ id: string }>).map((r) => r.id), canceled };
-  }
-
-  /** Rows leased by `owner` (all, or only `ids`). */
-  owned(owner: string, ids?: string[]): FullRow[] {
-    return (ids ? this.#ownedIn.all(owner, JSON.stringify(ids)) : this.#owned.all(owner)) as FullRow[];
-  }
-
-  /** Rows with any lease: at the start of an exclusive owner, every one is a dead process's. */
-  leased(): FullRow[] {
-    return this.#all.all() as FullRow[];
-  }
-
-  expired(now: number): FullRow[] {
-    return this.#expired.all(now) as FullRow[];
-  }
-
-  #claimed(row: FullRow, owner: string, cache: Map<number, { id: string; options: BatchOptions }>, tenantCapped: boolean): ClaimedWorkflow {
-    let batch = cache.get(row.batch_seq);
-    if (!batch) {
-      const b = this.#batchBySeq.get(row.batch_seq) as { id: string; options: string };
-      batch = { id: b.id, options: JSON.parse(b.options) as BatchOptions };
-      cache.set(row.batch_seq, batch);
-    }
-    const workflow = load({ ...row, batch_id: batch.id, lease_owner: owner, cancel_requested: 0 }, batch.options);
-    // Only a workflow resuming after a succeeded stage has an input to read.
-    const output = workflow.stages[0]!.status === 'succeeded' ? (this.#output.get(row.seq) as string | undefined) : undefined;
-    return { ...workflow, output: output === undefined ? null : JSON.parse(output), tenantCapped };
   }
 }

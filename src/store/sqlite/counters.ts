@@ -1,42 +1,42 @@
 /**
- * A batch's counters, kept in its row and moved by every change in the change's transaction, so
- * a batch's status, progress, averages and maxima cost O(1) to read; its duration histograms
- * (timings.ts), moved in the same transaction, give its p95s without a workflow scan. What a
- * change does to the batch itself (finish, reopen) is decided by batch-finish.ts and written here
- * in the same commit.
+ * A batch's counters on SQLite, as the port (driver.ts) moves them at the end of each transaction
+ * (ops/commit.ts decides what a change does to the batch): status, progress, sums and maxima in
+ * the batch row, so a batch's status costs O(1) to read; its duration histograms and p95 positions
+ * (timings.ts) beside it; the tenant's totals of finished batches; its webhook delivery.
  */
 import type { Database as DB, Statement } from 'better-sqlite3';
+import type { BatchStatus } from '../../model/statuses.js';
 import { STAGES } from '../../model/statuses.js';
-import { batchChange, foldedCounts } from '../batch-finish.js';
+import type { FinishedCounts } from '../batch-finish.js';
+import type { BatchHead } from '../driver.js';
 import { CommittedTotal, type Outbox } from '../outbox.js';
-import { METRICS } from '../timings.js';
+import { metricCounts, type Samples } from '../timings.js';
 import type { Delta } from '../transitions.js';
 import type { FinishedViews } from '../view-cache.js';
-import type { EventLog } from './events.js';
 import { ACTIVE } from '../rows.js';
-import { BatchTimings, maxSql, type MetricCounts } from './timings.js';
+import { BatchTimings, maxSql } from './timings.js';
 import type { BatchRow, P95s } from '../views.js';
 
 export class BatchCounters {
   /** Workflows queued across all batches, for MAX_QUEUED: summed at open, then kept by commits. */
   readonly queued: CommittedTotal;
-  readonly #events: EventLog;
   readonly #views: FinishedViews;
   readonly #timings: BatchTimings;
+  readonly #head: Statement;
   readonly #update: Statement;
   readonly #recomputeMaxima: Statement;
   readonly #setStatus: Statement;
   readonly #armWebhook: Statement;
   readonly #fold: Statement;
 
-  constructor(db: DB, outbox: Outbox, events: EventLog, views: FinishedViews) {
-    this.#events = events;
+  constructor(db: DB, outbox: Outbox, views: FinishedViews) {
     this.#views = views;
     this.#timings = new BatchTimings(db);
     this.queued = new CommittedTotal(
       outbox,
       (db.prepare(`SELECT COALESCE(SUM(queued), 0) AS n FROM batches WHERE ${ACTIVE}`).get() as { n: number }).n,
     );
+    this.#head = db.prepare('SELECT seq, status, started_at AS startedAt FROM batches WHERE seq = ?');
     this.#update = db.prepare(`UPDATE batches SET
         queued = queued + @queued, running = running + @running, succeeded = succeeded + @succeeded,
         failed = failed + @failed, canceled = canceled + @canceled,
@@ -52,9 +52,8 @@ export class BatchCounters {
         ${s}_failed = ${s}_failed + @${s}_failed,
         ${s}_ms_sum = ${s}_ms_sum + @${s}_ms_sum,
         ${s}_ms_max = CASE WHEN @${s}_ms_max IS NULL THEN ${s}_ms_max ELSE MAX(COALESCE(${s}_ms_max, @${s}_ms_max), @${s}_ms_max) END`).join(',')}
-      WHERE id = @id
-      RETURNING seq, tenant, status, started_at, finished_at, queued, running, succeeded, failed, canceled, wait_count, wf_count,
-                ${STAGES.map((s) => `${s}_succeeded`).join(', ')}`);
+      WHERE seq = @seq
+      RETURNING *`);
     // After a requeue took values back: the largest left in the histograms, not a workflow scan.
     this.#recomputeMaxima = db.prepare(`UPDATE batches SET wait_max = ${maxSql('wait')}, wf_max = ${maxSql('workflow')}
       WHERE seq = @seq`);
@@ -68,42 +67,49 @@ export class BatchCounters {
       WHERE seq = @seq AND webhook_url IS NOT NULL`);
   }
 
-  /** Applies `d` to the batch's counters, and whatever that does to the batch (batch-finish.ts). */
-  apply(batchId: string, d: Delta, at: number): void {
-    this.#views.forget(batchId);
+  /** One writer owns the file: nothing to lock, the rows as they are. */
+  heads(seqs: readonly number[]): BatchHead[] {
+    return seqs.map((seq) => this.#head.get(seq) as BatchHead | undefined).filter((h) => h !== undefined);
+  }
+
+  add(seq: number, d: Delta): BatchRow {
     this.queued.add(d.workflows.queued);
     const stageParams = Object.fromEntries(STAGES.flatMap((s) => [
       [`${s}_running`, d.stages[s].running], [`${s}_succeeded`, d.stages[s].succeeded],
       [`${s}_failed`, d.stages[s].failed], [`${s}_ms_sum`, d.stages[s].msSum], [`${s}_ms_max`, d.stages[s].msMax],
     ]));
     const row = this.#update.get({
-      id: batchId, ...d.workflows, started_at: d.startedAt,
+      seq, ...d.workflows, started_at: d.startedAt,
       wait_count: d.wait.count, wait_sum: d.wait.sum, wait_max: d.wait.max,
       run_count: d.run.count, run_sum: d.run.sum, run_max: d.run.max, runs: d.finishedRuns, ...stageParams,
     }) as BatchRow;
-    // Before the maxima and the p95s a finish freezes below: both read the histograms.
-    this.#timings.apply(row.seq, d.samples, countsOf(row));
-    if (d.recomputeMaxima) this.#recomputeMaxima.run({ seq: row.seq });
-    const change = batchChange(batchId, row.status, { ...row, started: row.started_at !== null }, at);
-    if (!change) return;
-    const p95s = change.p95s === 'freeze' ? JSON.stringify(this.p95s({ ...row, p95s: null })) : null;
-    this.#setStatus.run(change.status, change.finishedAt, p95s, row.seq);
-    const folded = foldedCounts(row.status, change, row, d.workflows);
-    if (folded) this.#fold.run({ tenant: row.tenant, ...folded });
-    if (change.webhook) this.#armWebhook.run({ seq: row.seq, next_at: change.webhook.dueAt });
-    if (change.event) this.#events.log(row.seq, change.event);
+    this.#views.forget(row.id);
+    return row;
+  }
+
+  addSamples(seq: number, samples: Samples, counts: readonly number[]): void {
+    this.#timings.apply(seq, samples, counts);
+  }
+
+  recomputeMaxima(seq: number): void {
+    this.#recomputeMaxima.run({ seq });
+  }
+
+  setStatus(seq: number, status: BatchStatus, finishedAt: number | null, p95s: string | null): void {
+    this.#setStatus.run(status, finishedAt, p95s, seq);
+  }
+
+  armWebhook(seq: number, dueAt: number | null): void {
+    this.#armWebhook.run({ seq, next_at: dueAt });
+  }
+
+  addTenantTotals(tenant: string, counts: FinishedCounts): void {
+    this.#fold.run({ tenant, ...counts });
   }
 
   /** The batch's p95s: frozen when it finished, else where its histograms keep them (one lookup). */
   p95s(row: Pick<BatchRow, 'seq' | 'p95s' | 'wait_count' | 'wf_count'> & Record<string, unknown>): P95s {
     if (row.p95s) return JSON.parse(row.p95s) as P95s;
-    return this.#timings.p95s(row.seq, countsOf(row));
+    return this.#timings.p95s(row.seq, metricCounts(row));
   }
-}
-
-/** The counter that says how many values each metric holds: waits, run times, succeeded stage runs. */
-const COUNT_COLUMNS = METRICS.map((m) => (m === 'wait' ? 'wait_count' : m === 'workflow' ? 'wf_count' : `${m}_succeeded`));
-
-function countsOf(row: Record<string, unknown>): MetricCounts {
-  return COUNT_COLUMNS.map((column) => row[column] as number);
 }

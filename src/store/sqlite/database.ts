@@ -2,7 +2,8 @@
  * Opening the SQLite file: the owner lock, the pragmas, the migrations. And which SQLite errors
  * mean "the store cannot commit now" (as opposed to a bug): those become StoreUnavailableError.
  */
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { close, existsSync, fdatasync, mkdirSync, open, realpathSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import Database, { type Database as DB, type Statement } from 'better-sqlite3';
 import { StoreInUseError, StoreUnavailableError } from '../errors.js';
@@ -102,13 +103,16 @@ export function asStoreError(error: unknown): unknown {
 
 /**
  * Whether real writes commit: failing from a write the storage refused (StoreUnavailableError)
- * until a later transaction that changed rows commits. (The probe's own commit does not count.)
+ * until a later transaction that changed rows commits, or a probe shows the storage takes real
+ * work again (WriteProbe). (The probe's own commit does not count.)
  */
 export class StorageHealth {
   readonly #totalChanges: Statement;
   /** While failing: SQLite's count of changed rows when we last looked. Healthy: not kept. */
   #changes = 0;
   #failing = false;
+  /** Refused writes so far: a probe that saw one land while it checked the storage proves nothing. */
+  #refusals = 0;
 
   constructor(db: DB) {
     this.#totalChanges = db.prepare('SELECT total_changes()').pluck();
@@ -118,6 +122,10 @@ export class StorageHealth {
     return this.#failing;
   }
 
+  get refusals(): number {
+    return this.#refusals;
+  }
+
   /** A transaction committed: if it changed rows, the storage takes real work again. */
   committed(): void {
     if (this.#failing && (this.#totalChanges.get() as number) > this.#changes) this.#failing = false;
@@ -125,7 +133,10 @@ export class StorageHealth {
 
   /** A transaction rolled back; `error` says why. Its statements' changes do not count. */
   failed(error: unknown): void {
-    if (error instanceof StoreUnavailableError) this.#failing = true;
+    if (error instanceof StoreUnavailableError) {
+      this.#failing = true;
+      this.#refusals++;
+    }
     this.skip();
   }
 
@@ -133,44 +144,99 @@ export class StorageHealth {
   skip(): void {
     if (this.#failing) this.#changes = this.#totalChanges.get() as number;
   }
+
+  /** A probe that began after `refusals` refused writes found the storage takes real work again. */
+  recovered(refusals: number): void {
+    if (this.#refusals === refusals) this.#failing = false;
+  }
+}
+
+/**
+ * Free bytes the file system must have before a probe vouches for a store that refused a write:
+ * more than a large group commit appends to the WAL. A full disk often has room for the probe
+ * alone: SQLite reuses the WAL file from its start after a checkpoint, and free pages in the file.
+ */
+export const ROOM_BYTES = 1 << 20;
+
+/** What real work needs of the storage besides a commit (a test replaces it). */
+export interface StorageChecks {
+  /** Bytes free for this process on the file system that holds the database. */
+  free(): Promise<number>;
+  /** Makes the WAL durable, as the store does after each commit with DB_SYNC=full (wal-sync.ts). */
+  syncWal(): Promise<void>;
+}
+
+/** The checks on the database file `db` opened; none for an in-memory database. */
+export function fileChecks(db: DB): StorageChecks | null {
+  if (db.memory) return null;
+  return {
+    async free() {
+      const { bavail, bsize } = await statfs(dirname(db.name));
+      return bavail * bsize;
+    },
+    syncWal: () => new Promise<void>((resolve, reject) => {
+      // The same call WalSync makes, on a descriptor of its own for the moment it takes.
+      open(`${realpathSync(db.name)}-wal`, 'r', (error, fd) => {
+        if (error) return reject(error);
+        fdatasync(fd, (syncError) => close(fd, () => (syncError ? reject(syncError) : resolve())));
+      });
+    }),
+  };
 }
 
 /**
  * Whether the store can commit now: rewrites a one-row table with a few pages of padding, so it
  * needs room the way real writes do. A turn later, so callers in the same turn share one probe;
  * in a transaction of its own, so a failing probe never takes real writes down with it.
+ *
+ * While the storage is failing (a write was refused), a committed probe is not enough: it can fit
+ * where real work does not. It vouches for the storage only when the file system has ROOM_BYTES
+ * free and the WAL syncs, as real work needs; then the store is ready again without waiting for
+ * real work, which a service taken out of rotation for being unready would never get.
  */
 export class WriteProbe {
   readonly #db: DB;
   readonly #closed: () => boolean;
   readonly #health: StorageHealth;
+  readonly #checks: StorageChecks | null;
   readonly #write: Statement;
   #running: Promise<boolean> | null = null;
 
-  constructor(db: DB, closed: () => boolean, health: StorageHealth) {
+  constructor(db: DB, closed: () => boolean, health: StorageHealth, checks: StorageChecks | null = fileChecks(db)) {
     this.#db = db;
     this.#closed = closed;
     this.#health = health;
+    this.#checks = checks;
     this.#write = db.prepare(`INSERT INTO store_probe (id, at, pad) VALUES (1, ?, zeroblob(8192))
       ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad`);
   }
 
   run(now: number): Promise<boolean> {
-    this.#running ??= new Promise<boolean>((resolve) => {
-      setImmediate(() => {
-        this.#running = null;
-        if (this.#closed()) return resolve(false);
-        try {
-          this.#db.transaction(() => this.#write.run(now))();
-          this.#health.skip();
-          // A small probe can fit where real work does not (a full disk with slack left in the
-          // WAL): after a refused write, the store is ready again only once real work commits.
-          resolve(!this.#health.failing);
-        } catch {
-          resolve(false);
-        }
-      });
+    this.#running ??= this.#probe(now).finally(() => {
+      this.#running = null;
     });
     return this.#running;
+  }
+
+  async #probe(now: number): Promise<boolean> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.#closed()) return false;
+    const refusals = this.#health.refusals;
+    try {
+      this.#db.transaction(() => this.#write.run(now))();
+    } catch {
+      return false;
+    }
+    this.#health.skip();
+    if (!this.#health.failing) return true;
+    try {
+      if (this.#checks && (await this.#checks.free()) < ROOM_BYTES) return false;
+      await this.#checks?.syncWal();
+    } catch {
+      return false;
+    }
+    if (this.#closed()) return false;
+    this.#health.recovered(refusals);
+    return !this.#health.failing;
   }
 }

@@ -6,19 +6,17 @@
  * every row: a read joins them back from the workflow's row.
  */
 import type { Database as DB } from 'better-sqlite3';
-import type { EngineEvent, NewEvent } from '../../model/events.js';
+import type { EngineEvent } from '../../model/events.js';
+import type { BatchEvents } from '../driver.js';
 import { EVENT_SELECT, eventColumns, eventOf, type EventRow } from '../event-rows.js';
-import type { Outbox } from '../outbox.js';
 
 export class EventLog {
-  readonly #outbox: Outbox;
   readonly #insert;
   readonly #after;
   readonly #ofWorkflows;
   readonly #lastId;
 
-  constructor(db: DB, outbox: Outbox) {
-    this.#outbox = outbox;
+  constructor(db: DB) {
     this.#insert = db.prepare<[number, string, number, number | null, string | null, number | null, number | null, string | null]>(
       'INSERT INTO events (batch_seq, type, at, workflow_seq, stage, attempt, duration_ms, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -35,13 +33,19 @@ export class EventLog {
   }
 
   /**
-   * Writes an event in the open transaction; it is published when that transaction commits.
-   * `workflowSeq` is the key of the workflow a workflow or stage event is about.
+   * Writes a transaction's events, batches in key order, each batch's in the order they happened;
+   * returns them with their ids (in commit order across the whole file: one writer).
    */
-  log(batchSeq: number, event: NewEvent, workflowSeq: number | null = null): void {
-    const [type, at, ...rest] = eventColumns(event);
-    const { lastInsertRowid } = this.#insert.run(batchSeq, type, at, workflowSeq, ...rest);
-    this.#outbox.add({ ...event, id: Number(lastInsertRowid) });
+  insert(batches: ReadonlyMap<number, BatchEvents>): EngineEvent[] {
+    const written: EngineEvent[] = [];
+    for (const seq of [...batches.keys()].sort((a, b) => a - b)) {
+      for (const { event, workflowSeq } of batches.get(seq)!.list) {
+        const [type, at, ...rest] = eventColumns(event);
+        const { lastInsertRowid } = this.#insert.run(seq, type, at, workflowSeq, ...rest);
+        written.push({ ...event, id: Number(lastInsertRowid) });
+      }
+    }
+    return written;
   }
 
   /** The batch's events with ids in (afterId, maxId], in order, at most `limit`. */

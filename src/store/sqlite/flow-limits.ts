@@ -1,6 +1,6 @@
 /** Flow limits per key on SQLite (model/flow-limits.ts): the rows, their use, and the claim's bucket writes. */
 import type { Database as DB, Statement } from 'better-sqlite3';
-import { tokensAt, withSpec, type FlowLimit, type FlowLimitSpec, type FlowUsage } from '../../model/flow-limits.js';
+import { tokensAt, type FlowLimit, type FlowUsage } from '../../model/flow-limits.js';
 import { fromRow, LIMIT_COLUMNS, type FlowLimitRow } from '../flow-rows.js';
 import { ACTIVE } from '../rows.js';
 
@@ -11,8 +11,6 @@ export class FlowLimitRows {
   readonly #leased: Statement;
   readonly #waiting: Statement;
   readonly #bucket: Statement;
-  readonly #throttle: Statement;
-  readonly #runnable: Statement;
 
   constructor(db: DB) {
     this.#get = db.prepare(`SELECT ${LIMIT_COLUMNS} FROM flow_limits WHERE key = ?`);
@@ -26,11 +24,7 @@ export class FlowLimitRows {
       WHERE lease_owner IS NOT NULL AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND flow_key = ?)`).pluck();
     this.#waiting = db.prepare(`SELECT count(*) FROM workflows
       WHERE lease_owner IS NULL AND ${ACTIVE} AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND flow_key = ?)`).pluck();
-    this.#bucket = db.prepare('UPDATE flow_limits SET tokens = ?, refilled_at = ? WHERE key = ?');
-    this.#throttle = db.prepare('UPDATE flow_limits SET throttled = throttled + 1 WHERE key = ?');
-    this.#runnable = db.prepare(`SELECT EXISTS (SELECT 1 FROM workflows
-      WHERE lease_owner IS NULL AND ${ACTIVE} AND cancel_requested = 0 AND (run_after IS NULL OR run_after <= ?)
-        AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND flow_key = ?))`).pluck();
+    this.#bucket = db.prepare('UPDATE flow_limits SET tokens = ?, refilled_at = ?, throttled = throttled + ? WHERE key = ?');
   }
 
   get(key: string): FlowLimit | null {
@@ -38,11 +32,8 @@ export class FlowLimitRows {
     return row ? fromRow(row) : null;
   }
 
-  /** Inside a transaction. */
-  put(key: string, spec: FlowLimitSpec, now: number): FlowLimit {
-    const limit = withSpec(key, spec, this.get(key), now);
+  put(limit: FlowLimit): void {
     this.#put.run(limit);
-    return limit;
   }
 
   leased(key: string): number {
@@ -60,12 +51,8 @@ export class FlowLimitRows {
     return (this.#all.all() as FlowLimitRow[]).map(fromRow);
   }
 
-  saveBucket(key: string, tokens: number, refilledAt: number): void {
-    this.#bucket.run(tokens, refilledAt, key);
-  }
-
-  /** Counts a claim that found no token, if the key has work a claim could take at `now`. */
-  throttled(key: string, now: number): void {
-    if (this.#runnable.get(now, key) === 1) this.#throttle.run(key);
+  /** A claim's bucket, and whether it found the key without a whole token. */
+  saveBucket(key: string, tokens: number, refilledAt: number, throttled: number): void {
+    this.#bucket.run(tokens, refilledAt, throttled, key);
   }
 }

@@ -2,13 +2,12 @@
 import type { Database as DB, Statement } from 'better-sqlite3';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, Page, Workflow } from '../../model/types.js';
-import { sumByTenant, type WorkflowTotals } from '../batch-finish.js';
 import { decodeCursor } from '../cursor.js';
 import type { ListQuery } from '../store.js';
 import type { FinishedViews } from '../view-cache.js';
 import type { BatchCounters } from './counters.js';
-import { ACTIVE, STAGE_COLUMNS, WORKFLOW_ROW, page, type FullRow } from '../rows.js';
-import { batchView, workflowView, type BatchRow, type WorkflowRow } from '../views.js';
+import { ACTIVE, STAGE_COLUMNS, page } from '../rows.js';
+import { batchView, sumByTenant, workflowView, type BatchRow, type WorkflowRow, type WorkflowTotals } from '../views.js';
 
 const WORKFLOW_SELECT = `
   SELECT w.seq, w.id, b.id AS batch_id, b.tenant, w.client_id, w.status, w.stage, w.attempts, w.queued_at,
@@ -28,9 +27,6 @@ export class Reads {
   readonly #workflows: Statement;
   readonly #workflowsByStatus: Statement;
   readonly #workflowById: Statement;
-  readonly #workflowRow: Statement;
-  readonly #unfinishedRows: Statement;
-  readonly #retryableRows: Statement;
   readonly #totals: Statement;
 
   constructor(db: DB, views: FinishedViews, counters: BatchCounters) {
@@ -46,9 +42,6 @@ export class Reads {
     this.#workflows = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = ? AND w.seq > ? ORDER BY w.seq LIMIT ?`);
     this.#workflowsByStatus = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = ? AND w.status = ? AND w.seq > ? ORDER BY w.seq LIMIT ?`);
     this.#workflowById = db.prepare(`${WORKFLOW_SELECT} WHERE w.id = ?`);
-    this.#workflowRow = db.prepare(`${WORKFLOW_ROW} WHERE w.id = ?`);
-    this.#unfinishedRows = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.${ACTIVE}`);
-    this.#retryableRows = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.status IN ('failed', ?)`);
     // Active batches summed live (their index), finished ones as folded at their finish: never every batch.
     this.#totals = db.prepare(`SELECT tenant, SUM(queued) AS queued, SUM(running) AS running, SUM(succeeded) AS succeeded,
         SUM(failed) AS failed, SUM(canceled) AS canceled
@@ -94,19 +87,6 @@ export class Reads {
 
   seqOf(batchId: string): number | null {
     return (this.#batchSeq.get(batchId) as { seq: number } | undefined)?.seq ?? null;
-  }
-
-  /** The full row of one workflow (to change it), or undefined. */
-  workflowRow(id: string): FullRow | undefined {
-    return this.#workflowRow.get(id) as FullRow | undefined;
-  }
-
-  unfinishedRows(batchSeq: number): FullRow[] {
-    return this.#unfinishedRows.all(batchSeq) as FullRow[];
-  }
-
-  retryableRows(batchSeq: number, includeCanceled: boolean): FullRow[] {
-    return this.#retryableRows.all(batchSeq, includeCanceled ? 'canceled' : 'failed') as FullRow[];
   }
 
   totals(): Record<string, WorkflowTotals> {

@@ -1,8 +1,9 @@
 /**
- * The embedded default store: one SQLite file in WAL mode through better-sqlite3. It composes the
- * SQL of each concern (admission, claims, writes, counters, events, webhooks, reads) around the
- * backend-neutral rules in src/store/. Batch creation commits in groups of its own; claims, stage
- * transitions and results are group-committed (group-commit.ts); cancel and retry commit alone.
+ * The embedded default store: one SQLite file in WAL mode through better-sqlite3. Its writes are
+ * the backend-neutral sequences of src/store/ops/, run in its transactions over its side of the
+ * port (driver.ts), each synchronously to its commit. Batch creation commits in groups of its
+ * own; claims, stage transitions and results are group-committed (group-commit.ts); cancel and
+ * retry commit alone.
  *
  * Capabilities: an exclusive owner (database.ts holds an OS lock for the life of the process, so
  * `recover()` may take every lease found at start), and event ids in commit order.
@@ -10,10 +11,19 @@
 import type { Database as DB } from 'better-sqlite3';
 import type { EngineEvent } from '../../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
-import { isFinished, type BatchStatus, type WorkflowStatus } from '../../model/statuses.js';
+import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
-import { IdempotencyConflictError, LeaseLostError, NotRetryableError, QueueFullError } from '../errors.js';
-import type { WorkflowTotals } from '../batch-finish.js';
+import type { Driver } from '../driver.js';
+import { IdempotencyConflictError, LeaseLostError, QueueFullError } from '../errors.js';
+import { admit } from '../ops/admission.js';
+import { claim } from '../ops/claim.js';
+import { putFlowLimit } from '../ops/flow-limits.js';
+import { commit } from '../ops/commit.js';
+import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
+import { record, saveResult } from '../ops/record.js';
+import { run, type Steps } from '../ops/steps.js';
+import { Unit } from '../ops/unit.js';
+import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
   CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, Renewal, Store, StoreCapabilities, Transition,
@@ -31,9 +41,9 @@ import { GroupCommit } from './group-commit.js';
 import { Reads } from './reads.js';
 import { TenantTable } from './tenants.js';
 import { Purges } from './retention.js';
-import type { FullRow } from '../rows.js';
 import { WebhookDeliveries } from './webhooks.js';
 import { WalSync } from './wal-sync.js';
+import { sqliteDriver } from './driver.js';
 import { WorkflowWrites } from './writes.js';
 
 export interface SqliteStoreOptions {
@@ -71,6 +81,17 @@ export class SqliteStore implements Store {
   readonly #admitting: GroupCommit;
   readonly #health: StorageHealth;
   readonly #probe: WriteProbe;
+  /** The port the sequences (ops/) write through. */
+  readonly #driver: Driver;
+  /**
+   * What the open transaction's sequences accumulated (ops/unit.ts). One at a time: every
+   * transaction here runs to its commit without yielding, so a unit never spans two.
+   */
+  #unit = new Unit();
+  /** Rotates which tenant and batch of a priority level is served first, so claims round-robin. */
+  #turn = 0;
+  /** A tenant's running cap when its quotas set none (TENANT_MAX_RUNNING); null: no cap. */
+  readonly #tenantMaxRunning: number | null;
   #closed = false;
   /** The highest event id published (durable): reads of the log stop there. */
   #published: number;
@@ -80,14 +101,19 @@ export class SqliteStore implements Store {
     ({ db: this.#db, lock: this.#lock } = opened);
     this.#wal = new WalSync(opened.walPath);
     const db = this.#db;
-    this.#events = new EventLog(db, this.#outbox);
+    this.#events = new EventLog(db);
     this.#published = this.#events.lastId();
-    this.#counters = new BatchCounters(db, this.#outbox, this.#events, this.#views);
-    this.#writes = new WorkflowWrites(db, this.#events, this.#counters);
+    this.#counters = new BatchCounters(db, this.#outbox, this.#views);
+    this.#writes = new WorkflowWrites(db);
     this.#flows = new FlowLimitRows(db);
-    this.#claims = new Claims(db, options.tenantMaxRunning ?? null, this.#flows);
-    this.#admissions = new Admissions(db, this.#events, this.#counters);
+    this.#claims = new Claims(db, this.#flows);
+    this.#tenantMaxRunning = options.tenantMaxRunning ?? null;
+    this.#admissions = new Admissions(db, this.#counters);
     this.#reads = new Reads(db, this.#views, this.#counters);
+    this.#driver = sqliteDriver({
+      writes: this.#writes, counters: this.#counters, events: this.#events, admissions: this.#admissions, reads: this.#reads, claims: this.#claims,
+      flows: this.#flows,
+    });
     this.#tenants = new TenantTable(db);
     this.#webhooks = new WebhookDeliveries(db, this.#views);
     this.#purges = new Purges(db, this.#views);
@@ -96,16 +122,14 @@ export class SqliteStore implements Store {
     this.#group = new GroupCommit(db, {
       pending: () => this.#wal.busy(),
       isRefusal: (e) => e instanceof LeaseLostError,
-      beforeCommit: () => this.#writes.flushDeltas(),
+      beforeCommit: () => this.#finishUnit(),
       afterCommit: () => this.#committed(),
-      onRollback: (error) => {
-        this.#writes.dropDeltas();
-        this.#rolledBack(error);
-      },
+      onRollback: (error) => this.#rolledBack(error),
     });
     this.#admitting = new GroupCommit(db, {
       pending: () => this.#wal.busy(),
       isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError,
+      beforeCommit: () => this.#finishUnit(),
       afterCommit: () => this.#committed(),
       onRollback: (error) => this.#rolledBack(error),
     });
@@ -144,7 +168,7 @@ export class SqliteStore implements Store {
   // --- Flow limits: written in the claims' group, as the claims that take their tokens ---
 
   putFlowLimit(key: string, spec: FlowLimitSpec, now: number): Promise<FlowLimit> {
-    return this.#group.run(() => this.#flows.put(key, spec, now));
+    return this.#group.run(() => this.#run(putFlowLimit(key, spec, now)));
   }
 
   async getFlowLimit(key: string, now: number): Promise<FlowUsage | null> {
@@ -159,7 +183,7 @@ export class SqliteStore implements Store {
   // --- Admission ---
 
   async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
-    const { id, replayed } = await this.#admitting.run(() => this.#admissions.create(input, now, options));
+    const { id, replayed } = await this.#admitting.run(() => this.#run(admit(this.#unit, input, now, options)));
     const batch = this.#reads.batch(id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };
@@ -168,37 +192,26 @@ export class SqliteStore implements Store {
   // --- Control ---
 
   async cancelBatch(id: string, now: number): Promise<CancelResult<Batch> | null> {
-    const seq = this.#seqOf(id);
-    if (seq === null) return null;
-    const abort = await this.#transact(() => this.#writes.cancel(this.#reads.unfinishedRows(seq), id, now, seq));
+    const abort = await this.#transact((unit) => cancelBatch(unit, id, now));
     // Gone meanwhile only if it was finished and old enough to be purged while the commit synced.
-    const item = this.#reads.batch(id, now);
-    return item ? { item, abort } : null;
+    const item = abort === null ? null : this.#reads.batch(id, now);
+    return item && abort ? { item, abort } : null;
   }
 
   async cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null> {
-    const row = this.#row(id);
-    if (!row) return null;
-    const abort = isFinished(row.status) ? [] : await this.#transact(() => this.#writes.cancel([row], row.batch_id, now, null));
-    const item = this.#reads.workflow(id);
-    return item ? { item, abort } : null;
+    const abort = await this.#transact((unit) => cancelWorkflow(unit, id, now));
+    const item = abort === null ? null : this.#reads.workflow(id);
+    return item && abort ? { item, abort } : null;
   }
 
   async retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null> {
-    const seq = this.#seqOf(id);
-    if (seq === null) return null;
-    const rows = this.#reads.retryableRows(seq, includeCanceled);
-    if (rows.length > 0) await this.#transact(() => this.#writes.requeue(rows, id, now));
-    const batch = this.#reads.batch(id, now);
-    return batch ? { batch, retried: rows.length } : null;
+    const retried = await this.#transact((unit) => retryBatch(unit, id, includeCanceled, now));
+    const batch = retried === null ? null : this.#reads.batch(id, now);
+    return batch && retried !== null ? { batch, retried } : null;
   }
 
   async retryWorkflow(id: string, now: number): Promise<Workflow | null> {
-    const row = this.#row(id);
-    if (!row) return null;
-    if (row.status !== 'failed' && row.status !== 'canceled') throw new NotRetryableError(id, row.status);
-    await this.#transact(() => this.#writes.requeue([row], row.batch_id, now));
-    return this.#reads.workflow(id);
+    return (await this.#transact((unit) => retryWorkflow(unit, id, now))) ? this.#reads.workflow(id) : null;
   }
 
   // --- Reads ---
@@ -257,7 +270,8 @@ export class SqliteStore implements Store {
    * commit, so durable only after this one) is what records that it ran.
    */
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
-    return this.#group.run(() => this.#claims.claim(owner, limit, now, leaseMs), { durable: false });
+    const turn = this.#turn++;
+    return this.#group.run(() => this.#run(claim({ owner, now, leaseMs }, limit, turn, this.#tenantMaxRunning)), { durable: false });
   }
 
   renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal> {
@@ -265,24 +279,23 @@ export class SqliteStore implements Store {
   }
 
   releaseExpiredLeases(now: number): Promise<number> {
-    return this.#group.run(() => this.#writes.release(this.#claims.expired(now), now));
+    return this.#group.run(() => this.#run(releaseLeases(this.#unit, { expiredAt: now }, now)));
   }
 
   releaseLeases(owner: string, now: number, ids?: string[]): Promise<number> {
-    return this.#group.run(() => this.#writes.release(this.#claims.owned(owner, ids), now));
+    return this.#group.run(() => this.#run(releaseLeases(this.#unit, { owner, ids }, now)));
   }
 
-  async recover(now: number): Promise<number> {
-    this.#group.flush();
-    return await this.#transact(() => this.#writes.release(this.#claims.leased(), now));
+  recover(now: number): Promise<number> {
+    return this.#transact((unit) => releaseLeases(unit, { all: true }, now));
   }
 
   record(transition: Transition): Promise<void> {
-    return this.#group.run(() => this.#writes.record(transition));
+    return this.#group.run(() => this.#run(record(this.#unit, transition)));
   }
 
   saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): Promise<void> {
-    return this.#group.run(() => this.#writes.saveResult(fence, result, now));
+    return this.#group.run(() => this.#run(saveResult(fence, result, now)));
   }
 
   // --- Webhooks ---
@@ -304,13 +317,13 @@ export class SqliteStore implements Store {
   /**
    * A transaction of its own: the next batches due, and the next chunk of the rows of those purged
    * before. A purged batch's row goes before its workflows and events (retention.ts), so foreign
-   * keys are not enforced in it: the pragma holds only outside a transaction, and #transact runs
+   * keys are not enforced in it: the pragma holds only outside a transaction, and #alone runs
    * its transaction before its first await, so it is on again before anything else runs.
    */
   purgeFinished(before: number, limit: number): Promise<Purged> {
     this.#db.pragma('foreign_keys = OFF');
     try {
-      return this.#transact(() => this.#purges.purge(before, limit));
+      return this.#alone(() => this.#purges.purge(before, limit));
     } finally {
       this.#db.pragma('foreign_keys = ON');
     }
@@ -346,19 +359,34 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** The batch's key, once writes still queued for the group are in: what follows reads them. */
-  #seqOf(batchId: string): number | null {
-    this.#group.flush();
-    return this.#reads.seqOf(batchId);
+  /** Runs a sequence (ops/) in the open transaction. */
+  #run<T>(steps: Steps<T>): T {
+    return run(steps, this.#driver);
   }
 
-  #row(workflowId: string): FullRow | undefined {
-    this.#group.flush();
-    return this.#reads.workflowRow(workflowId);
+  /** The open transaction's last step: its counters and events written (ops/commit.ts), to publish once it commits. */
+  #finishUnit(): void {
+    const unit = this.#unit;
+    this.#unit = new Unit();
+    for (const event of this.#run(commit(unit))) this.#outbox.add(event);
   }
 
-  /** Runs `write` in a transaction of its own; resolves, and its events are published, once it is durable. */
-  async #transact<T>(write: () => T): Promise<T> {
+  /** Runs a sequence (ops/) in a transaction of its own: see #alone. */
+  #transact<T>(sequence: (unit: Unit) => Steps<T>): Promise<T> {
+    return this.#alone(() => {
+      const value = this.#run(sequence(this.#unit));
+      this.#finishUnit();
+      return value;
+    });
+  }
+
+  /**
+   * Runs `write` in a transaction of its own, after the writes queued for the group (it reads
+   * what they wrote), before its first await; resolves, and its events are published, once it
+   * is durable.
+   */
+  async #alone<T>(write: () => T): Promise<T> {
+    this.#group.flush();
     let result: T;
     try {
       result = this.#db.transaction(write)();
@@ -390,6 +418,7 @@ export class SqliteStore implements Store {
   }
 
   #rolledBack(error: unknown): void {
+    this.#unit = new Unit();
     this.#health.failed(error);
     this.#outbox.discard();
   }

@@ -1,0 +1,46 @@
+/**
+ * Admission: a batch and all its workflows in one transaction. In order: an idempotency key seen
+ * before replays its batch (same fingerprint) or is refused (another body), writing nothing; the
+ * queue's limits (`MAX_QUEUED`, the tenant's `maxQueued`) refuse a batch that would pass them,
+ * writing nothing; else the batch, its workflows, its key and `batch.created`. The checks read
+ * what is committed under the admission lock, so processes admitting at once cannot pass a limit
+ * together nor create the same idempotent batch twice.
+ */
+import { DEFAULT_TENANT } from '../../model/tenants.js';
+import { batchOptions, type NewBatch } from '../../model/types.js';
+import { IdempotencyConflictError, QueueFullError } from '../errors.js';
+import { timeOrderedId } from '../ids.js';
+import type { CreateOptions } from '../store.js';
+import { call, type Steps } from './steps.js';
+import type { Unit } from './unit.js';
+
+export function* admit(unit: Unit, input: NewBatch, now: number, { idempotency, maxQueued, tenantMaxQueued }: CreateOptions): Steps<{ id: string; replayed: boolean }> {
+  const tenant = input.tenant ?? DEFAULT_TENANT;
+  const total = input.clientIds.length;
+  if (idempotency || maxQueued !== undefined || tenantMaxQueued !== undefined) yield* call('lockAdmission');
+  if (idempotency) {
+    const seen = yield* call('idempotencyKey', idempotency.key, now);
+    if (seen) {
+      if (seen.fingerprint !== idempotency.fingerprint) throw new IdempotencyConflictError();
+      return { id: seen.batchId, replayed: true };
+    }
+  }
+  if (maxQueued !== undefined) {
+    const queued = yield* call('queued');
+    if (queued + total > maxQueued) throw new QueueFullError(queued, maxQueued);
+  }
+  if (tenantMaxQueued !== undefined) {
+    const queued = yield* call('queued', tenant);
+    if (queued + total > tenantMaxQueued) throw new QueueFullError(queued, tenantMaxQueued, tenant);
+  }
+  const id = timeOrderedId(now);
+  const seq = yield* call('insertBatch', {
+    id, tenant, label: input.label, priority: input.priority, options: batchOptions(input), maxConcurrency: input.maxConcurrency,
+    flowKey: input.flowKey ?? null, callbackUrl: input.callbackUrl ?? null, createdAt: now, total,
+  });
+  yield* call('insertWorkflows', seq, input.clientIds.map(() => timeOrderedId(now)), input.clientIds, input.priority, now);
+  if (idempotency) yield* call('putIdempotencyKey', idempotency.key, idempotency.fingerprint, id, now + idempotency.ttlMs);
+  unit.log(seq, { type: 'batch.created', at: now, batchId: id, total });
+  unit.notice.work = true;
+  return { id, replayed: false };
+}
