@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { ensureBenchPackages } from './bench-packages.js';
 import { addCrmComparisons, runCrmCases } from './crm-cases.js';
 import { runEngineCase } from './engine-cases.js';
-import { runHttpCases } from './http-cases.js';
 import { addComparisons, peersWanted, runPeers } from './peers.js';
 import { addPostgresComparisons, postgresCases, runPostgresCases } from './pg-cases.js';
 import { runSseCase } from './sse-case.js';
@@ -69,7 +69,12 @@ async function main(): Promise<number> {
   const get = wants(o.only, ['http', 'get', '5']);
   const post = wants(o.only, ['http', 'post', '4']);
   const keyed = wants(o.only, ['http', 'getkey', '5k']);
-  if (get || post || keyed) await run('4/5 http', () => runHttpCases(o, { get, post, keyed }, profDir));
+  // autocannon and the peers come from bench/package.json, installed on first need.
+  if (get || post || keyed || peersWanted(o)) ensureBenchPackages();
+  if (get || post || keyed) {
+    const { runHttpCases } = await import('./http-cases.js');
+    await run('4/5 http', () => runHttpCases(o, { get, post, keyed }, profDir));
+  }
   if (wants(o.only, ['http', 'sse', '7'])) await run('7 sse', () => runSseCase(o, profDir));
   if (wants(o.only, ['workers', '10'])) await run('10 workers', () => runWorkersCase(o, profDir));
   const crmFlow = wants(o.only, ['crm', 'flow', '11']);

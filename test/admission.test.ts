@@ -1,6 +1,9 @@
 /** Idempotency-Key replays and backpressure (429) on POST /v1/batches. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startService, type TestService } from './helpers.js';
+import { afterEach, expect, it } from 'vitest';
+import type { TestService } from './helpers.js';
+import { useStores } from './stores.js';
+
+const stores = useStores();
 
 let service: TestService | undefined;
 afterEach(async () => {
@@ -15,9 +18,9 @@ async function countBatches(s: TestService): Promise<number> {
   return (await s.store.listBatches({ limit: 1000 }, Date.now())).items.length;
 }
 
-describe('Idempotency-Key', () => {
+stores.describe('Idempotency-Key', () => {
   it('20 concurrent identical POSTs create exactly one batch; the rest replay it', async () => {
-    service = await startService();
+    service = await stores.start();
     const body = { clientIds: [1, 2, 3], label: 'once' };
     const answers = await Promise.all(Array.from({ length: 20 }, () => post(service!, body, { 'idempotency-key': 'k-1' })));
     const created = answers.filter((r) => r.statusCode === 202);
@@ -34,7 +37,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('treats the same body in another key order as the same request', async () => {
-    service = await startService();
+    service = await stores.start();
     const a = await post(service, { label: 'x', clientIds: ['a'] }, { 'idempotency-key': 'k-2' });
     const b = await post(service, { clientIds: ['a'], label: 'x' }, { 'idempotency-key': 'k-2' });
     expect([a.statusCode, b.statusCode]).toEqual([202, 200]);
@@ -42,7 +45,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 422 for the same key with a different body, and creates nothing', async () => {
-    service = await startService();
+    service = await stores.start();
     expect((await post(service, { clientIds: [1] }, { 'idempotency-key': 'k-3' })).statusCode).toBe(202);
     const conflict = await post(service, { clientIds: [2] }, { 'idempotency-key': 'k-3' });
     expect(conflict.statusCode).toBe(422);
@@ -53,7 +56,7 @@ describe('Idempotency-Key', () => {
 
   it('forgets a key after IDEMPOTENCY_TTL_MS', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
-    service = await startService({ config: { IDEMPOTENCY_TTL_MS: 1000 }, engine: { now: () => now } });
+    service = await stores.start({ config: { IDEMPOTENCY_TTL_MS: 1000 }, engine: { now: () => now } });
     const first = await post(service, { clientIds: [1] }, { 'idempotency-key': 'k-4' });
     now += 1001;
     const second = await post(service, { clientIds: [1] }, { 'idempotency-key': 'k-4' });
@@ -62,17 +65,17 @@ describe('Idempotency-Key', () => {
   });
 
   it('without a key, two identical POSTs are two batches', async () => {
-    service = await startService();
+    service = await stores.start();
     await post(service, { clientIds: [1] });
     await post(service, { clientIds: [1] });
     expect(await countBatches(service)).toBe(2);
   });
 });
 
-describe('backpressure', () => {
+stores.describe('backpressure', () => {
   it('answers 429 with Retry-After past MAX_QUEUED, accepting nothing of that batch', async () => {
     // One workflow runs (a long stage), the other seven stay queued.
-    service = await startService({ config: { MAX_QUEUED: 10, CONCURRENCY: 1 } });
+    service = await stores.start({ config: { MAX_QUEUED: 10, CONCURRENCY: 1 } });
     const started = service.waitFor((e) => e.type === 'stage.started');
     expect((await post(service, { clientIds: [1, 2, 3, 4, 5, 6, 7, 8], simulation: { fetchMs: 600_000 } })).statusCode).toBe(202);
     await started;

@@ -1,7 +1,8 @@
 /**
  * The dashboard and Swagger UI in a real browser (Debian's chromium through playwright-core)
  * against the real service listening on 127.0.0.1, with AUTH=off and with API keys required.
- * Skips, saying how to install chromium, when the browser is not there.
+ * Skips, saying how to install chromium, when the browser is not there; under CI=true a missing
+ * browser fails the run instead, so that CI never looks green without this test.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,15 @@ import { startService, type TestService } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
+const onCi = ['true', '1'].includes(process.env.CI ?? '');
+if (!hasChromium && !onCi) {
   console.warn(`browser tests skipped: ${CHROMIUM} not found. Install it with: apt-get install -y chromium`);
+}
+
+if (!hasChromium && onCi) {
+  it('has chromium to run in (CI=true)', () => {
+    expect.fail(`browser tests could not run: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
+  });
 }
 
 const WAIT = { timeout: 15_000 };

@@ -1,9 +1,12 @@
 /** Cancel (batch and workflow, queued and during each stage) and retry of what failed. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { StageHandler, StageHandlers } from '../src/engine/stages/stage.js';
 import { STAGES, type StageName } from '../src/model/statuses.js';
 import type { Batch, Workflow } from '../src/model/types.js';
-import { runBatch, startService, type TestService } from './helpers.js';
+import { runBatch, type TestService } from './helpers.js';
+import { useStores } from './stores.js';
+
+const stores = useStores();
 
 let service: TestService | undefined;
 afterEach(async () => {
@@ -31,9 +34,9 @@ async function post(s: TestService, url: string, payload?: unknown) {
   return { status: res.statusCode, body: res.json(), headers: res.headers };
 }
 
-describe('cancel', () => {
+stores.describe('cancel', () => {
   it.each(STAGES)('a workflow canceled during %s ends canceled, its stage aborted', async (stage) => {
-    service = await startService({ engine: { handlers: handlersBlockingIn(stage) } });
+    service = await stores.start({ engine: { handlers: handlersBlockingIn(stage) } });
     const started = service.waitFor((e) => e.type === 'stage.started' && e.stage === stage);
     const { body: batch } = await post(service, '/v1/batches', { clientIds: ['c'] });
     const e = await started;
@@ -53,7 +56,7 @@ describe('cancel', () => {
   });
 
   it('cancels queued workflows at once, aborts running ones, leaves finished ones; twice is harmless', async () => {
-    service = await startService({ config: { CONCURRENCY: 1 }, engine: { handlers: handlersBlockingIn('process') } });
+    service = await stores.start({ config: { CONCURRENCY: 1 }, engine: { handlers: handlersBlockingIn('process') } });
     const started = service.waitFor((e) => e.type === 'stage.started' && e.stage === 'process');
     const { body: created } = await post(service, '/v1/batches', { clientIds: [1, 2, 3, 4] });
     await started;
@@ -91,7 +94,7 @@ describe('cancel', () => {
       }),
     };
     const handlers = { ...handlersBlockingIn(null), fetch };
-    service = await startService({ config: { CONCURRENCY: 1 }, engine: { handlers } });
+    service = await stores.start({ config: { CONCURRENCY: 1 }, engine: { handlers } });
     const started = service.waitFor((e) => e.type === 'stage.started');
     const { body: batch } = await post(service, '/v1/batches', { clientIds: ['first', 'second'] });
     await started;
@@ -121,7 +124,7 @@ describe('cancel', () => {
         ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
       }),
     };
-    service = await startService({ config: { CONCURRENCY: 1 }, engine: { handlers: { ...handlersBlockingIn(null), fetch } } });
+    service = await stores.start({ config: { CONCURRENCY: 1 }, engine: { handlers: { ...handlersBlockingIn(null), fetch } } });
     const started = service.waitFor((e) => e.type === 'stage.started');
     const { body: batch } = await post(service, '/v1/batches', { clientIds: ['first', 'second'] });
     await started;
@@ -157,7 +160,7 @@ describe('cancel', () => {
         entered();
       }),
     };
-    service = await startService({ engine: { handlers: { ...handlersBlockingIn(null), fetch } } });
+    service = await stores.start({ engine: { handlers: { ...handlersBlockingIn(null), fetch } } });
     const { body: batch } = await post(service, '/v1/batches', { clientIds: ['c'] });
     await inFetch;
     const [wf] = (await service.store.listWorkflows(batch.id, { limit: 1 }))!.items;
@@ -172,7 +175,7 @@ describe('cancel', () => {
   });
 
   it('leaves a finished batch untouched', async () => {
-    service = await startService();
+    service = await stores.start();
     const id = await runBatch(service, { clientIds: [1, 2] });
     const { status, body } = await post(service, `/v1/batches/${id}/cancel`);
     expect(status).toBe(202);
@@ -180,7 +183,7 @@ describe('cancel', () => {
   });
 
   it('404s unknown ids', async () => {
-    service = await startService();
+    service = await stores.start();
     const unknown = '00000000-0000-4000-8000-000000000000';
     for (const url of [`/v1/batches/${unknown}/cancel`, `/v1/workflows/${unknown}/cancel`, `/v1/batches/${unknown}/retry`, `/v1/workflows/${unknown}/retry`]) {
       expect((await post(service, url)).status).toBe(404);
@@ -188,10 +191,10 @@ describe('cancel', () => {
   });
 });
 
-describe('retry', () => {
+stores.describe('retry', () => {
   it('requeues failed workflows at the stage that failed; earlier stages are not run again', async () => {
     const broken = { store: true };
-    service = await startService({
+    service = await stores.start({
       config: { RETRY_MAX_ATTEMPTS: 1, RETRY_BASE_MS: 0, RETRY_MAX_MS: 0 },
       engine: { handlers: handlersBlockingIn(null, broken) },
     });
@@ -221,7 +224,7 @@ describe('retry', () => {
   });
 
   it('retries one workflow, and refuses one that has not failed (409)', async () => {
-    service = await startService({ config: { RETRY_MAX_ATTEMPTS: 1, RETRY_BASE_MS: 0, RETRY_MAX_MS: 0 } });
+    service = await stores.start({ config: { RETRY_MAX_ATTEMPTS: 1, RETRY_BASE_MS: 0, RETRY_MAX_MS: 0 } });
     const id = await runBatch(service, { clientIds: [7], simulation: { failStage: 'process' } });
     const [w] = (await service.store.listWorkflows(id, { limit: 1 }))!.items;
     const done = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
@@ -241,7 +244,7 @@ describe('retry', () => {
   });
 
   it('includes canceled workflows only when asked', async () => {
-    service = await startService({ config: { CONCURRENCY: 1 }, engine: { handlers: handlersBlockingIn('fetch') } });
+    service = await stores.start({ config: { CONCURRENCY: 1 }, engine: { handlers: handlersBlockingIn('fetch') } });
     const started = service.waitFor((e) => e.type === 'stage.started');
     const { body: created } = await post(service, '/v1/batches', { clientIds: [1, 2] });
     await started;

@@ -5,10 +5,13 @@
 import type { ServerResponse } from 'node:http';
 import { EventSource } from 'eventsource';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { StageHandler, StageHandlers } from '../src/engine/stages/stage.js';
 import { STAGES } from '../src/model/statuses.js';
 import { startService, runBatch, type TestService } from './helpers.js';
+import { useStores } from './stores.js';
+
+const stores = useStores();
 
 let service: TestService | undefined;
 afterEach(async () => {
@@ -17,7 +20,7 @@ afterEach(async () => {
 });
 
 async function listening(options: Parameters<typeof startService>[0] = {}): Promise<{ s: TestService; base: string }> {
-  service = await startService(options);
+  service = await stores.start(options);
   const address = await service.app.listen({ host: '127.0.0.1', port: 0 });
   return { s: service, base: address };
 }
@@ -63,7 +66,7 @@ async function readStream(url: string, headers: Record<string, string> = {}): Pr
 const withIds = (messages: EventSourceMessage[]) => messages.filter((m) => m.id !== undefined);
 const data = (m: EventSourceMessage) => JSON.parse(m.data) as Record<string, unknown>;
 
-describe('GET /v1/batches/{id}/events', () => {
+stores.describe('GET /v1/batches/{id}/events', () => {
   it('streams a batch in order with increasing ids, progress messages, and ends after batch.finished', async () => {
     const { s, base } = await listening();
     const id = await runBatch(s, { clientIds: [1, 2, 3] });
@@ -174,10 +177,11 @@ describe('GET /v1/batches/{id}/events', () => {
       controller.abort();
       await reader.cancel().catch(() => undefined);
     }
-    // The server notices each disconnect on its own turn: wait (bounded) until all are gone.
+    // The server notices each disconnect on its own turn, after the store query a stream may have
+    // in flight (a PostgreSQL round trip): wait (bounded, 10 s) until all are gone.
     for (let tries = 0; s.engine.events.listenerCount.batches !== before.batches; tries += 1) {
-      if (tries > 500) throw new Error(`listeners left: ${JSON.stringify(s.engine.events.listenerCount)}`);
-      await new Promise((resolve) => setImmediate(resolve));
+      if (tries > 2_000) throw new Error(`listeners left: ${JSON.stringify(s.engine.events.listenerCount)}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(s.engine.events.listenerCount).toEqual(before);
     release();
@@ -208,9 +212,11 @@ describe('GET /v1/batches/{id}/events', () => {
     const bad = await s.app.inject({ url: `/v1/batches/${id}/events`, headers: { 'last-event-id': 'abc' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ status: 400, detail: expect.stringContaining('last-event-id') });
-    // An id of another batch's event would skip some of this one's: refused, not guessed at.
-    const other = await runBatch(s, { clientIds: [2] });
-    const foreign = (await s.store.listEvents(other, 0, 1))![0]!.id;
+    // An id of another batch's event would skip some of this one's: refused, not guessed at. Its
+    // last one, of a bigger batch: PostgreSQL numbers events per batch, so that id is past the
+    // end of this batch there, and another batch's id in SQLite's one sequence.
+    const other = await runBatch(s, { clientIds: [2, 3, 4] });
+    const foreign = (await s.store.listEvents(other, 0, 1_000))!.at(-1)!.id;
     const wrong = await s.app.inject({ url: `/v1/batches/${id}/events`, headers: { 'last-event-id': String(foreign) } });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json()).toMatchObject({ type: 'https://clientflow.dev/problems/invalid-last-event-id' });
@@ -232,7 +238,7 @@ describe('GET /v1/batches/{id}/events', () => {
 
   it('HEAD answers the headers and holds no stream open (a HEAD client reads no body)', async () => {
     const { handlers, release } = gated();
-    service = await startService({ engine: { handlers }, config: { SSE_MAX_STREAMS: 1 } });
+    service = await stores.start({ engine: { handlers }, config: { SSE_MAX_STREAMS: 1 } });
     const posted = await service.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: [1] } });
     const id = (posted.json() as { id: string }).id;
     const head = await service.app.inject({ method: 'HEAD', url: `/v1/batches/${id}/events`, payloadAsStream: true });
@@ -247,7 +253,7 @@ describe('GET /v1/batches/{id}/events', () => {
   });
 });
 
-describe('GET /v1/batches/{id}?wait=', () => {
+stores.describe('GET /v1/batches/{id}?wait=', () => {
   it('answers as soon as the batch finishes', async () => {
     const { handlers, release } = gated();
     const { base } = await listening({ engine: { handlers } });

@@ -1,7 +1,12 @@
 /** One large batch must not starve small ones; priorities are honoured across batches. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/engine/events.js';
-import { deferred, startService, type TestService } from './helpers.js';
+import type { StageHandlers } from '../src/engine/stages/stage.js';
+import { deferred, type TestService } from './helpers.js';
+import { useStores } from './stores.js';
+
+// The order work is claimed in is the store's (its claim query): both backends.
+const stores = useStores();
 
 let service: TestService | undefined;
 afterEach(async () => {
@@ -17,10 +22,10 @@ async function post(s: TestService, payload: object): Promise<string> {
   return res.json().id as string;
 }
 
-describe('fairness', () => {
+stores.describe('fairness', () => {
   it('a 5-client batch posted after a 50,000-client batch finishes long before the big one', async () => {
     const concurrency = 50;
-    service = await startService({ config: { CONCURRENCY: concurrency, MAX_BATCH_SIZE: 50_000 } });
+    service = await stores.start({ config: { CONCURRENCY: concurrency, MAX_BATCH_SIZE: 50_000 } });
     const big = await post(service, { clientIds: Array.from({ length: 50_000 }, (_, i) => i), simulation: sim });
     await service.waitFor((e) => e.type === 'workflow.finished' && e.batchId === big);
     // Count the big batch's workflows that finish while the small one waits and runs.
@@ -50,7 +55,7 @@ describe('fairness', () => {
   it('caps a batch at its maxConcurrency', async () => {
     let running = 0;
     let peak = 0;
-    service = await startService({ config: { CONCURRENCY: 20 } });
+    service = await stores.start({ config: { CONCURRENCY: 20 } });
     service.engine.events.on((e) => {
       if (e.type === 'stage.started' && e.stage === 'fetch') peak = Math.max(peak, ++running);
       if (e.type === 'workflow.finished') running -= 1;
@@ -68,7 +73,7 @@ describe('fairness', () => {
     let batchesLeft = 2;
     const done = deferred();
     // No poll to fall back on: only a finished workflow of the tenant can start the next.
-    service = await startService({ config: { CONCURRENCY: 20, TENANT_MAX_RUNNING: 3, POLL_MS: 60_000 } });
+    service = await stores.start({ config: { CONCURRENCY: 20, TENANT_MAX_RUNNING: 3, POLL_MS: 60_000 } });
     service.engine.events.on((e) => {
       if (e.type === 'stage.started' && e.stage === 'fetch') peak = Math.max(peak, ++running);
       if (e.type === 'workflow.finished') running -= 1;
@@ -84,17 +89,23 @@ describe('fairness', () => {
 
   it('runs a higher-priority batch before a lower one that was queued first', async () => {
     const order: string[] = [];
-    service = await startService({ config: { CONCURRENCY: 1 } });
+    // The first workflow holds the only slot until both batches are queued behind it.
+    const queued = deferred();
+    const handlers: StageHandlers = {
+      fetch: { name: 'fetch', run: async (_input, ctx) => (ctx.clientId === 'blocker' ? queued.promise : null) },
+      process: { name: 'process', run: async () => null },
+      store: { name: 'store', run: async () => null },
+    };
+    service = await stores.start({ config: { CONCURRENCY: 1 }, engine: { handlers } });
     service.engine.events.on((e) => {
       if (e.type === 'stage.started' && e.stage === 'fetch') order.push(String(e.clientId));
     });
-    // A long first workflow holds the only slot while both batches queue behind it.
-    const blocker = await post(service, { clientIds: ['blocker'], simulation: { fetchMs: 50 } });
+    await post(service, { clientIds: ['blocker'] });
     await service.waitFor((e) => e.type === 'stage.started');
-    const low = await post(service, { clientIds: ['low-1', 'low-2'], priority: 0, simulation: sim });
-    await post(service, { clientIds: ['high-1', 'high-2'], priority: 10, simulation: sim });
+    const low = await post(service, { clientIds: ['low-1', 'low-2'], priority: 0 });
+    await post(service, { clientIds: ['high-1', 'high-2'], priority: 10 });
+    queued.resolve();
     await service.waitFor((e) => e.type === 'batch.finished' && e.batchId === low);
-    expect(blocker).toBeTruthy();
     expect(order).toEqual(['blocker', 'high-1', 'high-2', 'low-1', 'low-2']);
   });
 });

@@ -2,13 +2,15 @@
  * The HTTP layer's defences (src/http/hardening.ts, allowed-hosts.ts, routes/actions.ts): security
  * headers on every answer, the Host allow-list against DNS rebinding, action POSTs that a page on
  * another origin cannot send, safe request ids echoed on every answer, and the server's
- * timeouts and connection cap — the last ones over raw sockets against the listening server,
- * each waiting for the socket's close, never for time.
+ * timeouts and connection cap. What only a real socket shows runs against the listening server:
+ * the Host header through supertest, the timeouts and the cap over raw sockets, each waiting for
+ * the socket's close, never for time.
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import helmet from 'helmet';
 import type { AddressInfo } from 'node:net';
+import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config.js';
 import { allowedHosts, hostAllowed } from '../src/http/allowed-hosts.js';
@@ -89,42 +91,46 @@ describe('security headers', () => {
 });
 
 describe('Host allow-list (DNS rebinding)', () => {
+  // Over a real socket (supertest against the listening server): the Host header a client sends
+  // is what arrives, as a rebinding page's request would.
   it('on a loopback HOST answers localhost, 127.0.0.1 and [::1] on any port, and 421 to any other name', async () => {
-    const s = await service();
+    const { s } = await listening({});
+    const http = request(s.app.server);
     for (const host of ['localhost', 'localhost:3000', '127.0.0.1:8080', '[::1]:3000', 'LocalHost.:3000']) {
-      expect((await s.app.inject({ url: '/v1/batches', headers: { host } })).statusCode, host).toBe(200);
+      expect((await http.get('/v1/batches').set('host', host)).status, host).toBe(200);
     }
     // What a rebinding page sends: its own name, resolved to 127.0.0.1. Reads, writes and unknown routes alike.
-    for (const request of [
-      { method: 'GET' as const, url: '/v1/batches' },
-      { method: 'GET' as const, url: '/no/such/route' },
-      { method: 'GET' as const, url: '/docs/json' },
-      { method: 'POST' as const, url: '/v1/batches', payload: { clientIds: [1] } },
+    for (const sent of [
+      http.get('/v1/batches'),
+      http.get('/no/such/route'),
+      http.get('/docs/json'),
+      http.post('/v1/batches').send({ clientIds: [1] }),
     ]) {
-      const res = await s.app.inject({ ...request, headers: { host: 'rebind.attacker.example:3000' } });
-      expect(res.statusCode, request.url).toBe(421);
+      const res = await sent.set('host', 'rebind.attacker.example:3000');
+      expect(res.status, res.request.url).toBe(421);
       expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-      expect(res.json()).toMatchObject({ type: 'https://clientflow.dev/problems/host-not-allowed', status: 421 });
-      expect((res.json() as { detail: string }).detail).toContain('rebind.attacker.example:3000');
+      expect(res.body).toMatchObject({ type: 'https://clientflow.dev/problems/host-not-allowed', status: 421 });
+      expect((res.body as { detail: string }).detail).toContain('rebind.attacker.example:3000');
     }
     for (const host of ['127.0.0.1.attacker.example', 'localhost.attacker.example', '[::2]', 'localhost:3000:1']) {
-      expect((await s.app.inject({ url: '/v1/batches', headers: { host } })).statusCode, host).toBe(421);
+      expect((await http.get('/v1/batches').set('host', host)).status, host).toBe(421);
     }
     // The POST above reached no route: nothing was accepted.
-    expect((await s.app.inject({ url: '/v1/batches' })).json()).toMatchObject({ items: [] });
+    expect((await http.get('/v1/batches').set('host', 'localhost')).body).toMatchObject({ items: [] });
   });
 
   it('answers health probes whatever the Host (orchestrators probe by IP)', async () => {
-    const s = await service({ ...PUBLIC, ALLOWED_HOSTS: 'api.example.com' });
+    const { s } = await listening({ ...PUBLIC, ALLOWED_HOSTS: 'api.example.com' });
+    const http = request(s.app.server);
     for (const url of ['/healthz', '/readyz']) {
-      expect((await s.app.inject({ url, headers: { host: '10.1.2.3:3000' } })).statusCode, url).toBe(200);
+      expect((await http.get(url).set('host', '10.1.2.3:3000')).status, url).toBe(200);
     }
-    expect((await s.app.inject({ url: '/metrics', headers: { host: '10.1.2.3:3000' } })).statusCode).toBe(421);
+    expect((await http.get('/metrics').set('host', '10.1.2.3:3000')).status).toBe(421);
   });
 
   it('ALLOWED_HOSTS names hosts, with a port only when one is given; * or a non-loopback HOST without it allow any', async () => {
-    const s = await service({ ...PUBLIC, ALLOWED_HOSTS: 'api.example.com, 10.0.0.5:8080' });
-    const status = async (host: string) => (await s.app.inject({ url: '/v1/batches', headers: { host } })).statusCode;
+    const { s } = await listening({ ...PUBLIC, ALLOWED_HOSTS: 'api.example.com, 10.0.0.5:8080' });
+    const status = async (host: string) => (await request(s.app.server).get('/v1/batches').set('host', host)).status;
     expect(await status('api.example.com')).toBe(200);
     expect(await status('API.example.com:443')).toBe(200);
     expect(await status('10.0.0.5:8080')).toBe(200);

@@ -1,4 +1,8 @@
-/** Shared test setup: the real service (createService, as server.ts builds it) over an in-memory store and tiny stage delays. */
+/**
+ * Shared test setup: the real service (createService, as server.ts builds it) over an in-memory
+ * SQLite store, or the PostgreSQL one `config.DATABASE_URL` names (see ./stores.ts), and tiny
+ * stage delays.
+ */
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../src/config.js';
@@ -8,10 +12,11 @@ import type { Webhooks } from '../src/engine/webhooks.js';
 import { createService, type ServiceOverrides } from '../src/service.js';
 import { defaultTenantCap } from '../src/store/index.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
 
 export interface TestService {
   app: FastifyInstance;
-  store: SqliteStore;
+  store: Store;
   engine: Engine;
   webhooks: Webhooks;
   config: Config;
@@ -34,7 +39,10 @@ export async function startService(
     SHUTDOWN_GRACE_MS: 1_000,
     ...options.config,
   });
-  const store = new SqliteStore({ path: config.DB_PATH, sync: 'normal', tenantMaxRunning: defaultTenantCap(config) });
+  // With DATABASE_URL, createService opens that PostgreSQL store itself, as server.ts does.
+  const store = config.DATABASE_URL
+    ? undefined
+    : new SqliteStore({ path: config.DB_PATH, sync: 'normal', tenantMaxRunning: defaultTenantCap(config) });
   const service = await createService(config, {
     logger: options.logger ?? pino({ level: 'silent' }), store, engine: options.engine, webhooks: options.webhooks,
     processPool: options.processPool,
@@ -55,7 +63,7 @@ export async function startService(
     });
   });
   return {
-    app, store, engine, webhooks, config, waitFor,
+    app, store: service.store, engine, webhooks, config, waitFor,
     close: () => service.stop(),
   };
 }

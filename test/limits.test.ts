@@ -1,7 +1,10 @@
 /** Flow limits over HTTP: PUT/GET /v1/limits/{key} (admin only), a batch's flowKey, FLOW_LIMITS at start, the metrics. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { mintKey } from '../src/model/api-keys.js';
-import { startService, type TestService } from './helpers.js';
+import type { TestService } from './helpers.js';
+import { useStores } from './stores.js';
+
+const stores = useStores();
 
 let service: TestService | undefined;
 afterEach(async () => {
@@ -11,7 +14,7 @@ afterEach(async () => {
 
 /** AUTH=required, stages that take an hour: what the engine claims stays leased while a test looks. */
 async function open(flowLimits = ''): Promise<TestService> {
-  service = await startService({ config: { AUTH: 'required', FLOW_LIMITS: flowLimits, FETCH_MS: 3_600_000, SHUTDOWN_GRACE_MS: 0 } });
+  service = await stores.start({ config: { AUTH: 'required', FLOW_LIMITS: flowLimits, FETCH_MS: 3_600_000, SHUTDOWN_GRACE_MS: 0 } });
   return service;
 }
 
@@ -21,7 +24,7 @@ async function keyFor(s: TestService, tenant: string, admin = false): Promise<Re
   return { authorization: `Bearer ${key}` };
 }
 
-describe('flow limits over HTTP', () => {
+stores.describe('flow limits over HTTP', () => {
   it('sets and reads a limit with an admin key; a tenant key gets 403, an unknown key 404, all problem+json', async () => {
     const s = await open();
     const admin = await keyFor(s, 'ops', true);

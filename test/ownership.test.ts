@@ -12,7 +12,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/model/events.js';
 import type { StageHandlers } from '../src/engine/stages/stage.js';
 import { spawnServer, startServer, type ChildServer } from './child-server.js';
-import { deferred, startService, type TestService } from './helpers.js';
+import { deferred, type TestService } from './helpers.js';
+import { useStores } from './stores.js';
+
+// Both stores for the lease sweep; the rest is SQLite's own (its file lock, its group commit, a
+// trigger on its file): replicas.test.ts covers what several PostgreSQL processes do.
+const stores = useStores();
 
 let dir: string;
 let service: TestService | undefined;
@@ -51,7 +56,7 @@ async function allEvents(s: TestService, batchId: string): Promise<EngineEvent[]
   return (await s.store.listEvents(batchId, 0, 10_000)) ?? [];
 }
 
-describe('a process stalled past its lease', () => {
+stores.describe('a process stalled past its lease', () => {
   /**
    * One workflow whose fetch waits on a gate, a clock the test moves, a poll every 5 ms. Ten
    * leases' worth of time passes at once (a SIGSTOP, a VM pause), the lease sweep runs twice at
@@ -61,7 +66,7 @@ describe('a process stalled past its lease', () => {
     let clock = Date.parse('2026-01-01T00:00:00.000Z');
     const gate = deferred();
     const fetchStarted = deferred();
-    service = await startService({
+    service = await stores.start({
       config: { LEASE_MS: 60_000, POLL_MS: 5 },
       engine: { now: () => clock, handlers: gatedStages(gate.promise, () => fetchStarted.resolve()) },
     });
@@ -121,7 +126,7 @@ describe('a process whose lease was taken', () => {
     let clock = Date.parse('2026-01-01T00:00:00.000Z');
     const fetchStarted = deferred();
     const aborted = deferred<unknown>();
-    service = await startService({
+    service = await stores.start({
       config: { LEASE_MS: 60_000, POLL_MS: 5 },
       engine: {
         now: () => clock,
@@ -164,7 +169,7 @@ describe('a failed write', () => {
   it('leaves the queued total true: MAX_QUEUED still counts the workflows a failed cancel left queued', async () => {
     const path = join(dir, 'clientflow.db');
     const gate = deferred();
-    service = await startService({
+    service = await stores.start({
       config: { DB_PATH: path, MAX_QUEUED: 30, CONCURRENCY: 1 },
       engine: { handlers: gatedStages(gate.promise, () => undefined) },
     });
@@ -196,7 +201,7 @@ describe('a failed write', () => {
 
   it('answers 503 store-unavailable with Retry-After when the store cannot commit, naming nothing internal; ready again once it can, with no real work', async () => {
     const path = join(dir, 'clientflow.db');
-    service = await startService({ config: { DB_PATH: path } });
+    service = await stores.start({ config: { DB_PATH: path } });
     const s = service;
     // Another connection holds the write lock past the store's busy timeout (5 s).
     const other = new Database(path);
@@ -220,7 +225,7 @@ describe('a failed write', () => {
 
   it('makes /readyz answer 503 while the store cannot commit, and 200 once it can again', async () => {
     const path = join(dir, 'clientflow.db');
-    service = await startService({ config: { DB_PATH: path } });
+    service = await stores.start({ config: { DB_PATH: path } });
     const s = service;
     expect((await s.app.inject({ url: '/readyz' })).statusCode).toBe(200);
     const other = new Database(path);

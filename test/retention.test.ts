@@ -7,8 +7,11 @@ import { DAY_MS, RetentionLoop } from '../src/engine/retention.js';
 import { STAGES } from '../src/model/statuses.js';
 import { createService, type Service } from '../src/service.js';
 import type { Purged, Retention } from '../src/store/store.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openStore } from '../src/store/index.js';
 import { deferred } from './helpers.js';
+import { useStores } from './stores.js';
+
+const stores = useStores();
 
 const NOTHING: Purged = { batches: 0, workflows: 0, events: 0 };
 const silent = pino({ level: 'silent' });
@@ -93,14 +96,15 @@ describe('RetentionLoop', () => {
   });
 });
 
-describe('retention in the service', () => {
+stores.describe('retention in the service', () => {
   const open: Service[] = [];
   afterEach(async () => {
     for (const s of open.splice(0)) await s.stop();
   });
 
   it('deletes the batches that finished more than RETENTION_DAYS ago when it starts: 404 after, counted in /metrics, one log line', async () => {
-    const store = new SqliteStore({ path: ':memory:' });
+    const config = loadConfig({}, { DB_PATH: ':memory:', FETCH_MS: 1, PROCESS_MS: 1, STORE_MS: 1, RETENTION_DAYS: 30, ...stores.config() });
+    const store = await openStore(config);
     const longAgo = Date.now() - 40 * DAY_MS;
     const input = (clientIds: number[]) => ({
       clientIds, priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null,
@@ -123,7 +127,6 @@ describe('retention in the service', () => {
         done();
       },
     }));
-    const config = loadConfig({}, { DB_PATH: ':memory:', FETCH_MS: 1, PROCESS_MS: 1, STORE_MS: 1, RETENTION_DAYS: 30 });
     const service = await createService(config, { store, logger });
     open.push(service);
     await service.app.ready();

@@ -19,6 +19,11 @@ import type { Batch } from '../src/model/types.js';
 import type { Resolver } from '../src/net/guarded-agent.js';
 import { errorPaths, expectProblem } from './contract-helpers.js';
 import { startService, type TestService } from './helpers.js';
+import { useStores } from './stores.js';
+
+// Both stores for what is stored (deliveries, their state across a restart, what readers see);
+// the checks a callbackUrl passes before anything is stored run on SQLite only.
+const stores = useStores();
 
 /** A Standard Webhooks secret: whsec_ and the base64 of 32 bytes. */
 const SECRET = `whsec_${Buffer.from('clientflow webhook test key 0123').toString('base64')}`;
@@ -83,7 +88,7 @@ afterEach(async () => {
 
 /** A service with webhooks on, allowed to reach receivers on 127.0.0.1 (and only there). */
 async function service(config: Partial<Config> = {}, options: Parameters<typeof startService>[0] = {}): Promise<TestService> {
-  const s = await startService({
+  const s = await stores.start({
     ...options,
     config: { WEBHOOK_SECRET: SECRET, WEBHOOK_BASE_MS: 1, WEBHOOK_MAX_MS: 5, WEBHOOK_ALLOW_HOSTS: '127.0.0.1', ...config },
   });
@@ -153,7 +158,7 @@ async function settledWebhook(s: TestService, id: string): Promise<Batch> {
   }
 }
 
-describe('webhooks: delivery', () => {
+stores.describe('webhooks: delivery', () => {
   it('POSTs the finished batch once, signed, and records it delivered', async () => {
     const hook = await receiver();
     const s = await service();
@@ -300,7 +305,7 @@ describe('webhooks: delivery', () => {
     const dir = mkdtempSync(join(tmpdir(), 'clientflow-webhooks-'));
     open.push({ close: async () => rmSync(dir, { recursive: true, force: true }) });
     const hook = await receiver();
-    const first = await startService({ config: { WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_HOSTS: '127.0.0.1', DB_PATH: join(dir, 'db.sqlite') } });
+    const first = await stores.start({ config: { WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_HOSTS: '127.0.0.1', DB_PATH: join(dir, 'db.sqlite') } });
     // No deliverer in this process: the batch finishes with its delivery due and nothing sends it.
     await first.webhooks.stop();
     const finished = first.waitFor((e) => e.type === 'batch.finished');
@@ -354,7 +359,7 @@ describe('webhooks: refused callbackUrl', () => {
   });
 
   it('refuses a callbackUrl when the server has no WEBHOOK_SECRET', async () => {
-    const s = await startService();
+    const s = await stores.start();
     open.push(s);
     const res = await s.app.inject({
       method: 'POST', url: '/v1/batches', payload: { clientIds: [1], callbackUrl: 'https://example.com/hook' },
@@ -441,7 +446,7 @@ describe('webhooks: only public addresses, checked at connect time', () => {
   });
 });
 
-describe('webhooks: what readers see of the callbackUrl', () => {
+stores.describe('webhooks: what readers see of the callbackUrl', () => {
   it('GET, the listing and the webhook body show scheme, host and port only; the receiver is called at the whole URL', async () => {
     const hook = await receiver();
     const s = await service();

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT } from '../lib.js';
+import { BENCH_DIR } from '../lib.js';
 import { ZERO_DELAYS, type StageDelays } from './stages.js';
 
 export type WorkloadName = 'throughput' | 'makespan' | 'latency';
@@ -59,9 +59,9 @@ export interface Measured {
   samplesMs?: number[];
 }
 
-/** The installed version of a package (read from its folder: some do not export package.json). */
+/** The installed version of a bench package (read from its folder in bench/node_modules: some do not export package.json). */
 export function packageVersion(name: string): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(BENCH_DIR, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /**

@@ -59,7 +59,8 @@ export function fencesContract(c: Contract): void {
       const [waiting] = await store.claim('c', 1, T0 + 3_000, 60_000);
       await store.cancelBatch(other.id, T0 + 3_001);
       await expect(store.saveResult(waiting!, { x: 1 }, T0 + 3_002)).rejects.toMatchObject({ code: 'LEASE_LOST', expected: true });
-      expect(batch.id).toBeTruthy();
+      // Both claims were of the first batch's one workflow, the third of the other batch's.
+      expect([wf!.batchId, taken!.batchId, waiting!.batchId]).toEqual([batch.id, batch.id, other.id]);
     });
 
     it('fences writes on the lease: a former owner cannot record', async () => {
@@ -150,7 +151,7 @@ export function fencesContract(c: Contract): void {
       await store.saveResult(wf!, { n: 1 }, T0);
       await store.saveResult(wf!, { n: 2 }, T0 + 1);
       expect((await store.getWorkflow(wf!.id))!.result).toEqual({ n: 2 });
-      expect(batch.id).toBeTruthy();
+      expect((await store.listWorkflows(batch.id, { limit: 10 }))!.items.map((w) => w.result)).toEqual([{ n: 2 }]);
     });
   });
 }
