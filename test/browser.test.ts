@@ -147,10 +147,15 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     // The timeline picture loaded (an SVG the browser could draw).
     await page.waitForFunction(() => ((document.querySelector('#timeline-img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, undefined, WAIT);
 
+    // The workflow table of a finished batch ends with every row final.
+    await page.waitForFunction(() => [...document.querySelectorAll('#workflow-body tr')]
+      .filter((row) => row.textContent?.includes('succeeded')).length === 5, undefined, WAIT);
+
     // `DASHBOARD_SCREENSHOT=docs/images/dashboard.png` writes the README's picture instead.
     const screenshot = process.env.DASHBOARD_SCREENSHOT ?? 'test-artifacts/dashboard.png';
     mkdirSync(dirname(screenshot), { recursive: true });
-    await page.screenshot({ path: screenshot, fullPage: true });
+    // Transitions run to their end first: the picture shows where the page settles.
+    await page.screenshot({ path: screenshot, fullPage: true, animations: 'disabled' });
 
     // Back to the list: the batch is there with its badge and full progress bar.
     await page.click('#batch-view a[href="#/"]');

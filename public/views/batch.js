@@ -165,7 +165,8 @@ export function showBatch(id, restart, note = '') {
       renderBatch(b);
       failures.update(b);
       timeline.update(isFinished(b.status));
-      workflows.refreshSoon();
+      if (isFinished(b.status)) workflows.refreshNow();
+      else workflows.refreshSoon();
     },
     event(type, data) {
       appendLog(type, data);

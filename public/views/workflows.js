@@ -140,6 +140,10 @@ export function workflowTable(batchId, on) {
       if (timer !== undefined) return;
       timer = setTimeout(load, Math.max(0, loadedAt + GAP_MS - Date.now()));
     },
+    /** The batch finished: its rows are final, so show them at once rather than up to GAP_MS late. */
+    refreshNow() {
+      load();
+    },
     stop() {
       controller.abort();
       clearTimeout(timer);
