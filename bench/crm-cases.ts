@@ -17,7 +17,7 @@
  */
 import { join } from 'node:path';
 import { startMockCrm, type MockCrm } from '../scripts/mock-crm/server.js';
-import { json, startApp, type Server } from './http-cases.js';
+import { json, startApp, type Server } from './app-server.js';
 import {
   errorRow, log, makeTempDir, nodeWarnings, removeTempDir, sleep, stopChild, verdict, type BenchOptions, type CaseResult,
 } from './lib.js';

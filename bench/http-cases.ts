@@ -18,26 +18,9 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import {
   ROOT, childEnv, errorRow, freePort, log, makeTempDir, nodeWarnings, procCpuMs, removeTempDir, startChild, stopChild, verdict,
-  waitHealthy, type BenchOptions, type CaseResult, type Child,
+  waitHealthy, type BenchOptions, type CaseResult,
 } from './lib.js';
-
-export interface Server {
-  base: string;
-  child: Child;
-}
-
-/** The service, as src/server.ts runs in production, on 127.0.0.1 and a temp DB. */
-export async function startApp(dir: string, env: Record<string, string>, profDir: string | null): Promise<Server> {
-  const port = await freePort();
-  const child = startChild('src/server.ts', childEnv({
-    PORT: String(port), HOST: '127.0.0.1', DB_PATH: join(dir, 'app.db'), LOG_LEVEL: 'warn',
-    // Bounded shutdown: the bench must not wait 10 s per server for a drain.
-    SHUTDOWN_GRACE_MS: '1000', ...env,
-  }), profDir);
-  const base = `http://127.0.0.1:${port}`;
-  await waitHealthy(base, child);
-  return { base, child };
-}
+import { json, startApp, type Server } from './app-server.js';
 
 async function startBaseline(dir: string, postBody: string, getBody: string, profDir: string | null): Promise<Server> {
   const port = await freePort();
@@ -157,12 +140,6 @@ function summarize(c: Comparison): string {
   const cpu = c.cpuRatio === null ? '' : `; CPU/answer app ${c.appCpuUs} µs vs bare ${c.baseCpuUs} µs (${c.cpuRatio}×)`;
   return `app ${Math.round(c.appRps).toLocaleString('en-US')} vs bare ${Math.round(c.baseRps).toLocaleString('en-US')} req/s; `
     + `rounds ${c.roundRatios.join('/')}${cpu}; app p99 ${p99} ms${bad ? `; ${bad} non-2xx/errors` : ''}`;
-}
-
-export async function json(res: Response, expect: number): Promise<{ text: string; value: Record<string, unknown> }> {
-  const text = await res.text();
-  if (res.status !== expect) throw new Error(`expected ${expect}, got ${res.status}: ${text.slice(0, 300)}`);
-  return { text, value: JSON.parse(text) as Record<string, unknown> };
 }
 
 /** Ten ids, zero stage delays: every accepted batch is also run by the engine during the test. */

@@ -20,7 +20,7 @@
 import { get, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { json, startApp, type Server } from './http-cases.js';
+import { json, startApp, type Server } from './app-server.js';
 import {
   errorRow, log, makeTempDir, nodeWarnings, procCpuMs, removeTempDir, stopChild, verdict, type BenchOptions, type CaseResult,
 } from './lib.js';

@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
-import { json, startApp, type Server } from './http-cases.js';
+import { json, startApp, type Server } from './app-server.js';
 import {
   BENCH_DIR, errorRow, log, makeTempDir, nodeWarnings, removeTempDir, sleep, stopChild, type BenchOptions, type CaseResult,
 } from './lib.js';
