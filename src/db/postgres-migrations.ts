@@ -5,6 +5,7 @@
  * versions are recorded belong to the caller.
  */
 import type pg from 'pg';
+import { newerSchema } from './schema-version.js';
 
 /**
  * Runs `steps` after the last one `applied` reports, each with its `record` in one transaction,
@@ -17,7 +18,10 @@ export async function applyMigrations(
 ): Promise<void> {
   await client.query('SELECT pg_advisory_lock($1)', [lock]);
   try {
-    for (let v = (await applied()) + 1; v <= steps.length; v++) {
+    const current = await applied();
+    // Migrated further by a newer release: this code would misread what it does not know.
+    if (current > steps.length) throw new Error(newerSchema(current, steps.length));
+    for (let v = current + 1; v <= steps.length; v++) {
       await client.query('BEGIN');
       try {
         await client.query(steps[v - 1]!);

@@ -161,6 +161,27 @@ function rewind(db: Database.Database, version: number): void {
   then.close();
 }
 
+describe('a file a newer release migrated', () => {
+  it('is refused at open, in one line, and left as it was', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clientflow-newer-'));
+    try {
+      const path = join(dir, 'clientflow.db');
+      const db = new Database(path);
+      db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+      db.close();
+      expect(() => new SqliteStore({ path })).toThrow(
+        `it was migrated by a newer clientflow (schema version ${MIGRATIONS.length + 1}; this release knows ${MIGRATIONS.length})`,
+      );
+      const after = new Database(path, { readonly: true });
+      expect(after.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+      expect(after.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
+      after.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the batch_timings migration', () => {
   // Found by its text, not its number: it stays self-contained so it can be renumbered.
   const index = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE batch_timings'));

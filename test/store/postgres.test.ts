@@ -369,3 +369,23 @@ describe('PostgreSQL store: retention across replicas', () => {
     }
   });
 });
+
+describe('PostgreSQL store: versions', () => {
+  it('refuses, in one line and writing nothing, a schema a newer release migrated further', async () => {
+    const schema = db.schema('newer');
+    await (await PostgresStore.open({ url: db.url(), schema })).close();
+    const client = new pg.Client({ connectionString: db.url() });
+    await client.connect();
+    try {
+      const known = Number((await client.query(`SELECT max(version) AS v FROM ${schema}.clientflow_migrations`)).rows[0].v);
+      await client.query(`INSERT INTO ${schema}.clientflow_migrations (version) VALUES ($1)`, [known + 1]);
+      const opening = PostgresStore.open({ url: db.url(), schema });
+      await expect(opening).rejects.toThrow(`it was migrated by a newer clientflow (schema version ${known + 1}; this release knows ${known})`);
+      await opening.catch((error: Error) => expect(error.message).not.toContain('\n'));
+      const { rows } = await client.query(`SELECT count(*)::int AS n, max(version) AS v FROM ${schema}.clientflow_migrations`);
+      expect(rows[0]).toEqual({ n: known + 1, v: known + 1 });
+    } finally {
+      await client.end();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { statfs } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import Database, { type Database as DB, type Statement } from 'better-sqlite3';
 import { StoreInUseError, StoreUnavailableError } from '../errors.js';
+import { newerSchema } from '../../db/schema-version.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface OpenedDatabase {
@@ -76,9 +77,14 @@ function lockOwner(path: string): DB {
   }
 }
 
-/** Applies the migrations not yet applied, one transaction each; `user_version` counts them. */
+/**
+ * Applies the migrations not yet applied, one transaction each; `user_version` counts them. A file
+ * a newer release migrated further is refused before anything is written to it: this code would
+ * misread rows it does not know.
+ */
 function migrate(db: DB): void {
   const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) throw new Error(newerSchema(current, MIGRATIONS.length));
   MIGRATIONS.forEach((sql, i) => {
     const version = i + 1;
     if (version <= current) return;
