@@ -113,7 +113,7 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
   await app.register(batchRoutes, { config, store, engine, watchers, quotas });
   await app.register(eventRoutes, { config, store, engine, watchers });
   await app.register(workflowRoutes, { store });
-  await app.register(actionRoutes, { engine, store });
+  await app.register(actionRoutes, { engine, store, config, quotas });
   await app.register(tenantRoutes, { store, keys, quotas, defaults });
   await app.register(limitRoutes, { store });
   await app.register(healthRoutes, { store, engine });

@@ -88,4 +88,20 @@ stores.describe('backpressure', () => {
     expect(batches[0]!.progress.total).toBe(8);
     expect((await post(service, { clientIds: [9, 10, 11] })).statusCode).toBe(202);
   });
+
+  it('answers 429 to a retry that would pass MAX_QUEUED, requeuing nothing', async () => {
+    service = await stores.start({ config: { MAX_QUEUED: 3, CONCURRENCY: 1 } });
+    const canceled = (await post(service, { clientIds: [1, 2, 3], simulation: { fetchMs: 600_000 } })).json<{ id: string }>().id;
+    const action = (url: string) => service!.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' } });
+    const finished = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === canceled);
+    expect((await action(`/v1/batches/${canceled}/cancel`)).statusCode).toBe(202);
+    await finished;
+    expect((await post(service, { clientIds: [4, 5], simulation: { fetchMs: 600_000 } })).statusCode).toBe(202);
+    // At most one of the second batch runs: one or two stay queued, and three more would pass 3.
+    const full = await action(`/v1/batches/${canceled}/retry?includeCanceled=true`);
+    expect(full.statusCode).toBe(429);
+    expect(full.headers['content-type']).toContain('application/problem+json');
+    expect(full.json()).toMatchObject({ status: 429, detail: expect.stringContaining('3') });
+    expect((await service.store.getBatch(canceled, Date.now()))!).toMatchObject({ status: 'canceled', progress: { queued: 0, canceled: 3 } });
+  });
 });

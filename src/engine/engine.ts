@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClientflowError } from '../model/errors.js';
 import type { Batch, NewBatch, Workflow } from '../model/types.js';
-import type { Admission, Control, CreateOptions, DispatchStore, EventFeed, Retention, RunnerStore } from '../store/store.js';
+import type { Admission, Control, CreateOptions, DispatchStore, EventFeed, QueueLimits, Retention, RunnerStore } from '../store/store.js';
 import { Dispatcher } from './dispatcher.js';
 import { EngineEvents } from './events.js';
 import { logEvents } from './log-events.js';
@@ -224,15 +224,18 @@ export class Engine {
     return result.item;
   }
 
-  /** Requeues a batch's failed (and optionally canceled) workflows at the stage that failed. */
-  async retryBatch(id: string, includeCanceled: boolean): Promise<{ batch: Batch; retried: number } | null> {
-    const result = await this.#o.store.retryBatch(id, includeCanceled, this.#now());
+  /**
+   * Requeues a batch's failed (and optionally canceled) workflows at the stage that failed, within
+   * the queue's `limits` as a batch submitted (QueueFullError past them).
+   */
+  async retryBatch(id: string, includeCanceled: boolean, limits?: QueueLimits): Promise<{ batch: Batch; retried: number } | null> {
+    const result = await this.#o.store.retryBatch(id, includeCanceled, this.#now(), limits);
     if (result && result.retried > 0) this.#wake();
     return result;
   }
 
-  async retryWorkflow(id: string): Promise<Workflow | null> {
-    const workflow = await this.#o.store.retryWorkflow(id, this.#now());
+  async retryWorkflow(id: string, limits?: QueueLimits): Promise<Workflow | null> {
+    const workflow = await this.#o.store.retryWorkflow(id, this.#now(), limits);
     if (workflow) this.#wake();
     return workflow;
   }

@@ -36,9 +36,9 @@ export function stageValues(stage: StageState): [StageStatus, number, number | n
   return [stage.status, stage.attempts, stage.startedAt, stage.finishedAt, stage.error === null ? null : JSON.stringify(stage.error)];
 }
 
-/** A workflows row as stored (SELECT w.*, plus its batch's id). */
+/** A workflows row as stored (SELECT w.*, plus its batch's id and tenant). */
 export interface FullRow extends StageColumns {
-  seq: number; id: string; batch_id: string; batch_seq: number; client_id: string; priority: number; status: WorkflowStatus;
+  seq: number; id: string; batch_id: string; tenant?: string; batch_seq: number; client_id: string; priority: number; status: WorkflowStatus;
   stage: StageName | null; attempts: number; queued_at: number; started_at: number | null; finished_at: number | null;
   lease_owner: string | null; lease_epoch: number; cancel_requested: number; run_after: number | null;
 }
@@ -46,8 +46,8 @@ export interface FullRow extends StageColumns {
 /** A workflow or batch not finished yet (statuses from model/statuses.ts). */
 export const ACTIVE = `status IN ('queued', 'running')`;
 
-/** A full workflow row with its batch id: what the state machine needs to change it. */
-export const WORKFLOW_ROW = 'SELECT w.*, b.id AS batch_id FROM workflows w JOIN batches b ON b.seq = w.batch_seq';
+/** A full workflow row with its batch's id and tenant: what the state machine and the queue's limits need to change it. */
+export const WORKFLOW_ROW = 'SELECT w.*, b.id AS batch_id, b.tenant AS tenant FROM workflows w JOIN batches b ON b.seq = w.batch_seq';
 
 /** A workflow loaded from its row, in the shape the state machine and the runner use. */
 export type Loaded = ClaimedWorkflow & { stage: StageName | null; cancelRequested: boolean };

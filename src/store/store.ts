@@ -116,11 +116,15 @@ export interface ListQuery<S> {
   cursor?: string;
 }
 
-export interface CreateOptions {
+/** The queue's limits: a batch admitted or workflows requeued must leave the queue within them. */
+export interface QueueLimits {
   /** Reject (QueueFullError) when the queue would then hold more workflows than this. */
   maxQueued?: number;
   /** Reject (QueueFullError) when the batch's tenant would then have more workflows queued than this. */
   tenantMaxQueued?: number;
+}
+
+export interface CreateOptions extends QueueLimits {
   /** Replay the batch created earlier with this key and the same fingerprint, for ttlMs. */
   idempotency?: { key: string; fingerprint: string; ttlMs: number };
 }
@@ -144,10 +148,13 @@ export interface Control {
   /** Cancels what is not running at once; marks running workflows for the engine to abort. */
   cancelBatch(id: string, now: number): Promise<CancelResult<Batch> | null>;
   cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null>;
-  /** Requeues the batch's failed (and, if asked, canceled) workflows at their failed stage. */
-  retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null>;
-  /** Requeues one failed or canceled workflow; NotRetryableError otherwise. */
-  retryWorkflow(id: string, now: number): Promise<Workflow | null>;
+  /**
+   * Requeues the batch's failed (and, if asked, canceled) workflows at their failed stage.
+   * QueueFullError, writing nothing, when they would pass `limits` (as a batch admitted would).
+   */
+  retryBatch(id: string, includeCanceled: boolean, now: number, limits?: QueueLimits): Promise<{ batch: Batch; retried: number } | null>;
+  /** Requeues one failed or canceled workflow; NotRetryableError otherwise; QueueFullError as retryBatch. */
+  retryWorkflow(id: string, now: number, limits?: QueueLimits): Promise<Workflow | null>;
 }
 
 export interface Reads {

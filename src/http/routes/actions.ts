@@ -8,10 +8,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Engine } from '../../engine/engine.js';
-import type { Reads } from '../../store/store.js';
+import type { Config } from '../../config.js';
+import type { Principal } from '../../model/tenants.js';
+import type { QueueLimits, Reads } from '../../store/store.js';
 import { ownedBatch, ownedWorkflow } from '../auth.js';
 import { withLinks } from '../batch-view.js';
 import { HttpError, notFound } from '../problem.js';
+import type { QuotaBook } from '../quotas.js';
 import { Batch, IdParams, RetryQuery, Workflow, json, problems } from '../schemas.js';
 
 /** No options: an empty body, or {}. Documented so Swagger UI sends the JSON type too. */
@@ -20,7 +23,18 @@ const ActionBody = Type.Object({}, {
   description: 'No options: send an empty body or {}, with Content-Type: application/json (any other type is a 415).',
 });
 
-export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Reads }> = async (app, { engine, store }) => {
+export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Reads; config: Config; quotas: QuotaBook }> = async (
+  app, { engine, store, config, quotas: book },
+) => {
+  /**
+   * The queue's limits a retry must respect, as a submitted batch does (batches.ts): MAX_QUEUED,
+   * and the caller's tenant's maxQueued (an admin is bound by no tenant quota).
+   */
+  const limitsOf = async ({ tenant, admin }: Principal): Promise<QueueLimits> => ({
+    maxQueued: config.MAX_QUEUED,
+    tenantMaxQueued: admin ? undefined : (await book.of(tenant)).maxQueued,
+  });
+
   // Before the body is read: the type alone decides.
   app.addHook('onRequest', async (request) => {
     const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
@@ -66,11 +80,11 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       params: IdParams,
       body: ActionBody,
       querystring: RetryQuery,
-      response: { 202: json(Batch, 'Requeued.'), ...problems(400, 404, 413, 415, 503) },
+      response: { 202: json(Batch, 'Requeued.'), ...problems(400, 404, 413, 415, 429, 503) },
     },
   }, async (request, reply) => {
     await ownedBatch(store, request.principal, request.params.id);
-    const result = await engine.retryBatch(request.params.id, request.query.includeCanceled ?? false);
+    const result = await engine.retryBatch(request.params.id, request.query.includeCanceled ?? false, await limitsOf(request.principal));
     if (!result) throw notFound('batch', request.params.id);
     return reply.code(202).header('x-retried-workflows', String(result.retried)).send(withLinks(result.batch));
   });
@@ -98,11 +112,11 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
       tags: ['workflows'],
       params: IdParams,
       body: ActionBody,
-      response: { 202: json(Workflow, 'Requeued at the stage that failed.'), ...problems(400, 404, 409, 413, 415, 503) },
+      response: { 202: json(Workflow, 'Requeued at the stage that failed.'), ...problems(400, 404, 409, 413, 415, 429, 503) },
     },
   }, async (request, reply) => {
     await ownedWorkflow(store, request.principal, request.params.id);
-    const workflow = await engine.retryWorkflow(request.params.id);
+    const workflow = await engine.retryWorkflow(request.params.id, await limitsOf(request.principal));
     if (!workflow) throw notFound('workflow', request.params.id);
     return reply.code(202).send(workflow);
   });

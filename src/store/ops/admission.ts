@@ -10,7 +10,7 @@ import { DEFAULT_TENANT } from '../../model/tenants.js';
 import { batchOptions, type NewBatch } from '../../model/types.js';
 import { IdempotencyConflictError, QueueFullError } from '../errors.js';
 import { timeOrderedId } from '../ids.js';
-import type { CreateOptions } from '../store.js';
+import type { CreateOptions, QueueLimits } from '../store.js';
 import { call, type Steps } from './steps.js';
 import type { Unit } from './unit.js';
 
@@ -25,14 +25,7 @@ export function* admit(unit: Unit, input: NewBatch, now: number, { idempotency, 
       return { id: seen.batchId, replayed: true };
     }
   }
-  if (maxQueued !== undefined) {
-    const queued = yield* call('queued');
-    if (queued + total > maxQueued) throw new QueueFullError(queued, maxQueued);
-  }
-  if (tenantMaxQueued !== undefined) {
-    const queued = yield* call('queued', tenant);
-    if (queued + total > tenantMaxQueued) throw new QueueFullError(queued, tenantMaxQueued, tenant);
-  }
+  yield* roomFor(total, tenant, { maxQueued, tenantMaxQueued }, false);
   const id = timeOrderedId(now);
   const seq = yield* call('insertBatch', {
     id, tenant, label: input.label, priority: input.priority, options: batchOptions(input), maxConcurrency: input.maxConcurrency,
@@ -43,4 +36,23 @@ export function* admit(unit: Unit, input: NewBatch, now: number, { idempotency, 
   unit.log(seq, { type: 'batch.created', at: now, batchId: id, total });
   unit.notice.work = true;
   return { id, replayed: false };
+}
+
+/**
+ * Refuses (QueueFullError, before anything is written) `n` more queued workflows of `tenant` that
+ * would pass the queue's limits: what a batch admitted and workflows requeued must both respect.
+ * The counts are read under the admission lock (`lock`: take it here), so processes admitting or
+ * requeuing at once cannot pass a limit together.
+ */
+export function* roomFor(n: number, tenant: string, { maxQueued, tenantMaxQueued }: QueueLimits, lock = true): Steps<void> {
+  if (maxQueued === undefined && tenantMaxQueued === undefined) return;
+  if (lock) yield* call('lockAdmission');
+  if (maxQueued !== undefined) {
+    const queued = yield* call('queued');
+    if (queued + n > maxQueued) throw new QueueFullError(queued, maxQueued);
+  }
+  if (tenantMaxQueued !== undefined) {
+    const queued = yield* call('queued', tenant);
+    if (queued + n > tenantMaxQueued) throw new QueueFullError(queued, tenantMaxQueued, tenant);
+  }
 }

@@ -7,7 +7,9 @@ import { isFinished, STAGES, type StageName } from '../../model/statuses.js';
 import { cancelAction } from '../cancel-wins.js';
 import { NotRetryableError } from '../errors.js';
 import { load, type FullRow, type Loaded } from '../rows.js';
-import type { ClaimedWorkflow } from '../store.js';
+import { DEFAULT_TENANT } from '../../model/tenants.js';
+import type { ClaimedWorkflow, QueueLimits } from '../store.js';
+import { roomFor } from './admission.js';
 import { applyCancel, applyRequeue, finishedEvent, interruptRunning, type RowChange } from '../transitions.js';
 import { call, type Steps } from './steps.js';
 import type { Unit } from './unit.js';
@@ -40,21 +42,24 @@ export function* cancelWorkflow(unit: Unit, workflowId: string, now: number): St
   return abort;
 }
 
-/** Requeues the batch's failed (and canceled) workflows; returns how many. Null: no such batch. */
-export function* retryBatch(unit: Unit, batchId: string, includeCanceled: boolean, now: number): Steps<number | null> {
+/**
+ * Requeues the batch's failed (and canceled) workflows; returns how many. Null: no such batch.
+ * Under the queue's limits, as a batch admitted: QueueFullError, nothing written, past them.
+ */
+export function* retryBatch(unit: Unit, batchId: string, includeCanceled: boolean, now: number, limits: QueueLimits = {}): Steps<number | null> {
   const seq = yield* call('batchSeq', batchId);
   if (seq === null) return null;
   const rows = yield* call('workflowRows', { batchSeq: seq, status: includeCanceled ? 'failed or canceled' : 'failed' });
-  if (rows.length > 0) yield* requeue(unit, rows, now);
+  if (rows.length > 0) yield* requeue(unit, rows, now, limits);
   return rows.length;
 }
 
-/** Requeues one failed or canceled workflow (NotRetryableError otherwise). False: no such workflow. */
-export function* retryWorkflow(unit: Unit, workflowId: string, now: number): Steps<boolean> {
+/** Requeues one failed or canceled workflow (NotRetryableError otherwise), as retryBatch. False: no such workflow. */
+export function* retryWorkflow(unit: Unit, workflowId: string, now: number, limits: QueueLimits = {}): Steps<boolean> {
   const [row] = yield* call('workflowRows', { workflowId });
   if (!row) return false;
   if (row.status !== 'failed' && row.status !== 'canceled') throw new NotRetryableError(workflowId, row.status);
-  yield* requeue(unit, [row], now);
+  yield* requeue(unit, [row], now, limits);
   return true;
 }
 
@@ -100,9 +105,10 @@ function* cancel(unit: Unit, rows: FullRow[], now: number): Steps<string[]> {
   return abort;
 }
 
-/** Requeues failed or canceled workflows of one batch at their first stage not succeeded. */
-function* requeue(unit: Unit, rows: FullRow[], now: number): Steps<void> {
-  const { batch_seq: batchSeq, batch_id: batchId } = rows[0]!;
+/** Requeues failed or canceled workflows of one batch at their first stage not succeeded, within the queue's limits. */
+function* requeue(unit: Unit, rows: FullRow[], now: number, limits: QueueLimits): Steps<void> {
+  const { batch_seq: batchSeq, batch_id: batchId, tenant } = rows[0]!;
+  yield* roomFor(rows.length, tenant ?? DEFAULT_TENANT, limits);
   unit.log(batchSeq, { type: 'batch.retried', at: now, batchId, workflows: rows.length });
   for (const row of rows) {
     const wf = load(row);

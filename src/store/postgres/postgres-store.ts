@@ -18,7 +18,7 @@ import { LeaseLostError, StoreUnavailableError } from '../errors.js';
 import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
+  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, QueueLimits, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
   WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { admit } from '../ops/admission.js';
@@ -135,14 +135,14 @@ export class PostgresStore implements Store {
     return item && abort ? { item, abort } : null;
   }
 
-  async retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null> {
-    const retried = await this.#sequence((unit) => retryBatch(unit, id, includeCanceled, now));
+  async retryBatch(id: string, includeCanceled: boolean, now: number, limits?: QueueLimits): Promise<{ batch: Batch; retried: number } | null> {
+    const retried = await this.#sequence((unit) => retryBatch(unit, id, includeCanceled, now, limits));
     const batch = retried === null ? null : await reads.batch(this.#db, id, now);
     return batch && retried !== null ? { batch, retried } : null;
   }
 
-  async retryWorkflow(id: string, now: number): Promise<Workflow | null> {
-    return (await this.#sequence((unit) => retryWorkflow(unit, id, now))) ? reads.workflow(this.#db, id) : null;
+  async retryWorkflow(id: string, now: number, limits?: QueueLimits): Promise<Workflow | null> {
+    return (await this.#sequence((unit) => retryWorkflow(unit, id, now, limits))) ? reads.workflow(this.#db, id) : null;
   }
 
   // --- Tenancy: single statements on the pool, off the hot path ---

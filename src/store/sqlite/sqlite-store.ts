@@ -26,7 +26,7 @@ import { Unit } from '../ops/unit.js';
 import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, Renewal, Store, StoreCapabilities, Transition,
+  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, QueueLimits, Renewal, Store, StoreCapabilities, Transition,
   WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { FinishedViews } from '../view-cache.js';
@@ -204,14 +204,14 @@ export class SqliteStore implements Store {
     return item && abort ? { item, abort } : null;
   }
 
-  async retryBatch(id: string, includeCanceled: boolean, now: number): Promise<{ batch: Batch; retried: number } | null> {
-    const retried = await this.#transact((unit) => retryBatch(unit, id, includeCanceled, now));
+  async retryBatch(id: string, includeCanceled: boolean, now: number, limits?: QueueLimits): Promise<{ batch: Batch; retried: number } | null> {
+    const retried = await this.#transact((unit) => retryBatch(unit, id, includeCanceled, now, limits));
     const batch = retried === null ? null : this.#reads.batch(id, now);
     return batch && retried !== null ? { batch, retried } : null;
   }
 
-  async retryWorkflow(id: string, now: number): Promise<Workflow | null> {
-    return (await this.#transact((unit) => retryWorkflow(unit, id, now))) ? this.#reads.workflow(id) : null;
+  async retryWorkflow(id: string, now: number, limits?: QueueLimits): Promise<Workflow | null> {
+    return (await this.#transact((unit) => retryWorkflow(unit, id, now, limits))) ? this.#reads.workflow(id) : null;
   }
 
   // --- Reads ---

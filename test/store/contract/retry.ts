@@ -4,10 +4,12 @@
  *   failed stage: stages that succeeded keep their state, the rest are pending again; it says
  *   how many it requeued and logs one `batch.retried` with that number; a finished batch reopens;
  * - retryWorkflow requeues one failed or canceled workflow; NotRetryableError otherwise;
+ * - both keep the queue within the limits they are given (`MAX_QUEUED`, the batch's tenant's
+ *   `maxQueued`), as admission does: past them, QueueFullError and nothing requeued;
  * - an unknown (or purged) id answers null.
  */
 import { describe, expect, it } from 'vitest';
-import { NotRetryableError } from '../../../src/store/store.js';
+import { NotRetryableError, QueueFullError } from '../../../src/store/store.js';
 import { T0, UNKNOWN_ID, type Contract } from './harness.js';
 
 export function retryContract(c: Contract): void {
@@ -28,6 +30,26 @@ export function retryContract(c: Contract): void {
       expect(again!.id).toBe(a!.id);
       expect(again!.stages.map((st) => [st.status, st.attempts])).toEqual([['pending', 1], ['pending', 0], ['pending', 0]]);
       expect(await store.retryBatch('00000000-0000-4000-8000-000000000000', false, T0)).toBeNull();
+    });
+
+    it('requeues within the queue\'s limits, as admission admits: past them QueueFullError, nothing requeued', async () => {
+      const { store } = c;
+      const canceled = await c.newBatch([1, 2, 3]);
+      await store.cancelBatch(canceled.id, T0 + 1);
+      const other = await c.newBatch([4, 5]);
+      const [wf] = await store.claim('e', 1, T0 + 2, 60_000);
+      await store.cancelWorkflow(wf!.id, T0 + 3);
+      // Queued now: one of `other`. Requeuing the three canceled ones would make four.
+      await expect(store.retryBatch(canceled.id, true, T0 + 4, { maxQueued: 3 })).rejects.toBeInstanceOf(QueueFullError);
+      await expect(store.retryBatch(canceled.id, true, T0 + 4, { tenantMaxQueued: 3 })).rejects.toBeInstanceOf(QueueFullError);
+      await expect(store.retryWorkflow(wf!.id, T0 + 4, { tenantMaxQueued: 1 })).rejects.toBeInstanceOf(QueueFullError);
+      expect((await store.getBatch(canceled.id, T0 + 5))!).toMatchObject({ status: 'canceled', progress: { queued: 0, canceled: 3 } });
+      expect((await store.getWorkflow(wf!.id))!.status).toBe('canceled');
+      expect((await store.listEvents(canceled.id, 0, 100))!.map((e) => e.type)).not.toContain('batch.retried');
+      // Within them, both go through.
+      expect((await store.retryBatch(canceled.id, true, T0 + 6, { maxQueued: 4, tenantMaxQueued: 4 }))!.retried).toBe(3);
+      expect((await store.retryWorkflow(wf!.id, T0 + 7, { maxQueued: 5, tenantMaxQueued: 5 }))!.status).toBe('queued');
+      expect((await store.getBatch(other.id, T0 + 8))!.progress.queued).toBe(2);
     });
 
     it('resumes a requeued workflow at its failed stage with the output before it, its succeeded stages kept', async () => {
