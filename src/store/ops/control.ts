@@ -21,13 +21,13 @@ import type { Unit } from './unit.js';
 export function* cancelBatch(unit: Unit, batchId: string, now: number): Steps<string[] | null> {
   const seq = yield* call('batchSeq', batchId);
   if (seq === null) return null;
-  const rows = yield* call('workflowRows', { batchSeq: seq, status: 'unfinished' });
+  const wfs = (yield* call('workflowRows', { batchSeq: seq, status: 'unfinished' })).map((row) => load(row));
   // Once per cancel that changes something: asked again while the marked stages still run, it
   // changes nothing, logs nothing, and names them to abort again.
-  if (rows.some((row) => row.cancel_requested !== 1 || cancelAction(load(row)) === 'cancel-now')) {
+  if (wfs.some((wf) => !wf.cancelRequested || cancelAction(wf) === 'cancel-now')) {
     unit.log(seq, { type: 'batch.canceled', at: now, batchId });
   }
-  const abort = yield* cancel(unit, rows, now);
+  const abort = yield* cancel(unit, wfs, now);
   // The processes running the rest stop them (engine: abort through their signals).
   if (abort.length > 0) unit.notice.cancel.batches.push(batchId);
   return abort;
@@ -37,7 +37,7 @@ export function* cancelBatch(unit: Unit, batchId: string, now: number): Steps<st
 export function* cancelWorkflow(unit: Unit, workflowId: string, now: number): Steps<string[] | null> {
   const [row] = yield* call('workflowRows', { workflowId });
   if (!row) return null;
-  const abort = isFinished(row.status) ? [] : yield* cancel(unit, [row], now);
+  const abort = isFinished(row.status) ? [] : yield* cancel(unit, [load(row)], now);
   unit.notice.cancel.workflows.push(...abort);
   return abort;
 }
@@ -90,14 +90,13 @@ export function* releaseLeases(unit: Unit, which: { all: true } | { expiredAt: n
 }
 
 /** Cancels what is not running a stage at once, marks the rest; returns the ids to abort. */
-function* cancel(unit: Unit, rows: FullRow[], now: number): Steps<string[]> {
+function* cancel(unit: Unit, wfs: Loaded[], now: number): Steps<string[]> {
   const abort: string[] = [];
-  for (const row of rows) {
-    const wf = load(row);
+  for (const wf of wfs) {
     const action = cancelAction(wf);
     if (action === 'abort-running') {
-      yield* call('markCancel', row.seq);
-      abort.push(row.id);
+      yield* call('markCancel', wf.seq);
+      abort.push(wf.id);
     } else if (action === 'cancel-now') {
       yield* cancelNow(unit, wf, now);
     }
