@@ -8,6 +8,8 @@ import type { Config } from '../src/config.js';
 import { loadConfig } from '../src/config.js';
 import { analyzeClient, synthesizeClient } from '../src/engine/stages/client-record.js';
 import { parseCrmUrlTemplate } from '../src/net/crm-url.js';
+import { crmRecord } from '../src/engine/stages/crm-record.js';
+import { StageError } from '../src/engine/stages/stage.js';
 import { retryAfterMs } from '../src/engine/stages/retry-after.js';
 import { retryDelayMs } from '../src/engine/retry-policy.js';
 import type { EngineEvent } from '../src/model/events.js';
@@ -179,6 +181,22 @@ describe('http stages against the mock CRM', () => {
     expect(w!.stages[0]!.error!.message).toContain('/orders/0/amount must be number');
   });
 
+  it('never sends a client id of dots only, even in a batch accepted without the check: it fails at once', async () => {
+    const { s, crm: mock } = await withCrm({ RETRY_MAX_ATTEMPTS: 5 });
+    const seen = requestsSeen(mock);
+    const finished = s.waitFor((e) => e.type === 'batch.finished');
+    const { batch } = await s.engine.submit({
+      clientIds: ['..', '.', 'ok-1'], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null, stages: 'http',
+    });
+    await finished;
+    const byId = new Map((await workflowsOf(s, batch.id)).map((w) => [w.clientId, w]));
+    for (const id of ['..', '.']) {
+      expect(byId.get(id)!.stages[0]).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'CRM_INVALID_ID' } });
+    }
+    expect(byId.get('ok-1')!.status).toBe('succeeded');
+    expect(seen.map((r) => r.id)).toEqual(['ok-1']);
+  });
+
   it('fails a body past CRM_MAX_RESPONSE_BYTES, and takes one within it', async () => {
     const { s } = await withCrm({ CRM_MAX_RESPONSE_BYTES: 64 * 1024 });
     const id = await runBatch(s, { clientIds: ['huge-1', 'fine-1'], stages: 'http' });
@@ -272,6 +290,17 @@ describe('http stages: what a batch may ask', () => {
     }
   });
 
+  it('answers 400 naming each client id of dots only for http stages, and accepts them for simulated ones', async () => {
+    const { s } = await withCrm();
+    const res = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: ['..', 'a..b', '.', '...', 1], stages: 'http' } });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toMatchObject({ type: expect.stringContaining('invalid-client-ids') });
+    expect((res.json() as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toEqual(['/body/clientIds/0', '/body/clientIds/2', '/body/clientIds/3']);
+    expect((await s.store.listBatches({ limit: 10 }, Date.now())).items).toEqual([]);
+    const simulated = await s.app.inject({ method: 'POST', url: '/v1/batches', payload: { clientIds: ['..'], stages: 'simulated' } });
+    expect(simulated.statusCode).toBe(202);
+  });
+
   it('a replica without CRM_URL_TEMPLATE fails the http batches it runs, permanently, naming what is missing', async () => {
     service = await startService({ config: { RETRY_MAX_ATTEMPTS: 5 } });
     const finished = service.waitFor((e) => e.type === 'batch.finished');
@@ -300,8 +329,24 @@ describe('http stages: the parts', () => {
     const t = parseCrmUrlTemplate('http://crm.example:8080/v2/clients/{id}?full=1');
     expect(t.origin).toBe('http://crm.example:8080');
     expect(t.path('a/b?c&d#e')).toBe('/v2/clients/a%2Fb%3Fc%26d%23e?full=1');
-    expect(t.path('..')).toBe('/v2/clients/%2E%2E?full=1');
+    expect(t.path('a..')).toBe('/v2/clients/a..?full=1');
+    // URL parsing reads %2E%2E as `..`: there is no form of it that stays in its segment.
+    expect(() => t.path('..')).toThrow(/dots only/);
+    expect(() => t.path('.')).toThrow(/dots only/);
     expect(t.path(42)).toBe('/v2/clients/42?full=1');
+  });
+
+  it('a record for another client fails quoting only the requested id, never the other client\'s', () => {
+    const other = { ...synthesizeClient('globex-secret-7'), clientId: 'globex-secret-7' };
+    let error: unknown;
+    try {
+      crmRecord(other, '..');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StageError);
+    expect((error as Error).message).toContain('".."');
+    expect((error as Error).message).not.toContain('globex-secret-7');
   });
 
   it('reads Retry-After as seconds or an HTTP date', () => {

@@ -1,8 +1,10 @@
 /**
  * CRM_URL_TEMPLATE: an http(s) URL with `{id}` where the client id goes, e.g.
  * `http://127.0.0.1:4010/clients/{id}`. The id is URL-encoded (every character but letters,
- * digits and `-_.!~*'()`), and an id of dots only is sent as `%2E…`, so no id can climb out of
- * the path (`..`) or into the query (`?`, `&`, `#`).
+ * digits and `-_.!~*'()`), so no id can reach into the query (`?`, `&`, `#`) or another segment
+ * (`/`). An id of dots only (`.`, `..`) has no safe form: URL parsers read `%2E%2E` as `..` too,
+ * so it would climb out of the path. Such ids are refused (`dotsOnly`), at submission and again
+ * by `path`.
  */
 export interface CrmUrlTemplate {
   /** `http://host:port`: where every request goes (one connection pool). */
@@ -34,7 +36,12 @@ export function parseCrmUrlTemplate(template: string): CrmUrlTemplate {
   };
 }
 
+/** True for an id the CRM path cannot carry: dots only, which URL parsing reads as a path step. */
+export function dotsOnly(clientId: string | number): boolean {
+  return typeof clientId === 'string' && /^\.+$/.test(clientId);
+}
+
 function encodeId(id: string): string {
-  const encoded = encodeURIComponent(id);
-  return /^\.+$/.test(encoded) ? encoded.replaceAll('.', '%2E') : encoded;
+  if (dotsOnly(id)) throw new Error('a client id of dots only cannot be sent in a URL');
+  return encodeURIComponent(id);
 }

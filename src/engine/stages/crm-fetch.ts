@@ -7,6 +7,7 @@
  * and closes its socket. What an answer means:
  * - 2xx: the body (at most CRM_MAX_RESPONSE_BYTES) must be JSON matching the client record schema.
  * - 429 and 503: retryable, at least `Retry-After` later; other 5xx and network errors: retryable.
+ * - A client id of dots only is never sent (URL parsing would read it as a path step).
  * - 404 and every other 4xx, redirects (never followed: they could point anywhere), a body too
  *   large or not a valid record, an address the policy refuses: permanent — asking again would
  *   get the same answer.
@@ -18,7 +19,7 @@ import { guardedAgent, type Resolver } from '../../net/guarded-agent.js';
 import type { ClientId } from '../../model/types.js';
 import type { ClientRecord } from './client-record.js';
 import { crmRecord } from './crm-record.js';
-import { parseCrmUrlTemplate } from '../../net/crm-url.js';
+import { dotsOnly, parseCrmUrlTemplate } from '../../net/crm-url.js';
 import { retryAfterMs } from './retry-after.js';
 import { StageError } from './stage.js';
 
@@ -66,6 +67,8 @@ export function crmClient(options: CrmOptions): CrmClient {
   });
   return {
     async fetch({ clientId, signal, key }) {
+      // Refused at submission; a batch accepted by an older release may still hold one.
+      if (dotsOnly(clientId)) throw new StageError('CRM_INVALID_ID', 'a client id of dots only cannot be sent to the CRM');
       let res: Dispatcher.ResponseData;
       try {
         res = await agent.request({

@@ -37,8 +37,9 @@ export function crmRecord(value: unknown, clientId: ClientId): ClientRecord {
     throw new StageError('CRM_INVALID_RECORD', `the CRM's client record is invalid: ${where} ${first?.message ?? 'does not match the schema'}`);
   }
   if (String(value.clientId) !== String(clientId)) {
+    // Quotes only the id asked for: the record sent is some other client's, not the tenant's to read.
     throw new StageError('CRM_INVALID_RECORD',
-      `the CRM's client record is invalid: /clientId is ${JSON.stringify(value.clientId)}, not the requested ${JSON.stringify(String(clientId))}`);
+      `the CRM's client record is invalid: /clientId is not the requested ${JSON.stringify(String(clientId))}`);
   }
   return {
     clientId,

@@ -7,6 +7,7 @@ import type { Reads } from '../../store/store.js';
 import { canSee, ownedBatch } from '../auth.js';
 import { withLinks } from '../batch-view.js';
 import { checkCallbackUrl } from '../callback-url.js';
+import { dotsOnly } from '../../net/crm-url.js';
 import { fingerprint } from '../idempotency.js';
 import { HttpError, notFound, type FieldError } from '../problem.js';
 import { checkBatchOptions, type QuotaBook } from '../quotas.js';
@@ -37,6 +38,14 @@ function checkStages(stages: StageSetName, body: CreateBatchBody, config: Config
   if (body.simulation !== undefined) {
     throw new HttpError(400, 'invalid-options', '/body/simulation applies only to stages "simulated"; nothing was accepted',
       [{ path: '/body/simulation', message: 'applies only to stages "simulated", not "http"' }]);
+  }
+  // `.` and `..` in a URL path are steps, however they are encoded: the CRM would serve another path.
+  const dots: FieldError[] = [];
+  body.clientIds.forEach((id, i) => {
+    if (dotsOnly(id) && dots.length < 20) dots.push({ path: `/body/clientIds/${i}`, message: 'is dots only, which the CRM\'s URL cannot carry' });
+  });
+  if (dots.length > 0) {
+    throw new HttpError(400, 'invalid-client-ids', `stages "http" cannot fetch a client id of dots only: ${dots.map((d) => d.path).join(', ')}; nothing was accepted`, dots);
   }
 }
 
