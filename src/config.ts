@@ -200,12 +200,13 @@ export const ConfigSchema = Type.Object({
   }),
   /**
    * Whether batches may carry `simulation` (delays, failure rates): a demo and test aid, not for
-   * shared production servers. `auto`: on when HOST is loopback.
+   * shared production servers. `auto`: on when HOST is loopback and keys are not required (a
+   * loopback HOST behind a same-host proxy with AUTH=required serves tenants: off there).
    * @default "auto"
    */
   ALLOW_SIMULATION: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
     default: 'auto',
-    description: 'auto | on | off — accept a batch\'s `simulation` options (auto: on when HOST is loopback).',
+    description: 'auto | on | off — accept a batch\'s `simulation` options (auto: on when HOST is loopback and AUTH is off).',
   }),
   /** @default 100000 */
   TENANT_MAX_QUEUED: Int(1, 1_000_000_000, 100_000, 'Default quota: most workflows one tenant may have queued.'),
@@ -221,6 +222,12 @@ export const ConfigSchema = Type.Object({
   TENANT_MAX_TIMEOUT_MS: Int(1, 86_400_000, 600_000, 'Default quota: longest stage timeout or retry backoff a batch may ask for, ms.'),
   /** @default 60000 */
   TENANT_MAX_DELAY_MS: Int(0, 3_600_000, 60_000, 'Default quota: longest simulated stage delay a batch may ask for, ms.'),
+  /**
+   * CPU is shared by every tenant, and with PROCESS_WORKERS=0 the busy loop runs on the event
+   * loop itself: by default a tenant key may ask for none (admin keys are not bound).
+   * @default 0
+   */
+  TENANT_MAX_CPU_MS: Int(0, 3_600_000, 0, 'Default quota: longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms.'),
   /** @default 1200 */
   RATE_LIMIT_PER_MINUTE: Int(1, 10_000_000, 1200, 'Default quota: requests per minute per API key, counted per process (requests without a key are not limited).'),
 
@@ -368,7 +375,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const loopback = isLoopback(config.HOST);
   if (config.AUTH === 'auto') value.AUTH = loopback ? 'off' : 'required';
   if (config.METRICS_AUTH === 'auto') value.METRICS_AUTH = value.AUTH;
-  if (config.ALLOW_SIMULATION === 'auto') value.ALLOW_SIMULATION = loopback ? 'on' : 'off';
+  if (config.ALLOW_SIMULATION === 'auto') value.ALLOW_SIMULATION = loopback && value.AUTH === 'off' ? 'on' : 'off';
   if (config.AUTH === 'off' && !loopback && !config.AUTH_OFF_PUBLIC) {
     throw new ConfigError(`invalid AUTH=off: HOST=${config.HOST} is not a loopback address, so anyone who reaches the port would be admin (set AUTH_OFF_PUBLIC=true if a gateway in front authenticates)`);
   }

@@ -213,8 +213,9 @@ describe('process stage in worker threads', () => {
 });
 
 describe('processCpuMs and PROCESS_WORKERS', () => {
-  it('bounds simulation.processCpuMs by the tenant\'s maxDelayMs (403 naming it)', () => {
-    const quotas = { ...defaultQuotas(loadConfig({})), maxDelayMs: 1_000 };
+  it('bounds simulation.processCpuMs by the tenant\'s maxCpuMs and maxDelayMs (403 naming it)', () => {
+    expect(defaultQuotas(loadConfig({})).maxCpuMs).toBe(0);
+    const quotas = { ...defaultQuotas(loadConfig({})), maxDelayMs: 1_000, maxCpuMs: 5_000 };
     expect(() => checkBatchOptions({ clientIds: [1], simulation: { processCpuMs: 1_000 } }, quotas, true)).not.toThrow();
     let error: unknown;
     try {

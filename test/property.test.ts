@@ -219,7 +219,8 @@ for (const { mode, blocks } of MODES) {
 
     beforeAll(async () => {
       console.log(`property suite: FC_SEED=${SEED} replays this run`);
-      const service = await startService({ config: { MAX_BATCH_SIZE: 100, AUTH: mode } });
+      // Simulation on in both modes (AUTH=required turns it off by default), so generated bodies run.
+      const service = await startService({ config: { MAX_BATCH_SIZE: 100, AUTH: mode, ALLOW_SIMULATION: 'on' } });
       run = new Run(service, await setUpTenants(service, mode));
       await seed(run);
       listenersBefore = service.engine.events.listenerCount;

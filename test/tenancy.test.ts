@@ -245,6 +245,31 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (store) => {
       expect(res.json<{ errors: Array<{ path: string }> }>().errors).toEqual([{ path: '/body/simulation', message: expect.stringContaining('ALLOW_SIMULATION') }]);
     });
 
+    it('keeps `simulation` off with AUTH=required on a loopback HOST (a same-host proxy serves tenants)', async () => {
+      const s = await secured({ HOST: '127.0.0.1' });
+      const admin = await keyFor(s, 'ops', true);
+      const res = await post(s, admin, { clientIds: [1], simulation: { fetchMs: 1 } });
+      expect(res.statusCode).toBe(403);
+      expect(res.json<{ errors: Array<{ path: string }> }>().errors).toEqual([{ path: '/body/simulation', message: expect.stringContaining('ALLOW_SIMULATION') }]);
+    });
+
+    it('grants simulated CPU work per tenant: none by default (403 naming processCpuMs), up to maxCpuMs once an admin sets it', async () => {
+      const s = await secured({ ALLOW_SIMULATION: 'on' });
+      const acme = await keyFor(s, 'acme');
+      const admin = await keyFor(s, 'ops', true);
+      const busy = { clientIds: [1], simulation: { processCpuMs: 5 } };
+      const refused = await post(s, acme, busy);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json<{ errors: Array<{ path: string; message: string }> }>().errors).toEqual([
+        { path: '/body/simulation/processCpuMs', message: expect.stringContaining('must be at most 0') },
+      ]);
+      expect((await post(s, admin, busy)).statusCode).toBe(202);
+      const set = await s.app.inject({ method: 'PUT', url: '/v1/tenants/acme', headers: admin, payload: { maxCpuMs: 5 } });
+      expect(set.json()).toMatchObject({ effective: { maxCpuMs: 5 } });
+      expect((await post(s, acme, busy)).statusCode).toBe(202);
+      expect((await post(s, acme, { clientIds: [2], simulation: { processCpuMs: 6 } })).statusCode).toBe(403);
+    });
+
     it('rate-limits each key: RateLimit-* headers, then 429 problem+json with Retry-After; another key is not affected', async () => {
       const s = await secured({ RATE_LIMIT_PER_MINUTE: 3 });
       const acme = await keyFor(s, 'acme');
@@ -303,6 +328,9 @@ describe('configuration', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0', AUTH: 'off' })).toThrow(/AUTH=off.*AUTH_OFF_PUBLIC/);
     expect(loadConfig({ HOST: '0.0.0.0', AUTH: 'off', AUTH_OFF_PUBLIC: 'true' }).AUTH).toBe('off');
     expect(loadConfig({ HOST: '0.0.0.0' }).ALLOW_SIMULATION).toBe('off');
+    expect(loadConfig({ HOST: '127.0.0.1' }).ALLOW_SIMULATION).toBe('on');
+    expect(loadConfig({ HOST: '127.0.0.1', AUTH: 'required' }).ALLOW_SIMULATION).toBe('off');
+    expect(loadConfig({ HOST: '127.0.0.1', AUTH: 'required', ALLOW_SIMULATION: 'on' }).ALLOW_SIMULATION).toBe('on');
     expect(loadConfig({ HOST: '0.0.0.0' }).METRICS_AUTH).toBe('required');
   });
 

@@ -21,6 +21,7 @@ export const QUOTA_OPTIONS = {
   'max-attempts': 'maxAttempts',
   'max-timeout-ms': 'maxTimeoutMs',
   'max-delay-ms': 'maxDelayMs',
+  'max-cpu-ms': 'maxCpuMs',
   'rate-per-minute': 'ratePerMinute',
 } as const satisfies Record<string, keyof Quotas>;
 

@@ -819,6 +819,8 @@ export interface components {
             maxTimeoutMs?: number;
             /** @description Longest simulated stage delay a batch may ask for, ms. */
             maxDelayMs?: number;
+            /** @description Longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms. */
+            maxCpuMs?: number;
             /** @description Requests per minute per key. */
             ratePerMinute?: number;
         };
@@ -846,6 +848,8 @@ export interface components {
                 maxTimeoutMs: number;
                 /** @description Longest simulated stage delay a batch may ask for, ms. */
                 maxDelayMs: number;
+                /** @description Longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms. */
+                maxCpuMs: number;
                 /** @description Requests per minute per key. */
                 ratePerMinute: number;
             };

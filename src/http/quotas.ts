@@ -22,6 +22,7 @@ export function defaultQuotas(config: Config): ResolvedQuotas {
     maxAttempts: config.TENANT_MAX_ATTEMPTS,
     maxTimeoutMs: config.TENANT_MAX_TIMEOUT_MS,
     maxDelayMs: config.TENANT_MAX_DELAY_MS,
+    maxCpuMs: config.TENANT_MAX_CPU_MS,
     ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
   };
 }
@@ -92,5 +93,5 @@ function boundsOf(body: BatchBody, quotas: ResolvedQuotas, errors: FieldError[])
     atMost(`/body/timeouts/${field}`, body.timeouts?.[field], quotas.maxTimeoutMs, 'the longest timeout');
     atMost(`/body/simulation/${field}`, body.simulation?.[field], quotas.maxDelayMs, 'the longest simulated delay');
   }
-  atMost('/body/simulation/processCpuMs', body.simulation?.processCpuMs, quotas.maxDelayMs, 'the longest simulated delay');
+  atMost('/body/simulation/processCpuMs', body.simulation?.processCpuMs, Math.min(quotas.maxDelayMs, quotas.maxCpuMs), 'the longest simulated CPU work');
 }

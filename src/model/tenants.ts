@@ -38,6 +38,11 @@ export interface Quotas {
   maxTimeoutMs?: number;
   /** Longest simulated stage delay (`simulation.*Ms`) a batch may ask for, ms. */
   maxDelayMs?: number;
+  /**
+   * Longest simulated CPU work (`simulation.processCpuMs`) a batch may ask for, ms: CPU is shared
+   * by every tenant (inline it blocks the event loop), so the default grants none.
+   */
+  maxCpuMs?: number;
   /** Requests per minute per key. */
   ratePerMinute?: number;
 }

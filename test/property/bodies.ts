@@ -187,6 +187,7 @@ const QUOTA_WRONG: Record<string, fc.Arbitrary<unknown>> = {
   maxAttempts: fc.constantFrom(0, 101, 1.5, true, null),
   maxTimeoutMs: fc.constantFrom(0, 86_400_001, 1e308, 'x'),
   maxDelayMs: fc.constantFrom(-1, 3_600_001, 1.5, {}),
+  maxCpuMs: fc.constantFrom(-1, 3_600_001, 0.5, 'x'),
   ratePerMinute: fc.constantFrom(0, 10_000_001, 0.5, '60', null),
 };
 const quotasValid: fc.Arbitrary<Json> = fc.record({
@@ -197,6 +198,7 @@ const quotasValid: fc.Arbitrary<Json> = fc.record({
   maxAttempts: fc.integer({ min: 1, max: 100 }),
   maxTimeoutMs: fc.integer({ min: 1, max: 86_400_000 }),
   maxDelayMs: fc.integer({ min: 0, max: 3_600_000 }),
+  maxCpuMs: fc.integer({ min: 0, max: 3_600_000 }),
   ratePerMinute: fc.integer({ min: 1, max: 10_000_000 }),
 }, { requiredKeys: [] });
 
