@@ -7,6 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { createPrivateFile } from './file-modes.js';
 
 /** Why a backup was not taken: a message for the operator, no stack. */
 export class BackupRefusedError extends Error {
@@ -27,6 +28,8 @@ export function backupSqlite(path: string, file: string): BackupResult {
   if (path === ':memory:') throw new BackupRefusedError('DB_PATH is ":memory:": nothing is stored, so there is nothing to back up');
   if (!existsSync(path)) throw new BackupRefusedError(`no database at DB_PATH=${path}`);
   if (existsSync(file)) throw new BackupRefusedError(`${file} already exists: a backup never overwrites a file`);
+  // VACUUM INTO writes into an empty file as it finds it: created 0600 first (SQLite would make it 0644).
+  createPrivateFile(file);
   const source = new Database(path, { readonly: true, fileMustExist: true });
   try {
     // A checkpoint or a commit may hold the WAL index for a moment.

@@ -2,13 +2,14 @@
  * Opening the SQLite file: the owner lock, the pragmas, the migrations. And which SQLite errors
  * mean "the store cannot commit now" (as opposed to a bug): those become StoreUnavailableError.
  */
-import { close, existsSync, fdatasync, mkdirSync, open, realpathSync } from 'node:fs';
+import { close, existsSync, fdatasync, open, realpathSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import Database, { type Database as DB, type Statement } from 'better-sqlite3';
 import { StoreInUseError, StoreUnavailableError } from '../errors.js';
 import { newerSchema } from '../../db/schema-version.js';
 import { MIGRATIONS } from './migrations.js';
+import { prepareFiles } from './file-modes.js';
 
 export interface OpenedDatabase {
   db: DB;
@@ -28,7 +29,7 @@ export function openDatabase(path: string, sync: 'full' | 'normal'): OpenedDatab
   let db: DB | null = null;
   try {
     if (path !== ':memory:') {
-      mkdirSync(dirname(path), { recursive: true });
+      prepareFiles(path);
       lock = lockOwner(canonical(path));
     }
     db = new Database(path);
