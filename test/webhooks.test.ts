@@ -261,15 +261,17 @@ stores.describe('webhooks: delivery', () => {
     const s = await service({ WEBHOOK_MAX_ATTEMPTS: 1, WEBHOOK_TIMEOUT_MS: 50 });
     const id = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: url });
     const batch = await settledWebhook(s, id);
-    expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 1, lastError: 'timeout after 50 ms' });
+    expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 1, lastError: 'delivery failed' });
   });
 
-  it('records an HTTP error status as its class: HTTP 5xx', async () => {
+  it('records an HTTP error status as delivery failed; the log has the status', async () => {
     const hook = await receiver([503]);
-    const s = await service({ WEBHOOK_MAX_ATTEMPTS: 3 });
+    const { logger, lines } = logLines();
+    const s = await service({ WEBHOOK_MAX_ATTEMPTS: 3 }, { logger });
     const id = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: hook.url });
     const batch = await settledWebhook(s, id);
-    expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 3, lastError: 'HTTP 5xx' });
+    expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 3, lastError: 'delivery failed' });
+    expect(lines.find((l) => l.batchId === id && l.outcome === 'failed')?.error).toBe('HTTP 503');
     expect(hook.requests).toHaveLength(3);
   });
 
@@ -278,8 +280,20 @@ stores.describe('webhooks: delivery', () => {
     const s = await service({ WEBHOOK_MAX_ATTEMPTS: 1 });
     const id = await postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl: hook.url });
     const batch = await settledWebhook(s, id);
-    expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 1, lastError: 'HTTP 3xx' });
+    expect(batch.webhook).toMatchObject({ status: 'failed', attempts: 1, lastError: 'delivery failed' });
     expect(hook.requests.map((r) => r.url)).toEqual(['/hooks/clientflow']);
+  });
+
+  it('lastError reads the same for a closed port, a silent one and an HTTP 4xx: no port scanning through it', async () => {
+    const silent = createServer((req) => req.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => { silent.closeAllConnections(); silent.close(() => resolve()); }) });
+    const hook = await receiver([404]);
+    const s = await service({ WEBHOOK_MAX_ATTEMPTS: 1, WEBHOOK_TIMEOUT_MS: 200 });
+    const urls = [`http://127.0.0.1:${await closedPort()}/hook`, `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`, hook.url];
+    const ids = await Promise.all(urls.map((callbackUrl) => postBatch(s, { clientIds: [1], simulation: FAST, callbackUrl })));
+    const shown = await Promise.all(ids.map(async (id) => (await settledWebhook(s, id)).webhook?.lastError));
+    expect(shown).toEqual(['delivery failed', 'delivery failed', 'delivery failed']);
   });
 
   it('delivers a failed batch, and again when a retry reopens it and it finishes again', async () => {

@@ -419,7 +419,7 @@ export interface components {
             status: "pending" | "delivered" | "failed";
             /** @description Delivery attempts made (WEBHOOK_MAX_ATTEMPTS at most). */
             attempts: number;
-            /** @description Why the last attempt failed, no more precisely than "HTTP 4xx", "HTTP 5xx" (a 3xx too: redirects are not followed), "timeout after N ms" or "delivery failed" (refused address, DNS or connection error alike). */
+            /** @description "delivery failed" after a failed attempt, whatever the cause (an HTTP status, a 3xx: redirects are not followed, a timeout, a refused address, DNS or connection error alike); the service's log has the reason. */
             lastError: string | null;
             /**
              * Format: date-time

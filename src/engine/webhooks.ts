@@ -19,9 +19,9 @@
  * Agent that connects only to public addresses (net/guarded-agent.ts; WEBHOOK_ALLOW_HOSTS names
  * exceptions), checked at connect time so that DNS rebinding cannot slip past a check made earlier.
  *
- * What a batch's reader sees of a failure is deliberately vague (`delivery failed`, `HTTP 5xx`,
- * `timeout after … ms`): whoever chooses the callbackUrl must not learn which internal hosts and
- * ports exist from how the attempts fail. The log has the full reason.
+ * What a batch's reader sees of a failure is one text, `delivery failed`, whatever the cause:
+ * whoever chooses the callbackUrl must not learn which hosts and ports exist from how the attempts
+ * fail (a closed port, a silent one and an HTTP answer read alike). The log has the full reason.
  */
 import type { Logger } from 'pino';
 import { request, type Agent } from 'undici';
@@ -257,13 +257,18 @@ export class Webhooks {
       await res.body.dump({ limit: 16 * 1024, signal }).catch(() => undefined);
       const status = res.statusCode;
       if (status >= 200 && status < 300) return null;
-      return { shown: `HTTP ${Math.floor(status / 100)}xx`, reason: `HTTP ${status}` };
+      return { shown: SHOWN_FAILURE, reason: `HTTP ${status}` };
     } catch (e) {
-      const reason = reasonOf(e, timeoutMs);
-      return { shown: isTimeout(e) ? reason : 'delivery failed', reason };
+      return { shown: SHOWN_FAILURE, reason: reasonOf(e, timeoutMs) };
     }
   }
 }
+
+/**
+ * What a batch shows of any failed attempt. Telling a refused connection from a timeout or an HTTP
+ * status would make the callbackUrl a port scanner over whatever WEBHOOK_ALLOW_HOSTS admits.
+ */
+const SHOWN_FAILURE = 'delivery failed';
 
 /** A failed attempt: what the batch shows, and the full reason for the log. */
 interface Failure {

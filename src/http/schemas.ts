@@ -87,8 +87,8 @@ const WebhookState = named('Webhook', Type.Object({
   status: Enum(WEBHOOK_STATUSES, 'pending until the batch finishes and a 2xx answer arrives (delivered), or every attempt failed (failed).'),
   attempts: Type.Integer({ minimum: 0, description: 'Delivery attempts made (WEBHOOK_MAX_ATTEMPTS at most).' }),
   lastError: Nullable(Type.String({
-    description: 'Why the last attempt failed, no more precisely than "HTTP 4xx", "HTTP 5xx" (a 3xx too: redirects are '
-      + 'not followed), "timeout after N ms" or "delivery failed" (refused address, DNS or connection error alike).',
+    description: '"delivery failed" after a failed attempt, whatever the cause (an HTTP status, a 3xx: redirects are not '
+      + 'followed, a timeout, a refused address, DNS or connection error alike); the service\'s log has the reason.',
   })),
   deliveredAt: Nullable(Time),
 }, { description: 'The webhook delivery of the finished batch.' }));

@@ -144,7 +144,7 @@ export interface WebhookState {
   status: WebhookStatus;
   /** Attempts made so far (an attempt counts when it starts). */
   attempts: number;
-  /** Why the last attempt failed, vaguely (`HTTP 5xx`, `delivery failed`, `timeout after … ms`); null after a success. */
+  /** `delivery failed` after a failed attempt, whatever the cause (the log has it); null after a success. */
   lastError: string | null;
   deliveredAt: string | null;
 }
