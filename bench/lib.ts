@@ -104,8 +104,8 @@ export function parseArgs(argv: string[]): BenchOptions {
       case 'rounds': o.rounds = num(1, 6); break;
       case 'warmup': o.warmup = num(0, 10); break;
       case 'connections': o.connections = num(1, 200); break;
-      // Below SSE_MAX_STREAMS (1000), which the service's long-polls count against too.
-      case 'streams': o.streams = num(1, 900); break;
+      // Below the service's watch cap (768: 3/4 of MAX_CONNECTIONS), which its long-polls count against too.
+      case 'streams': o.streams = num(1, 700); break;
       case 'sse-rounds': o.sseRounds = num(1, 6); break;
       case 'no-normal': o.normal = false; break;
       case 'peers': o.peers = true; break;

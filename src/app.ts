@@ -28,7 +28,7 @@ import { timelineRoutes } from './http/routes/timeline.js';
 import { workflowRoutes } from './http/routes/workflows.js';
 import { sharedSchemas } from './http/shared-schemas.js';
 import { validatorCompiler } from './http/validation.js';
-import { Watchers } from './http/watchers.js';
+import { Watchers, watchCap } from './http/watchers.js';
 
 export interface AppDeps {
   config: Config;
@@ -95,7 +95,7 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
   registerProblemHandlers(app);
   await registerDocs(app);
   // Event streams and long-polls end as the server starts closing: a watcher never holds it open.
-  const watchers = new Watchers(config.SSE_MAX_STREAMS);
+  const watchers = new Watchers(watchCap(config.SSE_MAX_STREAMS, config.MAX_CONNECTIONS));
   app.addHook('preClose', async () => watchers.abortAll());
   // Before the routes: its onResponse hook times every route registered after it.
   await registerMetrics(app, { store, engine, watchers, webhooks });
@@ -111,7 +111,7 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
     return app;
   }
   await app.register(batchRoutes, { config, store, engine, watchers, quotas });
-  await app.register(eventRoutes, { config, store, engine, watchers });
+  await app.register(eventRoutes, { config, store, engine, watchers, quotas });
   await app.register(workflowRoutes, { store });
   await app.register(actionRoutes, { engine, store, config, quotas });
   await app.register(tenantRoutes, { store, keys, quotas, defaults });

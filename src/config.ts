@@ -131,8 +131,12 @@ export const ConfigSchema = Type.Object({
   // --- Event streams and long-polls (http/event-stream.ts) ---
   /** The comment line is `: heartbeat`. @default 15000 */
   SSE_HEARTBEAT_MS: Int(10, 600_000, 15_000, 'How often an idle event stream sends a comment line so proxies keep it open, ms.'),
-  /** @default 1000 */
-  SSE_MAX_STREAMS: Int(1, 100_000, 1_000, 'Most event streams and long-polls open at once; past it they get 503.'),
+  /**
+   * Every stream and long-poll holds a connection: whatever this says, they get at most three
+   * quarters of MAX_CONNECTIONS (768 of the default 1024), so ordinary requests keep a quarter.
+   * Each tenant gets at most its `maxStreams` of them (TENANT_MAX_STREAMS). @default 1000
+   */
+  SSE_MAX_STREAMS: Int(1, 100_000, 1_000, 'Most event streams and long-polls open at once (at most 3/4 of MAX_CONNECTIONS); past it they get 503.'),
   // --- HTTP hardening (http/hardening.ts) ---
   /**
    * Host names, each with an optional `:port`, that a request's Host header may name (a defence
@@ -156,7 +160,7 @@ export const ConfigSchema = Type.Object({
    * the service is closing. @default 72000
    */
   KEEP_ALIVE_TIMEOUT_MS: Int(1, 3_600_000, 72_000, 'An idle keep-alive connection is closed after this, ms.'),
-  /** Keep it above SSE_MAX_STREAMS: every event stream holds a connection. @default 1024 */
+  /** Streams and long-polls get at most three quarters of these (SSE_MAX_STREAMS). @default 1024 */
   MAX_CONNECTIONS: Int(1, 1_000_000, 1024, 'Most client connections open at once; further ones are closed at once.'),
   // --- Retention and logs (engine/retention.ts, logger.ts) ---
   /**
@@ -228,6 +232,12 @@ export const ConfigSchema = Type.Object({
    * @default 0
    */
   TENANT_MAX_CPU_MS: Int(0, 3_600_000, 0, 'Default quota: longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms.'),
+  /**
+   * Well under SSE_MAX_STREAMS, so one tenant's watchers leave slots for the others'. Counted per
+   * process, as SSE_MAX_STREAMS is; admin keys are bound by SSE_MAX_STREAMS only.
+   * @default 20
+   */
+  TENANT_MAX_STREAMS: Int(1, 100_000, 20, 'Default quota: event streams and long-polls one tenant may hold open at once per process; past it 429.'),
   /** @default 1200 */
   RATE_LIMIT_PER_MINUTE: Int(1, 10_000_000, 1200, 'Default quota: requests per minute per API key, counted per process (requests without a key are not limited).'),
 

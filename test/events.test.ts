@@ -5,7 +5,9 @@
 import type { ServerResponse } from 'node:http';
 import { EventSource } from 'eventsource';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mintKey } from '../src/model/api-keys.js';
+import { watchCap } from '../src/http/watchers.js';
 import type { StageHandler, StageHandlers } from '../src/engine/stages/stage.js';
 import { STAGES } from '../src/model/statuses.js';
 import { startService, runBatch, type TestService } from './helpers.js';
@@ -323,5 +325,67 @@ stores.describe('GET /v1/batches/{id}?wait=', () => {
       const bad = await s.app.inject({ url: `/v1/batches/${done}?wait=${wait}` });
       expect(bad.statusCode).toBe(400);
     }
+  });
+});
+
+/** A key of `tenant` in the service's store, as the header to send. */
+async function bearer(s: TestService, tenant: string): Promise<Record<string, string>> {
+  const { id, key, hash } = mintKey();
+  await s.store.createKey({ id, hash, tenant, admin: false, label: null, createdAt: Date.now(), revokedAt: null });
+  return { authorization: `Bearer ${key}` };
+}
+
+describe('streams and long-polls shared fairly', () => {
+  it('a tenant holds at most its maxStreams: past them 429 naming it, while another tenant still opens its own', async () => {
+    const { handlers, release } = gated();
+    const { s, base } = await listening({ engine: { handlers }, config: { AUTH: 'required', TENANT_MAX_STREAMS: 2 } });
+    const acme = await bearer(s, 'acme');
+    const globex = await bearer(s, 'globex');
+    const submit = async (headers: Record<string, string>) => {
+      const res = await s.app.inject({ method: 'POST', url: '/v1/batches', headers, payload: { clientIds: [1] } });
+      return (res.json() as { id: string }).id;
+    };
+    const mine = await submit(acme);
+    const theirs = await submit(globex);
+    const controller = new AbortController();
+    const open = async (id: string, headers: Record<string, string>) => {
+      const res = await fetch(`${base}/v1/batches/${id}/events`, { headers, signal: controller.signal });
+      if (res.status === 200) await res.body!.getReader().read();
+      return res;
+    };
+    expect((await open(mine, acme)).status).toBe(200);
+    expect((await open(mine, acme)).status).toBe(200);
+    const third = await open(mine, acme);
+    expect(third.status).toBe(429);
+    expect(third.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(((await third.json()) as { type: string; detail: string })).toMatchObject({
+      type: 'https://clientflow.dev/problems/too-many-streams', detail: expect.stringContaining('maxStreams'),
+    });
+    const poll = await s.app.inject({ url: `/v1/batches/${mine}?wait=1`, headers: acme });
+    expect(poll.statusCode).toBe(429);
+    // The other tenant is not affected: its stream opens.
+    expect((await open(theirs, globex)).status).toBe(200);
+    controller.abort();
+    release();
+  });
+
+  it('streams get at most three quarters of MAX_CONNECTIONS: ordinary requests keep connections of their own', async () => {
+    expect(watchCap(1000, 1024)).toBe(768);
+    expect(watchCap(10, 1024)).toBe(10);
+    const { handlers, release } = gated();
+    const { base } = await listening({ engine: { handlers }, config: { SSE_MAX_STREAMS: 100, MAX_CONNECTIONS: 8 } });
+    const id = await postBatch(base, { clientIds: [1] });
+    const controller = new AbortController();
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const res = await fetch(`${base}/v1/batches/${id}/events`, { signal: controller.signal });
+      statuses.push(res.status);
+      if (res.status === 200) await res.body!.getReader().read();
+      else await res.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 503]);
+    expect((await fetch(`${base}/v1/batches/${id}`)).status).toBe(200);
+    controller.abort();
+    release();
   });
 });

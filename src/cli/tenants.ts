@@ -22,6 +22,7 @@ export const QUOTA_OPTIONS = {
   'max-timeout-ms': 'maxTimeoutMs',
   'max-delay-ms': 'maxDelayMs',
   'max-cpu-ms': 'maxCpuMs',
+  'max-streams': 'maxStreams',
   'rate-per-minute': 'ratePerMinute',
 } as const satisfies Record<string, keyof Quotas>;
 

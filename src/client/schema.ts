@@ -821,6 +821,8 @@ export interface components {
             maxDelayMs?: number;
             /** @description Longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms. */
             maxCpuMs?: number;
+            /** @description Event streams and long-polls open at once, per process. */
+            maxStreams?: number;
             /** @description Requests per minute per key. */
             ratePerMinute?: number;
         };
@@ -850,6 +852,8 @@ export interface components {
                 maxDelayMs: number;
                 /** @description Longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms. */
                 maxCpuMs: number;
+                /** @description Event streams and long-polls open at once, per process. */
+                maxStreams: number;
                 /** @description Requests per minute per key. */
                 ratePerMinute: number;
             };

@@ -5,7 +5,9 @@
  */
 import type { Config } from '../config.js';
 import type { Quotas, ResolvedQuotas } from '../model/tenants.js';
+import type { Principal } from '../model/tenants.js';
 import type { Tenancy } from '../store/store.js';
+import type { Watcher } from './watchers.js';
 import type { Static } from 'typebox';
 import { HttpError, type FieldError } from './problem.js';
 import type { createBatchBody } from './schemas.js';
@@ -23,6 +25,7 @@ export function defaultQuotas(config: Config): ResolvedQuotas {
     maxTimeoutMs: config.TENANT_MAX_TIMEOUT_MS,
     maxDelayMs: config.TENANT_MAX_DELAY_MS,
     maxCpuMs: config.TENANT_MAX_CPU_MS,
+    maxStreams: config.TENANT_MAX_STREAMS,
     ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
   };
 }
@@ -94,4 +97,10 @@ function boundsOf(body: BatchBody, quotas: ResolvedQuotas, errors: FieldError[])
     atMost(`/body/simulation/${field}`, body.simulation?.[field], quotas.maxDelayMs, 'the longest simulated delay');
   }
   atMost('/body/simulation/processCpuMs', body.simulation?.processCpuMs, Math.min(quotas.maxDelayMs, quotas.maxCpuMs), 'the longest simulated CPU work');
+}
+
+/** Who opens a stream or long-poll, with the tenant's `maxStreams` (none for an admin key, as for every quota). */
+export async function watcherOf(principal: Principal, book: QuotaBook): Promise<Watcher> {
+  const maxStreams = principal.admin ? null : (await book.of(principal.tenant)).maxStreams;
+  return { tenant: principal.tenant, keyId: principal.keyId, maxStreams };
 }

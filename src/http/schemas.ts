@@ -319,6 +319,7 @@ const QuotaFields = {
   maxTimeoutMs: Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'Longest stage timeout or retry backoff a batch may ask for, ms.' }),
   maxDelayMs: Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Longest simulated stage delay a batch may ask for, ms.' }),
   maxCpuMs: Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms.' }),
+  maxStreams: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Event streams and long-polls open at once, per process.' }),
   ratePerMinute: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Requests per minute per key.' }),
 };
 /** A tenant's own quotas: the fields set; every other one takes the server's default. */

@@ -1,5 +1,7 @@
 /**
- * Open event streams and long-polls, counted against SSE_MAX_STREAMS and ended together when the
+ * Open event streams and long-polls, counted against SSE_MAX_STREAMS (at most three quarters of
+ * MAX_CONNECTIONS, so ordinary requests keep connections of their own) and against each tenant's
+ * `maxStreams`, so one tenant cannot take every slot from the others. They end together when the
  * server closes, so a client watching a batch never delays a shutdown.
  */
 import type { ServerResponse } from 'node:http';
@@ -18,10 +20,28 @@ export interface Watch {
 /** An SSE event stream, or a long poll (GET /v1/batches/{id}?wait=N). */
 export type WatchKind = 'stream' | 'poll';
 
+/** Who opens a watch, and how many the tenant may hold open here (null: no bound, an admin key). */
+export interface Watcher {
+  tenant: string;
+  keyId: string | null;
+  maxStreams: number | null;
+}
+
+interface Open {
+  response: ServerResponse;
+  keyId: string | null;
+}
+
+/** The most watches a server may hold: SSE_MAX_STREAMS, within three quarters of MAX_CONNECTIONS. */
+export function watchCap(sseMaxStreams: number, maxConnections: number): number {
+  return Math.max(0, Math.min(sseMaxStreams, maxConnections - Math.ceil(maxConnections / 4)));
+}
+
 export class Watchers {
-  /** Each open watch's switch, with the response it answers. */
-  readonly #open = new Map<AbortController, ServerResponse>();
+  /** Each open watch's switch, with the response it answers and its key. */
+  readonly #open = new Map<AbortController, Open>();
   readonly #count: Record<WatchKind, number> = { stream: 0, poll: 0 };
+  readonly #byTenant = new Map<string, number>();
   readonly #max: number;
 
   constructor(max: number) {
@@ -33,18 +53,36 @@ export class Watchers {
     return this.#count[kind];
   }
 
-  /** A new watch for `response`; a 503 problem (retry shortly) when `max` are open. */
-  open(response: ServerResponse, kind: WatchKind): Watch {
+  /** How many watches `tenant` holds open here. */
+  countOf(tenant: string): number {
+    return this.#byTenant.get(tenant) ?? 0;
+  }
+
+  /**
+   * A new watch for `response`: a 429 problem when the tenant holds its `maxStreams` already,
+   * a 503 (retry shortly) when the server's cap is reached.
+   */
+  open(response: ServerResponse, kind: WatchKind, who: Watcher): Watch {
+    const held = this.countOf(who.tenant);
+    if (who.maxStreams !== null && held >= who.maxStreams) {
+      throw new HttpError(429, 'too-many-streams',
+        `tenant ${who.tenant} has ${held} event streams and long-polls open, its maxStreams; close one or retry later`, undefined, { 'retry-after': '5' });
+    }
     if (this.#open.size >= this.#max) {
       throw new HttpError(503, 'too-many-streams', 'too many event streams and long-polls are open; retry shortly', undefined, { 'retry-after': '5' });
     }
     const controller = new AbortController();
-    this.#open.set(controller, response);
+    this.#open.set(controller, { response, keyId: who.keyId });
     this.#count[kind] += 1;
+    this.#byTenant.set(who.tenant, held + 1);
     return {
       controller,
       close: () => {
-        if (this.#open.delete(controller)) this.#count[kind] -= 1;
+        if (!this.#open.delete(controller)) return;
+        this.#count[kind] -= 1;
+        const left = this.countOf(who.tenant) - 1;
+        if (left > 0) this.#byTenant.set(who.tenant, left);
+        else this.#byTenant.delete(who.tenant);
       },
     };
   }
@@ -56,7 +94,7 @@ export class Watchers {
    * (Fastify closing the server, a test cutting every connection) never cuts one short.
    */
   async abortAll(): Promise<void> {
-    const responses = [...this.#open].map(([controller, response]) => {
+    const responses = [...this.#open].map(([controller, { response }]) => {
       controller.abort();
       return response;
     });

@@ -188,6 +188,7 @@ const QUOTA_WRONG: Record<string, fc.Arbitrary<unknown>> = {
   maxTimeoutMs: fc.constantFrom(0, 86_400_001, 1e308, 'x'),
   maxDelayMs: fc.constantFrom(-1, 3_600_001, 1.5, {}),
   maxCpuMs: fc.constantFrom(-1, 3_600_001, 0.5, 'x'),
+  maxStreams: fc.constantFrom(0, 100_001, 1.5, null),
   ratePerMinute: fc.constantFrom(0, 10_000_001, 0.5, '60', null),
 };
 const quotasValid: fc.Arbitrary<Json> = fc.record({
@@ -199,6 +200,7 @@ const quotasValid: fc.Arbitrary<Json> = fc.record({
   maxTimeoutMs: fc.integer({ min: 1, max: 86_400_000 }),
   maxDelayMs: fc.integer({ min: 0, max: 3_600_000 }),
   maxCpuMs: fc.integer({ min: 0, max: 3_600_000 }),
+  maxStreams: fc.integer({ min: 1, max: 100_000 }),
   ratePerMinute: fc.integer({ min: 1, max: 10_000_000 }),
 }, { requiredKeys: [] });
 

@@ -10,7 +10,8 @@ import { checkCallbackUrl } from '../callback-url.js';
 import { dotsOnly } from '../../net/crm-url.js';
 import { fingerprint } from '../idempotency.js';
 import { HttpError, notFound, type FieldError } from '../problem.js';
-import { checkBatchOptions, type QuotaBook } from '../quotas.js';
+import { checkBatchOptions, watcherOf, type QuotaBook } from '../quotas.js';
+import type { Watcher } from '../watchers.js';
 import type { Watchers } from '../watchers.js';
 import {
   Batch, BatchCreate, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, json, problems,
@@ -143,13 +144,15 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       tags: ['batches'],
       params: IdParams,
       querystring: BatchGetQuery,
-      response: { 200: Batch, ...problems(400, 404, 503) },
+      response: { 200: Batch, ...problems(400, 404, 429, 503) },
     },
   }, async (request, reply) => {
     const { id } = request.params;
     const read = async () => withLinks(await ownedBatch(store, request.principal, id));
     const waitMs = (request.query.wait ?? 0) * 1000;
-    return waitMs === 0 ? read() : longPoll({ engine, watchers, batchId: id, ms: waitMs, reply, read });
+    if (waitMs === 0) return read();
+    const who = await watcherOf(request.principal, book);
+    return longPoll({ engine, watchers, who, batchId: id, ms: waitMs, reply, read });
   });
 
   app.get('/v1/batches/:id/workflows', {
@@ -177,9 +180,9 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
  * its slot and its listener at once.
  */
 async function longPoll<T extends { finishedAt: string | null }>(o: {
-  engine: Engine; watchers: Watchers; batchId: string; ms: number; reply: FastifyReply; read: () => Promise<T>;
+  engine: Engine; watchers: Watchers; who: Watcher; batchId: string; ms: number; reply: FastifyReply; read: () => Promise<T>;
 }): Promise<T> {
-  const watch = o.watchers.open(o.reply.raw, 'poll');
+  const watch = o.watchers.open(o.reply.raw, 'poll', o.who);
   let wake!: () => void;
   const woken = new Promise<void>((resolve) => {
     wake = resolve;

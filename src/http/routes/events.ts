@@ -18,12 +18,14 @@ import { HttpError, notFound } from '../problem.js';
 import { Event } from '../event-schemas.js';
 import { EventStreamHeaders, IdParams, problems } from '../schemas.js';
 import type { Watchers } from '../watchers.js';
+import { watcherOf, type QuotaBook } from '../quotas.js';
 
 export interface EventRouteDeps {
   config: Config;
   store: Reads & Pick<Lifecycle, 'capabilities'>;
   engine: Engine;
   watchers: Watchers;
+  quotas: QuotaBook;
 }
 
 /** Least time between two `batch.progress` messages of one stream. */
@@ -31,7 +33,7 @@ const PROGRESS_MS = 250;
 /** Streams reading the store at once while catching up (one per core here, roughly). */
 const REPLAY_TURNS = 2;
 
-export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { config, store, engine, watchers }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { config, store, engine, watchers, quotas }) => {
   const progress = sharedProgress(store, PROGRESS_MS / 2);
   const encodeEvent = sharedEncoder();
   const replayTurn = replayTurns(REPLAY_TURNS);
@@ -56,7 +58,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
           content: { 'text/event-stream': { schema: { type: 'string', contentSchema: Event } } },
         },
         204: { description: 'The batch is finished and `Last-Event-ID` is its last event: nothing more will come.', type: 'null' },
-        ...problems(400, 404, 503),
+        ...problems(400, 404, 429, 503),
       },
     },
   }, async (request, reply) => {
@@ -80,7 +82,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
       // would hold a watcher slot and an engine listener until the batch finishes.
       return reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').send('');
     }
-    const watch = watchers.open(reply.raw, 'stream');
+    const watch = watchers.open(reply.raw, 'stream', await watcherOf(request.principal, quotas));
     // Fastify streams the body and tears the stream down when the client goes away.
     const body = new PassThrough();
     const { signal } = watch.controller;
