@@ -9,7 +9,7 @@ import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Webhooks } from './engine/webhooks.js';
 import type { Store } from './store/store.js';
-import { registerAuth } from './http/auth.js';
+import { KEY_CACHE_MS, registerAuth } from './http/auth.js';
 import { registerDashboard } from './http/dashboard.js';
 import { QuotaBook, defaultQuotas } from './http/quotas.js';
 import { registerRateLimit } from './http/rate-limit.js';
@@ -101,6 +101,15 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
   await registerMetrics(app, { store, engine, watchers, webhooks });
   // Before every route: who asks (auth.ts), then how often they may (rate-limit.ts).
   const keys = registerAuth(app, { store, required: config.AUTH === 'required', metricsRequired: config.METRICS_AUTH === 'required' });
+  // A key revoked elsewhere (another replica, the CLI) ends its streams here within KEY_CACHE_MS, as it stops authenticating.
+  const sweep = setInterval(() => {
+    void watchers.sweep(async (keyId) => {
+      const record = await store.findKey(keyId);
+      return record === null || record.revokedAt !== null;
+    });
+  }, KEY_CACHE_MS);
+  sweep.unref();
+  app.addHook('onClose', async () => clearInterval(sweep));
   registerRequestLog(app);
   const defaults = defaultQuotas(config);
   const quotas = new QuotaBook(store, defaults);
@@ -114,7 +123,7 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
   await app.register(eventRoutes, { config, store, engine, watchers, quotas });
   await app.register(workflowRoutes, { store });
   await app.register(actionRoutes, { engine, store, config, quotas });
-  await app.register(tenantRoutes, { store, keys, quotas, defaults });
+  await app.register(tenantRoutes, { store, keys, quotas, defaults, watchers });
   await app.register(limitRoutes, { store });
   await app.register(healthRoutes, { store, engine });
   await app.register(timelineRoutes, { store });

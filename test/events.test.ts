@@ -7,7 +7,8 @@ import { EventSource } from 'eventsource';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintKey } from '../src/model/api-keys.js';
-import { watchCap } from '../src/http/watchers.js';
+import { KEY_REVOKED, Watchers, watchCap } from '../src/http/watchers.js';
+import { PassThrough } from 'node:stream';
 import type { StageHandler, StageHandlers } from '../src/engine/stages/stage.js';
 import { STAGES } from '../src/model/statuses.js';
 import { startService, runBatch, type TestService } from './helpers.js';
@@ -387,5 +388,67 @@ describe('streams and long-polls shared fairly', () => {
     expect((await fetch(`${base}/v1/batches/${id}`)).status).toBe(200);
     controller.abort();
     release();
+  });
+});
+
+stores.describe('a revoked key\'s streams and long-polls', () => {
+  it('revoking a key ends the streams it opened and answers its long-polls 401; another key\'s stream goes on', async () => {
+    const { handlers, release } = gated();
+    const { s, base } = await listening({ engine: { handlers }, config: { AUTH: 'required' } });
+    const { id: keyId, key, hash } = mintKey();
+    await s.store.createKey({ id: keyId, hash, tenant: 'acme', admin: false, label: null, createdAt: Date.now(), revokedAt: null });
+    const acme = { authorization: `Bearer ${key}` };
+    const other = await bearer(s, 'acme');
+    const admin = mintKey();
+    await s.store.createKey({ id: admin.id, hash: admin.hash, tenant: 'ops', admin: true, label: null, createdAt: Date.now(), revokedAt: null });
+    const posted = await s.app.inject({ method: 'POST', url: '/v1/batches', headers: acme, payload: { clientIds: [1] } });
+    const id = (posted.json() as { id: string }).id;
+    const controller = new AbortController();
+    const stream = await fetch(`${base}/v1/batches/${id}/events`, { headers: acme, signal: controller.signal });
+    const kept = await fetch(`${base}/v1/batches/${id}/events`, { headers: other, signal: controller.signal });
+    const reader = stream.body!.getReader();
+    const keptReader = kept.body!.getReader();
+    await reader.read();
+    await keptReader.read();
+    const poll = fetch(`${base}/v1/batches/${id}?wait=60`, { headers: acme }).then(async (r) => ({ status: r.status, body: await r.json() as { type: string } }));
+    for (let i = 0; s.engine.events.listenerCount.batches < 3; i += 1) {
+      if (i > 10_000) throw new Error('the long-poll never subscribed');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const revoked = await s.app.inject({ method: 'DELETE', url: `/v1/keys/${keyId}`, headers: { authorization: `Bearer ${admin.key}` } });
+    expect(revoked.statusCode).toBe(200);
+    // The stream ends: read until done (the batch is still running, so nothing else would end it).
+    for (let r = await reader.read(); !r.done; r = await reader.read());
+    expect(await poll).toMatchObject({ status: 401, body: { type: 'https://clientflow.dev/problems/unauthorized' } });
+    // The other key's stream is still open: its batch finishes and it hears batch.finished.
+    release();
+    let text = '';
+    const decoder = new TextDecoder();
+    for (let r = await keptReader.read(); !r.done; r = await keptReader.read()) text += decoder.decode(r.value);
+    expect(text).toContain('event: batch.finished');
+  });
+});
+
+describe('Watchers', () => {
+  const response = () => new PassThrough() as unknown as ServerResponse;
+  it('sweep ends the watches of keys revoked elsewhere, with KEY_REVOKED, and only those', async () => {
+    const watchers = new Watchers(10);
+    const a = watchers.open(response(), 'stream', { tenant: 'acme', keyId: 'k1', maxStreams: 5 });
+    const b = watchers.open(response(), 'poll', { tenant: 'acme', keyId: 'k2', maxStreams: 5 });
+    const asked: string[] = [];
+    await watchers.sweep(async (keyId) => {
+      asked.push(keyId);
+      return keyId === 'k1';
+    });
+    expect(asked.sort()).toEqual(['k1', 'k2']);
+    expect(a.controller.signal.reason).toBe(KEY_REVOKED);
+    expect(b.controller.signal.aborted).toBe(false);
+    a.close();
+    expect(watchers.countOf('acme')).toBe(1);
+    // A store that cannot answer ends nothing.
+    await watchers.sweep(async () => {
+      throw new Error('store down');
+    });
+    expect(b.controller.signal.aborted).toBe(false);
   });
 });

@@ -239,7 +239,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key (admin)
-         * @description The key stops working at once on this replica, and within 10 s on the others.
+         * @description The key stops working at once on this replica, and within 10 s on the others; so do the event streams and long-polls it opened.
          */
         delete: operations["revokeKey"];
         options?: never;

@@ -36,7 +36,7 @@ export interface AuthOptions {
   now?: () => number;
 }
 
-const unauthorized = (detail: string) => new HttpError(401, 'unauthorized', detail, undefined, {
+export const unauthorized = (detail: string) => new HttpError(401, 'unauthorized', detail, undefined, {
   'www-authenticate': 'Bearer realm="clientflow"',
 });
 

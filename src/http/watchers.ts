@@ -2,7 +2,8 @@
  * Open event streams and long-polls, counted against SSE_MAX_STREAMS (at most three quarters of
  * MAX_CONNECTIONS, so ordinary requests keep connections of their own) and against each tenant's
  * `maxStreams`, so one tenant cannot take every slot from the others. They end together when the
- * server closes, so a client watching a batch never delays a shutdown.
+ * server closes, so a client watching a batch never delays a shutdown, and a key's end when it is
+ * revoked: at once on the replica that revokes it, within KEY_CACHE_MS on the others (`sweep`).
  */
 import type { ServerResponse } from 'node:http';
 import { HttpError } from './problem.js';
@@ -10,8 +11,11 @@ import { HttpError } from './problem.js';
 /** How long a close waits for the watches it ended to be sent: a client that reads nothing cannot hold it. */
 const SEND_WAIT_MS = 1_000;
 
+/** The abort reason of a watch whose key was revoked: the route answers 401 where it still can. */
+export const KEY_REVOKED = 'key revoked';
+
 export interface Watch {
-  /** Aborted when the client goes away or the server closes. */
+  /** Aborted when the client goes away, the server closes (no reason) or the key is revoked (KEY_REVOKED). */
   controller: AbortController;
   /** Frees the slot; call once the response is done. */
   close: () => void;
@@ -85,6 +89,29 @@ export class Watchers {
         else this.#byTenant.delete(who.tenant);
       },
     };
+  }
+
+  /** Ends every watch opened with `keyId` (revoked); how many there were. */
+  endKey(keyId: string): number {
+    let ended = 0;
+    for (const [controller, open] of this.#open) {
+      if (open.keyId !== keyId) continue;
+      controller.abort(KEY_REVOKED);
+      ended += 1;
+    }
+    return ended;
+  }
+
+  /**
+   * Ends the watches whose key `revoked` says is no longer valid (revoked on another replica or
+   * by the CLI): one look per key with watches open. A failed look ends nothing.
+   */
+  async sweep(revoked: (keyId: string) => Promise<boolean>): Promise<void> {
+    const keys = new Set<string>();
+    for (const { keyId } of this.#open.values()) if (keyId !== null) keys.add(keyId);
+    for (const keyId of keys) {
+      if (await revoked(keyId).catch(() => false)) this.endKey(keyId);
+    }
   }
 
   /**

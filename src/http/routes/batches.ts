@@ -4,14 +4,14 @@ import { bodyLimit, type Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
 import type { ClientId, StageSetName } from '../../model/types.js';
 import type { Reads } from '../../store/store.js';
-import { canSee, ownedBatch } from '../auth.js';
+import { canSee, ownedBatch, unauthorized } from '../auth.js';
 import { withLinks } from '../batch-view.js';
 import { checkCallbackUrl } from '../callback-url.js';
 import { dotsOnly } from '../../net/crm-url.js';
 import { fingerprint } from '../idempotency.js';
 import { HttpError, notFound, type FieldError } from '../problem.js';
 import { checkBatchOptions, watcherOf, type QuotaBook } from '../quotas.js';
-import type { Watcher } from '../watchers.js';
+import { KEY_REVOKED, type Watcher } from '../watchers.js';
 import type { Watchers } from '../watchers.js';
 import {
   Batch, BatchCreate, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, json, problems,
@@ -144,7 +144,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       tags: ['batches'],
       params: IdParams,
       querystring: BatchGetQuery,
-      response: { 200: Batch, ...problems(400, 404, 429, 503) },
+      response: { 200: Batch, ...problems(400, 401, 404, 429, 503) },
     },
   }, async (request, reply) => {
     const { id } = request.params;
@@ -220,6 +220,7 @@ async function longPoll<T extends { finishedAt: string | null }>(o: {
     const first = await o.read();
     if (first.finishedAt !== null) return first;
     await woken;
+    if (watch.controller.signal.reason === KEY_REVOKED) throw unauthorized('the API key was revoked while this request waited');
     return await o.read();
   } finally {
     off();

@@ -10,6 +10,7 @@ import type { Tenancy } from '../../store/store.js';
 import { canSee, requireAdmin, type KeyCache } from '../auth.js';
 import { HttpError, notFound } from '../problem.js';
 import type { QuotaBook } from '../quotas.js';
+import type { Watchers } from '../watchers.js';
 import {
   CreatedKey, KeyId, KeyList, KeyListQuery, KeyView, Me, NewKeyBody, QuotasBody, TenantList, TenantParams, TenantView, problems,
 } from '../schemas.js';
@@ -20,6 +21,7 @@ export interface TenantRouteDeps {
   keys: KeyCache;
   quotas: QuotaBook;
   defaults: ResolvedQuotas;
+  watchers: Pick<Watchers, 'endKey'>;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -31,7 +33,7 @@ export function keyView(record: ApiKeyRecord) {
   };
 }
 
-export const tenantRoutes: FastifyPluginAsyncTypebox<TenantRouteDeps> = async (app, { store, keys, quotas, defaults }) => {
+export const tenantRoutes: FastifyPluginAsyncTypebox<TenantRouteDeps> = async (app, { store, keys, quotas, defaults, watchers }) => {
   const tenantView = (id: string, tenant: Tenant | null) => ({
     id, quotas: tenant?.quotas ?? {}, effective: { ...defaults, ...tenant?.quotas }, createdAt: tenant?.createdAt ?? null,
   });
@@ -76,7 +78,8 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<TenantRouteDeps> = async (a
     schema: {
       operationId: 'revokeKey',
       summary: 'Revoke an API key (admin)',
-      description: 'The key stops working at once on this replica, and within 10 s on the others.',
+      description: 'The key stops working at once on this replica, and within 10 s on the others; so do the event '
+        + 'streams and long-polls it opened.',
       tags: ['tenants'],
       params: Type.Object({ id: KeyId }),
       response: { 200: KeyView, ...problems(400, 403, 404, 413, 415) },
@@ -88,7 +91,9 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<TenantRouteDeps> = async (a
     keys.forget(id);
     const record = await store.findKey(id);
     if (!record) throw notFound('key', id);
-    request.log.info({ keyId: id, tenant: record.tenant }, 'api key revoked');
+    // What the key opened before it was revoked ends too: a stream would go on delivering events.
+    const ended = watchers.endKey(id);
+    request.log.info({ keyId: id, tenant: record.tenant, streamsEnded: ended }, 'api key revoked');
     return keyView(record);
   });
 
