@@ -271,6 +271,12 @@ export const ConfigSchema = Type.Object({
   WEBHOOK_MAX_MS: Int(0, 86_400_000, 60_000, 'Cap on any one delivery backoff, ms.'),
   /** @default 8 */
   WEBHOOK_CONCURRENCY: Int(1, 1000, 8, 'Most webhook deliveries in flight at once.'),
+  /**
+   * A tenant whose receivers never answer holds at most these slots (each for up to
+   * WEBHOOK_TIMEOUT_MS); the others serve every other tenant. At most WEBHOOK_CONCURRENCY.
+   * @default 2
+   */
+  WEBHOOK_TENANT_CONCURRENCY: Int(1, 1000, 2, 'Most webhook deliveries of one tenant in flight at once, per process.'),
   /** @default 10000 */
   WEBHOOK_TIMEOUT_MS: Int(1, 600_000, 10_000, 'A delivery attempt without an answer after this is aborted and failed, ms.'),
 

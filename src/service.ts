@@ -101,7 +101,7 @@ async function wire(
   const webhooks = new Webhooks({
     store, events: engine.events, logger, secret: config.WEBHOOK_SECRET, allowHosts: parseAllowList(config.WEBHOOK_ALLOW_HOSTS),
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, baseMs: config.WEBHOOK_BASE_MS, maxMs: config.WEBHOOK_MAX_MS,
-    timeoutMs: config.WEBHOOK_TIMEOUT_MS, concurrency: config.WEBHOOK_CONCURRENCY,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS, concurrency: config.WEBHOOK_CONCURRENCY, tenantConcurrency: config.WEBHOOK_TENANT_CONCURRENCY,
     // The body is the batch exactly as GET /v1/batches/{id} answers it, links included.
     render: withLinks,
     ...overrides.webhooks,

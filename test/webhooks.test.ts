@@ -296,6 +296,34 @@ stores.describe('webhooks: delivery', () => {
     expect(shown).toEqual(['delivery failed', 'delivery failed', 'delivery failed']);
   });
 
+  it('a tenant whose receiver never answers holds at most WEBHOOK_TENANT_CONCURRENCY slots: another tenant is delivered meanwhile', async () => {
+    const hook = await receiver();
+    const s = await service({ WEBHOOK_CONCURRENCY: 4, WEBHOOK_TENANT_CONCURRENCY: 2, WEBHOOK_TIMEOUT_MS: 600_000 });
+    // Opened after the service, so it closes first and the attempts it holds end at once.
+    const seen: string[] = [];
+    const silent = createServer((req) => {
+      seen.push(req.url!);
+      req.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => { silent.closeAllConnections(); silent.close(() => resolve()); }) });
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+    const submit = (tenant: string, callbackUrl: string) => s.engine.submit({
+      tenant, clientIds: [1], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: FAST, callbackUrl,
+    });
+    let finished = 0;
+    const sixFinished = new Promise<void>((resolve) => s.engine.events.on((e) => {
+      if (e.type === 'batch.finished' && ++finished === 6) resolve();
+    }));
+    for (let i = 0; i < 6; i += 1) await submit('acme', silentUrl);
+    await sixFinished;
+    const { batch } = await submit('globex', hook.url);
+    expect((await hook.nth(1)).headers['webhook-id']).toContain(batch.id);
+    expect((await settledWebhook(s, batch.id)).webhook).toMatchObject({ status: 'delivered', attempts: 1 });
+    // acme's receiver holds two slots at most, though six of its deliveries are due.
+    expect(seen.length).toBeLessThanOrEqual(2);
+  });
+
   it('delivers a failed batch, and again when a retry reopens it and it finishes again', async () => {
     const hook = await receiver();
     const s = await service();

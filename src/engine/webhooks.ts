@@ -61,6 +61,12 @@ export interface WebhookOptions {
   render?: (batch: Batch) => unknown;
   /** Most deliveries in flight at once. */
   concurrency: number;
+  /**
+   * Most deliveries of one tenant in flight at once: a tenant whose receivers never answer holds
+   * at most these slots, each for WEBHOOK_TIMEOUT_MS, and the rest serve the other tenants.
+   * @default concurrency (no share)
+   */
+  tenantConcurrency?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -79,7 +85,10 @@ const LEASE_MARGIN_MS = 5_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Webhooks {
-  readonly #o: Required<Omit<WebhookOptions, 'secret' | 'allowHosts' | 'resolve'>>;
+  readonly #o: Required<Omit<WebhookOptions, 'secret' | 'allowHosts' | 'resolve' | 'tenantConcurrency'>>;
+  readonly #perTenant: number;
+  /** Deliveries in flight here, by tenant (what the next claim's share counts). */
+  readonly #held = new Map<string, number>();
   readonly #key: Buffer | null;
   readonly #agent: Agent;
   readonly #inFlight = new Set<Promise<void>>();
@@ -91,8 +100,9 @@ export class Webhooks {
   #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopping: Promise<void> | null = null;
 
-  constructor({ secret, allowHosts = EMPTY_ALLOW_LIST, resolve, ...options }: WebhookOptions) {
+  constructor({ secret, allowHosts = EMPTY_ALLOW_LIST, resolve, tenantConcurrency, ...options }: WebhookOptions) {
     this.#o = { render: (batch) => batch, now: Date.now, random: Math.random, ...options };
+    this.#perTenant = Math.min(tenantConcurrency ?? options.concurrency, options.concurrency);
     this.#key = secret === undefined ? null : secretKey(secret);
     // config.ts refuses such a secret first; here too nothing goes out signed with a weak key.
     if (secret !== undefined && !this.#key) throw new Error('WEBHOOK_SECRET is not whsec_<base64 of at least 32 bytes>');
@@ -168,9 +178,11 @@ export class Webhooks {
     const free = this.#o.concurrency - this.#inFlight.size;
     if (free <= 0) return;
     const { store, timeoutMs, maxAttempts } = this.#o;
-    const claims = await store.claimWebhooks(this.#o.now(), free, timeoutMs + LEASE_MARGIN_MS, maxAttempts);
+    const share = { perTenant: this.#perTenant, held: Object.fromEntries(this.#held) };
+    const claims = await store.claimWebhooks(this.#o.now(), free, timeoutMs + LEASE_MARGIN_MS, maxAttempts, share);
     // Claimed attempts are counted and leased: they run even if a stop began meanwhile.
     for (const claim of claims) {
+      this.#held.set(claim.tenant, (this.#held.get(claim.tenant) ?? 0) + 1);
       const run: Promise<void> = this.#deliver(claim)
         .catch((err: unknown): WebhookOutcome => {
           this.#o.logger.error({ err, batchId: claim.batchId }, 'webhook attempt could not be recorded');
@@ -178,6 +190,9 @@ export class Webhooks {
         })
         .then((outcome) => {
           this.#inFlight.delete(run);
+          const held = (this.#held.get(claim.tenant) ?? 1) - 1;
+          if (held > 0) this.#held.set(claim.tenant, held);
+          else this.#held.delete(claim.tenant);
           for (const listener of this.#outcomeListeners) listener(claim.batchId, outcome);
           this.#kick();
         });
@@ -190,7 +205,9 @@ export class Webhooks {
     // Every slot busy: what is due waits for a slot, and a finishing attempt kicks the next scan.
     // (A timer now would fire at once, again and again, for deliveries it cannot start.)
     if (this.#inFlight.size >= this.#o.concurrency) return;
-    const next = await this.#o.store.nextWebhookAt();
+    // A tenant at its share waits for one of its deliveries to end (which kicks), not for a time.
+    const waiting = [...this.#held].filter(([, n]) => n >= this.#perTenant).map(([tenant]) => tenant);
+    const next = await this.#o.store.nextWebhookAt(waiting);
     if (next === null || this.#state !== 'running') return;
     this.#timer = setTimeout(() => this.#kick(), Math.min(MAX_TIMER_MS, Math.max(0, next - this.#o.now())));
     this.#timer.unref();

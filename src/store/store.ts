@@ -253,14 +253,18 @@ export interface RunnerStore {
 // its batch and resets it when a retry reopens the batch (batch-finish.ts); these run deliveries.
 export interface WebhookStore {
   /**
-   * Leases up to `limit` due deliveries until `now + leaseMs` and counts their attempt. Due ones
-   * with no attempt left (the last was interrupted) are marked failed instead.
+   * Leases up to `limit` due deliveries until `now + leaseMs` and counts their attempt, longest
+   * due first; with `share`, no tenant gets more than `perTenant` less what it `held` already.
+   * Due ones with no attempt left (the last was interrupted) are marked failed instead.
    */
-  claimWebhooks(now: number, limit: number, leaseMs: number, maxAttempts: number): Promise<WebhookClaim[]>;
+  claimWebhooks(now: number, limit: number, leaseMs: number, maxAttempts: number, share?: WebhookShare): Promise<WebhookClaim[]>;
   /** Writes a claimed attempt's outcome; false when the claim no longer stands (the batch reopened). */
   recordWebhook(claim: WebhookClaim, outcome: WebhookOutcome): Promise<boolean>;
-  /** When the next pending delivery is due (epoch ms; a leased one when its lease ends), or null. */
-  nextWebhookAt(): Promise<number | null>;
+  /**
+   * When the next pending delivery is due (epoch ms; a leased one when its lease ends), or null;
+   * the deliveries of the tenants `waiting` (at their share: they wait for a slot, not a time) left out.
+   */
+  nextWebhookAt(waiting?: readonly string[]): Promise<number | null>;
   getBatch(id: string, now: number): Promise<Batch | null>;
 }
 
@@ -333,8 +337,17 @@ export interface FlowLimits {
 export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Tenancy, FlowLimits, Retention, Lifecycle {}
 
 /** One delivery attempt handed to the deliverer. */
+/** A claim's bound per tenant: so one tenant's slow receivers cannot hold every delivery slot. */
+export interface WebhookShare {
+  perTenant: number;
+  /** Deliveries of each tenant in flight in this process now. */
+  held: Readonly<Record<string, number>>;
+}
+
 export interface WebhookClaim {
   batchId: string;
+  /** The batch's tenant: whose share the delivery takes. */
+  tenant: string;
   url: string;
   /** This attempt's number, from 1. */
   attempt: number;

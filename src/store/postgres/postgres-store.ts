@@ -19,7 +19,7 @@ import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
   CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, QueueLimits, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
-  WebhookClaim, WebhookOutcome,
+  WebhookClaim, WebhookOutcome, WebhookShare,
 } from '../store.js';
 import { admit } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
@@ -267,16 +267,16 @@ export class PostgresStore implements Store {
 
   // --- Webhooks ---
 
-  claimWebhooks(now: number, limit: number, leaseMs: number, maxAttempts: number): Promise<WebhookClaim[]> {
-    return this.#transact((tx) => webhooks.claimWebhooks(tx, now, limit, leaseMs, maxAttempts));
+  claimWebhooks(now: number, limit: number, leaseMs: number, maxAttempts: number, share?: WebhookShare): Promise<WebhookClaim[]> {
+    return this.#transact((tx) => webhooks.claimWebhooks(tx, now, limit, leaseMs, maxAttempts, share));
   }
 
   recordWebhook(claim: WebhookClaim, outcome: WebhookOutcome): Promise<boolean> {
     return this.#read(() => webhooks.recordWebhook(this.#db, claim, outcome));
   }
 
-  nextWebhookAt(): Promise<number | null> {
-    return this.#read(() => webhooks.nextWebhookAt(this.#db));
+  nextWebhookAt(waiting: readonly string[] = []): Promise<number | null> {
+    return this.#read(() => webhooks.nextWebhookAt(this.#db, waiting));
   }
 
   // --- Retention ---

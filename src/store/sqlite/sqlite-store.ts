@@ -27,7 +27,7 @@ import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
   CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, QueueLimits, Renewal, Store, StoreCapabilities, Transition,
-  WebhookClaim, WebhookOutcome,
+  WebhookClaim, WebhookOutcome, WebhookShare,
 } from '../store.js';
 import { FinishedViews } from '../view-cache.js';
 import { Admissions } from './admission.js';
@@ -300,16 +300,16 @@ export class SqliteStore implements Store {
 
   // --- Webhooks ---
 
-  claimWebhooks(now: number, limit: number, leaseMs: number, maxAttempts: number): Promise<WebhookClaim[]> {
-    return this.#group.run(() => this.#webhooks.claim(now, limit, leaseMs, maxAttempts));
+  claimWebhooks(now: number, limit: number, leaseMs: number, maxAttempts: number, share?: WebhookShare): Promise<WebhookClaim[]> {
+    return this.#group.run(() => this.#webhooks.claim(now, limit, leaseMs, maxAttempts, share));
   }
 
   recordWebhook(claim: WebhookClaim, outcome: WebhookOutcome): Promise<boolean> {
     return this.#group.run(() => this.#webhooks.record(claim, outcome));
   }
 
-  async nextWebhookAt(): Promise<number | null> {
-    return this.#webhooks.nextAt();
+  async nextWebhookAt(waiting: readonly string[] = []): Promise<number | null> {
+    return this.#webhooks.nextAt(waiting);
   }
 
   // --- Retention ---

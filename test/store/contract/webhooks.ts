@@ -6,7 +6,9 @@
  *   attempt; a due one with no attempt left (the last was interrupted) is marked failed instead;
  * - recordWebhook writes a claimed attempt's outcome, fenced on its token: false when the claim
  *   no longer stands;
- * - nextWebhookAt: when the next pending delivery is due (a leased one when its lease ends), or null.
+ * - nextWebhookAt: when the next pending delivery is due (a leased one when its lease ends), or null;
+ *   without the deliveries of the tenants said to be waiting for a slot;
+ * - with a share, a claim gives no tenant more than `perTenant` less what it holds already.
  */
 import { describe, expect, it } from 'vitest';
 import { batchInput, T0, type Contract } from './harness.js';
@@ -55,6 +57,27 @@ export function webhooksContract(c: Contract): void {
       await c.succeedAll(again!, T0 + 4);
       expect(await store.nextWebhookAt()).toBe(T0 + 34);
       expect(await store.claimWebhooks(T0 + 34, 10, 5_000, 3)).toMatchObject([{ batchId: batch.id, attempt: 1 }]);
+    });
+
+    it('shares the claim between tenants: none gets more than perTenant less what it holds; a waiting tenant is not due', async () => {
+      const { store } = c;
+      const hooked = (tenant: string, id: number) => batchInput([id], { tenant, callbackUrl: `http://${tenant}.test/hook` });
+      // acme's four finish first (due first), globex's one last.
+      for (const [tenant, id] of [['acme', 1], ['acme', 2], ['acme', 3], ['acme', 4], ['globex', 5]] as const) {
+        await store.createBatch(hooked(tenant, id), T0);
+        const [wf] = await store.claim('e', 1, T0 + id, 60_000);
+        await c.succeedAll(wf!, T0 + id);
+      }
+      const now = T0 + 1_000;
+      const first = await store.claimWebhooks(now, 10, 5_000, 3, { perTenant: 2, held: { acme: 1 } });
+      expect(first.map((w) => w.tenant).sort()).toEqual(['acme', 'globex']);
+      expect(first.every((w) => w.url.startsWith(`http://${w.tenant}.test/`))).toBe(true);
+      // acme holds 2 now: nothing more for it, and what it has due is not a time to wake for.
+      expect(await store.claimWebhooks(now, 10, 5_000, 3, { perTenant: 2, held: { acme: 2, globex: 1 } })).toEqual([]);
+      expect(await store.nextWebhookAt(['acme'])).toBe(now + 5_000);
+      expect(await store.nextWebhookAt()).toBe(T0 + 32);
+      // Without a share, everything due is claimed.
+      expect(await store.claimWebhooks(now, 10, 5_000, 3)).toHaveLength(3);
     });
 
     it('marks a delivery failed when its last attempt was interrupted, and keeps none for a batch without a callback', async () => {
