@@ -68,9 +68,9 @@ export function load(row: FullRow, options: BatchOptions | null = null): Loaded 
 }
 
 /** One keyset page: `limit + 1` rows were read, so a row beyond the page means there is more. */
-export function page<R extends { seq: number }, T>(rows: R[], limit: number, view: (row: R) => T): Page<T> {
+export function page<R extends { id: string }, T>(rows: R[], limit: number, view: (row: R) => T): Page<T> {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = items.at(-1);
-  return { items: items.map(view), nextCursor: more && last ? encodeCursor(last.seq) : null };
+  return { items: items.map(view), nextCursor: more && last ? encodeCursor(last.id) : null };
 }

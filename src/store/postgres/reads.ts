@@ -1,7 +1,7 @@
 /** Reads on PostgreSQL: batches and workflows as the API shows them, keyset-paged; rows to change, locked. */
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, Page, Workflow } from '../../model/types.js';
-import { decodeCursor } from '../cursor.js';
+import { decodeCursor, keyOf } from '../cursor.js';
 import { ACTIVE, STAGE_COLUMNS, WORKFLOW_ROW, page, type FullRow } from '../rows.js';
 import type { RowQuery } from '../driver.js';
 import type { ListQuery } from '../store.js';
@@ -21,7 +21,7 @@ export async function batch(db: Queryable, id: string, now: number): Promise<Bat
 }
 
 export async function batches(db: Queryable, query: ListQuery<BatchStatus>, now: number): Promise<Page<Batch>> {
-  const before = query.cursor ? decodeCursor(query.cursor) : Number.MAX_SAFE_INTEGER;
+  const before = query.cursor ? keyOf(await seqOf(db, decodeCursor(query.cursor))) : Number.MAX_SAFE_INTEGER;
   // Each filter its own statement, so each keeps its own index (by status, by tenant, by seq).
   const where = [query.tenant === undefined ? null : 'tenant', query.status === undefined ? null : 'status']
     .filter((c) => c !== null).map((c, i) => `${c} = $${i + 3} AND `).join('');
@@ -35,7 +35,7 @@ export async function batches(db: Queryable, query: ListQuery<BatchStatus>, now:
 export async function workflows(db: Queryable, batchId: string, query: ListQuery<WorkflowStatus>): Promise<Page<Workflow> | null> {
   const seq = await seqOf(db, batchId);
   if (seq === null) return null;
-  const after = query.cursor ? decodeCursor(query.cursor) : 0;
+  const after = query.cursor ? keyOf(await workflowSeqOf(db, decodeCursor(query.cursor), seq)) : 0;
   const { rows } = query.status
     ? await db.query<WorkflowRow>(`${WORKFLOW_SELECT} WHERE w.batch_seq = $1 AND w.status = $2 AND w.seq > $3 ORDER BY w.seq LIMIT $4`,
       [seq, query.status, after, query.limit + 1])
@@ -86,4 +86,10 @@ export async function totals(db: Queryable): Promise<Record<string, WorkflowTota
     FROM batches WHERE ${ACTIVE} GROUP BY tenant
     UNION ALL SELECT tenant, 0, 0, succeeded, failed, canceled FROM tenant_totals`);
   return sumByTenant(rows);
+}
+
+/** The key of the workflow `id` of the batch `batchSeq`, or null. */
+async function workflowSeqOf(db: Queryable, id: string, batchSeq: number): Promise<number | null> {
+  const { rows } = await db.query<{ seq: number }>('SELECT seq FROM workflows WHERE id = $1 AND batch_seq = $2', [id, batchSeq]);
+  return rows[0]?.seq ?? null;
 }

@@ -4,56 +4,71 @@
  * and only the rare rest as JSON (`extra`: an error, a retry's delay, a final status, a total).
  * The ids that make an event readable (batch id, workflow id, client id) are not copied into
  * every row: a read joins them back from the workflow's row.
+ *
+ * An event's id is its number within its batch (`n`, from the batch row's `event_seq`), as on
+ * PostgreSQL: a store-wide id would let a tenant count the other tenants' events between two of
+ * its own. The row key (`id`) still grows in commit order; reads stop at the last published one.
  */
 import type { Database as DB } from 'better-sqlite3';
 import type { EngineEvent } from '../../model/events.js';
 import type { BatchEvents } from '../driver.js';
-import { EVENT_SELECT, eventColumns, eventOf, type EventRow } from '../event-rows.js';
+import { eventColumns, eventOf, eventSelect, type EventRow } from '../event-rows.js';
+
+const SELECT = eventSelect('e.n');
 
 export class EventLog {
   readonly #insert;
+  readonly #number;
   readonly #after;
   readonly #ofWorkflows;
   readonly #lastId;
 
   constructor(db: DB) {
-    this.#insert = db.prepare<[number, string, number, number | null, string | null, number | null, number | null, string | null]>(
-      'INSERT INTO events (batch_seq, type, at, workflow_seq, stage, attempt, duration_ms, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    this.#insert = db.prepare<[number, number, string, number, number | null, string | null, number | null, number | null, string | null]>(
+      'INSERT INTO events (batch_seq, n, type, at, workflow_seq, stage, attempt, duration_ms, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.#after = db.prepare<[number, number, number, number]>(`${EVENT_SELECT} WHERE e.batch_seq = ? AND e.id > ? AND e.id <= ? ORDER BY e.id LIMIT ?`);
+    this.#number = db.prepare<[number, number]>('UPDATE batches SET event_seq = event_seq + ? WHERE seq = ? RETURNING event_seq').pluck();
+    this.#after = db.prepare<[number, number, number, number]>(`${SELECT} WHERE e.batch_seq = ? AND e.n > ? AND e.id <= ? ORDER BY e.n LIMIT ?`);
     // The timeline asks for a few workflows at a time: their keys, then their events in the batch.
-    this.#ofWorkflows = db.prepare<[number, number, string]>(`${EVENT_SELECT} WHERE e.batch_seq = ? AND e.id <= ?
-      AND e.workflow_seq IN (SELECT seq FROM workflows WHERE id IN (SELECT value FROM json_each(?))) ORDER BY e.id`);
+    this.#ofWorkflows = db.prepare<[number, number, string]>(`${SELECT} WHERE e.batch_seq = ? AND e.id <= ?
+      AND e.workflow_seq IN (SELECT seq FROM workflows WHERE id IN (SELECT value FROM json_each(?))) ORDER BY e.n`);
     this.#lastId = db.prepare('SELECT COALESCE(max(id), 0) FROM events').pluck();
   }
 
-  /** The highest event id stored: at open, every one of them is committed and durable. */
+  /**
+   * The highest row key stored. At open every one is committed and durable; right after a commit
+   * (one writer, no transaction open) it is that commit's last: the fence reads may go to once it is durable.
+   */
   lastId(): number {
     return this.#lastId.get() as number;
   }
 
   /**
-   * Writes a transaction's events, batches in key order, each batch's in the order they happened;
-   * returns them with their ids (in commit order across the whole file: one writer).
+   * Writes a transaction's events, batches in key order, each batch's in the order they happened,
+   * numbered from the batch row's `event_seq`; returns them with their ids (per batch).
    */
   insert(batches: ReadonlyMap<number, BatchEvents>): EngineEvent[] {
     const written: EngineEvent[] = [];
     for (const seq of [...batches.keys()].sort((a, b) => a - b)) {
-      for (const { event, workflowSeq } of batches.get(seq)!.list) {
+      const { list } = batches.get(seq)!;
+      if (list.length === 0) continue;
+      let n = (this.#number.get(list.length, seq) as number) - list.length;
+      for (const { event, workflowSeq } of list) {
+        n += 1;
         const [type, at, ...rest] = eventColumns(event);
-        const { lastInsertRowid } = this.#insert.run(seq, type, at, workflowSeq, ...rest);
-        written.push({ ...event, id: Number(lastInsertRowid) });
+        this.#insert.run(seq, n, type, at, workflowSeq, ...rest);
+        written.push({ ...event, id: n });
       }
     }
     return written;
   }
 
-  /** The batch's events with ids in (afterId, maxId], in order, at most `limit`. */
-  after(batchId: string, batchSeq: number, afterId: number, maxId: number, limit: number): EngineEvent[] {
-    return this.#after.all(batchSeq, afterId, maxId, limit).map((r) => eventOf(r as EventRow, batchId));
+  /** The batch's events with ids above `afterId` and row keys up to `fence`, in order, at most `limit`. */
+  after(batchId: string, batchSeq: number, afterId: number, fence: number, limit: number): EngineEvent[] {
+    return this.#after.all(batchSeq, afterId, fence, limit).map((r) => eventOf(r as EventRow, batchId));
   }
 
-  ofWorkflows(batchId: string, batchSeq: number, workflowIds: string[], maxId: number): EngineEvent[] {
-    return this.#ofWorkflows.all(batchSeq, maxId, JSON.stringify(workflowIds)).map((r) => eventOf(r as EventRow, batchId));
+  ofWorkflows(batchId: string, batchSeq: number, workflowIds: string[], fence: number): EngineEvent[] {
+    return this.#ofWorkflows.all(batchSeq, fence, JSON.stringify(workflowIds)).map((r) => eventOf(r as EventRow, batchId));
   }
 }

@@ -292,4 +292,14 @@ CREATE TABLE flow_limits (
   throttled   INTEGER NOT NULL DEFAULT 0
 );
 `,
+  /* 13: event ids per batch (sqlite/events.ts): a global id let a tenant count the other tenants'
+         events between two of its own. The row key stays (the published fence, retention). */ `
+ALTER TABLE events ADD COLUMN n INTEGER;
+UPDATE events SET n = r.n FROM (SELECT id, row_number() OVER (PARTITION BY batch_seq ORDER BY id) AS n FROM events) AS r
+  WHERE r.id = events.id;
+DROP INDEX IF EXISTS events_by_batch;
+CREATE UNIQUE INDEX events_by_batch_n ON events (batch_seq, n);
+ALTER TABLE batches ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE batches SET event_seq = (SELECT coalesce(max(n), 0) FROM events WHERE batch_seq = batches.seq);
+`,
 ];

@@ -2,7 +2,7 @@
 import type { Database as DB, Statement } from 'better-sqlite3';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, Page, Workflow } from '../../model/types.js';
-import { decodeCursor } from '../cursor.js';
+import { decodeCursor, keyOf } from '../cursor.js';
 import type { ListQuery } from '../store.js';
 import type { FinishedViews } from '../view-cache.js';
 import type { BatchCounters } from './counters.js';
@@ -20,6 +20,7 @@ export class Reads {
   readonly #ping: Statement;
   readonly #batchById: Statement;
   readonly #batchSeq: Statement;
+  readonly #workflowSeq: Statement;
   readonly #batches: Statement;
   readonly #batchesByStatus: Statement;
   readonly #tenantBatches: Statement;
@@ -35,6 +36,7 @@ export class Reads {
     this.#ping = db.prepare('SELECT 1 AS ok');
     this.#batchById = db.prepare('SELECT * FROM batches WHERE id = ?');
     this.#batchSeq = db.prepare('SELECT seq FROM batches WHERE id = ?');
+    this.#workflowSeq = db.prepare('SELECT seq FROM workflows WHERE id = ? AND batch_seq = ?').pluck();
     this.#batches = db.prepare('SELECT * FROM batches WHERE seq < ? ORDER BY seq DESC LIMIT ?');
     this.#batchesByStatus = db.prepare('SELECT * FROM batches WHERE status = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
     this.#tenantBatches = db.prepare('SELECT * FROM batches WHERE tenant = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
@@ -61,7 +63,7 @@ export class Reads {
   }
 
   batches(query: ListQuery<BatchStatus>, now: number): Page<Batch> {
-    const before = query.cursor ? decodeCursor(query.cursor) : Number.MAX_SAFE_INTEGER;
+    const before = query.cursor ? keyOf(this.seqOf(decodeCursor(query.cursor))) : Number.MAX_SAFE_INTEGER;
     const { tenant, status, limit } = query;
     const rows = (tenant === undefined
       ? status ? this.#batchesByStatus.all(status, before, limit + 1) : this.#batches.all(before, limit + 1)
@@ -73,7 +75,7 @@ export class Reads {
   workflows(batchId: string, query: ListQuery<WorkflowStatus>): Page<Workflow> | null {
     const seq = this.seqOf(batchId);
     if (seq === null) return null;
-    const after = query.cursor ? decodeCursor(query.cursor) : 0;
+    const after = query.cursor ? keyOf(this.#workflowSeq.get(decodeCursor(query.cursor), seq) as number | undefined) : 0;
     const rows = (query.status
       ? this.#workflowsByStatus.all(seq, query.status, after, query.limit + 1)
       : this.#workflows.all(seq, after, query.limit + 1)) as WorkflowRow[];

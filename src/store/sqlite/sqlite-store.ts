@@ -59,7 +59,8 @@ export interface SqliteStoreOptions {
 }
 
 export class SqliteStore implements Store {
-  readonly capabilities: StoreCapabilities = { owner: 'exclusive', eventIds: 'commit' };
+  // Event ids count per batch (sqlite/events.ts): a store-wide count would tell a tenant of the others'.
+  readonly capabilities: StoreCapabilities = { owner: 'exclusive', eventIds: 'per-batch' };
   readonly #db: DB;
   readonly #lock: DB | null;
   readonly #wal: WalSync;
@@ -93,7 +94,7 @@ export class SqliteStore implements Store {
   /** A tenant's running cap when its quotas set none (TENANT_MAX_RUNNING); null: no cap. */
   readonly #tenantMaxRunning: number | null;
   #closed = false;
-  /** The highest event id published (durable): reads of the log stop there. */
+  /** The highest event row key published (durable): reads of the log stop there. */
   #published: number;
 
   constructor(options: SqliteStoreOptions) {
@@ -406,9 +407,10 @@ export class SqliteStore implements Store {
   #committed(): Promise<void> {
     this.#health.committed();
     const events = this.#outbox.seal();
+    // Read now, while this commit is the last one: the highest row key a read may return once it is durable.
+    const fence = events.length > 0 ? this.#events.lastId() : 0;
     return this.#wal.after().then(() => {
-      // Published in id order: the last one is the highest id a read may return now.
-      if (events.length > 0) this.#published = events[events.length - 1]!.id;
+      if (events.length > 0) this.#published = Math.max(this.#published, fence);
       this.#outbox.publish(events);
     }, (error: unknown) => {
       // Committed but maybe not durable: nobody acts on it, and the store reports itself failing.

@@ -24,6 +24,22 @@ const batchLevel = (events: EngineEvent[]): string[] => events
 
 export function eventsContract(c: Contract): void {
   describe('events', () => {
+    it('numbers each batch\'s events 1, 2, 3 … whatever other batches write meanwhile: ids tell nothing of other tenants', async () => {
+      const { store } = c;
+      const published: EngineEvent[] = [];
+      const off = store.onEvents((e) => published.push(e));
+      const mine = await c.newBatch([1]);
+      const theirs = await c.newBatch([2]);
+      for (const wf of await store.claim('o', 2, T0, 60_000)) await c.succeedAll(wf, T0);
+      off();
+      expect(store.capabilities.eventIds).toBe('per-batch');
+      for (const batch of [mine, theirs]) {
+        const ids = (await store.listEvents(batch.id, 0, 100))!.map((e) => e.id);
+        expect(ids).toEqual(ids.map((_, i) => i + 1));
+        expect(published.filter((e) => e.batchId === batch.id).map((e) => e.id)).toEqual(ids);
+      }
+    });
+
     it('writes each change\'s events in its commit, publishes them after it, and lists them after an id', async () => {
       const { store } = c;
       const published: EngineEvent[] = [];

@@ -4,12 +4,13 @@
  * - listWorkflows pages a batch's workflows in admission order, by cursor; null when the batch
  *   does not exist;
  * - a cursor the store did not issue is refused (InvalidCursorError);
+ * - a cursor tells nothing of other tenants: the same for a tenant's page whatever others wrote;
  * - getBatch / getWorkflow answer null for an unknown id.
  * Events: events.ts. Counters: counters.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidCursorError } from '../../../src/store/store.js';
-import { T0, UNKNOWN_ID, type Contract } from './harness.js';
+import { batchInput, T0, UNKNOWN_ID, type Contract } from './harness.js';
 
 export function readsContract(c: Contract): void {
   describe('reads', () => {
@@ -27,6 +28,27 @@ export function readsContract(c: Contract): void {
       const w2 = await store.listWorkflows(d.id, { limit: 2, cursor: w1!.nextCursor! });
       expect([...w1!.items, ...w2!.items].map((w) => w.clientId)).toEqual([3, 4, 5]);
       expect(await store.listWorkflows('00000000-0000-4000-8000-000000000000', { limit: 2 })).toBeNull();
+    });
+
+    it('gives a tenant the same cursors whatever other tenants wrote between its batches and workflows', async () => {
+      const cursors = async (others: number) => {
+        const store = await c.open();
+        try {
+          const mine = (await store.createBatch(batchInput([1, 2], { tenant: 'acme' }), T0)).batch;
+          for (let i = 0; i < others; i += 1) await store.createBatch(batchInput([10 + i, 20 + i], { tenant: 'globex' }), T0);
+          await store.createBatch(batchInput([3], { tenant: 'acme' }), T0);
+          const batches = await store.listBatches({ limit: 1, tenant: 'acme' }, T0);
+          const workflows = await store.listWorkflows(mine.id, { limit: 1 });
+          // What a cursor carries, ids aside (they differ from store to store).
+          const bare = (cursor: string | null) => Buffer.from(cursor!, 'base64url').toString().replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'ID');
+          const next = await store.listBatches({ limit: 1, tenant: 'acme', cursor: batches.nextCursor! }, T0);
+          expect(next.items.map((b) => b.id)).toEqual([mine.id]);
+          return [bare(batches.nextCursor), bare(workflows!.nextCursor)];
+        } finally {
+          await store.close();
+        }
+      };
+      expect(await cursors(5)).toEqual(await cursors(0));
     });
 
     it('rejects a cursor it did not issue', async () => {
