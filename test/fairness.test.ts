@@ -1,4 +1,7 @@
-/** One large batch must not starve small ones; priorities are honoured across batches. */
+/**
+ * One large batch must not starve small ones; tenants share whatever their priorities; priorities
+ * are honoured among a tenant's own batches.
+ */
 import { afterEach, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/engine/events.js';
 import type { StageHandlers } from '../src/engine/stages/stage.js';
@@ -107,5 +110,26 @@ stores.describe('fairness', () => {
     queued.resolve();
     await service.waitFor((e) => e.type === 'batch.finished' && e.batchId === low);
     expect(order).toEqual(['blocker', 'high-1', 'high-2', 'low-1', 'low-2']);
+  });
+
+  it('a tenant at priority 10 does not starve one at priority 0: they take turns', async () => {
+    const order: string[] = [];
+    // Not started: both batches wait in the store, then the engine's first claim finds them together.
+    service = await stores.start({ config: { CONCURRENCY: 1 }, start: false });
+    service.engine.events.on((e) => {
+      if (e.type === 'stage.started' && e.stage === 'fetch') order.push(String(e.clientId));
+    });
+    const create = async (tenant: string, clientIds: string[], priority: number) => (await service!.store.createBatch({
+      tenant, clientIds, priority, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: sim,
+    }, Date.now())).batch;
+    // acme's six first and at priority 10, globex's two after them at 0: the attack's order.
+    const acme = await create('acme', ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'], 10);
+    const globex = await create('globex', ['g1', 'g2'], 0);
+    const both = Promise.all([acme, globex].map((b) => service!.waitFor((e) => e.type === 'batch.finished' && e.batchId === b.id)));
+    await service.engine.start();
+    await both;
+    // Before: all six of acme's first (its priority). Now the tenants alternate from the start
+    // (the first of the claim starts as it is handed over, before the rest wait in turns).
+    expect(order.slice(0, 5).filter((id) => id.startsWith('g'))).toEqual(['g1', 'g2']);
   });
 });

@@ -66,10 +66,34 @@ stores.describe('flow limits over HTTP', () => {
     }
   });
 
+  it('a tenant names only its own flow and CRM keys or those granted to it: another tenant\'s is a 403 naming the field', async () => {
+    const s = await open();
+    const admin = await keyFor(s, 'ops', true);
+    const acme = await keyFor(s, 'acme');
+    const post = (headers: Record<string, string>, extra: object) =>
+      s.app.inject({ method: 'POST', url: '/v1/batches', headers, payload: { clientIds: [1], ...extra } });
+    for (const [extra, path] of [[{ flowKey: 'crm:globex' }, '/body/flowKey'], [{ crmKey: 'crm:globex' }, '/body/crmKey'], [{ flowKey: 'acmex:1' }, '/body/flowKey']] as const) {
+      const res = await post(acme, extra);
+      expect(res.statusCode, JSON.stringify(extra)).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json<{ errors: Array<{ path: string }> }>().errors.map((e) => e.path)).toEqual([path]);
+    }
+    expect((await s.app.inject({ url: '/v1/batches', headers: admin })).json<{ items: unknown[] }>().items).toEqual([]);
+    // Its own namespace needs no grant; an admin's batch may name any key.
+    expect((await post(acme, { flowKey: 'acme', crmKey: 'acme:eu' })).statusCode).toBe(202);
+    expect((await post(admin, { flowKey: 'crm:globex' })).statusCode).toBe(202);
+    // Granted, a shared key may be named.
+    const granted = await s.app.inject({ method: 'PUT', url: '/v1/tenants/acme', headers: admin, payload: { flowKeys: ['crm:globex'] } });
+    expect(granted.json()).toMatchObject({ effective: { flowKeys: ['crm:globex'] } });
+    expect((await post(acme, { flowKey: 'crm:globex', crmKey: 'crm:globex' })).statusCode).toBe(202);
+  });
+
   it('a batch names its flowKey (shown back, checked); FLOW_LIMITS sets the limit at start; the engine runs only what the key allows; use shows in GET and /metrics', async () => {
     const s = await open('crm:acme=10/s,conc=2;crm:globex=5/m');
     const admin = await keyFor(s, 'ops', true);
     const acme = await keyFor(s, 'acme');
+    // crm:acme is a shared key: an admin grants it to acme.
+    await s.app.inject({ method: 'PUT', url: '/v1/tenants/acme', headers: admin, payload: { flowKeys: ['crm:acme'] } });
     const bad = await s.app.inject({ method: 'POST', url: '/v1/batches', headers: acme, payload: { clientIds: [1], flowKey: 'Not A Key' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toMatch(/flowKey/);

@@ -86,7 +86,10 @@ export async function listTenants({ env, out }: CommandInput): Promise<number> {
 
 export async function setTenant({ args, options, env, out }: CommandInput): Promise<number> {
   const id = tenantId(args[0], 'the tenant');
-  const given: Record<string, number | null> = {};
+  const given: Record<string, number | null | string[]> = {};
+  // Shared keys granted beyond the tenant's own: a comma list, or none.
+  const keys = options['flow-keys'];
+  if (typeof keys === 'string') given.flowKeys = keys === 'none' ? [] : keys.split(',').map((k) => k.trim()).filter(Boolean);
   for (const [option, field] of Object.entries(QUOTA_OPTIONS)) {
     const raw = options[option];
     if (raw === undefined) continue;

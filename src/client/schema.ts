@@ -571,10 +571,10 @@ export interface components {
                  * @enum {unknown}
                  */
                 stages: "simulated" | "http";
-                /** @description Sent to the CRM as the x-crm-key header with each of the batch's requests (the CRM's per-key quota). */
+                /** @description Sent to the CRM as the x-crm-key header with each of the batch's requests (the CRM's per-key quota). A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys. */
                 crmKey: string | null;
                 /**
-                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset. A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys.
                  * @example crm:acme
                  */
                 flowKey: string | null;
@@ -825,6 +825,8 @@ export interface components {
             maxStreams?: number;
             /** @description Requests per minute per key. */
             ratePerMinute?: number;
+            /** @description Flow and CRM keys granted beyond the tenant's own ("<tenant>" and "<tenant>:…"): a batch may name only these as flowKey or crmKey. */
+            flowKeys?: string[];
         };
         /** @description A tenant and its quotas. */
         Tenant: {
@@ -856,6 +858,8 @@ export interface components {
                 maxStreams: number;
                 /** @description Requests per minute per key. */
                 ratePerMinute: number;
+                /** @description Flow and CRM keys granted beyond the tenant's own ("<tenant>" and "<tenant>:…"): a batch may name only these as flowKey or crmKey. */
+                flowKeys: string[];
             };
             /**
              * Format: date-time
@@ -963,7 +967,7 @@ export interface components {
         /** @description A flow key's limit and its use. */
         FlowLimit: {
             /**
-             * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+             * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset. A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys.
              * @example crm:acme
              */
             key: string;
@@ -1342,7 +1346,7 @@ export interface components {
             /** @description 1 to 10000 client ids, no duplicates; each becomes one workflow. */
             clientIds: components["schemas"]["ClientId"][];
             /**
-             * @description Higher runs first. Default 0.
+             * @description Among its tenant's batches, higher runs first; tenants share the workers equally whatever their priorities. Default 0.
              * @default 0
              */
             priority?: number;
@@ -1364,10 +1368,10 @@ export interface components {
              * @enum {unknown}
              */
             stages?: "simulated" | "http";
-            /** @description Sent to the CRM as the x-crm-key header with each of the batch's requests (the CRM's per-key quota). */
+            /** @description Sent to the CRM as the x-crm-key header with each of the batch's requests (the CRM's per-key quota). A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys. */
             crmKey?: string;
             /**
-             * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+             * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset. A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys.
              * @example crm:acme
              */
             flowKey?: string;
@@ -3875,7 +3879,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset. A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys.
                  * @example crm:acme
                  */
                 key: string;
@@ -4008,7 +4012,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset. A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys.
                  * @example crm:acme
                  */
                 key: string;

@@ -6,6 +6,7 @@
  * Modes: idle → started (claiming) → draining (no claims; running stages finish) → stopped.
  */
 import PQueue from 'p-queue';
+import { FairQueue, type FairQueueOptions } from './fair-queue.js';
 import type { Logger } from 'pino';
 import { LeaseLostError, type ClaimedWorkflow, type DispatchStore } from '../store/store.js';
 
@@ -31,7 +32,7 @@ export interface DispatcherOptions {
 
 export class Dispatcher {
   readonly #o: DispatcherOptions;
-  readonly #queue: PQueue;
+  readonly #queue: PQueue<FairQueue, FairQueueOptions>;
   #timers: NodeJS.Timeout[] = [];
   #filling: Promise<void> | null = null;
   /** The last claim found less than it asked for: wait for a wake or the poll. */
@@ -54,7 +55,7 @@ export class Dispatcher {
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
-    this.#queue = new PQueue({ concurrency: options.concurrency });
+    this.#queue = new PQueue({ concurrency: options.concurrency, queueClass: FairQueue });
   }
 
   /** Workflows running now. */
@@ -193,15 +194,15 @@ export class Dispatcher {
       if (claimed.length < want) this.#exhausted = true;
       for (const workflow of claimed) {
         this.#held.set(workflow.id, workflow);
-        // Claimed work waits in p-queue by priority too: a high-priority batch claimed after a
-        // low one still starts first.
+        // Claimed work waits in turns by tenant, each tenant's highest priority first (fair-queue.ts):
+        // one priority order across tenants would let one tenant's work jump the others' claimed before it.
         // A claim superseded while it waited (canceled, retried and claimed again) never runs.
         let started = false;
         void this.#queue.add(() => {
           started = true;
           return this.#held.get(workflow.id) === workflow ? this.#o.run(workflow) : Promise.resolve();
         }, {
-          priority: workflow.priority,
+          priority: workflow.priority, tenant: workflow.tenant,
         })
           .catch(async (e: unknown) => {
             // Never started: drain() cleared it from the queue (p-queue rejects what clear() drops).

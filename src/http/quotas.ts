@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config.js';
 import type { Quotas, ResolvedQuotas } from '../model/tenants.js';
-import type { Principal } from '../model/tenants.js';
+import { mayUseKey, type Principal } from '../model/tenants.js';
 import type { Tenancy } from '../store/store.js';
 import type { Watcher } from './watchers.js';
 import type { Static } from 'typebox';
@@ -27,6 +27,7 @@ export function defaultQuotas(config: Config): ResolvedQuotas {
     maxCpuMs: config.TENANT_MAX_CPU_MS,
     maxStreams: config.TENANT_MAX_STREAMS,
     ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
+    flowKeys: [],
   };
 }
 
@@ -69,18 +70,18 @@ type BatchBody = Static<ReturnType<typeof createBatchBody>>;
  * Throws a 403 naming every option of `body` past the tenant's bounds (`quotas`; null for an
  * admin), or `simulation` when the server does not allow it; nothing is admitted then.
  */
-export function checkBatchOptions(body: BatchBody, quotas: ResolvedQuotas | null, allowSimulation: boolean): void {
+export function checkBatchOptions(body: BatchBody, quotas: ResolvedQuotas | null, allowSimulation: boolean, tenant = ''): void {
   const errors: FieldError[] = [];
   if (body.simulation !== undefined && !allowSimulation) {
     errors.push({ path: '/body/simulation', message: 'is not allowed on this server (ALLOW_SIMULATION is off)' });
   }
-  if (quotas !== null) boundsOf(body, quotas, errors);
+  if (quotas !== null) boundsOf(body, quotas, tenant, errors);
   if (errors.length > 0) {
     throw new HttpError(403, 'quota-exceeded', `this batch asks for more than its tenant may: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}; nothing was accepted`, errors);
   }
 }
 
-function boundsOf(body: BatchBody, quotas: ResolvedQuotas, errors: FieldError[]): void {
+function boundsOf(body: BatchBody, quotas: ResolvedQuotas, tenant: string, errors: FieldError[]): void {
   const atMost = (path: string, value: number | undefined, max: number, what: string) => {
     if (value !== undefined && value > max) errors.push({ path, message: `must be at most ${max} (${what} of this tenant)` });
   };
@@ -95,6 +96,12 @@ function boundsOf(body: BatchBody, quotas: ResolvedQuotas, errors: FieldError[])
   for (const field of ['fetchMs', 'processMs', 'storeMs'] as const) {
     atMost(`/body/timeouts/${field}`, body.timeouts?.[field], quotas.maxTimeoutMs, 'the longest timeout');
     atMost(`/body/simulation/${field}`, body.simulation?.[field], quotas.maxDelayMs, 'the longest simulated delay');
+  }
+  for (const field of ['flowKey', 'crmKey'] as const) {
+    const key = body[field];
+    if (key !== undefined && !mayUseKey(tenant, key, quotas.flowKeys)) {
+      errors.push({ path: `/body/${field}`, message: `is not granted to tenant ${tenant} (its own are "${tenant}" and "${tenant}:…"; an admin grants others in its quota flowKeys)` });
+    }
   }
   atMost('/body/simulation/processCpuMs', body.simulation?.processCpuMs, Math.min(quotas.maxDelayMs, quotas.maxCpuMs), 'the longest simulated CPU work');
 }

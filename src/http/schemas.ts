@@ -50,15 +50,18 @@ export const RetryOptions = named('RetryOptions', Type.Object({
 const STAGE_SET_TEXT = 'Which stages run: simulated (delays, synthesised records) or http (each client fetched from the CRM at the server\'s CRM_URL_TEMPLATE).';
 export const StageSet = Enum(STAGE_SETS, STAGE_SET_TEXT);
 
+const CRM_KEY_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@/+=-]*$';
 export const CrmKey = Type.String({
-  minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@/+=-]*$',
-  description: 'Sent to the CRM as the x-crm-key header with each of the batch\'s requests (the CRM\'s per-key quota).',
+  minLength: 1, maxLength: 128, pattern: CRM_KEY_PATTERN,
+  description: 'Sent to the CRM as the x-crm-key header with each of the batch\'s requests (the CRM\'s per-key quota). '
+    + 'A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys.',
   'x-error': 'must be 1 to 128 letters, digits and ._:@/+=- starting with a letter or digit',
 });
 
 export const FlowKey = Type.String({
   pattern: FLOW_KEY_PATTERN,
-  description: 'A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key\'s limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.',
+  description: 'A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key\'s limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset. '
+    + 'A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys.',
   'x-error': 'must be 1 to 128 of a-z 0-9 and :._- starting with a letter or digit',
   examples: ['crm:acme'],
 });
@@ -108,7 +111,10 @@ export const createBatchBody = (maxBatchSize: number) => Type.Object({
     maxItems: maxBatchSize,
     description: `1 to ${maxBatchSize} client ids, no duplicates; each becomes one workflow.`,
   }),
-  priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, default: 0, description: 'Higher runs first. Default 0.' })),
+  priority: Type.Optional(Type.Integer({
+    minimum: -1000, maximum: 1000, default: 0,
+    description: 'Among its tenant\'s batches, higher runs first; tenants share the workers equally whatever their priorities. Default 0.',
+  })),
   label: Type.Optional(Type.String({
     minLength: 1, maxLength: 200,
     pattern: STORED_TEXT,
@@ -321,6 +327,10 @@ const QuotaFields = {
   maxCpuMs: Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms.' }),
   maxStreams: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Event streams and long-polls open at once, per process.' }),
   ratePerMinute: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Requests per minute per key.' }),
+  flowKeys: Type.Array(Type.String({ minLength: 1, maxLength: 128, pattern: CRM_KEY_PATTERN }), {
+    maxItems: 100,
+    description: 'Flow and CRM keys granted beyond the tenant\'s own ("<tenant>" and "<tenant>:…"): a batch may name only these as flowKey or crmKey.',
+  }),
 };
 /** A tenant's own quotas: the fields set; every other one takes the server's default. */
 export const QuotasFields = Type.Object(

@@ -47,6 +47,21 @@ export interface Quotas {
   maxStreams?: number;
   /** Requests per minute per key. */
   ratePerMinute?: number;
+  /**
+   * Flow keys and CRM keys the tenant may name beyond its own (`<tenant>` and `<tenant>:…`), granted
+   * by an admin: a shared key such as `crm:acme` is granted to each tenant that may use its room
+   * and its CRM identity.
+   */
+  flowKeys?: string[];
+}
+
+/**
+ * Whether `tenant` may name `key` as a batch's flowKey or crmKey: its own (`<tenant>`, `<tenant>:…`)
+ * or one an admin granted it. Another tenant's key would take that tenant's room and speak to the
+ * CRM as that tenant.
+ */
+export function mayUseKey(tenant: string, key: string, granted: readonly string[]): boolean {
+  return key === tenant || key.startsWith(`${tenant}:`) || granted.includes(key);
 }
 
 export type ResolvedQuotas = Required<Quotas>;

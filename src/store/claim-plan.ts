@@ -1,14 +1,17 @@
 /**
- * Fair claiming, apart from any SQL. Priority levels are served from the highest; inside a level
- * the tenants share what is asked for equally, in rounds, starting one tenant further each call
- * (round-robin); inside a tenant its batches share the tenant's part the same way, each capped by
- * its `maxConcurrency`, and the tenant as a whole by its running cap (`maxRunning`). So a tenant
- * with 50 batches gets no more than a tenant with one, and a 50,000-workflow batch cannot starve a
- * 5-workflow one of the same tenant and priority: the small one waits only for what was already
- * claimed. A tenant at its cap takes nothing, and what it would have had goes to the others. A
- * batch naming a flow key is capped too by its key's room (model/flow-limits.ts: concurrency left
- * and whole tokens), shared by every batch of the key whatever its tenant or priority. A backend
- * supplies how many a batch, a tenant and a key hold and how to take from a batch.
+ * Fair claiming, apart from any SQL. Tenants first: the tenants with runnable work share what is
+ * asked for equally, in rounds, starting one tenant further each call (round-robin), whatever the
+ * priorities of their batches. Priority counts inside a tenant's share: its levels are served
+ * from the highest, and inside a level its batches share what is left the same way, each capped
+ * by its `maxConcurrency`; the tenant as a whole is capped by its running cap (`maxRunning`). So a
+ * tenant at priority 10 cannot starve one at priority 0, a tenant with 50 batches gets no more
+ * than a tenant with one, and a 50,000-workflow batch cannot starve a 5-workflow one of the same
+ * tenant and priority: the small one waits only for what was already claimed. A tenant at its cap
+ * takes nothing, and what it would have had goes to the others. A batch naming a flow key is
+ * capped too by its key's room (model/flow-limits.ts: concurrency left and whole tokens), shared
+ * by every batch of the key: the tenants using a key take from its room in their turns, so the
+ * rotation shares it between them too. A backend supplies how many a batch, a tenant and a key
+ * hold and how to take from a batch.
  *
  * Taking is a generator (`Y`: whatever it yields), so a sequence (ops/claim.ts) can take through
  * a backend's port one batch at a time, whether its calls answer at once or with a promise.
@@ -46,20 +49,19 @@ export function runningCap(quotas: Quotas | null, fallback: number | null): numb
   return quotas?.maxRunning !== undefined ? quotas.maxRunning : fallback;
 }
 
-/** One tenant's batches of a level, in the order they are served next. */
+/** One tenant's batches, by priority level (highest first), each level in the order served next. */
 interface TenantShare<B> {
   tenant: string;
-  /** Batches that may still give: one that gave less than asked is empty for this call. */
-  open: B[];
+  /** Levels with batches that may still give: one that gave less than asked is empty for this call. */
+  levels: B[][];
 }
 
 /**
- * Claims up to `limit` over `batches` (ordered by priority, highest first). `turn` (one more each
- * call) rotates the starting tenant of each level and the starting batch of each tenant. Returns
- * how many were claimed.
+ * Claims up to `limit` over `batches` (each tenant's in priority order, highest first; the
+ * tenants in the order of their first batch). `turn` (one more each call) rotates the starting
+ * tenant and each tenant's starting batch of each level. Returns how many were claimed.
  */
 export function* claimFairly<B extends ClaimableBatch, Y>(batches: readonly B[], limit: number, turn: number, io: ClaimIo<B, Y>): Generator<Y, number, unknown> {
-  let remaining = limit;
   /** What each tenant asked so far may still lease (null: no cap), across levels. */
   const rooms = new Map<string, number | null>();
   /** What each flow key asked so far may still take (null: no limit), across levels and tenants. */
@@ -83,25 +85,23 @@ export function* claimFairly<B extends ClaimableBatch, Y>(batches: readonly B[],
     let room = rooms.get(t.tenant);
     if (room === undefined) rooms.set(t.tenant, room = io.room?.(t.tenant) ?? null);
     const cap = room === null ? n : Math.min(n, room);
-    if (cap <= 0) return 0;
-    const dealt = yield* deal(t.open, cap, fromBatch);
-    t.open = dealt.open;
-    if (room !== null) rooms.set(t.tenant, room - dealt.given);
-    return dealt.given;
+    let given = 0;
+    // Its highest level first; what a level cannot take goes to the next.
+    while (given < cap && t.levels.length > 0) {
+      const dealt = yield* deal(t.levels[0]!, cap - given, fromBatch);
+      given += dealt.given;
+      if (dealt.open.length > 0 && given === cap) t.levels[0] = dealt.open;
+      else t.levels.shift();
+    }
+    if (room !== null) rooms.set(t.tenant, room - given);
+    return given;
   }
-  for (let i = 0; i < batches.length && remaining > 0;) {
-    const priority = batches[i]!.priority;
-    let end = i;
-    while (end < batches.length && batches[end]!.priority === priority) end += 1;
-    const tenants = byTenant(batches.slice(i, end));
-    i = end;
-    // A tenant is first once every `tenants.length` calls: its own batches rotate at those turns,
-    // so with one workflow claimed per call each of its batches still gets its turn.
-    const inner = Math.floor(turn / tenants.length);
-    for (const t of tenants) t.open = rotate(t.open, inner);
-    remaining -= (yield* deal(rotate(tenants, turn), remaining, fromTenant)).given;
-  }
-  return limit - remaining;
+  const tenants = byTenant(batches);
+  // A tenant is first once every `tenants.length` calls: its own batches rotate at those turns,
+  // so with one workflow claimed per call each of its batches still gets its turn.
+  const inner = Math.floor(turn / Math.max(1, tenants.length));
+  for (const t of tenants) t.levels = t.levels.map((level) => rotate(level, inner));
+  return (yield* deal(rotate(tenants, turn), limit, fromTenant)).given;
 }
 
 /**
@@ -133,13 +133,15 @@ function* deal<T, Y>(open: T[], amount: number, give: (item: T, n: number) => Ge
   return { given: amount - left, open };
 }
 
-/** The level's tenants in the order of their first batch, each with its batches in order. */
-function byTenant<B extends ClaimableBatch>(level: readonly B[]): Array<TenantShare<B>> {
+/** The tenants in the order of their first batch, each with its batches by level, in order. */
+function byTenant<B extends ClaimableBatch>(batches: readonly B[]): Array<TenantShare<B>> {
   const tenants = new Map<string, TenantShare<B>>();
-  for (const batch of level) {
+  for (const batch of batches) {
     let t = tenants.get(batch.tenant);
-    if (!t) tenants.set(batch.tenant, t = { tenant: batch.tenant, open: [] });
-    t.open.push(batch);
+    if (!t) tenants.set(batch.tenant, t = { tenant: batch.tenant, levels: [] });
+    const level = t.levels.at(-1);
+    if (level !== undefined && level[0]!.priority === batch.priority) level.push(batch);
+    else t.levels.push([batch]);
   }
   return [...tenants.values()];
 }

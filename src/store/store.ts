@@ -66,8 +66,10 @@ export interface ClaimedWorkflow {
   batchSeq: number;
   batchId: string;
   clientId: ClientId;
-  /** The batch's priority: the dispatcher runs claimed work highest first. */
+  /** The batch's priority: the dispatcher runs its tenant's claimed work highest first. */
   priority: number;
+  /** The batch's tenant: the dispatcher's waiting line takes turns by tenant (engine/fair-queue.ts). */
+  tenant?: string;
   status: WorkflowStatus;
   stages: StageState[];
   /** The last succeeded stage's persisted output: the next stage's input. */

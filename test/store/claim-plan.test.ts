@@ -93,7 +93,19 @@ describe('claimFairly', () => {
     expect(run(mine, 20)).toEqual({ x: 5, y: 5, solo: 10 });
   });
 
-  it("gives what one tenant cannot take to the others, and a higher level's tenants go first", () => {
+  it('shares between tenants whatever their priorities: a tenant at priority 10 cannot starve one at 0', () => {
+    expect(run([batch('high', 100, 10, null, 'a'), batch('low', 100, 0, null, 'b')], 10)).toEqual({ high: 5, low: 5 });
+    // One workflow a call: the tenants take turns.
+    const served = [0, 1, 2, 3].map((turn) => Object.keys(run([batch('high', 100, 10, null, 'a'), batch('low', 100, 0, null, 'b')], 1, turn)));
+    expect(served).toEqual([['high'], ['low'], ['high'], ['low']]);
+  });
+
+  it("serves a tenant's own levels from the highest inside its share", () => {
+    const batches = [batch('a-high', 3, 9, null, 'a'), batch('a-low', 100, 0, null, 'a'), batch('b', 100, 0, null, 'b')];
+    expect(run(batches, 10)).toEqual({ 'a-high': 3, 'a-low': 2, b: 5 });
+  });
+
+  it('gives what one tenant cannot take to the others', () => {
     const batches = [batch('top', 3, 9, null, 'c'), batch('small', 2, 0, null, 'a'), ...many('b', 3, 100)];
     expect(run(batches, 23)).toEqual({ top: 3, small: 2, b0: 6, b1: 6, b2: 6 });
   });
@@ -152,6 +164,24 @@ describe('claimFairly with flow keys', () => {
     ], 50, { 'crm:acme': 7 });
     expect((got['a-high'] ?? 0) + (got.b ?? 0)).toBe(7);
     expect(got.c).toBe(43);
+  });
+
+  it("shares a key's room between its tenants whatever their priorities: one at a time, they take turns", () => {
+    const served = [0, 1, 2, 3].map((turn) => {
+      const got: Record<string, number> = {};
+      const batches = [keyed('a-high', 100, 'crm:shared', 'a', 10), keyed('b-low', 100, 'crm:shared', 'b', 0)];
+      drain(claimFairly(batches, 50, turn, {
+        leased: (b) => b.leased,
+        keyRoom: () => 1,
+        // eslint-disable-next-line require-yield
+        take: function* (b, max) {
+          got[b.name] = (got[b.name] ?? 0) + max;
+          return max;
+        },
+      }));
+      return Object.keys(got);
+    });
+    expect(served).toEqual([['a-high'], ['b-low'], ['a-high'], ['b-low']]);
   });
 
   it('takes nothing of a key with no room, and a key without a limit is not capped', () => {

@@ -96,7 +96,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     checkStages(stages, body, config);
     const { tenant, admin } = request.principal;
     const quotas = admin ? null : await book.of(tenant);
-    checkBatchOptions(body, quotas, config.ALLOW_SIMULATION === 'on');
+    checkBatchOptions(body, quotas, config.ALLOW_SIMULATION === 'on', tenant);
     const key = request.headers['idempotency-key'];
     const { batch, replayed } = await engine.submit({
       tenant, clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,

@@ -66,6 +66,6 @@ export function* claim(terms: ClaimTerms, limit: number, turn: number, defaultCa
     const batch = batchOf.get(row.batch_seq)!;
     // Its end frees a place (or lets the key's bucket refill meanwhile) that another claim may fill.
     const tenantCapped = caps.has(batch.tenant) || (batch.flowKey !== null && limits.has(batch.flowKey));
-    return { ...load({ ...row, lease_owner: terms.owner, cancel_requested: 0 }, options), output, tenantCapped };
+    return { ...load({ ...row, lease_owner: terms.owner, cancel_requested: 0 }, options), output, tenantCapped, tenant: batch.tenant };
   });
 }

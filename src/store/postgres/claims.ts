@@ -37,13 +37,19 @@ const TENANT_LOCK_SPACE = 0x6366_7472; // "cftr"
  */
 export async function claimableBatches(tx: Tx, limit: number, now: number): Promise<ClaimableBatch[]> {
   await tx.query(`SELECT seq FROM batches WHERE ${ACTIVE} AND max_concurrency IS NOT NULL ORDER BY seq FOR UPDATE`);
-  const { rows } = await tx.query<Omit<ClaimableBatch, 'quotas' | 'available'> & { quotas: string | null; available: number }>(`SELECT b.seq, b.priority,
-      b.tenant, t.quotas, b.max_concurrency AS "maxConcurrency", b.flow_key AS "flowKey",
-      (SELECT count(*) FROM (SELECT 1 FROM workflows w WHERE w.batch_seq = b.seq AND ${RUNNABLE} LIMIT $2) x) AS available,
-      CASE WHEN b.max_concurrency IS NULL THEN 0
-           ELSE (SELECT count(*) FROM workflows w WHERE w.batch_seq = b.seq AND w.lease_owner IS NOT NULL) END AS leased
-    FROM batches b LEFT JOIN tenants t ON t.id = b.tenant
-    WHERE b.${ACTIVE} AND (b.queued > 0 OR b.running > 0) ORDER BY b.priority DESC, b.seq LIMIT 1000`, [now, limit]);
+  // Each tenant's first batches come first (its highest priority, oldest): one tenant's thousand
+  // batches cannot hide another's.
+  const { rows } = await tx.query<Omit<ClaimableBatch, 'quotas' | 'available'> & { quotas: string | null; available: number }>(`
+    SELECT c.seq, c.priority, c.tenant, t.quotas, c."maxConcurrency", c."flowKey",
+      (SELECT count(*) FROM (SELECT 1 FROM workflows w WHERE w.batch_seq = c.seq AND ${RUNNABLE} LIMIT $2) x) AS available,
+      CASE WHEN c."maxConcurrency" IS NULL THEN 0
+           ELSE (SELECT count(*) FROM workflows w WHERE w.batch_seq = c.seq AND w.lease_owner IS NOT NULL) END AS leased
+    FROM (SELECT b.seq, b.priority, b.tenant, b.max_concurrency AS "maxConcurrency", b.flow_key AS "flowKey",
+            row_number() OVER (PARTITION BY b.tenant ORDER BY b.priority DESC, b.seq) AS place
+          FROM batches b WHERE b.${ACTIVE} AND (b.queued > 0 OR b.running > 0)
+          ORDER BY place, b.priority DESC, b.seq LIMIT 1000) c
+    LEFT JOIN tenants t ON t.id = c.tenant
+    ORDER BY c.place, c.priority DESC, c.seq`, [now, limit]);
   return rows.filter((b) => b.available > 0).map((b) => ({ ...b, quotas: b.quotas === null ? null : JSON.parse(b.quotas) as Quotas }));
 }
 

@@ -29,14 +29,19 @@ export class Claims {
 
   constructor(db: DB, flows: FlowLimitRows) {
     this.#flows = flows;
-    // Bounded: with more than this many batches waiting, the oldest of each priority are served first.
-    this.#claimable = db.prepare(`SELECT b.seq, b.priority, b.tenant, t.quotas, b.max_concurrency AS maxConcurrency, b.flow_key AS flowKey,
-        CASE WHEN b.max_concurrency IS NULL THEN 0
-             ELSE (SELECT count(*) FROM workflows w WHERE w.batch_seq = b.seq AND w.lease_owner IS NOT NULL) END AS leased
-      FROM batches b LEFT JOIN tenants t ON t.id = b.tenant
-      WHERE b.${ACTIVE} AND (b.queued > 0 OR b.running > 0)
-        AND EXISTS (SELECT 1 FROM workflows w WHERE w.batch_seq = b.seq AND ${RUNNABLE})
-      ORDER BY b.priority DESC, b.seq LIMIT 1000`);
+    // Bounded: with more than this many batches waiting, each tenant's first ones come first (its
+    // highest priority, oldest), so one tenant's thousand batches cannot hide another's.
+    this.#claimable = db.prepare(`SELECT c.seq, c.priority, c.tenant, t.quotas, c.maxConcurrency, c.flowKey,
+        CASE WHEN c.maxConcurrency IS NULL THEN 0
+             ELSE (SELECT count(*) FROM workflows w WHERE w.batch_seq = c.seq AND w.lease_owner IS NOT NULL) END AS leased
+      FROM (SELECT b.seq, b.priority, b.tenant, b.max_concurrency AS maxConcurrency, b.flow_key AS flowKey,
+              row_number() OVER (PARTITION BY b.tenant ORDER BY b.priority DESC, b.seq) AS place
+            FROM batches b
+            WHERE b.${ACTIVE} AND (b.queued > 0 OR b.running > 0)
+              AND EXISTS (SELECT 1 FROM workflows w WHERE w.batch_seq = b.seq AND ${RUNNABLE})
+            ORDER BY place, b.priority DESC, b.seq LIMIT 1000) c
+      LEFT JOIN tenants t ON t.id = c.tenant
+      ORDER BY c.place, c.priority DESC, c.seq`);
     // Only unfinished workflows hold leases, so only active batches are counted (every one, not
     // just the thousand above), each through the partial index of leased rows. `+tenant` keeps
     // the planner on batches_by_status: by tenant it would walk the tenant's finished batches too.
