@@ -214,6 +214,12 @@ export const ConfigSchema = Type.Object({
   }),
   /** @default 100000 */
   TENANT_MAX_QUEUED: Int(1, 1_000_000_000, 100_000, 'Default quota: most workflows one tenant may have queued.'),
+  /**
+   * Canceled and finished workflows count until retention (RETENTION_DAYS) purges them, so a
+   * submit-and-cancel loop within maxQueued cannot fill the disk every tenant shares.
+   * @default 1000000
+   */
+  TENANT_MAX_STORED: Int(1, 1_000_000_000_000, 1_000_000, 'Default quota: most workflows one tenant stores, whatever their status, until purged; past it 507.'),
   /** @default 0 */
   TENANT_MAX_RUNNING: Int(0, 1_000_000, 0, 'Default quota: most workflows of one tenant running at once across replicas (0: no cap; tenants share fairly either way).'),
   /** @default -10 */

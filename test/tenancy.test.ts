@@ -245,6 +245,24 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (store) => {
       expect(res.json<{ errors: Array<{ path: string }> }>().errors).toEqual([{ path: '/body/simulation', message: expect.stringContaining('ALLOW_SIMULATION') }]);
     });
 
+    it('refuses a batch past the tenant\'s maxStored with 507 storage-quota, canceled workflows counted; an admin is not bound', async () => {
+      const s = await secured({ TENANT_MAX_STORED: 3 });
+      const acme = await keyFor(s, 'acme');
+      const admin = await keyFor(s, 'ops', true);
+      const first = await post(s, acme, { clientIds: [1, 2] });
+      expect(first.statusCode).toBe(202);
+      const canceled = await s.app.inject({
+        method: 'POST', url: `/v1/batches/${first.json<{ id: string }>().id}/cancel`, headers: { ...acme, 'content-type': 'application/json' },
+      });
+      expect(canceled.statusCode).toBe(202);
+      const full = await post(s, acme, { clientIds: [3, 4] });
+      expect(full.statusCode).toBe(507);
+      expect(full.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(full.json()).toMatchObject({ type: 'https://clientflow.dev/problems/storage-quota', detail: expect.stringContaining('tenant acme stores 2 workflows') });
+      expect((await post(s, acme, { clientIds: [3] })).statusCode).toBe(202);
+      expect((await post(s, admin, { clientIds: [1, 2, 3, 4] })).statusCode).toBe(202);
+    });
+
     it('keeps `simulation` off with AUTH=required on a loopback HOST (a same-host proxy serves tenants)', async () => {
       const s = await secured({ HOST: '127.0.0.1' });
       const admin = await keyFor(s, 'ops', true);

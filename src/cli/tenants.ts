@@ -23,6 +23,7 @@ export const QUOTA_OPTIONS = {
   'max-delay-ms': 'maxDelayMs',
   'max-cpu-ms': 'maxCpuMs',
   'max-streams': 'maxStreams',
+  'max-stored': 'maxStored',
   'rate-per-minute': 'ratePerMinute',
 } as const satisfies Record<string, keyof Quotas>;
 

@@ -821,6 +821,8 @@ export interface components {
             maxDelayMs?: number;
             /** @description Longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms. */
             maxCpuMs?: number;
+            /** @description Most workflows stored, whatever their status, until retention purges them. */
+            maxStored?: number;
             /** @description Event streams and long-polls open at once, per process. */
             maxStreams?: number;
             /** @description Requests per minute per key. */
@@ -854,6 +856,8 @@ export interface components {
                 maxDelayMs: number;
                 /** @description Longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms. */
                 maxCpuMs: number;
+                /** @description Most workflows stored, whatever their status, until retention purges them. */
+                maxStored: number;
                 /** @description Event streams and long-polls open at once, per process. */
                 maxStreams: number;
                 /** @description Requests per minute per key. */
@@ -1791,6 +1795,26 @@ export interface operations {
                      *       "title": "Service Unavailable",
                      *       "status": 503,
                      *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant stores as many workflows as its quota maxStored allows, until retention purges some */
+            507: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/storage-quota",
+                     *       "title": "Insufficient Storage",
+                     *       "status": 507,
+                     *       "detail": "tenant acme stores 999995 workflows (until retention purges them); accepting this batch would pass its quota of 1000000; nothing was accepted",
                      *       "instance": "/v1/batches",
                      *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
                      *     }

@@ -80,4 +80,6 @@ export const problemExamples: Record<number, unknown> = {
     'this Idempotency-Key was used with a different request body', '/v1/batches'),
   429: problem(429, 'Too Many Requests', 'queue-full', 'the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted', '/v1/batches'),
   503: problem(503, 'Service Unavailable', 'not-accepting', 'the service is shutting down and takes no new batches; retry shortly', '/v1/batches'),
+  507: problem(507, 'Insufficient Storage', 'storage-quota',
+    'tenant acme stores 999995 workflows (until retention purges them); accepting this batch would pass its quota of 1000000; nothing was accepted', '/v1/batches'),
 };

@@ -45,6 +45,8 @@ const PROBLEMS: Partial<Record<ErrorCode, ProblemRule>> = {
   NOT_RETRYABLE: { status: 409, slug: 'not-retryable' },
   IDEMPOTENCY_CONFLICT: { status: 422, slug: 'idempotency-key-reused' },
   QUEUE_FULL: { status: 429, slug: 'queue-full', headers: { 'retry-after': '10' } },
+  // Not a matter of waiting a little: only retention (or an admin) frees room.
+  STORAGE_QUOTA: { status: 507, slug: 'storage-quota' },
   ENGINE_STOPPED: {
     status: 503, slug: 'not-accepting', headers: { 'retry-after': '5' },
     detail: 'the service is shutting down and takes no new batches; retry shortly',

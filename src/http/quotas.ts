@@ -26,6 +26,7 @@ export function defaultQuotas(config: Config): ResolvedQuotas {
     maxDelayMs: config.TENANT_MAX_DELAY_MS,
     maxCpuMs: config.TENANT_MAX_CPU_MS,
     maxStreams: config.TENANT_MAX_STREAMS,
+    maxStored: config.TENANT_MAX_STORED,
     ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
     flowKeys: [],
   };

@@ -292,6 +292,7 @@ export function problems(...statuses: number[]): Record<number, unknown> {
     403: 'The key may not do this (another tenant\'s data, an admin endpoint, or past a quota)', 404: 'Not found', 409: 'Not in a state that allows this', 413: 'Body too large',
     415: 'Body is not application/json', 422: 'Idempotency-Key reused with a different body',
     429: 'Queue full or rate limited: retry after the Retry-After seconds', 503: 'Not accepting work (shutting down)',
+    507: 'The tenant stores as many workflows as its quota maxStored allows, until retention purges some',
   };
   return Object.fromEntries(statuses.map((s) => [s, {
     description: descriptions[s] ?? 'Problem',
@@ -325,6 +326,7 @@ const QuotaFields = {
   maxTimeoutMs: Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'Longest stage timeout or retry backoff a batch may ask for, ms.' }),
   maxDelayMs: Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Longest simulated stage delay a batch may ask for, ms.' }),
   maxCpuMs: Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms.' }),
+  maxStored: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Most workflows stored, whatever their status, until retention purges them.' }),
   maxStreams: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Event streams and long-polls open at once, per process.' }),
   ratePerMinute: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Requests per minute per key.' }),
   flowKeys: Type.Array(Type.String({ minLength: 1, maxLength: 128, pattern: CRM_KEY_PATTERN }), {

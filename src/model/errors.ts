@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'LEASE_LOST'
   | 'NOT_RETRYABLE'
   | 'QUEUE_FULL'
+  | 'STORAGE_QUOTA'
   | 'STORE_IN_USE'
   | 'STORE_UNAVAILABLE';
 

@@ -43,6 +43,8 @@ export interface Quotas {
    * by every tenant (inline it blocks the event loop), so the default grants none.
    */
   maxCpuMs?: number;
+  /** Workflows the tenant stores, whatever their status, until retention purges them; a POST past it gets 507. */
+  maxStored?: number;
   /** Event streams and long-polls the tenant may hold open at once, per process. */
   maxStreams?: number;
   /** Requests per minute per key. */

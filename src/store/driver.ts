@@ -195,6 +195,8 @@ export interface Driver {
   putIdempotencyKey(key: string, fingerprint: string, batchId: string, expiresAt: number): void;
   /** Workflows queued in active batches: all of them, or one tenant's. */
   queued(tenant?: string): number;
+  /** The tenant's workflows stored, whatever their status, until purged: its active batches' and its totals'. */
+  stored(tenant: string): number;
   /** Writes the batch row; returns its key. */
   insertBatch(batch: NewBatchRow): number;
   /** Writes the batch's workflows, queued, in the order given. */

@@ -18,6 +18,13 @@ export class QueueFullError extends ClientflowError {
   }
 }
 
+/** The tenant stores as many workflows as its quota allows until some are purged (retention). */
+export class StorageQuotaError extends ClientflowError {
+  constructor(readonly stored: number, readonly maxStored: number, readonly tenant: string) {
+    super('STORAGE_QUOTA', `tenant ${tenant} stores ${stored} workflows (until retention purges them); accepting this batch would pass its quota of ${maxStored}; nothing was accepted`);
+  }
+}
+
 /** The Idempotency-Key was used before with a different request body. */
 export class IdempotencyConflictError extends ClientflowError {
   constructor() {

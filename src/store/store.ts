@@ -33,7 +33,7 @@ import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.j
 
 export {
   IdempotencyConflictError, InvalidCursorError, LeaseLostError, NotRetryableError, QueueFullError,
-  StoreInUseError, StoreUnavailableError,
+  StorageQuotaError, StoreInUseError, StoreUnavailableError,
 } from './errors.js';
 
 /** What a backend promises about itself; callers rely on these, not on which backend it is. */
@@ -127,6 +127,8 @@ export interface QueueLimits {
 }
 
 export interface CreateOptions extends QueueLimits {
+  /** Reject (StorageQuotaError) when the tenant would then store more workflows than this (until purged). */
+  tenantMaxStored?: number;
   /** Replay the batch created earlier with this key and the same fingerprint, for ttlMs. */
   idempotency?: { key: string; fingerprint: string; ttlMs: number };
 }

@@ -189,6 +189,7 @@ const QUOTA_WRONG: Record<string, fc.Arbitrary<unknown>> = {
   maxDelayMs: fc.constantFrom(-1, 3_600_001, 1.5, {}),
   maxCpuMs: fc.constantFrom(-1, 3_600_001, 0.5, 'x'),
   maxStreams: fc.constantFrom(0, 100_001, 1.5, null),
+  maxStored: fc.constantFrom(0, 1_000_000_000_001, 2.5, 'x'),
   ratePerMinute: fc.constantFrom(0, 10_000_001, 0.5, '60', null),
 };
 const quotasValid: fc.Arbitrary<Json> = fc.record({
@@ -201,6 +202,7 @@ const quotasValid: fc.Arbitrary<Json> = fc.record({
   maxDelayMs: fc.integer({ min: 0, max: 3_600_000 }),
   maxCpuMs: fc.integer({ min: 0, max: 3_600_000 }),
   maxStreams: fc.integer({ min: 1, max: 100_000 }),
+  maxStored: fc.integer({ min: 1, max: 1_000_000_000_000 }),
   ratePerMinute: fc.integer({ min: 1, max: 10_000_000 }),
 }, { requiredKeys: [] });
 

@@ -52,7 +52,7 @@ export async function setUpTenants(service: TestService, mode: AuthMode): Promis
     keyIds[role] = id;
   }
   const wide = {
-    maxQueued: 1_000_000_000, priorityMin: -1000, priorityMax: 1000, maxAttempts: 100, maxTimeoutMs: 86_400_000, maxDelayMs: 3_600_000, maxCpuMs: 3_600_000, maxStreams: 100_000,
+    maxQueued: 1_000_000_000, priorityMin: -1000, priorityMax: 1000, maxAttempts: 100, maxTimeoutMs: 86_400_000, maxDelayMs: 3_600_000, maxCpuMs: 3_600_000, maxStreams: 100_000, maxStored: 1_000_000_000_000,
     ratePerMinute: 10_000_000,
   };
   for (const tenant of ['alpha', 'bravo', 'ops']) await service.store.putTenant(tenant, wide, now);

@@ -81,7 +81,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
           'Idempotent-Replayed': { type: 'string', enum: ['true'] },
         }),
         202: json(Batch, 'Accepted and durable.', { Location: { type: 'string', description: 'The batch: /v1/batches/{id}' } }),
-        ...problems(400, 401, 403, 413, 415, 422, 429, 503),
+        ...problems(400, 401, 403, 413, 415, 422, 429, 503, 507),
       },
     },
   }, async (request, reply) => {
@@ -106,6 +106,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     }, {
       maxQueued: config.MAX_QUEUED,
       tenantMaxQueued: quotas?.maxQueued,
+      tenantMaxStored: quotas?.maxStored,
       // Keys are per tenant: the same key from two tenants is two keys (a tenant id holds no '/').
       idempotency: key ? { key: `${tenant}/${key}`, fingerprint: fingerprint(body), ttlMs: config.IDEMPOTENCY_TTL_MS } : undefined,
     });

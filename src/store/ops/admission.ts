@@ -1,23 +1,25 @@
 /**
  * Admission: a batch and all its workflows in one transaction. In order: an idempotency key seen
  * before replays its batch (same fingerprint) or is refused (another body), writing nothing; the
- * queue's limits (`MAX_QUEUED`, the tenant's `maxQueued`) refuse a batch that would pass them,
- * writing nothing; else the batch, its workflows, its key and `batch.created`. The checks read
+ * queue's limits (`MAX_QUEUED`, the tenant's `maxQueued`) and the tenant's storage quota
+ * (`maxStored`) refuse a batch that would pass them, writing nothing; else the batch, its workflows, its key and `batch.created`. The checks read
  * what is committed under the admission lock, so processes admitting at once cannot pass a limit
  * together nor create the same idempotent batch twice.
  */
 import { DEFAULT_TENANT } from '../../model/tenants.js';
 import { batchOptions, type NewBatch } from '../../model/types.js';
-import { IdempotencyConflictError, QueueFullError } from '../errors.js';
+import { IdempotencyConflictError, QueueFullError, StorageQuotaError } from '../errors.js';
 import { timeOrderedId } from '../ids.js';
 import type { CreateOptions, QueueLimits } from '../store.js';
 import { call, type Steps } from './steps.js';
 import type { Unit } from './unit.js';
 
-export function* admit(unit: Unit, input: NewBatch, now: number, { idempotency, maxQueued, tenantMaxQueued }: CreateOptions): Steps<{ id: string; replayed: boolean }> {
+export function* admit(
+  unit: Unit, input: NewBatch, now: number, { idempotency, maxQueued, tenantMaxQueued, tenantMaxStored }: CreateOptions,
+): Steps<{ id: string; replayed: boolean }> {
   const tenant = input.tenant ?? DEFAULT_TENANT;
   const total = input.clientIds.length;
-  if (idempotency || maxQueued !== undefined || tenantMaxQueued !== undefined) yield* call('lockAdmission');
+  if (idempotency || maxQueued !== undefined || tenantMaxQueued !== undefined || tenantMaxStored !== undefined) yield* call('lockAdmission');
   if (idempotency) {
     const seen = yield* call('idempotencyKey', idempotency.key, now);
     if (seen) {
@@ -26,6 +28,11 @@ export function* admit(unit: Unit, input: NewBatch, now: number, { idempotency, 
     }
   }
   yield* roomFor(total, tenant, { maxQueued, tenantMaxQueued }, false);
+  if (tenantMaxStored !== undefined) {
+    // Canceled and finished workflows count until retention purges them: a submit-and-cancel loop fills a disk too.
+    const stored = yield* call('stored', tenant);
+    if (stored + total > tenantMaxStored) throw new StorageQuotaError(stored, tenantMaxStored, tenant);
+  }
   const id = timeOrderedId(now);
   const seq = yield* call('insertBatch', {
     id, tenant, label: input.label, priority: input.priority, options: batchOptions(input), maxConcurrency: input.maxConcurrency,

@@ -36,6 +36,13 @@ export async function queued(db: Queryable, tenant?: string): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+/** Finished batches are folded into tenant_totals (and taken out when purged): no scan of them. */
+export async function stored(db: Queryable, tenant: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT (SELECT COALESCE(SUM(total), 0) FROM batches WHERE tenant = $1 AND ${ACTIVE})
+    + COALESCE((SELECT succeeded + failed + canceled FROM tenant_totals WHERE tenant = $1), 0) AS n`, [tenant]);
+  return Number(rows[0]!.n);
+}
+
 export async function insertBatch(db: Queryable, b: NewBatchRow): Promise<number> {
   const { rows } = await db.query<{ seq: number }>(`INSERT INTO batches
       (id, status, label, priority, options, max_concurrency, created_at, total, queued, webhook_url, webhook_status, tenant, flow_key)

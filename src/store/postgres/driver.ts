@@ -58,6 +58,7 @@ export function postgresDriver(tx: Tx): AsyncDriver {
     idempotencyKey: (key, now) => admission.idempotencyKey(tx, key, now),
     putIdempotencyKey: (key, fingerprint, batchId, expiresAt) => admission.putIdempotencyKey(tx, key, fingerprint, batchId, expiresAt),
     queued: (tenant) => admission.queued(tx, tenant),
+    stored: (tenant) => admission.stored(tx, tenant),
     insertBatch: (batch) => admission.insertBatch(tx, batch),
     insertWorkflows: (batchSeq, ids, clientIds, priority, at) => admission.insertWorkflows(tx, batchSeq, ids, clientIds, priority, at),
   };

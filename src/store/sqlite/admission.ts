@@ -13,6 +13,7 @@ export class Admissions {
   readonly #putIdempotencyKey: Statement;
   readonly #dropExpiredKeys: Statement;
   readonly #tenantQueued: Statement;
+  readonly #stored: Statement;
 
   constructor(db: DB, counters: BatchCounters) {
     this.#counters = counters;
@@ -21,6 +22,9 @@ export class Admissions {
       VALUES (@id, @tenant, 'queued', @label, @priority, @options, @max_concurrency, @flow_key, @created_at, @total, @total,
         @webhook_url, CASE WHEN @webhook_url IS NULL THEN NULL ELSE 'pending' END)`);
     this.#tenantQueued = db.prepare(`SELECT COALESCE(SUM(queued), 0) FROM batches WHERE tenant = ? AND ${ACTIVE}`).pluck();
+    // Finished batches are folded into tenant_totals (and taken out when purged): no scan of them.
+    this.#stored = db.prepare(`SELECT (SELECT COALESCE(SUM(total), 0) FROM batches WHERE tenant = @tenant AND ${ACTIVE})
+      + COALESCE((SELECT succeeded + failed + canceled FROM tenant_totals WHERE tenant = @tenant), 0)`).pluck();
     this.#insertWorkflow = db.prepare(`INSERT INTO workflows (id, batch_seq, client_id, priority, status, queued_at)
       VALUES (?, ?, ?, ?, 'queued', ?)`);
     this.#idempotencyKey = db.prepare('SELECT fingerprint, batch_id AS batchId FROM idempotency_keys WHERE key = ?');
@@ -44,6 +48,10 @@ export class Admissions {
    */
   queued(tenant?: string): number {
     return tenant === undefined ? this.#counters.queued.value : this.#tenantQueued.get(tenant) as number;
+  }
+
+  stored(tenant: string): number {
+    return this.#stored.get({ tenant }) as number;
   }
 
   insertBatch(b: NewBatchRow): number {

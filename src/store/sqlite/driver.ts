@@ -52,6 +52,7 @@ export function sqliteDriver({ writes, counters, events, admissions, reads, clai
     idempotencyKey: (key, now) => admissions.idempotencyKey(key, now),
     putIdempotencyKey: (key, fingerprint, batchId, expiresAt) => admissions.putIdempotencyKey(key, fingerprint, batchId, expiresAt),
     queued: (tenant) => admissions.queued(tenant),
+    stored: (tenant) => admissions.stored(tenant),
     insertBatch: (batch) => admissions.insertBatch(batch),
     insertWorkflows: (batchSeq, ids, clientIds, priority, at) => admissions.insertWorkflows(batchSeq, ids, clientIds, priority, at),
   };

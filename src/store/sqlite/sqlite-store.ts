@@ -14,7 +14,7 @@ import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
 import type { Driver } from '../driver.js';
-import { IdempotencyConflictError, LeaseLostError, QueueFullError } from '../errors.js';
+import { IdempotencyConflictError, LeaseLostError, QueueFullError, StorageQuotaError } from '../errors.js';
 import { admit } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
 import { putFlowLimit } from '../ops/flow-limits.js';
@@ -129,7 +129,7 @@ export class SqliteStore implements Store {
     });
     this.#admitting = new GroupCommit(db, {
       pending: () => this.#wal.busy(),
-      isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError,
+      isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError || e instanceof StorageQuotaError,
       beforeCommit: () => this.#finishUnit(),
       afterCommit: () => this.#committed(),
       onRollback: (error) => this.#rolledBack(error),

@@ -11,11 +11,28 @@
  * - QueueFullError or IdempotencyConflictError: nothing was written.
  */
 import { describe, expect, it } from 'vitest';
-import { IdempotencyConflictError, QueueFullError } from '../../../src/store/store.js';
+import { IdempotencyConflictError, QueueFullError, StorageQuotaError } from '../../../src/store/store.js';
 import { batchInput, T0, type Contract } from './harness.js';
 
 export function admissionContract(c: Contract): void {
   describe('admission', () => {
+    it('counts every workflow a tenant stores against tenantMaxStored, canceled ones too, until purged; another tenant is not affected', async () => {
+      const { store } = c;
+      const limits = { tenantMaxStored: 5 };
+      const acme = (ids: number[]) => batchInput(ids, { tenant: 'acme' });
+      const first = (await store.createBatch(acme([1, 2, 3]), T0, limits)).batch;
+      // Canceled, it is finished, and still stored: the submit-and-cancel loop gains nothing.
+      await store.cancelBatch(first.id, T0 + 1);
+      await expect(store.createBatch(acme([4, 5, 6]), T0 + 2, limits)).rejects.toBeInstanceOf(StorageQuotaError);
+      expect((await store.listBatches({ limit: 10, tenant: 'acme' }, T0 + 2)).items).toHaveLength(1);
+      await store.createBatch(acme([4, 5]), T0 + 2, limits);
+      await expect(store.createBatch(acme([6]), T0 + 3, limits)).rejects.toThrow(/tenant acme stores 5 workflows.*quota of 5/);
+      await store.createBatch(batchInput([1, 2, 3, 4, 5], { tenant: 'globex' }), T0 + 3, limits);
+      // Purged, its workflows no longer count.
+      await store.purgeFinished(T0 + 10, 500);
+      await store.createBatch(acme([6, 7, 8]), T0 + 11, limits);
+    });
+
     it('creates a batch with every workflow queued, echoing client ids as sent', async () => {
       const { store } = c;
       const batch = await c.newBatch([1, '1', 'x']);
