@@ -197,6 +197,22 @@ describe('http stages against the mock CRM', () => {
     expect(seen.map((r) => r.id)).toEqual(['ok-1']);
   });
 
+  it('a 429 with Retry-After pauses the batch\'s flow key: no call reaches the CRM until then, and the waits spend no attempt', async () => {
+    // One attempt only: a retry that spent one would fail the workflow.
+    const { s, crm: mock } = await withCrm({ RETRY_MAX_ATTEMPTS: 1, CONCURRENCY: 1 }, { quotas: new Map([['acme', 1]]) });
+    const id = await runBatch(s, { clientIds: ['p1', 'p2', 'p3'], stages: 'http', flowKey: 'acme' });
+    const workflows = await workflowsOf(s, id);
+    expect(workflows.map((w) => w.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(workflows.every((w) => w.stages[0]!.attempts === 1)).toBe(true);
+    // The CRM throttled at least once, and nothing arrived while its Retry-After stood.
+    expect(mock.answered.get(429)).toBeGreaterThanOrEqual(1);
+    expect(mock.whilePaused.get('acme') ?? 0).toBe(0);
+    const limit = await s.app.inject({ url: '/v1/limits/acme' });
+    expect(limit.json()).toMatchObject({ key: 'acme', concurrency: null, rate: null, pauses: expect.any(Number), pausedUntil: expect.any(String) });
+    expect((limit.json() as { pauses: number }).pauses).toBeGreaterThanOrEqual(1);
+    expect((await s.app.inject({ url: '/metrics' })).body).toMatch(/^clientflow_flow_pauses_total\{key="acme"\} [1-9]/m);
+  });
+
   it('fails a body past CRM_MAX_RESPONSE_BYTES, and takes one within it', async () => {
     const { s } = await withCrm({ CRM_MAX_RESPONSE_BYTES: 64 * 1024 });
     const id = await runBatch(s, { clientIds: ['huge-1', 'fine-1'], stages: 'http' });

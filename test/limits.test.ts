@@ -42,6 +42,7 @@ stores.describe('flow limits over HTTP', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       key: 'crm:acme', concurrency: 5, rate: 500, periodMs: 1000, burst: null, inUse: 0, waiting: 0, throttled: 0, tokens: 500,
+      pausedUntil: null, pauses: 0,
     });
     expect((await s.app.inject({ url: '/v1/limits/crm:acme', headers: acme })).statusCode).toBe(403);
     expect((await s.app.inject({ url: '/v1/limits/crm:acme', headers: admin })).json()).toMatchObject({ key: 'crm:acme', concurrency: 5 });

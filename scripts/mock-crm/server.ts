@@ -52,6 +52,11 @@ export interface MockCrm {
   events: EventEmitter<MockCrmEvents>;
   /** Requests answered, by status. */
   answered: Map<number, number>;
+  /**
+   * Per key: requests that arrived while a 429 it answered the key still asked to wait (before
+   * that answer's time + Retry-After): calls a well-behaved client would not have made.
+   */
+  whilePaused: Map<string, number>;
   /** TCP connections: accepted so far, open now, most open at once (keep-alive and caps show here). */
   connections: { opened: number; open: number; peak: number };
   close(): Promise<void>;
@@ -64,6 +69,9 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
   const quotas = new Quotas(options.quotas ?? new Map(), now);
   const events = new EventEmitter<MockCrmEvents>();
   const answered = new Map<number, number>();
+  const whilePaused = new Map<string, number>();
+  /** Per key: until when its last 429 asked callers to wait. */
+  const pausedUntil = new Map<string, number>();
   /** How many times each id was asked: drives flaky-/throttled- and the error draws. */
   const asked = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
@@ -89,9 +97,13 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
     const nth = (asked.get(id) ?? 0) + 1;
     asked.set(id, nth);
     events.emit('request', { id, key });
+    if (key !== null && started < (pausedUntil.get(key) ?? 0)) whilePaused.set(key, (whilePaused.get(key) ?? 0) + 1);
     // A quota is checked on arrival, as a gateway in front of a real CRM would: no latency.
     const retryAfter = quotas.take(key);
-    if (retryAfter !== null) return send(429, { error: `quota of key ${key} exceeded` }, { 'retry-after': String(retryAfter) });
+    if (retryAfter !== null) {
+      pausedUntil.set(key!, Math.max(pausedUntil.get(key!) ?? 0, started + retryAfter * 1000));
+      return send(429, { error: `quota of key ${key} exceeded` }, { 'retry-after': String(retryAfter) });
+    }
     res.on('close', () => {
       if (!res.writableFinished) {
         events.emit('aborted', { id });
@@ -148,7 +160,7 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
   const { port } = server.address() as AddressInfo;
   const origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
   return {
-    origin, port, template: `${origin}/clients/{id}`, events, answered, connections,
+    origin, port, template: `${origin}/clients/{id}`, events, answered, whilePaused, connections,
     close: () => new Promise<void>((resolve) => {
       for (const timer of timers) clearTimeout(timer);
       server.close(() => resolve());

@@ -991,6 +991,13 @@ export interface components {
             throttled: number;
             /** @description Tokens in the bucket now; null without a rate. */
             tokens: number | null;
+            /**
+             * Format: date-time
+             * @description Until when the key is (or was last) paused: the CRM answered 429 or 503 with Retry-After, and no replica claims its work before then; null: never paused.
+             */
+            pausedUntil: string | null;
+            /** @description Times the CRM paused the key. */
+            pauses: number;
         };
         /** @description The batch was accepted. */
         BatchCreatedEvent: {

@@ -5,7 +5,9 @@
  *
  * - A retryable failure with attempts left records `retrying` and gives up the slot and the
  *   lease; the dispatcher claims the workflow again when its backoff is over (at least the
- *   failure's `retryAfterMs`, up to RETRY_AFTER_MAX_MS).
+ *   failure's `retryAfterMs`, up to RETRY_AFTER_MAX_MS). A failure with `retryAfterMs` in a batch
+ *   with a flow key pauses the key for every replica until then (the CRM's quota is the key's),
+ *   and that retry spends no attempt.
  * - Cancel aborts the running stage (`canceled`), or stops the workflow between stages.
  * - Draining stops it between stages; the shutdown abort marks the running stage `interrupted`.
  *   Either way it resumes at that stage later.
@@ -128,6 +130,17 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
       // Canceled while the attempt was failing anyway: the cancel wins, never a retry.
       await store.record({ kind: 'canceled', workflow: wf, stage: name, at });
     } else if (failure) {
+      const pauseMs = failure.retryable && (failure.retryAfterMs ?? 0) > 0 && wf.options.flowKey
+        ? Math.min(failure.retryAfterMs!, deps.retryAfterMaxMs) : null;
+      if (pauseMs !== null && pauseMs > 0) {
+        // The CRM asked every caller of this key to wait: the key pauses for every replica's
+        // claims (its waiting work holds no lease), and this wait spends no attempt.
+        const retryAt = at + pauseMs;
+        await store.pauseFlowKey(wf.options.flowKey!, retryAt, at);
+        await store.record({ kind: 'retrying', workflow: wf, stage: name, at, error: failure.error, retryAt, refund: true });
+        deps.wakeAt(retryAt);
+        return;
+      }
       const policy = { ...deps.retry, ...wf.options.retry };
       const delayMs = failure.retryable ? retryDelayMs(policy, attempt, failure.retryAfterMs ?? null, deps.retryAfterMaxMs) : null;
       if (delayMs !== null) {

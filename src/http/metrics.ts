@@ -132,6 +132,24 @@ export function createMetrics({ store, engine, watchers, webhooks }: MetricsDeps
       for (const u of await readFlows()) flowThrottled.inc({ key: u.limit.key }, u.limit.throttled);
     },
   });
+  const flowPaused = new Gauge({
+    name: 'clientflow_flow_paused_seconds',
+    help: 'Seconds each flow key stays paused (the CRM\'s Retry-After), across replicas; 0: not paused.',
+    labelNames: ['key'] as const, registers,
+    async collect() {
+      flowPaused.reset();
+      const now = Date.now();
+      for (const u of await readFlows()) flowPaused.set({ key: u.limit.key }, Math.max(0, u.limit.pausedUntil - now) / 1000);
+    },
+  });
+  const flowPauses = new Counter({
+    name: 'clientflow_flow_pauses_total', help: 'Times the CRM paused each flow key (429 or 503 with Retry-After), across replicas.',
+    labelNames: ['key'] as const, registers,
+    async collect() {
+      flowPauses.reset();
+      for (const u of await readFlows()) flowPauses.inc({ key: u.limit.key }, u.limit.pauses);
+    },
+  });
   const running = new Gauge({
     name: 'clientflow_running', help: 'Workflows running a stage in this engine now.', registers,
     collect() {

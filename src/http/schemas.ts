@@ -398,6 +398,11 @@ export const FlowLimitView = named('FlowLimit', Type.Object({
   waiting: Type.Integer({ description: 'Workflows of the key\'s batches waiting (unfinished, not leased).' }),
   throttled: Type.Integer({ description: 'Claims that found work of the key but no token, since the limit was created.' }),
   tokens: Nullable(Type.Number({ description: 'Tokens in the bucket now; null without a rate.' })),
+  pausedUntil: Nullable(Type.String({
+    format: 'date-time',
+    description: 'Until when the key is (or was last) paused: the CRM answered 429 or 503 with Retry-After, and no replica claims its work before then; null: never paused.',
+  })),
+  pauses: Type.Integer({ description: 'Times the CRM paused the key.' }),
 }, { description: 'A flow key\'s limit and its use.' }));
 
 // --- The model's types agree with the schemas -------------------------------------------------

@@ -28,6 +28,13 @@ export interface FlowLimit extends FlowLimitSpec {
   refilledAt: number;
   /** Claims that found work of the key but no token. */
   throttled: number;
+  /**
+   * Until when (epoch ms) the key is paused: the CRM answered 429 or 503 with `Retry-After`, so
+   * no claim anywhere takes its work before then (0: not paused).
+   */
+  pausedUntil: number;
+  /** Pauses so far (a metric). */
+  pauses: number;
 }
 
 /** What `GET /v1/limits/{key}` and the metrics show of a key. */
@@ -55,6 +62,7 @@ export function tokensAt(limit: FlowLimit, now: number): number {
  * `leased`) and the whole tokens in the bucket, whichever is fewer; null: neither limits.
  */
 export function flowRoom(limit: FlowLimit, leased: number, now: number): number | null {
+  if (limit.pausedUntil > now) return 0;
   const byConcurrency = limit.concurrency === null ? null : limit.concurrency - leased;
   const byRate = limit.rate === null ? null : Math.floor(tokensAt(limit, now));
   if (byConcurrency === null) return byRate;
@@ -74,7 +82,20 @@ export function afterClaim(limit: FlowLimit, taken: number, now: number): { toke
 export function withSpec(key: string, spec: FlowLimitSpec, old: FlowLimit | null, now: number): FlowLimit {
   const burst = burstOf(spec);
   const tokens = old === null || old.rate === null ? burst : Math.min(burst, tokensAt(old, now));
-  return { key, ...spec, tokens, refilledAt: now, throttled: old?.throttled ?? 0 };
+  return { key, ...spec, tokens, refilledAt: now, throttled: old?.throttled ?? 0, pausedUntil: old?.pausedUntil ?? 0, pauses: old?.pauses ?? 0 };
+}
+
+/** No limit: a key that has a row only to hold its pause. */
+const NO_LIMIT: FlowLimitSpec = { concurrency: null, rate: null, periodMs: null, burst: null };
+
+/**
+ * The key paused until `until` (a CRM's Retry-After), or null when it is paused that long already.
+ * A key with no limit gets a row with none, to hold the pause.
+ */
+export function paused(key: string, old: FlowLimit | null, until: number, now: number): FlowLimit | null {
+  const limit = old ?? withSpec(key, NO_LIMIT, null, now);
+  if (limit.pausedUntil >= until) return null;
+  return { ...limit, pausedUntil: until, pauses: limit.pauses + 1 };
 }
 
 export const isFlowKey = (key: string): boolean => FLOW_KEY.test(key);

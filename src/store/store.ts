@@ -104,7 +104,8 @@ export type Transition =
   | { kind: 'succeeded'; workflow: ClaimedWorkflow; stage: StageName; at: number; output: unknown; next?: StageName }
   | { kind: 'failed'; workflow: ClaimedWorkflow; stage: StageName; at: number; error: ErrorInfo }
   /** The attempt failed and another is due at `retryAt`: the lease is given up until then. */
-  | { kind: 'retrying'; workflow: ClaimedWorkflow; stage: StageName; at: number; error: ErrorInfo; retryAt: number }
+  /** `refund`: the attempt is not counted (the far side asked to wait: a CRM's Retry-After with the key paused). */
+  | { kind: 'retrying'; workflow: ClaimedWorkflow; stage: StageName; at: number; error: ErrorInfo; retryAt: number; refund?: boolean }
   /** Cancel aborted the running stage. */
   | { kind: 'canceled'; workflow: ClaimedWorkflow; stage: StageName; at: number }
   /** The stage was interrupted (shutdown): its attempt counts and it will run again. */
@@ -249,6 +250,13 @@ export interface RunnerStore {
    * (LeaseLostError when it is not held); repeating it is harmless.
    */
   saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): Promise<void>;
+  /**
+   * Pauses a flow key until `until` (a CRM's 429 or 503 with Retry-After), for every process's
+   * claims; a pause already as long stays. The key gets a row (no limit) if it had none.
+   */
+  pauseFlowKey(key: string, until: number, now: number): Promise<void>;
+  /** When the key's pause ends (epoch ms; 0: never paused): a fetch asks before calling the CRM. */
+  flowPausedUntil(key: string): Promise<number>;
   /** A runner that sees a cancel between stages cancels the workflow like any caller. */
   cancelWorkflow(id: string, now: number): Promise<CancelResult<Workflow> | null>;
 }

@@ -118,6 +118,11 @@ export function applyTransition(t: Transition): { delta: Delta; row: RowChange }
     case 'retrying': {
       // The attempt failed but another is due: the stage waits as `pending`, keeping its error.
       endAttempt(stage, 'pending', t.at, t.error);
+      if (t.refund) {
+        // The CRM asked every caller of the key to wait: waiting spends no attempt.
+        stage.attempts -= 1;
+        wf.attempts -= 1;
+      }
       counts.running = -1;
       row.release = true;
       row.runAfter = t.retryAt;

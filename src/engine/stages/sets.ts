@@ -21,7 +21,7 @@ export interface StageSets {
 }
 
 export interface StageSetOptions {
-  store: Pick<RunnerStore, 'saveResult'>;
+  store: Pick<RunnerStore, 'saveResult' | 'flowPausedUntil'>;
   delays: StageDelays;
   now: () => number;
   /** Where the http set's fetch goes; null: this server runs no http batches. */

@@ -18,6 +18,7 @@ export function limitView({ limit, inUse, waiting, tokens }: FlowUsage) {
   return {
     key: limit.key, concurrency: limit.concurrency, rate: limit.rate, periodMs: limit.periodMs, burst: limit.burst,
     inUse, waiting, throttled: limit.throttled, tokens,
+    pausedUntil: limit.pausedUntil === 0 ? null : new Date(limit.pausedUntil).toISOString(), pauses: limit.pauses,
   };
 }
 

@@ -59,10 +59,17 @@ export async function flowLimitForWrite(tx: Tx, key: string): Promise<FlowLimit 
 
 /** Written under the key's lock (flowLimitForWrite). */
 export async function writeFlowLimit(tx: Tx, limit: FlowLimit): Promise<void> {
-  await tx.query(`INSERT INTO flow_limits (${LIMIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+  await tx.query(`INSERT INTO flow_limits (${LIMIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
     ON CONFLICT (key) DO UPDATE SET concurrency = excluded.concurrency, rate = excluded.rate, period_ms = excluded.period_ms,
-      burst = excluded.burst, tokens = excluded.tokens, refilled_at = excluded.refilled_at`,
-  [limit.key, limit.concurrency, limit.rate, limit.periodMs, limit.burst, limit.tokens, limit.refilledAt, limit.throttled]);
+      burst = excluded.burst, tokens = excluded.tokens, refilled_at = excluded.refilled_at,
+      paused_until = excluded.paused_until, pauses = excluded.pauses`,
+  [limit.key, limit.concurrency, limit.rate, limit.periodMs, limit.burst, limit.tokens, limit.refilledAt, limit.throttled, limit.pausedUntil, limit.pauses]);
+}
+
+/** When the key's pause ends (0: none): what a fetch asks before it calls the CRM. */
+export async function pausedUntil(db: Queryable, key: string): Promise<number> {
+  const { rows } = await db.query<{ at: number }>('SELECT paused_until AS at FROM flow_limits WHERE key = $1', [key]);
+  return Number(rows[0]?.at ?? 0);
 }
 
 /** Limits with their use now: one key, or every key (`key` null). */

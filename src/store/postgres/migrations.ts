@@ -211,4 +211,8 @@ CREATE TABLE flow_limits (
   throttled   bigint NOT NULL DEFAULT 0
 );
 `,
+  /* 5: a flow key paused by the CRM's Retry-After (ops/flow-limits.ts pauseFlow), for every replica's claims */ `
+ALTER TABLE flow_limits ADD COLUMN paused_until bigint NOT NULL DEFAULT 0;
+ALTER TABLE flow_limits ADD COLUMN pauses bigint NOT NULL DEFAULT 0;
+`,
 ];

@@ -23,7 +23,7 @@ import type {
 } from '../store.js';
 import { admit } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
-import { putFlowLimit } from '../ops/flow-limits.js';
+import { pauseFlow, putFlowLimit } from '../ops/flow-limits.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
 import { record, saveResult } from '../ops/record.js';
 import type { Steps } from '../ops/steps.js';
@@ -263,6 +263,14 @@ export class PostgresStore implements Store {
 
   saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): Promise<void> {
     return this.#group.run(fence.seq, (tx) => tx.run(saveResult(fence, result, now)));
+  }
+
+  async pauseFlowKey(key: string, until: number, now: number): Promise<void> {
+    await this.#sequence(() => pauseFlow(key, until, now));
+  }
+
+  flowPausedUntil(key: string): Promise<number> {
+    return this.#read(() => flows.pausedUntil(this.#db, key));
   }
 
   // --- Webhooks ---

@@ -16,9 +16,10 @@ export class FlowLimitRows {
     this.#get = db.prepare(`SELECT ${LIMIT_COLUMNS} FROM flow_limits WHERE key = ?`);
     this.#all = db.prepare(`SELECT ${LIMIT_COLUMNS} FROM flow_limits ORDER BY key`);
     this.#put = db.prepare(`INSERT INTO flow_limits (${LIMIT_COLUMNS})
-      VALUES (@key, @concurrency, @rate, @periodMs, @burst, @tokens, @refilledAt, @throttled)
+      VALUES (@key, @concurrency, @rate, @periodMs, @burst, @tokens, @refilledAt, @throttled, @pausedUntil, @pauses)
       ON CONFLICT (key) DO UPDATE SET concurrency = excluded.concurrency, rate = excluded.rate, period_ms = excluded.period_ms,
-        burst = excluded.burst, tokens = excluded.tokens, refilled_at = excluded.refilled_at`);
+        burst = excluded.burst, tokens = excluded.tokens, refilled_at = excluded.refilled_at,
+        paused_until = excluded.paused_until, pauses = excluded.pauses`);
     // Only unfinished workflows hold leases, so only the key's active batches are counted (batches_by_flow_key).
     this.#leased = db.prepare(`SELECT count(*) FROM workflows
       WHERE lease_owner IS NOT NULL AND batch_seq IN (SELECT seq FROM batches WHERE ${ACTIVE} AND flow_key = ?)`).pluck();

@@ -302,4 +302,8 @@ CREATE UNIQUE INDEX events_by_batch_n ON events (batch_seq, n);
 ALTER TABLE batches ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;
 UPDATE batches SET event_seq = (SELECT coalesce(max(n), 0) FROM events WHERE batch_seq = batches.seq);
 `,
+  /* 14: a flow key paused by the CRM's Retry-After (ops/flow-limits.ts pauseFlow), for every claim */ `
+ALTER TABLE flow_limits ADD COLUMN paused_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE flow_limits ADD COLUMN pauses INTEGER NOT NULL DEFAULT 0;
+`,
 ];

@@ -17,7 +17,7 @@ import type { Driver } from '../driver.js';
 import { IdempotencyConflictError, LeaseLostError, QueueFullError, StorageQuotaError } from '../errors.js';
 import { admit } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
-import { putFlowLimit } from '../ops/flow-limits.js';
+import { pauseFlow, putFlowLimit } from '../ops/flow-limits.js';
 import { commit } from '../ops/commit.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
 import { record, saveResult } from '../ops/record.js';
@@ -297,6 +297,14 @@ export class SqliteStore implements Store {
 
   saveResult(fence: LeaseFence, result: Record<string, unknown>, now: number): Promise<void> {
     return this.#group.run(() => this.#run(saveResult(fence, result, now)));
+  }
+
+  async pauseFlowKey(key: string, until: number, now: number): Promise<void> {
+    await this.#group.run(() => this.#run(pauseFlow(key, until, now)));
+  }
+
+  async flowPausedUntil(key: string): Promise<number> {
+    return this.#flows.get(key)?.pausedUntil ?? 0;
   }
 
   // --- Webhooks ---

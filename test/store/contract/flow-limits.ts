@@ -8,7 +8,10 @@
  *   batches, tenants and priorities; a waiting workflow holds no lease; each claimed workflow
  *   takes a token; at most rate + burst in one period; a claim never lets the clock run back;
  * - a claim is counted throttled only when the key has work waiting and no token;
- * - a workflow claimed under a key's limit says so (`tenantCapped`).
+ * - a workflow claimed under a key's limit says so (`tenantCapped`);
+ * - pauseFlowKey pauses a key (with or without a limit) until a time: no claim takes its work
+ *   before then, a shorter pause changes nothing; flowPausedUntil and getFlowLimit show it;
+ * - a `retrying` transition with `refund` gives its attempt back.
  */
 import { describe, expect, it } from 'vitest';
 import { T0, type Contract } from './harness.js';
@@ -35,6 +38,30 @@ export function flowLimitsContract(c: Contract): void {
       await store.putFlowLimit('crm:acme', { ...none, rate: 5, periodMs: 1000 }, T0);
       expect(await store.getFlowLimit('crm:acme', T0)).toMatchObject({ limit: { concurrency: null }, tokens: 5 });
       expect((await store.listFlowLimits(T0)).map((u) => u.limit.key)).toEqual(['crm:acme']);
+    });
+
+    it('pauses a key until a time for every claim, keeps the longer pause, and a refunded retry spends no attempt', async () => {
+      const { store } = c;
+      await keyed('crm:acme', 3, 'a');
+      const [wf] = await store.claim('e', 1, T0, 60_000);
+      expect(await store.flowPausedUntil('crm:acme')).toBe(0);
+      await store.record({ kind: 'started', workflow: wf!, stage: 'fetch', at: T0 });
+      await store.pauseFlowKey('crm:acme', T0 + 5_000, T0 + 1);
+      await store.pauseFlowKey('crm:acme', T0 + 2_000, T0 + 1);
+      await store.record({
+        kind: 'retrying', workflow: wf!, stage: 'fetch', at: T0 + 1, error: { code: 'CRM_THROTTLED', message: 'x' }, retryAt: T0 + 5_000, refund: true,
+      });
+      expect(await store.flowPausedUntil('crm:acme')).toBe(T0 + 5_000);
+      expect(await store.getFlowLimit('crm:acme', T0 + 1)).toMatchObject({ limit: { concurrency: null, rate: null, pausedUntil: T0 + 5_000, pauses: 1 } });
+      // Paused: only other work is claimed, whatever is asked.
+      await keyed(null, 1, 'b');
+      expect((await store.claim('f', 100, T0 + 10, 60_000)).map((w) => w.options.flowKey ?? null)).toEqual([null]);
+      expect(await store.claim('f', 100, T0 + 4_999, 60_000)).toEqual([]);
+      const after = await store.claim('f', 100, T0 + 5_000, 60_000);
+      expect(after.map((w) => w.options.flowKey)).toEqual(['crm:acme', 'crm:acme', 'crm:acme']);
+      const again = after.find((w) => w.id === wf!.id)!;
+      expect(again.stages[0]).toMatchObject({ status: 'pending', attempts: 0, error: { code: 'CRM_THROTTLED' } });
+      expect(again.attempts).toBe(0);
     });
 
     it("caps a key's leases across its batches and tenants; a waiting workflow holds no lease, a freed one lets another in", async () => {

@@ -34,7 +34,7 @@ const MEMBERS = {
   createBatch: true, cancelBatch: true, cancelWorkflow: true, retryBatch: true, retryWorkflow: true,
   getBatch: true, listBatches: true, listWorkflows: true, getWorkflow: true, listEvents: true, workflowEvents: true,
   workflowTotals: true, onEvents: true, onRemote: true, claim: true, renewLeases: true, releaseExpiredLeases: true, releaseLeases: true,
-  recover: true, record: true, saveResult: true, claimWebhooks: true, recordWebhook: true, nextWebhookAt: true,
+  recover: true, record: true, saveResult: true, pauseFlowKey: true, flowPausedUntil: true, claimWebhooks: true, recordWebhook: true, nextWebhookAt: true,
   createKey: true, findKey: true, listKeys: true, revokeKey: true, getTenant: true, listTenants: true, putTenant: true,
   putFlowLimit: true, getFlowLimit: true, listFlowLimits: true,
   purgeFinished: true, capabilities: true, ping: true, probeWrite: true, close: true,
