@@ -23,7 +23,7 @@ import {
   type BenchOptions, type CaseResult, type Waker,
 } from './lib.js';
 
-export type EngineCaseName = 'tutorial' | 'makespan' | 'throughput' | 'status' | 'queued';
+export type EngineCaseName = 'tutorial' | 'makespan' | 'throughput' | 'status' | 'queued' | 'fair';
 
 interface ChildRequest {
   name: EngineCaseName;
@@ -38,7 +38,7 @@ type ChildReply = { ok: true; rows: CaseResult[] } | { ok: false; error: string 
 // ================================================================ parent side
 
 /** Budgets keep the whole `npm run bench` bounded even on a slow, noisy machine. */
-const BUDGET_MS: Record<EngineCaseName, number> = { tutorial: 30_000, makespan: 60_000, throughput: 90_000, status: 30_000, queued: 120_000 };
+const BUDGET_MS: Record<EngineCaseName, number> = { tutorial: 30_000, makespan: 60_000, throughput: 90_000, status: 30_000, queued: 120_000, fair: 60_000 };
 
 /** Runs one case in a fresh child; never throws (a crash becomes a failing row). */
 export async function runEngineCase(
@@ -64,7 +64,10 @@ export async function runEngineCase(
     return reply.rows;
   } catch (e) {
     log(`${name} (${sync}) failed: ${e instanceof Error ? e.message : String(e)}`);
-    const ids = { tutorial: ['1', 'tutorial'], makespan: ['2', 'makespan'], throughput: [sync === 'full' ? '3' : '3n', `throughput ${sync}`], status: ['6', 'status'], queued: ['9', 'queued'] };
+    const ids = {
+      tutorial: ['1', 'tutorial'], makespan: ['2', 'makespan'], throughput: [sync === 'full' ? '3' : '3n', `throughput ${sync}`], status: ['6', 'status'],
+      queued: ['9', 'queued'], fair: ['14', 'fair'],
+    };
     const [id, label] = ids[name] as [string, string];
     return [errorRow(id, label, '', null, e)];
   } finally {
@@ -346,7 +349,67 @@ async function queued(req: ChildRequest): Promise<CaseResult[]> {
   });
 }
 
-const CASES: Record<EngineCaseName, (req: ChildRequest) => Promise<CaseResult[]>> = { tutorial, makespan, throughput, status, queued };
+/**
+ * Case 14: fair to every tenant at any priority. acme submits 2,000 workflows at priority 10,
+ * then globex 100 at priority 0 (CONCURRENCY=20, fetch 5 ms): globex's share of the stages started
+ * while both had work (an equal share is 0.5; priority across tenants gave it 0), and its batch's
+ * elapsed time ÷ acme's. 14k: the same with both batches on one flow key limited to 4 at once.
+ */
+async function fair(req: ChildRequest): Promise<CaseResult[]> {
+  const env = { CONCURRENCY: '20', FETCH_MS: '5', PROCESS_MS: '0', STORE_MS: '0', FLOW_LIMITS: 'crm:shared=conc=4' };
+  return withService(req, env, async (s) => {
+    const rows: CaseResult[] = [];
+    for (const flowKey of [null, 'crm:shared'] as const) {
+      const started = { acme: 0, globex: 0 };
+      const tenantOf = new Map<string, 'acme' | 'globex'>();
+      let contended = true;
+      const finished = new Map<string, Batch>();
+      const done = new Promise<void>((resolve) => {
+        const off = s.engine.events.on((e) => {
+          if (e.type === 'stage.started' && e.stage === 'fetch' && contended) {
+            const tenant = tenantOf.get(e.batchId);
+            if (tenant) started[tenant] += 1;
+          }
+          if (e.type === 'batch.finished' && tenantOf.has(e.batchId)) {
+            if (tenantOf.get(e.batchId) === 'globex') contended = false;
+            void s.store.getBatch(e.batchId, Date.now()).then((b) => {
+              finished.set(e.batchId, b!);
+              if (finished.size === 2) {
+                off();
+                resolve();
+              }
+            });
+          }
+        });
+      });
+      const submit = async (tenant: 'acme' | 'globex', n: number, priority: number, offset: number) => {
+        const { batch } = await s.engine.submit({ ...newBatch(ids(n, offset), `bench fair ${tenant}`), tenant, priority, flowKey });
+        tenantOf.set(batch.id, tenant);
+        return batch.id;
+      };
+      const acme = await submit('acme', 2_000, 10, 0);
+      const globex = await submit('globex', 100, 0, 10_000);
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, req.budgetMs / 2 - 5_000))]);
+      const elapsed = (id: string) => {
+        const b = finished.get(id);
+        return b?.finishedAt ? Date.parse(b.finishedAt) - Date.parse(b.createdAt) : null;
+      };
+      const [a, g] = [elapsed(acme), elapsed(globex)];
+      const share = started.acme + started.globex === 0 ? null : round(started.globex / (started.acme + started.globex));
+      const suffix = flowKey === null ? '' : 'k';
+      rows.push(row({
+        id: `14${suffix}`, name: `fair: priority 10 vs 0${flowKey === null ? '' : ', one flow key (conc 4)'}`,
+        metric: "globex's share of starts while both had work", value: share, unit: '',
+        target: { op: '>=', value: 0.4 },
+        notes: `globex elapsed ${g ?? '?'} ms ÷ acme ${a ?? '?'} ms = ${a && g ? round(g / a) : '?'}; starts acme ${started.acme}, globex ${started.globex}`,
+        details: { started, acmeMs: a, globexMs: g },
+      }));
+    }
+    return rows;
+  });
+}
+
+const CASES: Record<EngineCaseName, (req: ChildRequest) => Promise<CaseResult[]>> = { tutorial, makespan, throughput, status, queued, fair };
 
 async function childMain(): Promise<void> {
   const req = JSON.parse(process.argv[3] ?? '{}') as ChildRequest;

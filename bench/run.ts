@@ -66,6 +66,7 @@ async function main(): Promise<number> {
   }
   if (wants(o.only, ['engine', 'status', '6'])) await run('6 status cost', () => runEngineCase('status', 'full', o, profDir));
   if (wants(o.only, ['engine', 'queued', '9'])) await run('9 memory, 1M queued', () => runEngineCase('queued', 'full', o, profDir));
+  if (wants(o.only, ['engine', 'fair', '14', '14k'])) await run('14 fair', () => runEngineCase('fair', 'full', o, profDir));
   const get = wants(o.only, ['http', 'get', '5']);
   const post = wants(o.only, ['http', 'post', '4']);
   const keyed = wants(o.only, ['http', 'getkey', '5k']);

@@ -373,7 +373,7 @@ describe.skipIf(!hasChromium)('with API keys required: the dashboard and Swagger
   const storedKey = (p: Page) => p.evaluate(() => sessionStorage.getItem('clientflow.apiKey'));
 
   beforeAll(async () => {
-    service = await startService({ config: { AUTH: 'required', FETCH_MS: 20, PROCESS_MS: 30, STORE_MS: 10 } });
+    service = await startService({ config: { AUTH: 'required', ALLOW_SIMULATION: 'on', FETCH_MS: 20, PROCESS_MS: 30, STORE_MS: 10 } });
     base = await service.app.listen({ host: '127.0.0.1', port: 0 });
     ({ key: acmeKey, id: acmeKeyId } = await keyFor('acme'));
     admin = { authorization: `Bearer ${(await keyFor('ops', true)).key}` };

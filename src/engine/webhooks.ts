@@ -160,11 +160,13 @@ export class Webhooks {
     }
     this.#scan = (async () => {
       try {
+        // A kick while the timer is set (an attempt ended) scans again: a tenant at its share
+        // waits for exactly that, and no timer would wake it.
         do {
           this.#again = false;
           await this.#claimDue();
+          if (!this.#again) await this.#setTimer();
         } while (this.#again && this.#state === 'running');
-        await this.#setTimer();
       } catch (err) {
         // The store failed (closing, disk): the next kick or the timer tries again.
         this.#o.logger.error({ err }, 'webhook scan failed');
