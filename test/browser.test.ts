@@ -298,8 +298,9 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
       const error = page.locator('#workflow-body tr', { has: page.locator('th', { hasText: /^3$/ }) }).locator('.error-cell');
       await error.waitFor({ state: 'visible', ...WAIT });
       expect(await error.innerText()).toBe('CRM_TIMEOUT the CRM refused client 3');
-      const box = await error.boundingBox();
-      expect(box?.width ?? 0).toBeGreaterThan(0);
+      // The table re-renders as the batch's state arrives: a row replaced between two calls has
+      // no box for an instant, so ask until the one on screen answers.
+      await expect.poll(async () => (await error.boundingBox())?.width ?? 0, { timeout: WAIT.timeout }).toBeGreaterThan(0);
       mkdirSync('test-artifacts', { recursive: true });
       await page.screenshot({ path: 'test-artifacts/dashboard-failed.png', fullPage: true });
 
