@@ -5,21 +5,27 @@
  * The ids that make an event readable (batch id, workflow id, client id) are not copied into
  * every row: a read joins them back from the workflow's row.
  */
-import type { Database as DB } from 'better-sqlite3';
-import type { EngineEvent } from '../../model/events.js';
+import type { Database as DB, Statement } from 'better-sqlite3';
+import type { EngineEvent, NewEvent } from '../../model/events.js';
 import type { BatchEvents } from '../driver.js';
 import { EVENT_SELECT, eventColumns, eventOf, type EventRow } from '../event-rows.js';
 
+/** Rows per multi-row INSERT: a statement's own cost, shared by this many events. */
+const MANY = 16;
+
 export class EventLog {
-  readonly #insert;
+  readonly #insert: Statement;
+  readonly #insertMany: Statement;
   readonly #after;
   readonly #ofWorkflows;
   readonly #lastId;
 
   constructor(db: DB) {
-    this.#insert = db.prepare<[number, string, number, number | null, string | null, number | null, number | null, string | null]>(
-      'INSERT INTO events (batch_seq, type, at, workflow_seq, stage, attempt, duration_ms, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    const insert = (rows: number) => db.prepare(
+      `INSERT INTO events (batch_seq, type, at, workflow_seq, stage, attempt, duration_ms, extra) VALUES ${new Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
+    this.#insert = insert(1);
+    this.#insertMany = insert(MANY);
     this.#after = db.prepare<[number, number, number, number]>(`${EVENT_SELECT} WHERE e.batch_seq = ? AND e.id > ? AND e.id <= ? ORDER BY e.id LIMIT ?`);
     // The timeline asks for a few workflows at a time: their keys, then their events in the batch.
     this.#ofWorkflows = db.prepare<[number, number, string]>(`${EVENT_SELECT} WHERE e.batch_seq = ? AND e.id <= ?
@@ -34,16 +40,29 @@ export class EventLog {
 
   /**
    * Writes a transaction's events, batches in key order, each batch's in the order they happened;
-   * returns them with their ids (in commit order across the whole file: one writer).
+   * returns them with their ids (in commit order across the whole file: one writer). Sixteen rows
+   * a statement where there are that many: the ids of one INSERT's rows are consecutive (each new
+   * row's key is the largest so far plus one, and nothing else writes meanwhile), so the last
+   * row's id gives every other's.
    */
   insert(batches: ReadonlyMap<number, BatchEvents>): EngineEvent[] {
-    const written: EngineEvent[] = [];
+    const pending: Array<{ event: NewEvent; values: unknown[] }> = [];
     for (const seq of [...batches.keys()].sort((a, b) => a - b)) {
       for (const { event, workflowSeq } of batches.get(seq)!.list) {
         const [type, at, ...rest] = eventColumns(event);
-        const { lastInsertRowid } = this.#insert.run(seq, type, at, workflowSeq, ...rest);
-        written.push({ ...event, id: Number(lastInsertRowid) });
+        pending.push({ event, values: [seq, type, at, workflowSeq, ...rest] });
       }
+    }
+    const written: EngineEvent[] = [];
+    let i = 0;
+    for (; i + MANY <= pending.length; i += MANY) {
+      const chunk = pending.slice(i, i + MANY);
+      const last = Number(this.#insertMany.run(chunk.flatMap((p) => p.values)).lastInsertRowid);
+      chunk.forEach((p, k) => written.push({ ...p.event, id: last - MANY + 1 + k }));
+    }
+    for (; i < pending.length; i++) {
+      const { lastInsertRowid } = this.#insert.run(pending[i]!.values);
+      written.push({ ...pending[i]!.event, id: Number(lastInsertRowid) });
     }
     return written;
   }
