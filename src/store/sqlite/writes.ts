@@ -16,7 +16,7 @@ import type { RowChange } from '../transitions.js';
  * `seq` alone, SQLite would rather walk the whole table in key order than sort the few leased
  * rows, and the sweep for expired leases runs every POLL_MS (80 ms a sweep at 200,000 rows).
  */
-export const LEASED_ROWS = {
+const LEASED_ROWS = {
   all: `${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL ORDER BY w.lease_expires, w.seq`,
   expired: `${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < ? ORDER BY w.lease_expires, w.seq`,
   owned: `${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_owner = ? ORDER BY w.lease_expires, w.seq`,
