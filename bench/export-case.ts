@@ -7,7 +7,7 @@
  * Then, one after another, this (parent) process reads:
  *   13   the NDJSON export, read as fast as it comes;
  *   13c  the CSV export (`Accept: text/csv`), parsed with csv-parse;
- *   13s  the NDJSON export read slowly (64 KiB every 10 ms): the service must wait, not buffer;
+ *   13s  the NDJSON export read slowly (one chunk, at most 64 KiB, every 25 ms): the service must wait, not buffer;
  *   13l  the same rows the way a client got them before the export: GET …/workflows?limit=1000
  *        page by page (JSON), as the "before" of this change.
  * Each checks every workflow id once and the client ids in the order sent, and samples the
@@ -82,8 +82,8 @@ async function readNdjson(base: string, id: string, slow: boolean): Promise<numb
       const row = JSON.parse(line) as { workflowId: string; clientId: string | number };
       rows.push({ workflowId: row.workflowId, clientId: row.clientId });
     }
-    // A slow reader: about 64 KiB (fetch's chunk) every 10 ms.
-    if (slow) await new Promise((resolve) => setTimeout(resolve, 10));
+    // A slow reader: one chunk (fetch's, at most 64 KiB) every 25 ms.
+    if (slow) await new Promise((resolve) => setTimeout(resolve, 25));
   }
   if (rest !== '') throw new Error('the export ended mid-row');
   return checkRows(rows);
