@@ -21,10 +21,12 @@ import { HttpError, registerProblemHandlers, sendProblem } from './http/problem.
 import { actionRoutes } from './http/routes/actions.js';
 import { batchRoutes } from './http/routes/batches.js';
 import { eventRoutes } from './http/routes/events.js';
+import { exportRoutes } from './http/routes/export.js';
 import { healthRoutes } from './http/routes/health.js';
 import { tenantRoutes } from './http/routes/tenants.js';
 import { limitRoutes } from './http/routes/limits.js';
 import { timelineRoutes } from './http/routes/timeline.js';
+import { webhookRoutes } from './http/routes/webhooks.js';
 import { workflowRoutes } from './http/routes/workflows.js';
 import { sharedSchemas } from './http/shared-schemas.js';
 import { validatorCompiler } from './http/validation.js';
@@ -35,8 +37,8 @@ export interface AppDeps {
   store: Store;
   engine: Engine;
   logger: Logger;
-  /** The webhook deliverer, whose attempts the metrics count (the tests' apps may have none). */
-  webhooks?: Pick<Webhooks, 'onOutcome'>;
+  /** The webhook deliverer: the metrics count its attempts, a redelivery wakes it. */
+  webhooks: Pick<Webhooks, 'onOutcome' | 'redeliver'>;
 }
 
 /** The longest path parameter the router matches (an id; the longest any route takes is a tenant's 63). */
@@ -112,8 +114,10 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
   }
   await app.register(batchRoutes, { config, store, engine, watchers, quotas });
   await app.register(eventRoutes, { config, store, engine, watchers });
+  await app.register(exportRoutes, { store, watchers });
   await app.register(workflowRoutes, { store });
-  await app.register(actionRoutes, { engine, store, config, quotas });
+  await app.register(webhookRoutes, { store });
+  await app.register(actionRoutes, { engine, store, config, quotas, webhooks });
   await app.register(tenantRoutes, { store, keys, quotas, defaults });
   await app.register(limitRoutes, { store });
   await app.register(healthRoutes, { store, engine });

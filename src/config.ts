@@ -132,7 +132,7 @@ export const ConfigSchema = Type.Object({
   /** The comment line is `: heartbeat`. @default 15000 */
   SSE_HEARTBEAT_MS: Int(10, 600_000, 15_000, 'How often an idle event stream sends a comment line so proxies keep it open, ms.'),
   /** @default 1000 */
-  SSE_MAX_STREAMS: Int(1, 100_000, 1_000, 'Most event streams and long-polls open at once; past it they get 503.'),
+  SSE_MAX_STREAMS: Int(1, 100_000, 1_000, 'Most event streams, long-polls and exports open at once; past it they get 503.'),
   // --- HTTP hardening (http/hardening.ts) ---
   /**
    * Host names, each with an optional `:port`, that a request's Host header may name (a defence

@@ -1,6 +1,6 @@
 /**
  * The commands that work a running service through its API (the typed client, src/client):
- * submit, watch, status, list, cancel, retry, failed. Each prints plain lines, or with --json
+ * submit, watch, status, list, cancel, retry (results.ts: export, failed, webhooks). Each prints plain lines, or with --json
  * JSON (one document per line); exit codes are connection.ts's.
  */
 import { readFile } from 'node:fs/promises';
@@ -125,13 +125,4 @@ export async function retry(input: CommandInput): Promise<number> {
   if (input.options.json) jsonLine(input.out, batch);
   else input.out.write(`batch ${batch.id} ${batch.status}: failed workflows requeued${input.options['include-canceled'] ? ' (and canceled ones)' : ''}\n`);
   return input.options.watch ? followToEnd(input, batch.id) : EXIT.ok;
-}
-
-export async function failed(input: CommandInput): Promise<number> {
-  const client = connect(input);
-  for await (const w of client.export(input.args[0]!, { status: 'failed' })) {
-    if (input.options.json) jsonLine(input.out, w);
-    else input.out.write(`${JSON.stringify(w.clientId)}\t${w.error?.stage ?? ''}\t${w.error?.code ?? ''}\t${w.error?.message ?? ''}\n`);
-  }
-  return EXIT.ok;
 }

@@ -7,9 +7,10 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { backup } from './backup.js';
-import { UsageError, cancel, failed, list, retry, status, submit, watch } from './batches.js';
+import { UsageError, cancel, list, retry, status, submit, watch } from './batches.js';
 import { completionScript } from './completion.js';
 import { CONNECTION_OPTIONS, EXIT, failureOf } from './connection.js';
+import { exportCommand, failedCommand, failedWebhooks, redeliver } from './results.js';
 import { QUOTA_OPTIONS, createKey, listKeys, listTenants, revokeKey, setTenant } from './tenants.js';
 
 export interface CliIo {
@@ -68,7 +69,21 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'requeue a batch\'s failed workflows (--include-canceled, --watch)',
     run: retry,
   },
-  failed: { args: ['BATCH'], options: api(), summary: 'a batch\'s failed workflows: client id, stage, code, message', run: failed },
+  failed: {
+    args: ['[BATCH]'],
+    options: api({ stage: { type: 'string' }, 'error-code': { type: 'string' }, since: { type: 'string' }, tenant: { type: 'string' } }),
+    summary: 'failed workflows: client id, stage, code, message — of a batch, or of every batch newest first with batch id and time '
+      + '(--stage S, --error-code C; across batches also --since ISO-TIME, --tenant ID)',
+    run: failedCommand,
+  },
+  export: {
+    args: ['BATCH'],
+    options: api({ format: { type: 'string' }, output: { type: 'string' }, status: { type: 'string' } }),
+    summary: 'a batch\'s results, one line per workflow, streamed (--format ndjson|csv, --output FILE, --status S)',
+    run: exportCommand,
+  },
+  'webhooks failed': { args: [], options: api({ tenant: { type: 'string' } }), summary: 'batches whose webhook delivery failed (--tenant ID)', run: failedWebhooks },
+  'webhooks redeliver': { args: ['BATCH'], options: api(), summary: 'send a batch\'s failed webhook again', run: redeliver },
   completion: { args: ['SHELL'], summary: 'print the completion script for bash or zsh (e.g. source <(clientflow completion bash))',
     run: async ({ args, out }) => {
       out.write(completionScript(args[0]!, COMMANDS));
@@ -108,9 +123,10 @@ export const COMMANDS: Record<string, Command> = {
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  clientflow ${[name, ...c.args].join(' ').padEnd(24)} ${c.summary}`);
   return `usage: clientflow <command>\n\ncommands:\n${lines.join('\n')}\n\n`
-    + 'submit, watch, status, list, cancel, retry and failed talk to a running service: --url (or CLIENTFLOW_URL, default\n'
-    + 'http://127.0.0.1:3000), --key (or CLIENTFLOW_KEY), --json for JSON lines. Exit codes: 0 succeeded, 1 failed or\n'
-    + 'canceled, 2 usage, 3 cannot reach the service or not authorised.\n'
+    + 'submit, watch, status, list, cancel, retry, failed, export and webhooks talk to a running service: --url (or\n'
+    + 'CLIENTFLOW_URL, default '
+    + 'http://127.0.0.1:3000), --key (or CLIENTFLOW_KEY), --json for JSON lines. Exit codes: 0 succeeded, 1 failed\n'
+    + 'or canceled, 2 usage, 3 cannot reach the service or not authorised.\n'
     + 'backup, keys and tenants work on the store itself: the server\'s configuration, the same environment variables\n'
     + '(docs/reference/configuration.md).\n';
 }
@@ -131,8 +147,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: ParseArgsOptionsConfig; allowPositionals: true; strict: true; args: string[] }>>;
   try {
     parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    // [NAME] is optional, [NAME...] any number.
     const variadic = command.args.at(-1)?.endsWith('...]') === true;
-    if (variadic ? parsed.positionals.length < command.args.length - 1 : parsed.positionals.length !== command.args.length) {
+    const required = command.args.filter((a) => !a.startsWith('[')).length;
+    const n = parsed.positionals.length;
+    if (n < required || (!variadic && n > command.args.length)) {
       throw new Error(`expected ${command.args.join(' ') || 'no argument'}, got ${parsed.positionals.length} argument(s)`);
     }
   } catch (error) {

@@ -98,6 +98,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/batches/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a batch's results (NDJSON or CSV, streamed)
+         * @description One line per workflow, in the order the ids were sent: workflow id, client id, status, result or error (stage, code, message) and per stage its status, attempts and duration. NDJSON by default (`application/x-ndjson`, one ExportRow per line); CSV with `Accept: text/csv` or `?format=csv` (RFC 4180, a header row, CRLF; columns workflowId, clientId, status, finishedAt, durationMs, errorStage, errorCode, errorMessage, fetchStatus, fetchAttempts, fetchDurationMs, processStatus, processAttempts, processDurationMs, storeStatus, storeAttempts, storeDurationMs, result; the result as JSON text; a text cell starting with = + - @ gets a leading '). Any other Accept gets NDJSON. Streamed page by page, so any batch size takes little memory; a running batch exports what each page holds when it is read. A response cut short (the server closing) ends without its final chunk: an error for the client, never a short file.
+         */
+        get: operations["exportBatchResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List failed workflows across batches, newest failure first
+         * @description The failed workflows of every batch the key may see, by when they failed (newest first), with their error; `stage`, `errorCode` and `since` narrow it. A workflow retried since it failed is not listed. Paged by `cursor` like the other lists.
+         */
+        get: operations["listWorkflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/{id}": {
         parameters: {
             query?: never;
@@ -107,6 +147,26 @@ export interface paths {
         };
         /** Get one workflow with its stages, timings and result */
         get: operations["getWorkflow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List failed webhook deliveries, newest batch first
+         * @description Each batch whose webhook delivery gave up after WEBHOOK_MAX_ATTEMPTS, with its last error (as vague as on the batch). `links.redeliver` sends one again. Paged by `cursor` like the other lists.
+         */
+        get: operations["listFailedWebhooks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -149,6 +209,26 @@ export interface paths {
          * @description Requeues failed (and with includeCanceled=true also canceled) workflows. Each resumes at the stage that failed: stages that succeeded are not run again. The batch reopens.
          */
         post: operations["retryBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/webhook/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a batch's failed webhook again
+         * @description A delivery that failed (every attempt spent) is due again at once, with a fresh round of WEBHOOK_MAX_ATTEMPTS attempts, through the same signed POST and address checks; `webhook-id` is the same as before, so a receiver that got it already can drop it. A pending or delivered one is a 409.
+         */
+        post: operations["redeliverWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1318,6 +1398,86 @@ export interface components {
         };
         /** @description One message of a batch's event stream (the `data:` of an SSE message whose `event:` is its `type`). */
         Event: components["schemas"]["BatchCreatedEvent"] | components["schemas"]["BatchStartedEvent"] | components["schemas"]["StageStartedEvent"] | components["schemas"]["StageSucceededEvent"] | components["schemas"]["StageFailedEvent"] | components["schemas"]["StageRetryingEvent"] | components["schemas"]["StageCanceledEvent"] | components["schemas"]["StageInterruptedEvent"] | components["schemas"]["BatchCanceledEvent"] | components["schemas"]["BatchRetriedEvent"] | components["schemas"]["WorkflowFinishedEvent"] | components["schemas"]["BatchFinishedEvent"] | components["schemas"]["BatchProgressEvent"];
+        /** @description One stage of one workflow in an export: its status, attempts and how long its last attempt took. */
+        StageTiming: {
+            /**
+             * @description The stage's status.
+             * @enum {unknown}
+             */
+            status: "pending" | "running" | "succeeded" | "failed" | "skipped";
+            attempts: number;
+            /** @description Milliseconds. */
+            durationMs: number | null;
+        };
+        /** @description One line of an NDJSON export: one workflow with its result or error and its stage timings. The CSV export has the same fields as columns (see the operation). */
+        ExportRow: {
+            /**
+             * Format: uuid
+             * @description The workflow's id.
+             */
+            workflowId: string;
+            clientId: components["schemas"]["ClientId"];
+            /**
+             * @description The workflow's status when its page was read.
+             * @enum {unknown}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            finishedAt: string | null;
+            /** @description Milliseconds. */
+            durationMs: number | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+            error: {
+                /**
+                 * @description The stage that failed.
+                 * @enum {unknown}
+                 */
+                stage: "fetch" | "process" | "store";
+                code: string;
+                message: string;
+            } | null;
+            stages: {
+                fetch: components["schemas"]["StageTiming"];
+                process: components["schemas"]["StageTiming"];
+                store: components["schemas"]["StageTiming"];
+            };
+        };
+        /** @description A batch's webhook delivery: every attempt failed. */
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+             * @example acme
+             */
+            tenant: string;
+            label: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            finishedAt: string | null;
+            webhook: components["schemas"]["Webhook"];
+            links: {
+                batch: string;
+                /** @description POST here (Content-Type: application/json) to send it again. */
+                redeliver: string;
+            };
+        };
+        /** @description One page of a list, in a stable order. */
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
         /**
          * @example {
          *       "clientIds": [
@@ -2182,6 +2342,270 @@ export interface operations {
             };
         };
     };
+    exportBatchResults: {
+        parameters: {
+            query?: {
+                /** @description Only workflows with this status (when their page is read). */
+                status?: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                /** @description ndjson or csv; overrides Accept (for a link a browser follows). */
+                format?: "ndjson" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export, streamed. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWorkflows: {
+        parameters: {
+            query: {
+                /** @description Which workflows: `failed` (the only status listed across batches; a batch's list takes any). */
+                status: "failed";
+                /** @description Only those that failed in this stage. */
+                stage?: "fetch" | "process" | "store";
+                /** @description Only those whose error has this code (e.g. TIMEOUT, HTTP_500). */
+                errorCode?: string;
+                /** @description Only those that failed at or after this time (ISO-8601). */
+                since?: string;
+                /**
+                 * @description Page size, 1..1000.
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description nextCursor from the previous page. */
+                cursor?: string;
+                /**
+                 * @description Only this tenant's (an admin key; any other key lists only its own tenant's).
+                 * @example acme
+                 */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of a list, in a stable order. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getWorkflow: {
         parameters: {
             query?: never;
@@ -2264,6 +2688,128 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
                      *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFailedWebhooks: {
+        parameters: {
+            query: {
+                /** @description Which deliveries: `failed` (every attempt failed; pending and delivered ones show on their batch). */
+                status: "failed";
+                /**
+                 * @description Page size, 1..1000.
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description nextCursor from the previous page. */
+                cursor?: string;
+                /**
+                 * @description Only this tenant's (an admin key; any other key lists only its own tenant's).
+                 * @example acme
+                 */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of a list, in a stable order. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
                      *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
                      *     }
                      */
@@ -2557,6 +3103,201 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
                      *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description No options: send an empty body or {}, with Content-Type: application/json (any other type is a 415). */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Due again: the batch with its webhook pending. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not in a state that allows this */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-retryable",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "workflow c08e66d3-5357-407d-8ffd-93d1f1d0ee9d is succeeded; only failed or canceled workflows can be retried",
+                     *       "instance": "/v1/workflows/c08e66d3-5357-407d-8ffd-93d1f1d0ee9d/retry",
                      *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
                      *     }
                      */

@@ -135,6 +135,19 @@ export class Webhooks {
     return this.#stopping;
   }
 
+  /**
+   * Sends a failed delivery again (POST /v1/batches/{id}/webhook/redeliver): the store makes it due
+   * now with a fresh round of attempts, and the deliverer is woken to claim it, so it goes out by
+   * the same signed path and address checks as every attempt. False when the batch's delivery is
+   * not failed. A process that does not deliver (RUN_MODE=api, no secret) only makes it due: a
+   * deliverer elsewhere claims it at its next scan.
+   */
+  async redeliver(batchId: string): Promise<boolean> {
+    const due = await this.#o.store.redeliverWebhook(batchId, this.#o.now());
+    if (due) this.#kick();
+    return due;
+  }
+
   /** Calls `listener` with the batch id and the outcome once each attempt has ended and its outcome is recorded. */
   onOutcome(listener: (batchId: string, outcome: WebhookOutcome) => void): () => void {
     this.#outcomeListeners.add(listener);

@@ -79,7 +79,7 @@ const CallbackUrl = Type.String({
     + 'resolving to one fails at delivery; the server\'s WEBHOOK_ALLOW_HOSTS names exceptions.',
   examples: ['https://example.com/hooks/clientflow'],
 });
-const WebhookState = named('Webhook', Type.Object({
+export const WebhookState = named('Webhook', Type.Object({
   url: Type.String({
     description: 'The callbackUrl as readers see it: scheme, host and port, then "/…" when it has any path, query or '
       + 'fragment (where tokens live), e.g. "https://example.com/…". The server keeps the whole URL to deliver to.',
@@ -97,7 +97,7 @@ const WebhookState = named('Webhook', Type.Object({
  * Free text a store keeps as sent: PostgreSQL text holds no NUL (a 500 before this), and an
  * unpaired surrogate is not text (it comes back as U+FFFD). Every label takes only this.
  */
-const STORED_TEXT = '^[^\\u0000\\p{Cs}]*$';
+export const STORED_TEXT = '^[^\\u0000\\p{Cs}]*$';
 
 const MaxConcurrency = Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most workflows of this batch running at once.' });
 
@@ -210,14 +210,14 @@ export const WorkflowShape = Type.Object({
 }, { description: "One client id's run through the stages.", examples: [workflowExample] });
 export const Workflow = named('Workflow', WorkflowShape);
 
-const pageOf = <T extends TSchema>(name: string, item: T) => named(name, Type.Object({
+export const pageOf = <T extends TSchema>(name: string, item: T) => named(name, Type.Object({
   items: Type.Array(item),
   nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last.' })),
 }, { description: 'One page of a list, in a stable order.' }));
 export const BatchPage = pageOf('BatchPage', Batch);
 export const WorkflowPage = pageOf('WorkflowPage', Workflow);
 
-const listQuery = <S extends TSchema>(status: S) => ({
+export const listQuery = <S extends TSchema>(status: S) => ({
   status: Type.Optional(status),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Page size, 1..1000.', examples: [20] })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'nextCursor from the previous page.' })),

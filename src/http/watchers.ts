@@ -1,6 +1,6 @@
 /**
- * Open event streams and long-polls, counted against SSE_MAX_STREAMS and ended together when the
- * server closes, so a client watching a batch never delays a shutdown.
+ * Open event streams, long-polls and exports, counted against SSE_MAX_STREAMS and ended together
+ * when the server closes, so a client watching (or slowly downloading) a batch never delays a shutdown.
  */
 import type { ServerResponse } from 'node:http';
 import { HttpError } from './problem.js';
@@ -15,13 +15,13 @@ export interface Watch {
   close: () => void;
 }
 
-/** An SSE event stream, or a long poll (GET /v1/batches/{id}?wait=N). */
-export type WatchKind = 'stream' | 'poll';
+/** An SSE event stream, a long poll (GET /v1/batches/{id}?wait=N), or an export (GET /v1/batches/{id}/results). */
+export type WatchKind = 'stream' | 'poll' | 'export';
 
 export class Watchers {
   /** Each open watch's switch, with the response it answers. */
   readonly #open = new Map<AbortController, ServerResponse>();
-  readonly #count: Record<WatchKind, number> = { stream: 0, poll: 0 };
+  readonly #count: Record<WatchKind, number> = { stream: 0, poll: 0, export: 0 };
   readonly #max: number;
 
   constructor(max: number) {
@@ -36,7 +36,7 @@ export class Watchers {
   /** A new watch for `response`; a 503 problem (retry shortly) when `max` are open. */
   open(response: ServerResponse, kind: WatchKind): Watch {
     if (this.#open.size >= this.#max) {
-      throw new HttpError(503, 'too-many-streams', 'too many event streams and long-polls are open; retry shortly', undefined, { 'retry-after': '5' });
+      throw new HttpError(503, 'too-many-streams', 'too many event streams, long-polls and exports are open; retry shortly', undefined, { 'retry-after': '5' });
     }
     const controller = new AbortController();
     this.#open.set(controller, response);

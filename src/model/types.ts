@@ -149,6 +149,16 @@ export interface WebhookState {
   deliveredAt: string | null;
 }
 
+/** A batch's webhook delivery as the list of failed deliveries shows it (GET /v1/webhooks). */
+export interface WebhookDelivery {
+  batchId: string;
+  tenant: string;
+  label: string | null;
+  /** When the batch finished: the notification the delivery carries. */
+  finishedAt: string | null;
+  webhook: WebhookState;
+}
+
 export interface Workflow {
   id: string;
   batchId: string;

@@ -6,11 +6,12 @@
  *   Admission      HTTP → engine.submit     createBatch
  *   Control        cancel and retry         cancelBatch, cancelWorkflow, retryBatch, retryWorkflow
  *   Reads          HTTP, timeline, metrics  getBatch, listBatches, listWorkflows, getWorkflow,
- *                                           listEvents, workflowEvents, workflowTotals
+ *                                           listEvents, workflowEvents, workflowTotals,
+ *                                           listFailedWorkflows, listFailedWebhooks
  *   EventFeed      engine events, SSE       onEvents, onRemote
  *   DispatchStore  engine/dispatcher.ts     claim, renewLeases, releaseExpiredLeases, releaseLeases, recover
  *   RunnerStore    engine/runner.ts, stages record, saveResult, cancelWorkflow
- *   WebhookStore   engine/webhooks.ts       claimWebhooks, recordWebhook, nextWebhookAt, getBatch
+ *   WebhookStore   engine/webhooks.ts       claimWebhooks, recordWebhook, nextWebhookAt, redeliverWebhook, getBatch
  *   Tenancy        auth, admin routes, CLI  createKey, findKey, listKeys, revokeKey, getTenant, listTenants, putTenant
  *   FlowLimits     limit routes, metrics    putFlowLimit, getFlowLimit, listFlowLimits
  *   Retention      engine/retention.ts      purgeFinished
@@ -24,7 +25,7 @@
  * implements (driver.ts). Every backend passes the same contract suite (test/store/contract/, by area).
  */
 import type {
-  Batch, BatchOptions, ClientId, ErrorInfo, NewBatch, Page, StageState, Workflow,
+  Batch, BatchOptions, ClientId, ErrorInfo, NewBatch, Page, StageState, WebhookDelivery, Workflow,
 } from '../model/types.js';
 import type { EngineEvent } from '../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../model/tenants.js';
@@ -116,6 +117,20 @@ export interface ListQuery<S> {
   cursor?: string;
 }
 
+/** Failed workflows across batches (listFailedWorkflows), newest failure first. */
+export interface FailedWorkflowQuery {
+  /** Only this tenant's; unset: every tenant's. */
+  tenant?: string;
+  /** Only those that failed in this stage. */
+  stage?: StageName;
+  /** Only those whose error has this code. */
+  errorCode?: string;
+  /** Only those that failed at or after this time (epoch ms). */
+  since?: number;
+  limit: number;
+  cursor?: string;
+}
+
 /** The queue's limits: a batch admitted or workflows requeued must leave the queue within them. */
 export interface QueueLimits {
   /** Reject (QueueFullError) when the queue would then hold more workflows than this. */
@@ -172,6 +187,13 @@ export interface Reads {
    * counters, finished ones from totals added once at their finish. O(active batches).
    */
   workflowTotals(): Promise<Record<string, Record<WorkflowStatus, number>>>;
+  /**
+   * Failed workflows across batches, by when they failed, newest first (then the newest row),
+   * keyset-paged; filtered by tenant, stage, error code and time as the query asks.
+   */
+  listFailedWorkflows(query: FailedWorkflowQuery): Promise<Page<Workflow>>;
+  /** Batches whose webhook delivery failed (every attempt spent), newest batch first, keyset-paged. */
+  listFailedWebhooks(query: Omit<ListQuery<never>, 'status'>): Promise<Page<WebhookDelivery>>;
 }
 
 export interface EventFeed {
@@ -261,6 +283,12 @@ export interface WebhookStore {
   recordWebhook(claim: WebhookClaim, outcome: WebhookOutcome): Promise<boolean>;
   /** When the next pending delivery is due (epoch ms; a leased one when its lease ends), or null. */
   nextWebhookAt(): Promise<number | null>;
+  /**
+   * Makes a failed delivery due again at `now` with a fresh round of attempts (pending, attempts
+   * 0), as a batch's finish does. False, changing nothing, when the batch's delivery is not
+   * failed (none, pending, delivered) or the batch is not finished.
+   */
+  redeliverWebhook(batchId: string, now: number): Promise<boolean>;
   getBatch(id: string, now: number): Promise<Batch | null>;
 }
 

@@ -4,7 +4,7 @@ import { bodyLimit, type Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
 import type { ClientId, StageSetName } from '../../model/types.js';
 import type { Reads } from '../../store/store.js';
-import { canSee, ownedBatch } from '../auth.js';
+import { ownedBatch, tenantScope } from '../auth.js';
 import { withLinks } from '../batch-view.js';
 import { checkCallbackUrl } from '../callback-url.js';
 import { fingerprint } from '../idempotency.js';
@@ -115,13 +115,9 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       response: { 200: BatchPage, ...problems(400, 403) },
     },
   }, async (request) => {
-    const { status, limit = 50, cursor, tenant } = request.query;
-    const { principal } = request;
-    if (tenant !== undefined && !canSee(principal, tenant)) {
-      throw new HttpError(403, 'forbidden', 'only an admin key lists another tenant\'s batches', [{ path: '/querystring/tenant', message: 'is not this key\'s tenant' }]);
-    }
-    // An admin lists every tenant's batches unless it names one; anyone else only their own.
-    const page = await store.listBatches({ status, limit, cursor, tenant: principal.admin ? tenant : principal.tenant }, Date.now());
+    const { status, limit = 50, cursor } = request.query;
+    const tenant = tenantScope(request.principal, request.query.tenant, 'batches');
+    const page = await store.listBatches({ status, limit, cursor, tenant }, Date.now());
     return { items: page.items.map(withLinks), nextCursor: page.nextCursor };
   });
 

@@ -211,4 +211,9 @@ CREATE TABLE flow_limits (
   throttled   bigint NOT NULL DEFAULT 0
 );
 `,
+  /* 5: what failed across batches (postgres/failures.ts): failed workflows by when they failed,
+        batches whose webhook delivery failed by tenant */ `
+CREATE INDEX workflows_failed ON workflows (finished_at, seq) WHERE status = 'failed';
+CREATE INDEX batches_webhook_failed ON batches (tenant, seq) WHERE webhook_status = 'failed';
+`,
 ];

@@ -13,12 +13,12 @@ import type pg from 'pg';
 import type { EngineEvent } from '../../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
-import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
+import type { Batch, NewBatch, Page, WebhookDelivery, Workflow } from '../../model/types.js';
 import { LeaseLostError, StoreUnavailableError } from '../errors.js';
 import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, QueueLimits, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
+  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, LeaseFence, ListQuery, Purged, QueueLimits, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
   WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { admit } from '../ops/admission.js';
@@ -34,6 +34,7 @@ import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../../model/flow-limit
 import { openPool, redact } from '../../db/postgres.js';
 import { asStoreError, migrate, preparedPool, type Queryable } from './database.js';
 import { eventsAfter, eventsOfWorkflows } from './events.js';
+import { failedDeliveries, failedWorkflows } from './failures.js';
 import { GroupCommit } from './group-commit.js';
 import { NoticeListener } from './notices.js';
 import * as reads from './reads.js';
@@ -223,6 +224,14 @@ export class PostgresStore implements Store {
     return this.#read(() => reads.totals(this.#db));
   }
 
+  listFailedWorkflows(query: FailedWorkflowQuery): Promise<Page<Workflow>> {
+    return this.#read(() => failedWorkflows(this.#db, query));
+  }
+
+  listFailedWebhooks(query: Omit<ListQuery<never>, 'status'>): Promise<Page<WebhookDelivery>> {
+    return this.#read(() => failedDeliveries(this.#db, query));
+  }
+
   /** Events of the transactions this process committed, right after each commit. */
   onEvents(listener: (event: EngineEvent) => void): () => void {
     return this.#outbox.subscribe(listener);
@@ -277,6 +286,10 @@ export class PostgresStore implements Store {
 
   nextWebhookAt(): Promise<number | null> {
     return this.#read(() => webhooks.nextWebhookAt(this.#db));
+  }
+
+  redeliverWebhook(batchId: string, now: number): Promise<boolean> {
+    return this.#read(() => webhooks.redeliverWebhook(this.#db, batchId, now));
   }
 
   // --- Retention ---

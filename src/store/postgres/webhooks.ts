@@ -35,3 +35,11 @@ export async function nextWebhookAt(db: Queryable): Promise<number | null> {
   const { rows } = await db.query<{ at: number | null }>(`SELECT min(webhook_next_at) AS at FROM batches WHERE ${DUE}`);
   return rows[0]?.at ?? null;
 }
+
+/** A failed delivery of a finished batch, due again now with a fresh round of attempts (as counters.ts arms one at a finish). */
+export async function redeliverWebhook(db: Queryable, batchId: string, now: number): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE batches SET webhook_status = 'pending', webhook_attempts = 0, webhook_last_error = NULL,
+      webhook_delivered_at = NULL, webhook_next_at = $2, webhook_claim = NULL
+    WHERE id = $1 AND webhook_status = 'failed' AND finished_at IS NOT NULL`, [batchId, now]);
+  return rowCount === 1;
+}

@@ -360,4 +360,9 @@ CREATE INDEX workflows_runnable ON workflows (batch_seq, seq)
 -- claim, a release and a renewal each update one.
 CREATE INDEX workflows_leased ON workflows (batch_seq, lease_expires) WHERE lease_owner IS NOT NULL;
 `,
+  /* 14: what failed across batches (sqlite/failures.ts): failed workflows by when they failed,
+         batches whose webhook delivery failed by tenant */ `
+CREATE INDEX workflows_failed ON workflows (finished_at, seq) WHERE status = 'failed';
+CREATE INDEX batches_webhook_failed ON batches (tenant, seq) WHERE webhook_status = 'failed';
+`,
 ];

@@ -12,7 +12,7 @@ import type { Database as DB } from 'better-sqlite3';
 import type { EngineEvent } from '../../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
-import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
+import type { Batch, NewBatch, Page, WebhookDelivery, Workflow } from '../../model/types.js';
 import type { Driver } from '../driver.js';
 import { IdempotencyConflictError, LeaseLostError, QueueFullError } from '../errors.js';
 import { admit } from '../ops/admission.js';
@@ -26,7 +26,7 @@ import { Unit } from '../ops/unit.js';
 import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, QueueLimits, Renewal, Store, StoreCapabilities, Transition,
+  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, LeaseFence, ListQuery, Purged, QueueLimits, Renewal, Store, StoreCapabilities, Transition,
   WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { FinishedViews } from '../view-cache.js';
@@ -37,6 +37,7 @@ import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../../model/flow-limit
 import { BatchCounters } from './counters.js';
 import { StorageHealth, WriteProbe, asStoreError, openDatabase } from './database.js';
 import { EventLog } from './events.js';
+import { FailureReads } from './failures.js';
 import { GroupCommit } from './group-commit.js';
 import { Reads } from './reads.js';
 import { TenantTable } from './tenants.js';
@@ -72,6 +73,7 @@ export class SqliteStore implements Store {
   readonly #flows: FlowLimitRows;
   readonly #admissions: Admissions;
   readonly #reads: Reads;
+  readonly #failures: FailureReads;
   readonly #tenants: TenantTable;
   readonly #webhooks: WebhookDeliveries;
   readonly #purges: Purges;
@@ -110,6 +112,7 @@ export class SqliteStore implements Store {
     this.#tenantMaxRunning = options.tenantMaxRunning ?? null;
     this.#admissions = new Admissions(db, this.#counters);
     this.#reads = new Reads(db, this.#views, this.#counters);
+    this.#failures = new FailureReads(db);
     this.#driver = sqliteDriver({
       writes: this.#writes, counters: this.#counters, events: this.#events, admissions: this.#admissions, reads: this.#reads, claims: this.#claims,
       flows: this.#flows,
@@ -253,6 +256,14 @@ export class SqliteStore implements Store {
     return this.#reads.totals();
   }
 
+  async listFailedWorkflows(query: FailedWorkflowQuery): Promise<Page<Workflow>> {
+    return this.#failures.workflows(query);
+  }
+
+  async listFailedWebhooks(query: Omit<ListQuery<never>, 'status'>): Promise<Page<WebhookDelivery>> {
+    return this.#failures.deliveries(query);
+  }
+
   onEvents(listener: (event: EngineEvent) => void): () => void {
     return this.#outbox.subscribe(listener);
   }
@@ -310,6 +321,11 @@ export class SqliteStore implements Store {
 
   async nextWebhookAt(): Promise<number | null> {
     return this.#webhooks.nextAt();
+  }
+
+  /** Committed alone: the caller then wakes the deliverer, which must find it due. */
+  redeliverWebhook(batchId: string, now: number): Promise<boolean> {
+    return this.#alone(() => this.#webhooks.redeliver(batchId, now));
   }
 
   // --- Retention ---

@@ -12,6 +12,7 @@ export class WebhookDeliveries {
   readonly #claim: Statement;
   readonly #record: Statement;
   readonly #next: Statement;
+  readonly #redeliver: Statement;
 
   constructor(db: DB, views: FinishedViews) {
     this.#views = views;
@@ -31,6 +32,10 @@ export class WebhookDeliveries {
         webhook_delivered_at = @delivered_at, webhook_next_at = @next_at, webhook_claim = NULL
       WHERE id = @id AND webhook_claim = @claim`);
     this.#next = db.prepare(`SELECT min(webhook_next_at) AS at FROM batches WHERE ${DUE}`);
+    // A failed delivery of a finished batch, due again with a fresh round of attempts (as counters.ts arms one at a finish).
+    this.#redeliver = db.prepare(`UPDATE batches SET webhook_status = 'pending', webhook_attempts = 0, webhook_last_error = NULL,
+        webhook_delivered_at = NULL, webhook_next_at = @now, webhook_claim = NULL
+      WHERE id = @id AND webhook_status = 'failed' AND finished_at IS NOT NULL`);
   }
 
   claim(now: number, limit: number, leaseMs: number, maxAttempts: number): WebhookClaim[] {
@@ -50,6 +55,12 @@ export class WebhookDeliveries {
       : { status: outcome.nextAt === null ? 'failed' : 'pending', error: outcome.error, delivered_at: null, next_at: outcome.nextAt };
     const { changes } = this.#record.run({ id: claim.batchId, claim: claim.token, ...row });
     this.#views.forget(claim.batchId);
+    return changes === 1;
+  }
+
+  redeliver(batchId: string, now: number): boolean {
+    const { changes } = this.#redeliver.run({ id: batchId, now });
+    this.#views.forget(batchId);
     return changes === 1;
   }
 

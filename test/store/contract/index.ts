@@ -14,6 +14,7 @@ import { cancelContract } from './cancel.js';
 import { claimsContract } from './claims.js';
 import { countersContract } from './counters.js';
 import { eventsContract } from './events.js';
+import { failuresContract } from './failures.js';
 import { fencesContract } from './fences.js';
 import { flowLimitsContract } from './flow-limits.js';
 import { contractOf, type ContractOptions, type StoreFactory } from './harness.js';
@@ -33,8 +34,8 @@ export type { ContractOptions, StoreFactory, StoreFactoryOptions } from './harne
 const MEMBERS = {
   createBatch: true, cancelBatch: true, cancelWorkflow: true, retryBatch: true, retryWorkflow: true,
   getBatch: true, listBatches: true, listWorkflows: true, getWorkflow: true, listEvents: true, workflowEvents: true,
-  workflowTotals: true, onEvents: true, onRemote: true, claim: true, renewLeases: true, releaseExpiredLeases: true, releaseLeases: true,
-  recover: true, record: true, saveResult: true, claimWebhooks: true, recordWebhook: true, nextWebhookAt: true,
+  workflowTotals: true, listFailedWorkflows: true, listFailedWebhooks: true, onEvents: true, onRemote: true, claim: true, renewLeases: true, releaseExpiredLeases: true, releaseLeases: true,
+  recover: true, record: true, saveResult: true, claimWebhooks: true, recordWebhook: true, nextWebhookAt: true, redeliverWebhook: true,
   createKey: true, findKey: true, listKeys: true, revokeKey: true, getTenant: true, listTenants: true, putTenant: true,
   putFlowLimit: true, getFlowLimit: true, listFlowLimits: true,
   purgeFinished: true, capabilities: true, ping: true, probeWrite: true, close: true,
@@ -44,7 +45,7 @@ const MEMBERS = {
 const AREAS = [
   admissionContract, claimsContract, leasesContract, transitionsContract, fencesContract, cancelContract, retryContract,
   countersContract, eventsContract, webhooksContract, retentionContract, tenancyContract, flowLimitsContract, readsContract,
-  lifecycleContract, modelContract,
+  failuresContract, lifecycleContract, modelContract,
 ];
 
 export function describeStoreContract(name: string, open: StoreFactory, options?: ContractOptions): void {
