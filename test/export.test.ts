@@ -226,9 +226,11 @@ stores.describe('GET /v1/batches/{id}/results', () => {
     const res = await fetch(`${address}/v1/batches/${id}/results`);
     expect(res.status).toBe(200);
     const text = res.text();
+    // The second page is held until the client has seen the cut: released before, it could let
+    // the export finish before the close reached it.
     const closing = s.close();
-    second.resolve();
     await expect(text).rejects.toThrow();
+    second.resolve();
     await closing;
     service = undefined;
   });
