@@ -234,13 +234,17 @@ export const ConfigSchema = Type.Object({
   TENANT_MAX_TIMEOUT_MS: Int(1, 86_400_000, 600_000, 'Default quota: longest stage timeout or retry backoff a batch may ask for, ms.'),
   /** @default 60000 */
   TENANT_MAX_DELAY_MS: Int(0, 3_600_000, 60_000, 'Default quota: longest simulated stage delay a batch may ask for, ms.'),
-  /** Counted when a schedule is created (`POST /v1/schedules`). @default 100 */
+  /**
+   * Counted when a schedule is created (`POST /v1/schedules`). The three schedule quotas bind
+   * every schedule of the tenant, an admin key's too: its ticks run on the tenant's account.
+   * @default 100
+   */
   TENANT_MAX_SCHEDULES: Int(0, 100_000, 100, 'Default quota: most schedules one tenant may have.'),
   /**
    * The shortest time between two ticks of a tenant's schedule: an interval's `everyMs`, or the
-   * shortest gap between a cron expression's next runs. @default 60000
+   * shortest gap between a cron expression's next runs. @default 1000
    */
-  TENANT_MIN_SCHEDULE_INTERVAL_MS: Int(1000, 86_400_000, 60_000, 'Default quota: shortest time between two ticks of one schedule, ms.'),
+  TENANT_MIN_SCHEDULE_INTERVAL_MS: Int(1000, 86_400_000, 1000, 'Default quota: shortest time between two ticks of one schedule, ms.'),
   /** Checked when a schedule is written and again at each tick. @default 1000 */
   TENANT_MAX_SCHEDULE_BATCH: Int(1, 1_000_000, 1000, 'Default quota: most client ids the batch of one schedule tick may hold.'),
   /** @default 1200 */
