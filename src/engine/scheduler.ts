@@ -7,7 +7,7 @@
  * replica: a pass that finds a tick taken takes nothing.
  *
  * A pass runs at the next tick the store knows of, and at least every `pollMs` (a schedule
- * another replica created or changed). A pass that fails (the store is unavailable) logs a
+ * another replica created or changed); a tick still due after a pass is tried again a poll later. A pass that fails (the store is unavailable) logs a
  * warning and the next one tries again. Each tick this process took goes to the listeners (logs,
  * metrics): across replicas every tick is told once.
  */
@@ -100,7 +100,9 @@ export class Scheduler {
     }
     if (this.#state !== 'running') return;
     const now = this.#o.now();
-    const delay = full ? 0 : Math.min(this.#o.pollMs, next === null ? Infinity : Math.max(0, next - now));
+    // A tick still due after a pass (its pass failed, or found it taken) waits a poll: never a
+    // loop at once against a store that keeps refusing it.
+    const delay = full ? 0 : next === null || next <= now ? this.#o.pollMs : Math.min(this.#o.pollMs, next - now);
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.wake();
@@ -109,20 +111,22 @@ export class Scheduler {
     this.#timer.unref();
   }
 
-  /** Takes the ticks of every schedule due now; true when there may be more due (a full page). */
+  /** Takes the ticks of every schedule due now; true when there may be more due (a full page, some of it taken). */
   async #takeDue(): Promise<boolean> {
     const due = await this.#o.store.dueSchedules(this.#o.now(), DUE_PER_PASS);
+    let took = 0;
     for (const { id, tenant } of due) {
       if (this.#state === 'stopped') break;
       try {
         const fired = await this.#o.store.fireSchedule(id, this.#o.now(), { ...this.#o.limits, ...await this.#o.quotasOf(tenant) });
         if (!fired) continue;
+        took++;
         for (const tick of fired.ticks) for (const listener of this.#listeners) listener(tick);
         this.#o.onFired(fired);
       } catch (err) {
         this.#o.logger.warn({ err, scheduleId: id }, 'scheduler: taking a tick failed; the next pass tries again');
       }
     }
-    return due.length === DUE_PER_PASS;
+    return due.length === DUE_PER_PASS && took > 0;
   }
 }

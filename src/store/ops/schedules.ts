@@ -79,7 +79,10 @@ export function* fireSchedule(unit: Unit, id: string, now: number, limits: TickL
     const batchId = event.type === 'schedule.fired' ? event.batchId : null;
     const reason = event.type === 'schedule.skipped' ? event.reason : null;
     const written = yield* call('insertTick', { scheduleId: id, tickAt: event.tickAt, outcome: batchId ? 'fired' : 'skipped', batchId, reason, at: now });
-    if (!written) throw new TickTakenError(id, event.tickAt);
+    // A batch for a tick taken already would be its second: everything goes back. A skip of a
+    // tick recorded already (taken before a clock went back) adds nothing, and the pass goes on.
+    if (!written && batchId) throw new TickTakenError(id, event.tickAt);
+    if (!written) return;
     fired.ticks.push(event);
     state.lastTickAt = event.tickAt;
     state.lastError = reason;

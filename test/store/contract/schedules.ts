@@ -97,6 +97,10 @@ export function schedulesContract(c: Contract): void {
       expect(await store.fireSchedule(s.id, T0 + 2_000, LIMITS)).toBeNull();
       expect(await labels()).toHaveLength(1);
       expect((await store.getSchedule(s.id))?.nextTickAt).toBe(T0 + 2_000);
+      // Once the clock passes the next tick, the pass fires it; the taken one's skip adds nothing.
+      const later = await store.fireSchedule(s.id, T0 + 3_000, LIMITS);
+      expect(later?.ticks.map((t) => [t.type, t.tickAt])).toEqual([['schedule.fired', T0 + 3_000]]);
+      expect(await labels()).toHaveLength(2);
     });
 
     describe('after 20 s of downtime (ticks every 2 s; the pass at +21.5 s, 1.5 s after the latest, misfire 1 s)', () => {
