@@ -25,6 +25,7 @@ import { exportRoutes } from './http/routes/export.js';
 import { healthRoutes } from './http/routes/health.js';
 import { tenantRoutes } from './http/routes/tenants.js';
 import { limitRoutes } from './http/routes/limits.js';
+import { scheduleRoutes } from './http/routes/schedules.js';
 import { timelineRoutes } from './http/routes/timeline.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { workflowRoutes } from './http/routes/workflows.js';
@@ -120,6 +121,7 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
   await app.register(actionRoutes, { engine, store, config, quotas, webhooks });
   await app.register(tenantRoutes, { store, keys, quotas, defaults });
   await app.register(limitRoutes, { store });
+  await app.register(scheduleRoutes, { config, store, engine, quotas });
   await app.register(healthRoutes, { store, engine });
   await app.register(timelineRoutes, { store });
   await registerDashboard(app);

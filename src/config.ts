@@ -128,6 +128,19 @@ export const ConfigSchema = Type.Object({
   POLL_MS: Int(5, 60_000, 1_000, 'How often the dispatcher looks for work nobody announced (expired leases, due retries), ms.'),
   /** @default 10000 */
   SHUTDOWN_GRACE_MS: Int(0, 600_000, 10_000, 'On SIGTERM, how long running stages may finish before they are aborted, ms.'),
+  // --- Schedules (engine/scheduler.ts) ---
+  /**
+   * How often each replica's scheduler looks for due schedule ticks it was not woken for (a
+   * schedule another replica created or changed); it also wakes at the next tick it knows of.
+   * @default 1000
+   */
+  SCHEDULE_POLL_MS: Int(50, 60_000, 1_000, 'How often the scheduler looks for due schedule ticks, ms.'),
+  /**
+   * A tick taken later than this after its time (plus its jitter) is missed: a schedule with
+   * catch-up `none` skips it, `latest` and `all` fire it (schedules.md). It covers a poll's delay
+   * and a busy process; downtime is longer. @default 10000
+   */
+  SCHEDULE_MISFIRE_MS: Int(0, 3_600_000, 10_000, 'How late a schedule tick may be taken and still be on time (catch-up none skips later ones), ms.'),
   // --- Event streams and long-polls (http/event-stream.ts) ---
   /** The comment line is `: heartbeat`. @default 15000 */
   SSE_HEARTBEAT_MS: Int(10, 600_000, 15_000, 'How often an idle event stream sends a comment line so proxies keep it open, ms.'),
@@ -221,6 +234,19 @@ export const ConfigSchema = Type.Object({
   TENANT_MAX_TIMEOUT_MS: Int(1, 86_400_000, 600_000, 'Default quota: longest stage timeout or retry backoff a batch may ask for, ms.'),
   /** @default 60000 */
   TENANT_MAX_DELAY_MS: Int(0, 3_600_000, 60_000, 'Default quota: longest simulated stage delay a batch may ask for, ms.'),
+  /**
+   * Counted when a schedule is created (`POST /v1/schedules`). The three schedule quotas bind
+   * every schedule of the tenant, an admin key's too: its ticks run on the tenant's account.
+   * @default 100
+   */
+  TENANT_MAX_SCHEDULES: Int(0, 100_000, 100, 'Default quota: most schedules one tenant may have.'),
+  /**
+   * The shortest time between two ticks of a tenant's schedule: an interval's `everyMs`, or the
+   * shortest gap between a cron expression's next runs. @default 1000
+   */
+  TENANT_MIN_SCHEDULE_INTERVAL_MS: Int(1000, 86_400_000, 1000, 'Default quota: shortest time between two ticks of one schedule, ms.'),
+  /** Checked when a schedule is written and again at each tick. @default 1000 */
+  TENANT_MAX_SCHEDULE_BATCH: Int(1, 1_000_000, 1000, 'Default quota: most client ids the batch of one schedule tick may hold.'),
   /** @default 1200 */
   RATE_LIMIT_PER_MINUTE: Int(1, 10_000_000, 1200, 'Default quota: requests per minute per API key, counted per process (requests without a key are not limited).'),
 

@@ -13,6 +13,7 @@ import { createResultsSink, type ResultsSink } from './engine/stages/results-sin
 import { errorCode, isUnavailable } from './db/postgres.js';
 import { Webhooks, type WebhookOptions } from './engine/webhooks.js';
 import { withLinks } from './http/batch-view.js';
+import { QuotaBook, defaultQuotas } from './http/quotas.js';
 import { createLogger } from './logger.js';
 import { parseAllowList } from './net/address-policy.js';
 import { openStore } from './store/index.js';
@@ -80,6 +81,8 @@ async function wire(
 ): Promise<Service> {
   // FLOW_LIMITS overrides what the store holds for its keys (a PUT since is replaced); other keys keep theirs.
   for (const { key, spec } of parseFlowLimits(config.FLOW_LIMITS)) await store.putFlowLimit(key, spec, Date.now());
+  // A tick is checked against its tenant's quotas as they are when it fires, whoever created the schedule.
+  const quotas = new QuotaBook(store, defaultQuotas(config));
   const engine = new Engine({
     store, logger, processPool, results,
     concurrency: config.CONCURRENCY,
@@ -96,6 +99,14 @@ async function wire(
     pollMs: config.POLL_MS,
     runs: config.RUN_MODE !== 'api',
     retentionDays: config.RETENTION_DAYS,
+    schedules: {
+      pollMs: config.SCHEDULE_POLL_MS,
+      limits: { misfireMs: config.SCHEDULE_MISFIRE_MS, idempotencyTtlMs: config.IDEMPOTENCY_TTL_MS, maxQueued: config.MAX_QUEUED },
+      quotasOf: async (tenant) => {
+        const q = await quotas.of(tenant);
+        return { tenantMaxQueued: q.maxQueued, maxBatch: q.maxScheduleBatch };
+      },
+    },
     ...overrides.engine,
   });
   const webhooks = new Webhooks({

@@ -63,7 +63,9 @@ describe('the OpenAPI document', () => {
       'GET /v1/workflows/{id}', 'POST /v1/batches', 'POST /v1/batches/{id}/cancel', 'POST /v1/batches/{id}/retry',
       'POST /v1/batches/{id}/webhook/redeliver',
       'POST /v1/keys', 'POST /v1/workflows/{id}/cancel', 'POST /v1/workflows/{id}/retry', 'PUT /v1/limits/{key}', 'PUT /v1/tenants/{id}',
-    ]);
+      'DELETE /v1/schedules/{id}', 'GET /v1/schedules', 'GET /v1/schedules/{id}', 'PATCH /v1/schedules/{id}', 'POST /v1/schedules',
+      'POST /v1/schedules/{id}/pause', 'POST /v1/schedules/{id}/resume',
+    ].sort());
     const ids = ops.map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ops.length);
     for (const { key, op } of ops) {

@@ -18,7 +18,7 @@ async function readStdin(input: NonNullable<CommandInput['in']>): Promise<string
 }
 
 /** The ids to submit: the arguments, else --file (- for stdin), else stdin when it is not a terminal. */
-async function idsOf({ args, options, in: input }: CommandInput): Promise<Array<string | number>> {
+export async function idsOf({ args, options, in: input }: CommandInput): Promise<Array<string | number>> {
   const file = stringOption(options.file);
   const format = (stringOption(options.format) ?? formatOf(file)) as IdFormat;
   if (!ID_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${ID_FORMATS.join(', ')}`);
@@ -34,13 +34,13 @@ async function idsOf({ args, options, in: input }: CommandInput): Promise<Array<
 /** A mistake in the command line: exit 2. */
 export class UsageError extends Error {}
 
-function integer(value: string | boolean | undefined, name: string): number | undefined {
+export function integer(value: string | boolean | undefined, name: string): number | undefined {
   if (typeof value !== 'string') return undefined;
   if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} must be an integer`);
   return Number(value);
 }
 
-function jsonOption(value: string, name: string): unknown {
+export function jsonOption(value: string, name: string): unknown {
   try {
     return JSON.parse(value);
   } catch {

@@ -11,6 +11,7 @@ import { UsageError, cancel, list, retry, status, submit, watch } from './batche
 import { completionScript } from './completion.js';
 import { CONNECTION_OPTIONS, EXIT, failureOf } from './connection.js';
 import { exportCommand, failedCommand, failedWebhooks, redeliver } from './results.js';
+import { createSchedule, deleteSchedule, getSchedule, listSchedules, pauseSchedule, resumeSchedule } from './schedules.js';
 import { QUOTA_OPTIONS, createKey, listKeys, listTenants, revokeKey, setTenant } from './tenants.js';
 
 export interface CliIo {
@@ -84,6 +85,22 @@ export const COMMANDS: Record<string, Command> = {
   },
   'webhooks failed': { args: [], options: api({ tenant: { type: 'string' } }), summary: 'batches whose webhook delivery failed (--tenant ID)', run: failedWebhooks },
   'webhooks redeliver': { args: ['BATCH'], options: api(), summary: 'send a batch\'s failed webhook again', run: redeliver },
+  'schedules create': {
+    args: ['[ID...]'],
+    options: api({
+      cron: { type: 'string' }, timezone: { type: 'string' }, 'every-ms': { type: 'string' }, name: { type: 'string' }, label: { type: 'string' },
+      'flow-key': { type: 'string' }, overlap: { type: 'string' }, 'catch-up': { type: 'string' }, 'jitter-ms': { type: 'string' },
+      simulation: { type: 'string' }, paused: { type: 'boolean' }, file: { type: 'string' }, format: { type: 'string' },
+    }),
+    summary: 'submit a batch on a schedule: --cron EXPR [--timezone TZ] or --every-ms N; ids as for submit; --name, --label '
+      + '("{tick}" becomes the tick\'s time), --flow-key, --overlap skip|allow|cancel, --catch-up none|latest|all, --jitter-ms N, --paused',
+    run: createSchedule,
+  },
+  'schedules list': { args: [], options: api({ tenant: { type: 'string' } }), summary: 'schedules with their next run and last tick', run: listSchedules },
+  'schedules show': { args: ['SCHEDULE'], options: api(), summary: 'a schedule\'s next runs and recent ticks', run: getSchedule },
+  'schedules pause': { args: ['SCHEDULE'], options: api(), summary: 'pause a schedule on every replica', run: pauseSchedule },
+  'schedules resume': { args: ['SCHEDULE'], options: api(), summary: 'resume a schedule from the next tick after now', run: resumeSchedule },
+  'schedules delete': { args: ['SCHEDULE'], options: api(), summary: 'delete a schedule (its batches stay)', run: deleteSchedule },
   completion: { args: ['SHELL'], summary: 'print the completion script for bash or zsh (e.g. source <(clientflow completion bash))',
     run: async ({ args, out }) => {
       out.write(completionScript(args[0]!, COMMANDS));
@@ -123,7 +140,7 @@ export const COMMANDS: Record<string, Command> = {
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  clientflow ${[name, ...c.args].join(' ').padEnd(24)} ${c.summary}`);
   return `usage: clientflow <command>\n\ncommands:\n${lines.join('\n')}\n\n`
-    + 'submit, watch, status, list, cancel, retry, failed, export and webhooks talk to a running service: --url (or\n'
+    + 'submit, watch, status, list, cancel, retry, failed, export, webhooks and schedules talk to a running service: --url (or\n'
     + 'CLIENTFLOW_URL, default '
     + 'http://127.0.0.1:3000), --key (or CLIENTFLOW_KEY), --json for JSON lines. Exit codes: 0 succeeded, 1 failed\n'
     + 'or canceled, 2 usage, 3 cannot reach the service or not authorised.\n'

@@ -21,6 +21,8 @@ export type Workflow = Schemas['Workflow'];
 export type Problem = Schemas['Problem'];
 export type Event = Schemas['Event'];
 export type BatchStatus = Batch['status'];
+export type Schedule = Schemas['Schedule'];
+export type ScheduleCreate = Schemas['ScheduleCreate'];
 export type WorkflowStatus = Workflow['status'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
 export type StageName = Workflow['stages'][number]['name'];
@@ -115,6 +117,21 @@ export function createClientflow(options: ClientOptions) {
     /** Every batch the key may see, newest first, page after page. */
     batches(query: { status?: BatchStatus; tenant?: string; limit?: number } = {}): AsyncGenerator<Batch> {
       return everyItem(async (cursor) => data(await api.GET('/v1/batches', { params: { query: { ...query, ...(cursor && { cursor }) } } })));
+    },
+    /** POST /v1/schedules: the batch `body.batch` submitted on `cron` (in `timezone`) or every `everyMs`. */
+    async createSchedule(body: ScheduleCreate): Promise<Schedule> {
+      return data(await api.POST('/v1/schedules', { body }));
+    },
+    getSchedule: async (id: string): Promise<Schedule> => data(await api.GET('/v1/schedules/{id}', { params: { path: { id } } })),
+    /** Every schedule the key may see, newest first, page after page. */
+    schedules(query: { tenant?: string; limit?: number } = {}): AsyncGenerator<Schedule> {
+      return everyItem(async (cursor) => data(await api.GET('/v1/schedules', { params: { query: { ...query, ...(cursor && { cursor }) } } })));
+    },
+    pauseSchedule: async (id: string): Promise<Schedule> => data(await api.POST('/v1/schedules/{id}/pause', { params: { path: { id } } })),
+    resumeSchedule: async (id: string): Promise<Schedule> => data(await api.POST('/v1/schedules/{id}/resume', { params: { path: { id } } })),
+    async deleteSchedule(id: string): Promise<void> {
+      const { response, error } = await api.DELETE('/v1/schedules/{id}', { params: { path: { id } } });
+      if (!response.ok) throw new ApiError(response.status, typeof error === 'object' && error !== null && 'status' in error ? error as Problem : null);
     },
     /**
      * Every workflow of a batch (only those with `status` if given), whole (the Workflow shape),

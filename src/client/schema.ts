@@ -386,6 +386,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List schedules, newest first, with their next runs and recent ticks */
+        get: operations["listSchedules"];
+        put?: never;
+        /**
+         * Create a schedule: a batch submitted on a cron expression or an interval
+         * @description Each tick submits the batch once across every replica (its Idempotency-Key is derived from the schedule and the tick time), through restarts: a tick missed while no replica ran follows catchUp.
+         */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a schedule with its next runs and recent ticks */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule (its batches stay) */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a schedule
+         * @description Changes what the body sets. A new cron, timezone or everyMs starts again from the first tick after now.
+         */
+        patch: operations["updateSchedule"];
+        trace?: never;
+    };
+    "/v1/schedules/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a schedule: no tick fires from now, on any replica
+         * @description A pass taking a tick at this moment finishes first; none starts after.
+         */
+        post: operations["pauseSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a schedule from the first tick after now
+         * @description Ticks that fell while it was paused are not caught up.
+         */
+        post: operations["resumeSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -901,6 +984,12 @@ export interface components {
             maxDelayMs?: number;
             /** @description Requests per minute per key. */
             ratePerMinute?: number;
+            /** @description Most schedules of the tenant. */
+            maxSchedules?: number;
+            /** @description Shortest time between two ticks of one schedule, ms. */
+            minScheduleIntervalMs?: number;
+            /** @description Most client ids the batch of one schedule tick may hold. */
+            maxScheduleBatch?: number;
         };
         /** @description A tenant and its quotas. */
         Tenant: {
@@ -928,6 +1017,12 @@ export interface components {
                 maxDelayMs: number;
                 /** @description Requests per minute per key. */
                 ratePerMinute: number;
+                /** @description Most schedules of the tenant. */
+                maxSchedules: number;
+                /** @description Shortest time between two ticks of one schedule, ms. */
+                minScheduleIntervalMs: number;
+                /** @description Most client ids the batch of one schedule tick may hold. */
+                maxScheduleBatch: number;
             };
             /**
              * Format: date-time
@@ -1475,6 +1570,210 @@ export interface components {
         /** @description One page of a list, in a stable order. */
         WebhookDeliveryPage: {
             items: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description A schedule: when (cron with timezone, or everyMs), the batch each tick submits (a POST /v1/batches body; "{tick}" in its label becomes the tick's time), and what to do about overlaps and missed ticks.
+         * @example {
+         *       "name": "nightly sync",
+         *       "cron": "0 0 3 * * *",
+         *       "timezone": "Europe/Madrid",
+         *       "batch": {
+         *         "clientIds": [
+         *           1,
+         *           2,
+         *           3
+         *         ],
+         *         "label": "nightly {tick}"
+         *       }
+         *     }
+         */
+        ScheduleCreate: {
+            /** @description Free text shown with the schedule (and in its batches' labels when they set none): 1 to 200 characters. */
+            name?: string;
+            batch: components["schemas"]["BatchCreate"];
+            /**
+             * @description While the previous batch of the schedule is unfinished: skip the tick (default), allow it, or cancel that batch first.
+             * @enum {unknown}
+             */
+            overlap?: "skip" | "allow" | "cancel";
+            /**
+             * @description Ticks missed by more than SCHEDULE_MISFIRE_MS (the server was down): none skips them, latest (default) fires the latest of them, all fires every one within catchUpWindowMs.
+             * @enum {unknown}
+             */
+            catchUp?: "none" | "latest" | "all";
+            /** @description With catchUp all: how old a missed tick may be and still fire, ms. Default 1 hour. */
+            catchUpWindowMs?: number;
+            /** @description Each tick fires up to this much after its time, the same delay on every replica; less than the time between two ticks. Default 0. */
+            jitterMs?: number;
+            /**
+             * @description A cron expression as croner reads it: 5 fields (minute hour day month weekday), or 6 with seconds first (e.g. "*\/2 * * * * *"), or a nickname (@hourly, @daily, @weekly, @monthly, @yearly). Daylight-saving changes follow croner's documented rule: a time in a skipped hour runs at the end of the gap (fixed times) or not at all (steps); a repeated hour runs once (fixed times) or twice (steps).
+             * @example 0 0 3 * * *
+             */
+            cron?: string;
+            /**
+             * @description The IANA time zone the cron expression is read in. Default UTC.
+             * @example Europe/Madrid
+             */
+            timezone?: string;
+            /** @description Instead of cron: a tick every this many ms, counted from when it was set (the tenant's minScheduleIntervalMs at least). */
+            everyMs?: number;
+            /** @description Created paused: no tick until it is resumed. Default false. */
+            paused?: boolean;
+        };
+        /**
+         * @description What to change; the rest stays. A new cron or everyMs starts again from the first tick after now.
+         * @example {
+         *       "cron": "0 30 2 * * *"
+         *     }
+         */
+        ScheduleUpdate: {
+            /** @description Free text shown with the schedule (and in its batches' labels when they set none): 1 to 200 characters. */
+            name?: string | null;
+            /**
+             * @description A cron expression as croner reads it: 5 fields (minute hour day month weekday), or 6 with seconds first (e.g. "*\/2 * * * * *"), or a nickname (@hourly, @daily, @weekly, @monthly, @yearly). Daylight-saving changes follow croner's documented rule: a time in a skipped hour runs at the end of the gap (fixed times) or not at all (steps); a repeated hour runs once (fixed times) or twice (steps).
+             * @example 0 0 3 * * *
+             */
+            cron?: string;
+            /**
+             * @description The IANA time zone the cron expression is read in. Default UTC.
+             * @example Europe/Madrid
+             */
+            timezone?: string;
+            /** @description Instead of cron: a tick every this many ms, counted from when it was set (the tenant's minScheduleIntervalMs at least). */
+            everyMs?: number;
+            batch?: components["schemas"]["BatchCreate"];
+            /**
+             * @description While the previous batch of the schedule is unfinished: skip the tick (default), allow it, or cancel that batch first.
+             * @enum {unknown}
+             */
+            overlap?: "skip" | "allow" | "cancel";
+            /**
+             * @description Ticks missed by more than SCHEDULE_MISFIRE_MS (the server was down): none skips them, latest (default) fires the latest of them, all fires every one within catchUpWindowMs.
+             * @enum {unknown}
+             */
+            catchUp?: "none" | "latest" | "all";
+            /** @description With catchUp all: how old a missed tick may be and still fire, ms. Default 1 hour. */
+            catchUpWindowMs?: number;
+            /** @description Each tick fires up to this much after its time, the same delay on every replica; less than the time between two ticks. Default 0. */
+            jitterMs?: number;
+        };
+        /** @description One tick taken (at most one per schedule and time, across every replica): schedule.fired or schedule.skipped. */
+        ScheduleTick: {
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            tickAt: string;
+            /**
+             * @description fired: a batch was made; skipped: none, reason says why.
+             * @enum {unknown}
+             */
+            outcome: "fired" | "skipped";
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string | null;
+            /** @description Why no batch: missed (catch-up), overlap, or a quota, with the numbers. */
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+        };
+        /** @description A schedule, its next runs and its recent ticks. */
+        Schedule: {
+            /**
+             * Format: uuid
+             * @description The schedule's id.
+             */
+            id: string;
+            /**
+             * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+             * @example acme
+             */
+            tenant: string;
+            name: string | null;
+            cron: string | null;
+            timezone: string | null;
+            everyMs: number | null;
+            /** @description The batch each tick submits. */
+            batch: {
+                clientIds: components["schemas"]["ClientId"][];
+                priority: number;
+                /** @description The label template; null: the schedule's name and the tick's time. */
+                label: string | null;
+                /** @description Most workflows of this batch running at once. */
+                maxConcurrency: number | null;
+                retry: components["schemas"]["RetryOptions"] | null;
+                timeouts: components["schemas"]["StageTimeouts"] | null;
+                simulation: components["schemas"]["Simulation"] | null;
+                /** @description As a batch's webhook url shows it: scheme, host and port, then "/…". */
+                callbackUrl: string | null;
+                /**
+                 * @description Which stages run: simulated (delays, synthesised records) or http (each client fetched from the CRM at the server's CRM_URL_TEMPLATE).
+                 * @enum {unknown}
+                 */
+                stages: "simulated" | "http";
+                /** @description Sent to the CRM as the x-crm-key header with each of the batch's requests (the CRM's per-key quota). */
+                crmKey: string | null;
+                /**
+                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset.
+                 * @example crm:acme
+                 */
+                flowKey: string | null;
+            };
+            /**
+             * @description While the previous batch of the schedule is unfinished: skip the tick (default), allow it, or cancel that batch first.
+             * @enum {unknown}
+             */
+            overlap: "skip" | "allow" | "cancel";
+            /**
+             * @description Ticks missed by more than SCHEDULE_MISFIRE_MS (the server was down): none skips them, latest (default) fires the latest of them, all fires every one within catchUpWindowMs.
+             * @enum {unknown}
+             */
+            catchUp: "none" | "latest" | "all";
+            catchUpWindowMs: number;
+            jitterMs: number;
+            paused: boolean;
+            /** @description The next tick times (up to 5); empty while paused. */
+            nextRuns: string[];
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            lastTickAt: string | null;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            lastBatchId: string | null;
+            /** @description Why the last tick made no batch; null once one does. */
+            lastError: string | null;
+            /** @description The latest ticks taken, newest first (up to 10). */
+            recentTicks: components["schemas"]["ScheduleTick"][];
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            updatedAt: string;
+            links: {
+                self: string;
+                /** @description The recent ticks' batches. */
+                batches: string[];
+            };
+        };
+        /** @description One page of schedules, newest first. */
+        SchedulePage: {
+            items: components["schemas"]["Schedule"][];
             /** @description Pass as `cursor` for the next page; null on the last. */
             nextCursor: string | null;
         };
@@ -4864,6 +5163,888 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
                      *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..100. */
+                limit?: number;
+                /** @description nextCursor from the previous page. */
+                cursor?: string;
+                /**
+                 * @description Only this tenant's schedules (an admin key; any other key lists only its own).
+                 * @example acme
+                 */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of schedules, newest first. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    /** @description The schedule: /v1/schedules/{id} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A schedule, its next runs and its recent ticks. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted: no tick fires from now, on any replica. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleUpdate"];
+            };
+        };
+        responses: {
+            /** @description A schedule, its next runs and its recent ticks. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pauseSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A schedule, its next runs and its recent ticks. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resumeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A schedule, its next runs and its recent ticks. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
                      *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
                      *     }
                      */

@@ -45,6 +45,7 @@ const PROBLEMS: Partial<Record<ErrorCode, ProblemRule>> = {
   NOT_RETRYABLE: { status: 409, slug: 'not-retryable' },
   IDEMPOTENCY_CONFLICT: { status: 422, slug: 'idempotency-key-reused' },
   QUEUE_FULL: { status: 429, slug: 'queue-full', headers: { 'retry-after': '10' } },
+  SCHEDULE_LIMIT: { status: 403, slug: 'quota-exceeded' },
   ENGINE_STOPPED: {
     status: 503, slug: 'not-accepting', headers: { 'retry-after': '5' },
     detail: 'the service is shutting down and takes no new batches; retry shortly',

@@ -23,6 +23,9 @@ export function defaultQuotas(config: Config): ResolvedQuotas {
     maxTimeoutMs: config.TENANT_MAX_TIMEOUT_MS,
     maxDelayMs: config.TENANT_MAX_DELAY_MS,
     ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
+    maxSchedules: config.TENANT_MAX_SCHEDULES,
+    minScheduleIntervalMs: config.TENANT_MIN_SCHEDULE_INTERVAL_MS,
+    maxScheduleBatch: config.TENANT_MAX_SCHEDULE_BATCH,
   };
 }
 
@@ -65,32 +68,32 @@ type BatchBody = Static<ReturnType<typeof createBatchBody>>;
  * Throws a 403 naming every option of `body` past the tenant's bounds (`quotas`; null for an
  * admin), or `simulation` when the server does not allow it; nothing is admitted then.
  */
-export function checkBatchOptions(body: BatchBody, quotas: ResolvedQuotas | null, allowSimulation: boolean): void {
+export function checkBatchOptions(body: BatchBody, quotas: ResolvedQuotas | null, allowSimulation: boolean, at = '/body'): void {
   const errors: FieldError[] = [];
   if (body.simulation !== undefined && !allowSimulation) {
-    errors.push({ path: '/body/simulation', message: 'is not allowed on this server (ALLOW_SIMULATION is off)' });
+    errors.push({ path: `${at}/simulation`, message: 'is not allowed on this server (ALLOW_SIMULATION is off)' });
   }
-  if (quotas !== null) boundsOf(body, quotas, errors);
+  if (quotas !== null) boundsOf(body, quotas, errors, at);
   if (errors.length > 0) {
     throw new HttpError(403, 'quota-exceeded', `this batch asks for more than its tenant may: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}; nothing was accepted`, errors);
   }
 }
 
-function boundsOf(body: BatchBody, quotas: ResolvedQuotas, errors: FieldError[]): void {
+function boundsOf(body: BatchBody, quotas: ResolvedQuotas, errors: FieldError[], at: string): void {
   const atMost = (path: string, value: number | undefined, max: number, what: string) => {
     if (value !== undefined && value > max) errors.push({ path, message: `must be at most ${max} (${what} of this tenant)` });
   };
   const priority = body.priority ?? 0;
   if (priority < quotas.priorityMin || priority > quotas.priorityMax) {
-    errors.push({ path: '/body/priority', message: `must be from ${quotas.priorityMin} to ${quotas.priorityMax} (the priority range of this tenant)` });
+    errors.push({ path: `${at}/priority`, message: `must be from ${quotas.priorityMin} to ${quotas.priorityMax} (the priority range of this tenant)` });
   }
-  atMost('/body/retry/maxAttempts', body.retry?.maxAttempts, quotas.maxAttempts, 'the most attempts');
+  atMost(`${at}/retry/maxAttempts`, body.retry?.maxAttempts, quotas.maxAttempts, 'the most attempts');
   for (const field of ['baseMs', 'maxMs'] as const) {
-    atMost(`/body/retry/${field}`, body.retry?.[field], quotas.maxTimeoutMs, 'the longest backoff');
+    atMost(`${at}/retry/${field}`, body.retry?.[field], quotas.maxTimeoutMs, 'the longest backoff');
   }
   for (const field of ['fetchMs', 'processMs', 'storeMs'] as const) {
-    atMost(`/body/timeouts/${field}`, body.timeouts?.[field], quotas.maxTimeoutMs, 'the longest timeout');
-    atMost(`/body/simulation/${field}`, body.simulation?.[field], quotas.maxDelayMs, 'the longest simulated delay');
+    atMost(`${at}/timeouts/${field}`, body.timeouts?.[field], quotas.maxTimeoutMs, 'the longest timeout');
+    atMost(`${at}/simulation/${field}`, body.simulation?.[field], quotas.maxDelayMs, 'the longest simulated delay');
   }
-  atMost('/body/simulation/processCpuMs', body.simulation?.processCpuMs, quotas.maxDelayMs, 'the longest simulated delay');
+  atMost(`${at}/simulation/processCpuMs`, body.simulation?.processCpuMs, quotas.maxDelayMs, 'the longest simulated delay');
 }

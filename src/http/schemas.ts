@@ -99,7 +99,7 @@ export const WebhookState = named('Webhook', Type.Object({
  */
 export const STORED_TEXT = '^[^\\u0000\\p{Cs}]*$';
 
-const MaxConcurrency = Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most workflows of this batch running at once.' });
+export const MaxConcurrency = Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most workflows of this batch running at once.' });
 
 /** The body of POST /v1/batches; registered as BatchCreate (sharedSchemas) with this server's MAX_BATCH_SIZE. */
 export const createBatchBody = (maxBatchSize: number) => Type.Object({
@@ -319,6 +319,9 @@ const QuotaFields = {
   maxTimeoutMs: Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'Longest stage timeout or retry backoff a batch may ask for, ms.' }),
   maxDelayMs: Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Longest simulated stage delay a batch may ask for, ms.' }),
   ratePerMinute: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Requests per minute per key.' }),
+  maxSchedules: Type.Integer({ minimum: 0, maximum: 100_000, description: 'Most schedules of the tenant.' }),
+  minScheduleIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, description: 'Shortest time between two ticks of one schedule, ms.' }),
+  maxScheduleBatch: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most client ids the batch of one schedule tick may hold.' }),
 };
 /** A tenant's own quotas: the fields set; every other one takes the server's default. */
 export const QuotasFields = Type.Object(

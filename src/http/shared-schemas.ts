@@ -10,6 +10,7 @@ import { createBatchBody } from './schemas.js';
 import './event-schemas.js';
 // And those of exports and failure lists (registered on import, like every named schema).
 import './result-schemas.js';
+import './schedule-schemas.js';
 
 /** BatchCreate carries this server's MAX_BATCH_SIZE, so the list is made per app. */
 export function sharedSchemas(maxBatchSize: number): Array<{ $id: string }> {

@@ -11,8 +11,10 @@ export type ErrorCode =
   | 'LEASE_LOST'
   | 'NOT_RETRYABLE'
   | 'QUEUE_FULL'
+  | 'SCHEDULE_LIMIT'
   | 'STORE_IN_USE'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'TICK_TAKEN';
 
 export class ClientflowError extends Error {
   constructor(readonly code: ErrorCode, message: string, options?: ErrorOptions) {

@@ -40,6 +40,12 @@ export interface Quotas {
   maxDelayMs?: number;
   /** Requests per minute per key. */
   ratePerMinute?: number;
+  /** Most schedules of the tenant. */
+  maxSchedules?: number;
+  /** Shortest time between two ticks of one of its schedules, ms. */
+  minScheduleIntervalMs?: number;
+  /** Most client ids the batch of one schedule tick may hold. */
+  maxScheduleBatch?: number;
 }
 
 export type ResolvedQuotas = Required<Quotas>;

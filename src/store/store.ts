@@ -14,6 +14,8 @@
  *   WebhookStore   engine/webhooks.ts       claimWebhooks, recordWebhook, nextWebhookAt, redeliverWebhook, getBatch
  *   Tenancy        auth, admin routes, CLI  createKey, findKey, listKeys, revokeKey, getTenant, listTenants, putTenant
  *   FlowLimits     limit routes, metrics    putFlowLimit, getFlowLimit, listFlowLimits
+ *   Schedules      schedule routes,         createSchedule, getSchedule, listSchedules, updateSchedule, deleteSchedule,
+ *                  engine/scheduler.ts      scheduleTicks, dueSchedules, nextScheduleAt, fireSchedule
  *   Retention      engine/retention.ts      purgeFinished
  *   Lifecycle      server, /readyz          capabilities, ping, probeWrite, close
  *
@@ -31,9 +33,10 @@ import type { EngineEvent } from '../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../model/tenants.js';
 import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../model/flow-limits.js';
 import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
+import type { Schedule, ScheduleInput, ScheduleTick, TickEvent } from '../model/schedules.js';
 
 export {
-  IdempotencyConflictError, InvalidCursorError, LeaseLostError, NotRetryableError, QueueFullError,
+  IdempotencyConflictError, InvalidCursorError, LeaseLostError, NotRetryableError, QueueFullError, ScheduleLimitError,
   StoreInUseError, StoreUnavailableError,
 } from './errors.js';
 
@@ -358,7 +361,64 @@ export interface FlowLimits {
   listFlowLimits(now: number): Promise<FlowUsage[]>;
 }
 
-export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Tenancy, FlowLimits, Retention, Lifecycle {}
+/** A new schedule: what its caller set, for a tenant. */
+export interface NewSchedule extends ScheduleInput {
+  tenant: string;
+}
+
+/** What a tick is checked against as it fires: the tenant's quotas now, and the server's limits. */
+export interface TickLimits extends QueueLimits {
+  /** Most client ids the tick's batch may hold (the tenant's maxScheduleBatch); past it the tick is skipped. */
+  maxBatch?: number;
+  /** A tick taken later than this after its time and jitter is missed (SCHEDULE_MISFIRE_MS). */
+  misfireMs: number;
+  /** How long the tick's derived Idempotency-Key is kept (IDEMPOTENCY_TTL_MS). */
+  idempotencyTtlMs: number;
+}
+
+/** What one pass over a schedule took. */
+export interface Fired {
+  /** Each tick taken, fired or skipped, oldest first. */
+  ticks: TickEvent[];
+  /** Running workflows of the previous batch canceled by overlap `cancel`: their engines abort them. */
+  abort: string[];
+}
+
+/**
+ * Schedules (model/schedules.ts): their definitions, and their ticks taken each in one
+ * transaction with the batch it makes (ops/schedules.ts). A schedule's row is locked while a tick
+ * is taken, paused, changed or deleted, so these never cross: a pause or a delete committed is
+ * seen by every later pass, on every process.
+ */
+export interface Schedules {
+  /** Writes a new schedule with its first tick. ScheduleLimitError when the tenant has `maxSchedules` already (nothing written). */
+  createSchedule(input: NewSchedule, now: number, limits?: { maxSchedules?: number }): Promise<Schedule>;
+  getSchedule(id: string): Promise<Schedule | null>;
+  /** Newest first, a tenant's or every one. */
+  listSchedules(query: { tenant?: string; limit: number; cursor?: string }): Promise<Page<Schedule>>;
+  /**
+   * Changes what `change` sets. A new spec, or a resume, starts again from the first tick after
+   * `now` (ticks missed while paused are not caught up); a pause clears the next tick. Null: no such schedule.
+   */
+  updateSchedule(id: string, change: Partial<ScheduleInput>, now: number): Promise<Schedule | null>;
+  /** Deletes the schedule and its tick records (its batches stay). False: no such schedule. */
+  deleteSchedule(id: string): Promise<boolean>;
+  /** The schedule's latest tick records, newest first. */
+  scheduleTicks(id: string, limit: number): Promise<ScheduleTick[]>;
+  /** Schedules whose next tick is due to fire at `now`, soonest first, at most `limit`. */
+  dueSchedules(now: number, limit: number): Promise<Array<{ id: string; tenant: string }>>;
+  /** When the next tick of any schedule fires, or null. */
+  nextScheduleAt(): Promise<number | null>;
+  /**
+   * Takes the schedule's due ticks (schedule-plan.ts) in one transaction under its row's lock:
+   * per tick its unique record and, when it fires, its batch (through admission, with an
+   * Idempotency-Key derived from the schedule and the tick); then the next tick. Null: nothing
+   * was due (another process took it, or it was paused, changed or deleted).
+   */
+  fireSchedule(id: string, now: number, limits: TickLimits): Promise<Fired | null>;
+}
+
+export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Tenancy, FlowLimits, Schedules, Retention, Lifecycle {}
 
 /** One delivery attempt handed to the deliverer. */
 export interface WebhookClaim {

@@ -2,18 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { bodyLimit, type Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
-import type { ClientId, StageSetName } from '../../model/types.js';
 import type { Reads } from '../../store/store.js';
 import { ownedBatch, tenantScope } from '../auth.js';
 import { withLinks } from '../batch-view.js';
-import { checkCallbackUrl } from '../callback-url.js';
+import { checkBatchBody } from '../batch-checks.js';
 import { fingerprint } from '../idempotency.js';
-import { HttpError, notFound, type FieldError } from '../problem.js';
-import { checkBatchOptions, type QuotaBook } from '../quotas.js';
+import { notFound } from '../problem.js';
+import type { QuotaBook } from '../quotas.js';
 import type { Watchers } from '../watchers.js';
 import {
   Batch, BatchCreate, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, json, problems,
-  type CreateBatchBody,
 } from '../schemas.js';
 
 export interface RouteDeps {
@@ -22,36 +20,6 @@ export interface RouteDeps {
   engine: Engine;
   watchers: Watchers;
   quotas: QuotaBook;
-}
-
-/**
- * What the schema cannot say about the stage set: `http` needs a CRM configured on this server,
- * and a batch's `simulation` means nothing to it (it would be silently ignored).
- */
-function checkStages(stages: StageSetName, body: CreateBatchBody, config: Config): void {
-  if (stages !== 'http') return;
-  if (config.CRM_URL_TEMPLATE === undefined) {
-    throw new HttpError(400, 'stages-unavailable', 'stages "http" needs a CRM, and this server has no CRM_URL_TEMPLATE; nothing was accepted',
-      [{ path: '/body/stages', message: 'is "http", but this server has no CRM_URL_TEMPLATE' }]);
-  }
-  if (body.simulation !== undefined) {
-    throw new HttpError(400, 'invalid-options', '/body/simulation applies only to stages "simulated"; nothing was accepted',
-      [{ path: '/body/simulation', message: 'applies only to stages "simulated", not "http"' }]);
-  }
-}
-
-/** Names every repeated id (compared as sent: "1" and 1 differ), at most 20 of them. */
-function duplicates(ids: ClientId[]): FieldError[] {
-  const first = new Map<ClientId, number>();
-  const found: FieldError[] = [];
-  ids.forEach((id, i) => {
-    const earlier = first.get(id);
-    if (earlier === undefined) first.set(id, i);
-    else if (found.length < 20) {
-      found.push({ path: `/body/clientIds/${i}`, message: `duplicates /body/clientIds/${earlier} (${JSON.stringify(id)})` });
-    }
-  });
-  return found;
 }
 
 export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine, watchers, quotas: book }) => {
@@ -76,17 +44,9 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     },
   }, async (request, reply) => {
     const body = request.body;
-    const dupes = duplicates(body.clientIds);
-    if (dupes.length > 0) {
-      throw new HttpError(400, 'duplicate-client-ids', `clientIds must not repeat: ${dupes.map((d) => d.path).join(', ')}`, dupes);
-    }
-    if (body.callbackUrl !== undefined) checkCallbackUrl(body.callbackUrl, config);
-    // Resolved now and stored: every replica runs the batch with the set it was accepted with.
-    const stages = body.stages ?? config.DEFAULT_STAGES;
-    checkStages(stages, body, config);
     const { tenant, admin } = request.principal;
     const quotas = admin ? null : await book.of(tenant);
-    checkBatchOptions(body, quotas, config.ALLOW_SIMULATION === 'on');
+    const stages = checkBatchBody(body, config, quotas);
     const key = request.headers['idempotency-key'];
     const { batch, replayed } = await engine.submit({
       tenant, clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,

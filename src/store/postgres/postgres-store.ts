@@ -14,18 +14,20 @@ import type { EngineEvent } from '../../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, NewBatch, Page, WebhookDelivery, Workflow } from '../../model/types.js';
+import type { Schedule, ScheduleInput, ScheduleTick } from '../../model/schedules.js';
 import { LeaseLostError, StoreUnavailableError } from '../errors.js';
 import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, LeaseFence, ListQuery, Purged, QueueLimits, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
-  WebhookClaim, WebhookOutcome,
+  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, Fired, LeaseFence, ListQuery, NewSchedule, Purged, QueueLimits, RemoteNotice, Renewal,
+  Store, StoreCapabilities, TickLimits, Transition, WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { admit } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
 import { putFlowLimit } from '../ops/flow-limits.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
 import { record, saveResult } from '../ops/record.js';
+import { createSchedule, deleteSchedule, fireSchedule, TickTakenError, updateSchedule } from '../ops/schedules.js';
 import type { Steps } from '../ops/steps.js';
 import type { Unit } from '../ops/unit.js';
 import * as claims from './claims.js';
@@ -40,6 +42,7 @@ import { NoticeListener } from './notices.js';
 import * as reads from './reads.js';
 import * as tenants from './tenants.js';
 import { purgeFinished } from './retention.js';
+import * as schedules from './schedules.js';
 import { transaction, type Tx } from './transaction.js';
 import * as webhooks from './webhooks.js';
 
@@ -119,6 +122,53 @@ export class PostgresStore implements Store {
     const batch = await reads.batch(this.#db, id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };
+  }
+
+  // --- Schedules: each write a transaction of its own, under the schedule row's lock ---
+
+  createSchedule(input: NewSchedule, now: number, limits: { maxSchedules?: number } = {}): Promise<Schedule> {
+    return this.#sequence(() => createSchedule(input, now, limits));
+  }
+
+  getSchedule(id: string): Promise<Schedule | null> {
+    return this.#read(() => schedules.getSchedule(this.#db, id));
+  }
+
+  listSchedules(query: { tenant?: string; limit: number; cursor?: string }): Promise<Page<Schedule>> {
+    return this.#read(() => schedules.listSchedules(this.#db, query));
+  }
+
+  updateSchedule(id: string, change: Partial<ScheduleInput>, now: number): Promise<Schedule | null> {
+    return this.#sequence(() => updateSchedule(id, change, now));
+  }
+
+  deleteSchedule(id: string): Promise<boolean> {
+    return this.#sequence(() => deleteSchedule(id));
+  }
+
+  scheduleTicks(id: string, limit: number): Promise<ScheduleTick[]> {
+    return this.#read(() => schedules.scheduleTicks(this.#db, id, limit));
+  }
+
+  dueSchedules(now: number, limit: number): Promise<Array<{ id: string; tenant: string }>> {
+    return this.#read(() => schedules.dueSchedules(this.#db, now, limit));
+  }
+
+  nextScheduleAt(): Promise<number | null> {
+    return this.#read(() => schedules.nextScheduleAt(this.#db));
+  }
+
+  /**
+   * A transaction of its own: the tick's batch, its record and the schedule's next tick commit
+   * together. A replica that waited on the row lock for another's pass finds nothing due.
+   */
+  async fireSchedule(id: string, now: number, limits: TickLimits): Promise<Fired | null> {
+    try {
+      return await this.#sequence((unit) => fireSchedule(unit, id, now, limits));
+    } catch (error) {
+      if (error instanceof TickTakenError) return null;
+      throw error;
+    }
   }
 
   // --- Control ---

@@ -365,4 +365,40 @@ CREATE INDEX workflows_leased ON workflows (batch_seq, lease_expires) WHERE leas
 CREATE INDEX workflows_failed ON workflows (finished_at, seq) WHERE status = 'failed';
 CREATE INDEX batches_webhook_failed ON batches (tenant, seq) WHERE webhook_status = 'failed';
 `,
+  /* 15: schedules (model/schedules.ts, ops/schedules.ts): each schedule with its next tick, and
+         one row per tick taken, unique per (schedule, tick) and written in the transaction of the
+         tick's batch, so a tick makes at most one batch whatever the processes */ `
+CREATE TABLE schedules (
+  seq          INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  tenant       TEXT NOT NULL,
+  name         TEXT,
+  spec         TEXT NOT NULL,         -- JSON {cron, timezone} or {everyMs}
+  template     TEXT NOT NULL,         -- JSON: the batch a tick submits
+  overlap      TEXT NOT NULL CHECK (overlap IN ('skip', 'allow', 'cancel')),
+  catch_up     TEXT NOT NULL CHECK (catch_up IN ('none', 'latest', 'all')),
+  catch_up_window_ms INTEGER NOT NULL,
+  jitter_ms    INTEGER NOT NULL DEFAULT 0,
+  paused       INTEGER NOT NULL DEFAULT 0,
+  anchor_at    INTEGER NOT NULL,      -- interval ticks fall on anchor_at + k * everyMs
+  next_tick_at INTEGER,               -- null: paused, or no later run
+  next_fire_at INTEGER,               -- next_tick_at plus its jitter: when a scheduler takes it
+  last_tick_at INTEGER,
+  last_batch_id TEXT,
+  last_error   TEXT,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX schedules_by_tenant ON schedules (tenant, seq);
+CREATE INDEX schedules_due ON schedules (next_fire_at) WHERE next_fire_at IS NOT NULL;
+CREATE TABLE schedule_ticks (
+  schedule_id TEXT NOT NULL,
+  tick_at     INTEGER NOT NULL,
+  outcome     TEXT NOT NULL CHECK (outcome IN ('fired', 'skipped')),
+  batch_id    TEXT,
+  reason      TEXT,
+  at          INTEGER NOT NULL,
+  PRIMARY KEY (schedule_id, tick_at)
+);
+`,
 ];

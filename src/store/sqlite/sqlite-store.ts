@@ -13,21 +13,23 @@ import type { EngineEvent } from '../../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
 import type { Batch, NewBatch, Page, WebhookDelivery, Workflow } from '../../model/types.js';
+import type { Schedule, ScheduleInput, ScheduleTick } from '../../model/schedules.js';
 import type { Driver } from '../driver.js';
-import { IdempotencyConflictError, LeaseLostError, QueueFullError } from '../errors.js';
+import { IdempotencyConflictError, LeaseLostError, QueueFullError, ScheduleLimitError } from '../errors.js';
 import { admit } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
 import { putFlowLimit } from '../ops/flow-limits.js';
 import { commit } from '../ops/commit.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
 import { record, saveResult } from '../ops/record.js';
+import { createSchedule, deleteSchedule, fireSchedule, TickTakenError, updateSchedule } from '../ops/schedules.js';
 import { run, type Steps } from '../ops/steps.js';
 import { Unit } from '../ops/unit.js';
 import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, LeaseFence, ListQuery, Purged, QueueLimits, Renewal, Store, StoreCapabilities, Transition,
-  WebhookClaim, WebhookOutcome,
+  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, Fired, LeaseFence, ListQuery, NewSchedule, Purged, QueueLimits, Renewal, Store,
+  StoreCapabilities, TickLimits, Transition, WebhookClaim, WebhookOutcome,
 } from '../store.js';
 import { FinishedViews } from '../view-cache.js';
 import { Admissions } from './admission.js';
@@ -42,6 +44,7 @@ import { GroupCommit } from './group-commit.js';
 import { Reads } from './reads.js';
 import { TenantTable } from './tenants.js';
 import { Purges } from './retention.js';
+import { ScheduleRows } from './schedules.js';
 import { WebhookDeliveries } from './webhooks.js';
 import { WalSync } from './wal-sync.js';
 import { sqliteDriver } from './driver.js';
@@ -77,6 +80,7 @@ export class SqliteStore implements Store {
   readonly #tenants: TenantTable;
   readonly #webhooks: WebhookDeliveries;
   readonly #purges: Purges;
+  readonly #schedules: ScheduleRows;
   /** Claims, transitions, results, leases and webhook writes: many per commit. */
   readonly #group: GroupCommit;
   /** Batch inserts commit in groups of their own: a POST never waits on stage transitions. */
@@ -113,9 +117,10 @@ export class SqliteStore implements Store {
     this.#admissions = new Admissions(db, this.#counters);
     this.#reads = new Reads(db, this.#views, this.#counters);
     this.#failures = new FailureReads(db);
+    this.#schedules = new ScheduleRows(db);
     this.#driver = sqliteDriver({
       writes: this.#writes, counters: this.#counters, events: this.#events, admissions: this.#admissions, reads: this.#reads, claims: this.#claims,
-      flows: this.#flows,
+      flows: this.#flows, schedules: this.#schedules,
     });
     this.#tenants = new TenantTable(db);
     this.#webhooks = new WebhookDeliveries(db, this.#views);
@@ -131,7 +136,7 @@ export class SqliteStore implements Store {
     });
     this.#admitting = new GroupCommit(db, {
       pending: () => this.#wal.busy(),
-      isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError,
+      isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError || e instanceof ScheduleLimitError,
       beforeCommit: () => this.#finishUnit(),
       afterCommit: () => this.#committed(),
       onRollback: (error) => this.#rolledBack(error),
@@ -190,6 +195,50 @@ export class SqliteStore implements Store {
     const batch = this.#reads.batch(id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };
+  }
+
+  // --- Schedules: definitions in the admission group (as tenants); a tick in a transaction of its own ---
+
+  createSchedule(input: NewSchedule, now: number, limits: { maxSchedules?: number } = {}): Promise<Schedule> {
+    return this.#admitting.run(() => this.#run(createSchedule(input, now, limits)));
+  }
+
+  async getSchedule(id: string): Promise<Schedule | null> {
+    return this.#schedules.get(id);
+  }
+
+  async listSchedules(query: { tenant?: string; limit: number; cursor?: string }): Promise<Page<Schedule>> {
+    return this.#schedules.list(query);
+  }
+
+  updateSchedule(id: string, change: Partial<ScheduleInput>, now: number): Promise<Schedule | null> {
+    return this.#admitting.run(() => this.#run(updateSchedule(id, change, now)));
+  }
+
+  deleteSchedule(id: string): Promise<boolean> {
+    return this.#admitting.run(() => this.#run(deleteSchedule(id)));
+  }
+
+  async scheduleTicks(id: string, limit: number): Promise<ScheduleTick[]> {
+    return this.#schedules.ticks(id, limit);
+  }
+
+  async dueSchedules(now: number, limit: number): Promise<Array<{ id: string; tenant: string }>> {
+    return this.#schedules.due(now, limit);
+  }
+
+  async nextScheduleAt(): Promise<number | null> {
+    return this.#schedules.nextAt();
+  }
+
+  /** A transaction of its own: the tick's batch, its record and the schedule's next tick commit together. */
+  async fireSchedule(id: string, now: number, limits: TickLimits): Promise<Fired | null> {
+    try {
+      return await this.#transact((unit) => fireSchedule(unit, id, now, limits));
+    } catch (error) {
+      if (error instanceof TickTakenError) return null;
+      throw error;
+    }
   }
 
   // --- Control ---

@@ -24,6 +24,7 @@ import { modelContract } from './model.js';
 import { readsContract } from './reads.js';
 import { retentionContract } from './retention.js';
 import { retryContract } from './retry.js';
+import { schedulesContract } from './schedules.js';
 import { tenancyContract } from './tenancy.js';
 import { transitionsContract } from './transitions.js';
 import { webhooksContract } from './webhooks.js';
@@ -38,13 +39,15 @@ const MEMBERS = {
   recover: true, record: true, saveResult: true, claimWebhooks: true, recordWebhook: true, nextWebhookAt: true, redeliverWebhook: true,
   createKey: true, findKey: true, listKeys: true, revokeKey: true, getTenant: true, listTenants: true, putTenant: true,
   putFlowLimit: true, getFlowLimit: true, listFlowLimits: true,
+  createSchedule: true, getSchedule: true, listSchedules: true, updateSchedule: true, deleteSchedule: true, scheduleTicks: true,
+  dueSchedules: true, nextScheduleAt: true, fireSchedule: true,
   purgeFinished: true, capabilities: true, ping: true, probeWrite: true, close: true,
 } satisfies Record<keyof Store, true>;
 
 /** The areas, in the order a workflow meets them. */
 const AREAS = [
   admissionContract, claimsContract, leasesContract, transitionsContract, fencesContract, cancelContract, retryContract,
-  countersContract, eventsContract, webhooksContract, retentionContract, tenancyContract, flowLimitsContract, readsContract,
+  countersContract, eventsContract, webhooksContract, retentionContract, tenancyContract, flowLimitsContract, schedulesContract, readsContract,
   failuresContract, lifecycleContract, modelContract,
 ];
 
