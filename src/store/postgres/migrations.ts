@@ -211,4 +211,8 @@ CREATE TABLE flow_limits (
   throttled   bigint NOT NULL DEFAULT 0
 );
 `,
+  /* 5: the W3C traceparent of the request that submitted a batch (tracing on), so its work joins
+        that request's trace on any replica and after a restart */ `
+ALTER TABLE batches ADD COLUMN trace_context text;
+`,
 ];

@@ -360,4 +360,8 @@ CREATE INDEX workflows_runnable ON workflows (batch_seq, seq)
 -- claim, a release and a renewal each update one.
 CREATE INDEX workflows_leased ON workflows (batch_seq, lease_expires) WHERE lease_owner IS NOT NULL;
 `,
+  /* 14: the W3C traceparent of the request that submitted a batch (tracing on), so its work joins
+         that request's trace on any replica and after a restart */ `
+ALTER TABLE batches ADD COLUMN trace_context TEXT;
+`,
 ];
