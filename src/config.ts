@@ -2,7 +2,7 @@
  * The service's configuration: one TypeBox schema over the environment, validated once at start
  * and passed down as a plain frozen object. Nothing below `server.ts` reads `process.env`.
  */
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TLiteral } from 'typebox';
 import Value from 'typebox/value';
 import { ClientflowError } from './model/errors.js';
 import { parseFlowLimits } from './model/flow-limits.js';
@@ -10,9 +10,14 @@ import { STAGE_SETS } from './model/types.js';
 import { parseAllowList } from './net/address-policy.js';
 import { parseCrmUrlTemplate } from './net/crm-url.js';
 import { secretKey, SECRET_FORM } from './net/webhook-signature.js';
+import { parseKeyValues, PROTOCOLS, SAMPLERS, type TracingOptions } from './telemetry/options.js';
 
 /** One ALLOWED_HOSTS entry: a name or [IPv6], an optional port. */
 const HOST_ENTRY = '(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(:[0-9]{1,5})?';
+
+/** One literal per value of a list declared `as const`: the schema's union and its static type both follow the list. */
+const literals = <const T extends readonly string[]>(values: T) =>
+  values.map((v) => Type.Literal(v)) as unknown as { -readonly [K in keyof T]: TLiteral<T[K]> };
 
 const Int = (min: number, max: number, def: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: def, description });
@@ -318,6 +323,75 @@ export const ConfigSchema = Type.Object({
     'x-expects': 'key=N/s,conc=N,burst=N;key2=… (rate N/s, N/m, N/h or N/<n>ms; each part optional), e.g. crm:acme=500/s,conc=50',
     description: 'Per-key flow limits set at start: key=N/s,conc=N,burst=N separated by ; (e.g. crm:acme=500/s,conc=50;crm:globex=10/s).',
   }),
+  // --- Traces: OpenTelemetry, off unless an OTLP endpoint is set (telemetry/; docs/operate/monitoring.md) ---
+  /**
+   * The OTLP/HTTP receiver spans are sent to — Jaeger, Tempo, an OpenTelemetry Collector — e.g.
+   * `http://jaeger:4318`; `/v1/traces` is appended. Setting it (or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) turns tracing on: a POST's `traceparent` is honoured, each
+   * workflow is a trace of its own linked to the POST, and the CRM and webhook requests carry
+   * `traceparent`. Unset, nothing is traced and the OpenTelemetry SDK is not even loaded. The other
+   * standard variables (OTEL_BSP_*, OTEL_EXPORTER_OTLP_TIMEOUT, OTEL_EXPORTER_OTLP_COMPRESSION, …)
+   * are read by the SDK itself.
+   * @default unset (tracing off)
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({
+    pattern: '^https?://[^\\s]+$', 'x-expects': 'an http:// or https:// URL',
+    description: 'OTLP/HTTP receiver of the spans, e.g. http://jaeger:4318 (/v1/traces is appended); setting it turns tracing on.',
+  })),
+  /** @default unset */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String({
+    pattern: '^https?://[^\\s]+$', 'x-expects': 'an http:// or https:// URL',
+    description: 'The full URL spans are POSTed to, used as it is (wins over OTEL_EXPORTER_OTLP_ENDPOINT); setting it turns tracing on.',
+  })),
+  /** gRPC is not offered: every receiver named here takes OTLP over HTTP too. @default "http/protobuf" */
+  OTEL_EXPORTER_OTLP_PROTOCOL: Type.Union(literals(PROTOCOLS), {
+    default: 'http/protobuf',
+    description: 'http/protobuf | http/json — how spans are encoded (OTLP over HTTP; grpc is not supported).',
+  }),
+  /**
+   * Headers sent with every export, `key=value` pairs separated by commas, values
+   * percent-encoded (an API token: `authorization=Bearer%20…`). Never printed.
+   * @default unset
+   */
+  OTEL_EXPORTER_OTLP_HEADERS: Type.Optional(Type.String({
+    'x-expects': 'key=value pairs separated by commas, values percent-encoded',
+    description: 'Headers sent with every span export: key=value,… (values percent-encoded); never printed.',
+  })),
+  /** @default unset (service.name is then the one in OTEL_RESOURCE_ATTRIBUTES, else "clientflow") */
+  OTEL_SERVICE_NAME: Type.Optional(Type.String({ minLength: 1, description: 'service.name of the spans.' })),
+  /**
+   * More resource attributes of every span, `key=value` pairs separated by commas, e.g.
+   * `deployment.environment.name=prod`. `service.instance.id` (a fresh UUID) and `host.name` are
+   * set unless given here.
+   * @default "" (none)
+   */
+  OTEL_RESOURCE_ATTRIBUTES: Type.String({
+    default: '',
+    'x-expects': 'key=value pairs separated by commas, values percent-encoded',
+    description: 'Resource attributes of every span: key=value,… (e.g. deployment.environment.name=prod).',
+  }),
+  /**
+   * Which traces are kept. Each workflow's trace is a root of its own, so a `traceidratio`
+   * sampler keeps or drops whole workflows, every run of one alike (its trace id is its id);
+   * the `parentbased_` ones follow a POST's `traceparent` for the request and its webhooks.
+   * @default "parentbased_always_on"
+   */
+  OTEL_TRACES_SAMPLER: Type.Union(literals(SAMPLERS), {
+    default: 'parentbased_always_on',
+    description: 'Sampler: parentbased_always_on | parentbased_always_off | parentbased_traceidratio | always_on | always_off | traceidratio.',
+  }),
+  /** @default 1 */
+  OTEL_TRACES_SAMPLER_ARG: Type.Number({
+    minimum: 0, maximum: 1, default: 1, 'x-expects': 'a number from 0 to 1',
+    description: 'The share of traces the traceidratio samplers keep, 0 to 1.',
+  }),
+  /** `none` turns tracing off whatever the endpoint says. @default "otlp" */
+  OTEL_TRACES_EXPORTER: Type.Union([Type.Literal('otlp'), Type.Literal('none')], {
+    default: 'otlp',
+    description: 'otlp | none — none turns tracing off even with an endpoint set.',
+  }),
+  /** @default false */
+  OTEL_SDK_DISABLED: Type.Boolean({ default: false, description: 'true turns tracing off even with an endpoint set.' }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -330,7 +404,7 @@ export class ConfigError extends ClientflowError {
 }
 
 /** Variables whose values are never printed. */
-export const SECRETS: ReadonlySet<string> = new Set(['DATABASE_URL', 'RESULTS_DATABASE_URL', 'WEBHOOK_SECRET']);
+export const SECRETS: ReadonlySet<string> = new Set(['DATABASE_URL', 'RESULTS_DATABASE_URL', 'WEBHOOK_SECRET', 'OTEL_EXPORTER_OTLP_HEADERS']);
 
 /** What a variable expects, for the one-line error and the configuration reference. */
 export function expects(name: string): string {
@@ -382,6 +456,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (e) {
     throw new ConfigError(`invalid FLOW_LIMITS=${JSON.stringify(config.FLOW_LIMITS)}: ${(e as Error).message}`);
   }
+  try {
+    parseKeyValues(config.OTEL_RESOURCE_ATTRIBUTES);
+  } catch (e) {
+    throw new ConfigError(`invalid OTEL_RESOURCE_ATTRIBUTES=${JSON.stringify(config.OTEL_RESOURCE_ATTRIBUTES)}: ${(e as Error).message}`);
+  }
+  try {
+    parseKeyValues(config.OTEL_EXPORTER_OTLP_HEADERS ?? '', true);
+  } catch (e) {
+    // The message names the entry by position only: the value may hold a token.
+    throw new ConfigError(`invalid OTEL_EXPORTER_OTLP_HEADERS=(hidden): ${(e as Error).message}`);
+  }
   if (config.CRM_URL_TEMPLATE !== undefined) {
     try {
       parseCrmUrlTemplate(config.CRM_URL_TEMPLATE);
@@ -406,6 +491,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid RUN_MODE=${config.RUN_MODE}: expected all without DATABASE_URL (the SQLite file serves one process, which must run its workflows)`);
   }
   return Object.freeze(config);
+}
+
+/**
+ * What tracing runs with, or null when it is off: no OTLP endpoint (the default),
+ * OTEL_TRACES_EXPORTER=none or OTEL_SDK_DISABLED=true.
+ */
+export function tracingOptions(config: Config): Omit<TracingOptions, 'onExportError'> | null {
+  if (config.OTEL_SDK_DISABLED || config.OTEL_TRACES_EXPORTER === 'none') return null;
+  const base = config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const url = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base === undefined ? undefined : `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (url === undefined) return null;
+  const resource = parseKeyValues(config.OTEL_RESOURCE_ATTRIBUTES);
+  return {
+    url,
+    protocol: config.OTEL_EXPORTER_OTLP_PROTOCOL,
+    headers: parseKeyValues(config.OTEL_EXPORTER_OTLP_HEADERS ?? '', true),
+    // OTEL_SERVICE_NAME wins over a service.name in OTEL_RESOURCE_ATTRIBUTES (the specification's order).
+    resource: { ...resource, 'service.name': config.OTEL_SERVICE_NAME ?? resource['service.name'] ?? 'clientflow' },
+    sampler: config.OTEL_TRACES_SAMPLER,
+    samplerArg: config.OTEL_TRACES_SAMPLER_ARG,
+  };
 }
 
 /** Whether the service listens on this machine only (`localhost`, 127.0.0.0/8, ::1). */

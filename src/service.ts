@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
-import { ConfigError, type Config } from './config.js';
+import { ConfigError, tracingOptions, type Config } from './config.js';
 import { Engine, type EngineOptions } from './engine/engine.js';
 import { createProcessPool, type ProcessPool } from './engine/stages/process-pool.js';
 import { createResultsSink, type ResultsSink } from './engine/stages/results-sink.js';
@@ -19,6 +19,8 @@ import { parseAllowList } from './net/address-policy.js';
 import { openStore } from './store/index.js';
 import { parseFlowLimits } from './model/flow-limits.js';
 import type { Store } from './store/store.js';
+import type { Tracing } from './telemetry/tracing.js';
+import type { WorkflowSpans } from './telemetry/workflow-spans.js';
 
 /** What a test or a benchmark may replace; production passes none. */
 export interface ServiceOverrides {
@@ -42,12 +44,14 @@ export interface Service {
   engine: Engine;
   webhooks: Webhooks;
   app: FastifyInstance;
+  /** The OpenTelemetry SDK, when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT); else null. */
+  tracing: Tracing | null;
   /** Recovers what a stopped process left, starts claiming work and delivering webhooks. */
   start(): Promise<void>;
   /**
    * Stops in order: the engine (running stages get SHUTDOWN_GRACE_MS), the process pool's
    * threads and the results database's pool, then the deliverer (so batches finishing meanwhile are still delivered), the app,
-   * and last the store.
+   * the store, and last the spans left to export (at most TRACE_FLUSH_MS more).
    */
   stop(): Promise<void>;
 }
@@ -83,8 +87,9 @@ async function wire(
   for (const { key, spec } of parseFlowLimits(config.FLOW_LIMITS)) await store.putFlowLimit(key, spec, Date.now());
   // A tick is checked against its tenant's quotas as they are when it fires, whoever created the schedule.
   const quotas = new QuotaBook(store, defaultQuotas(config));
+  const { tracing, spans } = await startTraces(config, logger);
   const engine = new Engine({
-    store, logger, processPool, results,
+    store, logger, processPool, results, spans,
     concurrency: config.CONCURRENCY,
     delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
     graceMs: config.SHUTDOWN_GRACE_MS,
@@ -115,12 +120,13 @@ async function wire(
     timeoutMs: config.WEBHOOK_TIMEOUT_MS, concurrency: config.WEBHOOK_CONCURRENCY,
     // The body is the batch exactly as GET /v1/batches/{id} answers it, links included.
     render: withLinks,
+    spans,
     ...overrides.webhooks,
   });
-  const app = await buildApp({ config, store, engine, logger, webhooks });
+  const app = await buildApp({ config, store, engine, logger, webhooks, tracerProvider: tracing?.provider ?? null });
   let stopping: Promise<void> | null = null;
   return {
-    config, logger, store, processPool, results, engine, webhooks, app,
+    config, logger, store, processPool, results, engine, webhooks, app, tracing,
     async start() {
       if (results) await migrateResults(results, logger);
       await engine.start();
@@ -136,10 +142,40 @@ async function wire(
         await webhooks.stop();
         await app.close();
         await store.close();
+        if (tracing) await exportRest(tracing, logger);
       })();
       return stopping;
     },
   };
+}
+
+/** How long a stop waits for the last spans to be exported (a receiver that is down must not hold it). */
+const TRACE_FLUSH_MS = 5_000;
+
+/** The SDK and the spans of the work, loaded only when tracing is on. */
+async function startTraces(config: Config, logger: Logger): Promise<{ tracing: Tracing | null; spans: WorkflowSpans | null }> {
+  const options = tracingOptions(config);
+  if (!options) return { tracing: null, spans: null };
+  const [{ startTracing }, { WorkflowSpans }] = await Promise.all([import('./telemetry/tracing.js'), import('./telemetry/workflow-spans.js')]);
+  const tracing = startTracing({
+    ...options,
+    // The reason only: the exporter's error may quote the receiver's whole answer.
+    onExportError: (error) => logger.warn({ reason: error.message.slice(0, 200) }, 'exporting spans failed: they are dropped until the receiver answers'),
+  });
+  // Its origin and path only: a URL may hold credentials.
+  const { origin, pathname } = new URL(options.url);
+  logger.info({ url: `${origin}${pathname}`, protocol: options.protocol, sampler: options.sampler }, 'tracing on: spans go to the OTLP receiver');
+  return { tracing, spans: new WorkflowSpans(tracing) };
+}
+
+async function exportRest(tracing: Tracing, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), TRACE_FLUSH_MS);
+  });
+  const ended = await Promise.race([tracing.shutdown().then(() => 'done' as const, () => 'done' as const), late]);
+  clearTimeout(timer);
+  if (ended === 'late') logger.warn({ ms: TRACE_FLUSH_MS }, 'spans left unexported at stop: the receiver did not answer in time');
 }
 
 /**

@@ -24,6 +24,7 @@ import type { ProcessPool } from './stages/process-pool.js';
 import type { ResultsSink } from './stages/results-sink.js';
 import { sameStages, stageSets, type StageSets } from './stages/sets.js';
 import type { StageHandlers } from './stages/stage.js';
+import type { WorkflowSpans } from '../telemetry/workflow-spans.js';
 
 /** What the engine needs of a store: every role but the HTTP reads, the webhooks' and the lifecycle. */
 export type EngineStore = Admission & Control & DispatchStore & RunnerStore & EventFeed & Retention & Pick<Schedules, 'dueSchedules' | 'nextScheduleAt' | 'fireSchedule'>;
@@ -61,6 +62,8 @@ export interface EngineOptions {
   retentionDays: number;
   /** The scheduler's settings (scheduler.ts); unset: this engine takes no schedule ticks. */
   schedules?: Pick<SchedulerOptions, 'pollMs' | 'limits' | 'quotasOf'>;
+  /** The spans of each workflow run and stage attempt (tracing on); null or unset: none. */
+  spans?: WorkflowSpans | null;
   now?: () => number;
 }
 
@@ -126,6 +129,7 @@ export class Engine {
         stageTimeoutMs: options.stageTimeoutMs,
         controls: this.#controls,
         wakeAt: (at) => this.#dispatcher.wakeAt(at),
+        spans: options.spans ?? null,
       }),
     });
     // The store publishes each event once the transaction that wrote it has committed.
@@ -141,7 +145,8 @@ export class Engine {
         for (const control of this.#controls.values()) if (batches.has(control.batchId)) control.cancel();
       }
     });
-    logEvents(this.events, log);
+    // Traced, a workflow's lines carry its running span's ids.
+    logEvents(this.events, log, options.spans ? (id) => this.#controls.get(id)?.trace ?? undefined : null);
     this.retention = new RetentionLoop({ store: options.store, logger: log, days: options.retentionDays, now: this.#now });
     this.scheduler = options.schedules ? new Scheduler({
       ...options.schedules, store: options.store, logger: log, now: this.#now,

@@ -19,6 +19,10 @@
  * Agent that connects only to public addresses (net/guarded-agent.ts; WEBHOOK_ALLOW_HOSTS names
  * exceptions), checked at connect time so that DNS rebinding cannot slip past a check made earlier.
  *
+ * Traced (`spans`), each attempt is a `webhook` span in the trace of the POST that created the
+ * batch (its `traceparent` is stored with the batch, so any replica joins it), sent as the
+ * request's `traceparent`.
+ *
  * What a batch's reader sees of a failure is deliberately vague (`delivery failed`, `HTTP 5xx`,
  * `timeout after … ms`): whoever chooses the callbackUrl must not learn which internal hosts and
  * ports exist from how the attempts fail. The log has the full reason.
@@ -29,6 +33,7 @@ import type { Batch } from '../model/types.js';
 import { AddressPolicy, EMPTY_ALLOW_LIST, type AllowList } from '../net/address-policy.js';
 import { guardedAgent, type Resolver } from '../net/guarded-agent.js';
 import type { WebhookClaim, WebhookStore } from '../store/store.js';
+import type { WebhookTrace, WorkflowSpans } from '../telemetry/workflow-spans.js';
 import type { EngineEvents } from './events.js';
 import { backoffMs } from './retry-policy.js';
 import { secretKey, signatureHeaders } from '../net/webhook-signature.js';
@@ -61,6 +66,8 @@ export interface WebhookOptions {
   render?: (batch: Batch) => unknown;
   /** Most deliveries in flight at once. */
   concurrency: number;
+  /** Makes each attempt's span (tracing on); null or unset: none. */
+  spans?: WorkflowSpans | null;
   now?: () => number;
   random?: () => number;
 }
@@ -79,7 +86,8 @@ const LEASE_MARGIN_MS = 5_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Webhooks {
-  readonly #o: Required<Omit<WebhookOptions, 'secret' | 'allowHosts' | 'resolve'>>;
+  readonly #o: Required<Omit<WebhookOptions, 'secret' | 'allowHosts' | 'resolve' | 'spans'>>;
+  readonly #spans: WorkflowSpans | null;
   readonly #key: Buffer | null;
   readonly #agent: Agent;
   readonly #inFlight = new Set<Promise<void>>();
@@ -91,8 +99,9 @@ export class Webhooks {
   #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopping: Promise<void> | null = null;
 
-  constructor({ secret, allowHosts = EMPTY_ALLOW_LIST, resolve, ...options }: WebhookOptions) {
+  constructor({ secret, allowHosts = EMPTY_ALLOW_LIST, resolve, spans = null, ...options }: WebhookOptions) {
     this.#o = { render: (batch) => batch, now: Date.now, random: Math.random, ...options };
+    this.#spans = spans;
     this.#key = secret === undefined ? null : secretKey(secret);
     // config.ts refuses such a secret first; here too nothing goes out signed with a weak key.
     if (secret !== undefined && !this.#key) throw new Error('WEBHOOK_SECRET is not whsec_<base64 of at least 32 bytes>');
@@ -210,15 +219,28 @@ export class Webhooks {
   }
 
   async #deliver(claim: WebhookClaim): Promise<WebhookOutcome> {
+    const span = this.#spans?.webhook(claim) ?? null;
+    if (!span) return this.#attempt(claim, null);
+    try {
+      const outcome = await this.#attempt(claim, span);
+      span.end(outcome);
+      return outcome;
+    } catch (e) {
+      span.end('unrecorded');
+      throw e;
+    }
+  }
+
+  async #attempt(claim: WebhookClaim, span: WebhookTrace | null): Promise<WebhookOutcome> {
     const { store, logger, now } = this.#o;
-    const log = logger.child({ batchId: claim.batchId, attempt: claim.attempt });
+    const log = logger.child({ batchId: claim.batchId, attempt: claim.attempt, ...span?.fields });
     const started = now();
     const batch = await store.getBatch(claim.batchId, started);
     // A retry may have reopened the batch since the claim: never POST a batch that is not finished
     // (the store then drops this claim's outcome, and the next finish delivers).
     const failure = !batch ? { shown: 'batch not found', reason: 'batch not found' }
       : batch.finishedAt === null ? { shown: 'batch reopened', reason: 'batch reopened' }
-        : await this.#post(claim, JSON.stringify(this.#o.render(batch)), `${batch.id}:${Date.parse(batch.finishedAt)}`);
+        : await this.#post(claim, JSON.stringify(this.#o.render(batch)), `${batch.id}:${Date.parse(batch.finishedAt)}`, span?.traceparent ?? null);
     const at = now();
     const ms = at - started;
     if (failure === null) {
@@ -247,9 +269,9 @@ export class Webhooks {
    * One signed POST; null on a 2xx, else what went wrong: `shown` on the batch, `reason` in the
    * log. Redirects are not followed (a 3xx is a failure: it could point anywhere). `id` names
    * the notification (the batch and when it finished): the same on every attempt, new when a
-   * retried batch finishes again — what a receiver de-duplicates on.
+   * retried batch finishes again — what a receiver de-duplicates on. `traceparent`: the attempt's span.
    */
-  async #post(claim: WebhookClaim, body: string, id: string): Promise<Failure | null> {
+  async #post(claim: WebhookClaim, body: string, id: string, traceparent: string | null): Promise<Failure | null> {
     const { timeoutMs, now } = this.#o;
     const signal = AbortSignal.timeout(timeoutMs);
     try {
@@ -260,6 +282,7 @@ export class Webhooks {
           'content-type': 'application/json',
           'user-agent': 'clientflow-webhook/1',
           'clientflow-attempt': String(claim.attempt),
+          ...(traceparent !== null && { traceparent }),
           ...signatureHeaders(this.#key!, id, Math.floor(now() / 1000), body),
         },
         body,

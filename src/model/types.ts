@@ -72,6 +72,11 @@ export interface NewBatch extends BatchOptions {
   label: string | null;
   /** Where to POST the finished batch (http or https); absent or null: no webhook. */
   callbackUrl?: string | null;
+  /**
+   * The W3C `traceparent` of the request that submitted it, when tracing is on: its workflows'
+   * spans link to that request's span, and its webhook joins that trace. Absent or null: untraced.
+   */
+  traceContext?: string | null;
 }
 
 export interface ErrorInfo {

@@ -78,6 +78,8 @@ export interface NewBatchRow {
   maxConcurrency: number | null;
   flowKey: string | null;
   callbackUrl: string | null;
+  /** The submitting request's W3C traceparent (NewBatch.traceContext); null: untraced. */
+  traceContext: string | null;
   createdAt: number;
   total: number;
 }
@@ -110,6 +112,8 @@ export interface TakenRow {
   options: BatchOptions;
   /** The last succeeded stage's output (null when none succeeded). */
   output: unknown;
+  /** The batch's trace context (NewBatchRow.traceContext). */
+  traceContext: string | null;
 }
 
 /** A flow key's bucket after a claim, and whether the claim found it without a whole token. */

@@ -91,6 +91,8 @@ export interface ClaimedWorkflow {
    * place (or lets the key's bucket refill meanwhile) that another claim may fill.
    */
   tenantCapped?: boolean;
+  /** The batch's trace context (W3C traceparent of the POST), for the spans of this run; absent or null: none. */
+  traceContext?: string | null;
 }
 
 /** What fences a write on a workflow: the row, and the lease and claim it was claimed with. */
@@ -428,6 +430,8 @@ export interface WebhookClaim {
   attempt: number;
   /** Fences the outcome: written only if no reset happened since. */
   token: string;
+  /** The batch's trace context (W3C traceparent of the POST): the delivery joins that trace; null: none. */
+  traceContext: string | null;
 }
 
 export type WebhookOutcome =

@@ -41,6 +41,8 @@ export interface CrmRequest {
   signal: AbortSignal;
   /** Sent as `x-crm-key` (the CRM's per-key quota); null: no header. */
   key: string | null;
+  /** Sent as `traceparent` (the fetch attempt's span); null or absent: no header. */
+  traceparent?: string | null;
 }
 
 export interface CrmClient {
@@ -65,12 +67,15 @@ export function crmClient(options: CrmOptions): CrmClient {
     connectTimeoutMs: CONNECT_TIMEOUT_MS, connections: options.maxConnections,
   });
   return {
-    async fetch({ clientId, signal, key }) {
+    async fetch({ clientId, signal, key, traceparent = null }) {
       let res: Dispatcher.ResponseData;
       try {
         res = await agent.request({
           origin: template.origin, path: template.path(clientId), method: 'GET', signal,
-          headers: { accept: 'application/json', 'user-agent': 'clientflow-fetch/1', ...(key !== null && { [CRM_KEY_HEADER]: key }) },
+          headers: {
+            accept: 'application/json', 'user-agent': 'clientflow-fetch/1', ...(key !== null && { [CRM_KEY_HEADER]: key }),
+            ...(traceparent !== null && { traceparent }),
+          },
         });
       } catch (e) {
         throw failure(e, signal);

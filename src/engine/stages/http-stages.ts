@@ -20,7 +20,7 @@ export function httpStages(
   return {
     fetch: {
       name: 'fetch',
-      run: (_input, ctx) => crm.fetch({ clientId: ctx.clientId, signal: ctx.signal, key: crmKeyOf(ctx.options) }),
+      run: (_input, ctx) => crm.fetch({ clientId: ctx.clientId, signal: ctx.signal, key: crmKeyOf(ctx.options), traceparent: ctx.traceparent }),
     },
     process: processStage(pool),
     store: storeStage(store, now, undefined, results),

@@ -9,6 +9,7 @@ import { checkBatchBody } from '../batch-checks.js';
 import { fingerprint } from '../idempotency.js';
 import { notFound } from '../problem.js';
 import type { QuotaBook } from '../quotas.js';
+import type { RequestTrace } from '../tracing.js';
 import type { Watchers } from '../watchers.js';
 import {
   Batch, BatchCreate, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, json, problems,
@@ -20,9 +21,11 @@ export interface RouteDeps {
   engine: Engine;
   watchers: Watchers;
   quotas: QuotaBook;
+  /** The request's span (tracing on), stored with the batch so its work links back to it; null: untraced. */
+  traceOf: RequestTrace | null;
 }
 
-export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine, watchers, quotas: book }) => {
+export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine, watchers, quotas: book, traceOf }) => {
   app.post('/v1/batches', {
     bodyLimit: bodyLimit(config.MAX_BATCH_SIZE),
     schema: {
@@ -52,7 +55,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       tenant, clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
       maxConcurrency: body.maxConcurrency ?? null, retry: body.retry ?? null, timeouts: body.timeouts ?? null,
       simulation: body.simulation ?? null, callbackUrl: body.callbackUrl ?? null, stages, crmKey: body.crmKey ?? null,
-      flowKey: body.flowKey ?? null,
+      flowKey: body.flowKey ?? null, traceContext: traceOf?.(request) ?? null,
     }, {
       maxQueued: config.MAX_QUEUED,
       tenantMaxQueued: quotas?.maxQueued,

@@ -252,4 +252,8 @@ CREATE TABLE schedule_ticks (
   PRIMARY KEY (schedule_id, tick_at)
 );
 `,
+  /* 7: the W3C traceparent of the request that submitted a batch (tracing on), so its work joins
+        that request's trace on any replica and after a restart */ `
+ALTER TABLE batches ADD COLUMN trace_context text;
+`,
 ];

@@ -12,12 +12,12 @@ export async function claimWebhooks(db: Queryable, now: number, limit: number, l
     WHERE ${DUE} AND webhook_next_at <= $1 AND webhook_attempts >= $2`, [now, maxAttempts]);
   const token = randomUUID();
   // Leases due deliveries until the lease's end and counts their attempt now; another replica skips them.
-  const { rows } = await db.query<{ id: string; webhook_url: string; webhook_attempts: number }>(`UPDATE batches
+  const { rows } = await db.query<{ id: string; webhook_url: string; webhook_attempts: number; trace_context: string | null }>(`UPDATE batches
       SET webhook_attempts = webhook_attempts + 1, webhook_next_at = $4, webhook_claim = $5
     WHERE seq IN (SELECT seq FROM batches WHERE ${DUE} AND webhook_next_at <= $1 AND webhook_attempts < $2
                   ORDER BY webhook_next_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-    RETURNING id, webhook_url, webhook_attempts`, [now, maxAttempts, limit, now + leaseMs, token]);
-  return rows.map((r) => ({ batchId: r.id, url: r.webhook_url, attempt: r.webhook_attempts, token }));
+    RETURNING id, webhook_url, webhook_attempts, trace_context`, [now, maxAttempts, limit, now + leaseMs, token]);
+  return rows.map((r) => ({ batchId: r.id, url: r.webhook_url, attempt: r.webhook_attempts, token, traceContext: r.trace_context }));
 }
 
 /** An attempt's outcome, written only while its claim stands (a retry of the batch resets it). */

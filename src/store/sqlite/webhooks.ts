@@ -26,7 +26,7 @@ export class WebhookDeliveries {
       WHERE seq IN (SELECT seq FROM batches
                     WHERE ${DUE} AND webhook_next_at <= @now AND webhook_attempts < @max
                     ORDER BY webhook_next_at LIMIT @limit)
-      RETURNING id, webhook_url, webhook_attempts`);
+      RETURNING id, webhook_url, webhook_attempts, trace_context`);
     // An attempt's outcome, written only while its claim stands (a retry of the batch resets it).
     this.#record = db.prepare(`UPDATE batches SET webhook_status = @status, webhook_last_error = @error,
         webhook_delivered_at = @delivered_at, webhook_next_at = @next_at, webhook_claim = NULL
@@ -42,10 +42,10 @@ export class WebhookDeliveries {
     for (const { id } of this.#failSpent.all({ now, max: maxAttempts }) as Array<{ id: string }>) this.#views.forget(id);
     const token = randomUUID();
     const rows = this.#claim.all({ now, limit, lease: now + leaseMs, claim: token, max: maxAttempts }) as
-      Array<{ id: string; webhook_url: string; webhook_attempts: number }>;
+      Array<{ id: string; webhook_url: string; webhook_attempts: number; trace_context: string | null }>;
     return rows.map((r) => {
       this.#views.forget(r.id);
-      return { batchId: r.id, url: r.webhook_url, attempt: r.webhook_attempts, token };
+      return { batchId: r.id, url: r.webhook_url, attempt: r.webhook_attempts, token, traceContext: r.trace_context };
     });
   }
 
