@@ -74,11 +74,20 @@ export default tseslint.config(
     },
   },
   {
+    // Traces: the OpenTelemetry SDK and the spans of the work, below the engine and HTTP alike.
+    files: ['src/telemetry/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...HTTP, '**/engine/*', '**/store/*', '**/model/*', '**/db/*', '**/net/*', '**/config.js'], message: 'telemetry/ depends on nothing of the service' },
+      ] }],
+    },
+  },
+  {
     // Configuration validates values with pure parsers from the layers at the bottom only.
     files: ['src/config.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: [...HTTP, '**/engine/*', '**/store/*'], message: 'config.ts depends only on model/ and net/' },
+        { group: [...HTTP, '**/engine/*', '**/store/*'], message: 'config.ts depends only on model/, net/ and telemetry/options.ts' },
       ] }],
     },
   },

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { ensureBenchPackages } from './bench-packages.js';
 import { addCrmComparisons, runCrmCases } from './crm-cases.js';
 import { runEngineCase } from './engine-cases.js';
+import { runExportCase } from './export-case.js';
 import { addComparisons, peersWanted, runPeers } from './peers.js';
 import { addPostgresComparisons, postgresCases, runPostgresCases } from './pg-cases.js';
 import { runSseCase } from './sse-case.js';
@@ -78,6 +79,7 @@ async function main(): Promise<number> {
   }
   if (wants(o.only, ['http', 'sse', '7'])) await run('7 sse', () => runSseCase(o, profDir));
   if (wants(o.only, ['workers', '10'])) await run('10 workers', () => runWorkersCase(o, profDir));
+  if (wants(o.only, ['export', '13'])) await run('13 export', () => runExportCase(o, profDir));
   const crmFlow = wants(o.only, ['crm', 'flow', '11']);
   const crmMakespan = wants(o.only, ['crm', 'crm-makespan', '12']);
   if (crmFlow || crmMakespan) await run('11/12 crm', () => runCrmCases(o, { flow: crmFlow, makespan: crmMakespan }, profDir));

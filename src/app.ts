@@ -5,6 +5,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import type { Webhooks } from './engine/webhooks.js';
@@ -21,10 +22,14 @@ import { HttpError, registerProblemHandlers, sendProblem } from './http/problem.
 import { actionRoutes } from './http/routes/actions.js';
 import { batchRoutes } from './http/routes/batches.js';
 import { eventRoutes } from './http/routes/events.js';
+import { exportRoutes } from './http/routes/export.js';
 import { healthRoutes } from './http/routes/health.js';
 import { tenantRoutes } from './http/routes/tenants.js';
 import { limitRoutes } from './http/routes/limits.js';
+import { scheduleRoutes } from './http/routes/schedules.js';
 import { timelineRoutes } from './http/routes/timeline.js';
+import { webhookRoutes } from './http/routes/webhooks.js';
+import { registerTracing, type RequestTrace } from './http/tracing.js';
 import { workflowRoutes } from './http/routes/workflows.js';
 import { sharedSchemas } from './http/shared-schemas.js';
 import { validatorCompiler } from './http/validation.js';
@@ -35,8 +40,10 @@ export interface AppDeps {
   store: Store;
   engine: Engine;
   logger: Logger;
-  /** The webhook deliverer, whose attempts the metrics count (the tests' apps may have none). */
-  webhooks?: Pick<Webhooks, 'onOutcome'>;
+  /** The webhook deliverer: the metrics count its attempts, a redelivery wakes it. */
+  webhooks: Pick<Webhooks, 'onOutcome' | 'redeliver'>;
+  /** Where the requests' spans go (tracing on); null or unset: requests are not traced. */
+  tracerProvider?: TracerProvider | null;
 }
 
 /** The longest path parameter the router matches (an id; the longest any route takes is a tenant's 63). */
@@ -69,7 +76,7 @@ function routingProblem(error: Error & { code?: string }, url: string): HttpErro
   return new HttpError(400, 'invalid-url', `the URL path does not decode${shown}`);
 }
 
-export async function buildApp({ config, store, engine, logger, webhooks }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, engine, logger, webhooks, tracerProvider }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // The per-request lines carry the tenant; health probes log at debug (http/request-log.ts).
@@ -85,6 +92,8 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Before any route: it wraps each one as it is added.
+  const traceOf: RequestTrace | null = tracerProvider ? await registerTracing(app, tracerProvider) : null;
   // First, so its hooks run before every route's and the 404 handler's.
   await registerHardening(app, config);
   // The named schemas (http/shared-schemas.ts), before any route refers to one.
@@ -119,12 +128,15 @@ export async function buildApp({ config, store, engine, logger, webhooks }: AppD
     await app.register(healthRoutes, { store, engine });
     return app;
   }
-  await app.register(batchRoutes, { config, store, engine, watchers, quotas });
+  await app.register(batchRoutes, { config, store, engine, watchers, quotas, traceOf });
   await app.register(eventRoutes, { config, store, engine, watchers, quotas });
+  await app.register(exportRoutes, { store, watchers, quotas });
   await app.register(workflowRoutes, { store });
-  await app.register(actionRoutes, { engine, store, config, quotas });
+  await app.register(webhookRoutes, { store });
+  await app.register(actionRoutes, { engine, store, config, quotas, webhooks });
   await app.register(tenantRoutes, { store, keys, quotas, defaults, watchers });
   await app.register(limitRoutes, { store });
+  await app.register(scheduleRoutes, { config, store, engine, quotas });
   await app.register(healthRoutes, { store, engine });
   await app.register(timelineRoutes, { store });
   await registerDashboard(app);

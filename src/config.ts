@@ -2,7 +2,7 @@
  * The service's configuration: one TypeBox schema over the environment, validated once at start
  * and passed down as a plain frozen object. Nothing below `server.ts` reads `process.env`.
  */
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TLiteral } from 'typebox';
 import Value from 'typebox/value';
 import { ClientflowError } from './model/errors.js';
 import { parseFlowLimits } from './model/flow-limits.js';
@@ -10,9 +10,14 @@ import { STAGE_SETS } from './model/types.js';
 import { parseAllowList } from './net/address-policy.js';
 import { parseCrmUrlTemplate } from './net/crm-url.js';
 import { secretKey, SECRET_FORM } from './net/webhook-signature.js';
+import { parseKeyValues, PROTOCOLS, SAMPLERS, type TracingOptions } from './telemetry/options.js';
 
 /** One ALLOWED_HOSTS entry: a name or [IPv6], an optional port. */
 const HOST_ENTRY = '(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(:[0-9]{1,5})?';
+
+/** One literal per value of a list declared `as const`: the schema's union and its static type both follow the list. */
+const literals = <const T extends readonly string[]>(values: T) =>
+  values.map((v) => Type.Literal(v)) as unknown as { -readonly [K in keyof T]: TLiteral<T[K]> };
 
 const Int = (min: number, max: number, def: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: def, description });
@@ -128,15 +133,28 @@ export const ConfigSchema = Type.Object({
   POLL_MS: Int(5, 60_000, 1_000, 'How often the dispatcher looks for work nobody announced (expired leases, due retries), ms.'),
   /** @default 10000 */
   SHUTDOWN_GRACE_MS: Int(0, 600_000, 10_000, 'On SIGTERM, how long running stages may finish before they are aborted, ms.'),
+  // --- Schedules (engine/scheduler.ts) ---
+  /**
+   * How often each replica's scheduler looks for due schedule ticks it was not woken for (a
+   * schedule another replica created or changed); it also wakes at the next tick it knows of.
+   * @default 1000
+   */
+  SCHEDULE_POLL_MS: Int(50, 60_000, 1_000, 'How often the scheduler looks for due schedule ticks, ms.'),
+  /**
+   * A tick taken later than this after its time (plus its jitter) is missed: a schedule with
+   * catch-up `none` skips it, `latest` and `all` fire it (schedules.md). It covers a poll's delay
+   * and a busy process; downtime is longer. @default 10000
+   */
+  SCHEDULE_MISFIRE_MS: Int(0, 3_600_000, 10_000, 'How late a schedule tick may be taken and still be on time (catch-up none skips later ones), ms.'),
   // --- Event streams and long-polls (http/event-stream.ts) ---
   /** The comment line is `: heartbeat`. @default 15000 */
   SSE_HEARTBEAT_MS: Int(10, 600_000, 15_000, 'How often an idle event stream sends a comment line so proxies keep it open, ms.'),
   /**
-   * Every stream and long-poll holds a connection: whatever this says, they get at most three
-   * quarters of MAX_CONNECTIONS (768 of the default 1024), so ordinary requests keep a quarter.
-   * Each tenant gets at most its `maxStreams` of them (TENANT_MAX_STREAMS). @default 1000
+   * Every stream, long-poll and export holds a connection: whatever this says, they get at most
+   * three quarters of MAX_CONNECTIONS (768 of the default 1024), so ordinary requests keep a
+   * quarter. Each tenant gets at most its `maxStreams` of them (TENANT_MAX_STREAMS). @default 1000
    */
-  SSE_MAX_STREAMS: Int(1, 100_000, 1_000, 'Most event streams and long-polls open at once (at most 3/4 of MAX_CONNECTIONS); past it they get 503.'),
+  SSE_MAX_STREAMS: Int(1, 100_000, 1_000, 'Most event streams, long-polls and exports open at once (at most 3/4 of MAX_CONNECTIONS); past it they get 503.'),
   // --- HTTP hardening (http/hardening.ts) ---
   /**
    * Host names, each with an optional `:port`, that a request's Host header may name (a defence
@@ -243,7 +261,20 @@ export const ConfigSchema = Type.Object({
    * process, as SSE_MAX_STREAMS is; admin keys are bound by SSE_MAX_STREAMS only.
    * @default 20
    */
-  TENANT_MAX_STREAMS: Int(1, 100_000, 20, 'Default quota: event streams and long-polls one tenant may hold open at once per process; past it 429.'),
+  TENANT_MAX_STREAMS: Int(1, 100_000, 20, 'Default quota: event streams, long-polls and exports one tenant may hold open at once per process; past it 429.'),
+  /**
+   * Counted when a schedule is created (`POST /v1/schedules`). The three schedule quotas bind
+   * every schedule of the tenant, an admin key's too: its ticks run on the tenant's account.
+   * @default 100
+   */
+  TENANT_MAX_SCHEDULES: Int(0, 100_000, 100, 'Default quota: most schedules one tenant may have.'),
+  /**
+   * The shortest time between two ticks of a tenant's schedule: an interval's `everyMs`, or the
+   * shortest gap between a cron expression's next runs. @default 1000
+   */
+  TENANT_MIN_SCHEDULE_INTERVAL_MS: Int(1000, 86_400_000, 1000, 'Default quota: shortest time between two ticks of one schedule, ms.'),
+  /** Checked when a schedule is written and again at each tick. @default 1000 */
+  TENANT_MAX_SCHEDULE_BATCH: Int(1, 1_000_000, 1000, 'Default quota: most client ids the batch of one schedule tick may hold.'),
   /** @default 1200 */
   RATE_LIMIT_PER_MINUTE: Int(1, 10_000_000, 1200, 'Default quota: requests per minute per API key, counted per process (requests without a key are not limited).'),
 
@@ -321,6 +352,75 @@ export const ConfigSchema = Type.Object({
     'x-expects': 'key=N/s,conc=N,burst=N;key2=… (rate N/s, N/m, N/h or N/<n>ms; each part optional), e.g. crm:acme=500/s,conc=50',
     description: 'Per-key flow limits set at start: key=N/s,conc=N,burst=N separated by ; (e.g. crm:acme=500/s,conc=50;crm:globex=10/s).',
   }),
+  // --- Traces: OpenTelemetry, off unless an OTLP endpoint is set (telemetry/; docs/operate/monitoring.md) ---
+  /**
+   * The OTLP/HTTP receiver spans are sent to — Jaeger, Tempo, an OpenTelemetry Collector — e.g.
+   * `http://jaeger:4318`; `/v1/traces` is appended. Setting it (or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) turns tracing on: a POST's `traceparent` is honoured, each
+   * workflow is a trace of its own linked to the POST, and the CRM and webhook requests carry
+   * `traceparent`. Unset, nothing is traced and the OpenTelemetry SDK is not even loaded. The other
+   * standard variables (OTEL_BSP_*, OTEL_EXPORTER_OTLP_TIMEOUT, OTEL_EXPORTER_OTLP_COMPRESSION, …)
+   * are read by the SDK itself.
+   * @default unset (tracing off)
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({
+    pattern: '^https?://[^\\s]+$', 'x-expects': 'an http:// or https:// URL',
+    description: 'OTLP/HTTP receiver of the spans, e.g. http://jaeger:4318 (/v1/traces is appended); setting it turns tracing on.',
+  })),
+  /** @default unset */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String({
+    pattern: '^https?://[^\\s]+$', 'x-expects': 'an http:// or https:// URL',
+    description: 'The full URL spans are POSTed to, used as it is (wins over OTEL_EXPORTER_OTLP_ENDPOINT); setting it turns tracing on.',
+  })),
+  /** gRPC is not offered: every receiver named here takes OTLP over HTTP too. @default "http/protobuf" */
+  OTEL_EXPORTER_OTLP_PROTOCOL: Type.Union(literals(PROTOCOLS), {
+    default: 'http/protobuf',
+    description: 'http/protobuf | http/json — how spans are encoded (OTLP over HTTP; grpc is not supported).',
+  }),
+  /**
+   * Headers sent with every export, `key=value` pairs separated by commas, values
+   * percent-encoded (an API token: `authorization=Bearer%20…`). Never printed.
+   * @default unset
+   */
+  OTEL_EXPORTER_OTLP_HEADERS: Type.Optional(Type.String({
+    'x-expects': 'key=value pairs separated by commas, values percent-encoded',
+    description: 'Headers sent with every span export: key=value,… (values percent-encoded); never printed.',
+  })),
+  /** @default unset (service.name is then the one in OTEL_RESOURCE_ATTRIBUTES, else "clientflow") */
+  OTEL_SERVICE_NAME: Type.Optional(Type.String({ minLength: 1, description: 'service.name of the spans.' })),
+  /**
+   * More resource attributes of every span, `key=value` pairs separated by commas, e.g.
+   * `deployment.environment.name=prod`. `service.instance.id` (a fresh UUID) and `host.name` are
+   * set unless given here.
+   * @default "" (none)
+   */
+  OTEL_RESOURCE_ATTRIBUTES: Type.String({
+    default: '',
+    'x-expects': 'key=value pairs separated by commas, values percent-encoded',
+    description: 'Resource attributes of every span: key=value,… (e.g. deployment.environment.name=prod).',
+  }),
+  /**
+   * Which traces are kept. Each workflow's trace is a root of its own, so a `traceidratio`
+   * sampler keeps or drops whole workflows, every run of one alike (its trace id is its id);
+   * the `parentbased_` ones follow a POST's `traceparent` for the request and its webhooks.
+   * @default "parentbased_always_on"
+   */
+  OTEL_TRACES_SAMPLER: Type.Union(literals(SAMPLERS), {
+    default: 'parentbased_always_on',
+    description: 'Sampler: parentbased_always_on | parentbased_always_off | parentbased_traceidratio | always_on | always_off | traceidratio.',
+  }),
+  /** @default 1 */
+  OTEL_TRACES_SAMPLER_ARG: Type.Number({
+    minimum: 0, maximum: 1, default: 1, 'x-expects': 'a number from 0 to 1',
+    description: 'The share of traces the traceidratio samplers keep, 0 to 1.',
+  }),
+  /** `none` turns tracing off whatever the endpoint says. @default "otlp" */
+  OTEL_TRACES_EXPORTER: Type.Union([Type.Literal('otlp'), Type.Literal('none')], {
+    default: 'otlp',
+    description: 'otlp | none — none turns tracing off even with an endpoint set.',
+  }),
+  /** @default false */
+  OTEL_SDK_DISABLED: Type.Boolean({ default: false, description: 'true turns tracing off even with an endpoint set.' }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -333,7 +433,7 @@ export class ConfigError extends ClientflowError {
 }
 
 /** Variables whose values are never printed. */
-export const SECRETS: ReadonlySet<string> = new Set(['DATABASE_URL', 'RESULTS_DATABASE_URL', 'WEBHOOK_SECRET']);
+export const SECRETS: ReadonlySet<string> = new Set(['DATABASE_URL', 'RESULTS_DATABASE_URL', 'WEBHOOK_SECRET', 'OTEL_EXPORTER_OTLP_HEADERS']);
 
 /** What a variable expects, for the one-line error and the configuration reference. */
 export function expects(name: string): string {
@@ -385,6 +485,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (e) {
     throw new ConfigError(`invalid FLOW_LIMITS=${JSON.stringify(config.FLOW_LIMITS)}: ${(e as Error).message}`);
   }
+  try {
+    parseKeyValues(config.OTEL_RESOURCE_ATTRIBUTES);
+  } catch (e) {
+    throw new ConfigError(`invalid OTEL_RESOURCE_ATTRIBUTES=${JSON.stringify(config.OTEL_RESOURCE_ATTRIBUTES)}: ${(e as Error).message}`);
+  }
+  try {
+    parseKeyValues(config.OTEL_EXPORTER_OTLP_HEADERS ?? '', true);
+  } catch (e) {
+    // The message names the entry by position only: the value may hold a token.
+    throw new ConfigError(`invalid OTEL_EXPORTER_OTLP_HEADERS=(hidden): ${(e as Error).message}`);
+  }
   if (config.CRM_URL_TEMPLATE !== undefined) {
     try {
       parseCrmUrlTemplate(config.CRM_URL_TEMPLATE);
@@ -409,6 +520,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid RUN_MODE=${config.RUN_MODE}: expected all without DATABASE_URL (the SQLite file serves one process, which must run its workflows)`);
   }
   return Object.freeze(config);
+}
+
+/**
+ * What tracing runs with, or null when it is off: no OTLP endpoint (the default),
+ * OTEL_TRACES_EXPORTER=none or OTEL_SDK_DISABLED=true.
+ */
+export function tracingOptions(config: Config): Omit<TracingOptions, 'onExportError'> | null {
+  if (config.OTEL_SDK_DISABLED || config.OTEL_TRACES_EXPORTER === 'none') return null;
+  const base = config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const url = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base === undefined ? undefined : `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (url === undefined) return null;
+  const resource = parseKeyValues(config.OTEL_RESOURCE_ATTRIBUTES);
+  return {
+    url,
+    protocol: config.OTEL_EXPORTER_OTLP_PROTOCOL,
+    headers: parseKeyValues(config.OTEL_EXPORTER_OTLP_HEADERS ?? '', true),
+    // OTEL_SERVICE_NAME wins over a service.name in OTEL_RESOURCE_ATTRIBUTES (the specification's order).
+    resource: { ...resource, 'service.name': config.OTEL_SERVICE_NAME ?? resource['service.name'] ?? 'clientflow' },
+    sampler: config.OTEL_TRACES_SAMPLER,
+    samplerArg: config.OTEL_TRACES_SAMPLER_ARG,
+  };
 }
 
 /** Whether the service listens on this machine only (`localhost`, 127.0.0.0/8, ::1). */

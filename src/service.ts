@@ -6,18 +6,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
-import { ConfigError, type Config } from './config.js';
+import { ConfigError, tracingOptions, type Config } from './config.js';
 import { Engine, type EngineOptions } from './engine/engine.js';
 import { createProcessPool, type ProcessPool } from './engine/stages/process-pool.js';
 import { createResultsSink, type ResultsSink } from './engine/stages/results-sink.js';
 import { errorCode, isUnavailable } from './db/postgres.js';
 import { Webhooks, type WebhookOptions } from './engine/webhooks.js';
 import { withLinks } from './http/batch-view.js';
+import { QuotaBook, defaultQuotas } from './http/quotas.js';
 import { createLogger } from './logger.js';
 import { parseAllowList } from './net/address-policy.js';
 import { openStore } from './store/index.js';
 import { parseFlowLimits } from './model/flow-limits.js';
 import type { Store } from './store/store.js';
+import type { Tracing } from './telemetry/tracing.js';
+import type { WorkflowSpans } from './telemetry/workflow-spans.js';
 
 /** What a test or a benchmark may replace; production passes none. */
 export interface ServiceOverrides {
@@ -41,12 +44,14 @@ export interface Service {
   engine: Engine;
   webhooks: Webhooks;
   app: FastifyInstance;
+  /** The OpenTelemetry SDK, when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT); else null. */
+  tracing: Tracing | null;
   /** Recovers what a stopped process left, starts claiming work and delivering webhooks. */
   start(): Promise<void>;
   /**
    * Stops in order: the engine (running stages get SHUTDOWN_GRACE_MS), the process pool's
    * threads and the results database's pool, then the deliverer (so batches finishing meanwhile are still delivered), the app,
-   * and last the store.
+   * the store, and last the spans left to export (at most TRACE_FLUSH_MS more).
    */
   stop(): Promise<void>;
 }
@@ -80,8 +85,11 @@ async function wire(
 ): Promise<Service> {
   // FLOW_LIMITS overrides what the store holds for its keys (a PUT since is replaced); other keys keep theirs.
   for (const { key, spec } of parseFlowLimits(config.FLOW_LIMITS)) await store.putFlowLimit(key, spec, Date.now());
+  // A tick is checked against its tenant's quotas as they are when it fires, whoever created the schedule.
+  const quotas = new QuotaBook(store, defaultQuotas(config));
+  const { tracing, spans } = await startTraces(config, logger);
   const engine = new Engine({
-    store, logger, processPool, results,
+    store, logger, processPool, results, spans,
     concurrency: config.CONCURRENCY,
     delays: { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS },
     graceMs: config.SHUTDOWN_GRACE_MS,
@@ -96,6 +104,14 @@ async function wire(
     pollMs: config.POLL_MS,
     runs: config.RUN_MODE !== 'api',
     retentionDays: config.RETENTION_DAYS,
+    schedules: {
+      pollMs: config.SCHEDULE_POLL_MS,
+      limits: { misfireMs: config.SCHEDULE_MISFIRE_MS, idempotencyTtlMs: config.IDEMPOTENCY_TTL_MS, maxQueued: config.MAX_QUEUED },
+      quotasOf: async (tenant) => {
+        const q = await quotas.of(tenant);
+        return { tenantMaxQueued: q.maxQueued, tenantMaxStored: q.maxStored, maxBatch: q.maxScheduleBatch };
+      },
+    },
     ...overrides.engine,
   });
   const webhooks = new Webhooks({
@@ -104,12 +120,13 @@ async function wire(
     timeoutMs: config.WEBHOOK_TIMEOUT_MS, concurrency: config.WEBHOOK_CONCURRENCY, tenantConcurrency: config.WEBHOOK_TENANT_CONCURRENCY,
     // The body is the batch exactly as GET /v1/batches/{id} answers it, links included.
     render: withLinks,
+    spans,
     ...overrides.webhooks,
   });
-  const app = await buildApp({ config, store, engine, logger, webhooks });
+  const app = await buildApp({ config, store, engine, logger, webhooks, tracerProvider: tracing?.provider ?? null });
   let stopping: Promise<void> | null = null;
   return {
-    config, logger, store, processPool, results, engine, webhooks, app,
+    config, logger, store, processPool, results, engine, webhooks, app, tracing,
     async start() {
       if (results) await migrateResults(results, logger);
       await engine.start();
@@ -125,10 +142,40 @@ async function wire(
         await webhooks.stop();
         await app.close();
         await store.close();
+        if (tracing) await exportRest(tracing, logger);
       })();
       return stopping;
     },
   };
+}
+
+/** How long a stop waits for the last spans to be exported (a receiver that is down must not hold it). */
+const TRACE_FLUSH_MS = 5_000;
+
+/** The SDK and the spans of the work, loaded only when tracing is on. */
+async function startTraces(config: Config, logger: Logger): Promise<{ tracing: Tracing | null; spans: WorkflowSpans | null }> {
+  const options = tracingOptions(config);
+  if (!options) return { tracing: null, spans: null };
+  const [{ startTracing }, { WorkflowSpans }] = await Promise.all([import('./telemetry/tracing.js'), import('./telemetry/workflow-spans.js')]);
+  const tracing = startTracing({
+    ...options,
+    // The reason only: the exporter's error may quote the receiver's whole answer.
+    onExportError: (error) => logger.warn({ reason: error.message.slice(0, 200) }, 'exporting spans failed: they are dropped until the receiver answers'),
+  });
+  // Its origin and path only: a URL may hold credentials.
+  const { origin, pathname } = new URL(options.url);
+  logger.info({ url: `${origin}${pathname}`, protocol: options.protocol, sampler: options.sampler }, 'tracing on: spans go to the OTLP receiver');
+  return { tracing, spans: new WorkflowSpans(tracing) };
+}
+
+async function exportRest(tracing: Tracing, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), TRACE_FLUSH_MS);
+  });
+  const ended = await Promise.race([tracing.shutdown().then(() => 'done' as const, () => 'done' as const), late]);
+  clearTimeout(timer);
+  if (ended === 'late') logger.warn({ ms: TRACE_FLUSH_MS }, 'spans left unexported at stop: the receiver did not answer in time');
 }
 
 /**

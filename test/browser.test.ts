@@ -186,6 +186,26 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
     expect(problems).toEqual([]);
   });
 
+  it('lists a schedule with its next run and the batch its tick made, its name shown as text', async () => {
+    problems.length = 0;
+    const created = await service.app.inject({
+      method: 'POST', url: '/v1/schedules',
+      payload: { name: 'nightly <b>sync</b>', everyMs: 1000, batch: { clientIds: [1], label: 'from a schedule {tick}' } },
+    });
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json<{ id: string }>();
+    const made = await service.waitFor((e) => e.type === 'batch.created');
+    await page.goto(`${base}/`);
+    const row = page.locator('#schedules-body tr', { hasText: 'nightly <b>sync</b>' });
+    await row.waitFor(WAIT);
+    expect(await row.locator('code').textContent()).toBe('every 1000 ms');
+    expect(await row.locator('time').count()).toBe(1);
+    await row.locator(`a[href="#/batches/${made.batchId}"]`).waitFor(WAIT);
+    expect(await page.isHidden('#schedules-empty')).toBe(true);
+    expect((await service.app.inject({ method: 'DELETE', url: `/v1/schedules/${id}` })).statusCode).toBe(204);
+    expect(problems).toEqual([]);
+  });
+
   it('Swagger UI tries POST /v1/batches and shows a 202', async () => {
     problems.length = 0;
     const docs = await page.goto(`${base}/docs`);
@@ -298,8 +318,9 @@ describe.skipIf(!hasChromium)('dashboard and Swagger UI in chromium', { timeout:
       const error = page.locator('#workflow-body tr', { has: page.locator('th', { hasText: /^3$/ }) }).locator('.error-cell');
       await error.waitFor({ state: 'visible', ...WAIT });
       expect(await error.innerText()).toBe('CRM_TIMEOUT the CRM refused client 3');
-      const box = await error.boundingBox();
-      expect(box?.width ?? 0).toBeGreaterThan(0);
+      // The table re-renders as the batch's state arrives: a row replaced between two calls has
+      // no box for an instant, so ask until the one on screen answers.
+      await expect.poll(async () => (await error.boundingBox())?.width ?? 0, { timeout: WAIT.timeout }).toBeGreaterThan(0);
       mkdirSync('test-artifacts', { recursive: true });
       await page.screenshot({ path: 'test-artifacts/dashboard-failed.png', fullPage: true });
 

@@ -3,8 +3,8 @@
  * retry, failed) run as a user runs them — a process of their own, its output not a terminal —
  * against a real server: exit codes by outcome, --json lines that parse, plain lines.
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,36 @@ describe('clientflow submit and watch', () => {
     expect(retried.stdout).toContain('failed workflows requeued');
   });
 
+  it('exports a batch as NDJSON to stdout or CSV to a file, and lists failures across batches', async () => {
+    const submitted = await clientflow(['submit', 'x1', 'x2', 'x3', 'x4', 'x5', '--simulation', someFail, '--watch', '--json']);
+    const batch = JSON.parse(lines(submitted.stdout).at(-1)!) as { id: string; progress: { failed: number } };
+    expect(batch.progress.failed).toBeGreaterThan(0);
+    const ndjson = await clientflow(['export', batch.id]);
+    expect(ndjson).toMatchObject({ code: 0, stderr: '' });
+    const rows = lines(ndjson.stdout).map((l) => JSON.parse(l) as { clientId: string; status: string });
+    expect(rows.map((r) => r.clientId)).toEqual(['x1', 'x2', 'x3', 'x4', 'x5']);
+    const file = join(dir, 'results.csv');
+    const csv = await clientflow(['export', batch.id, '--format', 'csv', '--output', file]);
+    expect(csv).toMatchObject({ code: 0, stderr: `batch ${batch.id} exported to ${file} (csv)\n` });
+    const text = readFileSync(file, 'utf8');
+    expect(text.split('\r\n')[0]).toMatch(/^workflowId,clientId,status,/);
+    expect(text.trimEnd().split('\r\n')).toHaveLength(6);
+    // A refused export leaves no file, not even a partial one.
+    const missing = join(dir, 'missing.csv');
+    expect(await clientflow(['export', '01a24e4d-09ce-7555-b43e-e3afa859ddc7', '--output', missing])).toMatchObject({ code: 1 });
+    expect(existsSync(missing) || existsSync(`${missing}.partial`)).toBe(false);
+    expect(await clientflow(['export', batch.id, '--format', 'xml'])).toMatchObject({ code: 2 });
+    // Across batches: newest failure first, with its batch and time.
+    const across = await clientflow(['failed', '--stage', 'store']);
+    expect(across.code).toBe(0);
+    const ours = lines(across.stdout).filter((l) => l.startsWith(`${batch.id}\t`));
+    expect(ours).toHaveLength(batch.progress.failed);
+    for (const l of ours) expect(l).toMatch(/\t"x\d"\tstore\tSIMULATED_PERMANENT_FAILURE\t/);
+    expect(lines((await clientflow(['failed', '--stage', 'fetch'])).stdout).filter((l) => l.startsWith(batch.id))).toEqual([]);
+    expect(await clientflow(['failed', batch.id, '--since', '2026-01-01T00:00:00Z'])).toMatchObject({ code: 2 });
+    expect(await clientflow(['failed', batch.id, 'extra'])).toMatchObject({ code: 2 });
+  });
+
   it('reads NDJSON and plain files; list and cancel; --json on each', async () => {
     const ndjson = join(dir, 'ids.ndjson');
     writeFileSync(ndjson, '{"clientId": "a"}\n"b"\n7\n');
@@ -144,8 +174,40 @@ describe('clientflow completion', () => {
     expect((await complete(['clientflow', 'keys', ''])).split(' ')).toEqual(['create', 'list', 'revoke']);
     expect((await complete(['clientflow', 'submit', '--wa'])).split(' ')).toEqual(['--watch']);
     expect((await complete(['clientflow', 'keys', 'create', '--ten'])).split(' ')).toEqual(['--tenant']);
-    expect((await clientflow(['completion', 'zsh'])).stdout).toContain('#compdef clientflow');
+    expect((await complete(['clientflow', 'ex'])).split(' ')).toEqual(['export']);
+    expect((await complete(['clientflow', 'webhooks', ''])).split(' ')).toEqual(['failed', 'redeliver']);
+    expect((await complete(['clientflow', 'failed', '--s'])).split(' ')).toEqual(['--stage', '--since']);
     expect(await clientflow(['completion', 'fish'])).toMatchObject({ code: 2 });
+  });
+
+  // In a zsh run as a script: compadd and _files (which only work inside a completion widget)
+  // print what they are given; the script is sourced as ~/.zshrc would, and autoloaded from $fpath.
+  const zsh = spawnSync('zsh', ['--version']).status === 0;
+  it.skipIf(!zsh)('zsh: offers commands, second words and options, sourced or autoloaded from $fpath', async () => {
+    const script = (await clientflow(['completion', 'zsh'])).stdout;
+    expect(script.split('\n')[0]).toBe('#compdef clientflow');
+    const fpath = join(dir, 'zfunc');
+    mkdirSync(fpath, { recursive: true });
+    writeFileSync(join(fpath, '_clientflow'), script);
+    const stubs = 'compdef() { print -r -- "compdef: $*"; }; compadd() { print -r -- "$*"; }; _files() { print -r -- files; }';
+    const complete = (load: string, words: string[]) => {
+      const program = `${stubs}\n${load}\nwords=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; PREFIX='${words.at(-1)}'; _clientflow`;
+      const ran = spawnSync('zsh', ['-f', '-c', program], { encoding: 'utf8' });
+      expect(ran.stderr).toBe('');
+      return ran.stdout.trim().split('\n');
+    };
+    const sourced = `source ${join(fpath, '_clientflow')}`;
+    const autoloaded = `fpath=(${fpath} $fpath); autoload -U _clientflow`;
+    expect(complete(sourced, ['clientflow', ''])).toEqual(['compdef: _clientflow clientflow', expect.stringMatching(/^-- submit .*\bexport\b.*\bwebhooks\b.* help$/)]);
+    for (const load of [sourced, autoloaded]) {
+      const offered = (words: string[]) => complete(load, words).filter((l) => !l.startsWith('compdef:'));
+      expect(offered(['clientflow', 'webhooks', ''])).toEqual(['-- failed redeliver']);
+      expect(offered(['clientflow', 'export', '--'])).toEqual(['-- --url --key --json --format --output --status']);
+      expect(offered(['clientflow', 'webhooks', 'redeliver', '--'])).toEqual(['-- --url --key --json']);
+      expect(offered(['clientflow', 'keys', 'create', '--'])).toEqual(['-- --tenant --admin --label']);
+      expect(offered(['clientflow', 'completion', ''])).toEqual(['-- bash zsh']);
+      expect(offered(['clientflow', 'export', 'ab'])).toEqual(['files']);
+    }
   });
 });
 

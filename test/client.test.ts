@@ -3,7 +3,7 @@
  * name the API's schemas, and submit, wait, watch (with a resumed stream) and export work.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, UnreachableError, createClientflow, type Clientflow, type WatchedEvent } from '../src/client/index.js';
+import { ApiError, UnreachableError, createClientflow, type Clientflow, type ExportRow, type WatchedEvent } from '../src/client/index.js';
 import type { components } from '../src/client/schema.js';
 import { startServer, type ChildServer } from './child-server.js';
 
@@ -35,7 +35,7 @@ describe('the typed client', () => {
     const done = await client.wait(batch.id);
     expect(finishedOf(done)).toBe('failed');
     const workflows: Workflow[] = [];
-    for await (const w of client.export(batch.id, { limit: 2 })) workflows.push(w);
+    for await (const w of client.workflows(batch.id, { limit: 2 })) workflows.push(w);
     expect(workflows.map((w) => w.clientId).sort()).toEqual([1, 2, 3, 4, 5]);
     const failed = workflows.filter((w) => w.status === 'failed');
     expect(failed.length).toBe(done.progress.failed);
@@ -98,6 +98,41 @@ describe('the typed client', () => {
     const all: number[] = [];
     for await (const event of client.watch(batch.id)) if (event.type !== 'batch.progress') all.push(event.id);
     expect(ids).toEqual(all);
+  });
+
+  it('exports a batch as rows (NDJSON, streamed) and as the CSV text, and lists failures across batches', async () => {
+    const batch = await client.submit(failingBatch);
+    const done = await client.wait(batch.id);
+    const rows: ExportRow[] = [];
+    for await (const row of client.export(batch.id)) rows.push(row);
+    expect(rows.map((r) => r.clientId)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows.filter((r) => r.status === 'failed').every((r) => r.error?.stage === 'process' && r.stages.store.status === 'skipped')).toBe(true);
+    const failedOnly: ExportRow[] = [];
+    for await (const row of client.export(batch.id, { status: 'failed' })) failedOnly.push(row);
+    expect(failedOnly).toHaveLength(done.progress.failed);
+    const csv = await new Response(await client.download(batch.id, 'csv')).text();
+    expect(csv.split('\r\n')[0]).toMatch(/^workflowId,clientId,status,/);
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(6);
+    const across: Workflow[] = [];
+    for await (const w of client.failed({ stage: 'process' })) across.push(w);
+    expect(across.filter((w) => w.batchId === batch.id).map((w) => w.id).sort()).toEqual(failedOnly.map((r) => r.workflowId).sort());
+    await expect(client.export('00000000-0000-4000-8000-000000000000').next()).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('fails an export whose body ends in the middle of a row, rather than return a part of it', async () => {
+    const batch = await client.submit(failingBatch);
+    await client.wait(batch.id);
+    const cutting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const text = await response.text();
+      return new Response(text.slice(0, text.length - 10), { status: response.status, headers: response.headers });
+    };
+    const cut = createClientflow({ url: server.url, fetch: cutting });
+    const rows: ExportRow[] = [];
+    await expect((async () => {
+      for await (const row of cut.export(batch.id)) rows.push(row);
+    })()).rejects.toThrow(/middle of a row/);
+    expect(rows).toHaveLength(4);
   });
 
   it('throws ApiError with the problem for a refusal, UnreachableError when nothing answers', async () => {

@@ -57,12 +57,15 @@ describe('the OpenAPI document', () => {
       Object.entries(methods).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
     expect(ops.map((o) => o.key).sort()).toEqual([
       'DELETE /v1/keys/{id}', 'GET /healthz', 'GET /metrics', 'GET /readyz', 'GET /v1/batches', 'GET /v1/batches/{id}', 'GET /v1/batches/{id}/events',
-      'GET /v1/batches/{id}/timeline.svg',
+      'GET /v1/batches/{id}/results', 'GET /v1/batches/{id}/timeline.svg',
       'GET /v1/batches/{id}/workflows',
-      'GET /v1/keys', 'GET /v1/limits/{key}', 'GET /v1/me', 'GET /v1/tenants', 'GET /v1/tenants/{id}',
+      'GET /v1/keys', 'GET /v1/limits/{key}', 'GET /v1/me', 'GET /v1/tenants', 'GET /v1/tenants/{id}', 'GET /v1/webhooks', 'GET /v1/workflows',
       'GET /v1/workflows/{id}', 'POST /v1/batches', 'POST /v1/batches/{id}/cancel', 'POST /v1/batches/{id}/retry',
+      'POST /v1/batches/{id}/webhook/redeliver',
       'POST /v1/keys', 'POST /v1/workflows/{id}/cancel', 'POST /v1/workflows/{id}/retry', 'PUT /v1/limits/{key}', 'PUT /v1/tenants/{id}',
-    ]);
+      'DELETE /v1/schedules/{id}', 'GET /v1/schedules', 'GET /v1/schedules/{id}', 'PATCH /v1/schedules/{id}', 'POST /v1/schedules',
+      'POST /v1/schedules/{id}/pause', 'POST /v1/schedules/{id}/resume',
+    ].sort());
     const ids = ops.map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ops.length);
     for (const { key, op } of ops) {

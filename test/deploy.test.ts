@@ -102,6 +102,14 @@ describe('deploy lint', () => {
     expect(problems[0]).toBe('docker-compose.yml: services.clientflow-1.environment.DATABASE_URL: the password is not postgres\'s POSTGRES_PASSWORD');
   });
 
+  it('finds an OTLP endpoint that misses the trace receiver: its gRPC port, or a host that is not a service', () => {
+    const grpc = lintEdited('docker-compose.yml', (s) => s.replace('http://jaeger:4318', 'http://jaeger:4317'));
+    expect(grpc).toHaveLength(3);
+    expect(grpc[0]).toBe('docker-compose.yml: services.clientflow-1.environment.OTEL_EXPORTER_OTLP_ENDPOINT: port 4317, but jaeger takes OTLP over HTTP on 4318');
+    const missing = lintEdited('docker-compose.yml', (s) => s.replace('http://jaeger:4318', 'http://tempo:4318'));
+    expect(missing[0]).toBe('docker-compose.yml: services.clientflow-1.environment.OTEL_EXPORTER_OTLP_ENDPOINT: host tempo is not a service');
+  });
+
   it('finds nginx settings that would break SSE streams and long polls', () => {
     expect(lintEdited('deploy/nginx.conf', (s) => s.replace('proxy_buffering off;', '')))
       .toEqual(['deploy/nginx.conf: proxy_pass http://clientflow: proxy_buffering must be off, or SSE events wait in a buffer']);

@@ -337,7 +337,7 @@ async function bearer(s: TestService, tenant: string): Promise<Record<string, st
 }
 
 describe('streams and long-polls shared fairly', () => {
-  it('a tenant holds at most its maxStreams: past them 429 naming it, while another tenant still opens its own', async () => {
+  it('a tenant holds at most its maxStreams: past them 429 naming it (a stream, a long-poll, an export), while another tenant still opens its own', async () => {
     const { handlers, release } = gated();
     const { s, base } = await listening({ engine: { handlers }, config: { AUTH: 'required', TENANT_MAX_STREAMS: 2 } });
     const acme = await bearer(s, 'acme');
@@ -364,6 +364,10 @@ describe('streams and long-polls shared fairly', () => {
     });
     const poll = await s.app.inject({ url: `/v1/batches/${mine}?wait=1`, headers: acme });
     expect(poll.statusCode).toBe(429);
+    // An export holds a connection as long as a stream: it counts against the same quota.
+    const exported = await s.app.inject({ url: `/v1/batches/${mine}/results`, headers: acme });
+    expect(exported.statusCode).toBe(429);
+    expect(exported.json()).toMatchObject({ type: 'https://clientflow.dev/problems/too-many-streams' });
     // The other tenant is not affected: its stream opens.
     expect((await open(theirs, globex)).status).toBe(200);
     controller.abort();

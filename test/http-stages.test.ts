@@ -47,7 +47,7 @@ async function batchOf(s: TestService, id: string): Promise<Batch> {
 /** The ids the mock was asked for, in arrival order. */
 function requestsSeen(mock: MockCrm): Array<{ id: string; key: string | null }> {
   const seen: Array<{ id: string; key: string | null }> = [];
-  mock.events.on('request', (r) => seen.push(r));
+  mock.events.on('request', ({ id, key }) => seen.push({ id, key }));
   return seen;
 }
 

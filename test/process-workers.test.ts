@@ -216,10 +216,10 @@ describe('processCpuMs and PROCESS_WORKERS', () => {
   it('bounds simulation.processCpuMs by the tenant\'s maxCpuMs and maxDelayMs (403 naming it)', () => {
     expect(defaultQuotas(loadConfig({})).maxCpuMs).toBe(0);
     const quotas = { ...defaultQuotas(loadConfig({})), maxDelayMs: 1_000, maxCpuMs: 5_000 };
-    expect(() => checkBatchOptions({ clientIds: [1], simulation: { processCpuMs: 1_000 } }, quotas, true)).not.toThrow();
+    expect(() => checkBatchOptions({ clientIds: [1], simulation: { processCpuMs: 1_000 } }, quotas, true, 'default')).not.toThrow();
     let error: unknown;
     try {
-      checkBatchOptions({ clientIds: [1], simulation: { processCpuMs: 1_001 } }, quotas, true);
+      checkBatchOptions({ clientIds: [1], simulation: { processCpuMs: 1_001 } }, quotas, true, 'default');
     } catch (e) {
       error = e;
     }

@@ -7,12 +7,11 @@
  * test/ssrf.test.ts has the table of addresses refused at connect time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import type { Batch } from '../src/model/types.js';
@@ -20,57 +19,11 @@ import type { Resolver } from '../src/net/guarded-agent.js';
 import { errorPaths, expectProblem } from './contract-helpers.js';
 import { startService, type TestService } from './helpers.js';
 import { useStores } from './stores.js';
+import { FAST, SECRET, startReceiver, verify, type Receiver } from './webhook-receiver.js';
 
 // Both stores for what is stored (deliveries, their state across a restart, what readers see);
 // the checks a callbackUrl passes before anything is stored run on SQLite only.
 const stores = useStores();
-
-/** A Standard Webhooks secret: whsec_ and the base64 of 32 bytes. */
-const SECRET = `whsec_${Buffer.from('clientflow webhook test key 0123').toString('base64')}`;
-const FAST = { fetchMs: 1, processMs: 1, storeMs: 1 };
-
-interface Received {
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-interface Receiver {
-  url: string;
-  requests: Received[];
-  /** Resolves with the n-th request (from 1), already received or still to come. */
-  nth: (n: number) => Promise<Received>;
-  close: () => Promise<void>;
-}
-
-/** A webhook receiver answering each request with the next status of `statuses` (the last one repeats). */
-async function startReceiver(statuses: number[] = [200]): Promise<Receiver> {
-  const requests: Received[] = [];
-  const waiters = new Map<number, (r: Received) => void>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const received = { url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      requests.push(received);
-      const status = statuses[Math.min(requests.length, statuses.length) - 1]!;
-      // A redirect points at another path of this receiver: a follower would show up there.
-      res.writeHead(status, status >= 300 && status < 400 ? { location: '/redirected' } : {}).end();
-      waiters.get(requests.length)?.(received);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/clientflow`,
-    requests,
-    nth: (n) => (requests[n - 1] ? Promise.resolve(requests[n - 1]!) : new Promise((resolve) => waiters.set(n, resolve))),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
 
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -94,11 +47,6 @@ async function service(config: Partial<Config> = {}, options: Parameters<typeof 
   });
   open.push(s);
   return s;
-}
-
-/** Verifies a received request as a receiver would, with the standardwebhooks package; throws when it does not verify. */
-function verify(req: Received, secret = SECRET): unknown {
-  return new Webhook(secret).verify(req.body, req.headers as Record<string, string>);
 }
 
 /** How a reader sees a callbackUrl: `http://127.0.0.1:port/…`. */

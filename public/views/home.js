@@ -7,6 +7,11 @@ import { batchName, formatPercent, formatTime, parseClientIds } from '../format.
 const LIST_REFRESH_MS = 2000;
 
 /** @typedef {import('../model.js').Batch} Batch */
+/**
+ * @typedef {{ id: string, name: string | null, cron: string | null, timezone: string | null, everyMs: number | null,
+ *   paused: boolean, nextRuns: string[], lastError: string | null,
+ *   recentTicks: Array<{ tickAt: string, outcome: string, batchId: string | null, reason: string | null }> }} Schedule
+ */
 
 export function setupForm() {
   const form = $('new-batch-form');
@@ -60,6 +65,26 @@ function renderRecent(items) {
   $('recent-empty').hidden = items.length > 0;
 }
 
+/** @param {Schedule[]} items */
+function renderSchedules(items) {
+  const rows = items.map((s) => {
+    const when = s.cron !== null ? `${s.cron} (${s.timezone})` : `every ${s.everyMs} ms`;
+    const next = s.paused ? el('span', { text: 'paused' }) : s.nextRuns[0] ? timeEl(s.nextRuns[0], formatTime(s.nextRuns[0])) : el('span', { text: 'none' });
+    const recent = s.recentTicks.slice(0, 3).map((t) => (t.batchId
+      ? el('a', { text: formatTime(t.tickAt), attrs: { href: `#/batches/${t.batchId}` } })
+      : el('span', { className: 'muted', text: `${formatTime(t.tickAt)} skipped`, attrs: { title: t.reason ?? '' } })));
+    return el('tr', {}, [
+      el('td', { className: 'label-cell', text: s.name ?? s.id }),
+      el('td', {}, [el('code', { text: when })]),
+      el('td', {}, [next]),
+      el('td', {}, recent.length > 0 ? recent.flatMap((node, i) => (i === 0 ? [node] : [el('span', { text: ', ' }), node])) : [el('span', { className: 'muted', text: 'none yet' })]),
+    ]);
+  });
+  $('schedules-body').replaceChildren(...rows);
+  $('schedules-table').hidden = items.length === 0;
+  $('schedules-empty').hidden = items.length > 0;
+}
+
 /** Shows home; returns what stops it. */
 export function showHome() {
   document.title = 'clientflow dashboard';
@@ -73,6 +98,9 @@ export function showHome() {
         const page = await api('/v1/batches?limit=20');
         if (stopped) return;
         renderRecent(page.items);
+        const schedules = await api('/v1/schedules?limit=20');
+        if (stopped) return;
+        renderSchedules(schedules.items);
         showError($('recent-error'), null);
         $('recent-updated').textContent = `Updated ${formatTime(Date.now())}`;
       } catch (e) {

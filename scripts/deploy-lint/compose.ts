@@ -3,7 +3,8 @@
  * Compose Specification's JSON schema, then checked for what a schema cannot see: build contexts
  * and bind-mounted files that exist, depends_on targets that exist (with a healthcheck when
  * waited on as healthy), named volumes declared, images pinned, a DATABASE_URL that reaches the
- * database service with its credentials, and replicas whose environment is a valid configuration.
+ * database service with its credentials, an OTLP endpoint that reaches a trace receiver's OTLP/HTTP
+ * port, and replicas whose environment is a valid configuration.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -234,6 +235,9 @@ function checkServices(compose: Compose, volumes: Dict, report: Report): void {
 
     const env = environment(spec);
     if (env.DATABASE_URL !== undefined) checkDatabaseUrl(compose, name, env.DATABASE_URL, report);
+    for (const key of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+      if (env[key] !== undefined) checkOtlpEndpoint(compose, name, key, env[key], report);
+    }
 
     const image = imageOf(spec);
     if (build && image && resolve(root, build.context) === resolve(root) && build.dockerfile === 'Dockerfile') {
@@ -258,6 +262,34 @@ function replicaConfig(env: Record<string, string>, imageEnv: Record<string, str
   } catch (e) {
     invalid((e as Error).message);
     return loadConfig(imageEnv);
+  }
+}
+
+/** Jaeger's OTLP/HTTP port; its 4317 is gRPC, which the service does not speak. */
+const JAEGER_OTLP_HTTP = '4318';
+
+/**
+ * An OTLP endpoint naming a host without a dot must be a service this one depends on (a dotted
+ * name may be outside the file); a Jaeger service must be reached on its OTLP/HTTP port.
+ */
+function checkOtlpEndpoint(compose: Compose, name: string, key: string, value: string, report: Report): void {
+  const at = `services.${name}.environment.${key}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return; // the replica's configuration check names it
+  }
+  const host = url.hostname;
+  const receiver = compose.services.get(host);
+  if (!receiver) {
+    if (!host.includes('.')) report(COMPOSE_FILE, `${at}: host ${host} is not a service`);
+    return;
+  }
+  if (!dependsOn(compose.services.get(name) ?? {}).has(host)) report(COMPOSE_FILE, `${at}: ${name} does not depend on ${host}`);
+  const repository = (text(receiver.image) ?? '').split(/[:@]/)[0]!;
+  if (repository.endsWith('jaegertracing/jaeger') && url.port !== JAEGER_OTLP_HTTP) {
+    report(COMPOSE_FILE, `${at}: port ${url.port || 'default'}, but ${host} takes OTLP over HTTP on ${JAEGER_OTLP_HTTP}`);
   }
 }
 

@@ -37,8 +37,8 @@ export interface MockCrmOptions {
 }
 
 export interface MockCrmEvents {
-  /** A request for a client arrived (before any latency). */
-  request: [{ id: string; key: string | null }];
+  /** A request for a client arrived (before any latency); `traceparent`: the header it carried, if any. */
+  request: [{ id: string; key: string | null; traceparent: string | null }];
   /** A request closed before its answer was sent (the client aborted it). */
   aborted: [{ id: string }];
 }
@@ -81,11 +81,14 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
     const started = now();
     const match = /^\/clients\/([^/?]+)$/.exec(req.url ?? '');
     const key = typeof req.headers['x-crm-key'] === 'string' ? req.headers['x-crm-key'] : null;
+    const traceparent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : null;
+    // The trace id, where a traced service's request carries one: the line finds the workflow's trace.
+    const trace = traceparent === null ? '' : ` trace=${traceparent.split('-')[1] ?? '?'}`;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       answered.set(status, (answered.get(status) ?? 0) + 1);
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
-      log?.(`${req.method} ${req.url} key=${key ?? '-'} → ${status} ${now() - started} ms`);
+      log?.(`${req.method} ${req.url} key=${key ?? '-'}${trace} → ${status} ${now() - started} ms`);
     };
     if (req.method !== 'GET' || !match) return send(404, { error: 'no such route' });
     let id: string;
@@ -96,7 +99,7 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
     }
     const nth = (asked.get(id) ?? 0) + 1;
     asked.set(id, nth);
-    events.emit('request', { id, key });
+    events.emit('request', { id, key, traceparent });
     if (key !== null && started < (pausedUntil.get(key) ?? 0)) whilePaused.set(key, (whilePaused.get(key) ?? 0) + 1);
     // A quota is checked on arrival, as a gateway in front of a real CRM would: no latency.
     const retryAfter = quotas.take(key);

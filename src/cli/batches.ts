@@ -1,6 +1,6 @@
 /**
  * The commands that work a running service through its API (the typed client, src/client):
- * submit, watch, status, list, cancel, retry, failed. Each prints plain lines, or with --json
+ * submit, watch, status, list, cancel, retry (results.ts: export, failed, webhooks). Each prints plain lines, or with --json
  * JSON (one document per line); exit codes are connection.ts's.
  */
 import { readFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ async function readStdin(input: NonNullable<CommandInput['in']>): Promise<string
 }
 
 /** The ids to submit: the arguments, else --file (- for stdin), else stdin when it is not a terminal. */
-async function idsOf({ args, options, in: input }: CommandInput): Promise<Array<string | number>> {
+export async function idsOf({ args, options, in: input }: CommandInput): Promise<Array<string | number>> {
   const file = stringOption(options.file);
   const format = (stringOption(options.format) ?? formatOf(file)) as IdFormat;
   if (!ID_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${ID_FORMATS.join(', ')}`);
@@ -34,13 +34,13 @@ async function idsOf({ args, options, in: input }: CommandInput): Promise<Array<
 /** A mistake in the command line: exit 2. */
 export class UsageError extends Error {}
 
-function integer(value: string | boolean | undefined, name: string): number | undefined {
+export function integer(value: string | boolean | undefined, name: string): number | undefined {
   if (typeof value !== 'string') return undefined;
   if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} must be an integer`);
   return Number(value);
 }
 
-function jsonOption(value: string, name: string): unknown {
+export function jsonOption(value: string, name: string): unknown {
   try {
     return JSON.parse(value);
   } catch {
@@ -125,13 +125,4 @@ export async function retry(input: CommandInput): Promise<number> {
   if (input.options.json) jsonLine(input.out, batch);
   else input.out.write(`batch ${batch.id} ${batch.status}: failed workflows requeued${input.options['include-canceled'] ? ' (and canceled ones)' : ''}\n`);
   return input.options.watch ? followToEnd(input, batch.id) : EXIT.ok;
-}
-
-export async function failed(input: CommandInput): Promise<number> {
-  const client = connect(input);
-  for await (const w of client.export(input.args[0]!, { status: 'failed' })) {
-    if (input.options.json) jsonLine(input.out, w);
-    else input.out.write(`${JSON.stringify(w.clientId)}\t${w.error?.stage ?? ''}\t${w.error?.code ?? ''}\t${w.error?.message ?? ''}\n`);
-  }
-  return EXIT.ok;
 }

@@ -7,9 +7,11 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { backup } from './backup.js';
-import { UsageError, cancel, failed, list, retry, status, submit, watch } from './batches.js';
+import { UsageError, cancel, list, retry, status, submit, watch } from './batches.js';
 import { completionScript } from './completion.js';
 import { CONNECTION_OPTIONS, EXIT, failureOf } from './connection.js';
+import { exportCommand, failedCommand, failedWebhooks, redeliver } from './results.js';
+import { createSchedule, deleteSchedule, getSchedule, listSchedules, pauseSchedule, resumeSchedule } from './schedules.js';
 import { QUOTA_OPTIONS, createKey, listKeys, listTenants, revokeKey, setTenant } from './tenants.js';
 
 export interface CliIo {
@@ -68,7 +70,37 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'requeue a batch\'s failed workflows (--include-canceled, --watch)',
     run: retry,
   },
-  failed: { args: ['BATCH'], options: api(), summary: 'a batch\'s failed workflows: client id, stage, code, message', run: failed },
+  failed: {
+    args: ['[BATCH]'],
+    options: api({ stage: { type: 'string' }, 'error-code': { type: 'string' }, since: { type: 'string' }, tenant: { type: 'string' } }),
+    summary: 'failed workflows: client id, stage, code, message — of a batch, or of every batch newest first with batch id and time '
+      + '(--stage S, --error-code C; across batches also --since ISO-TIME, --tenant ID)',
+    run: failedCommand,
+  },
+  export: {
+    args: ['BATCH'],
+    options: api({ format: { type: 'string' }, output: { type: 'string' }, status: { type: 'string' } }),
+    summary: 'a batch\'s results, one line per workflow, streamed (--format ndjson|csv, --output FILE, --status S)',
+    run: exportCommand,
+  },
+  'webhooks failed': { args: [], options: api({ tenant: { type: 'string' } }), summary: 'batches whose webhook delivery failed (--tenant ID)', run: failedWebhooks },
+  'webhooks redeliver': { args: ['BATCH'], options: api(), summary: 'send a batch\'s failed webhook again', run: redeliver },
+  'schedules create': {
+    args: ['[ID...]'],
+    options: api({
+      cron: { type: 'string' }, timezone: { type: 'string' }, 'every-ms': { type: 'string' }, name: { type: 'string' }, label: { type: 'string' },
+      'flow-key': { type: 'string' }, overlap: { type: 'string' }, 'catch-up': { type: 'string' }, 'jitter-ms': { type: 'string' },
+      simulation: { type: 'string' }, paused: { type: 'boolean' }, file: { type: 'string' }, format: { type: 'string' },
+    }),
+    summary: 'submit a batch on a schedule: --cron EXPR [--timezone TZ] or --every-ms N; ids as for submit; --name, --label '
+      + '("{tick}" becomes the tick\'s time), --flow-key, --overlap skip|allow|cancel, --catch-up none|latest|all, --jitter-ms N, --paused',
+    run: createSchedule,
+  },
+  'schedules list': { args: [], options: api({ tenant: { type: 'string' } }), summary: 'schedules with their next run and last tick', run: listSchedules },
+  'schedules show': { args: ['SCHEDULE'], options: api(), summary: 'a schedule\'s next runs and recent ticks', run: getSchedule },
+  'schedules pause': { args: ['SCHEDULE'], options: api(), summary: 'pause a schedule on every replica', run: pauseSchedule },
+  'schedules resume': { args: ['SCHEDULE'], options: api(), summary: 'resume a schedule from the next tick after now', run: resumeSchedule },
+  'schedules delete': { args: ['SCHEDULE'], options: api(), summary: 'delete a schedule (its batches stay)', run: deleteSchedule },
   completion: { args: ['SHELL'], summary: 'print the completion script for bash or zsh (e.g. source <(clientflow completion bash))',
     run: async ({ args, out }) => {
       out.write(completionScript(args[0]!, COMMANDS));
@@ -109,9 +141,10 @@ export const COMMANDS: Record<string, Command> = {
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  clientflow ${[name, ...c.args].join(' ').padEnd(24)} ${c.summary}`);
   return `usage: clientflow <command>\n\ncommands:\n${lines.join('\n')}\n\n`
-    + 'submit, watch, status, list, cancel, retry and failed talk to a running service: --url (or CLIENTFLOW_URL, default\n'
-    + 'http://127.0.0.1:3000), --key (or CLIENTFLOW_KEY), --json for JSON lines. Exit codes: 0 succeeded, 1 failed or\n'
-    + 'canceled, 2 usage, 3 cannot reach the service or not authorised.\n'
+    + 'submit, watch, status, list, cancel, retry, failed, export, webhooks and schedules talk to a running service: --url (or\n'
+    + 'CLIENTFLOW_URL, default '
+    + 'http://127.0.0.1:3000), --key (or CLIENTFLOW_KEY), --json for JSON lines. Exit codes: 0 succeeded, 1 failed\n'
+    + 'or canceled, 2 usage, 3 cannot reach the service or not authorised.\n'
     + 'backup, keys and tenants work on the store itself: the server\'s configuration, the same environment variables\n'
     + '(docs/reference/configuration.md).\n';
 }
@@ -132,8 +165,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: ParseArgsOptionsConfig; allowPositionals: true; strict: true; args: string[] }>>;
   try {
     parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    // [NAME] is optional, [NAME...] any number.
     const variadic = command.args.at(-1)?.endsWith('...]') === true;
-    if (variadic ? parsed.positionals.length < command.args.length - 1 : parsed.positionals.length !== command.args.length) {
+    const required = command.args.filter((a) => !a.startsWith('[')).length;
+    const n = parsed.positionals.length;
+    if (n < required || (!variadic && n > command.args.length)) {
       throw new Error(`expected ${command.args.join(' ') || 'no argument'}, got ${parsed.positionals.length} argument(s)`);
     }
   } catch (error) {

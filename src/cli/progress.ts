@@ -137,7 +137,7 @@ export async function summary(client: Clientflow, batch: Batch, out: Out, max = 
   if (p.failed === 0) return;
   out.write('failed workflows (clientflow failed <batch> lists them all):\n');
   let shown = 0;
-  for await (const w of client.export(batch.id, { status: 'failed', limit: max })) {
+  for await (const w of client.workflows(batch.id, { status: 'failed', limit: max })) {
     out.write(`  client ${JSON.stringify(w.clientId)}: ${w.error ? `${w.error.stage}: ${w.error.code}: ${w.error.message}` : 'failed'}\n`);
     if (++shown >= max) break;
   }

@@ -2,14 +2,17 @@
  * The typed client of the clientflow API (`clientflow/client`): `api` is an openapi-fetch client
  * over the generated types (schema.ts, from openapi/openapi.json), and a few helpers do what every
  * caller writes otherwise — submit, wait for the end (long-poll), watch the events (SSE, resumed
- * after a drop), read every page. Every helper throws ApiError for a problem+json answer and
+ * after a drop), read every page, export a batch's results (streamed), list what failed across
+ * batches, send a failed webhook again. Every helper throws ApiError for a problem+json answer and
  * UnreachableError when no answer came.
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from './schema.js';
+import { download, exportRows, type ExportFormat, type ExportOptions, type ExportRow } from './export.js';
 import { watchEvents, type WatchOptions, type WatchedEvent } from './watch.js';
 
 export type { components, paths } from './schema.js';
+export type { ExportFormat, ExportOptions, ExportRow } from './export.js';
 export type { WatchOptions, WatchedEvent } from './watch.js';
 export type Schemas = components['schemas'];
 export type Batch = Schemas['Batch'];
@@ -18,7 +21,11 @@ export type Workflow = Schemas['Workflow'];
 export type Problem = Schemas['Problem'];
 export type Event = Schemas['Event'];
 export type BatchStatus = Batch['status'];
+export type Schedule = Schemas['Schedule'];
+export type ScheduleCreate = Schemas['ScheduleCreate'];
 export type WorkflowStatus = Workflow['status'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type StageName = Workflow['stages'][number]['name'];
 
 /** The service answered with a problem (4xx/5xx): `problem` is its RFC 9457 body when it sent one. */
 export class ApiError extends Error {
@@ -64,6 +71,8 @@ export function createClientflow(options: ClientOptions) {
   };
   const headers: Record<string, string> = options.key ? { authorization: `Bearer ${options.key}` } : {};
   const api: Client<paths> = createClient<paths>({ baseUrl: options.url, headers, fetch: guarded });
+  const toError = (status: number, problem: unknown) => new ApiError(status, problem as Problem | null);
+  const connection = { url: options.url, headers, fetch: guarded, toError };
 
   /** The data of an answer, or ApiError. */
   function data<T>(result: { data?: T; error?: unknown; response: Response }): T {
@@ -96,7 +105,7 @@ export function createClientflow(options: ClientOptions) {
     },
     /** The batch's events as they happen (SSE), resumed with Last-Event-ID after a dropped connection. */
     watch(id: string, opts: WatchOptions = {}): AsyncGenerator<WatchedEvent> {
-      return watchEvents({ url: options.url, headers, fetch: guarded, batchId: id, toError: (r, p) => new ApiError(r, p as Problem | null) }, opts);
+      return watchEvents({ ...connection, batchId: id }, opts);
     },
     async cancel(id: string): Promise<Batch> {
       return data(await api.POST('/v1/batches/{id}/cancel', { params: { path: { id } }, body: {} }));
@@ -109,14 +118,57 @@ export function createClientflow(options: ClientOptions) {
     batches(query: { status?: BatchStatus; tenant?: string; limit?: number } = {}): AsyncGenerator<Batch> {
       return everyItem(async (cursor) => data(await api.GET('/v1/batches', { params: { query: { ...query, ...(cursor && { cursor }) } } })));
     },
+    /** POST /v1/schedules: the batch `body.batch` submitted on `cron` (in `timezone`) or every `everyMs`. */
+    async createSchedule(body: ScheduleCreate): Promise<Schedule> {
+      return data(await api.POST('/v1/schedules', { body }));
+    },
+    getSchedule: async (id: string): Promise<Schedule> => data(await api.GET('/v1/schedules/{id}', { params: { path: { id } } })),
+    /** Every schedule the key may see, newest first, page after page. */
+    schedules(query: { tenant?: string; limit?: number } = {}): AsyncGenerator<Schedule> {
+      return everyItem(async (cursor) => data(await api.GET('/v1/schedules', { params: { query: { ...query, ...(cursor && { cursor }) } } })));
+    },
+    pauseSchedule: async (id: string): Promise<Schedule> => data(await api.POST('/v1/schedules/{id}/pause', { params: { path: { id } } })),
+    resumeSchedule: async (id: string): Promise<Schedule> => data(await api.POST('/v1/schedules/{id}/resume', { params: { path: { id } } })),
+    async deleteSchedule(id: string): Promise<void> {
+      const { response, error } = await api.DELETE('/v1/schedules/{id}', { params: { path: { id } } });
+      if (!response.ok) throw new ApiError(response.status, typeof error === 'object' && error !== null && 'status' in error ? error as Problem : null);
+    },
     /**
-     * Every workflow of a batch (only those with `status` if given) with its result or error,
+     * Every workflow of a batch (only those with `status` if given), whole (the Workflow shape),
      * read page after page of 1,000.
      */
-    export(id: string, query: { status?: WorkflowStatus; limit?: number } = {}): AsyncGenerator<Workflow> {
+    workflows(id: string, query: { status?: WorkflowStatus; limit?: number } = {}): AsyncGenerator<Workflow> {
       return everyItem(async (cursor) => data(await api.GET('/v1/batches/{id}/workflows', {
         params: { path: { id }, query: { limit: 1000, ...query, ...(cursor && { cursor }) } },
       })));
+    },
+    /**
+     * A batch's results, one row per workflow (its result or error and stage timings), streamed
+     * from GET /v1/batches/{id}/results as NDJSON: the service reads its store a page at a time
+     * while this reads the rows, so a batch of any size takes little memory on either side.
+     */
+    export(id: string, opts: ExportOptions = {}): AsyncGenerator<ExportRow> {
+      return exportRows(connection, id, opts);
+    },
+    /** The export's body as the service sends it (NDJSON or CSV), for writing to a file. */
+    download(id: string, format: ExportFormat, opts: ExportOptions = {}): Promise<NonNullable<Response['body']>> {
+      return download(connection, id, format, opts);
+    },
+    /** Failed workflows across batches, newest failure first, page after page (since: ISO-8601). */
+    failed(query: { stage?: StageName; errorCode?: string; since?: string; tenant?: string; limit?: number } = {}): AsyncGenerator<Workflow> {
+      return everyItem(async (cursor) => data(await api.GET('/v1/workflows', {
+        params: { query: { status: 'failed', limit: 100, ...query, ...(cursor && { cursor }) } },
+      })));
+    },
+    /** Webhook deliveries that failed, newest batch first, page after page. */
+    failedWebhooks(query: { tenant?: string; limit?: number } = {}): AsyncGenerator<WebhookDelivery> {
+      return everyItem(async (cursor) => data(await api.GET('/v1/webhooks', {
+        params: { query: { status: 'failed', limit: 100, ...query, ...(cursor && { cursor }) } },
+      })));
+    },
+    /** Sends a batch's failed webhook again; the batch, its webhook pending. */
+    async redeliver(id: string): Promise<Batch> {
+      return data(await api.POST('/v1/batches/{id}/webhook/redeliver', { params: { path: { id } }, body: {} }));
     },
   };
 }

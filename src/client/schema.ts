@@ -98,6 +98,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/batches/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a batch's results (NDJSON or CSV, streamed)
+         * @description One line per workflow, in the order the ids were sent: workflow id, client id, status, result or error (stage, code, message) and per stage its status, attempts and duration. NDJSON by default (`application/x-ndjson`, one ExportRow per line); CSV with `Accept: text/csv` or `?format=csv` (RFC 4180, a header row, CRLF; columns workflowId, clientId, status, finishedAt, durationMs, errorStage, errorCode, errorMessage, fetchStatus, fetchAttempts, fetchDurationMs, processStatus, processAttempts, processDurationMs, storeStatus, storeAttempts, storeDurationMs, result; the result as JSON text; a text cell starting with = + - @ gets a leading '). Any other Accept gets NDJSON. Streamed page by page, so any batch size takes little memory; a running batch exports what each page holds when it is read. A response cut short (the server closing) ends without its final chunk: an error for the client, never a short file.
+         */
+        get: operations["exportBatchResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List failed workflows across batches, newest failure first
+         * @description The failed workflows of every batch the key may see, by when they failed (newest first), with their error; `stage`, `errorCode` and `since` narrow it. A workflow retried since it failed is not listed. Paged by `cursor` like the other lists.
+         */
+        get: operations["listWorkflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/{id}": {
         parameters: {
             query?: never;
@@ -107,6 +147,26 @@ export interface paths {
         };
         /** Get one workflow with its stages, timings and result */
         get: operations["getWorkflow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List failed webhook deliveries, newest batch first
+         * @description Each batch whose webhook delivery gave up after WEBHOOK_MAX_ATTEMPTS, with its last error (as vague as on the batch). `links.redeliver` sends one again. Paged by `cursor` like the other lists.
+         */
+        get: operations["listFailedWebhooks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -149,6 +209,26 @@ export interface paths {
          * @description Requeues failed (and with includeCanceled=true also canceled) workflows. Each resumes at the stage that failed: stages that succeeded are not run again. The batch reopens.
          */
         post: operations["retryBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/webhook/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a batch's failed webhook again
+         * @description A delivery that failed (every attempt spent) is due again at once, with a fresh round of WEBHOOK_MAX_ATTEMPTS attempts, through the same signed POST and address checks; `webhook-id` is the same as before, so a receiver that got it already can drop it. A pending or delivered one is a 409.
+         */
+        post: operations["redeliverWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -239,7 +319,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key (admin)
-         * @description The key stops working at once on this replica, and within 10 s on the others; so do the event streams and long-polls it opened.
+         * @description The key stops working at once on this replica, and within 10 s on the others; so do the event streams, long-polls and exports it opened.
          */
         delete: operations["revokeKey"];
         options?: never;
@@ -300,6 +380,89 @@ export interface paths {
          */
         put: operations["putFlowLimit"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List schedules, newest first, with their next runs and recent ticks */
+        get: operations["listSchedules"];
+        put?: never;
+        /**
+         * Create a schedule: a batch submitted on a cron expression or an interval
+         * @description Each tick submits the batch once across every replica (its Idempotency-Key is derived from the schedule and the tick time), through restarts: a tick missed while no replica ran follows catchUp.
+         */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a schedule with its next runs and recent ticks */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule (its batches stay) */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a schedule
+         * @description Changes what the body sets. A new cron, timezone or everyMs starts again from the first tick after now.
+         */
+        patch: operations["updateSchedule"];
+        trace?: never;
+    };
+    "/v1/schedules/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a schedule: no tick fires from now, on any replica
+         * @description A pass taking a tick at this moment finishes first; none starts after.
+         */
+        post: operations["pauseSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a schedule from the first tick after now
+         * @description Ticks that fell while it was paused are not caught up.
+         */
+        post: operations["resumeSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -823,12 +986,18 @@ export interface components {
             maxCpuMs?: number;
             /** @description Most workflows stored, whatever their status, until retention purges them. */
             maxStored?: number;
-            /** @description Event streams and long-polls open at once, per process. */
+            /** @description Event streams, long-polls and exports open at once, per process. */
             maxStreams?: number;
             /** @description Requests per minute per key. */
             ratePerMinute?: number;
             /** @description Flow and CRM keys granted beyond the tenant's own ("<tenant>" and "<tenant>:…"): a batch may name only these as flowKey or crmKey. */
             flowKeys?: string[];
+            /** @description Most schedules of the tenant. */
+            maxSchedules?: number;
+            /** @description Shortest time between two ticks of one schedule, ms. */
+            minScheduleIntervalMs?: number;
+            /** @description Most client ids the batch of one schedule tick may hold. */
+            maxScheduleBatch?: number;
         };
         /** @description A tenant and its quotas. */
         Tenant: {
@@ -858,12 +1027,18 @@ export interface components {
                 maxCpuMs: number;
                 /** @description Most workflows stored, whatever their status, until retention purges them. */
                 maxStored: number;
-                /** @description Event streams and long-polls open at once, per process. */
+                /** @description Event streams, long-polls and exports open at once, per process. */
                 maxStreams: number;
                 /** @description Requests per minute per key. */
                 ratePerMinute: number;
                 /** @description Flow and CRM keys granted beyond the tenant's own ("<tenant>" and "<tenant>:…"): a batch may name only these as flowKey or crmKey. */
                 flowKeys: string[];
+                /** @description Most schedules of the tenant. */
+                maxSchedules: number;
+                /** @description Shortest time between two ticks of one schedule, ms. */
+                minScheduleIntervalMs: number;
+                /** @description Most client ids the batch of one schedule tick may hold. */
+                maxScheduleBatch: number;
             };
             /**
              * Format: date-time
@@ -1341,6 +1516,290 @@ export interface components {
         };
         /** @description One message of a batch's event stream (the `data:` of an SSE message whose `event:` is its `type`). */
         Event: components["schemas"]["BatchCreatedEvent"] | components["schemas"]["BatchStartedEvent"] | components["schemas"]["StageStartedEvent"] | components["schemas"]["StageSucceededEvent"] | components["schemas"]["StageFailedEvent"] | components["schemas"]["StageRetryingEvent"] | components["schemas"]["StageCanceledEvent"] | components["schemas"]["StageInterruptedEvent"] | components["schemas"]["BatchCanceledEvent"] | components["schemas"]["BatchRetriedEvent"] | components["schemas"]["WorkflowFinishedEvent"] | components["schemas"]["BatchFinishedEvent"] | components["schemas"]["BatchProgressEvent"];
+        /** @description One stage of one workflow in an export: its status, attempts and how long its last attempt took. */
+        StageTiming: {
+            /**
+             * @description The stage's status.
+             * @enum {unknown}
+             */
+            status: "pending" | "running" | "succeeded" | "failed" | "skipped";
+            attempts: number;
+            /** @description Milliseconds. */
+            durationMs: number | null;
+        };
+        /** @description One line of an NDJSON export: one workflow with its result or error and its stage timings. The CSV export has the same fields as columns (see the operation). */
+        ExportRow: {
+            /**
+             * Format: uuid
+             * @description The workflow's id.
+             */
+            workflowId: string;
+            clientId: components["schemas"]["ClientId"];
+            /**
+             * @description The workflow's status when its page was read.
+             * @enum {unknown}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            finishedAt: string | null;
+            /** @description Milliseconds. */
+            durationMs: number | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+            error: {
+                /**
+                 * @description The stage that failed.
+                 * @enum {unknown}
+                 */
+                stage: "fetch" | "process" | "store";
+                code: string;
+                message: string;
+            } | null;
+            stages: {
+                fetch: components["schemas"]["StageTiming"];
+                process: components["schemas"]["StageTiming"];
+                store: components["schemas"]["StageTiming"];
+            };
+        };
+        /** @description A batch's webhook delivery: every attempt failed. */
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string;
+            /**
+             * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+             * @example acme
+             */
+            tenant: string;
+            label: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            finishedAt: string | null;
+            webhook: components["schemas"]["Webhook"];
+            links: {
+                batch: string;
+                /** @description POST here (Content-Type: application/json) to send it again. */
+                redeliver: string;
+            };
+        };
+        /** @description One page of a list, in a stable order. */
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description A schedule: when (cron with timezone, or everyMs), the batch each tick submits (a POST /v1/batches body; "{tick}" in its label becomes the tick's time), and what to do about overlaps and missed ticks.
+         * @example {
+         *       "name": "nightly sync",
+         *       "cron": "0 0 3 * * *",
+         *       "timezone": "Europe/Madrid",
+         *       "batch": {
+         *         "clientIds": [
+         *           1,
+         *           2,
+         *           3
+         *         ],
+         *         "label": "nightly {tick}"
+         *       }
+         *     }
+         */
+        ScheduleCreate: {
+            /** @description Free text shown with the schedule (and in its batches' labels when they set none): 1 to 200 characters. */
+            name?: string;
+            batch: components["schemas"]["BatchCreate"];
+            /**
+             * @description While the previous batch of the schedule is unfinished: skip the tick (default), allow it, or cancel that batch first.
+             * @enum {unknown}
+             */
+            overlap?: "skip" | "allow" | "cancel";
+            /**
+             * @description Ticks missed by more than SCHEDULE_MISFIRE_MS (the server was down): none skips them, latest (default) fires the latest of them, all fires every one within catchUpWindowMs.
+             * @enum {unknown}
+             */
+            catchUp?: "none" | "latest" | "all";
+            /** @description With catchUp all: how old a missed tick may be and still fire, ms. Default 1 hour. */
+            catchUpWindowMs?: number;
+            /** @description Each tick fires up to this much after its time, the same delay on every replica; less than the time between two ticks. Default 0. */
+            jitterMs?: number;
+            /**
+             * @description A cron expression as croner reads it: 5 fields (minute hour day month weekday), or 6 with seconds first (e.g. "*\/2 * * * * *"), or a nickname (@hourly, @daily, @weekly, @monthly, @yearly). Daylight-saving changes follow croner's documented rule: a time in a skipped hour runs at the end of the gap (fixed times) or not at all (steps); a repeated hour runs once (fixed times) or twice (steps).
+             * @example 0 0 3 * * *
+             */
+            cron?: string;
+            /**
+             * @description The IANA time zone the cron expression is read in. Default UTC.
+             * @example Europe/Madrid
+             */
+            timezone?: string;
+            /** @description Instead of cron: a tick every this many ms, counted from when it was set (the tenant's minScheduleIntervalMs at least). */
+            everyMs?: number;
+            /** @description Created paused: no tick until it is resumed. Default false. */
+            paused?: boolean;
+        };
+        /**
+         * @description What to change; the rest stays. A new cron or everyMs starts again from the first tick after now.
+         * @example {
+         *       "cron": "0 30 2 * * *"
+         *     }
+         */
+        ScheduleUpdate: {
+            /** @description Free text shown with the schedule (and in its batches' labels when they set none): 1 to 200 characters. */
+            name?: string | null;
+            /**
+             * @description A cron expression as croner reads it: 5 fields (minute hour day month weekday), or 6 with seconds first (e.g. "*\/2 * * * * *"), or a nickname (@hourly, @daily, @weekly, @monthly, @yearly). Daylight-saving changes follow croner's documented rule: a time in a skipped hour runs at the end of the gap (fixed times) or not at all (steps); a repeated hour runs once (fixed times) or twice (steps).
+             * @example 0 0 3 * * *
+             */
+            cron?: string;
+            /**
+             * @description The IANA time zone the cron expression is read in. Default UTC.
+             * @example Europe/Madrid
+             */
+            timezone?: string;
+            /** @description Instead of cron: a tick every this many ms, counted from when it was set (the tenant's minScheduleIntervalMs at least). */
+            everyMs?: number;
+            batch?: components["schemas"]["BatchCreate"];
+            /**
+             * @description While the previous batch of the schedule is unfinished: skip the tick (default), allow it, or cancel that batch first.
+             * @enum {unknown}
+             */
+            overlap?: "skip" | "allow" | "cancel";
+            /**
+             * @description Ticks missed by more than SCHEDULE_MISFIRE_MS (the server was down): none skips them, latest (default) fires the latest of them, all fires every one within catchUpWindowMs.
+             * @enum {unknown}
+             */
+            catchUp?: "none" | "latest" | "all";
+            /** @description With catchUp all: how old a missed tick may be and still fire, ms. Default 1 hour. */
+            catchUpWindowMs?: number;
+            /** @description Each tick fires up to this much after its time, the same delay on every replica; less than the time between two ticks. Default 0. */
+            jitterMs?: number;
+        };
+        /** @description One tick taken (at most one per schedule and time, across every replica): schedule.fired or schedule.skipped. */
+        ScheduleTick: {
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            tickAt: string;
+            /**
+             * @description fired: a batch was made; skipped: none, reason says why.
+             * @enum {unknown}
+             */
+            outcome: "fired" | "skipped";
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            batchId: string | null;
+            /** @description Why no batch: missed (catch-up), overlap, or a quota, with the numbers. */
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            at: string;
+        };
+        /** @description A schedule, its next runs and its recent ticks. */
+        Schedule: {
+            /**
+             * Format: uuid
+             * @description The schedule's id.
+             */
+            id: string;
+            /**
+             * @description A tenant id: lower-case letters, digits, - and _, up to 63.
+             * @example acme
+             */
+            tenant: string;
+            name: string | null;
+            cron: string | null;
+            timezone: string | null;
+            everyMs: number | null;
+            /** @description The batch each tick submits. */
+            batch: {
+                clientIds: components["schemas"]["ClientId"][];
+                priority: number;
+                /** @description The label template; null: the schedule's name and the tick's time. */
+                label: string | null;
+                /** @description Most workflows of this batch running at once. */
+                maxConcurrency: number | null;
+                retry: components["schemas"]["RetryOptions"] | null;
+                timeouts: components["schemas"]["StageTimeouts"] | null;
+                simulation: components["schemas"]["Simulation"] | null;
+                /** @description As a batch's webhook url shows it: scheme, host and port, then "/…". */
+                callbackUrl: string | null;
+                /**
+                 * @description Which stages run: simulated (delays, synthesised records) or http (each client fetched from the CRM at the server's CRM_URL_TEMPLATE).
+                 * @enum {unknown}
+                 */
+                stages: "simulated" | "http";
+                /** @description Sent to the CRM as the x-crm-key header with each of the batch's requests (the CRM's per-key quota). A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys. */
+                crmKey: string | null;
+                /**
+                 * @description A flow key (e.g. crm:acme): every workflow of every batch naming it shares the key's limit (PUT /v1/limits/{key}); also sent to the CRM as x-crm-key when crmKey is unset. A tenant key names only its own ("<tenant>", "<tenant>:…") or one granted in its quota flowKeys.
+                 * @example crm:acme
+                 */
+                flowKey: string | null;
+            };
+            /**
+             * @description While the previous batch of the schedule is unfinished: skip the tick (default), allow it, or cancel that batch first.
+             * @enum {unknown}
+             */
+            overlap: "skip" | "allow" | "cancel";
+            /**
+             * @description Ticks missed by more than SCHEDULE_MISFIRE_MS (the server was down): none skips them, latest (default) fires the latest of them, all fires every one within catchUpWindowMs.
+             * @enum {unknown}
+             */
+            catchUp: "none" | "latest" | "all";
+            catchUpWindowMs: number;
+            jitterMs: number;
+            paused: boolean;
+            /** @description The next tick times (up to 5); empty while paused. */
+            nextRuns: string[];
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            lastTickAt: string | null;
+            /**
+             * Format: uuid
+             * @description The batch's id.
+             */
+            lastBatchId: string | null;
+            /** @description Why the last tick made no batch; null once one does. */
+            lastError: string | null;
+            /** @description The latest ticks taken, newest first (up to 10). */
+            recentTicks: components["schemas"]["ScheduleTick"][];
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC with milliseconds.
+             */
+            updatedAt: string;
+            links: {
+                self: string;
+                /** @description The recent ticks' batches. */
+                batches: string[];
+            };
+        };
+        /** @description One page of schedules, newest first. */
+        SchedulePage: {
+            items: components["schemas"]["Schedule"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            nextCursor: string | null;
+        };
         /**
          * @example {
          *       "clientIds": [
@@ -2225,6 +2684,270 @@ export interface operations {
             };
         };
     };
+    exportBatchResults: {
+        parameters: {
+            query?: {
+                /** @description Only workflows with this status (when their page is read). */
+                status?: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                /** @description ndjson or csv; overrides Accept (for a link a browser follows). */
+                format?: "ndjson" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export, streamed. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWorkflows: {
+        parameters: {
+            query: {
+                /** @description Which workflows: `failed` (the only status listed across batches; a batch's list takes any). */
+                status: "failed";
+                /** @description Only those that failed in this stage. */
+                stage?: "fetch" | "process" | "store";
+                /** @description Only those whose error has this code (e.g. TIMEOUT, HTTP_500). */
+                errorCode?: string;
+                /** @description Only those that failed at or after this time (ISO-8601). */
+                since?: string;
+                /**
+                 * @description Page size, 1..1000.
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description nextCursor from the previous page. */
+                cursor?: string;
+                /**
+                 * @description Only this tenant's (an admin key; any other key lists only its own tenant's).
+                 * @example acme
+                 */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of a list, in a stable order. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getWorkflow: {
         parameters: {
             query?: never;
@@ -2307,6 +3030,128 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
                      *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFailedWebhooks: {
+        parameters: {
+            query: {
+                /** @description Which deliveries: `failed` (every attempt failed; pending and delivered ones show on their batch). */
+                status: "failed";
+                /**
+                 * @description Page size, 1..1000.
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description nextCursor from the previous page. */
+                cursor?: string;
+                /**
+                 * @description Only this tenant's (an admin key; any other key lists only its own tenant's).
+                 * @example acme
+                 */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of a list, in a stable order. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
                      *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
                      *     }
                      */
@@ -2600,6 +3445,201 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
                      *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not accepting work (shutting down) */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-accepting",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "the service is shutting down and takes no new batches; retry shortly",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description No options: send an empty body or {}, with Content-Type: application/json (any other type is a 415). */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Due again: the batch with its webhook pending. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not in a state that allows this */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-retryable",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "workflow c08e66d3-5357-407d-8ffd-93d1f1d0ee9d is succeeded; only failed or canceled workflows can be retried",
+                     *       "instance": "/v1/workflows/c08e66d3-5357-407d-8ffd-93d1f1d0ee9d/retry",
                      *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
                      *     }
                      */
@@ -4166,6 +5206,888 @@ export interface operations {
                      *       "status": 415,
                      *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
                      *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..100. */
+                limit?: number;
+                /** @description nextCursor from the previous page. */
+                cursor?: string;
+                /**
+                 * @description Only this tenant's schedules (an admin key; any other key lists only its own).
+                 * @example acme
+                 */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of schedules, newest first. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    /** @description The schedule: /v1/schedules/{id} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A schedule, its next runs and its recent ticks. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted: no tick fires from now, on any replica. */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleUpdate"];
+            };
+        };
+        responses: {
+            /** @description A schedule, its next runs and its recent ticks. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this (another tenant's data, an admin endpoint, or past a quota) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "this endpoint needs an admin key",
+                     *       "instance": "/v1/keys",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/body-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Content-Type \"text/plain\" is not accepted: send the body as application/json",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pauseSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A schedule, its next runs and its recent ticks. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or rate limited: retry after the Retry-After seconds */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/queue-full",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "the queue holds 99990 workflows; accepting this batch would pass the limit of 100000; nothing was accepted",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resumeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A schedule, its next runs and its recent ticks. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/duplicate-client-ids",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "clientIds must not repeat: /body/clientIds/2",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59",
+                     *       "errors": [
+                     *         {
+                     *           "path": "/body/clientIds/2",
+                     *           "message": "duplicates /body/clientIds/0 (1)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key (send Authorization: Bearer <key>) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "this endpoint needs an API key: send Authorization: Bearer <key>",
+                     *       "instance": "/v1/batches",
+                     *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://clientflow.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "no batch with id 209aa845-b2b6-45ab-9fb0-0784b0011911",
+                     *       "instance": "/v1/batches/209aa845-b2b6-45ab-9fb0-0784b0011911",
                      *       "requestId": "0b6a3f4e-2f1c-4c8e-9a51-6f1d2c3b4a59"
                      *     }
                      */

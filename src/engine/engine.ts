@@ -9,11 +9,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClientflowError } from '../model/errors.js';
 import type { Batch, NewBatch, Workflow } from '../model/types.js';
-import type { Admission, Control, CreateOptions, DispatchStore, EventFeed, QueueLimits, Retention, RunnerStore } from '../store/store.js';
+import type { Admission, Control, CreateOptions, DispatchStore, EventFeed, QueueLimits, Retention, RunnerStore, Schedules } from '../store/store.js';
 import { Dispatcher } from './dispatcher.js';
 import { EngineEvents } from './events.js';
 import { logEvents } from './log-events.js';
 import { RetentionLoop } from './retention.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RunControl } from './run-control.js';
 import { runWorkflow } from './runner.js';
@@ -23,9 +24,10 @@ import type { ProcessPool } from './stages/process-pool.js';
 import type { ResultsSink } from './stages/results-sink.js';
 import { sameStages, stageSets, type StageSets } from './stages/sets.js';
 import type { StageHandlers } from './stages/stage.js';
+import type { WorkflowSpans } from '../telemetry/workflow-spans.js';
 
 /** What the engine needs of a store: every role but the HTTP reads, the webhooks' and the lifecycle. */
-export type EngineStore = Admission & Control & DispatchStore & RunnerStore & EventFeed & Retention;
+export type EngineStore = Admission & Control & DispatchStore & RunnerStore & EventFeed & Retention & Pick<Schedules, 'dueSchedules' | 'nextScheduleAt' | 'fireSchedule'>;
 
 export interface EngineOptions {
   store: EngineStore;
@@ -58,6 +60,10 @@ export interface EngineOptions {
   runs?: boolean;
   /** Days finished batches are kept (retention.ts), purged by an engine that runs workflows; 0: forever. */
   retentionDays: number;
+  /** The scheduler's settings (scheduler.ts); unset: this engine takes no schedule ticks. */
+  schedules?: Pick<SchedulerOptions, 'pollMs' | 'limits' | 'quotasOf'>;
+  /** The spans of each workflow run and stage attempt (tracing on); null or unset: none. */
+  spans?: WorkflowSpans | null;
   now?: () => number;
 }
 
@@ -72,6 +78,8 @@ export class Engine {
   readonly events = new EngineEvents();
   /** Deletes finished batches past RETENTION_DAYS while this engine runs workflows. */
   readonly retention: RetentionLoop;
+  /** Takes due schedule ticks while this engine runs (every replica, whatever its RUN_MODE); null: none configured. */
+  readonly scheduler: Scheduler | null;
   readonly #o: EngineOptions;
   readonly #now: () => number;
   readonly #dispatcher: Dispatcher;
@@ -121,6 +129,7 @@ export class Engine {
         stageTimeoutMs: options.stageTimeoutMs,
         controls: this.#controls,
         wakeAt: (at) => this.#dispatcher.wakeAt(at),
+        spans: options.spans ?? null,
       }),
     });
     // The store publishes each event once the transaction that wrote it has committed.
@@ -136,8 +145,22 @@ export class Engine {
         for (const control of this.#controls.values()) if (batches.has(control.batchId)) control.cancel();
       }
     });
-    logEvents(this.events, log);
+    // Traced, a workflow's lines carry its running span's ids.
+    logEvents(this.events, log, options.spans ? (id) => this.#controls.get(id)?.trace ?? undefined : null);
     this.retention = new RetentionLoop({ store: options.store, logger: log, days: options.retentionDays, now: this.#now });
+    this.scheduler = options.schedules ? new Scheduler({
+      ...options.schedules, store: options.store, logger: log, now: this.#now,
+      onFired: ({ ticks, abort }) => {
+        if (ticks.some((t) => t.type === 'schedule.fired')) this.#wake();
+        // Overlap `cancel`: the previous batch's runs here stop now (other replicas hear the store's notice).
+        this.#abortAll(abort);
+      },
+    }) : null;
+    this.scheduler?.onTick((tick) => {
+      const fields = { scheduleId: tick.scheduleId, tenant: tick.tenant, tickAt: new Date(tick.tickAt).toISOString(), lagMs: tick.at - tick.tickAt };
+      if (tick.type === 'schedule.fired') log.info({ ...fields, batchId: tick.batchId }, 'schedule fired');
+      else log.warn({ ...fields, reason: tick.reason }, 'schedule skipped');
+    });
   }
 
   /** True while the engine takes new batches. */
@@ -156,6 +179,7 @@ export class Engine {
       if (this.#o.runs === false) {
         // Accepts batches for the replicas that run them; claims nothing, so recovers nothing.
         this.#state = 'running';
+        this.scheduler?.start();
         return;
       }
       const recovered = await this.#o.store.recover(this.#now());
@@ -163,6 +187,7 @@ export class Engine {
       this.#state = 'running';
       this.#dispatcher.start();
       this.retention.start();
+      this.scheduler?.start();
     })();
     return this.#starting;
   }
@@ -175,6 +200,7 @@ export class Engine {
     this.#stopping ??= (async () => {
       await this.#starting;
       this.#state = 'stopping';
+      await this.scheduler?.stop();
       await this.retention.stop();
       const { graceMs } = this.#o;
       const drained = this.#dispatcher.drain();

@@ -3,6 +3,8 @@
  * Each attempt gets its own AbortController. Nothing listens on an engine-wide signal: thousands
  * of sleeps on one shared AbortSignal make every add/remove of a listener cost O(listeners).
  */
+import type { TraceFields } from '../telemetry/workflow-spans.js';
+
 export type AbortCause = 'cancel' | 'shutdown' | 'timeout' | 'lease-lost';
 
 export class AbortedError extends Error {
@@ -18,6 +20,8 @@ export class RunControl {
   #shutdown = false;
   #attempt: AbortController | null = null;
   #timer: NodeJS.Timeout | undefined;
+  /** The ids of the run's span, for the engine's log lines of this workflow; null: untraced. */
+  trace: TraceFields | null = null;
 
   /** The batch of the workflow it controls: a cancel of the batch on another replica reaches it by this. */
   constructor(readonly batchId: string) {}

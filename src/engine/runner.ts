@@ -14,12 +14,17 @@
  *
  * The runner emits no events itself: the store writes them with each transition and the engine
  * publishes them once committed (model/events.ts).
+ *
+ * With tracing on (`spans`), a run is a `workflow` span and each attempt a `stage …` span ended
+ * when its outcome is committed (telemetry/workflow-spans.ts); the attempt's log lines carry its
+ * ids and its stage gets its `traceparent`. Off, none of that code runs.
  */
 import type { Logger } from 'pino';
 import { STAGES, isFinished } from '../model/statuses.js';
 import type { ErrorInfo } from '../model/types.js';
 import { nextStage } from '../store/transitions.js';
-import { LeaseLostError, type ClaimedWorkflow, type RunnerStore } from '../store/store.js';
+import { LeaseLostError, type ClaimedWorkflow, type RunnerStore, type Transition } from '../store/store.js';
+import type { WorkflowRun, WorkflowSpans } from '../telemetry/workflow-spans.js';
 import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
 import { RunControl } from './run-control.js';
 import type { StageSets } from './stages/sets.js';
@@ -43,6 +48,8 @@ export interface RunnerDeps {
   controls: Map<string, RunControl>;
   /** Ask the dispatcher to claim again at this time (a retry falls due). */
   wakeAt: (at: number) => void;
+  /** Makes the spans of each run and attempt; null: tracing is off. */
+  spans: WorkflowSpans | null;
 }
 
 interface Failure {
@@ -55,16 +62,27 @@ interface Failure {
 export async function runWorkflow(wf: ClaimedWorkflow, deps: RunnerDeps): Promise<void> {
   const control = new RunControl(wf.batchId);
   deps.controls.set(wf.id, control);
+  const run = deps.spans?.run(wf) ?? null;
+  if (run) control.trace = run.fields;
   try {
-    await runStages(wf, deps, control);
+    await runStages(wf, deps, control, run);
+    run?.end(wf.status);
+  } catch (e) {
+    run?.fail(e instanceof LeaseLostError ? 'lease-lost' : 'error');
+    throw e;
   } finally {
     // A newer run of the same workflow may have registered its own switches since.
     if (deps.controls.get(wf.id) === control) deps.controls.delete(wf.id);
   }
 }
 
-async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunControl): Promise<void> {
+async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunControl, run: WorkflowRun | null): Promise<void> {
   const { store, now } = deps;
+  /** Writes an attempt's outcome; traced, its span ends with it once committed (untraced: no wrapper at all). */
+  const record: (t: Exclude<Transition, { kind: 'started' }>) => Promise<void> = run === null ? (t) => store.record(t) : async (t) => {
+    await store.record(t);
+    run.settle(t.kind, 'error' in t ? t.error : null);
+  };
   const handlers = deps.stages.of(wf.options);
   const ref = { batchId: wf.batchId, workflowId: wf.id, clientId: wf.clientId };
   /** The previous stage's success was written together with this stage's start. */
@@ -93,6 +111,8 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
       started.catch(() => undefined);
     }
     startedWithPrevious = false;
+    const span = run?.attempt(name, attempt) ?? null;
+    const log = span ? deps.log.child(span.fields) : deps.log;
 
     const timeoutMs = wf.options.timeouts?.[`${name}Ms`] ?? deps.stageTimeoutMs;
     const signal = control.begin(timeoutMs);
@@ -101,7 +121,7 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
     let thrown: unknown;
     try {
       output = await handlers[name].run(wf.output, {
-        signal, attempt, simulation: wf.options.simulation, options: wf.options, log: deps.log, lease: wf, ...ref,
+        signal, attempt, simulation: wf.options.simulation, options: wf.options, log, lease: wf, traceparent: span?.traceparent ?? null, ...ref,
       });
     } catch (e) {
       thrown = e;
@@ -118,17 +138,17 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
       failure = aborted === 'timeout'
         ? { error: { code: 'TIMEOUT', message: `${name} exceeded its ${timeoutMs} ms timeout` }, retryable: true }
         : classify(thrown);
-      if (failure.error.code === 'STAGE_ERROR') deps.log.error({ err: thrown, ...ref, stage: name }, 'stage threw an unexpected error');
+      if (failure.error.code === 'STAGE_ERROR') log.error({ err: thrown, ...ref, stage: name }, 'stage threw an unexpected error');
     }
     await started;
     const at = now();
     if (aborted === 'shutdown') {
-      await store.record({ kind: 'interrupted', workflow: wf, stage: name, at });
+      await record({ kind: 'interrupted', workflow: wf, stage: name, at });
       return;
     }
     if (failure && (aborted === 'cancel' || control.canceled)) {
       // Canceled while the attempt was failing anyway: the cancel wins, never a retry.
-      await store.record({ kind: 'canceled', workflow: wf, stage: name, at });
+      await record({ kind: 'canceled', workflow: wf, stage: name, at });
     } else if (failure) {
       const pauseMs = failure.retryable && (failure.retryAfterMs ?? 0) > 0 && wf.options.flowKey
         ? Math.min(failure.retryAfterMs!, deps.retryAfterMaxMs) : null;
@@ -145,17 +165,17 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
       const delayMs = failure.retryable ? retryDelayMs(policy, attempt, failure.retryAfterMs ?? null, deps.retryAfterMaxMs) : null;
       if (delayMs !== null) {
         const retryAt = at + delayMs;
-        await store.record({ kind: 'retrying', workflow: wf, stage: name, at, error: failure.error, retryAt });
+        await record({ kind: 'retrying', workflow: wf, stage: name, at, error: failure.error, retryAt });
         deps.wakeAt(retryAt);
         return;
       }
-      await store.record({ kind: 'failed', workflow: wf, stage: name, at, error: failure.error });
+      await record({ kind: 'failed', workflow: wf, stage: name, at, error: failure.error });
     } else {
       // The next stage starts in the same write that persists this one's output, and only once
       // that write has committed: one row write per stage boundary, durability unchanged.
       const following = STAGES[STAGES.indexOf(name) + 1];
       const next = following && !deps.draining() && !control.canceled ? following : undefined;
-      await store.record({ kind: 'succeeded', workflow: wf, stage: name, at, output, next });
+      await record({ kind: 'succeeded', workflow: wf, stage: name, at, output, next });
       startedWithPrevious = next !== undefined;
     }
   }

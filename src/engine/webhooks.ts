@@ -19,6 +19,10 @@
  * Agent that connects only to public addresses (net/guarded-agent.ts; WEBHOOK_ALLOW_HOSTS names
  * exceptions), checked at connect time so that DNS rebinding cannot slip past a check made earlier.
  *
+ * Traced (`spans`), each attempt is a `webhook` span in the trace of the POST that created the
+ * batch (its `traceparent` is stored with the batch, so any replica joins it), sent as the
+ * request's `traceparent`.
+ *
  * What a batch's reader sees of a failure is one text, `delivery failed`, whatever the cause:
  * whoever chooses the callbackUrl must not learn which hosts and ports exist from how the attempts
  * fail (a closed port, a silent one and an HTTP answer read alike). The log has the full reason.
@@ -29,6 +33,7 @@ import type { Batch } from '../model/types.js';
 import { AddressPolicy, EMPTY_ALLOW_LIST, type AllowList } from '../net/address-policy.js';
 import { guardedAgent, type Resolver } from '../net/guarded-agent.js';
 import type { WebhookClaim, WebhookStore } from '../store/store.js';
+import type { WebhookTrace, WorkflowSpans } from '../telemetry/workflow-spans.js';
 import type { EngineEvents } from './events.js';
 import { backoffMs } from './retry-policy.js';
 import { secretKey, signatureHeaders } from '../net/webhook-signature.js';
@@ -67,6 +72,8 @@ export interface WebhookOptions {
    * @default concurrency (no share)
    */
   tenantConcurrency?: number;
+  /** Makes each attempt's span (tracing on); null or unset: none. */
+  spans?: WorkflowSpans | null;
   now?: () => number;
   random?: () => number;
 }
@@ -85,10 +92,11 @@ const LEASE_MARGIN_MS = 5_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Webhooks {
-  readonly #o: Required<Omit<WebhookOptions, 'secret' | 'allowHosts' | 'resolve' | 'tenantConcurrency'>>;
+  readonly #o: Required<Omit<WebhookOptions, 'secret' | 'allowHosts' | 'resolve' | 'tenantConcurrency' | 'spans'>>;
   readonly #perTenant: number;
   /** Deliveries in flight here, by tenant (what the next claim's share counts). */
   readonly #held = new Map<string, number>();
+  readonly #spans: WorkflowSpans | null;
   readonly #key: Buffer | null;
   readonly #agent: Agent;
   readonly #inFlight = new Set<Promise<void>>();
@@ -100,9 +108,10 @@ export class Webhooks {
   #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopping: Promise<void> | null = null;
 
-  constructor({ secret, allowHosts = EMPTY_ALLOW_LIST, resolve, tenantConcurrency, ...options }: WebhookOptions) {
+  constructor({ secret, allowHosts = EMPTY_ALLOW_LIST, resolve, tenantConcurrency, spans = null, ...options }: WebhookOptions) {
     this.#o = { render: (batch) => batch, now: Date.now, random: Math.random, ...options };
     this.#perTenant = Math.min(tenantConcurrency ?? options.concurrency, options.concurrency);
+    this.#spans = spans;
     this.#key = secret === undefined ? null : secretKey(secret);
     // config.ts refuses such a secret first; here too nothing goes out signed with a weak key.
     if (secret !== undefined && !this.#key) throw new Error('WEBHOOK_SECRET is not whsec_<base64 of at least 32 bytes>');
@@ -143,6 +152,19 @@ export class Webhooks {
       this.#state = 'stopped';
     })();
     return this.#stopping;
+  }
+
+  /**
+   * Sends a failed delivery again (POST /v1/batches/{id}/webhook/redeliver): the store makes it due
+   * now with a fresh round of attempts, and the deliverer is woken to claim it, so it goes out by
+   * the same signed path and address checks as every attempt. False when the batch's delivery is
+   * not failed. A process that does not deliver (RUN_MODE=api, no secret) only makes it due: a
+   * deliverer elsewhere claims it at its next scan.
+   */
+  async redeliver(batchId: string): Promise<boolean> {
+    const due = await this.#o.store.redeliverWebhook(batchId, this.#o.now());
+    if (due) this.#kick();
+    return due;
   }
 
   /** Calls `listener` with the batch id and the outcome once each attempt has ended and its outcome is recorded. */
@@ -216,15 +238,28 @@ export class Webhooks {
   }
 
   async #deliver(claim: WebhookClaim): Promise<WebhookOutcome> {
+    const span = this.#spans?.webhook(claim) ?? null;
+    if (!span) return this.#attempt(claim, null);
+    try {
+      const outcome = await this.#attempt(claim, span);
+      span.end(outcome);
+      return outcome;
+    } catch (e) {
+      span.end('unrecorded');
+      throw e;
+    }
+  }
+
+  async #attempt(claim: WebhookClaim, span: WebhookTrace | null): Promise<WebhookOutcome> {
     const { store, logger, now } = this.#o;
-    const log = logger.child({ batchId: claim.batchId, attempt: claim.attempt });
+    const log = logger.child({ batchId: claim.batchId, attempt: claim.attempt, ...span?.fields });
     const started = now();
     const batch = await store.getBatch(claim.batchId, started);
     // A retry may have reopened the batch since the claim: never POST a batch that is not finished
     // (the store then drops this claim's outcome, and the next finish delivers).
     const failure = !batch ? { shown: 'batch not found', reason: 'batch not found' }
       : batch.finishedAt === null ? { shown: 'batch reopened', reason: 'batch reopened' }
-        : await this.#post(claim, JSON.stringify(this.#o.render(batch)), `${batch.id}:${Date.parse(batch.finishedAt)}`);
+        : await this.#post(claim, JSON.stringify(this.#o.render(batch)), `${batch.id}:${Date.parse(batch.finishedAt)}`, span?.traceparent ?? null);
     const at = now();
     const ms = at - started;
     if (failure === null) {
@@ -253,9 +288,9 @@ export class Webhooks {
    * One signed POST; null on a 2xx, else what went wrong: `shown` on the batch, `reason` in the
    * log. Redirects are not followed (a 3xx is a failure: it could point anywhere). `id` names
    * the notification (the batch and when it finished): the same on every attempt, new when a
-   * retried batch finishes again — what a receiver de-duplicates on.
+   * retried batch finishes again — what a receiver de-duplicates on. `traceparent`: the attempt's span.
    */
-  async #post(claim: WebhookClaim, body: string, id: string): Promise<Failure | null> {
+  async #post(claim: WebhookClaim, body: string, id: string, traceparent: string | null): Promise<Failure | null> {
     const { timeoutMs, now } = this.#o;
     const signal = AbortSignal.timeout(timeoutMs);
     try {
@@ -266,6 +301,7 @@ export class Webhooks {
           'content-type': 'application/json',
           'user-agent': 'clientflow-webhook/1',
           'clientflow-attempt': String(claim.attempt),
+          ...(traceparent !== null && { traceparent }),
           ...signatureHeaders(this.#key!, id, Math.floor(now() / 1000), body),
         },
         body,

@@ -139,6 +139,17 @@ export function canSee(principal: Principal, tenant: string): boolean {
   return principal.admin || principal.tenant === tenant;
 }
 
+/**
+ * Whose data a cross-batch list shows: an admin every tenant's unless it names one; any other key
+ * only its own tenant's, and naming another is a 403.
+ */
+export function tenantScope(principal: Principal, asked: string | undefined, what: string): string | undefined {
+  if (asked !== undefined && !canSee(principal, asked)) {
+    throw new HttpError(403, 'forbidden', `only an admin key lists another tenant's ${what}`, [{ path: '/querystring/tenant', message: 'is not this key\'s tenant' }]);
+  }
+  return principal.admin ? asked : principal.tenant;
+}
+
 /** The batch, when it exists and `principal` may see it; another tenant's batch is a 404 like a missing one. */
 export async function ownedBatch(store: Pick<Reads, 'getBatch'>, principal: Principal, id: string, now = Date.now()): Promise<Batch> {
   const batch = await store.getBatch(id, now);

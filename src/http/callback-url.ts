@@ -13,14 +13,9 @@ import type { Config } from '../config.js';
 import { AddressPolicy, describeRange, parseAllowList } from '../net/address-policy.js';
 import { HttpError } from './problem.js';
 
-const PATH = '/body/callbackUrl';
-
-function invalid(message: string): HttpError {
-  return new HttpError(400, 'invalid-callback-url', `${PATH} ${message}`, [{ path: PATH, message }]);
-}
-
-/** Throws the 400 for a callbackUrl this server will not call. */
-export function checkCallbackUrl(raw: string, config: Pick<Config, 'WEBHOOK_SECRET' | 'WEBHOOK_ALLOW_HOSTS'>): void {
+/** Throws the 400 for a callbackUrl this server will not call; `path`: where the request holds it. */
+export function checkCallbackUrl(raw: string, config: Pick<Config, 'WEBHOOK_SECRET' | 'WEBHOOK_ALLOW_HOSTS'>, path = '/body/callbackUrl'): void {
+  const invalid = (message: string) => new HttpError(400, 'invalid-callback-url', `${path} ${message}`, [{ path, message }]);
   let url: URL;
   try {
     url = new URL(raw);
@@ -40,6 +35,6 @@ export function checkCallbackUrl(raw: string, config: Pick<Config, 'WEBHOOK_SECR
   if (!config.WEBHOOK_SECRET) {
     throw new HttpError(400, 'webhooks-disabled',
       'callbackUrl needs webhooks, and webhooks need WEBHOOK_SECRET set on the server (they are never sent unsigned); nothing was accepted',
-      [{ path: PATH, message: 'webhooks are off: the server has no WEBHOOK_SECRET' }]);
+      [{ path, message: 'webhooks are off: the server has no WEBHOOK_SECRET' }]);
   }
 }

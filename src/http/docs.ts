@@ -41,6 +41,8 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'ops', description: 'Operations: Prometheus metrics' },
         { name: 'tenants', description: 'Tenants, their API keys and quotas' },
+        { name: 'webhooks', description: 'Webhook deliveries that failed, and sending them again' },
+        { name: 'schedules', description: 'Recurring batches on a cron expression or an interval' },
       ],
     },
     // Every /v1 route: the key it needs and the answers without one, stated once here.

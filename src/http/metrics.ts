@@ -2,7 +2,7 @@
  * Prometheus metrics (@prometheus-io/client, formerly prom-client). Each app owns its Registry, so
  * several apps in one process (the tests) never share or collide on a series. Three sources:
  * - engine events, counted as they happen (stage durations, retries, finished workflows/batches),
- *   and the engine's retention purges (rows deleted);
+ *   the engine's retention purges (rows deleted) and the schedule ticks its scheduler took;
  * - the store and the engine, read at scrape time (workflows by status, queue depth, running,
  *   readiness), and this process's open event streams and long polls;
  * - webhook delivery attempts, counted by outcome as each one is recorded;
@@ -27,6 +27,8 @@ import type { Watchers } from './watchers.js';
 
 /** Stages last from milliseconds (tests, `store`) to minutes (slow CRMs; the default timeout is 60 s). */
 const STAGE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+/** A tick fires within a poll (SCHEDULE_POLL_MS, 1 s) plus its jitter; a catch-up after downtime is minutes or hours late. */
+const LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600];
 /** Most answers take a millisecond or two; long polls may hold a request for tens of seconds. */
 const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -205,6 +207,16 @@ export function createMetrics({ store, engine, watchers, webhooks }: MetricsDeps
     help: 'Rows deleted by retention (RETENTION_DAYS): finished batches, their workflows and their events.',
     labelNames: ['kind'] as const, registers,
   });
+  const scheduleTicks = new Counter({
+    name: 'clientflow_schedule_ticks_total',
+    help: 'Schedule ticks this process took, by outcome: fired (a batch made) or skipped (missed, overlap, quota); each tick is taken by one replica.',
+    labelNames: ['outcome'] as const, registers,
+  });
+  const scheduleLag = new Histogram({
+    name: 'clientflow_schedule_lag_seconds',
+    help: 'From a fired tick\'s time to its batch\'s creation: the poll\'s delay, the jitter, and any catch-up after downtime.',
+    buckets: LAG_BUCKETS, registers,
+  });
   const webhookDeliveries = new Counter({
     name: 'clientflow_webhook_deliveries_total',
     help: 'Webhook delivery attempts this process made, by outcome: delivered, retrying (failed, another due), '
@@ -241,6 +253,17 @@ export function createMetrics({ store, engine, watchers, webhooks }: MetricsDeps
   batchesCreated.inc(0);
   for (const outcome of WEBHOOK_OUTCOMES) webhookDeliveries.inc({ outcome }, 0);
   const offWebhooks = webhooks?.onOutcome((_batchId, outcome) => webhookDeliveries.inc({ outcome }));
+  const ticksOf = { fired: scheduleTicks.labels('fired'), skipped: scheduleTicks.labels('skipped') };
+  ticksOf.fired.inc(0);
+  ticksOf.skipped.inc(0);
+  const offTicks = engine.scheduler?.onTick((tick) => {
+    if (tick.type === 'schedule.fired') {
+      ticksOf.fired.inc();
+      scheduleLag.observe(Math.max(0, tick.at - tick.tickAt) / 1000);
+    } else {
+      ticksOf.skipped.inc();
+    }
+  });
 
   const off = engine.events.on((e: EngineEvent) => {
     switch (e.type) {
@@ -291,6 +314,7 @@ export function createMetrics({ store, engine, watchers, webhooks }: MetricsDeps
       off();
       offRetention();
       offWebhooks?.();
+      offTicks?.();
     },
   };
 }

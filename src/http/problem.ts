@@ -47,6 +47,7 @@ const PROBLEMS: Partial<Record<ErrorCode, ProblemRule>> = {
   QUEUE_FULL: { status: 429, slug: 'queue-full', headers: { 'retry-after': '10' } },
   // Not a matter of waiting a little: only retention (or an admin) frees room.
   STORAGE_QUOTA: { status: 507, slug: 'storage-quota' },
+  SCHEDULE_LIMIT: { status: 403, slug: 'quota-exceeded' },
   ENGINE_STOPPED: {
     status: 503, slug: 'not-accepting', headers: { 'retry-after': '5' },
     detail: 'the service is shutting down and takes no new batches; retry shortly',

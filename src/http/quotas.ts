@@ -29,6 +29,9 @@ export function defaultQuotas(config: Config): ResolvedQuotas {
     maxStored: config.TENANT_MAX_STORED,
     ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
     flowKeys: [],
+    maxSchedules: config.TENANT_MAX_SCHEDULES,
+    minScheduleIntervalMs: config.TENANT_MIN_SCHEDULE_INTERVAL_MS,
+    maxScheduleBatch: config.TENANT_MAX_SCHEDULE_BATCH,
   };
 }
 
@@ -71,43 +74,43 @@ type BatchBody = Static<ReturnType<typeof createBatchBody>>;
  * Throws a 403 naming every option of `body` past the tenant's bounds (`quotas`; null for an
  * admin), or `simulation` when the server does not allow it; nothing is admitted then.
  */
-export function checkBatchOptions(body: BatchBody, quotas: ResolvedQuotas | null, allowSimulation: boolean, tenant = ''): void {
+export function checkBatchOptions(body: BatchBody, quotas: ResolvedQuotas | null, allowSimulation: boolean, tenant: string, at = '/body'): void {
   const errors: FieldError[] = [];
   if (body.simulation !== undefined && !allowSimulation) {
-    errors.push({ path: '/body/simulation', message: 'is not allowed on this server (ALLOW_SIMULATION is off)' });
+    errors.push({ path: `${at}/simulation`, message: 'is not allowed on this server (ALLOW_SIMULATION is off)' });
   }
-  if (quotas !== null) boundsOf(body, quotas, tenant, errors);
+  if (quotas !== null) boundsOf(body, quotas, tenant, errors, at);
   if (errors.length > 0) {
     throw new HttpError(403, 'quota-exceeded', `this batch asks for more than its tenant may: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}; nothing was accepted`, errors);
   }
 }
 
-function boundsOf(body: BatchBody, quotas: ResolvedQuotas, tenant: string, errors: FieldError[]): void {
+function boundsOf(body: BatchBody, quotas: ResolvedQuotas, tenant: string, errors: FieldError[], at: string): void {
   const atMost = (path: string, value: number | undefined, max: number, what: string) => {
     if (value !== undefined && value > max) errors.push({ path, message: `must be at most ${max} (${what} of this tenant)` });
   };
   const priority = body.priority ?? 0;
   if (priority < quotas.priorityMin || priority > quotas.priorityMax) {
-    errors.push({ path: '/body/priority', message: `must be from ${quotas.priorityMin} to ${quotas.priorityMax} (the priority range of this tenant)` });
+    errors.push({ path: `${at}/priority`, message: `must be from ${quotas.priorityMin} to ${quotas.priorityMax} (the priority range of this tenant)` });
   }
-  atMost('/body/retry/maxAttempts', body.retry?.maxAttempts, quotas.maxAttempts, 'the most attempts');
+  atMost(`${at}/retry/maxAttempts`, body.retry?.maxAttempts, quotas.maxAttempts, 'the most attempts');
   for (const field of ['baseMs', 'maxMs'] as const) {
-    atMost(`/body/retry/${field}`, body.retry?.[field], quotas.maxTimeoutMs, 'the longest backoff');
+    atMost(`${at}/retry/${field}`, body.retry?.[field], quotas.maxTimeoutMs, 'the longest backoff');
   }
   for (const field of ['fetchMs', 'processMs', 'storeMs'] as const) {
-    atMost(`/body/timeouts/${field}`, body.timeouts?.[field], quotas.maxTimeoutMs, 'the longest timeout');
-    atMost(`/body/simulation/${field}`, body.simulation?.[field], quotas.maxDelayMs, 'the longest simulated delay');
+    atMost(`${at}/timeouts/${field}`, body.timeouts?.[field], quotas.maxTimeoutMs, 'the longest timeout');
+    atMost(`${at}/simulation/${field}`, body.simulation?.[field], quotas.maxDelayMs, 'the longest simulated delay');
   }
   for (const field of ['flowKey', 'crmKey'] as const) {
     const key = body[field];
     if (key !== undefined && !mayUseKey(tenant, key, quotas.flowKeys)) {
-      errors.push({ path: `/body/${field}`, message: `is not granted to tenant ${tenant} (its own are "${tenant}" and "${tenant}:…"; an admin grants others in its quota flowKeys)` });
+      errors.push({ path: `${at}/${field}`, message: `is not granted to tenant ${tenant} (its own are "${tenant}" and "${tenant}:…"; an admin grants others in its quota flowKeys)` });
     }
   }
-  atMost('/body/simulation/processCpuMs', body.simulation?.processCpuMs, Math.min(quotas.maxDelayMs, quotas.maxCpuMs), 'the longest simulated CPU work');
+  atMost(`${at}/simulation/processCpuMs`, body.simulation?.processCpuMs, Math.min(quotas.maxDelayMs, quotas.maxCpuMs), 'the longest simulated CPU work');
 }
 
-/** Who opens a stream or long-poll, with the tenant's `maxStreams` (none for an admin key, as for every quota). */
+/** Who opens a stream, long-poll or export, with the tenant's `maxStreams` (none for an admin key, as for every quota). */
 export async function watcherOf(principal: Principal, book: QuotaBook): Promise<Watcher> {
   const maxStreams = principal.admin ? null : (await book.of(principal.tenant)).maxStreams;
   return { tenant: principal.tenant, keyId: principal.keyId, maxStreams };

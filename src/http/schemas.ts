@@ -82,7 +82,7 @@ const CallbackUrl = Type.String({
     + 'resolving to one fails at delivery; the server\'s WEBHOOK_ALLOW_HOSTS names exceptions.',
   examples: ['https://example.com/hooks/clientflow'],
 });
-const WebhookState = named('Webhook', Type.Object({
+export const WebhookState = named('Webhook', Type.Object({
   url: Type.String({
     description: 'The callbackUrl as readers see it: scheme, host and port, then "/…" when it has any path, query or '
       + 'fragment (where tokens live), e.g. "https://example.com/…". The server keeps the whole URL to deliver to.',
@@ -100,9 +100,9 @@ const WebhookState = named('Webhook', Type.Object({
  * Free text a store keeps as sent: PostgreSQL text holds no NUL (a 500 before this), and an
  * unpaired surrogate is not text (it comes back as U+FFFD). Every label takes only this.
  */
-const STORED_TEXT = '^[^\\u0000\\p{Cs}]*$';
+export const STORED_TEXT = '^[^\\u0000\\p{Cs}]*$';
 
-const MaxConcurrency = Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most workflows of this batch running at once.' });
+export const MaxConcurrency = Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most workflows of this batch running at once.' });
 
 /** The body of POST /v1/batches; registered as BatchCreate (sharedSchemas) with this server's MAX_BATCH_SIZE. */
 export const createBatchBody = (maxBatchSize: number) => Type.Object({
@@ -216,14 +216,14 @@ export const WorkflowShape = Type.Object({
 }, { description: "One client id's run through the stages.", examples: [workflowExample] });
 export const Workflow = named('Workflow', WorkflowShape);
 
-const pageOf = <T extends TSchema>(name: string, item: T) => named(name, Type.Object({
+export const pageOf = <T extends TSchema>(name: string, item: T) => named(name, Type.Object({
   items: Type.Array(item),
   nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last.' })),
 }, { description: 'One page of a list, in a stable order.' }));
 export const BatchPage = pageOf('BatchPage', Batch);
 export const WorkflowPage = pageOf('WorkflowPage', Workflow);
 
-const listQuery = <S extends TSchema>(status: S) => ({
+export const listQuery = <S extends TSchema>(status: S) => ({
   status: Type.Optional(status),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Page size, 1..1000.', examples: [20] })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'nextCursor from the previous page.' })),
@@ -327,12 +327,15 @@ const QuotaFields = {
   maxDelayMs: Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Longest simulated stage delay a batch may ask for, ms.' }),
   maxCpuMs: Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Longest simulated CPU work (simulation.processCpuMs) a batch may ask for, ms.' }),
   maxStored: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Most workflows stored, whatever their status, until retention purges them.' }),
-  maxStreams: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Event streams and long-polls open at once, per process.' }),
+  maxStreams: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Event streams, long-polls and exports open at once, per process.' }),
   ratePerMinute: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Requests per minute per key.' }),
   flowKeys: Type.Array(Type.String({ minLength: 1, maxLength: 128, pattern: CRM_KEY_PATTERN }), {
     maxItems: 100,
     description: 'Flow and CRM keys granted beyond the tenant\'s own ("<tenant>" and "<tenant>:…"): a batch may name only these as flowKey or crmKey.',
   }),
+  maxSchedules: Type.Integer({ minimum: 0, maximum: 100_000, description: 'Most schedules of the tenant.' }),
+  minScheduleIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, description: 'Shortest time between two ticks of one schedule, ms.' }),
+  maxScheduleBatch: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most client ids the batch of one schedule tick may hold.' }),
 };
 /** A tenant's own quotas: the fields set; every other one takes the server's default. */
 export const QuotasFields = Type.Object(

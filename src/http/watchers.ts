@@ -1,9 +1,10 @@
 /**
- * Open event streams and long-polls, counted against SSE_MAX_STREAMS (at most three quarters of
- * MAX_CONNECTIONS, so ordinary requests keep connections of their own) and against each tenant's
- * `maxStreams`, so one tenant cannot take every slot from the others. They end together when the
- * server closes, so a client watching a batch never delays a shutdown, and a key's end when it is
- * revoked: at once on the replica that revokes it, within KEY_CACHE_MS on the others (`sweep`).
+ * Open event streams, long-polls and exports, counted against SSE_MAX_STREAMS (at most three
+ * quarters of MAX_CONNECTIONS, so ordinary requests keep connections of their own) and against
+ * each tenant's `maxStreams`, so one tenant cannot take every slot from the others. They end
+ * together when the server closes, so a client watching (or slowly downloading) a batch never
+ * delays a shutdown, and a key's end when it is revoked: at once on the replica that revokes it,
+ * within KEY_CACHE_MS on the others (`sweep`).
  */
 import type { ServerResponse } from 'node:http';
 import { HttpError } from './problem.js';
@@ -21,8 +22,8 @@ export interface Watch {
   close: () => void;
 }
 
-/** An SSE event stream, or a long poll (GET /v1/batches/{id}?wait=N). */
-export type WatchKind = 'stream' | 'poll';
+/** An SSE event stream, a long poll (GET /v1/batches/{id}?wait=N), or an export (GET /v1/batches/{id}/results). */
+export type WatchKind = 'stream' | 'poll' | 'export';
 
 /** Who opens a watch, and how many the tenant may hold open here (null: no bound, an admin key). */
 export interface Watcher {
@@ -44,7 +45,7 @@ export function watchCap(sseMaxStreams: number, maxConnections: number): number 
 export class Watchers {
   /** Each open watch's switch, with the response it answers and its key. */
   readonly #open = new Map<AbortController, Open>();
-  readonly #count: Record<WatchKind, number> = { stream: 0, poll: 0 };
+  readonly #count: Record<WatchKind, number> = { stream: 0, poll: 0, export: 0 };
   readonly #byTenant = new Map<string, number>();
   readonly #max: number;
 
@@ -70,10 +71,10 @@ export class Watchers {
     const held = this.countOf(who.tenant);
     if (who.maxStreams !== null && held >= who.maxStreams) {
       throw new HttpError(429, 'too-many-streams',
-        `tenant ${who.tenant} has ${held} event streams and long-polls open, its maxStreams; close one or retry later`, undefined, { 'retry-after': '5' });
+        `tenant ${who.tenant} has ${held} event streams, long-polls and exports open, its maxStreams; close one or retry later`, undefined, { 'retry-after': '5' });
     }
     if (this.#open.size >= this.#max) {
-      throw new HttpError(503, 'too-many-streams', 'too many event streams and long-polls are open; retry shortly', undefined, { 'retry-after': '5' });
+      throw new HttpError(503, 'too-many-streams', 'too many event streams, long-polls and exports are open; retry shortly', undefined, { 'retry-after': '5' });
     }
     const controller = new AbortController();
     this.#open.set(controller, { response, keyId: who.keyId });

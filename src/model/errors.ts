@@ -12,8 +12,10 @@ export type ErrorCode =
   | 'NOT_RETRYABLE'
   | 'QUEUE_FULL'
   | 'STORAGE_QUOTA'
+  | 'SCHEDULE_LIMIT'
   | 'STORE_IN_USE'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'TICK_TAKEN';
 
 export class ClientflowError extends Error {
   constructor(readonly code: ErrorCode, message: string, options?: ErrorOptions) {

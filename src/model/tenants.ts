@@ -45,7 +45,7 @@ export interface Quotas {
   maxCpuMs?: number;
   /** Workflows the tenant stores, whatever their status, until retention purges them; a POST past it gets 507. */
   maxStored?: number;
-  /** Event streams and long-polls the tenant may hold open at once, per process. */
+  /** Event streams, long-polls and exports the tenant may hold open at once, per process. */
   maxStreams?: number;
   /** Requests per minute per key. */
   ratePerMinute?: number;
@@ -55,6 +55,12 @@ export interface Quotas {
    * and its CRM identity.
    */
   flowKeys?: string[];
+  /** Most schedules of the tenant. */
+  maxSchedules?: number;
+  /** Shortest time between two ticks of one of its schedules, ms. */
+  minScheduleIntervalMs?: number;
+  /** Most client ids the batch of one schedule tick may hold. */
+  maxScheduleBatch?: number;
 }
 
 /**

@@ -72,6 +72,11 @@ export interface NewBatch extends BatchOptions {
   label: string | null;
   /** Where to POST the finished batch (http or https); absent or null: no webhook. */
   callbackUrl?: string | null;
+  /**
+   * The W3C `traceparent` of the request that submitted it, when tracing is on: its workflows'
+   * spans link to that request's span, and its webhook joins that trace. Absent or null: untraced.
+   */
+  traceContext?: string | null;
 }
 
 export interface ErrorInfo {
@@ -147,6 +152,16 @@ export interface WebhookState {
   /** `delivery failed` after a failed attempt, whatever the cause (the log has it); null after a success. */
   lastError: string | null;
   deliveredAt: string | null;
+}
+
+/** A batch's webhook delivery as the list of failed deliveries shows it (GET /v1/webhooks). */
+export interface WebhookDelivery {
+  batchId: string;
+  tenant: string;
+  label: string | null;
+  /** When the batch finished: the notification the delivery carries. */
+  finishedAt: string | null;
+  webhook: WebhookState;
 }
 
 export interface Workflow {

@@ -25,3 +25,21 @@ export function keyOf(key: number | null | undefined): number {
   if (key === null || key === undefined) throw new InvalidCursorError('cursor names no row of this listing (it may have been purged)');
   return key;
 }
+
+/**
+ * A cursor into a list ordered by a time, newest first (failed workflows by when they failed):
+ * the last row's time and id (its key looked up by the backend, as for `decodeCursor`), so rows
+ * that share a millisecond are neither skipped nor repeated. The time stays in the cursor: a
+ * workflow retried since has none, and the page goes on from where it was. The id goes without
+ * its dashes, so the cursor fits the 64 characters a cursor may have.
+ */
+export function encodeTimeCursor(at: number, id: string): string {
+  return Buffer.from(`t${at}.${id.replaceAll('-', '')}`).toString('base64url');
+}
+
+export function decodeTimeCursor(cursor: string): { at: number; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const match = /^t(0|[1-9][0-9]{0,15})\.([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/.exec(text);
+  if (!match?.[1]) throw new InvalidCursorError();
+  return { at: Number(match[1]), id: match.slice(2).join('-') };
+}

@@ -15,6 +15,7 @@
  */
 import type { EngineEvent, NewEvent } from '../model/events.js';
 import type { FlowLimit } from '../model/flow-limits.js';
+import type { Schedule, ScheduleTick } from '../model/schedules.js';
 import type { Quotas } from '../model/tenants.js';
 import type { BatchOptions, ClientId } from '../model/types.js';
 import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
@@ -77,6 +78,8 @@ export interface NewBatchRow {
   maxConcurrency: number | null;
   flowKey: string | null;
   callbackUrl: string | null;
+  /** The submitting request's W3C traceparent (NewBatch.traceContext); null: untraced. */
+  traceContext: string | null;
   createdAt: number;
   total: number;
 }
@@ -109,6 +112,8 @@ export interface TakenRow {
   options: BatchOptions;
   /** The last succeeded stage's output (null when none succeeded). */
   output: unknown;
+  /** The batch's trace context (NewBatchRow.traceContext). */
+  traceContext: string | null;
 }
 
 /** A flow key's bucket after a claim, and whether the claim found it without a whole token. */
@@ -201,6 +206,22 @@ export interface Driver {
   insertBatch(batch: NewBatchRow): number;
   /** Writes the batch's workflows, queued, in the order given. */
   insertWorkflows(batchSeq: number, ids: readonly string[], clientIds: readonly ClientId[], priority: number, at: number): void;
+
+  // --- Schedules (ops/schedules.ts) ---
+  /** How many schedules the tenant has (under the admission lock, when counted against a quota). */
+  countSchedules(tenant: string): number;
+  /** The schedule's row (locked, where the backend locks rows: a tick, a pause, a change or a delete at a time); null: none. */
+  lockSchedule(id: string): Schedule | null;
+  /** Writes a new schedule; `nextFireAt`: when its next tick fires (its time plus its jitter). */
+  insertSchedule(schedule: Schedule, nextFireAt: number | null): void;
+  /** Rewrites a schedule the transaction locked: its definition and its state. */
+  writeSchedule(schedule: Schedule, nextFireAt: number | null): void;
+  /** Deletes a schedule the transaction locked, and its tick records. */
+  deleteSchedule(id: string): void;
+  /** Writes the unique (schedule, tick) record; false: it exists already, and nothing was written. */
+  insertTick(tick: ScheduleTick): boolean;
+  /** A batch's status now (not locked); null: no such batch (never made, or purged). */
+  batchStatus(batchId: string): BatchStatus | null;
 }
 
 /** A backend's driver as a sequence sees it: each call answered at once, or with a promise. */

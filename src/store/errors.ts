@@ -25,6 +25,13 @@ export class StorageQuotaError extends ClientflowError {
   }
 }
 
+/** The tenant has as many schedules as its quota allows; nothing was written. */
+export class ScheduleLimitError extends ClientflowError {
+  constructor(readonly tenant: string, readonly maxSchedules: number) {
+    super('SCHEDULE_LIMIT', `tenant ${tenant} has ${maxSchedules} schedules, its quota; nothing was created`);
+  }
+}
+
 /** The Idempotency-Key was used before with a different request body. */
 export class IdempotencyConflictError extends ClientflowError {
   constructor() {

@@ -6,13 +6,16 @@
  *   Admission      HTTP → engine.submit     createBatch
  *   Control        cancel and retry         cancelBatch, cancelWorkflow, retryBatch, retryWorkflow
  *   Reads          HTTP, timeline, metrics  getBatch, listBatches, listWorkflows, getWorkflow,
- *                                           listEvents, workflowEvents, workflowTotals
+ *                                           listEvents, workflowEvents, workflowTotals,
+ *                                           listFailedWorkflows, listFailedWebhooks
  *   EventFeed      engine events, SSE       onEvents, onRemote
  *   DispatchStore  engine/dispatcher.ts     claim, renewLeases, releaseExpiredLeases, releaseLeases, recover
  *   RunnerStore    engine/runner.ts, stages record, saveResult, cancelWorkflow
- *   WebhookStore   engine/webhooks.ts       claimWebhooks, recordWebhook, nextWebhookAt, getBatch
+ *   WebhookStore   engine/webhooks.ts       claimWebhooks, recordWebhook, nextWebhookAt, redeliverWebhook, getBatch
  *   Tenancy        auth, admin routes, CLI  createKey, findKey, listKeys, revokeKey, getTenant, listTenants, putTenant
  *   FlowLimits     limit routes, metrics    putFlowLimit, getFlowLimit, listFlowLimits
+ *   Schedules      schedule routes,         createSchedule, getSchedule, listSchedules, updateSchedule, deleteSchedule,
+ *                  engine/scheduler.ts      scheduleTicks, dueSchedules, nextScheduleAt, fireSchedule
  *   Retention      engine/retention.ts      purgeFinished
  *   Lifecycle      server, /readyz          capabilities, ping, probeWrite, close
  *
@@ -24,15 +27,16 @@
  * implements (driver.ts). Every backend passes the same contract suite (test/store/contract/, by area).
  */
 import type {
-  Batch, BatchOptions, ClientId, ErrorInfo, NewBatch, Page, StageState, Workflow,
+  Batch, BatchOptions, ClientId, ErrorInfo, NewBatch, Page, StageState, WebhookDelivery, Workflow,
 } from '../model/types.js';
 import type { EngineEvent } from '../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../model/tenants.js';
 import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../model/flow-limits.js';
 import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
+import type { Schedule, ScheduleInput, ScheduleTick, TickEvent } from '../model/schedules.js';
 
 export {
-  IdempotencyConflictError, InvalidCursorError, LeaseLostError, NotRetryableError, QueueFullError,
+  IdempotencyConflictError, InvalidCursorError, LeaseLostError, NotRetryableError, QueueFullError, ScheduleLimitError,
   StorageQuotaError, StoreInUseError, StoreUnavailableError,
 } from './errors.js';
 
@@ -89,6 +93,8 @@ export interface ClaimedWorkflow {
    * place (or lets the key's bucket refill meanwhile) that another claim may fill.
    */
   tenantCapped?: boolean;
+  /** The batch's trace context (W3C traceparent of the POST), for the spans of this run; absent or null: none. */
+  traceContext?: string | null;
 }
 
 /** What fences a write on a workflow: the row, and the lease and claim it was claimed with. */
@@ -115,6 +121,20 @@ export interface ListQuery<S> {
   status?: S;
   /** Only this tenant's (listBatches); unset: every tenant's. */
   tenant?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Failed workflows across batches (listFailedWorkflows), newest failure first. */
+export interface FailedWorkflowQuery {
+  /** Only this tenant's; unset: every tenant's. */
+  tenant?: string;
+  /** Only those that failed in this stage. */
+  stage?: StageName;
+  /** Only those whose error has this code. */
+  errorCode?: string;
+  /** Only those that failed at or after this time (epoch ms). */
+  since?: number;
   limit: number;
   cursor?: string;
 }
@@ -177,6 +197,13 @@ export interface Reads {
    * counters, finished ones from totals added once at their finish. O(active batches).
    */
   workflowTotals(): Promise<Record<string, Record<WorkflowStatus, number>>>;
+  /**
+   * Failed workflows across batches, by when they failed, newest first (then the newest row),
+   * keyset-paged; filtered by tenant, stage, error code and time as the query asks.
+   */
+  listFailedWorkflows(query: FailedWorkflowQuery): Promise<Page<Workflow>>;
+  /** Batches whose webhook delivery failed (every attempt spent), newest batch first, keyset-paged. */
+  listFailedWebhooks(query: Omit<ListQuery<never>, 'status'>): Promise<Page<WebhookDelivery>>;
 }
 
 export interface EventFeed {
@@ -277,6 +304,12 @@ export interface WebhookStore {
    * the deliveries of the tenants `waiting` (at their share: they wait for a slot, not a time) left out.
    */
   nextWebhookAt(waiting?: readonly string[]): Promise<number | null>;
+  /**
+   * Makes a failed delivery due again at `now` with a fresh round of attempts (pending, attempts
+   * 0), as a batch's finish does. False, changing nothing, when the batch's delivery is not
+   * failed (none, pending, delivered) or the batch is not finished.
+   */
+  redeliverWebhook(batchId: string, now: number): Promise<boolean>;
   getBatch(id: string, now: number): Promise<Batch | null>;
 }
 
@@ -346,7 +379,66 @@ export interface FlowLimits {
   listFlowLimits(now: number): Promise<FlowUsage[]>;
 }
 
-export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Tenancy, FlowLimits, Retention, Lifecycle {}
+/** A new schedule: what its caller set, for a tenant. */
+export interface NewSchedule extends ScheduleInput {
+  tenant: string;
+}
+
+/** What a tick is checked against as it fires: the tenant's quotas now, and the server's limits. */
+export interface TickLimits extends QueueLimits {
+  /** Most workflows the tenant stores (its maxStored); a tick whose batch would pass it is skipped. */
+  tenantMaxStored?: number;
+  /** Most client ids the tick's batch may hold (the tenant's maxScheduleBatch); past it the tick is skipped. */
+  maxBatch?: number;
+  /** A tick taken later than this after its time and jitter is missed (SCHEDULE_MISFIRE_MS). */
+  misfireMs: number;
+  /** How long the tick's derived Idempotency-Key is kept (IDEMPOTENCY_TTL_MS). */
+  idempotencyTtlMs: number;
+}
+
+/** What one pass over a schedule took. */
+export interface Fired {
+  /** Each tick taken, fired or skipped, oldest first. */
+  ticks: TickEvent[];
+  /** Running workflows of the previous batch canceled by overlap `cancel`: their engines abort them. */
+  abort: string[];
+}
+
+/**
+ * Schedules (model/schedules.ts): their definitions, and their ticks taken each in one
+ * transaction with the batch it makes (ops/schedules.ts). A schedule's row is locked while a tick
+ * is taken, paused, changed or deleted, so these never cross: a pause or a delete committed is
+ * seen by every later pass, on every process.
+ */
+export interface Schedules {
+  /** Writes a new schedule with its first tick. ScheduleLimitError when the tenant has `maxSchedules` already (nothing written). */
+  createSchedule(input: NewSchedule, now: number, limits?: { maxSchedules?: number }): Promise<Schedule>;
+  getSchedule(id: string): Promise<Schedule | null>;
+  /** Newest first, a tenant's or every one. */
+  listSchedules(query: { tenant?: string; limit: number; cursor?: string }): Promise<Page<Schedule>>;
+  /**
+   * Changes what `change` sets. A new spec, or a resume, starts again from the first tick after
+   * `now` (ticks missed while paused are not caught up); a pause clears the next tick. Null: no such schedule.
+   */
+  updateSchedule(id: string, change: Partial<ScheduleInput>, now: number): Promise<Schedule | null>;
+  /** Deletes the schedule and its tick records (its batches stay). False: no such schedule. */
+  deleteSchedule(id: string): Promise<boolean>;
+  /** The schedule's latest tick records, newest first. */
+  scheduleTicks(id: string, limit: number): Promise<ScheduleTick[]>;
+  /** Schedules whose next tick is due to fire at `now`, soonest first, at most `limit`. */
+  dueSchedules(now: number, limit: number): Promise<Array<{ id: string; tenant: string }>>;
+  /** When the next tick of any schedule fires, or null. */
+  nextScheduleAt(): Promise<number | null>;
+  /**
+   * Takes the schedule's due ticks (schedule-plan.ts) in one transaction under its row's lock:
+   * per tick its unique record and, when it fires, its batch (through admission, with an
+   * Idempotency-Key derived from the schedule and the tick); then the next tick. Null: nothing
+   * was due (another process took it, or it was paused, changed or deleted).
+   */
+  fireSchedule(id: string, now: number, limits: TickLimits): Promise<Fired | null>;
+}
+
+export interface Store extends Admission, Control, Reads, EventFeed, DispatchStore, RunnerStore, WebhookStore, Tenancy, FlowLimits, Schedules, Retention, Lifecycle {}
 
 /** One delivery attempt handed to the deliverer. */
 /** A claim's bound per tenant: so one tenant's slow receivers cannot hold every delivery slot. */
@@ -365,6 +457,8 @@ export interface WebhookClaim {
   attempt: number;
   /** Fences the outcome: written only if no reset happened since. */
   token: string;
+  /** The batch's trace context (W3C traceparent of the POST): the delivery joins that trace; null: none. */
+  traceContext: string | null;
 }
 
 export type WebhookOutcome =

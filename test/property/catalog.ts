@@ -5,7 +5,7 @@
  * generator here and a field in RequestSpec.
  */
 import fc from 'fast-check';
-import { BATCH_STATUSES, WORKFLOW_STATUSES } from '../../src/model/statuses.js';
+import { BATCH_STATUSES, STAGES, WORKFLOW_STATUSES } from '../../src/model/statuses.js';
 import { actionBody, badTenantName, batchBody, limitBody, newKeyBody, quotasBody, strayBody, tenantName } from './bodies.js';
 import { principalArb } from './principal.js';
 import type { BodySpec, HeaderValueSpec, IdSpec, Mangle, QueryValue, RequestSpec } from './request.js';
@@ -241,6 +241,32 @@ const ROUTES: Array<{ weight: number; arbitrary: fc.Arbitrary<RequestSpec> }> = 
       }),
     }),
   },
+  {
+    weight: 4,
+    arbitrary: route('GET /v1/batches/{id}/results', {
+      method: get, path: '/v1/batches/{id}/results', id: idOf('batch'),
+      query: queryOf({
+        status: statusOf(WORKFLOW_STATUSES),
+        format: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('ndjson', 'csv').map(text) }, { weight: 1, arbitrary: junkValue }),
+      }),
+      headers: fc.constantFrom('text/csv', 'application/x-ndjson', 'text/csv;q=0, */*', 'text/*').map((t) => [['accept', { kind: 'text', text: t }] as [string, HeaderValueSpec]]),
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: route('GET /v1/workflows', {
+      method: get, path: '/v1/workflows',
+      query: queryOf({
+        status: fc.oneof({ weight: 4, arbitrary: fc.constant(text('failed')) }, { weight: 1, arbitrary: statusOf(WORKFLOW_STATUSES) }),
+        stage: statusOf(STAGES),
+        errorCode: fc.oneof(fc.constantFrom('SIMULATED_PERMANENT_FAILURE', 'TIMEOUT').map(text), junkValue),
+        since: fc.oneof(fc.constantFrom('2026-01-01T00:00:00Z', '2000-01-01T00:00:00.000Z', '9999-12-31T23:59:59Z', '2026-12-31T23:59:60Z').map(text), junkValue),
+        limit, cursor, tenant: tenantValue,
+      }),
+    }),
+  },
+  { weight: 2, arbitrary: route('GET /v1/webhooks', { method: get, path: '/v1/webhooks', query: queryOf({ status: fc.constantFrom('failed', 'pending').map(text), limit, cursor, tenant: tenantValue }) }) },
+  { weight: 2, arbitrary: route('POST /v1/batches/{id}/webhook/redeliver', { method: post, path: '/v1/batches/{id}/webhook/redeliver', id: idOf('batch'), body: actionBody }) },
   { weight: 6, arbitrary: route('GET /v1/workflows/{id}', { method: get, path: '/v1/workflows/{id}', id: idOf('workflow') }) },
   { weight: 3, arbitrary: route('POST /v1/workflows/{id}/cancel', { method: post, path: '/v1/workflows/{id}/cancel', id: idOf('workflow'), body: actionBody }) },
   { weight: 3, arbitrary: route('POST /v1/workflows/{id}/retry', { method: post, path: '/v1/workflows/{id}/retry', id: idOf('workflow'), body: actionBody }) },
@@ -279,7 +305,7 @@ const ROUTES: Array<{ weight: number; arbitrary: fc.Arbitrary<RequestSpec> }> = 
         fc.constantFrom('GET', 'POST', 'DELETE'),
         fc.oneof(
           fc.constantFrom('/v2/batches', '/v1', '/v1/', '/v1/batches/', '/v1/batches//cancel', '/V1/BATCHES', '/v1/batches/{id}/steps', '//v1/batches',
-            '/v1/batches/{id}/timeline.png', '/v1/workflows', '/.env', '/%', '/%zz', '/v1/batches%2F', '/v1/batches/{id}/events/', '/readyz/x', '/metrics.json'),
+            '/v1/batches/{id}/timeline.png', '/v1/workflow', '/.env', '/%', '/%zz', '/v1/batches%2F', '/v1/batches/{id}/events/', '/readyz/x', '/metrics.json'),
           nastyString(30).map((s) => `/${encode(s)}`),
         ),
       ),

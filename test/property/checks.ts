@@ -55,9 +55,9 @@ export class OpenApi {
 
   /** The documented operation a request lands on, or null (docs, dashboard, unknown paths). */
   operation(method: string, url: string): { template: string; responses: Record<string, OpenApiResponse> } | null {
-    const path = url.split('?')[0]!;
-    // A "." or ".." segment (%2e too) is resolved by the client before it is sent: the request lands elsewhere.
-    if (/\/(?:\.|%2e){1,2}(?:\/|$)/i.test(path)) return null;
+    // A "." or ".." segment (%2e too) is resolved by the client before it is sent: the request
+    // lands where the resolved path points (/v1/batches/%2e%2e/workflows is GET /v1/workflows).
+    const path = new URL(url.split('?')[0]!, 'http://localhost').pathname;
     const lower = method === 'HEAD' ? 'get' : method.toLowerCase();
     for (const { template, pattern } of this.#templates) {
       const op = this.doc.paths[template]?.[lower];

@@ -62,6 +62,35 @@ it('start-up and workflow totals never scan the batches table', async () => {
   }
 });
 
+it('the lease sweep, a release and a recovery read only the leased workflows, never every workflow', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'clientflow-scans-'));
+  const path = join(dir, 'x.db');
+  const store = new SqliteStore({ path, sync: 'normal' });
+  await store.createBatch({ clientIds: [1, 2, 3], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null }, 1);
+  await store.claim('me', 2, 1, 60_000);
+  const statements = await statementsRunBy(async () => {
+    // The sweep runs every POLL_MS on every replica: it must not cost a walk of the table.
+    await store.releaseExpiredLeases(2);
+    await store.releaseLeases('me', 3);
+    await store.recover(4);
+  });
+  await store.close();
+  const db = new Database(path, { readonly: true });
+  try {
+    const reads = [...statements].filter((sql) => /^\s*SELECT/i.test(sql) && /lease_owner/.test(sql));
+    expect(reads.length).toBeGreaterThanOrEqual(3);
+    const scans = reads.flatMap((sql) => {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...new Array<null>(countParams(sql)).fill(null)) as Array<{ detail: string }>;
+      // Walking the partial index of leased rows reads only those; anything else reads every workflow.
+      return plan.filter((row) => /^SCAN w\b/.test(row.detail) && !/USING INDEX workflows_leased\b/.test(row.detail))
+        .map((row) => `${row.detail}: ${sql.trim().slice(0, 160)}`);
+    });
+    expect(scans).toEqual([]);
+  } finally {
+    db.close();
+  }
+});
+
 /** How many positional parameters a statement takes (named ones are bound as positions too). */
 function countParams(sql: string): number {
   return (sql.match(/\?/g) ?? []).length;

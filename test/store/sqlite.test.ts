@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import type { NewEvent } from '../../src/model/events.js';
+import type { BatchEvents } from '../../src/store/driver.js';
 import { StoreInUseError } from '../../src/store/store.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
+import { EventLog } from '../../src/store/sqlite/events.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { describeStoreContract } from './contract/index.js';
 
@@ -29,6 +33,34 @@ describe('SQLite store on a file', () => {
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SQLite store: event log', () => {
+  it('numbers each batch\'s events on from its own count, also in a statement of sixteen rows that holds several batches', () => {
+    const { db, lock } = openDatabase(':memory:', 'normal');
+    try {
+      const add = db.prepare(`INSERT INTO batches (id, status, priority, options, created_at, total, queued) VALUES (?, 'queued', 0, '{}', 0, 0, 0) RETURNING seq`).pluck();
+      const [a, b, c] = ['a', 'b', 'c'].map((id) => add.get(id) as number);
+      const log = new EventLog(db);
+      const commit = (counts: Array<[number, string, number]>) => log.insert(new Map(counts.map(([seq, batchId, n]): [number, BatchEvents] => [seq, {
+        batchId, list: Array.from({ length: n }, (_, i) => ({ event: { type: 'batch.created', at: i, batchId, total: n } as NewEvent, workflowSeq: null })),
+      }])));
+      // 3 + 10 + 5 rows: the first statement of sixteen holds a's, b's and part of c's.
+      const first = commit([[c!, 'c', 5], [a!, 'a', 3], [b!, 'b', 10]]);
+      const second = commit([[b!, 'b', 20]]);
+      const ids = (events: typeof first, batchId: string) => events.filter((e) => e.batchId === batchId).map((e) => e.id);
+      expect(ids(first, 'a')).toEqual([1, 2, 3]);
+      expect(ids(first, 'b')).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+      expect(ids(first, 'c')).toEqual([1, 2, 3, 4, 5]);
+      expect(ids(second, 'b')).toEqual(Array.from({ length: 20 }, (_, i) => i + 11));
+      // Read back with the ids the insert gave, in order, to the last row written.
+      expect(log.after('b', b!, 0, log.lastId(), 100)).toEqual([...first, ...second].filter((e) => e.batchId === 'b'));
+      expect(log.after('c', c!, 2, log.lastId(), 100).map((e) => e.id)).toEqual([3, 4, 5]);
+    } finally {
+      db.close();
+      lock?.close();
     }
   });
 });

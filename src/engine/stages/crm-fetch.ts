@@ -42,6 +42,8 @@ export interface CrmRequest {
   signal: AbortSignal;
   /** Sent as `x-crm-key` (the CRM's per-key quota); null: no header. */
   key: string | null;
+  /** Sent as `traceparent` (the fetch attempt's span); null or absent: no header. */
+  traceparent?: string | null;
 }
 
 export interface CrmClient {
@@ -66,14 +68,17 @@ export function crmClient(options: CrmOptions): CrmClient {
     connectTimeoutMs: CONNECT_TIMEOUT_MS, connections: options.maxConnections,
   });
   return {
-    async fetch({ clientId, signal, key }) {
+    async fetch({ clientId, signal, key, traceparent = null }) {
       // Refused at submission; a batch accepted by an older release may still hold one.
       if (dotsOnly(clientId)) throw new StageError('CRM_INVALID_ID', 'a client id of dots only cannot be sent to the CRM');
       let res: Dispatcher.ResponseData;
       try {
         res = await agent.request({
           origin: template.origin, path: template.path(clientId), method: 'GET', signal,
-          headers: { accept: 'application/json', 'user-agent': 'clientflow-fetch/1', ...(key !== null && { [CRM_KEY_HEADER]: key }) },
+          headers: {
+            accept: 'application/json', 'user-agent': 'clientflow-fetch/1', ...(key !== null && { [CRM_KEY_HEADER]: key }),
+            ...(traceparent !== null && { traceparent }),
+          },
         });
       } catch (e) {
         throw failure(e, signal);

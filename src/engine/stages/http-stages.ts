@@ -31,7 +31,7 @@ export function httpStages(
             throw new StageError('CRM_PAUSED', `the CRM asked callers of ${key} to wait until ${new Date(until).toISOString()}`, { retryable: true, retryAfterMs: left });
           }
         }
-        return crm.fetch({ clientId: ctx.clientId, signal: ctx.signal, key: crmKeyOf(ctx.options) });
+        return crm.fetch({ clientId: ctx.clientId, signal: ctx.signal, key: crmKeyOf(ctx.options), traceparent: ctx.traceparent });
       },
     },
     process: processStage(pool),

@@ -18,6 +18,8 @@ export interface StageContext {
   options: BatchOptions;
   /** The claim this attempt runs under: a handler's own writes to the store are fenced on it. */
   lease: LeaseFence;
+  /** The attempt's span as a W3C `traceparent`, for the requests it makes; null: tracing is off. */
+  traceparent: string | null;
 }
 
 /** One stage's work. Its input is the previous stage's persisted output (null for the first). */

@@ -1,5 +1,6 @@
 /**
- * Cancel and retry, for a batch and for one workflow. Each answers 202: the change is under way.
+ * Cancel and retry, for a batch and for one workflow, and sending a failed webhook again. Each
+ * answers 202: the change is under way.
  * Each needs `Content-Type: application/json` (an empty body or `{}`): a cross-origin page can send a
  * POST without asking first only with no type or a form/text one, and a JSON type makes the browser
  * ask (a CORS preflight) — which this service never grants. So no page elsewhere can cancel a batch.
@@ -8,8 +9,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Engine } from '../../engine/engine.js';
+import type { Webhooks } from '../../engine/webhooks.js';
 import type { Config } from '../../config.js';
 import type { Principal } from '../../model/tenants.js';
+import type { Batch as BatchModel } from '../../model/types.js';
 import type { QueueLimits, Reads } from '../../store/store.js';
 import { ownedBatch, ownedWorkflow } from '../auth.js';
 import { withLinks } from '../batch-view.js';
@@ -23,9 +26,23 @@ const ActionBody = Type.Object({}, {
   description: 'No options: send an empty body or {}, with Content-Type: application/json (any other type is a 415).',
 });
 
-export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Reads; config: Config; quotas: QuotaBook }> = async (
-  app, { engine, store, config, quotas: book },
-) => {
+export interface ActionDeps {
+  engine: Engine;
+  store: Reads;
+  config: Config;
+  quotas: QuotaBook;
+  webhooks: Pick<Webhooks, 'redeliver'>;
+}
+
+/** Why a batch's webhook cannot be sent again: only a failed delivery is. */
+function notRedeliverable(batch: BatchModel): HttpError {
+  const state = batch.webhook === null ? 'has no callbackUrl'
+    : batch.webhook.status === 'pending' ? 'is still pending (the batch runs, or its attempts go on)'
+      : 'was delivered';
+  return new HttpError(409, 'not-redeliverable', `batch ${batch.id}'s webhook ${state}: only a failed delivery is sent again`);
+}
+
+export const actionRoutes: FastifyPluginAsyncTypebox<ActionDeps> = async (app, { engine, store, config, quotas: book, webhooks }) => {
   /**
    * The queue's limits a retry must respect, as a submitted batch does (batches.ts): MAX_QUEUED,
    * and the caller's tenant's maxQueued (an admin is bound by no tenant quota).
@@ -87,6 +104,26 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; store: Re
     const result = await engine.retryBatch(request.params.id, request.query.includeCanceled ?? false, await limitsOf(request.principal));
     if (!result) throw notFound('batch', request.params.id);
     return reply.code(202).header('x-retried-workflows', String(result.retried)).send(withLinks(result.batch));
+  });
+
+  app.post('/v1/batches/:id/webhook/redeliver', {
+    schema: {
+      operationId: 'redeliverWebhook',
+      summary: "Send a batch's failed webhook again",
+      description: 'A delivery that failed (every attempt spent) is due again at once, with a fresh round of '
+        + 'WEBHOOK_MAX_ATTEMPTS attempts, through the same signed POST and address checks; `webhook-id` is the '
+        + 'same as before, so a receiver that got it already can drop it. A pending or delivered one is a 409.',
+      tags: ['webhooks'],
+      params: IdParams,
+      body: ActionBody,
+      response: { 202: json(Batch, 'Due again: the batch with its webhook pending.'), ...problems(400, 404, 409, 413, 415, 503) },
+    },
+  }, async (request, reply) => {
+    const batch = await ownedBatch(store, request.principal, request.params.id);
+    if (!(await webhooks.redeliver(batch.id))) throw notRedeliverable(batch);
+    const now = await store.getBatch(batch.id, Date.now());
+    if (!now) throw notFound('batch', batch.id);
+    return reply.code(202).send(withLinks(now));
   });
 
   app.post('/v1/workflows/:id/cancel', {

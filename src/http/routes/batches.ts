@@ -2,20 +2,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { bodyLimit, type Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
-import type { ClientId, StageSetName } from '../../model/types.js';
 import type { Reads } from '../../store/store.js';
-import { canSee, ownedBatch, unauthorized } from '../auth.js';
+import { ownedBatch, tenantScope, unauthorized } from '../auth.js';
 import { withLinks } from '../batch-view.js';
-import { checkCallbackUrl } from '../callback-url.js';
-import { dotsOnly } from '../../net/crm-url.js';
+import { checkBatchBody } from '../batch-checks.js';
 import { fingerprint } from '../idempotency.js';
-import { HttpError, notFound, type FieldError } from '../problem.js';
-import { checkBatchOptions, watcherOf, type QuotaBook } from '../quotas.js';
+import { notFound } from '../problem.js';
+import { watcherOf, type QuotaBook } from '../quotas.js';
+import type { RequestTrace } from '../tracing.js';
 import { KEY_REVOKED, type Watcher } from '../watchers.js';
 import type { Watchers } from '../watchers.js';
 import {
   Batch, BatchCreate, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, json, problems,
-  type CreateBatchBody,
 } from '../schemas.js';
 
 export interface RouteDeps {
@@ -24,47 +22,11 @@ export interface RouteDeps {
   engine: Engine;
   watchers: Watchers;
   quotas: QuotaBook;
+  /** The request's span (tracing on), stored with the batch so its work links back to it; null: untraced. */
+  traceOf: RequestTrace | null;
 }
 
-/**
- * What the schema cannot say about the stage set: `http` needs a CRM configured on this server,
- * and a batch's `simulation` means nothing to it (it would be silently ignored).
- */
-function checkStages(stages: StageSetName, body: CreateBatchBody, config: Config): void {
-  if (stages !== 'http') return;
-  if (config.CRM_URL_TEMPLATE === undefined) {
-    throw new HttpError(400, 'stages-unavailable', 'stages "http" needs a CRM, and this server has no CRM_URL_TEMPLATE; nothing was accepted',
-      [{ path: '/body/stages', message: 'is "http", but this server has no CRM_URL_TEMPLATE' }]);
-  }
-  if (body.simulation !== undefined) {
-    throw new HttpError(400, 'invalid-options', '/body/simulation applies only to stages "simulated"; nothing was accepted',
-      [{ path: '/body/simulation', message: 'applies only to stages "simulated", not "http"' }]);
-  }
-  // `.` and `..` in a URL path are steps, however they are encoded: the CRM would serve another path.
-  const dots: FieldError[] = [];
-  body.clientIds.forEach((id, i) => {
-    if (dotsOnly(id) && dots.length < 20) dots.push({ path: `/body/clientIds/${i}`, message: 'is dots only, which the CRM\'s URL cannot carry' });
-  });
-  if (dots.length > 0) {
-    throw new HttpError(400, 'invalid-client-ids', `stages "http" cannot fetch a client id of dots only: ${dots.map((d) => d.path).join(', ')}; nothing was accepted`, dots);
-  }
-}
-
-/** Names every repeated id (compared as sent: "1" and 1 differ), at most 20 of them. */
-function duplicates(ids: ClientId[]): FieldError[] {
-  const first = new Map<ClientId, number>();
-  const found: FieldError[] = [];
-  ids.forEach((id, i) => {
-    const earlier = first.get(id);
-    if (earlier === undefined) first.set(id, i);
-    else if (found.length < 20) {
-      found.push({ path: `/body/clientIds/${i}`, message: `duplicates /body/clientIds/${earlier} (${JSON.stringify(id)})` });
-    }
-  });
-  return found;
-}
-
-export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine, watchers, quotas: book }) => {
+export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine, watchers, quotas: book, traceOf }) => {
   app.post('/v1/batches', {
     bodyLimit: bodyLimit(config.MAX_BATCH_SIZE),
     schema: {
@@ -86,23 +48,15 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     },
   }, async (request, reply) => {
     const body = request.body;
-    const dupes = duplicates(body.clientIds);
-    if (dupes.length > 0) {
-      throw new HttpError(400, 'duplicate-client-ids', `clientIds must not repeat: ${dupes.map((d) => d.path).join(', ')}`, dupes);
-    }
-    if (body.callbackUrl !== undefined) checkCallbackUrl(body.callbackUrl, config);
-    // Resolved now and stored: every replica runs the batch with the set it was accepted with.
-    const stages = body.stages ?? config.DEFAULT_STAGES;
-    checkStages(stages, body, config);
     const { tenant, admin } = request.principal;
     const quotas = admin ? null : await book.of(tenant);
-    checkBatchOptions(body, quotas, config.ALLOW_SIMULATION === 'on', tenant);
+    const stages = checkBatchBody(body, config, quotas, tenant);
     const key = request.headers['idempotency-key'];
     const { batch, replayed } = await engine.submit({
       tenant, clientIds: body.clientIds, priority: body.priority ?? 0, label: body.label ?? null,
       maxConcurrency: body.maxConcurrency ?? null, retry: body.retry ?? null, timeouts: body.timeouts ?? null,
       simulation: body.simulation ?? null, callbackUrl: body.callbackUrl ?? null, stages, crmKey: body.crmKey ?? null,
-      flowKey: body.flowKey ?? null,
+      flowKey: body.flowKey ?? null, traceContext: traceOf?.(request) ?? null,
     }, {
       maxQueued: config.MAX_QUEUED,
       tenantMaxQueued: quotas?.maxQueued,
@@ -126,13 +80,9 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
       response: { 200: BatchPage, ...problems(400, 403) },
     },
   }, async (request) => {
-    const { status, limit = 50, cursor, tenant } = request.query;
-    const { principal } = request;
-    if (tenant !== undefined && !canSee(principal, tenant)) {
-      throw new HttpError(403, 'forbidden', 'only an admin key lists another tenant\'s batches', [{ path: '/querystring/tenant', message: 'is not this key\'s tenant' }]);
-    }
-    // An admin lists every tenant's batches unless it names one; anyone else only their own.
-    const page = await store.listBatches({ status, limit, cursor, tenant: principal.admin ? tenant : principal.tenant }, Date.now());
+    const { status, limit = 50, cursor } = request.query;
+    const tenant = tenantScope(request.principal, request.query.tenant, 'batches');
+    const page = await store.listBatches({ status, limit, cursor, tenant }, Date.now());
     return { items: page.items.map(withLinks), nextCursor: page.nextCursor };
   });
 

@@ -79,7 +79,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<TenantRouteDeps> = async (a
       operationId: 'revokeKey',
       summary: 'Revoke an API key (admin)',
       description: 'The key stops working at once on this replica, and within 10 s on the others; so do the event '
-        + 'streams and long-polls it opened.',
+        + 'streams, long-polls and exports it opened.',
       tags: ['tenants'],
       params: Type.Object({ id: KeyId }),
       response: { 200: KeyView, ...problems(400, 403, 404, 413, 415) },

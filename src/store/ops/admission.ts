@@ -36,7 +36,8 @@ export function* admit(
   const id = timeOrderedId(now);
   const seq = yield* call('insertBatch', {
     id, tenant, label: input.label, priority: input.priority, options: batchOptions(input), maxConcurrency: input.maxConcurrency,
-    flowKey: input.flowKey ?? null, callbackUrl: input.callbackUrl ?? null, createdAt: now, total,
+    flowKey: input.flowKey ?? null, callbackUrl: input.callbackUrl ?? null, traceContext: input.traceContext ?? null,
+    createdAt: now, total,
   });
   yield* call('insertWorkflows', seq, input.clientIds.map(() => timeOrderedId(now)), input.clientIds, input.priority, now);
   if (idempotency) yield* call('putIdempotencyKey', idempotency.key, idempotency.fingerprint, id, now + idempotency.ttlMs);

@@ -62,10 +62,10 @@ export function* claim(terms: ClaimTerms, limit: number, turn: number, defaultCa
   // In the plan's order (highest priority first), each batch's oldest first.
   const rank = new Map([...taken.keys()].map((seq, i) => [seq, i]));
   rows.sort((x, y) => rank.get(x.row.batch_seq)! - rank.get(y.row.batch_seq)! || x.row.seq - y.row.seq);
-  return rows.map(({ row, options, output }) => {
+  return rows.map(({ row, options, output, traceContext }) => {
     const batch = batchOf.get(row.batch_seq)!;
     // Its end frees a place (or lets the key's bucket refill meanwhile) that another claim may fill.
     const tenantCapped = caps.has(batch.tenant) || (batch.flowKey !== null && limits.has(batch.flowKey));
-    return { ...load({ ...row, lease_owner: terms.owner, cancel_requested: 0 }, options), output, tenantCapped, tenant: batch.tenant };
+    return { ...load({ ...row, lease_owner: terms.owner, cancel_requested: 0 }, options), output, tenantCapped, tenant: batch.tenant, traceContext };
   });
 }

@@ -45,10 +45,12 @@ export async function stored(db: Queryable, tenant: string): Promise<number> {
 
 export async function insertBatch(db: Queryable, b: NewBatchRow): Promise<number> {
   const { rows } = await db.query<{ seq: number }>(`INSERT INTO batches
-      (id, status, label, priority, options, max_concurrency, created_at, total, queued, webhook_url, webhook_status, tenant, flow_key)
-    VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE 'pending' END, $9, $10)
+      (id, status, label, priority, options, max_concurrency, created_at, total, queued, webhook_url, webhook_status, tenant, flow_key,
+       trace_context)
+    VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $7, $8, CASE WHEN $8::text IS NULL THEN NULL ELSE 'pending' END, $9, $10, $11)
     RETURNING seq`, [
     b.id, b.label, b.priority, JSON.stringify(b.options), b.maxConcurrency, b.createdAt, b.total, b.callbackUrl, b.tenant, b.flowKey,
+    b.traceContext,
   ]);
   return rows[0]!.seq;
 }

@@ -104,13 +104,16 @@ export class PlannedTakes {
                 CASE WHEN w.fetch_status = 'succeeded' THEN w.output END AS output`,
     [now, plan.map(([seq]) => seq), plan.map(([, n]) => n), owner, now + leaseMs]);
     if (rows.length === 0) return [];
-    const { rows: infos } = await this.tx.query<{ seq: number; id: string; options: string }>(
-      'SELECT seq, id, options FROM batches WHERE seq = ANY($1::bigint[])', [[...new Set(rows.map((r) => r.batch_seq))]],
+    const { rows: infos } = await this.tx.query<{ seq: number; id: string; options: string; trace_context: string | null }>(
+      'SELECT seq, id, options, trace_context FROM batches WHERE seq = ANY($1::bigint[])', [[...new Set(rows.map((r) => r.batch_seq))]],
     );
-    const batchOf = new Map(infos.map((b) => [b.seq, { id: b.id, options: JSON.parse(b.options) as BatchOptions }]));
+    const batchOf = new Map(infos.map((b) => [b.seq, { id: b.id, options: JSON.parse(b.options) as BatchOptions, traceContext: b.trace_context }]));
     return rows.map(({ output, ...row }) => {
       const batch = batchOf.get(row.batch_seq)!;
-      return { row: { ...row, batch_id: batch.id }, options: batch.options, output: output === null ? null : JSON.parse(output) as unknown };
+      return {
+        row: { ...row, batch_id: batch.id }, options: batch.options, output: output === null ? null : JSON.parse(output) as unknown,
+        traceContext: batch.traceContext,
+      };
     });
   }
 }

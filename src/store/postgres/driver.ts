@@ -12,6 +12,7 @@ import * as counters from './counters.js';
 import { insertEvents } from './events.js';
 import { flowLimitForWrite, lockLimits, saveBuckets, writeFlowLimit } from './flow-limits.js';
 import { seqOf, workflowRows } from './reads.js';
+import * as schedules from './schedules.js';
 import type { Tx } from './transaction.js';
 
 export function postgresDriver(tx: Tx): AsyncDriver {
@@ -61,5 +62,12 @@ export function postgresDriver(tx: Tx): AsyncDriver {
     stored: (tenant) => admission.stored(tx, tenant),
     insertBatch: (batch) => admission.insertBatch(tx, batch),
     insertWorkflows: (batchSeq, ids, clientIds, priority, at) => admission.insertWorkflows(tx, batchSeq, ids, clientIds, priority, at),
+    countSchedules: (tenant) => schedules.countSchedules(tx, tenant),
+    lockSchedule: (id) => schedules.lockSchedule(tx, id),
+    insertSchedule: (schedule, nextFireAt) => schedules.insertSchedule(tx, schedule, nextFireAt),
+    writeSchedule: (schedule, nextFireAt) => schedules.writeSchedule(tx, schedule, nextFireAt),
+    deleteSchedule: (id) => schedules.deleteSchedule(tx, id),
+    insertTick: (tick) => schedules.insertTick(tx, tick),
+    batchStatus: (batchId) => schedules.batchStatus(tx, batchId),
   };
 }

@@ -211,7 +211,52 @@ CREATE TABLE flow_limits (
   throttled   bigint NOT NULL DEFAULT 0
 );
 `,
-  /* 5: a flow key paused by the CRM's Retry-After (ops/flow-limits.ts pauseFlow), for every replica's claims */ `
+  /* 5: what failed across batches (postgres/failures.ts): failed workflows by when they failed,
+        batches whose webhook delivery failed by tenant */ `
+CREATE INDEX workflows_failed ON workflows (finished_at, seq) WHERE status = 'failed';
+CREATE INDEX batches_webhook_failed ON batches (tenant, seq) WHERE webhook_status = 'failed';
+`,
+  /* 6: schedules (model/schedules.ts, ops/schedules.ts): each schedule with its next tick, and one
+        row per tick taken, unique per (schedule, tick) and written in the transaction of the
+        tick's batch, so a tick makes at most one batch whatever the replicas */ `
+CREATE TABLE schedules (
+  seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id           text NOT NULL UNIQUE,
+  tenant       text NOT NULL,
+  name         text,
+  spec         text NOT NULL,
+  template     text NOT NULL,
+  overlap      text NOT NULL CHECK (overlap IN ('skip', 'allow', 'cancel')),
+  catch_up     text NOT NULL CHECK (catch_up IN ('none', 'latest', 'all')),
+  catch_up_window_ms bigint NOT NULL,
+  jitter_ms    bigint NOT NULL DEFAULT 0,
+  paused       integer NOT NULL DEFAULT 0,
+  anchor_at    bigint NOT NULL,
+  next_tick_at bigint,
+  next_fire_at bigint,
+  last_tick_at bigint,
+  last_batch_id text,
+  last_error   text,
+  created_at   bigint NOT NULL,
+  updated_at   bigint NOT NULL
+);
+CREATE INDEX schedules_by_tenant ON schedules (tenant, seq);
+CREATE INDEX schedules_due ON schedules (next_fire_at) WHERE next_fire_at IS NOT NULL;
+CREATE TABLE schedule_ticks (
+  schedule_id text NOT NULL,
+  tick_at     bigint NOT NULL,
+  outcome     text NOT NULL CHECK (outcome IN ('fired', 'skipped')),
+  batch_id    text,
+  reason      text,
+  at          bigint NOT NULL,
+  PRIMARY KEY (schedule_id, tick_at)
+);
+`,
+  /* 7: the W3C traceparent of the request that submitted a batch (tracing on), so its work joins
+        that request's trace on any replica and after a restart */ `
+ALTER TABLE batches ADD COLUMN trace_context text;
+`,
+  /* 8: a flow key paused by the CRM's Retry-After (ops/flow-limits.ts pauseFlow), for every replica's claims */ `
 ALTER TABLE flow_limits ADD COLUMN paused_until bigint NOT NULL DEFAULT 0;
 ALTER TABLE flow_limits ADD COLUMN pauses bigint NOT NULL DEFAULT 0;
 `,

@@ -13,19 +13,21 @@ import type pg from 'pg';
 import type { EngineEvent } from '../../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
-import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
+import type { Batch, NewBatch, Page, WebhookDelivery, Workflow } from '../../model/types.js';
+import type { Schedule, ScheduleInput, ScheduleTick } from '../../model/schedules.js';
 import { LeaseLostError, StoreUnavailableError } from '../errors.js';
 import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, QueueLimits, RemoteNotice, Renewal, Store, StoreCapabilities, Transition,
-  WebhookClaim, WebhookOutcome, WebhookShare,
+  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, Fired, LeaseFence, ListQuery, NewSchedule, Purged, QueueLimits, RemoteNotice, Renewal,
+  Store, StoreCapabilities, TickLimits, Transition, WebhookClaim, WebhookOutcome, WebhookShare,
 } from '../store.js';
 import { admit } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
 import { pauseFlow, putFlowLimit } from '../ops/flow-limits.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
 import { record, saveResult } from '../ops/record.js';
+import { createSchedule, deleteSchedule, fireSchedule, TickTakenError, updateSchedule } from '../ops/schedules.js';
 import type { Steps } from '../ops/steps.js';
 import type { Unit } from '../ops/unit.js';
 import * as claims from './claims.js';
@@ -34,11 +36,13 @@ import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../../model/flow-limit
 import { openPool, redact } from '../../db/postgres.js';
 import { asStoreError, migrate, preparedPool, type Queryable } from './database.js';
 import { eventsAfter, eventsOfWorkflows } from './events.js';
+import { failedDeliveries, failedWorkflows } from './failures.js';
 import { GroupCommit } from './group-commit.js';
 import { NoticeListener } from './notices.js';
 import * as reads from './reads.js';
 import * as tenants from './tenants.js';
 import { purgeFinished } from './retention.js';
+import * as schedules from './schedules.js';
 import { transaction, type Tx } from './transaction.js';
 import * as webhooks from './webhooks.js';
 
@@ -118,6 +122,53 @@ export class PostgresStore implements Store {
     const batch = await reads.batch(this.#db, id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };
+  }
+
+  // --- Schedules: each write a transaction of its own, under the schedule row's lock ---
+
+  createSchedule(input: NewSchedule, now: number, limits: { maxSchedules?: number } = {}): Promise<Schedule> {
+    return this.#sequence(() => createSchedule(input, now, limits));
+  }
+
+  getSchedule(id: string): Promise<Schedule | null> {
+    return this.#read(() => schedules.getSchedule(this.#db, id));
+  }
+
+  listSchedules(query: { tenant?: string; limit: number; cursor?: string }): Promise<Page<Schedule>> {
+    return this.#read(() => schedules.listSchedules(this.#db, query));
+  }
+
+  updateSchedule(id: string, change: Partial<ScheduleInput>, now: number): Promise<Schedule | null> {
+    return this.#sequence(() => updateSchedule(id, change, now));
+  }
+
+  deleteSchedule(id: string): Promise<boolean> {
+    return this.#sequence(() => deleteSchedule(id));
+  }
+
+  scheduleTicks(id: string, limit: number): Promise<ScheduleTick[]> {
+    return this.#read(() => schedules.scheduleTicks(this.#db, id, limit));
+  }
+
+  dueSchedules(now: number, limit: number): Promise<Array<{ id: string; tenant: string }>> {
+    return this.#read(() => schedules.dueSchedules(this.#db, now, limit));
+  }
+
+  nextScheduleAt(): Promise<number | null> {
+    return this.#read(() => schedules.nextScheduleAt(this.#db));
+  }
+
+  /**
+   * A transaction of its own: the tick's batch, its record and the schedule's next tick commit
+   * together. A replica that waited on the row lock for another's pass finds nothing due.
+   */
+  async fireSchedule(id: string, now: number, limits: TickLimits): Promise<Fired | null> {
+    try {
+      return await this.#sequence((unit) => fireSchedule(unit, id, now, limits));
+    } catch (error) {
+      if (error instanceof TickTakenError) return null;
+      throw error;
+    }
   }
 
   // --- Control ---
@@ -223,6 +274,14 @@ export class PostgresStore implements Store {
     return this.#read(() => reads.totals(this.#db));
   }
 
+  listFailedWorkflows(query: FailedWorkflowQuery): Promise<Page<Workflow>> {
+    return this.#read(() => failedWorkflows(this.#db, query));
+  }
+
+  listFailedWebhooks(query: Omit<ListQuery<never>, 'status'>): Promise<Page<WebhookDelivery>> {
+    return this.#read(() => failedDeliveries(this.#db, query));
+  }
+
   /** Events of the transactions this process committed, right after each commit. */
   onEvents(listener: (event: EngineEvent) => void): () => void {
     return this.#outbox.subscribe(listener);
@@ -285,6 +344,10 @@ export class PostgresStore implements Store {
 
   nextWebhookAt(waiting: readonly string[] = []): Promise<number | null> {
     return this.#read(() => webhooks.nextWebhookAt(this.#db, waiting));
+  }
+
+  redeliverWebhook(batchId: string, now: number): Promise<boolean> {
+    return this.#read(() => webhooks.redeliverWebhook(this.#db, batchId, now));
   }
 
   // --- Retention ---

@@ -10,7 +10,7 @@ import { p95sOf } from './counters.js';
 import type { Queryable } from './database.js';
 import type { Tx } from './transaction.js';
 
-const WORKFLOW_SELECT = `
+export const WORKFLOW_SELECT = `
   SELECT w.seq, w.id, b.id AS batch_id, b.tenant, w.client_id, w.status, w.stage, w.attempts, w.queued_at,
          w.started_at, w.finished_at, w.run_after, ${STAGE_COLUMNS}, w.error, r.data AS result
   FROM workflows w JOIN batches b ON b.seq = w.batch_seq LEFT JOIN results r ON r.workflow_seq = w.seq`;

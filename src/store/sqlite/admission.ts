@@ -18,9 +18,9 @@ export class Admissions {
   constructor(db: DB, counters: BatchCounters) {
     this.#counters = counters;
     this.#insertBatch = db.prepare(`INSERT INTO batches (id, tenant, status, label, priority, options, max_concurrency, flow_key,
-        created_at, total, queued, webhook_url, webhook_status)
+        created_at, total, queued, webhook_url, webhook_status, trace_context)
       VALUES (@id, @tenant, 'queued', @label, @priority, @options, @max_concurrency, @flow_key, @created_at, @total, @total,
-        @webhook_url, CASE WHEN @webhook_url IS NULL THEN NULL ELSE 'pending' END)`);
+        @webhook_url, CASE WHEN @webhook_url IS NULL THEN NULL ELSE 'pending' END, @trace_context)`);
     this.#tenantQueued = db.prepare(`SELECT COALESCE(SUM(queued), 0) FROM batches WHERE tenant = ? AND ${ACTIVE}`).pluck();
     // Finished batches are folded into tenant_totals (and taken out when purged): no scan of them.
     this.#stored = db.prepare(`SELECT (SELECT COALESCE(SUM(total), 0) FROM batches WHERE tenant = @tenant AND ${ACTIVE})
@@ -58,6 +58,7 @@ export class Admissions {
     return Number(this.#insertBatch.run({
       id: b.id, tenant: b.tenant, label: b.label, priority: b.priority, options: JSON.stringify(b.options),
       max_concurrency: b.maxConcurrency, flow_key: b.flowKey, created_at: b.createdAt, total: b.total, webhook_url: b.callbackUrl,
+      trace_context: b.traceContext,
     }).lastInsertRowid);
   }
 

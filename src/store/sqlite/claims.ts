@@ -51,7 +51,7 @@ export class Claims {
       WHERE seq IN (SELECT seq FROM workflows w WHERE w.batch_seq = @batch AND ${RUNNABLE} ORDER BY seq LIMIT @limit)
       RETURNING seq, id, batch_seq, client_id, priority, status, stage, ${STAGE_COLUMNS}, attempts, queued_at, started_at, finished_at,
                 lease_epoch`);
-    this.#batchBySeq = db.prepare('SELECT id, options FROM batches WHERE seq = ?');
+    this.#batchBySeq = db.prepare('SELECT id, options, trace_context FROM batches WHERE seq = ?');
     this.#output = db.prepare('SELECT data FROM outputs WHERE workflow_seq = ?').pluck();
     this.#renew = db.prepare(`UPDATE workflows SET lease_expires = ?
       WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id, cancel_requested`);
@@ -85,16 +85,19 @@ export class Claims {
   taken(): TakenRow[] {
     const rows = this.#taken;
     this.#taken = [];
-    const batches = new Map<number, { id: string; options: BatchOptions }>();
+    const batches = new Map<number, { id: string; options: BatchOptions; traceContext: string | null }>();
     return rows.map((row) => {
       let batch = batches.get(row.batch_seq);
       if (!batch) {
-        const b = this.#batchBySeq.get(row.batch_seq) as { id: string; options: string };
-        batches.set(row.batch_seq, batch = { id: b.id, options: JSON.parse(b.options) as BatchOptions });
+        const b = this.#batchBySeq.get(row.batch_seq) as { id: string; options: string; trace_context: string | null };
+        batches.set(row.batch_seq, batch = { id: b.id, options: JSON.parse(b.options) as BatchOptions, traceContext: b.trace_context });
       }
       // Only a workflow resuming after a succeeded stage has an input to read.
       const output = row.fetch_status === 'succeeded' ? (this.#output.get(row.seq) as string | undefined) : undefined;
-      return { row: { ...row, batch_id: batch.id }, options: batch.options, output: output === undefined ? null : JSON.parse(output) };
+      return {
+        row: { ...row, batch_id: batch.id }, options: batch.options, output: output === undefined ? null : JSON.parse(output),
+        traceContext: batch.traceContext,
+      };
     });
   }
 

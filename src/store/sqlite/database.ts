@@ -86,14 +86,22 @@ function lockOwner(path: string): DB {
 function migrate(db: DB): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) throw new Error(newerSchema(current, MIGRATIONS.length));
-  MIGRATIONS.forEach((sql, i) => {
-    const version = i + 1;
-    if (version <= current) return;
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${version}`);
-    })();
-  });
+  // A migration that rebuilds a table (create the new one, copy, drop, rename: SQLite's documented
+  // way) would have its DROP refused by the rows referring to the old one, though the copy keeps
+  // every key they name. The pragma is a no-op inside a transaction, so it is set around them.
+  db.pragma('foreign_keys = OFF');
+  try {
+    MIGRATIONS.forEach((sql, i) => {
+      const version = i + 1;
+      if (version <= current) return;
+      db.transaction(() => {
+        db.exec(sql);
+        db.pragma(`user_version = ${version}`);
+      })();
+    });
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
 }
 
 /** SQLite result codes that mean the storage failed, not the statement: the write may work later. */

@@ -10,6 +10,7 @@ import type { BatchCounters } from './counters.js';
 import type { EventLog } from './events.js';
 import type { FlowLimitRows } from './flow-limits.js';
 import type { Reads } from './reads.js';
+import type { ScheduleRows } from './schedules.js';
 import type { WorkflowWrites } from './writes.js';
 
 export interface SqliteParts {
@@ -20,9 +21,10 @@ export interface SqliteParts {
   reads: Reads;
   claims: Claims;
   flows: FlowLimitRows;
+  schedules: ScheduleRows;
 }
 
-export function sqliteDriver({ writes, counters, events, admissions, reads, claims, flows }: SqliteParts): Driver {
+export function sqliteDriver({ writes, counters, events, admissions, reads, claims, flows, schedules }: SqliteParts): Driver {
   return {
     workflowRows: (query) => writes.rows(query),
     leaseOf: (seq) => writes.leaseOf(seq),
@@ -55,5 +57,12 @@ export function sqliteDriver({ writes, counters, events, admissions, reads, clai
     stored: (tenant) => admissions.stored(tenant),
     insertBatch: (batch) => admissions.insertBatch(batch),
     insertWorkflows: (batchSeq, ids, clientIds, priority, at) => admissions.insertWorkflows(batchSeq, ids, clientIds, priority, at),
+    countSchedules: (tenant) => schedules.count(tenant),
+    lockSchedule: (id) => schedules.get(id),
+    insertSchedule: (schedule, nextFireAt) => schedules.insert(schedule, nextFireAt),
+    writeSchedule: (schedule, nextFireAt) => schedules.write(schedule, nextFireAt),
+    deleteSchedule: (id) => schedules.delete(id),
+    insertTick: (tick) => schedules.insertTick(tick),
+    batchStatus: (batchId) => schedules.batchStatus(batchId),
   };
 }

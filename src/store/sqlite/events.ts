@@ -9,24 +9,30 @@
  * PostgreSQL: a store-wide id would let a tenant count the other tenants' events between two of
  * its own. The row key (`id`) still grows in commit order; reads stop at the last published one.
  */
-import type { Database as DB } from 'better-sqlite3';
+import type { Database as DB, Statement } from 'better-sqlite3';
 import type { EngineEvent } from '../../model/events.js';
 import type { BatchEvents } from '../driver.js';
 import { eventColumns, eventOf, eventSelect, type EventRow } from '../event-rows.js';
 
 const SELECT = eventSelect('e.n');
 
+/** Rows per multi-row INSERT: a statement's own cost, shared by this many events. */
+const MANY = 16;
+
 export class EventLog {
-  readonly #insert;
+  readonly #insert: Statement;
+  readonly #insertMany: Statement;
   readonly #number;
   readonly #after;
   readonly #ofWorkflows;
   readonly #lastId;
 
   constructor(db: DB) {
-    this.#insert = db.prepare<[number, number, string, number, number | null, string | null, number | null, number | null, string | null]>(
-      'INSERT INTO events (batch_seq, n, type, at, workflow_seq, stage, attempt, duration_ms, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    const insert = (rows: number) => db.prepare(
+      `INSERT INTO events (batch_seq, n, type, at, workflow_seq, stage, attempt, duration_ms, extra) VALUES ${new Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
+    this.#insert = insert(1);
+    this.#insertMany = insert(MANY);
     this.#number = db.prepare<[number, number]>('UPDATE batches SET event_seq = event_seq + ? WHERE seq = ? RETURNING event_seq').pluck();
     this.#after = db.prepare<[number, number, number, number]>(`${SELECT} WHERE e.batch_seq = ? AND e.n > ? AND e.id <= ? ORDER BY e.n LIMIT ?`);
     // The timeline asks for a few workflows at a time: their keys, then their events in the batch.
@@ -45,10 +51,13 @@ export class EventLog {
 
   /**
    * Writes a transaction's events, batches in key order, each batch's in the order they happened,
-   * numbered from the batch row's `event_seq`; returns them with their ids (per batch).
+   * numbered from the batch row's `event_seq`; returns them with their ids (per batch). The numbers
+   * are taken first, one UPDATE per batch, so the rows can go sixteen a statement where there are
+   * that many, whatever batch each belongs to: a statement's own cost, shared by that many events.
    */
   insert(batches: ReadonlyMap<number, BatchEvents>): EngineEvent[] {
     const written: EngineEvent[] = [];
+    const values: unknown[][] = [];
     for (const seq of [...batches.keys()].sort((a, b) => a - b)) {
       const { list } = batches.get(seq)!;
       if (list.length === 0) continue;
@@ -56,10 +65,13 @@ export class EventLog {
       for (const { event, workflowSeq } of list) {
         n += 1;
         const [type, at, ...rest] = eventColumns(event);
-        this.#insert.run(seq, n, type, at, workflowSeq, ...rest);
+        values.push([seq, n, type, at, workflowSeq, ...rest]);
         written.push({ ...event, id: n });
       }
     }
+    let i = 0;
+    for (; i + MANY <= values.length; i += MANY) this.#insertMany.run(values.slice(i, i + MANY).flat());
+    for (; i < values.length; i++) this.#insert.run(values[i]);
     return written;
   }
 

@@ -12,22 +12,24 @@ import type { Database as DB } from 'better-sqlite3';
 import type { EngineEvent } from '../../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
 import type { BatchStatus, WorkflowStatus } from '../../model/statuses.js';
-import type { Batch, NewBatch, Page, Workflow } from '../../model/types.js';
+import type { Batch, NewBatch, Page, WebhookDelivery, Workflow } from '../../model/types.js';
+import type { Schedule, ScheduleInput, ScheduleTick } from '../../model/schedules.js';
 import type { Driver } from '../driver.js';
-import { IdempotencyConflictError, LeaseLostError, QueueFullError, StorageQuotaError } from '../errors.js';
+import { IdempotencyConflictError, LeaseLostError, QueueFullError, ScheduleLimitError, StorageQuotaError } from '../errors.js';
 import { admit } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
 import { pauseFlow, putFlowLimit } from '../ops/flow-limits.js';
 import { commit } from '../ops/commit.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
 import { record, saveResult } from '../ops/record.js';
+import { createSchedule, deleteSchedule, fireSchedule, TickTakenError, updateSchedule } from '../ops/schedules.js';
 import { run, type Steps } from '../ops/steps.js';
 import { Unit } from '../ops/unit.js';
 import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, LeaseFence, ListQuery, Purged, QueueLimits, Renewal, Store, StoreCapabilities, Transition,
-  WebhookClaim, WebhookOutcome, WebhookShare,
+  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, Fired, LeaseFence, ListQuery, NewSchedule, Purged, QueueLimits, Renewal, Store,
+  StoreCapabilities, TickLimits, Transition, WebhookClaim, WebhookOutcome, WebhookShare,
 } from '../store.js';
 import { FinishedViews } from '../view-cache.js';
 import { Admissions } from './admission.js';
@@ -37,10 +39,12 @@ import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../../model/flow-limit
 import { BatchCounters } from './counters.js';
 import { StorageHealth, WriteProbe, asStoreError, openDatabase } from './database.js';
 import { EventLog } from './events.js';
+import { FailureReads } from './failures.js';
 import { GroupCommit } from './group-commit.js';
 import { Reads } from './reads.js';
 import { TenantTable } from './tenants.js';
 import { Purges } from './retention.js';
+import { ScheduleRows } from './schedules.js';
 import { WebhookDeliveries } from './webhooks.js';
 import { WalSync } from './wal-sync.js';
 import { sqliteDriver } from './driver.js';
@@ -73,9 +77,11 @@ export class SqliteStore implements Store {
   readonly #flows: FlowLimitRows;
   readonly #admissions: Admissions;
   readonly #reads: Reads;
+  readonly #failures: FailureReads;
   readonly #tenants: TenantTable;
   readonly #webhooks: WebhookDeliveries;
   readonly #purges: Purges;
+  readonly #schedules: ScheduleRows;
   /** Claims, transitions, results, leases and webhook writes: many per commit. */
   readonly #group: GroupCommit;
   /** Batch inserts commit in groups of their own: a POST never waits on stage transitions. */
@@ -111,9 +117,11 @@ export class SqliteStore implements Store {
     this.#tenantMaxRunning = options.tenantMaxRunning ?? null;
     this.#admissions = new Admissions(db, this.#counters);
     this.#reads = new Reads(db, this.#views, this.#counters);
+    this.#failures = new FailureReads(db);
+    this.#schedules = new ScheduleRows(db);
     this.#driver = sqliteDriver({
       writes: this.#writes, counters: this.#counters, events: this.#events, admissions: this.#admissions, reads: this.#reads, claims: this.#claims,
-      flows: this.#flows,
+      flows: this.#flows, schedules: this.#schedules,
     });
     this.#tenants = new TenantTable(db);
     this.#webhooks = new WebhookDeliveries(db, this.#views);
@@ -129,7 +137,7 @@ export class SqliteStore implements Store {
     });
     this.#admitting = new GroupCommit(db, {
       pending: () => this.#wal.busy(),
-      isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError || e instanceof StorageQuotaError,
+      isRefusal: (e) => e instanceof IdempotencyConflictError || e instanceof QueueFullError || e instanceof StorageQuotaError || e instanceof ScheduleLimitError,
       beforeCommit: () => this.#finishUnit(),
       afterCommit: () => this.#committed(),
       onRollback: (error) => this.#rolledBack(error),
@@ -188,6 +196,50 @@ export class SqliteStore implements Store {
     const batch = this.#reads.batch(id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };
+  }
+
+  // --- Schedules: definitions in the admission group (as tenants); a tick in a transaction of its own ---
+
+  createSchedule(input: NewSchedule, now: number, limits: { maxSchedules?: number } = {}): Promise<Schedule> {
+    return this.#admitting.run(() => this.#run(createSchedule(input, now, limits)));
+  }
+
+  async getSchedule(id: string): Promise<Schedule | null> {
+    return this.#schedules.get(id);
+  }
+
+  async listSchedules(query: { tenant?: string; limit: number; cursor?: string }): Promise<Page<Schedule>> {
+    return this.#schedules.list(query);
+  }
+
+  updateSchedule(id: string, change: Partial<ScheduleInput>, now: number): Promise<Schedule | null> {
+    return this.#admitting.run(() => this.#run(updateSchedule(id, change, now)));
+  }
+
+  deleteSchedule(id: string): Promise<boolean> {
+    return this.#admitting.run(() => this.#run(deleteSchedule(id)));
+  }
+
+  async scheduleTicks(id: string, limit: number): Promise<ScheduleTick[]> {
+    return this.#schedules.ticks(id, limit);
+  }
+
+  async dueSchedules(now: number, limit: number): Promise<Array<{ id: string; tenant: string }>> {
+    return this.#schedules.due(now, limit);
+  }
+
+  async nextScheduleAt(): Promise<number | null> {
+    return this.#schedules.nextAt();
+  }
+
+  /** A transaction of its own: the tick's batch, its record and the schedule's next tick commit together. */
+  async fireSchedule(id: string, now: number, limits: TickLimits): Promise<Fired | null> {
+    try {
+      return await this.#transact((unit) => fireSchedule(unit, id, now, limits));
+    } catch (error) {
+      if (error instanceof TickTakenError) return null;
+      throw error;
+    }
   }
 
   // --- Control ---
@@ -252,6 +304,14 @@ export class SqliteStore implements Store {
   /** Committed counters only: transitions still in the open group show one turn later. */
   async workflowTotals(): Promise<Record<string, WorkflowTotals>> {
     return this.#reads.totals();
+  }
+
+  async listFailedWorkflows(query: FailedWorkflowQuery): Promise<Page<Workflow>> {
+    return this.#failures.workflows(query);
+  }
+
+  async listFailedWebhooks(query: Omit<ListQuery<never>, 'status'>): Promise<Page<WebhookDelivery>> {
+    return this.#failures.deliveries(query);
   }
 
   onEvents(listener: (event: EngineEvent) => void): () => void {
@@ -319,6 +379,11 @@ export class SqliteStore implements Store {
 
   async nextWebhookAt(waiting: readonly string[] = []): Promise<number | null> {
     return this.#webhooks.nextAt(waiting);
+  }
+
+  /** Committed alone: the caller then wakes the deliverer, which must find it due. */
+  redeliverWebhook(batchId: string, now: number): Promise<boolean> {
+    return this.#alone(() => this.#webhooks.redeliver(batchId, now));
   }
 
   // --- Retention ---

@@ -12,6 +12,7 @@ export class WebhookDeliveries {
   readonly #claim: Statement;
   readonly #record: Statement;
   readonly #next: Statement;
+  readonly #redeliver: Statement;
 
   constructor(db: DB, views: FinishedViews) {
     this.#views = views;
@@ -30,12 +31,16 @@ export class WebhookDeliveries {
                       WHERE b.webhook_status = 'pending' AND b.webhook_next_at IS NOT NULL
                         AND b.webhook_next_at <= @now AND b.webhook_attempts < @max)
                     WHERE place <= @per ORDER BY at LIMIT @limit)
-      RETURNING id, tenant, webhook_url, webhook_attempts`);
+      RETURNING id, tenant, webhook_url, webhook_attempts, trace_context`);
     // An attempt's outcome, written only while its claim stands (a retry of the batch resets it).
     this.#record = db.prepare(`UPDATE batches SET webhook_status = @status, webhook_last_error = @error,
         webhook_delivered_at = @delivered_at, webhook_next_at = @next_at, webhook_claim = NULL
       WHERE id = @id AND webhook_claim = @claim`);
     this.#next = db.prepare(`SELECT min(webhook_next_at) AS at FROM batches WHERE ${DUE} AND tenant NOT IN (SELECT value FROM json_each(?))`);
+    // A failed delivery of a finished batch, due again with a fresh round of attempts (as counters.ts arms one at a finish).
+    this.#redeliver = db.prepare(`UPDATE batches SET webhook_status = 'pending', webhook_attempts = 0, webhook_last_error = NULL,
+        webhook_delivered_at = NULL, webhook_next_at = @now, webhook_claim = NULL
+      WHERE id = @id AND webhook_status = 'failed' AND finished_at IS NOT NULL`);
   }
 
   claim(now: number, limit: number, leaseMs: number, maxAttempts: number, share?: WebhookShare): WebhookClaim[] {
@@ -43,10 +48,10 @@ export class WebhookDeliveries {
     const token = randomUUID();
     const rows = this.#claim.all({
       now, limit, lease: now + leaseMs, claim: token, max: maxAttempts, per: share?.perTenant ?? limit, held: JSON.stringify(share?.held ?? {}),
-    }) as Array<{ id: string; tenant: string; webhook_url: string; webhook_attempts: number }>;
+    }) as Array<{ id: string; tenant: string; webhook_url: string; webhook_attempts: number; trace_context: string | null }>;
     return rows.map((r) => {
       this.#views.forget(r.id);
-      return { batchId: r.id, tenant: r.tenant, url: r.webhook_url, attempt: r.webhook_attempts, token };
+      return { batchId: r.id, tenant: r.tenant, url: r.webhook_url, attempt: r.webhook_attempts, token, traceContext: r.trace_context };
     });
   }
 
@@ -56,6 +61,12 @@ export class WebhookDeliveries {
       : { status: outcome.nextAt === null ? 'failed' : 'pending', error: outcome.error, delivered_at: null, next_at: outcome.nextAt };
     const { changes } = this.#record.run({ id: claim.batchId, claim: claim.token, ...row });
     this.#views.forget(claim.batchId);
+    return changes === 1;
+  }
+
+  redeliver(batchId: string, now: number): boolean {
+    const { changes } = this.#redeliver.run({ id: batchId, now });
+    this.#views.forget(batchId);
     return changes === 1;
   }
 

@@ -11,6 +11,17 @@ import { ACTIVE, STAGE_FIELDS, stageValues, WORKFLOW_ROW, type FullRow } from '.
 import type { ClaimedWorkflow, LeaseFence } from '../store.js';
 import type { RowChange } from '../transitions.js';
 
+/**
+ * The leased rows a release reads, through the partial index of leased rows only: ordered by
+ * `seq` alone, SQLite would rather walk the whole table in key order than sort the few leased
+ * rows, and the sweep for expired leases runs every POLL_MS (80 ms a sweep at 200,000 rows).
+ */
+const LEASED_ROWS = {
+  all: `${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL ORDER BY w.lease_expires, w.seq`,
+  expired: `${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < ? ORDER BY w.lease_expires, w.seq`,
+  owned: `${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_owner = ? ORDER BY w.lease_expires, w.seq`,
+} as const;
+
 export class WorkflowWrites {
   readonly #db: DB;
   /** The UPDATEs of `write`, one per shape (which columns it assigns), prepared once each. */
@@ -42,9 +53,9 @@ export class WorkflowWrites {
     this.#byId = db.prepare(`${WORKFLOW_ROW} WHERE w.id = ?`);
     this.#unfinished = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.${ACTIVE} ORDER BY w.seq`);
     this.#retryable = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.status IN ('failed', ?) ORDER BY w.seq`);
-    this.#leased = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL ORDER BY w.seq`);
-    this.#expired = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < ? ORDER BY w.seq`);
-    this.#owned = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ? ORDER BY w.seq`);
+    this.#leased = db.prepare(LEASED_ROWS.all);
+    this.#expired = db.prepare(LEASED_ROWS.expired);
+    this.#owned = db.prepare(LEASED_ROWS.owned);
     this.#ownedIn = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ? AND w.id IN (SELECT value FROM json_each(?)) ORDER BY w.seq`);
   }
 

@@ -60,6 +60,25 @@ export function eventsContract(c: Contract): void {
       expect(await store.listEvents('00000000-0000-4000-8000-000000000000', 0, 10)).toBeNull();
     });
 
+    it('gives the many events of one commit the ids the log reads them back with', async () => {
+      const { store } = c;
+      const published: EngineEvent[] = [];
+      const off = store.onEvents((e) => published.push(e));
+      // One cancel of 37 queued workflows: 39 events in one transaction (a store may write them
+      // several rows a statement), then a commit after them.
+      const batch = await c.newBatch(Array.from({ length: 37 }, (_, i) => i));
+      await store.cancelBatch(batch.id, T0 + 1);
+      await store.retryBatch(batch.id, true, T0 + 2);
+      off();
+      const listed = (await store.listEvents(batch.id, 0, 100))!;
+      expect(listed).toEqual(published);
+      expect(listed.filter((e) => e.type === 'workflow.finished')).toHaveLength(37);
+      expect(listed.at(-1)!.type).toBe('batch.retried');
+      const ids = listed.map((e) => e.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    });
+
     it('publishes nothing of a write that did not commit, also when it was grouped with one that did', async () => {
       const { store } = c;
       const published: EngineEvent[] = [];

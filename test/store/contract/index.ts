@@ -14,6 +14,7 @@ import { cancelContract } from './cancel.js';
 import { claimsContract } from './claims.js';
 import { countersContract } from './counters.js';
 import { eventsContract } from './events.js';
+import { failuresContract } from './failures.js';
 import { fencesContract } from './fences.js';
 import { flowLimitsContract } from './flow-limits.js';
 import { contractOf, type ContractOptions, type StoreFactory } from './harness.js';
@@ -23,6 +24,7 @@ import { modelContract } from './model.js';
 import { readsContract } from './reads.js';
 import { retentionContract } from './retention.js';
 import { retryContract } from './retry.js';
+import { schedulesContract } from './schedules.js';
 import { tenancyContract } from './tenancy.js';
 import { transitionsContract } from './transitions.js';
 import { webhooksContract } from './webhooks.js';
@@ -33,18 +35,20 @@ export type { ContractOptions, StoreFactory, StoreFactoryOptions } from './harne
 const MEMBERS = {
   createBatch: true, cancelBatch: true, cancelWorkflow: true, retryBatch: true, retryWorkflow: true,
   getBatch: true, listBatches: true, listWorkflows: true, getWorkflow: true, listEvents: true, workflowEvents: true,
-  workflowTotals: true, onEvents: true, onRemote: true, claim: true, renewLeases: true, releaseExpiredLeases: true, releaseLeases: true,
-  recover: true, record: true, saveResult: true, pauseFlowKey: true, flowPausedUntil: true, claimWebhooks: true, recordWebhook: true, nextWebhookAt: true,
+  workflowTotals: true, listFailedWorkflows: true, listFailedWebhooks: true, onEvents: true, onRemote: true, claim: true, renewLeases: true, releaseExpiredLeases: true, releaseLeases: true,
+  recover: true, record: true, saveResult: true, pauseFlowKey: true, flowPausedUntil: true, claimWebhooks: true, recordWebhook: true, nextWebhookAt: true, redeliverWebhook: true,
   createKey: true, findKey: true, listKeys: true, revokeKey: true, getTenant: true, listTenants: true, putTenant: true,
   putFlowLimit: true, getFlowLimit: true, listFlowLimits: true,
+  createSchedule: true, getSchedule: true, listSchedules: true, updateSchedule: true, deleteSchedule: true, scheduleTicks: true,
+  dueSchedules: true, nextScheduleAt: true, fireSchedule: true,
   purgeFinished: true, capabilities: true, ping: true, probeWrite: true, close: true,
 } satisfies Record<keyof Store, true>;
 
 /** The areas, in the order a workflow meets them. */
 const AREAS = [
   admissionContract, claimsContract, leasesContract, transitionsContract, fencesContract, cancelContract, retryContract,
-  countersContract, eventsContract, webhooksContract, retentionContract, tenancyContract, flowLimitsContract, readsContract,
-  lifecycleContract, modelContract,
+  countersContract, eventsContract, webhooksContract, retentionContract, tenancyContract, flowLimitsContract, schedulesContract, readsContract,
+  failuresContract, lifecycleContract, modelContract,
 ];
 
 export function describeStoreContract(name: string, open: StoreFactory, options?: ContractOptions): void {
