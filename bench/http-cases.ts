@@ -214,7 +214,7 @@ export async function runHttpCases(o: BenchOptions, wanted: { get: boolean; post
       mkdirSync(keyedDir, { recursive: true });
       const key = createKey(join(keyedDir, 'app.db'));
       const auth = { authorization: `Bearer ${key}` };
-      app = await startApp(keyedDir, { AUTH: 'required', RATE_LIMIT_PER_MINUTE: '10000000' }, profDir);
+      app = await startApp(keyedDir, { AUTH: 'required', ALLOW_SIMULATION: 'on', RATE_LIMIT_PER_MINUTE: '10000000' }, profDir);
       const sample = await sampleBatch(app.base, auth);
       log(`5k GET ${sample.path} with a tenant key, AUTH=required: ${o.warmup} s warm-up + ${o.rounds} × ${o.duration} s per side`);
       const shot: Shot = { method: 'GET', path: sample.path, headers: auth };
