@@ -161,8 +161,12 @@ stores.describe('cancel', () => {
       }),
     };
     service = await stores.start({ engine: { handlers: { ...handlersBlockingIn(null), fetch } } });
+    // The handler starts before its start is committed (the write joins the next group): the
+    // cancel must find the stage running, not the workflow still queued.
+    const fetchStarted = service.waitFor((e) => e.type === 'stage.started' && e.stage === 'fetch');
     const { body: batch } = await post(service, '/v1/batches', { clientIds: ['c'] });
     await inFetch;
+    await fetchStarted;
     const [wf] = (await service.store.listWorkflows(batch.id, { limit: 1 }))!.items;
     const workflowFinished = service.waitFor((e) => e.type === 'workflow.finished');
     const batchFinished = service.waitFor((e) => e.type === 'batch.finished');
