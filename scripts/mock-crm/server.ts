@@ -57,6 +57,11 @@ export interface MockCrm {
    * that answer's time + Retry-After): calls a well-behaved client would not have made.
    */
   whilePaused: Map<string, number>;
+  /**
+   * Each pause a 429 opened (one answered while its key was not paused already), in order: the key,
+   * from the answer to its time + Retry-After, and the requests that arrived within it.
+   */
+  pauses: Array<{ key: string; from: number; until: number; calls: number }>;
   /** TCP connections: accepted so far, open now, most open at once (keep-alive and caps show here). */
   connections: { opened: number; open: number; peak: number };
   close(): Promise<void>;
@@ -70,12 +75,20 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
   const events = new EventEmitter<MockCrmEvents>();
   const answered = new Map<number, number>();
   const whilePaused = new Map<string, number>();
+  const pauses: MockCrm['pauses'] = [];
   /** Per key: until when its last 429 asked callers to wait. */
   const pausedUntil = new Map<string, number>();
   /** How many times each id was asked: drives flaky-/throttled- and the error draws. */
   const asked = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   const connections = { opened: 0, open: 0, peak: 0 };
+
+  /** A 429 asked callers of `key` to wait `seconds` from `at`: a pause opens unless one stands. */
+  const pause = (key: string, at: number, seconds: number) => {
+    const until = at + seconds * 1000;
+    if (at >= (pausedUntil.get(key) ?? 0)) pauses.push({ key, from: at, until, calls: 0 });
+    pausedUntil.set(key, Math.max(pausedUntil.get(key) ?? 0, until));
+  };
 
   const server = createServer((req, res) => {
     const started = now();
@@ -86,6 +99,7 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
     const trace = traceparent === null ? '' : ` trace=${traceparent.split('-')[1] ?? '?'}`;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       answered.set(status, (answered.get(status) ?? 0) + 1);
+      if (status === 429 && key !== null && headers['retry-after'] !== undefined) pause(key, started, Number(headers['retry-after']));
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
       log?.(`${req.method} ${req.url} key=${key ?? '-'}${trace} → ${status} ${now() - started} ms`);
@@ -100,11 +114,13 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
     const nth = (asked.get(id) ?? 0) + 1;
     asked.set(id, nth);
     events.emit('request', { id, key, traceparent });
-    if (key !== null && started < (pausedUntil.get(key) ?? 0)) whilePaused.set(key, (whilePaused.get(key) ?? 0) + 1);
+    if (key !== null && started < (pausedUntil.get(key) ?? 0)) {
+      whilePaused.set(key, (whilePaused.get(key) ?? 0) + 1);
+      for (const p of pauses) if (p.key === key && p.from <= started && started < p.until) p.calls += 1;
+    }
     // A quota is checked on arrival, as a gateway in front of a real CRM would: no latency.
     const retryAfter = quotas.take(key);
     if (retryAfter !== null) {
-      pausedUntil.set(key!, Math.max(pausedUntil.get(key!) ?? 0, started + retryAfter * 1000));
       return send(429, { error: `quota of key ${key} exceeded` }, { 'retry-after': String(retryAfter) });
     }
     res.on('close', () => {
@@ -163,7 +179,7 @@ export async function startMockCrm(options: MockCrmOptions = {}): Promise<MockCr
   const { port } = server.address() as AddressInfo;
   const origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
   return {
-    origin, port, template: `${origin}/clients/{id}`, events, answered, whilePaused, connections,
+    origin, port, template: `${origin}/clients/{id}`, events, answered, whilePaused, pauses, connections,
     close: () => new Promise<void>((resolve) => {
       for (const timer of timers) clearTimeout(timer);
       server.close(() => resolve());
