@@ -122,7 +122,7 @@ export async function buildApp({ config, store, engine, logger, webhooks, tracer
   registerRequestLog(app);
   const defaults = defaultQuotas(config);
   const quotas = new QuotaBook(store, defaults);
-  await registerRateLimit(app, quotas);
+  await registerRateLimit(app, quotas, store);
   if (config.RUN_MODE === 'worker') {
     // A worker only runs workflows: its port answers health and metrics, for the orchestrator and Prometheus.
     await app.register(healthRoutes, { store, engine });

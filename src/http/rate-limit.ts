@@ -1,24 +1,87 @@
 /**
- * Requests per minute per API key (`@fastify/rate-limit`, counted in this process: N replicas
- * allow up to N times the quota in total). The limit is the key's tenant's `ratePerMinute`
+ * Requests per minute per API key (`@fastify/rate-limit`), counted in the store
+ * (`Tenancy.countRequests`) so that every replica of a shared store counts against one limit: N
+ * replicas allow a tenant its `ratePerMinute`, not N times it. The limit is the key's tenant's
  * quota. Requests without a key (AUTH=off) and public routes (health, docs) are not limited.
  * Answers carry the draft-standard `RateLimit-*` headers; past the limit, a 429 problem+json
  * with Retry-After.
+ *
+ * Windows are fixed minutes of the clock (every replica reads the same window from its own
+ * clock). A key's requests that arrive while its count is on its way to the store wait and go
+ * together in the next statement: one statement per key per round trip, however many arrive.
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Tenancy } from '../store/store.js';
 import { HttpError } from './problem.js';
 import type { QuotaBook } from './quotas.js';
 
+const WINDOW_MS = 60_000;
+
 const keyOf = (request: FastifyRequest): string | null => (request.principal as typeof request.principal | null)?.keyId ?? null;
 
-export async function registerRateLimit(app: FastifyInstance, quotas: QuotaBook): Promise<void> {
+type Answer = (error: Error | null, result?: { current: number; ttl: number }) => void;
+
+interface Waiting {
+  answer: Answer;
+  window: number;
+  now: number;
+}
+
+/** @fastify/rate-limit's store interface, over the store's counts. */
+export class StoreCounts {
+  readonly #store: Pick<Tenancy, 'countRequests'>;
+  readonly #now: () => number;
+  /** Per key: requests waiting for the statement in flight to return (absent: none in flight). */
+  readonly #queued = new Map<string, Waiting[]>();
+
+  constructor(store: Pick<Tenancy, 'countRequests'>, now: () => number = Date.now) {
+    this.#store = store;
+    this.#now = now;
+  }
+
+  incr(key: string, answer: Answer): void {
+    const now = this.#now();
+    const waiting = { answer, window: Math.floor(now / WINDOW_MS), now };
+    const queued = this.#queued.get(key);
+    if (queued) queued.push(waiting);
+    else void this.#count(key, [waiting]);
+  }
+
+  child(): StoreCounts {
+    return this;
+  }
+
+  async #count(key: string, group: Waiting[]): Promise<void> {
+    this.#queued.set(key, []);
+    const window = Math.max(...group.map((w) => w.window));
+    try {
+      const count = await this.#store.countRequests(key, window, group.length);
+      // The group's requests took the last `group.length` of the count, in arrival order.
+      group.forEach((w, i) => w.answer(null, { current: count - group.length + 1 + i, ttl: (window + 1) * WINDOW_MS - w.now }));
+    } catch (e) {
+      for (const w of group) w.answer(e as Error);
+    }
+    const next = this.#queued.get(key)!;
+    if (next.length === 0) this.#queued.delete(key);
+    else void this.#count(key, next);
+  }
+}
+
+export async function registerRateLimit(app: FastifyInstance, quotas: QuotaBook, store: Pick<Tenancy, 'countRequests'>): Promise<void> {
   await app.register(rateLimit, {
     global: true,
     // After auth.ts's onRequest hook, which registered first: the principal is known.
     hook: 'onRequest',
-    timeWindow: 60_000,
+    timeWindow: WINDOW_MS,
     enableDraftSpec: true,
+    // A store that cannot count (unavailable) lets requests through: the routes answer 503 themselves.
+    skipOnError: true,
+    store: class {
+      constructor() {
+        return new StoreCounts(store);
+      }
+    } as never,
     allowList: (request) => keyOf(request) === null,
     keyGenerator: (request) => keyOf(request)!,
     max: async (request) => (await quotas.of(request.principal.tenant)).ratePerMinute,

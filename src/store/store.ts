@@ -364,6 +364,13 @@ export interface Tenancy {
   listTenants(): Promise<Tenant[]>;
   /** Replaces the tenant's own quotas (creating the tenant if there is none). */
   putTenant(id: string, quotas: Quotas, now: number): Promise<Tenant>;
+  /**
+   * Adds `n` requests to `key`'s count in fixed window number `window` and returns the count: a
+   * newer window starts again from `n`, an older one (a replica whose clock is behind) adds to the
+   * newest. Counted where every replica of the store counts (http/rate-limit.ts), not kept durable:
+   * a restart may forget a window.
+   */
+  countRequests(key: string, window: number, n: number): Promise<number>;
 }
 
 /**

@@ -238,6 +238,10 @@ export class PostgresStore implements Store {
     return this.#read(() => tenants.putTenant(this.#db, id, quotas, now));
   }
 
+  countRequests(key: string, window: number, n: number): Promise<number> {
+    return this.#read(() => tenants.countRequests(this.#db, key, window, n));
+  }
+
   // --- Reads ---
 
   getBatch(id: string, now: number): Promise<Batch | null> {

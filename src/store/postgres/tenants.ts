@@ -41,3 +41,11 @@ export async function putTenant(db: Queryable, id: string, quotas: Quotas, now: 
     ON CONFLICT (id) DO UPDATE SET quotas = excluded.quotas RETURNING *`, [id, JSON.stringify(quotas), now]);
   return tenantOf(rows[0]!);
 }
+
+export async function countRequests(db: Queryable, key: string, window: number, n: number): Promise<number> {
+  const { rows } = await db.query<{ count: string }>(`INSERT INTO request_counts AS r (key, win, count) VALUES ($1, $2, $3)
+    ON CONFLICT (key) DO UPDATE SET count = CASE WHEN excluded.win > r.win THEN excluded.count ELSE r.count + excluded.count END,
+      win = GREATEST(r.win, excluded.win)
+    RETURNING count`, [key, window, n]);
+  return Number(rows[0]!.count);
+}

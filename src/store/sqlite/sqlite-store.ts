@@ -174,6 +174,10 @@ export class SqliteStore implements Store {
     return this.#admitting.run(() => this.#tenants.putTenant(id, quotas, now));
   }
 
+  async countRequests(key: string, window: number, n: number): Promise<number> {
+    return this.#tenants.countRequests(key, window, n);
+  }
+
   // --- Flow limits: written in the claims' group, as the claims that take their tokens ---
 
   putFlowLimit(key: string, spec: FlowLimitSpec, now: number): Promise<FlowLimit> {

@@ -17,8 +17,16 @@ export class TenantTable {
   readonly #keys: Statement;
   readonly #keysOf: Statement;
   readonly #revoke: Statement;
+  readonly #countRequests: Statement<[string, number, number], { count: number }>;
 
   constructor(db: DB) {
+    // Request counts live in a TEMP table: this connection's own, in memory, never in the file or
+    // its WAL (one process owns the file, so its count is every request's).
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS request_counts (key TEXT PRIMARY KEY, win INTEGER NOT NULL, count INTEGER NOT NULL)');
+    this.#countRequests = db.prepare(`INSERT INTO temp.request_counts AS r (key, win, count) VALUES (?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET count = CASE WHEN excluded.win > r.win THEN excluded.count ELSE r.count + excluded.count END,
+        win = max(r.win, excluded.win)
+      RETURNING count`);
     this.#ensureTenant = db.prepare('INSERT INTO tenants (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
     this.#putTenant = db.prepare(`INSERT INTO tenants (id, quotas, created_at) VALUES (?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET quotas = excluded.quotas RETURNING *`);
@@ -30,6 +38,10 @@ export class TenantTable {
     this.#keys = db.prepare('SELECT * FROM api_keys ORDER BY created_at, id');
     this.#keysOf = db.prepare('SELECT * FROM api_keys WHERE tenant = ? ORDER BY created_at, id');
     this.#revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  }
+
+  countRequests(key: string, window: number, n: number): number {
+    return this.#countRequests.get(key, window, n)!.count;
   }
 
   createKey(record: ApiKeyRecord): void {

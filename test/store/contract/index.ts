@@ -37,7 +37,7 @@ const MEMBERS = {
   getBatch: true, listBatches: true, listWorkflows: true, getWorkflow: true, listEvents: true, workflowEvents: true,
   workflowTotals: true, listFailedWorkflows: true, listFailedWebhooks: true, onEvents: true, onRemote: true, claim: true, renewLeases: true, releaseExpiredLeases: true, releaseLeases: true,
   recover: true, record: true, saveResult: true, pauseFlowKey: true, flowPausedUntil: true, claimWebhooks: true, recordWebhook: true, nextWebhookAt: true, redeliverWebhook: true,
-  createKey: true, findKey: true, listKeys: true, revokeKey: true, getTenant: true, listTenants: true, putTenant: true,
+  createKey: true, findKey: true, listKeys: true, revokeKey: true, getTenant: true, listTenants: true, putTenant: true, countRequests: true,
   putFlowLimit: true, getFlowLimit: true, listFlowLimits: true,
   createSchedule: true, getSchedule: true, listSchedules: true, updateSchedule: true, deleteSchedule: true, scheduleTicks: true,
   dueSchedules: true, nextScheduleAt: true, fireSchedule: true,

@@ -4,6 +4,8 @@
  *   there is none; findKey finds it (null if none); listKeys lists every key (of one tenant),
  *   oldest first, revoked ones included; revokeKey is true once, false after or for no such key;
  * - getTenant / listTenants / putTenant: putTenant replaces the tenant's own quotas, creating it;
+ * - countRequests adds to a key's count in its window: a newer window starts again, an older one
+ *   adds to the newest, keys count apart;
  * - each batch keeps its tenant (`default` when unset): listBatches lists by tenant, a workflow
  *   shows its batch's tenant, and admission refuses past the tenant's queued quota.
  * Tenants in claims (fair shares, running caps): claims.ts.
@@ -64,6 +66,17 @@ export function tenancyContract(c: Contract): void {
       expect((await store.putTenant('acme', { priorityMax: 3 }, T0 + 2)).quotas).toEqual({ priorityMax: 3 });
       expect((await store.getTenant('acme'))!.quotas).toEqual({ priorityMax: 3 });
       expect(await store.revokeKey('nope00000000', T0 + 3)).toBe(false);
+    });
+
+    it('counts requests per key and window: a newer window starts again, a late one adds to the newest', async () => {
+      const { store } = c;
+      expect(await store.countRequests('key-a', 100, 1)).toBe(1);
+      expect(await store.countRequests('key-a', 100, 3)).toBe(4);
+      expect(await store.countRequests('key-b', 100, 2)).toBe(2);
+      expect(await store.countRequests('key-a', 101, 1)).toBe(1);
+      // A replica whose clock is behind still counts, against the newest window.
+      expect(await store.countRequests('key-a', 100, 2)).toBe(3);
+      expect(await store.countRequests('key-b', 100, 1)).toBe(3);
     });
   });
 }
