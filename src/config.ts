@@ -178,8 +178,13 @@ export const ConfigSchema = Type.Object({
    * the service is closing. @default 72000
    */
   KEEP_ALIVE_TIMEOUT_MS: Int(1, 3_600_000, 72_000, 'An idle keep-alive connection is closed after this, ms.'),
-  /** Streams and long-polls get at most three quarters of these (SSE_MAX_STREAMS). @default 1024 */
-  MAX_CONNECTIONS: Int(1, 1_000_000, 1024, 'Most client connections open at once; further ones are closed at once.'),
+  /**
+   * A connection is idle between requests, and before its first one. At the cap a new connection
+   * closes the one idle the longest (HTTP lets a server close an idle keep-alive connection;
+   * clients open a new one), so idle connections cannot lock other clients out. Streams and
+   * long-polls get at most three quarters of these (SSE_MAX_STREAMS). @default 1024
+   */
+  MAX_CONNECTIONS: Int(1, 1_000_000, 1024, 'Most client connections open at once. A new one past it closes the connection idle the longest; with none idle it is closed at once.'),
   // --- Retention and logs (engine/retention.ts, logger.ts) ---
   /**
    * How long finished batches are kept: a batch that finished (succeeded, failed or canceled) more

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS, runCli } from '../src/cli/commands.js';
+import { completionScript } from '../src/cli/completion.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { startServer, type ChildServer } from './child-server.js';
 
@@ -163,6 +164,34 @@ describe('clientflow keys and tenants', () => {
     expect(revoked.stdout).toBe(`revoked key ${keyId}: every server refuses it within 10 s (a server trusts a key it has read for that long)\n`);
     expect(await clientflow(['keys', 'revoke', spareId], env)).toMatchObject({ code: 1 });
     expect((await clientflow(['tenants', 'list'], env)).stdout).toMatch(/acme\s+\{"maxQueued":1\}/);
+  });
+
+  it('sets the schedule quotas: --max-schedules, --min-schedule-interval-ms, --max-schedule-batch (usage and completion list them)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clientflow-keys-'));
+    const env = { DB_PATH: join(dir, 'x.db') };
+    const set = await run(['tenants', 'set', 'acme', '--max-queued', '7',
+      '--max-schedules', '3', '--min-schedule-interval-ms', '60000', '--max-schedule-batch', '50'], env);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(set.stdout).toContain('"maxSchedules":3,"minScheduleIntervalMs":60000,"maxScheduleBatch":50');
+    // Over the quotas already set: the others stay.
+    expect(await run(['tenants', 'set', 'acme', '--max-schedules', '4'], env)).toMatchObject({ code: 0 });
+    const store = new SqliteStore({ path: env.DB_PATH });
+    try {
+      expect((await store.getTenant('acme'))?.quotas).toEqual({ maxQueued: 7, maxSchedules: 4, minScheduleIntervalMs: 60_000, maxScheduleBatch: 50 });
+    } finally {
+      await store.close();
+    }
+    // The same bounds as PUT /v1/tenants/{id}.
+    expect(await run(['tenants', 'set', 'acme', '--min-schedule-interval-ms', '10'], env))
+      .toMatchObject({ code: 1, stderr: expect.stringContaining('minScheduleIntervalMs') as unknown });
+    expect(await run(['tenants', 'set', 'acme', '--max-schedule-batch', 'many'], env))
+      .toMatchObject({ code: 1, stderr: expect.stringContaining('--max-schedule-batch must be an integer') as unknown });
+    const options = ['--max-schedules', '--min-schedule-interval-ms', '--max-schedule-batch'];
+    const usage = (await run(['--help'])).stdout;
+    for (const option of options) {
+      expect(usage).toContain(`${option} N`);
+      for (const shell of ['bash', 'zsh']) expect(completionScript(shell, COMMANDS)).toContain(option);
+    }
   });
 
   it('says what is wrong with a tenant id or a quota, and exits 1', async () => {

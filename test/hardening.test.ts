@@ -2,20 +2,20 @@
  * The HTTP layer's defences (src/http/hardening.ts, allowed-hosts.ts, routes/actions.ts): security
  * headers on every answer, the Host allow-list against DNS rebinding, action POSTs that a page on
  * another origin cannot send, safe request ids echoed on every answer, and the server's
- * timeouts and connection cap. What only a real socket shows runs against the listening server:
- * the Host header through supertest, the timeouts and the cap over raw sockets, each waiting for
- * the socket's close, never for time.
+ * timeouts (the connection cap: test/http/connections.test.ts). What only a real socket shows
+ * runs against the listening server: the Host header through supertest, the timeouts over raw
+ * sockets, each waiting for the socket's close, never for time.
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import helmet from 'helmet';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config.js';
 import { allowedHosts, hostAllowed } from '../src/http/allowed-hosts.js';
 import { HELMET_OPTIONS } from '../src/http/hardening.js';
 import { runBatch, startService, type TestService } from './helpers.js';
+import { raw, type Raw } from './http/raw-socket.js';
 
 const open: TestService[] = [];
 afterEach(async () => {
@@ -229,39 +229,6 @@ describe('x-request-id', () => {
   });
 });
 
-/** A raw connection to the listening app: what it received, once the server closes it. */
-interface Raw {
-  socket: Socket;
-  /** Everything received, when the connection closes. */
-  closed: Promise<string>;
-  /** Resolves once what was received contains `text`. */
-  received: (text: string) => Promise<string>;
-}
-
-function raw(port: number, request?: string): Raw {
-  const socket = connect(port, '127.0.0.1');
-  let data = '';
-  const waiting: Array<{ text: string; resolve: (data: string) => void }> = [];
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => {
-    data += chunk;
-    for (const w of waiting.splice(0)) {
-      if (data.includes(w.text)) w.resolve(data);
-      else waiting.push(w);
-    }
-  });
-  socket.on('error', () => { /* a dropped connection is what some tests expect */ });
-  if (request !== undefined) socket.write(request);
-  return {
-    socket,
-    closed: new Promise((resolve) => socket.on('close', () => resolve(data))),
-    received: (text) => new Promise((resolve) => {
-      if (data.includes(text)) resolve(data);
-      else waiting.push({ text, resolve });
-    }),
-  };
-}
-
 /** Sends the headers of a POST, then one byte of its body at a time until the server hangs up. */
 function slowBody(port: number): Raw {
   const conn = raw(port, 'POST /v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{');
@@ -278,12 +245,14 @@ async function listening(config: Partial<Config>): Promise<{ s: TestService; por
   return { s, port: (s.app.server.address() as AddressInfo).port };
 }
 
-describe('timeouts and the connection cap', () => {
+describe('timeouts', () => {
   it('defaults: 30 s per request, 10 s for headers, 72 s keep-alive, 1024 connections', async () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ REQUEST_TIMEOUT_MS: 30_000, HEADERS_TIMEOUT_MS: 10_000, KEEP_ALIVE_TIMEOUT_MS: 72_000, MAX_CONNECTIONS: 1024 });
     const s = await service({ REQUEST_TIMEOUT_MS: 30_000, HEADERS_TIMEOUT_MS: 10_000, KEEP_ALIVE_TIMEOUT_MS: 72_000, MAX_CONNECTIONS: 1024 });
-    expect(s.app.server).toMatchObject({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 72_000, maxConnections: 1024 });
+    expect(s.app.server).toMatchObject({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 72_000 });
+    // The cap is the service's own, not Node's (test/http/connections.test.ts).
+    expect(s.app.server.maxConnections).toBeFalsy();
   });
 
   it('cuts off a body trickled slower than REQUEST_TIMEOUT_MS with a 408 problem and closes the connection', async () => {
@@ -325,22 +294,5 @@ describe('timeouts and the connection cap', () => {
     expect(await poll.closed).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*"status":"canceled"/);
     expect(await stream.received('event: batch.finished')).toContain('"status":"canceled"');
     stream.socket.destroy();
-  });
-
-  it('closes connections past MAX_CONNECTIONS without an answer', async () => {
-    const { s, port } = await listening({ MAX_CONNECTIONS: 1 });
-    const accepted = new Promise<Socket>((resolve) => s.app.server.once('connection', resolve));
-    const first = raw(port);
-    const firstOnServer = await accepted;
-    const dropped = new Promise((resolve) => s.app.server.once('drop', resolve));
-    const second = raw(port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-    await dropped;
-    expect(await second.closed).toBe('');
-    // Once the first leaves, a new one is served.
-    const left = new Promise((resolve) => firstOnServer.once('close', resolve));
-    first.socket.destroy();
-    await left;
-    const third = raw(port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-    expect(await third.closed).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   });
 });

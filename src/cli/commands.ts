@@ -133,7 +133,8 @@ export const COMMANDS: Record<string, Command> = {
       ...Object.fromEntries(Object.keys(QUOTA_OPTIONS).map((o) => [o, { type: 'string' as const }])),
       'flow-keys': { type: 'string' },
     },
-    summary: `set a tenant's quotas (--${Object.keys(QUOTA_OPTIONS).join(' N, --')} N|none; --flow-keys K,K|none grants shared flow/CRM keys; --reset first clears them)`,
+    summary: `set a tenant's quotas (${Object.keys(QUOTA_OPTIONS).map((o) => `--${o} ${o === 'max-running' ? 'N|none' : 'N'}`).join(', ')}; `
+      + '--flow-keys K,K|none grants shared flow/CRM keys; --reset first clears them)',
     run: setTenant,
   },
 };

@@ -25,6 +25,9 @@ export const QUOTA_OPTIONS = {
   'max-streams': 'maxStreams',
   'max-stored': 'maxStored',
   'rate-per-minute': 'ratePerMinute',
+  'max-schedules': 'maxSchedules',
+  'min-schedule-interval-ms': 'minScheduleIntervalMs',
+  'max-schedule-batch': 'maxScheduleBatch',
 } as const satisfies Record<string, keyof Quotas>;
 
 async function withTenancy<T>(env: CommandInput['env'], work: (store: Tenancy) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 /**
- * The HTTP layer's defences in one place: the server's timeouts and connection cap, request ids
- * that are safe to log and echo, security headers on every answer (helmet), and the Host
- * allow-list. buildApp passes serverOptions() to Fastify and calls registerHardening before
+ * The HTTP layer's defences in one place: the server's timeouts and connection cap (the cap's
+ * rule lives in connections.ts), request ids that are safe to log and echo, security headers on
+ * every answer (helmet), and the Host allow-list. buildApp passes serverOptions() to Fastify and calls registerHardening before
  * anything else, so its hooks run first on every route, the 404 handler included.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from '../config.js';
 import { allowedHosts, hostAllowed } from './allowed-hosts.js';
+import { capConnections } from './connections.js';
 import { HttpError, problemDocument } from './problem.js';
 
 /** A caller's x-request-id is kept only in this form: it goes into logs and response headers. */
@@ -101,7 +102,9 @@ export function securityHeaders(options: Readonly<HelmetOptions>): Readonly<Reco
 }
 
 export async function registerHardening(app: FastifyInstance, config: Config): Promise<void> {
-  app.server.maxConnections = config.MAX_CONNECTIONS;
+  // Not server.maxConnections: past it Node closes every new connection, even when idle
+  // keep-alive ones fill the cap; capConnections closes the one idle the longest instead.
+  capConnections(app.server, config.MAX_CONNECTIONS);
 
   // First: every answer, rejections by the hooks below included, names its request and carries
   // the security headers (a route may still replace one: the dashboard sends its own CSP).
