@@ -190,7 +190,9 @@ export class Dispatcher {
   async #claim(want: number): Promise<void> {
     const { store, owner, now, leaseMs } = this.#o;
     try {
-      const claimed = await store.claim(owner, want, now(), leaseMs);
+      // Nothing running or waiting: the claim need not wait to share a commit (see DispatchStore.claim).
+      const idle = this.#queue.size === 0 && this.#queue.pending === 0;
+      const claimed = await store.claim(owner, want, now(), leaseMs, { soon: idle });
       if (claimed.length < want) this.#exhausted = true;
       for (const workflow of claimed) {
         this.#held.set(workflow.id, workflow);

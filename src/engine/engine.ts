@@ -227,7 +227,8 @@ export class Engine {
    */
   async submit(input: NewBatch, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
     if (!this.accepting) throw new EngineStoppedError();
-    const created = await this.#o.store.createBatch(input, this.#now(), options);
+    // Claimed as soon as it commits, while its fsync runs: the 202 still waits for the fsync.
+    const created = await this.#o.store.createBatch(input, this.#now(), { ...options, onCommitted: () => this.#wake() });
     if (!created.replayed) this.#wake();
     return created;
   }

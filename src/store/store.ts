@@ -152,6 +152,12 @@ export interface CreateOptions extends QueueLimits {
   tenantMaxStored?: number;
   /** Replay the batch created earlier with this key and the same fingerprint, for ttlMs. */
   idempotency?: { key: string; fingerprint: string; ttlMs: number };
+  /**
+   * Called once the batch's transaction has committed, perhaps before it is durable (the promise
+   * waits for that): its work may be claimed from then on. Claims are not durable either, and a
+   * claimed workflow's first durable write comes after the batch's.
+   */
+  onCommitted?: () => void;
 }
 
 export interface CancelResult<T> {
@@ -238,8 +244,10 @@ export interface DispatchStore {
    * between each tenant's batches; never more of a tenant leased at once than its running cap
    * (its quotas' `maxRunning`, else the store's default), nor of a batch than its `maxConcurrency`,
    * nor of a flow key than its concurrency or whole tokens (each claimed one takes a token).
+   * `soon`: the caller runs nothing now, so the claim should not wait to share a commit with
+   * other writes (a POST into an idle engine starts its work sooner; a busy one batches).
    */
-  claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]>;
+  claim(owner: string, limit: number, now: number, leaseMs: number, options?: { soon?: boolean }): Promise<ClaimedWorkflow[]>;
   /**
    * Extends the leases `owner` holds on `ids`, expired or not. Returns the ids it lost (no longer
    * held and not finished: freed or taken by another claim): their runs must stop, writing

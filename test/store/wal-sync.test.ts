@@ -137,6 +137,24 @@ describe('WAL fsync off the event loop (DB_SYNC=full)', () => {
     await close(store);
   });
 
+  it('lets a batch\'s work be claimed once it commits, while its fsync is out; the batch is answered only after it', async () => {
+    const store = new SqliteStore({ path: join(dir, 'x.db'), sync: 'full' });
+    let answered = false;
+    let claimed: Promise<unknown[]> | undefined;
+    const created = store.createBatch(batch, 1_000, { onCommitted: () => { claimed = store.claim('e', 2, 1_001, 60_000, { soon: true }); } }).then(() => {
+      answered = true;
+    });
+    const sync = await nextSync();
+    // The claim (of an idle engine) needs no fsync of its own before it answers, and does not wait for the batch's.
+    expect(claimed).toBeDefined();
+    expect(await claimed).toHaveLength(2);
+    expect(answered).toBe(false);
+    sync.done(null);
+    await created;
+    expect(answered).toBe(true);
+    await close(store);
+  });
+
   it('refuses a write whose fsync failed, publishes nothing of it, and reports the store failing until the WAL syncs again', async () => {
     const store = new SqliteStore({ path: join(dir, 'x.db'), sync: 'full' });
     const heard: EngineEvent[] = [];

@@ -119,6 +119,7 @@ export class PostgresStore implements Store {
 
   async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
     const { id, replayed } = await this.#sequence((unit) => admit(unit, input, now, options));
+    options.onCommitted?.();
     const batch = await reads.batch(this.#db, id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };
@@ -299,6 +300,7 @@ export class PostgresStore implements Store {
   // --- Dispatcher and runner ---
 
   claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
+    // `soon` means nothing here: every claim is a transaction of its own.
     const turn = this.#turn++;
     return this.#sequence(() => claim({ owner, now, leaseMs }, limit, turn, this.#tenantMaxRunning));
   }

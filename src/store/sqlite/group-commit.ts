@@ -12,6 +12,10 @@ interface Pending<T> {
   reject: (error: unknown) => void;
   /** Settle when the group is durable (else as soon as it commits). */
   durable: boolean;
+  /** Called as the group commits, before it is durable (errors are the caller's). */
+  onCommit: (() => void) | undefined;
+  /** May commit while an fsync is in flight (see run). */
+  eager: boolean;
 }
 
 export interface GroupHooks {
@@ -51,10 +55,14 @@ export class GroupCommit {
    * Queues `write` for the next group. Its promise settles once the group is durable; with
    * `durable: false`, as soon as it has committed (for a write whose loss in a power cut undoes
    * nothing anyone acted on durably: a claim, whose first durable consequence is a later write).
+   * `onCommit` is told as soon as the group has committed, durable or not: work may be claimed
+   * from it then (claims are not durable either). A group of `eager` writes only (with `durable:
+   * false`) commits at once rather than after the fsync in flight: fewer writes share that
+   * commit, for one that someone waits on with nothing else to do.
    */
-  run<T>(write: () => T, { durable = true }: { durable?: boolean } = {}): Promise<T> {
+  run<T>(write: () => T, { durable = true, onCommit, eager = false }: { durable?: boolean; onCommit?: () => void; eager?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ write, resolve, reject, durable } as Pending<unknown>);
+      this.#queue.push({ write, resolve, reject, durable, onCommit, eager: eager && !durable } as Pending<unknown>);
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.#flushWhenReady());
@@ -64,7 +72,9 @@ export class GroupCommit {
 
   #flushWhenReady(): void {
     if (!this.#scheduled) return;
-    const pending = this.#hooks.pending?.();
+    // A group of eager claims only answers at its commit: waiting for an fsync it does not need
+    // would only delay a stage's start (a POST into an idle engine would wait for its batch's fsync).
+    const pending = this.#queue.every((item) => item.eager) ? null : this.#hooks.pending?.();
     // A turn after the fsync returns, so the writes of the callers it resumed join this group.
     if (pending) void pending.then(() => setImmediate(() => this.#flushWhenReady()));
     else this.flush();
@@ -106,6 +116,7 @@ export class GroupCommit {
       else item.reject(outcome.error);
     });
     const done = this.#hooks.afterCommit?.() ?? Promise.resolve();
+    for (const item of group) item.onCommit?.();
     settle(false);
     void done.then(() => settle(true), (error: unknown) => {
       for (const item of group) if (item.durable) item.reject(error);

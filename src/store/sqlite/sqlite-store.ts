@@ -196,7 +196,7 @@ export class SqliteStore implements Store {
   // --- Admission ---
 
   async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
-    const { id, replayed } = await this.#admitting.run(() => this.#run(admit(this.#unit, input, now, options)));
+    const { id, replayed } = await this.#admitting.run(() => this.#run(admit(this.#unit, input, now, options)), { onCommit: options.onCommitted });
     const batch = this.#reads.batch(id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };
@@ -334,9 +334,9 @@ export class SqliteStore implements Store {
    * cut leaves the workflow unclaimed, and the runner's first write (the stage start, in a later
    * commit, so durable only after this one) is what records that it ran.
    */
-  claim(owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedWorkflow[]> {
+  claim(owner: string, limit: number, now: number, leaseMs: number, { soon = false }: { soon?: boolean } = {}): Promise<ClaimedWorkflow[]> {
     const turn = this.#turn++;
-    return this.#group.run(() => this.#run(claim({ owner, now, leaseMs }, limit, turn, this.#tenantMaxRunning)), { durable: false });
+    return this.#group.run(() => this.#run(claim({ owner, now, leaseMs }, limit, turn, this.#tenantMaxRunning)), { durable: false, eager: soon });
   }
 
   renewLeases(owner: string, ids: string[], now: number, leaseMs: number): Promise<Renewal> {
