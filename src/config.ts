@@ -190,10 +190,10 @@ export const ConfigSchema = Type.Object({
    * How long finished batches are kept: a batch that finished (succeeded, failed or canceled) more
    * than this many days ago, and whose webhook is no longer being delivered, is deleted with its
    * workflows, results and events by the processes that run workflows (engine/retention.ts).
-   * 0 keeps everything forever.
+   * 0 keeps everything forever. A tenant's quota `retentionDays` overrides it for that tenant.
    * @default 30
    */
-  RETENTION_DAYS: Int(0, 36_500, 30, 'Days a finished batch is kept before it is deleted with its workflows and events; 0 keeps them forever.'),
+  RETENTION_DAYS: Int(0, 36_500, 30, 'Days a finished batch is kept before it is deleted with its workflows and events; 0 keeps them forever. A tenant\'s quota retentionDays overrides it.'),
   /** Lines are pretty on a terminal, JSON lines otherwise. @default "info" */
   LOG_LEVEL: Type.Union(
     [

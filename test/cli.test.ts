@@ -194,6 +194,23 @@ describe('clientflow keys and tenants', () => {
     }
   });
 
+  it('sets a tenant\'s retention days (0 keeps forever), keeps its other quotas, and refuses a negative one', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clientflow-keys-'));
+    const env = { DB_PATH: join(dir, 'x.db') };
+    expect(await run(['tenants', 'set', 'acme', '--max-queued', '5', '--retention-days', '7'], env)).toMatchObject({
+      code: 0, stdout: expect.stringContaining('{"maxQueued":5,"retentionDays":7}') as unknown,
+    });
+    expect(await run(['tenants', 'set', 'acme', '--retention-days', '0'], env)).toMatchObject({ code: 0 });
+    expect((await run(['tenants', 'list'], env)).stdout).toMatch(/acme\s+\{"maxQueued":5,"retentionDays":0\}/);
+    expect(await run(['tenants', 'set', 'acme', '--retention-days=-1'], env)).toMatchObject({
+      code: 1, stderr: expect.stringContaining('retentionDays') as unknown,
+    });
+    expect(await run(['tenants', 'set', 'acme', '--retention-days', 'forever'], env)).toMatchObject({
+      code: 1, stderr: expect.stringContaining('--retention-days must be an integer') as unknown,
+    });
+    expect((await run(['tenants', 'list'], env)).stdout).toMatch(/acme\s+\{"maxQueued":5,"retentionDays":0\}/);
+  });
+
   it('says what is wrong with a tenant id or a quota, and exits 1', async () => {
     dir = mkdtempSync(join(tmpdir(), 'clientflow-keys-'));
     const env = { DB_PATH: join(dir, 'x.db') };

@@ -288,6 +288,27 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (store) => {
       expect((await post(s, acme, { clientIds: [2], simulation: { processCpuMs: 6 } })).statusCode).toBe(403);
     });
 
+    it('keeps a tenant\'s retentionDays over RETENTION_DAYS (0 keeps forever); a negative or fractional one is a 400 naming it', async () => {
+      const s = await secured({ RETENTION_DAYS: 30 });
+      const admin = await keyFor(s, 'ops', true);
+      const put = (payload: Record<string, unknown>) => s.app.inject({ method: 'PUT', url: '/v1/tenants/acme', headers: admin, payload });
+      const set = await put({ retentionDays: 7 });
+      expect(set.statusCode).toBe(200);
+      expect(set.json()).toMatchObject({ quotas: { retentionDays: 7 }, effective: { retentionDays: 7 } });
+      expect((await s.app.inject({ url: '/v1/tenants/globex', headers: admin })).json()).toMatchObject({ quotas: {}, effective: { retentionDays: 30 } });
+      expect((await put({ retentionDays: 0 })).json()).toMatchObject({ effective: { retentionDays: 0 } });
+      expect((await s.app.inject({ url: '/v1/tenants', headers: admin })).json<{ items: Array<{ id: string; quotas: unknown }> }>().items)
+        .toContainEqual(expect.objectContaining({ id: 'acme', quotas: { retentionDays: 0 } }));
+      expect((await s.store.getTenant('acme'))!.quotas).toEqual({ retentionDays: 0 });
+      for (const retentionDays of [-1, 1.5, '7']) {
+        const refused = await put({ retentionDays });
+        expect(refused.statusCode).toBe(400);
+        expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(refused.json<{ errors: Array<{ path: string }> }>().errors.map((e) => e.path)).toEqual(['/body/retentionDays']);
+      }
+      expect((await s.store.getTenant('acme'))!.quotas).toEqual({ retentionDays: 0 });
+    });
+
     it('rate-limits each key: RateLimit-* headers, then 429 problem+json with Retry-After; another key is not affected', async () => {
       const s = await secured({ RATE_LIMIT_PER_MINUTE: 3 });
       const acme = await keyFor(s, 'acme');

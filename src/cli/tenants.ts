@@ -28,6 +28,7 @@ export const QUOTA_OPTIONS = {
   'max-schedules': 'maxSchedules',
   'min-schedule-interval-ms': 'minScheduleIntervalMs',
   'max-schedule-batch': 'maxScheduleBatch',
+  'retention-days': 'retentionDays',
 } as const satisfies Record<string, keyof Quotas>;
 
 async function withTenancy<T>(env: CommandInput['env'], work: (store: Tenancy) => Promise<T>): Promise<T> {

@@ -998,6 +998,8 @@ export interface components {
             minScheduleIntervalMs?: number;
             /** @description Most client ids the batch of one schedule tick may hold. */
             maxScheduleBatch?: number;
+            /** @description Days a finished batch of the tenant is kept before it is deleted with its workflows and events (default: the server's RETENTION_DAYS); 0 keeps them forever. */
+            retentionDays?: number;
         };
         /** @description A tenant and its quotas. */
         Tenant: {
@@ -1039,6 +1041,8 @@ export interface components {
                 minScheduleIntervalMs: number;
                 /** @description Most client ids the batch of one schedule tick may hold. */
                 maxScheduleBatch: number;
+                /** @description Days a finished batch of the tenant is kept before it is deleted with its workflows and events (default: the server's RETENTION_DAYS); 0 keeps them forever. */
+                retentionDays: number;
             };
             /**
              * Format: date-time

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClientflowError } from '../model/errors.js';
 import type { Batch, NewBatch, Workflow } from '../model/types.js';
-import type { Admission, Control, CreateOptions, DispatchStore, EventFeed, QueueLimits, Retention, RunnerStore, Schedules } from '../store/store.js';
+import type { Admission, Control, CreateOptions, DispatchStore, EventFeed, QueueLimits, Retention, RunnerStore, Schedules, Tenancy } from '../store/store.js';
 import { Dispatcher } from './dispatcher.js';
 import { EngineEvents } from './events.js';
 import { logEvents } from './log-events.js';
@@ -26,8 +26,9 @@ import { sameStages, stageSets, type StageSets } from './stages/sets.js';
 import type { StageHandlers } from './stages/stage.js';
 import type { WorkflowSpans } from '../telemetry/workflow-spans.js';
 
-/** What the engine needs of a store: every role but the HTTP reads, the webhooks' and the lifecycle. */
-export type EngineStore = Admission & Control & DispatchStore & RunnerStore & EventFeed & Retention & Pick<Schedules, 'dueSchedules' | 'nextScheduleAt' | 'fireSchedule'>;
+/** What the engine needs of a store: every role but the HTTP reads, the webhooks' and the lifecycle; the tenants' retention. */
+export type EngineStore = Admission & Control & DispatchStore & RunnerStore & EventFeed & Retention & Pick<Tenancy, 'listTenants'>
+  & Pick<Schedules, 'dueSchedules' | 'nextScheduleAt' | 'fireSchedule'>;
 
 export interface EngineOptions {
   store: EngineStore;
@@ -58,7 +59,7 @@ export interface EngineOptions {
   pollMs: number;
   /** Whether this engine claims and runs workflows (false: RUN_MODE=api, it only accepts them). @default true */
   runs?: boolean;
-  /** Days finished batches are kept (retention.ts), purged by an engine that runs workflows; 0: forever. */
+  /** Days finished batches are kept (retention.ts), purged by an engine that runs workflows; 0: forever. A tenant's quota may say otherwise. */
   retentionDays: number;
   /** The scheduler's settings (scheduler.ts); unset: this engine takes no schedule ticks. */
   schedules?: Pick<SchedulerOptions, 'pollMs' | 'limits' | 'quotasOf'>;

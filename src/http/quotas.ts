@@ -32,6 +32,7 @@ export function defaultQuotas(config: Config): ResolvedQuotas {
     maxSchedules: config.TENANT_MAX_SCHEDULES,
     minScheduleIntervalMs: config.TENANT_MIN_SCHEDULE_INTERVAL_MS,
     maxScheduleBatch: config.TENANT_MAX_SCHEDULE_BATCH,
+    retentionDays: config.RETENTION_DAYS,
   };
 }
 

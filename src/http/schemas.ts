@@ -336,6 +336,10 @@ const QuotaFields = {
   maxSchedules: Type.Integer({ minimum: 0, maximum: 100_000, description: 'Most schedules of the tenant.' }),
   minScheduleIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, description: 'Shortest time between two ticks of one schedule, ms.' }),
   maxScheduleBatch: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most client ids the batch of one schedule tick may hold.' }),
+  retentionDays: Type.Integer({
+    minimum: 0, maximum: 36_500,
+    description: 'Days a finished batch of the tenant is kept before it is deleted with its workflows and events (default: the server\'s RETENTION_DAYS); 0 keeps them forever.',
+  }),
 };
 /** A tenant's own quotas: the fields set; every other one takes the server's default. */
 export const QuotasFields = Type.Object(

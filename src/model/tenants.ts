@@ -61,6 +61,11 @@ export interface Quotas {
   minScheduleIntervalMs?: number;
   /** Most client ids the batch of one schedule tick may hold. */
   maxScheduleBatch?: number;
+  /**
+   * Days the tenant's finished batches are kept before retention deletes them (engine/retention.ts);
+   * 0 keeps them forever, whatever the server's RETENTION_DAYS.
+   */
+  retentionDays?: number;
 }
 
 /**

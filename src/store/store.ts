@@ -331,19 +331,28 @@ export interface Purged {
   events: number;
 }
 
-// Retention (engine/retention.ts): finished batches are deleted once RETENTION_DAYS have passed.
+/**
+ * Whose batches a purge takes: only those of `tenants`, or those of every tenant but
+ * `exceptTenants`. Which cutoff applies to which tenant is the retention loop's to decide
+ * (engine/retention.ts); the store only filters.
+ */
+export type PurgeScope = { tenants: readonly string[] } | { exceptTenants: readonly string[] };
+
+// Retention (engine/retention.ts): finished batches are deleted once their tenant's retention has passed.
 export interface Retention {
   /**
-   * Deletes some finished batches (succeeded, failed or canceled) that finished before `before`
+   * Deletes some finished batches (succeeded, failed or canceled) of the tenants in `scope`
+   * (default: every tenant) that finished before `before`
    * and whose webhook is not pending (delivered, failed or none), with everything kept for them:
    * workflows, results, outputs, events, duration histograms, idempotency keys. One short
    * transaction of about `limit` workflows (and their events), so it never holds the store long;
    * callers repeat it until it deletes nothing. A batch unfinished, finished later or reopened by
    * a retry is untouched. Replicas of a shared store purge at once without waiting on each other.
    * A backend may delete a large batch over several calls (it reads as gone after the first), and
-   * may keep its newest rows so it never hands out a key twice (sqlite/retention.ts).
+   * may keep its newest rows so it never hands out a key twice (sqlite/retention.ts). It reads
+   * only the due batches of the tenants in scope, never the batches another tenant keeps longer.
    */
-  purgeFinished(before: number, limit: number): Promise<Purged>;
+  purgeFinished(before: number, limit: number, scope?: PurgeScope): Promise<Purged>;
 }
 
 export interface Lifecycle {

@@ -1,7 +1,8 @@
 /**
- * What start-up and a /metrics scrape read must not grow with the batches kept: every statement
- * they run on SQLite is checked with EXPLAIN QUERY PLAN for a scan of the batches table (a full
- * scan or a walk of a whole index). Finished batches are only ever read one by one, by key.
+ * What start-up, a /metrics scrape and a retention purge read must not grow with the batches
+ * kept: every statement they run on SQLite is checked with EXPLAIN QUERY PLAN for a scan of the
+ * batches table (a full scan or a walk of a whole index). Finished batches are only ever read one
+ * by one, by key, or (a purge) one tenant's due range at a time.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -86,6 +87,40 @@ it('the lease sweep, a release and a recovery read only the leased workflows, ne
         .map((row) => `${row.detail}: ${sql.trim().slice(0, 160)}`);
     });
     expect(scans).toEqual([]);
+  } finally {
+    db.close();
+  }
+});
+
+it('a retention purge reads only the due batches of the tenants in its scope, never those another tenant keeps', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'clientflow-scans-'));
+  const path = join(dir, 'x.db');
+  const store = new SqliteStore({ path, sync: 'normal' });
+  for (const tenant of ['acme', 'globex', 'keeper']) {
+    await store.createBatch({ tenant, clientIds: [1], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null }, 1);
+    for (const wf of await store.claim('e', 10, 1, 60_000)) {
+      for (const stage of ['fetch', 'process', 'store'] as const) {
+        await store.record({ kind: 'started', workflow: wf, stage, at: 1 });
+        await store.record({ kind: 'succeeded', workflow: wf, stage, at: 2, output: {} });
+      }
+    }
+  }
+  const statements = await statementsRunBy(async () => {
+    await store.purgeFinished(10, 500, { tenants: ['acme'] });
+    await store.purgeFinished(10, 500, { exceptTenants: ['keeper'] });
+  });
+  await store.close();
+  const db = new Database(path, { readonly: true });
+  try {
+    const reads = [...statements].filter((sql) => /FROM tenant_totals AS t CROSS JOIN batches/.test(sql));
+    expect(reads).toHaveLength(2);
+    for (const sql of reads) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ before: null, limit: null, tenants: '[]' }) as Array<{ detail: string }>).map((r) => r.detail);
+      // A range on finished_at alone would walk every batch that a tenant keeping longer (or
+      // forever) still holds, on every call of every pass: each tenant's range is read instead.
+      expect(plan).toContain('SEARCH b USING INDEX batches_finished (tenant=? AND finished_at<?)');
+      expect(plan.filter((detail) => /^SCAN (b|batches)\b/.test(detail))).toEqual([]);
+    }
   } finally {
     db.close();
   }

@@ -268,4 +268,9 @@ CREATE UNLOGGED TABLE request_counts (
   count bigint NOT NULL
 );
 `,
+  /* 10: retention per tenant (postgres/retention.ts): finished batches by tenant, then by when they
+         finished, so a purge reads only the due batches of the tenants it purges */ `
+DROP INDEX IF EXISTS batches_finished;
+CREATE INDEX batches_finished ON batches (tenant, finished_at) WHERE finished_at IS NOT NULL;
+`,
 ];

@@ -19,7 +19,7 @@ import { LeaseLostError, StoreUnavailableError } from '../errors.js';
 import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, Fired, LeaseFence, ListQuery, NewSchedule, Purged, QueueLimits, RemoteNotice, Renewal,
+  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, Fired, LeaseFence, ListQuery, NewSchedule, Purged, PurgeScope, QueueLimits, RemoteNotice, Renewal,
   Store, StoreCapabilities, TickLimits, Transition, WebhookClaim, WebhookOutcome, WebhookShare,
 } from '../store.js';
 import { admit } from '../ops/admission.js';
@@ -358,8 +358,8 @@ export class PostgresStore implements Store {
 
   // --- Retention ---
 
-  purgeFinished(before: number, limit: number): Promise<Purged> {
-    return this.#transact((tx) => purgeFinished(tx, before, limit));
+  purgeFinished(before: number, limit: number, scope: PurgeScope = { exceptTenants: [] }): Promise<Purged> {
+    return this.#transact((tx) => purgeFinished(tx, before, limit, scope));
   }
 
   // --- Lifecycle ---

@@ -10,7 +10,7 @@
  * holding the batch row would deadlock with that retry). A batch is deleted in one transaction
  * whatever its size: its rows are ones no one else locks, so it blocks nobody meanwhile.
  */
-import type { Purged } from '../store.js';
+import type { Purged, PurgeScope } from '../store.js';
 import type { Tx } from './transaction.js';
 
 interface Candidate {
@@ -19,13 +19,23 @@ interface Candidate {
   total: number;
 }
 
-/** Inside a transaction: deletes the oldest batches due that no one else is touching. */
-export async function purgeFinished(tx: Tx, before: number, limit: number): Promise<Purged> {
+/**
+ * Tenant by tenant, each one's due batches from batches_finished (tenant, finished_at). Every
+ * tenant with a finished batch has a row in tenant_totals (its finish added it), so the tenants in
+ * scope are read from there, and a purge never walks the batches another tenant keeps longer.
+ */
+const DUE = (filter: string) => `SELECT b.seq, b.id, b.total FROM tenant_totals t JOIN batches b ON b.tenant = t.tenant
+  WHERE ${filter} AND b.finished_at < $1 AND b.status IN ('succeeded', 'failed', 'canceled')
+    AND (b.webhook_status IS NULL OR b.webhook_status <> 'pending')
+  LIMIT $2 FOR UPDATE OF b SKIP LOCKED`;
+const DUE_OF = DUE('t.tenant = ANY($3::text[])');
+const DUE_EXCEPT = DUE('t.tenant <> ALL($3::text[])');
+
+/** Inside a transaction: deletes batches due of the tenants in scope that no one else is touching. */
+export async function purgeFinished(tx: Tx, before: number, limit: number, scope: PurgeScope): Promise<Purged> {
   const budget = Math.max(1, Math.floor(limit));
-  const { rows: due } = await tx.query<Candidate>(`SELECT seq, id, total FROM batches
-    WHERE finished_at < $1 AND status IN ('succeeded', 'failed', 'canceled')
-      AND (webhook_status IS NULL OR webhook_status <> 'pending')
-    ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED`, [before, Math.min(budget, 100)]);
+  const [sql, tenants] = 'tenants' in scope ? [DUE_OF, scope.tenants] : [DUE_EXCEPT, scope.exceptTenants];
+  const { rows: due } = await tx.query<Candidate>(sql, [before, Math.min(budget, 100), tenants]);
   const chosen: Candidate[] = [];
   let workflows = 0;
   for (const batch of due) {

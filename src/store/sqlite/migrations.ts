@@ -419,4 +419,9 @@ UPDATE batches SET event_seq = (SELECT coalesce(max(n), 0) FROM events WHERE bat
 ALTER TABLE flow_limits ADD COLUMN paused_until INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE flow_limits ADD COLUMN pauses INTEGER NOT NULL DEFAULT 0;
 `,
+  /* 19: retention per tenant (sqlite/retention.ts): finished batches by tenant, then by when they
+         finished, so a purge reads only the due batches of the tenants it purges */ `
+DROP INDEX IF EXISTS batches_finished;
+CREATE INDEX batches_finished ON batches (tenant, finished_at) WHERE finished_at IS NOT NULL;
+`,
 ];

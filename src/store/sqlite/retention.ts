@@ -18,7 +18,7 @@
  * workflow keys) and the batch of the newest event are never purged: the largest keys stay.
  */
 import type { Database as DB, Statement } from 'better-sqlite3';
-import type { Purged } from '../store.js';
+import type { Purged, PurgeScope } from '../store.js';
 import type { FinishedViews } from '../view-cache.js';
 
 /** Events deleted per transaction, per workflow of the budget: about what one workflow writes. */
@@ -32,7 +32,7 @@ interface Candidate {
 
 export class Purges {
   readonly #views: FinishedViews;
-  readonly #candidates: Statement;
+  readonly #candidates: { in: Statement; notIn: Statement };
   readonly #dropBatch: Statement[];
   readonly #note: Statement;
   readonly #noted: Statement;
@@ -42,13 +42,19 @@ export class Purges {
 
   constructor(db: DB, views: FinishedViews) {
     this.#views = views;
-    // Oldest finish first (batches_finished); a webhook still to deliver keeps its batch.
-    this.#candidates = db.prepare(`SELECT seq, id, total FROM batches
-      WHERE finished_at < @before AND status IN ('succeeded', 'failed', 'canceled')
-        AND (webhook_status IS NULL OR webhook_status <> 'pending')
-        AND seq < (SELECT max(seq) FROM batches)
-        AND seq IS NOT (SELECT batch_seq FROM events ORDER BY id DESC LIMIT 1)
-      ORDER BY finished_at LIMIT @limit`);
+    // Tenant by tenant, each one's oldest finish first (batches_finished: tenant, finished_at). Every
+    // tenant with a finished batch has a row in tenant_totals (its finish added it), so the tenants
+    // in scope are read from there, and a pass never walks the batches another tenant keeps longer.
+    // CROSS JOIN keeps that order: tenants first. A webhook still to deliver keeps its batch.
+    const candidates = (filter: 'IN' | 'NOT IN') => db.prepare(`SELECT b.seq, b.id, b.total
+      FROM tenant_totals AS t CROSS JOIN batches AS b
+      WHERE t.tenant ${filter} (SELECT value FROM json_each(@tenants))
+        AND b.tenant = t.tenant AND b.finished_at < @before AND b.status IN ('succeeded', 'failed', 'canceled')
+        AND (b.webhook_status IS NULL OR b.webhook_status <> 'pending')
+        AND b.seq < (SELECT max(seq) FROM batches)
+        AND b.seq IS NOT (SELECT batch_seq FROM events ORDER BY id DESC LIMIT 1)
+      LIMIT @limit`);
+    this.#candidates = { in: candidates('IN'), notIn: candidates('NOT IN') };
     this.#dropBatch = [
       // Its workflows leave the tenant's totals of finished batches (reads.ts totals) with it.
       db.prepare(`UPDATE tenant_totals SET succeeded = tenant_totals.succeeded - b.succeeded, failed = tenant_totals.failed - b.failed,
@@ -73,16 +79,17 @@ export class Purges {
   }
 
   /** Inside a transaction: deletes the next batches due and the next rows of those deleted before. */
-  purge(before: number, limit: number): Purged {
+  purge(before: number, limit: number, scope: PurgeScope): Purged {
     const budget = Math.max(1, Math.floor(limit));
-    const batches = this.#take(before, budget);
+    const batches = this.#take(before, budget, scope);
     const { workflows, events } = this.#drain(budget);
     return { batches, workflows, events };
   }
 
   /** Deletes the rows of the oldest batches due, as many as hold `budget` workflows (one at least). */
-  #take(before: number, budget: number): number {
-    const due = this.#candidates.all({ before, limit: Math.min(budget, 100) }) as Candidate[];
+  #take(before: number, budget: number, scope: PurgeScope): number {
+    const [candidates, tenants] = 'tenants' in scope ? [this.#candidates.in, scope.tenants] : [this.#candidates.notIn, scope.exceptTenants];
+    const due = candidates.all({ before, limit: Math.min(budget, 100), tenants: JSON.stringify(tenants) }) as Candidate[];
     let workflows = 0;
     let taken = 0;
     for (const batch of due) {

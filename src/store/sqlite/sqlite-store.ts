@@ -28,7 +28,7 @@ import { Unit } from '../ops/unit.js';
 import type { WorkflowTotals } from '../views.js';
 import { Outbox } from '../outbox.js';
 import type {
-  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, Fired, LeaseFence, ListQuery, NewSchedule, Purged, QueueLimits, Renewal, Store,
+  CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, Fired, LeaseFence, ListQuery, NewSchedule, Purged, PurgeScope, QueueLimits, Renewal, Store,
   StoreCapabilities, TickLimits, Transition, WebhookClaim, WebhookOutcome, WebhookShare,
 } from '../store.js';
 import { FinishedViews } from '../view-cache.js';
@@ -398,10 +398,10 @@ export class SqliteStore implements Store {
    * keys are not enforced in it: the pragma holds only outside a transaction, and #alone runs
    * its transaction before its first await, so it is on again before anything else runs.
    */
-  purgeFinished(before: number, limit: number): Promise<Purged> {
+  purgeFinished(before: number, limit: number, scope: PurgeScope = { exceptTenants: [] }): Promise<Purged> {
     this.#db.pragma('foreign_keys = OFF');
     try {
-      return this.#alone(() => this.#purges.purge(before, limit));
+      return this.#alone(() => this.#purges.purge(before, limit, scope));
     } finally {
       this.#db.pragma('foreign_keys = ON');
     }

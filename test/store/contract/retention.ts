@@ -5,18 +5,21 @@
  *   outputs, events, histograms, idempotency keys); from then on they read as null and control
  *   calls on them answer as for an unknown id; workflowTotals no longer count them;
  * - about `limit` workflows per call, in one short transaction; callers repeat until it deletes nothing;
- * - a batch unfinished, finished later or reopened by a retry is untouched, events included.
+ * - a batch unfinished, finished later or reopened by a retry is untouched, events included;
+ * - with a scope, only the batches of the tenants in it (`tenants`), or of every tenant but
+ *   those (`exceptTenants`), and each tenant's totals lose only its own.
  */
 import { describe, expect, it } from 'vitest';
-import { DAY, T0, type Contract } from './harness.js';
+import type { PurgeScope } from '../../../src/store/store.js';
+import { batchInput, DAY, T0, type Contract } from './harness.js';
 
 export function retentionContract(c: Contract): void {
   describe('retention', () => {
     /** Purges until nothing is left to delete, as the retention loop does; returns the sums. */
-    async function purgeAll(before: number, limit: number): Promise<{ batches: number; workflows: number; events: number }> {
+    async function purgeAll(before: number, limit: number, scope?: PurgeScope): Promise<{ batches: number; workflows: number; events: number }> {
       const sum = { batches: 0, workflows: 0, events: 0 };
       for (;;) {
-        const r = await c.store.purgeFinished(before, limit);
+        const r = await c.store.purgeFinished(before, limit, scope);
         if (r.batches + r.workflows + r.events === 0) return sum;
         sum.batches += r.batches;
         sum.workflows += r.workflows;
@@ -103,6 +106,33 @@ export function retentionContract(c: Contract): void {
       for (const b of small) expect(await store.getBatch(b.id, T0)).toBeNull();
       expect((await store.getBatch(failing.id, T0 + 2 * DAY))!.status).toBe('running');
       expect(await store.getBatch(newest.id, T0)).not.toBeNull();
+    });
+
+    it('purges only the tenants in scope, and takes back only their totals', async () => {
+      const { store } = c;
+      // One finished batch of each tenant, all of the same age, then one still queued (the newest rows).
+      const batches = new Map<string, string>();
+      for (const tenant of ['acme', 'globex', 'initech']) {
+        batches.set(tenant, (await store.createBatch(batchInput([1, 2], { tenant }), T0)).batch.id);
+        for (const wf of await store.claim('e', 10, T0, 60_000)) await c.succeedAll(wf, T0);
+      }
+      const queued = (await store.createBatch(batchInput([3], { tenant: 'acme' }), T0)).batch;
+      const left = async () => {
+        const kept: string[] = [];
+        for (const [tenant, id] of batches) if (await store.getBatch(id, T0)) kept.push(tenant);
+        return kept;
+      };
+
+      expect(await purgeAll(T0 + 5 * DAY, 1, { tenants: [] })).toMatchObject({ batches: 0 });
+      expect(await purgeAll(T0 + 5 * DAY, 1, { tenants: ['globex', 'hooli'] })).toMatchObject({ batches: 1, workflows: 2 });
+      expect(await left()).toEqual(['acme', 'initech']);
+      // Not yet due for the others.
+      expect(await purgeAll(T0, 1, { exceptTenants: ['initech'] })).toMatchObject({ batches: 0 });
+      expect(await purgeAll(T0 + 5 * DAY, 1, { exceptTenants: ['initech'] })).toMatchObject({ batches: 1, workflows: 2 });
+      expect(await left()).toEqual(['initech']);
+      expect(await store.getBatch(queued.id, T0)).not.toBeNull();
+      const totals = await store.workflowTotals();
+      expect([totals.acme?.succeeded, totals.acme?.queued, totals.globex?.succeeded ?? 0, totals.initech?.succeeded]).toEqual([0, 1, 0, 2]);
     });
   });
 }
