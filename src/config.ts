@@ -281,7 +281,7 @@ export const ConfigSchema = Type.Object({
   /** Checked when a schedule is written and again at each tick. @default 1000 */
   TENANT_MAX_SCHEDULE_BATCH: Int(1, 1_000_000, 1000, 'Default quota: most client ids the batch of one schedule tick may hold.'),
   /** @default 1200 */
-  RATE_LIMIT_PER_MINUTE: Int(1, 10_000_000, 1200, 'Default quota: requests per minute per API key, counted in the store across every replica (requests without a key are not limited).'),
+  RATE_LIMIT_PER_MINUTE: Int(1, 10_000_000, 1200, 'Default quota: requests per minute per API key, across every replica of a PostgreSQL store (requests without a key are not limited).'),
 
   // --- Webhooks (engine/webhooks.ts): a batch's callbackUrl gets the finished batch, signed. ---
   /**

@@ -384,8 +384,9 @@ export interface Tenancy {
   /**
    * Adds `n` requests to `key`'s count in fixed window number `window` and returns the count: a
    * newer window starts again from `n`, an older one (a replica whose clock is behind) adds to the
-   * newest. Counted where every replica of the store counts (http/rate-limit.ts), not kept durable:
-   * a restart may forget a window.
+   * newest: rate limits exact across the replicas of a shared store (http/rate-limit.ts; a store
+   * one process owns is counted in that process's memory instead). Not kept durable: a restart
+   * may forget a window.
    */
   countRequests(key: string, window: number, n: number): Promise<number>;
 }
