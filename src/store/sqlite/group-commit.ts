@@ -12,7 +12,7 @@ interface Pending<T> {
   reject: (error: unknown) => void;
   /** Settle when the group is durable (else as soon as it commits). */
   durable: boolean;
-  /** Called as the group commits, before it is durable (errors are the caller's). */
+  /** Called as the group commits, before it is durable; must not throw (it runs inside the flush). */
   onCommit: (() => void) | undefined;
   /** May commit while an fsync is in flight (see run). */
   eager: boolean;
