@@ -386,7 +386,7 @@ export interface Tenancy {
    * newer window starts again from `n`, an older one (a replica whose clock is behind) adds to the
    * newest: rate limits exact across the replicas of a shared store (http/rate-limit.ts; a store
    * one process owns is counted in that process's memory instead). Not kept durable: a restart
-   * may forget a window.
+   * may forget a window (a PostgreSQL crash truncates the unlogged table: that minute counts again from 0).
    */
   countRequests(key: string, window: number, n: number): Promise<number>;
 }
