@@ -204,7 +204,7 @@ export function createMetrics({ store, engine, watchers, webhooks }: MetricsDeps
   });
   const retentionDeleted = new Counter({
     name: 'clientflow_retention_deleted_total',
-    help: 'Rows deleted by retention (RETENTION_DAYS): finished batches, their workflows and their events.',
+    help: 'Rows deleted by retention (RETENTION_DAYS, or a tenant\'s retentionDays): finished batches, their workflows and their events.',
     labelNames: ['kind'] as const, registers,
   });
   const scheduleTicks = new Counter({
