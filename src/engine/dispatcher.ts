@@ -38,6 +38,8 @@ export class Dispatcher {
   /** The last claim found less than it asked for: wait for a wake or the poll. */
   #exhausted = false;
   #draining = false;
+  /** start() ran: claims may be made for it. */
+  #started = false;
   /** The one timer that wakes the dispatcher when the earliest known retry falls due. */
   #retryTimer: NodeJS.Timeout | null = null;
   #retryAt = Infinity;
@@ -69,6 +71,7 @@ export class Dispatcher {
   }
 
   start(): void {
+    this.#started = true;
     const { leaseMs, pollMs, store, now } = this.#o;
     this.#timers = [
       setInterval(() => void this.#renew(), leaseMs / 3),
@@ -187,6 +190,24 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * The terms of a claim made in a batch's admission (CreateOptions.claim): only while this
+   * dispatcher runs, holds nothing and claims nothing, so its work starts at the batch's commit.
+   */
+  admissionClaim(): { owner: string; limit: number; leaseMs: number } | null {
+    if (!this.#started || this.#draining || this.#filling || this.#queue.size > 0 || this.#queue.pending > 0) return null;
+    const { owner, concurrency, prefetch, leaseMs } = this.#o;
+    return { owner, limit: concurrency + prefetch, leaseMs };
+  }
+
+  /** Takes workflows claimed elsewhere (in an admission) as its own claim's. */
+  adopt(claimed: ClaimedWorkflow[]): void {
+    this.#queueClaimed(claimed);
+    // That claim may have left work behind (it took what fit): the next fill looks again.
+    this.#exhausted = false;
+    this.#fill();
+  }
+
   async #claim(want: number): Promise<void> {
     const { store, owner, now, leaseMs } = this.#o;
     try {
@@ -194,50 +215,55 @@ export class Dispatcher {
       const idle = this.#queue.size === 0 && this.#queue.pending === 0;
       const claimed = await store.claim(owner, want, now(), leaseMs, { soon: idle });
       if (claimed.length < want) this.#exhausted = true;
-      for (const workflow of claimed) {
-        this.#held.set(workflow.id, workflow);
-        // Claimed work waits in turns by tenant, each tenant's highest priority first (fair-queue.ts):
-        // one priority order across tenants would let one tenant's work jump the others' claimed before it.
-        // A claim superseded while it waited (canceled, retried and claimed again) never runs.
-        let started = false;
-        void this.#queue.add(() => {
-          started = true;
-          return this.#held.get(workflow.id) === workflow ? this.#o.run(workflow) : Promise.resolve();
-        }, {
-          priority: workflow.priority, tenant: workflow.tenant,
-        })
-          .catch(async (e: unknown) => {
-            // Never started: drain() cleared it from the queue (p-queue rejects what clear() drops).
-            // Its lease is freed with the others when the engine stops; nothing went wrong.
-            if (!started) {
-              this.#o.log.debug({ workflowId: workflow.id }, 'claimed workflow dropped at shutdown before it started');
-              return;
-            }
-            // A refused write is the normal end of a claim canceled while it waited; a lease
-            // taken by another claim is not, and is worth a warning.
-            if (e instanceof LeaseLostError) {
-              if (e.expected) this.#o.log.debug({ workflowId: workflow.id }, e.message);
-              else this.#o.log.warn({ workflowId: workflow.id }, e.message);
-              return;
-            }
-            // A write failed (disk full, I/O error): give the workflow back now, its stage in
-            // flight pending again; if even that fails, the lease expires and the sweep frees it.
-            this.#warn(e, 'workflow run failed; releasing it to run again');
-            await store.releaseLeases(owner, now(), [workflow.id]).catch((err: unknown) => this.#warn(err, 'release failed'));
-          })
-          .finally(() => {
-            if (this.#held.get(workflow.id) === workflow) this.#held.delete(workflow.id);
-            // A batch capped by maxConcurrency, or a tenant by its running cap, has a free slot
-            // again: worth a claim.
-            if (workflow.options.maxConcurrency !== null || workflow.tenantCapped === true) this.#exhausted = false;
-            this.#fill();
-          });
-      }
+      this.#queueClaimed(claimed);
     } catch (e) {
       this.#exhausted = true;
       this.#warn(e, 'claim failed; retrying on the next poll');
     }
     if (!this.#exhausted) setImmediate(() => this.#fill());
+  }
+
+  #queueClaimed(claimed: ClaimedWorkflow[]): void {
+    const { store, owner, now } = this.#o;
+    for (const workflow of claimed) {
+      this.#held.set(workflow.id, workflow);
+      // Claimed work waits in turns by tenant, each tenant's highest priority first (fair-queue.ts):
+      // one priority order across tenants would let one tenant's work jump the others' claimed before it.
+      // A claim superseded while it waited (canceled, retried and claimed again) never runs.
+      let started = false;
+      void this.#queue.add(() => {
+        started = true;
+        return this.#held.get(workflow.id) === workflow ? this.#o.run(workflow) : Promise.resolve();
+      }, {
+        priority: workflow.priority, tenant: workflow.tenant,
+      })
+        .catch(async (e: unknown) => {
+          // Never started: drain() cleared it from the queue (p-queue rejects what clear() drops).
+          // Its lease is freed with the others when the engine stops; nothing went wrong.
+          if (!started) {
+            this.#o.log.debug({ workflowId: workflow.id }, 'claimed workflow dropped at shutdown before it started');
+            return;
+          }
+          // A refused write is the normal end of a claim canceled while it waited; a lease
+          // taken by another claim is not, and is worth a warning.
+          if (e instanceof LeaseLostError) {
+            if (e.expected) this.#o.log.debug({ workflowId: workflow.id }, e.message);
+            else this.#o.log.warn({ workflowId: workflow.id }, e.message);
+            return;
+          }
+          // A write failed (disk full, I/O error): give the workflow back now, its stage in
+          // flight pending again; if even that fails, the lease expires and the sweep frees it.
+          this.#warn(e, 'workflow run failed; releasing it to run again');
+          await store.releaseLeases(owner, now(), [workflow.id]).catch((err: unknown) => this.#warn(err, 'release failed'));
+        })
+        .finally(() => {
+          if (this.#held.get(workflow.id) === workflow) this.#held.delete(workflow.id);
+          // A batch capped by maxConcurrency, or a tenant by its running cap, has a free slot
+          // again: worth a claim.
+          if (workflow.options.maxConcurrency !== null || workflow.tenantCapped === true) this.#exhausted = false;
+          this.#fill();
+        });
+    }
   }
 
   #warn(err: unknown, msg: string): void {

@@ -228,8 +228,14 @@ export class Engine {
    */
   async submit(input: NewBatch, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
     if (!this.accepting) throw new EngineStoppedError();
-    // Claimed as soon as it commits, while its fsync runs: the 202 still waits for the fsync.
-    const created = await this.#o.store.createBatch(input, this.#now(), { ...options, onCommitted: () => this.#wake() });
+    // An idle engine claims in the batch's own transaction; a busy one as soon as it commits. Either
+    // way its work starts while the fsync runs: the 202 still waits for the fsync.
+    const claim = this.#o.runs !== false && this.#state === 'running' ? this.#dispatcher.admissionClaim() : null;
+    const created = await this.#o.store.createBatch(input, this.#now(), {
+      ...options,
+      ...(claim === null ? {} : { claim }),
+      onCommitted: (claimed) => (claimed.length > 0 ? this.#dispatcher.adopt(claimed) : this.#wake()),
+    });
     if (!created.replayed) this.#wake();
     return created;
   }

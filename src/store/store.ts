@@ -153,11 +153,18 @@ export interface CreateOptions extends QueueLimits {
   /** Replay the batch created earlier with this key and the same fingerprint, for ttlMs. */
   idempotency?: { key: string; fingerprint: string; ttlMs: number };
   /**
-   * Called once the batch's transaction has committed, perhaps before it is durable (the promise
-   * waits for that): its work may be claimed from then on. Claims are not durable either, and a
-   * claimed workflow's first durable write comes after the batch's.
+   * Also leases up to `limit` runnable workflows to `owner` (as DispatchStore.claim) in the
+   * batch's own transaction: an idle engine's first stage starts at the batch's commit, without a
+   * claim's commit of its own. Nothing is claimed for a replayed or refused batch.
    */
-  onCommitted?: () => void;
+  claim?: { owner: string; limit: number; leaseMs: number };
+  /**
+   * Called once the batch's transaction has committed, perhaps before it is durable (the promise
+   * waits for that), with what `claim` leased: its work may be claimed from then on. Claims are
+   * not durable either, and a claimed workflow's first durable write comes after the batch's.
+   * Must not throw.
+   */
+  onCommitted?: (claimed: ClaimedWorkflow[]) => void;
 }
 
 export interface CancelResult<T> {

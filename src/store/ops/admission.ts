@@ -10,7 +10,8 @@ import { DEFAULT_TENANT } from '../../model/tenants.js';
 import { batchOptions, type NewBatch } from '../../model/types.js';
 import { IdempotencyConflictError, QueueFullError, StorageQuotaError } from '../errors.js';
 import { timeOrderedId } from '../ids.js';
-import type { CreateOptions, QueueLimits } from '../store.js';
+import type { ClaimedWorkflow, CreateOptions, QueueLimits } from '../store.js';
+import { claim } from './claim.js';
 import { call, type Steps } from './steps.js';
 import type { Unit } from './unit.js';
 
@@ -44,6 +45,20 @@ export function* admit(
   unit.log(seq, { type: 'batch.created', at: now, batchId: id, total });
   unit.notice.work = true;
   return { id, replayed: false };
+}
+
+/**
+ * Admission and, where `options.claim` asks, a claim in the same transaction (ops/claim.ts): the
+ * batch's work leased as it commits. `turn` and `defaultCap` are the claim's (see claim()).
+ */
+export function* admitAndClaim(
+  unit: Unit, input: NewBatch, now: number, options: CreateOptions, turn: number, defaultCap: number | null,
+): Steps<{ id: string; replayed: boolean; claimed: ClaimedWorkflow[] }> {
+  const admitted = yield* admit(unit, input, now, options);
+  const terms = options.claim;
+  if (!terms || admitted.replayed) return { ...admitted, claimed: [] };
+  const claimed = yield* claim({ owner: terms.owner, now, leaseMs: terms.leaseMs }, terms.limit, turn, defaultCap);
+  return { ...admitted, claimed };
 }
 
 /**

@@ -22,7 +22,7 @@ import type {
   CancelResult, ClaimedWorkflow, CreateOptions, FailedWorkflowQuery, Fired, LeaseFence, ListQuery, NewSchedule, Purged, PurgeScope, QueueLimits, RemoteNotice, Renewal,
   Store, StoreCapabilities, TickLimits, Transition, WebhookClaim, WebhookOutcome, WebhookShare,
 } from '../store.js';
-import { admit } from '../ops/admission.js';
+import { admitAndClaim } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
 import { pauseFlow, putFlowLimit } from '../ops/flow-limits.js';
 import { cancelBatch, cancelWorkflow, releaseLeases, retryBatch, retryWorkflow } from '../ops/control.js';
@@ -118,8 +118,9 @@ export class PostgresStore implements Store {
   // --- Admission ---
 
   async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
-    const { id, replayed } = await this.#sequence((unit) => admit(unit, input, now, options));
-    options.onCommitted?.();
+    const turn = options.claim ? this.#turn++ : 0;
+    const { id, replayed, claimed } = await this.#sequence((unit) => admitAndClaim(unit, input, now, options, turn, this.#tenantMaxRunning));
+    options.onCommitted?.(claimed);
     const batch = await reads.batch(this.#db, id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };

@@ -16,7 +16,7 @@ import type { Batch, NewBatch, Page, WebhookDelivery, Workflow } from '../../mod
 import type { Schedule, ScheduleInput, ScheduleTick } from '../../model/schedules.js';
 import type { Driver } from '../driver.js';
 import { IdempotencyConflictError, LeaseLostError, QueueFullError, ScheduleLimitError, StorageQuotaError } from '../errors.js';
-import { admit } from '../ops/admission.js';
+import { admitAndClaim } from '../ops/admission.js';
 import { claim } from '../ops/claim.js';
 import { pauseFlow, putFlowLimit } from '../ops/flow-limits.js';
 import { commit } from '../ops/commit.js';
@@ -196,7 +196,13 @@ export class SqliteStore implements Store {
   // --- Admission ---
 
   async createBatch(input: NewBatch, now: number, options: CreateOptions = {}): Promise<{ batch: Batch; replayed: boolean }> {
-    const { id, replayed } = await this.#admitting.run(() => this.#run(admit(this.#unit, input, now, options)), { onCommit: options.onCommitted });
+    const turn = options.claim ? this.#turn++ : 0;
+    let claimed: ClaimedWorkflow[] = [];
+    const { id, replayed } = await this.#admitting.run(() => {
+      const admitted = this.#run(admitAndClaim(this.#unit, input, now, options, turn, this.#tenantMaxRunning));
+      claimed = admitted.claimed;
+      return admitted;
+    }, { onCommit: options.onCommitted && (() => options.onCommitted!(claimed)) });
     const batch = this.#reads.batch(id, now);
     if (!batch) throw new Error('batch vanished after insert');
     return { batch, replayed };

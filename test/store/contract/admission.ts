@@ -8,7 +8,9 @@
  * - an idempotency key seen before with the same fingerprint (within its ttl) writes nothing and
  *   returns that batch with `replayed: true`; with another fingerprint, IdempotencyConflictError;
  *   once the key expired, the same request is a new batch;
- * - QueueFullError or IdempotencyConflictError: nothing was written.
+ * - QueueFullError or IdempotencyConflictError: nothing was written;
+ * - `claim` leases runnable work in the batch's own transaction (a replay claims nothing), and
+ *   `onCommitted` is told once it committed, with what was claimed.
  */
 import { describe, expect, it } from 'vitest';
 import { IdempotencyConflictError, QueueFullError, StorageQuotaError } from '../../../src/store/store.js';
@@ -31,6 +33,21 @@ export function admissionContract(c: Contract): void {
       // Purged, its workflows no longer count.
       await store.purgeFinished(T0 + 10, 500);
       await store.createBatch(acme([6, 7, 8]), T0 + 11, limits);
+    });
+
+    it('claims in the batch\'s own transaction when asked, and tells onCommitted what it claimed; a replay claims nothing', async () => {
+      const { store } = c;
+      const heard: string[][] = [];
+      const options = {
+        claim: { owner: 'e1', limit: 2, leaseMs: 60_000 }, idempotency: { key: 'k', fingerprint: 'f', ttlMs: 60_000 },
+        onCommitted: (claimed: Array<{ clientId: unknown; leaseOwner: string | null }>) => heard.push(claimed.map((w) => `${String(w.clientId)}@${w.leaseOwner}`)),
+      };
+      const { batch } = await store.createBatch(batchInput([1, 2, 3]), T0, options);
+      expect(heard).toEqual([['1@e1', '2@e1']]);
+      // The two are leased: only the third is left for a claim of its own.
+      expect((await store.claim('e2', 5, T0 + 1, 60_000)).map((w) => [w.clientId, w.batchId])).toEqual([[3, batch.id]]);
+      expect((await store.createBatch(batchInput([1, 2, 3]), T0 + 2, options)).replayed).toBe(true);
+      expect(heard).toEqual([['1@e1', '2@e1'], []]);
     });
 
     it('creates a batch with every workflow queued, echoing client ids as sent', async () => {
