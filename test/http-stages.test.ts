@@ -242,7 +242,9 @@ describe('http stages against the mock CRM', () => {
     const { s, crm: mock } = await withCrm();
     const closed = deferred<string>();
     mock.events.on('aborted', ({ id }) => closed.resolve(id));
-    const id = await runBatch(s, { clientIds: ['slow-2'], stages: 'http', timeouts: { fetchMs: 50 }, retry: { maxAttempts: 1 } });
+    // A timeout long enough for the request to reach the CRM first, even on a loaded machine (at 50 ms a
+    // request still connecting was aborted before the CRM saw it, and nothing was there to close).
+    const id = await runBatch(s, { clientIds: ['slow-2'], stages: 'http', timeouts: { fetchMs: 1_000 }, retry: { maxAttempts: 1 } });
     expect(await closed.promise).toBe('slow-2');
     expect((await workflowsOf(s, id))[0]!.stages[0]).toMatchObject({ status: 'failed', error: { code: 'TIMEOUT' } });
   });
