@@ -44,33 +44,35 @@ describe('rate limits', () => {
 
   it('sends a key\'s requests that wait for the count in flight together, each with its place in the count', async () => {
     const calls: Array<[string, number, number]> = [];
-    const gates: Array<ReturnType<typeof deferred<number>>> = [];
+    const gates: Array<ReturnType<typeof deferred<{ count: number; startedAt: number }>>> = [];
+    let now = 125_000;
     const counts = new StoreCounts({
-      countRequests: (key, window, n) => {
-        calls.push([key, window, n]);
-        const gate = deferred<number>();
+      countRequests: (key, at, n) => {
+        calls.push([key, at, n]);
+        const gate = deferred<{ count: number; startedAt: number }>();
         gates.push(gate);
         return gate.promise;
       },
-    }, () => 125_000);
+    }, () => now);
     const answers: Array<{ current: number; ttl: number }> = [];
     const answer = (error: Error | null, result?: { current: number; ttl: number }) => {
       expect(error).toBeNull();
       answers.push(result!);
     };
     counts.incr('k', answer);
+    now += 1_000;
     counts.incr('k', answer);
     counts.incr('k', answer);
     counts.incr('other', answer);
     // One statement per key in flight; the two that came later wait for the first.
-    expect(calls).toEqual([['k', 2, 1], ['other', 2, 1]]);
-    gates[0]!.resolve(10);
+    expect(calls).toEqual([['k', 125_000, 1], ['other', 126_000, 1]]);
+    gates[0]!.resolve({ count: 10, startedAt: 100_000 });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(calls).toEqual([['k', 2, 1], ['other', 2, 1], ['k', 2, 2]]);
-    gates[2]!.resolve(12);
-    gates[1]!.resolve(1);
+    expect(calls).toEqual([['k', 125_000, 1], ['other', 126_000, 1], ['k', 126_000, 2]]);
+    gates[2]!.resolve({ count: 12, startedAt: 100_000 });
+    gates[1]!.resolve({ count: 1, startedAt: 126_000 });
     await new Promise((resolve) => setImmediate(resolve));
-    // Window 2 is [120 s, 180 s): 55 s left at 125 s.
-    expect(answers).toEqual([{ current: 10, ttl: 55_000 }, { current: 11, ttl: 55_000 }, { current: 12, ttl: 55_000 }, { current: 1, ttl: 55_000 }]);
+    // The window of k started at 100 s: 35 s left at 125 s, 34 s at 126 s.
+    expect(answers).toEqual([{ current: 10, ttl: 35_000 }, { current: 11, ttl: 34_000 }, { current: 12, ttl: 34_000 }, { current: 1, ttl: 60_000 }]);
   });
 });

@@ -6,10 +6,10 @@
  *
  * Where the count lives follows the store's owner (StoreCapabilities): a store that replicas
  * share counts in the store (`Tenancy.countRequests`), so N replicas allow a tenant its
- * `ratePerMinute`, not N times it; windows are then fixed minutes of the clock, which every
- * replica reads alike. A store one process owns leaves the count to that process's memory (the
- * plugin's own store, a window from a key's first request): its count is every request's
- * already, and a statement per request would cost it 8 % of a keyed GET's CPU (bench case 5k).
+ * `ratePerMinute`, not N times it. A store one process owns leaves the count to that process's
+ * memory (the plugin's own store): its count is every request's already, and a statement per
+ * request would cost it 8 % of a keyed GET's CPU (bench case 5k). Either way a key's window
+ * starts at its first request and lasts a minute.
  * In the store, a key's requests that arrive while its count is on its way go together in the
  * next statement: one statement per key per round trip, however many arrive.
  */
@@ -27,7 +27,6 @@ type Answer = (error: Error | null, result?: { current: number; ttl: number }) =
 
 interface Waiting {
   answer: Answer;
-  window: number;
   now: number;
 }
 
@@ -44,8 +43,7 @@ export class StoreCounts {
   }
 
   incr(key: string, answer: Answer): void {
-    const now = this.#now();
-    const waiting = { answer, window: Math.floor(now / WINDOW_MS), now };
+    const waiting = { answer, now: this.#now() };
     const queued = this.#queued.get(key);
     if (queued) queued.push(waiting);
     else void this.#count(key, [waiting]);
@@ -57,11 +55,10 @@ export class StoreCounts {
 
   async #count(key: string, group: Waiting[]): Promise<void> {
     this.#queued.set(key, []);
-    const window = Math.max(...group.map((w) => w.window));
     try {
-      const count = await this.#store.countRequests(key, window, group.length);
+      const { count, startedAt } = await this.#store.countRequests(key, group.at(-1)!.now, group.length, WINDOW_MS);
       // The group's requests took the last `group.length` of the count, in arrival order.
-      group.forEach((w, i) => w.answer(null, { current: count - group.length + 1 + i, ttl: (window + 1) * WINDOW_MS - w.now }));
+      group.forEach((w, i) => w.answer(null, { current: count - group.length + 1 + i, ttl: Math.max(0, startedAt + WINDOW_MS - w.now) }));
     } catch (e) {
       for (const w of group) w.answer(e as Error);
     }

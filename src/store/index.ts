@@ -45,7 +45,7 @@ export async function openTenancy(config: Parameters<typeof openStore>[0]): Prom
     getTenant: async (id) => table.getTenant(id),
     listTenants: async () => table.listTenants(),
     putTenant: async (id, quotas, now) => table.putTenant(id, quotas, now),
-    countRequests: async (key, window, n) => table.countRequests(key, window, n),
+    countRequests: async (key, now, n, windowMs) => table.countRequests(key, now, n, windowMs),
     close: async () => close(),
   };
 }

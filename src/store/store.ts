@@ -389,13 +389,14 @@ export interface Tenancy {
   /** Replaces the tenant's own quotas (creating the tenant if there is none). */
   putTenant(id: string, quotas: Quotas, now: number): Promise<Tenant>;
   /**
-   * Adds `n` requests to `key`'s count in fixed window number `window` and returns the count: a
-   * newer window starts again from `n`, an older one (a replica whose clock is behind) adds to the
-   * newest: rate limits exact across the replicas of a shared store (http/rate-limit.ts; a store
-   * one process owns is counted in that process's memory instead). Not kept durable: a restart
-   * may forget a window (a PostgreSQL crash truncates the unlogged table: that minute counts again from 0).
+   * Adds `n` requests made at `now` to `key`'s count and returns it with its window's start: a
+   * window starts at a key's first request and lasts `windowMs`; a request at or after its end
+   * starts the next one (a replica whose clock is behind adds to the current one). Rate limits
+   * exact across the replicas of a shared store (http/rate-limit.ts; a store one process owns is
+   * counted in that process's memory instead). Not kept durable: a PostgreSQL crash truncates the
+   * unlogged table, and the window then counts again from 0.
    */
-  countRequests(key: string, window: number, n: number): Promise<number>;
+  countRequests(key: string, now: number, n: number, windowMs: number): Promise<{ count: number; startedAt: number }>;
 }
 
 /**

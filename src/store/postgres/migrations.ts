@@ -260,12 +260,12 @@ ALTER TABLE batches ADD COLUMN trace_context text;
 ALTER TABLE flow_limits ADD COLUMN paused_until bigint NOT NULL DEFAULT 0;
 ALTER TABLE flow_limits ADD COLUMN pauses bigint NOT NULL DEFAULT 0;
 `,
-  /* 9: requests per API key and fixed window (Tenancy.countRequests), counted by every replica:
+  /* 9: requests per API key in its current window (Tenancy.countRequests), counted by every replica:
         UNLOGGED, a counter per key rewritten on every request needs no WAL and no crash safety */ `
 CREATE UNLOGGED TABLE request_counts (
-  key   text PRIMARY KEY,
-  win   bigint NOT NULL,
-  count bigint NOT NULL
+  key        text PRIMARY KEY,
+  started_at bigint NOT NULL,
+  count      bigint NOT NULL
 );
 `,
   /* 10: retention per tenant (postgres/retention.ts): finished batches by tenant, then by when they

@@ -240,8 +240,8 @@ export class PostgresStore implements Store {
     return this.#read(() => tenants.putTenant(this.#db, id, quotas, now));
   }
 
-  countRequests(key: string, window: number, n: number): Promise<number> {
-    return this.#read(() => tenants.countRequests(this.#db, key, window, n));
+  countRequests(key: string, now: number, n: number, windowMs: number): Promise<{ count: number; startedAt: number }> {
+    return this.#read(() => tenants.countRequests(this.#db, key, now, n, windowMs));
   }
 
   // --- Reads ---

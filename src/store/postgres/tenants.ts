@@ -42,10 +42,11 @@ export async function putTenant(db: Queryable, id: string, quotas: Quotas, now: 
   return tenantOf(rows[0]!);
 }
 
-export async function countRequests(db: Queryable, key: string, window: number, n: number): Promise<number> {
-  const { rows } = await db.query<{ count: string }>(`INSERT INTO request_counts AS r (key, win, count) VALUES ($1, $2, $3)
-    ON CONFLICT (key) DO UPDATE SET count = CASE WHEN excluded.win > r.win THEN excluded.count ELSE r.count + excluded.count END,
-      win = GREATEST(r.win, excluded.win)
-    RETURNING count`, [key, window, n]);
-  return Number(rows[0]!.count);
+export async function countRequests(db: Queryable, key: string, now: number, n: number, windowMs: number): Promise<{ count: number; startedAt: number }> {
+  const { rows } = await db.query<{ count: string; started_at: string }>(`INSERT INTO request_counts AS r (key, started_at, count) VALUES ($1, $2, $3)
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN excluded.started_at >= r.started_at + $4 THEN excluded.count ELSE r.count + excluded.count END,
+      started_at = CASE WHEN excluded.started_at >= r.started_at + $4 THEN excluded.started_at ELSE r.started_at END
+    RETURNING count, started_at`, [key, now, n, windowMs]);
+  return { count: Number(rows[0]!.count), startedAt: Number(rows[0]!.started_at) };
 }

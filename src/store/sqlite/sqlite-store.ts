@@ -174,8 +174,8 @@ export class SqliteStore implements Store {
     return this.#admitting.run(() => this.#tenants.putTenant(id, quotas, now));
   }
 
-  async countRequests(key: string, window: number, n: number): Promise<number> {
-    return this.#tenants.countRequests(key, window, n);
+  async countRequests(key: string, now: number, n: number, windowMs: number): Promise<{ count: number; startedAt: number }> {
+    return this.#tenants.countRequests(key, now, n, windowMs);
   }
 
   // --- Flow limits: written in the claims' group, as the claims that take their tokens ---

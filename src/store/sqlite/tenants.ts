@@ -17,16 +17,17 @@ export class TenantTable {
   readonly #keys: Statement;
   readonly #keysOf: Statement;
   readonly #revoke: Statement;
-  readonly #countRequests: Statement<[string, number, number], { count: number }>;
+  readonly #countRequests: Statement<[{ key: string; now: number; n: number; windowMs: number }], { count: number; started_at: number }>;
 
   constructor(db: DB) {
     // Request counts live in a TEMP table: this connection's own, in memory, never in the file or
     // its WAL (one process owns the file, so its count is every request's).
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS request_counts (key TEXT PRIMARY KEY, win INTEGER NOT NULL, count INTEGER NOT NULL)');
-    this.#countRequests = db.prepare(`INSERT INTO temp.request_counts AS r (key, win, count) VALUES (?, ?, ?)
-      ON CONFLICT (key) DO UPDATE SET count = CASE WHEN excluded.win > r.win THEN excluded.count ELSE r.count + excluded.count END,
-        win = max(r.win, excluded.win)
-      RETURNING count`);
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS request_counts (key TEXT PRIMARY KEY, started_at INTEGER NOT NULL, count INTEGER NOT NULL)');
+    this.#countRequests = db.prepare(`INSERT INTO temp.request_counts AS r (key, started_at, count) VALUES (@key, @now, @n)
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN excluded.started_at >= r.started_at + @windowMs THEN excluded.count ELSE r.count + excluded.count END,
+        started_at = CASE WHEN excluded.started_at >= r.started_at + @windowMs THEN excluded.started_at ELSE r.started_at END
+      RETURNING count, started_at`);
     this.#ensureTenant = db.prepare('INSERT INTO tenants (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
     this.#putTenant = db.prepare(`INSERT INTO tenants (id, quotas, created_at) VALUES (?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET quotas = excluded.quotas RETURNING *`);
@@ -40,8 +41,9 @@ export class TenantTable {
     this.#revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
   }
 
-  countRequests(key: string, window: number, n: number): number {
-    return this.#countRequests.get(key, window, n)!.count;
+  countRequests(key: string, now: number, n: number, windowMs: number): { count: number; startedAt: number } {
+    const row = this.#countRequests.get({ key, now, n, windowMs })!;
+    return { count: row.count, startedAt: row.started_at };
   }
 
   createKey(record: ApiKeyRecord): void {

@@ -4,8 +4,9 @@
  *   there is none; findKey finds it (null if none); listKeys lists every key (of one tenant),
  *   oldest first, revoked ones included; revokeKey is true once, false after or for no such key;
  * - getTenant / listTenants / putTenant: putTenant replaces the tenant's own quotas, creating it;
- * - countRequests adds to a key's count in its window: a newer window starts again, an older one
- *   adds to the newest, keys count apart;
+ * - countRequests adds to a key's count in its window (from its first request, `windowMs` long):
+ *   a request at or after the window's end starts the next, one from a clock behind adds to the
+ *   current, keys count apart;
  * - each batch keeps its tenant (`default` when unset): listBatches lists by tenant, a workflow
  *   shows its batch's tenant, and admission refuses past the tenant's queued quota.
  * Tenants in claims (fair shares, running caps): claims.ts.
@@ -68,15 +69,16 @@ export function tenancyContract(c: Contract): void {
       expect(await store.revokeKey('nope00000000', T0 + 3)).toBe(false);
     });
 
-    it('counts requests per key and window: a newer window starts again, a late one adds to the newest', async () => {
+    it('counts requests per key from its first request for a window: the next starts at its end, a late clock adds to the current', async () => {
       const { store } = c;
-      expect(await store.countRequests('key-a', 100, 1)).toBe(1);
-      expect(await store.countRequests('key-a', 100, 3)).toBe(4);
-      expect(await store.countRequests('key-b', 100, 2)).toBe(2);
-      expect(await store.countRequests('key-a', 101, 1)).toBe(1);
-      // A replica whose clock is behind still counts, against the newest window.
-      expect(await store.countRequests('key-a', 100, 2)).toBe(3);
-      expect(await store.countRequests('key-b', 100, 1)).toBe(3);
+      const W = 60_000;
+      expect(await store.countRequests('key-a', T0, 1, W)).toEqual({ count: 1, startedAt: T0 });
+      expect(await store.countRequests('key-a', T0 + 59_999, 3, W)).toEqual({ count: 4, startedAt: T0 });
+      expect(await store.countRequests('key-b', T0 + 10, 2, W)).toEqual({ count: 2, startedAt: T0 + 10 });
+      expect(await store.countRequests('key-a', T0 + W, 1, W)).toEqual({ count: 1, startedAt: T0 + W });
+      // A replica whose clock is behind still counts, in the current window.
+      expect(await store.countRequests('key-a', T0 + W - 5, 2, W)).toEqual({ count: 3, startedAt: T0 + W });
+      expect(await store.countRequests('key-b', T0 + 20, 1, W)).toEqual({ count: 3, startedAt: T0 + 10 });
     });
   });
 }
