@@ -204,7 +204,8 @@ async function runSide(
       serverCoresDrain = srv1 === null || srv2 === null ? null : (srv2 - srv1) / (t2 - t1);
     }
 
-    const stored = db.prepare(`SELECT count(*) AS n, coalesce(sum(e.id), 0) AS idSum
+    // The ids a stream sees are each event's number in its batch (`n`), not the row key (`id`).
+    const stored = db.prepare(`SELECT count(*) AS n, coalesce(sum(e.n), 0) AS idSum
       FROM events e JOIN batches b ON b.seq = e.batch_seq WHERE b.id = ?`).get(batchId) as { n: number; idSum: number };
     const progress = batch.progress as { succeeded: number };
     if (batch.status !== 'succeeded' || progress.succeeded !== n) {
