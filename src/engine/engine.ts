@@ -234,9 +234,9 @@ export class Engine {
     const created = await this.#o.store.createBatch(input, this.#now(), {
       ...options,
       ...(claim === null ? {} : { claim }),
+      // Both stores call this for every batch they commit: no second wake once it is durable.
       onCommitted: (claimed) => (claimed.length > 0 ? this.#dispatcher.adopt(claimed) : this.#wake()),
     });
-    if (!created.replayed) this.#wake();
     return created;
   }
 
