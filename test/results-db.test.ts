@@ -121,10 +121,10 @@ describe('results in the caller\'s PostgreSQL', () => {
 
     // The stage again, as after a crash, under a later claim: the store's own write is not the point here.
     let clock = Date.parse('2030-01-01T00:00:00Z');
-    const stage = storeStage({ saveResult: async () => {} }, () => clock, undefined, s.results);
+    const stage = storeStage(() => clock, undefined, s.results);
     const ctx = (leaseEpoch: number) => ({
       workflowId: wf.id, batchId: id, clientId: wf.clientId,
-      lease: { id: wf.id, seq: 0, leaseOwner: 'x', leaseEpoch },
+      lease: { id: wf.id, seq: 0, leaseOwner: 'x', leaseEpoch }, keepResult: () => {},
     }) as unknown as StageContext;
     const report = (name: string) => ({ clientId: 'only', name, stats: { orderCount: 0, total: 0, mean: null, max: null }, validation: { valid: true, problems: [] } });
     await stage.run(report('first re-run'), ctx(epoch + 1));

@@ -24,7 +24,7 @@ export function clientflow(dir: string): Peer {
       if (workload !== 'latency') throw new Error(`clientflow runs ${workload} as its own case`);
       const config = loadConfig({ DB_PATH: join(dir, 'latency.db'), LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000' });
       const store = await openStore(config);
-      const stages = defaultStages(store, { fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS });
+      const stages = defaultStages({ fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS });
       const handlers = {
         ...stages,
         fetch: {

@@ -23,7 +23,7 @@ import type { Logger } from 'pino';
 import { STAGES, isFinished } from '../model/statuses.js';
 import type { ErrorInfo } from '../model/types.js';
 import { nextStage } from '../store/transitions.js';
-import { LeaseLostError, type ClaimedWorkflow, type RunnerStore, type Transition } from '../store/store.js';
+import { LeaseLostError, type ClaimedWorkflow, type KeptResult, type RunnerStore, type Transition } from '../store/store.js';
 import type { WorkflowRun, WorkflowSpans } from '../telemetry/workflow-spans.js';
 import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
 import { RunControl } from './run-control.js';
@@ -119,9 +119,14 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
     let output: unknown;
     let failure: Failure | null = null;
     let thrown: unknown;
+    /** The workflow's result, if the handler handed it over: written with the attempt's success. */
+    let result: KeptResult | null = null;
+    const keepResult = (data: Record<string, unknown>, at: number): void => {
+      result = { data, at };
+    };
     try {
       output = await handlers[name].run(wf.output, {
-        signal, attempt, simulation: wf.options.simulation, options: wf.options, log, lease: wf, traceparent: span?.traceparent ?? null, ...ref,
+        signal, attempt, simulation: wf.options.simulation, options: wf.options, log, lease: wf, traceparent: span?.traceparent ?? null, keepResult, ...ref,
       });
     } catch (e) {
       thrown = e;
@@ -175,7 +180,7 @@ async function runStages(wf: ClaimedWorkflow, deps: RunnerDeps, control: RunCont
       // that write has committed: one row write per stage boundary, durability unchanged.
       const following = STAGES[STAGES.indexOf(name) + 1];
       const next = following && !deps.draining() && !control.canceled ? following : undefined;
-      await record({ kind: 'succeeded', workflow: wf, stage: name, at, output, next });
+      await record({ kind: 'succeeded', workflow: wf, stage: name, at, output, next, result });
       startedWithPrevious = next !== undefined;
     }
   }

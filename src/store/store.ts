@@ -104,10 +104,19 @@ export type LeaseFence = Pick<ClaimedWorkflow, 'id' | 'seq' | 'leaseOwner' | 'le
  * A stage transition reported by the runner. The runner owns the workflow while it holds the
  * lease, so it sends the stage's new state whole; the store derives every counter from it.
  */
+/** A workflow's result and when it was stored, written with its stage's success. */
+export interface KeptResult {
+  data: Record<string, unknown>;
+  at: number;
+}
+
 export type Transition =
   | { kind: 'started'; workflow: ClaimedWorkflow; stage: StageName; at: number }
-  /** With `next`, the same write also starts that stage: one row write per stage boundary. */
-  | { kind: 'succeeded'; workflow: ClaimedWorkflow; stage: StageName; at: number; output: unknown; next?: StageName }
+  /**
+   * With `next`, the same write also starts that stage: one row write per stage boundary. With
+   * `result`, the same write upserts the workflow's result (a stage handed it over: StageContext.keepResult).
+   */
+  | { kind: 'succeeded'; workflow: ClaimedWorkflow; stage: StageName; at: number; output: unknown; next?: StageName; result?: KeptResult | null }
   | { kind: 'failed'; workflow: ClaimedWorkflow; stage: StageName; at: number; error: ErrorInfo }
   /** The attempt failed and another is due at `retryAt`: the lease is given up until then. */
   /** `refund`: the attempt is not counted (the far side asked to wait: a CRM's Retry-After with the key paused). */

@@ -1,5 +1,4 @@
 /** The simulated stages: fetch → process → store, each after its simulated latency. */
-import type { RunnerStore } from '../../store/store.js';
 import { synthesizeClient } from './client-record.js';
 import type { ProcessPool } from './process-pool.js';
 import type { ResultsSink } from './results-sink.js';
@@ -18,8 +17,7 @@ export interface StageDelays {
  * `results` is the caller's results table, if any (results-sink.ts).
  */
 export function defaultStages(
-  store: Pick<RunnerStore, 'saveResult'>, delays: StageDelays, now: () => number = Date.now,
-  pool?: Pick<ProcessPool, 'analyze'>, results: ResultsSink | null = null,
+  delays: StageDelays, now: () => number = Date.now, pool?: Pick<ProcessPool, 'analyze'>, results: ResultsSink | null = null,
 ): StageHandlers {
   return {
     fetch: {
@@ -30,6 +28,6 @@ export function defaultStages(
       },
     },
     process: processStage(pool, (ctx) => simulate('process', delays.processMs, ctx)),
-    store: storeStage(store, now, (ctx) => simulate('store', delays.storeMs, ctx), results),
+    store: storeStage(now, (ctx) => simulate('store', delays.storeMs, ctx), results),
   };
 }

@@ -14,7 +14,7 @@ import { StageError, type StageHandlers } from './stage.js';
 export const crmKeyOf = (options: BatchOptions): string | null => options.crmKey ?? options.flowKey ?? null;
 
 export function httpStages(
-  store: Pick<RunnerStore, 'saveResult' | 'flowPausedUntil'>, crm: CrmClient, now: () => number = Date.now, pool?: Pick<ProcessPool, 'analyze'>,
+  store: Pick<RunnerStore, 'flowPausedUntil'>, crm: CrmClient, now: () => number = Date.now, pool?: Pick<ProcessPool, 'analyze'>,
   results: ResultsSink | null = null,
 ): StageHandlers {
   return {
@@ -35,6 +35,6 @@ export function httpStages(
       },
     },
     process: processStage(pool),
-    store: storeStage(store, now, undefined, results),
+    store: storeStage(now, undefined, results),
   };
 }

@@ -21,7 +21,7 @@ export interface StageSets {
 }
 
 export interface StageSetOptions {
-  store: Pick<RunnerStore, 'saveResult' | 'flowPausedUntil'>;
+  store: Pick<RunnerStore, 'flowPausedUntil'>;
   delays: StageDelays;
   now: () => number;
   /** Where the http set's fetch goes; null: this server runs no http batches. */
@@ -35,7 +35,7 @@ export interface StageSetOptions {
 export function stageSets(o: StageSetOptions): StageSets {
   const crm = o.crm ? crmClient(o.crm) : null;
   const sets: Record<StageSetName, StageHandlers> = {
-    simulated: defaultStages(o.store, o.delays, o.now, o.processPool, o.results),
+    simulated: defaultStages(o.delays, o.now, o.processPool, o.results),
     http: crm ? httpStages(o.store, crm, o.now, o.processPool, o.results) : unavailable('http', 'CRM_URL_TEMPLATE is not set on this server'),
   };
   return {

@@ -2,7 +2,6 @@
  * `process` and `store`, the same work in every stage set; a set may wait (or inject a failure)
  * before the work through `before` — the simulated set does, the http set does not.
  */
-import type { RunnerStore } from '../../store/store.js';
 import type { ClientRecord, ClientReport } from './client-record.js';
 import { createProcessPool, type ProcessPool } from './process-pool.js';
 import type { ResultsSink } from './results-sink.js';
@@ -25,11 +24,10 @@ export function processStage(pool: Pick<ProcessPool, 'analyze'> = createProcessP
 
 /**
  * `results`: the caller's table (RESULTS_DATABASE_URL), written first, so a result the API shows
- * is in that table too; the service's store keeps it either way (GET /v1/workflows/{id}).
+ * is in that table too; the service's store keeps it either way (GET /v1/workflows/{id}), written
+ * with the stage's success (StageContext.keepResult): one commit, not one for the result and one more for the success.
  */
-export function storeStage(
-  store: Pick<RunnerStore, 'saveResult'>, now: () => number, before: Before = nothing, results: ResultsSink | null = null,
-): StageHandler {
+export function storeStage(now: () => number, before: Before = nothing, results: ResultsSink | null = null): StageHandler {
   return {
     name: 'store',
     async run(input, ctx) {
@@ -41,7 +39,7 @@ export function storeStage(
       await results?.write({
         workflowId: ctx.workflowId, batchId: ctx.batchId, clientId: ctx.clientId, leaseEpoch: ctx.lease.leaseEpoch, result, storedAt,
       });
-      await store.saveResult(ctx.lease, result, storedAt);
+      ctx.keepResult(result, storedAt);
       return { storedAt };
     },
   };

@@ -20,6 +20,12 @@ export interface StageContext {
   lease: LeaseFence;
   /** The attempt's span as a W3C `traceparent`, for the requests it makes; null: tracing is off. */
   traceparent: string | null;
+  /**
+   * Hands over the workflow's result (`storedAt`: when it was stored): the store writes it in the
+   * same transaction as this attempt's success, fenced like it, and not at all if the attempt
+   * fails. The last call wins.
+   */
+  keepResult(result: Record<string, unknown>, storedAt: number): void;
 }
 
 /** One stage's work. Its input is the previous stage's persisted output (null for the first). */

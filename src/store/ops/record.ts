@@ -27,6 +27,11 @@ export function* record(unit: Unit, reported: Transition): Steps<void> {
   }
   // Only the stages it touched: a failure or cancel also skips the later ones.
   const stages = row.finished ? STAGES.slice(STAGES.indexOf(transition.stage)) : next ? [transition.stage, next] : [transition.stage];
+  // The result first: fenced on the same lease as the row, so a refusal still writes nothing, and
+  // the write below (the same fence, in the same transaction) cannot then be refused.
+  if (transition.kind === 'succeeded' && transition.result) {
+    if (!(yield* call('saveResult', wf, transition.result.data, transition.result.at))) yield* leaseLost(wf);
+  }
   const written = yield* call('writeWorkflow', wf, row, next ?? transition.stage, { stages, times: firstStart ? 'first start' : 'progress' });
   if (!written) yield* leaseLost(wf);
   // A finished workflow's last output is nobody's input (a retry resumes only failed or canceled ones).

@@ -5,7 +5,8 @@
  *   own transition), or whose claim was superseded (even by the same owner), gets LeaseLostError
  *   and nothing is written: no row, output, result, event or counter moves;
  * - LeaseLostError says whether that is the normal end of a cancel (`expected`) or a lost lease;
- * - saveResult upserts the final result under the lease; repeating it is harmless.
+ * - saveResult upserts the final result under the lease; repeating it is harmless. A success that
+ *   carries the result (`result`) writes it in the same write, under the same fence.
  */
 import { describe, expect, it } from 'vitest';
 import { LeaseLostError, type ClaimedWorkflow, type Store, type Transition } from '../../../src/store/store.js';
@@ -35,6 +36,7 @@ function everyKind(wf: ClaimedWorkflow, at: number): Transition[] {
     { kind: 'started', workflow: structuredClone(wf), stage: 'fetch', at },
     { kind: 'succeeded', workflow: running(), stage: 'fetch', at, output: { stale: true }, next: 'process' },
     { kind: 'succeeded', workflow: running(), stage: 'fetch', at, output: { stale: true } },
+    { kind: 'succeeded', workflow: running(), stage: 'fetch', at, output: { stale: true }, result: { data: { stale: true }, at } },
     { kind: 'failed', workflow: running(), stage: 'fetch', at, error },
     { kind: 'retrying', workflow: running(), stage: 'fetch', at, error, retryAt: at + 100 },
     { kind: 'canceled', workflow: running(), stage: 'fetch', at },
@@ -142,6 +144,22 @@ export function fencesContract(c: Contract): void {
       await expect(store.record({ kind: 'started', workflow: stale!, stage: 'fetch', at: T0 + 4 })).rejects.toBeInstanceOf(LeaseLostError);
       await c.succeedAll(fresh!, T0 + 5);
       expect((await store.getWorkflow(fresh!.id))!.stages.map((st) => st.attempts)).toEqual([1, 1, 1]);
+    });
+
+    it('writes a result handed over with a success together with it', async () => {
+      const { store } = c;
+      const batch = await c.newBatch([1]);
+      const [wf] = await store.claim('r', 1, T0, 60_000);
+      for (const [i, stage] of (['fetch', 'process'] as const).entries()) {
+        await store.record({ kind: 'started', workflow: wf!, stage, at: T0 + i * 10 });
+        await store.record({ kind: 'succeeded', workflow: wf!, stage, at: T0 + i * 10 + 5, output: { stage } });
+      }
+      await store.record({ kind: 'started', workflow: wf!, stage: 'store', at: T0 + 20 });
+      expect((await store.getWorkflow(wf!.id))!.result).toBeNull();
+      await store.record({ kind: 'succeeded', workflow: wf!, stage: 'store', at: T0 + 25, output: null, result: { data: { kept: 1 }, at: T0 + 24 } });
+      const done = (await store.getWorkflow(wf!.id))!;
+      expect(done).toMatchObject({ status: 'succeeded', result: { kept: 1 } });
+      expect((await store.listWorkflows(batch.id, { limit: 10 }))!.items.map((w) => w.result)).toEqual([{ kept: 1 }]);
     });
 
     it('upserts results: saving twice keeps one result, the last', async () => {
