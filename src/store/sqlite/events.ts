@@ -34,9 +34,9 @@ export class EventLog {
     this.#insert = insert(1);
     this.#insertMany = insert(MANY);
     this.#number = db.prepare<[number, number]>('UPDATE batches SET event_seq = event_seq + ? WHERE seq = ? RETURNING event_seq').pluck();
-    this.#after = db.prepare<[number, number, number, number]>(`${SELECT} WHERE e.batch_seq = ? AND e.n > ? AND e.id <= ? ORDER BY e.n LIMIT ?`);
+    this.#after = db.prepare<[number, number, number, number]>(`${SELECT} WHERE e.batch_seq = +? AND e.n > +? AND e.id <= +? ORDER BY e.n LIMIT +?`);
     // The timeline asks for a few workflows at a time: their keys, then their events in the batch.
-    this.#ofWorkflows = db.prepare<[number, number, string]>(`${SELECT} WHERE e.batch_seq = ? AND e.id <= ?
+    this.#ofWorkflows = db.prepare<[number, number, string]>(`${SELECT} WHERE e.batch_seq = +? AND e.id <= +?
       AND e.workflow_seq IN (SELECT seq FROM workflows WHERE id IN (SELECT value FROM json_each(?))) ORDER BY e.n`);
     this.#lastId = db.prepare('SELECT COALESCE(max(id), 0) FROM events').pluck();
   }

@@ -23,16 +23,16 @@ export class FailureReads {
     this.#workflowSeq = db.prepare('SELECT seq FROM workflows WHERE id = ?').pluck();
     this.#batchSeq = db.prepare('SELECT seq FROM batches WHERE id = ?').pluck();
     this.#deliveries = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM batches
-      WHERE webhook_status = 'failed' AND seq < ? ORDER BY seq DESC LIMIT ?`);
+      WHERE webhook_status = 'failed' AND seq < ? ORDER BY seq DESC LIMIT +?`);
     this.#tenantDeliveries = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM batches
-      WHERE webhook_status = 'failed' AND tenant = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
+      WHERE webhook_status = 'failed' AND tenant = ? AND seq < ? ORDER BY seq DESC LIMIT +?`);
   }
 
   workflows(query: FailedWorkflowQuery): Page<Workflow> {
     const cursor = query.cursor === undefined ? undefined : decodeTimeCursor(query.cursor);
     const after = cursor && { at: cursor.at, seq: keyOf(this.#workflowSeq.get(cursor.id) as number | undefined) };
     const { where, values } = failedWhere(query, `json_extract(w.error, '$.code')`, () => '?', after);
-    const sql = `${WORKFLOW_SELECT} WHERE ${where} ORDER BY w.finished_at DESC, w.seq DESC LIMIT ?`;
+    const sql = `${WORKFLOW_SELECT} WHERE ${where} ORDER BY w.finished_at DESC, w.seq DESC LIMIT +?`;
     let statement = this.#failed.get(sql);
     if (!statement) this.#failed.set(sql, (statement = this.#db.prepare(sql)));
     const rows = statement.all(...values, query.limit + 1) as Array<WorkflowRow & { finished_at: number | null }>;

@@ -37,12 +37,12 @@ export class Reads {
     this.#batchById = db.prepare('SELECT * FROM batches WHERE id = ?');
     this.#batchSeq = db.prepare('SELECT seq FROM batches WHERE id = ?');
     this.#workflowSeq = db.prepare('SELECT seq FROM workflows WHERE id = ? AND batch_seq = ?').pluck();
-    this.#batches = db.prepare('SELECT * FROM batches WHERE seq < ? ORDER BY seq DESC LIMIT ?');
-    this.#batchesByStatus = db.prepare('SELECT * FROM batches WHERE status = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
-    this.#tenantBatches = db.prepare('SELECT * FROM batches WHERE tenant = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
-    this.#tenantBatchesByStatus = db.prepare('SELECT * FROM batches WHERE tenant = ? AND status = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
-    this.#workflows = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = ? AND w.seq > ? ORDER BY w.seq LIMIT ?`);
-    this.#workflowsByStatus = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = ? AND w.status = ? AND w.seq > ? ORDER BY w.seq LIMIT ?`);
+    this.#batches = db.prepare('SELECT * FROM batches WHERE seq < ? ORDER BY seq DESC LIMIT +?');
+    this.#batchesByStatus = db.prepare('SELECT * FROM batches WHERE status = ? AND seq < ? ORDER BY seq DESC LIMIT +?');
+    this.#tenantBatches = db.prepare('SELECT * FROM batches WHERE tenant = ? AND seq < ? ORDER BY seq DESC LIMIT +?');
+    this.#tenantBatchesByStatus = db.prepare('SELECT * FROM batches WHERE tenant = ? AND status = ? AND seq < ? ORDER BY seq DESC LIMIT +?');
+    this.#workflows = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = +? AND w.seq > +? ORDER BY w.seq LIMIT +?`);
+    this.#workflowsByStatus = db.prepare(`${WORKFLOW_SELECT} WHERE w.batch_seq = +? AND w.status = +? AND w.seq > +? ORDER BY w.seq LIMIT +?`);
     this.#workflowById = db.prepare(`${WORKFLOW_SELECT} WHERE w.id = ?`);
     // Active batches summed live (their index), finished ones as folded at their finish: never every batch.
     this.#totals = db.prepare(`SELECT tenant, SUM(queued) AS queued, SUM(running) AS running, SUM(succeeded) AS succeeded,

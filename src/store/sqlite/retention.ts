@@ -53,7 +53,7 @@ export class Purges {
         AND (b.webhook_status IS NULL OR b.webhook_status <> 'pending')
         AND b.seq < (SELECT max(seq) FROM batches)
         AND b.seq IS NOT (SELECT batch_seq FROM events ORDER BY id DESC LIMIT 1)
-      LIMIT @limit`);
+      LIMIT +@limit`);
     this.#candidates = { in: candidates('IN'), notIn: candidates('NOT IN') };
     this.#dropBatch = [
       // Its workflows leave the tenant's totals of finished batches (reads.ts totals) with it.
@@ -69,13 +69,13 @@ export class Purges {
     this.#noted = db.prepare('SELECT batch_seq FROM purged_batches ORDER BY batch_seq LIMIT 100').pluck();
     this.#unnote = db.prepare('DELETE FROM purged_batches WHERE batch_seq = ?');
     // The same first `limit` workflows of the batch each time: results and outputs before the rows.
-    const chunk = 'SELECT seq FROM workflows WHERE batch_seq = @seq ORDER BY seq LIMIT @limit';
+    const chunk = 'SELECT seq FROM workflows WHERE batch_seq = @seq ORDER BY seq LIMIT +@limit';
     this.#dropWorkflows = [
       db.prepare(`DELETE FROM results WHERE workflow_seq IN (${chunk})`),
       db.prepare(`DELETE FROM outputs WHERE workflow_seq IN (${chunk})`),
       db.prepare(`DELETE FROM workflows WHERE seq IN (${chunk})`),
     ];
-    this.#dropEvents = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE batch_seq = @seq ORDER BY id LIMIT @limit)');
+    this.#dropEvents = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE batch_seq = @seq ORDER BY id LIMIT +@limit)');
   }
 
   /** Inside a transaction: deletes the next batches due and the next rows of those deleted before. */

@@ -36,10 +36,10 @@ export class ScheduleRows {
       ON CONFLICT (schedule_id, tick_at) DO NOTHING`);
     this.#batchStatus = db.prepare('SELECT status FROM batches WHERE id = ?').pluck();
     this.#seqOf = db.prepare('SELECT seq FROM schedules WHERE id = ?').pluck();
-    this.#list = db.prepare('SELECT * FROM schedules WHERE seq < ? ORDER BY seq DESC LIMIT ?');
-    this.#listOf = db.prepare('SELECT * FROM schedules WHERE tenant = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
-    this.#ticks = db.prepare('SELECT * FROM schedule_ticks WHERE schedule_id = ? ORDER BY tick_at DESC LIMIT ?');
-    this.#due = db.prepare('SELECT id, tenant FROM schedules WHERE next_fire_at <= ? ORDER BY next_fire_at LIMIT ?');
+    this.#list = db.prepare('SELECT * FROM schedules WHERE seq < ? ORDER BY seq DESC LIMIT +?');
+    this.#listOf = db.prepare('SELECT * FROM schedules WHERE tenant = ? AND seq < ? ORDER BY seq DESC LIMIT +?');
+    this.#ticks = db.prepare('SELECT * FROM schedule_ticks WHERE schedule_id = ? ORDER BY tick_at DESC LIMIT +?');
+    this.#due = db.prepare('SELECT id, tenant FROM schedules WHERE next_fire_at <= ? ORDER BY next_fire_at LIMIT +?');
     this.#nextAt = db.prepare('SELECT min(next_fire_at) FROM schedules WHERE next_fire_at IS NOT NULL').pluck();
   }
 

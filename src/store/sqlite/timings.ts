@@ -30,10 +30,10 @@ export class BatchTimings {
   constructor(db: DB) {
     this.#add = db.prepare(`INSERT INTO batch_timings (batch_seq, metric, ms, n) VALUES (?, ?, ?, ?)
       ON CONFLICT (batch_seq, metric, ms) DO UPDATE SET n = n + excluded.n`);
-    this.#dropEmpty = db.prepare('DELETE FROM batch_timings WHERE batch_seq = ? AND metric = ? AND ms = ? AND n <= 0');
-    this.#countAt = db.prepare('SELECT n FROM batch_timings WHERE batch_seq = ? AND metric = ? AND ms = ?').pluck();
-    this.#nextUp = db.prepare('SELECT ms, n FROM batch_timings WHERE batch_seq = ? AND metric = ? AND ms > ? ORDER BY ms LIMIT 1').raw();
-    this.#nextDown = db.prepare('SELECT ms, n FROM batch_timings WHERE batch_seq = ? AND metric = ? AND ms < ? ORDER BY ms DESC LIMIT 1').raw();
+    this.#dropEmpty = db.prepare('DELETE FROM batch_timings WHERE batch_seq = +? AND metric = +? AND ms = +? AND n <= 0');
+    this.#countAt = db.prepare('SELECT n FROM batch_timings WHERE batch_seq = +? AND metric = +? AND ms = +?').pluck();
+    this.#nextUp = db.prepare('SELECT ms, n FROM batch_timings WHERE batch_seq = +? AND metric = +? AND ms > +? ORDER BY ms LIMIT 1').raw();
+    this.#nextDown = db.prepare('SELECT ms, n FROM batch_timings WHERE batch_seq = +? AND metric = +? AND ms < +? ORDER BY ms DESC LIMIT 1').raw();
     this.#position = db.prepare('SELECT ms AS value, above FROM batch_p95s WHERE batch_seq = ? AND metric = ?');
     this.#positions = db.prepare('SELECT metric, ms FROM batch_p95s WHERE batch_seq = ?').raw();
     this.#setPosition = db.prepare(`INSERT INTO batch_p95s (batch_seq, metric, ms, above) VALUES (?, ?, ?, ?)

@@ -30,7 +30,7 @@ export class WebhookDeliveries {
                       FROM batches b LEFT JOIN json_each(@held) h ON h.key = b.tenant
                       WHERE b.webhook_status = 'pending' AND b.webhook_next_at IS NOT NULL
                         AND b.webhook_next_at <= @now AND b.webhook_attempts < @max)
-                    WHERE place <= @per ORDER BY at LIMIT @limit)
+                    WHERE place <= @per ORDER BY at LIMIT +@limit)
       RETURNING id, tenant, webhook_url, webhook_attempts, trace_context`);
     // An attempt's outcome, written only while its claim stands (a retry of the batch resets it).
     this.#record = db.prepare(`UPDATE batches SET webhook_status = @status, webhook_last_error = @error,

@@ -19,7 +19,7 @@ import type { RowChange } from '../transitions.js';
 const LEASED_ROWS = {
   all: `${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL ORDER BY w.lease_expires, w.seq`,
   expired: `${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_expires < ? ORDER BY w.lease_expires, w.seq`,
-  owned: `${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_owner = ? ORDER BY w.lease_expires, w.seq`,
+  owned: `${WORKFLOW_ROW} WHERE w.lease_owner IS NOT NULL AND w.lease_owner = +? ORDER BY w.lease_expires, w.seq`,
 } as const;
 
 export class WorkflowWrites {
@@ -56,7 +56,7 @@ export class WorkflowWrites {
     this.#leased = db.prepare(LEASED_ROWS.all);
     this.#expired = db.prepare(LEASED_ROWS.expired);
     this.#owned = db.prepare(LEASED_ROWS.owned);
-    this.#ownedIn = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = ? AND w.id IN (SELECT value FROM json_each(?)) ORDER BY w.seq`);
+    this.#ownedIn = db.prepare(`${WORKFLOW_ROW} WHERE w.lease_owner = +? AND w.id IN (SELECT value FROM json_each(?)) ORDER BY w.seq`);
   }
 
   rows(query: RowQuery): FullRow[] {
