@@ -4,7 +4,6 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/engine/events.js';
-import type { StageHandlers } from '../src/engine/stages/stage.js';
 import { deferred, type TestService } from './helpers.js';
 import { useStores } from './stores.js';
 
@@ -92,24 +91,22 @@ stores.describe('fairness', () => {
 
   it('runs a higher-priority batch before a lower one that was queued first', async () => {
     const order: string[] = [];
-    // The first workflow holds the only slot until both batches are queued behind it.
-    const queued = deferred();
-    const handlers: StageHandlers = {
-      fetch: { name: 'fetch', run: async (_input, ctx) => (ctx.clientId === 'blocker' ? queued.promise : null) },
-      process: { name: 'process', run: async () => null },
-      store: { name: 'store', run: async () => null },
-    };
-    service = await stores.start({ config: { CONCURRENCY: 1 }, engine: { handlers } });
+    // Not started: both batches wait in the store, the lower one queued first. (A running engine
+    // claims a batch as it commits: with a slot held, the first batch would already be claimed and
+    // waiting when the second arrived, and which one the freed slot took would be a race.)
+    service = await stores.start({ config: { CONCURRENCY: 1 }, start: false });
     service.engine.events.on((e) => {
       if (e.type === 'stage.started' && e.stage === 'fetch') order.push(String(e.clientId));
     });
-    await post(service, { clientIds: ['blocker'] });
-    await service.waitFor((e) => e.type === 'stage.started');
-    const low = await post(service, { clientIds: ['low-1', 'low-2'], priority: 0 });
-    await post(service, { clientIds: ['high-1', 'high-2'], priority: 10 });
-    queued.resolve();
-    await service.waitFor((e) => e.type === 'batch.finished' && e.batchId === low);
-    expect(order).toEqual(['blocker', 'high-1', 'high-2', 'low-1', 'low-2']);
+    const create = async (clientIds: string[], priority: number) => (await service!.store.createBatch({
+      clientIds, priority, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: sim,
+    }, Date.now())).batch;
+    const low = await create(['low-1', 'low-2'], 0);
+    await create(['high-1', 'high-2'], 10);
+    const done = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === low.id);
+    await service.engine.start();
+    await done;
+    expect(order).toEqual(['high-1', 'high-2', 'low-1', 'low-2']);
   });
 
   it('a tenant at priority 10 does not starve one at priority 0: they take turns', async () => {

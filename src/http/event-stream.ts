@@ -41,6 +41,8 @@ export interface StreamOptions {
   write: (text: string) => Promise<void>;
   /** A live event as an encoded SSE message (sharedEncoder): shared by the streams that send it. */
   encodeEvent: (event: EngineEvent) => string;
+  /** An event read from the store as an encoded SSE message (sharedReplayEncoder): shared by the streams that replay it. */
+  encodeStored: (batchId: string, event: EngineEvent) => string;
   /** Aborted when the client goes away or the server closes. */
   signal: AbortSignal;
   /** The batch's view: `fresh`, or shared by the streams of one batch for a moment (sharedProgress). */
@@ -125,8 +127,9 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
         if (event.id <= lastId) continue;
         lastId = event.id;
         finished = event.type === 'batch.finished';
-        // Live events are one object shared by every stream; replayed ones are this stream's own.
-        text += fromStore ? encodeEvent(event) : o.encodeEvent(event);
+        // Live events are one object shared by every stream; replayed ones are read by each stream
+        // itself, but their text is shared by id.
+        text += fromStore ? o.encodeStored(o.batchId, event) : o.encodeEvent(event);
       }
       if (text) {
         await o.write(text);
@@ -178,6 +181,32 @@ export function sharedEncoder(): (event: EngineEvent) => string {
     if (text === undefined) {
       text = encodeEvent(event);
       encoded.set(event, text);
+    }
+    return text;
+  };
+}
+
+/**
+ * Encodes events read from the store once for all the streams that replay them. Streams that fell
+ * behind a running batch (200 on a 10,000-workflow batch) each read the same events again; an
+ * event's text depends only on the event, which never changes once stored, and its id is unique
+ * within its batch. The texts kept are bounded (`maxChars` in all); past it the oldest go first.
+ */
+export function sharedReplayEncoder(maxChars = 8_000_000, encodeOne: (event: EngineEvent) => string = encodeEvent): (batchId: string, event: EngineEvent) => string {
+  const texts = new Map<string, string>();
+  let chars = 0;
+  return (batchId, event) => {
+    const key = `${batchId} ${event.id}`;
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = encodeOne(event);
+      texts.set(key, text);
+      chars += text.length;
+      for (const [oldest, dropped] of texts) {
+        if (chars <= maxChars) break;
+        texts.delete(oldest);
+        chars -= dropped.length;
+      }
     }
     return text;
   };

@@ -41,8 +41,11 @@ export interface RowChange {
   runAfter: number | null;
 }
 
+const noRuns = (): Delta['stages'][StageName] => ({ running: 0, succeeded: 0, failed: 0, msSum: 0, msMax: null });
+
+/** Every transition makes one or two of these: written out as a literal (one object shape), not built from STAGES. */
 export function emptyDelta(): Delta {
-  const stages = Object.fromEntries(STAGES.map((s) => [s, { running: 0, succeeded: 0, failed: 0, msSum: 0, msMax: null }])) as Delta['stages'];
+  const stages: Delta['stages'] = { fetch: noRuns(), process: noRuns(), store: noRuns() };
   return {
     workflows: { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 },
     stages, finishedRuns: 0,

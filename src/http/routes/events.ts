@@ -12,7 +12,7 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
 import { isFinished } from '../../model/statuses.js';
 import type { Lifecycle, Reads } from '../../store/store.js';
-import { replayTurns, sharedEncoder, sharedProgress, streamBatchEvents } from '../event-stream.js';
+import { replayTurns, sharedEncoder, sharedProgress, sharedReplayEncoder, streamBatchEvents } from '../event-stream.js';
 import { canSee } from '../auth.js';
 import { HttpError, notFound } from '../problem.js';
 import { Event } from '../event-schemas.js';
@@ -36,6 +36,7 @@ const REPLAY_TURNS = 2;
 export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { config, store, engine, watchers, quotas }) => {
   const progress = sharedProgress(store, PROGRESS_MS / 2);
   const encodeEvent = sharedEncoder();
+  const encodeStored = sharedReplayEncoder();
   const replayTurn = replayTurns(REPLAY_TURNS);
 
   app.get('/v1/batches/:id/events', {
@@ -99,7 +100,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
     }, config.SSE_HEARTBEAT_MS);
     heartbeat.unref();
     streamBatchEvents({
-      store, events: engine.events, batchId: id, afterId, signal, write, encodeEvent,
+      store, events: engine.events, batchId: id, afterId, signal, write, encodeEvent, encodeStored,
       contiguous: store.capabilities.eventIds === 'per-batch',
       progress: (fresh) => progress(id, fresh),
       progressMs: PROGRESS_MS, replayTurn,

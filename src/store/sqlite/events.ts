@@ -18,6 +18,8 @@ const SELECT = eventSelect('e.n');
 
 /** Rows per multi-row INSERT: a statement's own cost, shared by this many events. */
 const MANY = 16;
+/** Values per event row (the INSERT's column list). */
+const COLUMNS = 9;
 
 export class EventLog {
   readonly #insert: Statement;
@@ -57,21 +59,23 @@ export class EventLog {
    */
   insert(batches: ReadonlyMap<number, BatchEvents>): EngineEvent[] {
     const written: EngineEvent[] = [];
-    const values: unknown[][] = [];
+    /** Each event's nine column values, one after another: sixteen events' worth go to one statement. */
+    const values: unknown[] = [];
     for (const seq of [...batches.keys()].sort((a, b) => a - b)) {
       const { list } = batches.get(seq)!;
       if (list.length === 0) continue;
       let n = (this.#number.get(list.length, seq) as number) - list.length;
       for (const { event, workflowSeq } of list) {
         n += 1;
-        const [type, at, ...rest] = eventColumns(event);
-        values.push([seq, n, type, at, workflowSeq, ...rest]);
+        const [type, at, stage, attempt, durationMs, extra] = eventColumns(event);
+        values.push(seq, n, type, at, workflowSeq, stage, attempt, durationMs, extra);
         written.push({ ...event, id: n });
       }
     }
+    const many = MANY * COLUMNS;
     let i = 0;
-    for (; i + MANY <= values.length; i += MANY) this.#insertMany.run(values.slice(i, i + MANY).flat());
-    for (; i < values.length; i++) this.#insert.run(values[i]);
+    for (; i + many <= values.length; i += many) this.#insertMany.run(values.slice(i, i + many));
+    for (; i < values.length; i += COLUMNS) this.#insert.run(values.slice(i, i + COLUMNS));
     return written;
   }
 
