@@ -38,6 +38,10 @@ export function openDatabase(path: string, sync: 'full' | 'normal'): OpenedDatab
     // itself, off the event loop, before it tells anyone a commit happened (wal-sync.ts).
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    // 4 MB of page cache, not better-sqlite3's 16: the pages a thousand running workflows touch fit
+    // in far less, the OS caches the file anyway, and the 12 MB are a service's resident memory
+    // (bench case 9, 1M queued: 204–214 → 189–192 MB; case 3 unchanged, alternated).
+    db.pragma('cache_size = -4000');
     migrate(db);
     const walPath = sync === 'full' && path !== ':memory:' ? `${realpathSync(path)}-wal` : null;
     return { db, lock, walPath };
