@@ -231,13 +231,12 @@ export class Engine {
     // An idle engine claims in the batch's own transaction; a busy one as soon as it commits. Either
     // way its work starts while the fsync runs: the 202 still waits for the fsync.
     const claim = this.#o.runs !== false && this.#state === 'running' ? this.#dispatcher.admissionClaim() : null;
-    const created = await this.#o.store.createBatch(input, this.#now(), {
+    return this.#o.store.createBatch(input, this.#now(), {
       ...options,
       ...(claim === null ? {} : { claim }),
       // Both stores call this for every batch they commit: no second wake once it is durable.
       onCommitted: (claimed) => (claimed.length > 0 ? this.#dispatcher.adopt(claimed) : this.#wake()),
     });
-    return created;
   }
 
   /**

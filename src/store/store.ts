@@ -100,16 +100,16 @@ export interface ClaimedWorkflow {
 /** What fences a write on a workflow: the row, and the lease and claim it was claimed with. */
 export type LeaseFence = Pick<ClaimedWorkflow, 'id' | 'seq' | 'leaseOwner' | 'leaseEpoch'>;
 
-/**
- * A stage transition reported by the runner. The runner owns the workflow while it holds the
- * lease, so it sends the stage's new state whole; the store derives every counter from it.
- */
 /** A workflow's result and when it was stored, written with its stage's success. */
 export interface KeptResult {
   data: Record<string, unknown>;
   at: number;
 }
 
+/**
+ * A stage transition reported by the runner. The runner owns the workflow while it holds the
+ * lease, so it sends the stage's new state whole; the store derives every counter from it.
+ */
 export type Transition =
   | { kind: 'started'; workflow: ClaimedWorkflow; stage: StageName; at: number }
   /**

@@ -21,7 +21,9 @@ export class TenantTable {
 
   constructor(db: DB) {
     // Request counts live in a TEMP table: this connection's own, in memory, never in the file or
-    // its WAL (one process owns the file, so its count is every request's).
+    // its WAL (one process owns the file, so its count is every request's). The server itself
+    // counts in the rate-limit plugin's memory (http/rate-limit.ts); this keeps the port whole for
+    // the contract suite and the CLI's tenancy.
     db.exec('CREATE TEMP TABLE IF NOT EXISTS request_counts (key TEXT PRIMARY KEY, started_at INTEGER NOT NULL, count INTEGER NOT NULL)');
     this.#countRequests = db.prepare(`INSERT INTO temp.request_counts AS r (key, started_at, count) VALUES (@key, @now, @n)
       ON CONFLICT (key) DO UPDATE SET
