@@ -8,7 +8,6 @@
  * Capabilities: an exclusive owner (database.ts holds an OS lock for the life of the process, so
  * `recover()` may take every lease found at start), and event ids in commit order.
  */
-import { realpathSync } from 'node:fs';
 import type { Database as DB } from 'better-sqlite3';
 import type { EngineEvent } from '../../model/events.js';
 import type { ApiKeyRecord, Quotas, Tenant } from '../../model/tenants.js';
@@ -37,7 +36,6 @@ import { Admissions } from './admission.js';
 import { Claims } from './claims.js';
 import { FlowLimitRows } from './flow-limits.js';
 import type { FlowLimit, FlowLimitSpec, FlowUsage } from '../../model/flow-limits.js';
-import { Checkpoints } from './checkpoints.js';
 import { BatchCounters } from './counters.js';
 import { StorageHealth, WriteProbe, asStoreError, openDatabase } from './database.js';
 import { EventLog } from './events.js';
@@ -70,8 +68,6 @@ export class SqliteStore implements Store {
   readonly #db: DB;
   readonly #lock: DB | null;
   readonly #wal: WalSync;
-  /** The WAL's checkpoints, on a thread of their own (checkpoints.ts); null for ":memory:". */
-  readonly #checkpoints: Checkpoints | null;
   readonly #outbox = new Outbox();
   readonly #views = new FinishedViews();
   readonly #events: EventLog;
@@ -111,7 +107,6 @@ export class SqliteStore implements Store {
     const opened = openDatabase(options.path, options.sync ?? 'full');
     ({ db: this.#db, lock: this.#lock } = opened);
     this.#wal = new WalSync(opened.walPath);
-    this.#checkpoints = options.path === ':memory:' ? null : new Checkpoints(this.#db, realpathSync(options.path));
     const db = this.#db;
     this.#events = new EventLog(db);
     this.#published = this.#events.lastId();
@@ -442,8 +437,6 @@ export class SqliteStore implements Store {
       // The last groups' callers hear of their commits before the file goes.
       await this.#wal.idle();
     } finally {
-      // Its connection goes first: the store's, closing last, then checkpoints what is left and removes the WAL.
-      await this.#checkpoints?.stop();
       this.#db.close();
       this.#wal.close();
       this.#lock?.close();
@@ -496,7 +489,6 @@ export class SqliteStore implements Store {
    */
   #committed(): Promise<void> {
     this.#health.committed();
-    this.#checkpoints?.committed();
     const events = this.#outbox.seal();
     // Read now, while this commit is the last one: the highest row key a read may return once it is durable.
     const fence = events.length > 0 ? this.#events.lastId() : 0;
