@@ -182,6 +182,7 @@ describe('process stage in worker threads', () => {
       }
       writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
       const script = `
+        import { createRequire } from 'node:module';
         import { threadId } from 'node:worker_threads';
         import { createProcessPool } from './process-pool.js';
         import { synthesizeClient } from './client-record.js';
@@ -189,7 +190,17 @@ describe('process stage in worker threads', () => {
         const pool = createProcessPool(2, { onStart: (id) => threads.push(id) });
         const report = await pool.analyze(synthesizeClient(7), new AbortController().signal, 5);
         await pool.close();
-        console.log(JSON.stringify({ report, main: threadId, threads }));
+        // piscina require()s the worker first: it must refuse, so that the worker is import()ed
+        // (Node 24 aborts the process when a thread loading a require()d ES module is terminated).
+        let required = 'loaded';
+        try { createRequire(import.meta.url)('./process-worker.js'); } catch (error) { required = error.code; }
+        // Pools closed while their fresh threads still load the worker: none may abort the process.
+        for (let i = 0; i < 300; i++) {
+          const closing = createProcessPool(2);
+          if (i % 2) await closing.analyze(synthesizeClient(i), new AbortController().signal, 0);
+          await closing.close();
+        }
+        console.log(JSON.stringify({ report, main: threadId, threads, required }));
       `;
       writeFileSync(join(out, 'main.mjs'), script);
       // Plain node: no tsx loader in the process or its workers. It must also exit by itself
@@ -202,7 +213,8 @@ describe('process stage in worker threads', () => {
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(stderr).toBe('');
       expect(code).toBe(0);
-      const got = JSON.parse(stdout) as { report: unknown; main: number; threads: number[] };
+      const got = JSON.parse(stdout) as { report: unknown; main: number; threads: number[]; required: string };
+      expect(got.required).toBe('ERR_REQUIRE_ASYNC_MODULE');
       expect(got.report).toEqual(analyzeClient(synthesizeClient(7)));
       expect(got.threads).toHaveLength(1);
       expect(got.threads[0]).not.toBe(got.main);

@@ -23,3 +23,10 @@ export default function processTask(task: ProcessTask): ClientReport {
   burnCpu(task.cpuMs);
   return analyzeClient(task.record);
 }
+
+// piscina require()s a worker file before it tries import(). Node 24 require()s an ES module
+// through a facade whose instantiation aborts the whole process (a CHECK in module_wrap.cc) when
+// the pool terminates the thread meanwhile: a pool closed, or a task aborted, while a fresh thread
+// still loads this module (3 of 10 runs of 200 pool open/close cycles aborted). A module with a
+// top-level await cannot be require()d, so piscina import()s it, and a termination ends that cleanly.
+await Promise.resolve();
