@@ -14,10 +14,10 @@ describe('shared replay encoder', () => {
       return `id: ${e.id}\n\n`;
     });
     for (let stream = 0; stream < 3; stream++) {
-      for (let id = 1; id <= 4; id++) expect(encode('b1', read('b1', id))).toBe(`id: ${id}\n\n`);
+      for (let id = 1; id <= 4; id++) expect(encode(read('b1', id))).toBe(`id: ${id}\n\n`);
     }
     // The same id in another batch is another event.
-    expect(encode('b2', read('b2', 1))).toBe('id: 1\n\n');
+    expect(encode(read('b2', 1))).toBe('id: 1\n\n');
     expect(encoded).toEqual(['b1/1', 'b1/2', 'b1/3', 'b1/4', 'b2/1']);
   });
 
@@ -28,12 +28,12 @@ describe('shared replay encoder', () => {
       calls += 1;
       return `event ${String(e.id).padStart(4, '0')}`;
     });
-    for (let id = 1; id <= 4; id++) encode('b', read('b', id));
+    for (let id = 1; id <= 4; id++) encode(read('b', id));
     expect(calls).toBe(4);
     // 2, 3 and 4 are kept; 1 was dropped and is encoded again.
-    for (const id of [2, 3, 4]) encode('b', read('b', id));
+    for (const id of [2, 3, 4]) encode(read('b', id));
     expect(calls).toBe(4);
-    encode('b', read('b', 1));
+    encode(read('b', 1));
     expect(calls).toBe(5);
   });
 });

@@ -42,7 +42,7 @@ export interface StreamOptions {
   /** A live event as an encoded SSE message (sharedEncoder): shared by the streams that send it. */
   encodeEvent: (event: EngineEvent) => string;
   /** An event read from the store as an encoded SSE message (sharedReplayEncoder): shared by the streams that replay it. */
-  encodeStored: (batchId: string, event: EngineEvent) => string;
+  encodeStored: (event: EngineEvent) => string;
   /** Aborted when the client goes away or the server closes. */
   signal: AbortSignal;
   /** The batch's view: `fresh`, or shared by the streams of one batch for a moment (sharedProgress). */
@@ -129,7 +129,7 @@ export async function streamBatchEvents(o: StreamOptions): Promise<void> {
         finished = event.type === 'batch.finished';
         // Live events are one object shared by every stream; replayed ones are read by each stream
         // itself, but their text is shared by id.
-        text += fromStore ? o.encodeStored(o.batchId, event) : o.encodeEvent(event);
+        text += fromStore ? o.encodeStored(event) : o.encodeEvent(event);
       }
       if (text) {
         await o.write(text);
@@ -172,7 +172,8 @@ export function wireEvent(event: EngineEvent): Record<string, unknown> {
 /**
  * Encodes an event as an SSE message once for all the streams that send that same event object:
  * a live event is one object delivered to every stream of its batch, so a hundred streams cost one
- * JSON.stringify and one encode. (A replay reads its own objects from the store: nothing to share.)
+ * JSON.stringify and one encode. (A replay reads its own objects from the store: those are shared
+ * by id, sharedReplayEncoder.)
  */
 export function sharedEncoder(): (event: EngineEvent) => string {
   const encoded = new WeakMap<EngineEvent, string>();
@@ -192,11 +193,11 @@ export function sharedEncoder(): (event: EngineEvent) => string {
  * event's text depends only on the event, which never changes once stored, and its id is unique
  * within its batch. The texts kept are bounded (`maxChars` in all); past it the oldest go first.
  */
-export function sharedReplayEncoder(maxChars = 8_000_000, encodeOne: (event: EngineEvent) => string = encodeEvent): (batchId: string, event: EngineEvent) => string {
+export function sharedReplayEncoder(maxChars = 8_000_000, encodeOne: (event: EngineEvent) => string = encodeEvent): (event: EngineEvent) => string {
   const texts = new Map<string, string>();
   let chars = 0;
-  return (batchId, event) => {
-    const key = `${batchId} ${event.id}`;
+  return (event) => {
+    const key = `${event.batchId} ${event.id}`;
     let text = texts.get(key);
     if (text === undefined) {
       text = encodeOne(event);
