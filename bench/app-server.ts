@@ -4,6 +4,7 @@
  * it is a bench package, installed only when an HTTP case or a peer runs (bench-packages.ts).
  */
 import { join } from 'node:path';
+import { SERVER } from './deployed.js';
 import { childEnv, freePort, startChild, waitHealthy, type Child } from './lib.js';
 
 export interface Server {
@@ -11,10 +12,10 @@ export interface Server {
   child: Child;
 }
 
-/** The service, as src/server.ts runs in production, on 127.0.0.1 and a temp DB. */
+/** The service as deployed (`node dist/server.js`), on 127.0.0.1 and a temp DB. */
 export async function startApp(dir: string, env: Record<string, string>, profDir: string | null): Promise<Server> {
   const port = await freePort();
-  const child = startChild('src/server.ts', childEnv({
+  const child = startChild(SERVER, childEnv({
     PORT: String(port), HOST: '127.0.0.1', DB_PATH: join(dir, 'app.db'), LOG_LEVEL: 'warn',
     // Bounded shutdown: the bench must not wait 10 s per server for a drain.
     SHUTDOWN_GRACE_MS: '1000', ...env,

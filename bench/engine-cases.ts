@@ -5,7 +5,8 @@
  * Why in-process and not over HTTP: what is measured is the batch's own `timings.elapsedMs`
  * (createdAt → finishedAt, stamped by the store), so an HTTP hop would add nothing but noise from
  * the load generator. The service is wired exactly as src/server.ts wires it (loadConfig →
- * createLogger → openStore → new Engine → start), on a real file in a temp dir.
+ * createLogger → openStore → new Engine → start), from the built dist/ as deployed (deployed.ts),
+ * on a real file in a temp dir.
  *
  * Why a child process per case: each case starts from a fresh heap and JIT like a freshly started
  * server, a 100,000-workflow run cannot leave garbage behind for the next case, and the parent
@@ -18,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Engine } from '../src/engine/engine.js';
 import type { Batch, NewBatch } from '../src/model/types.js';
 import type { Store } from '../src/store/store.js';
+import { deployed } from './deployed.js';
 import {
   adopt, childEnv, errorRow, log, makeTempDir, nodeArgs, nodeWarnings, removeTempDir, ROOT, submitThenWait, verdict,
   type BenchOptions, type CaseResult, type Waker,
@@ -90,9 +92,9 @@ export interface Service {
  * DATABASE_URL in `env` it runs on PostgreSQL (bench/pg-cases.ts) and DB_PATH/DB_SYNC mean nothing.
  */
 export async function withService<T>(req: Pick<ChildRequest, 'dir' | 'sync'>, env: Record<string, string>, run: (s: Service) => Promise<T>): Promise<T> {
-  const { loadConfig } = await import('../src/config.js');
-  const { createLogger } = await import('../src/logger.js');
-  const { createService } = await import('../src/service.js');
+  const { loadConfig } = await deployed<typeof import('../src/config.js')>('config.js');
+  const { createLogger } = await deployed<typeof import('../src/logger.js')>('logger.js');
+  const { createService } = await deployed<typeof import('../src/service.js')>('service.js');
   const config = loadConfig({ ...env, DB_PATH: join(req.dir, 'bench.db'), DB_SYNC: req.sync, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000' });
   // tty=false: JSON lines into the pipe, never a pino-pretty worker thread competing for CPU.
   const service = await createService(config, { logger: createLogger(config, false) });
@@ -293,7 +295,7 @@ async function statusEarly(req: ChildRequest): Promise<CaseResult[]> {
  * running while it is measured.
  */
 async function statusSpread(req: ChildRequest): Promise<CaseResult> {
-  const { SqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
+  const { SqliteStore } = await deployed<typeof import('../src/store/sqlite/sqlite-store.js')>('store/sqlite/sqlite-store.js');
   const store = new SqliteStore({ path: join(req.dir, 'spread.db'), sync: 'normal' });
   try {
     const t0 = Date.now();

@@ -2,7 +2,7 @@
  * Case 13: exporting a 100,000-workflow batch (GET /v1/batches/{id}/results) — every row exactly
  * once, at what rate, and with what resident memory in the service while it streams.
  *
- * One service as deployed (`src/server.ts`, 127.0.0.1, temp SQLite file, DB_SYNC=full,
+ * One service as deployed (`dist/server.js`, 127.0.0.1, temp SQLite file, DB_SYNC=full,
  * CONCURRENCY=1000, MAX_BATCH_SIZE=100000) runs one batch of 100,000 zero-delay ids to its end.
  * Then, one after another, this (parent) process reads:
  *   13   the NDJSON export, read as fast as it comes;

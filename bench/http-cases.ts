@@ -4,7 +4,7 @@
  * the machines are shared: whatever noise there is hits both sides.
  *
  * Both servers are child processes so autocannon (here, in the parent) never shares their event
- * loop. The service runs exactly as deployed (`node --import tsx src/server.ts`) with a fresh
+ * loop. The service runs exactly as deployed (`node dist/server.js`, built by `npm start`'s own step) with a fresh
  * SQLite file per case and LOG_LEVEL=warn; the baseline (baseline-server.ts) answers the same
  * routes with byte-for-byte the bodies the service sent, without logging, validation or storage.
  *
@@ -155,7 +155,7 @@ const KEYED_TENANT = 'tenant1';
  * before the service opens it. Returns the key (the last line the command prints).
  */
 function createKey(dbPath: string): string {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'keys', 'create', '--tenant', KEYED_TENANT, '--label', 'bench'], {
+  const out = execFileSync(process.execPath, ['dist/cli.js', 'keys', 'create', '--tenant', KEYED_TENANT, '--label', 'bench'], {
     cwd: ROOT, env: childEnv({ DB_PATH: dbPath, LOG_LEVEL: 'warn' }), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
   });
   const key = out.trim().split('\n').at(-1) ?? '';

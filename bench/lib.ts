@@ -205,9 +205,9 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** node flags for a TypeScript child, plus a CPU profile into `profDir` when asked. */
-export function nodeArgs(profDir: string | null): string[] {
-  return ['--import', 'tsx', ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
+/** node flags for a child (tsx for a TypeScript one), plus a CPU profile into `profDir` when asked. */
+export function nodeArgs(profDir: string | null, typescript = true): string[] {
+  return [...(typescript ? ['--import', 'tsx'] : []), ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
 }
 
 export interface Child {
@@ -220,7 +220,7 @@ export interface Child {
 }
 
 export function startChild(script: string, env: NodeJS.ProcessEnv, profDir: string | null): Child {
-  return adopt(spawn(process.execPath, [...nodeArgs(profDir), script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return adopt(spawn(process.execPath, [...nodeArgs(profDir, script.endsWith('.ts')), script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** Tracks a child for cleanup and keeps the tail of what it writes (stdout and stderr must be pipes). */

@@ -8,7 +8,7 @@
  *   through `engine.submit`, CONCURRENCY 1000) on one process, 50,000 workflows: wf/s, and CPU per
  *   workflow of the service process and of the database's backends.
  * - P2: case 2's workload (10,000 clients at 200/300/100 ms, CONCURRENCY 10000, one batch).
- * - PR: 1, 2 and 4 replicas (`src/server.ts` processes, RUN_MODE=all) on one database, one
+ * - PR: 1, 2 and 4 replicas (`dist/server.js` processes, RUN_MODE=all) on one database, one
  *   delay-bound batch POSTed to the first: throughput(N) ÷ (N × throughput(1)).
  *
  * P3 and P2 run like the engine cases: the service wired as src/server.ts wires it (minus HTTP)
@@ -18,6 +18,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Batch, NewBatch } from '../src/model/types.js';
+import { SERVER } from './deployed.js';
 import { MAKESPAN, THROUGHPUT, ids, newBatch, withService, type Service } from './engine-cases.js';
 import {
   adopt, childEnv, errorRow, freePort, log, nodeArgs, nodeWarnings, onTeardown, ROOT, sleep, startChild, stopChild, submitThenWait, verdict,
@@ -273,10 +274,10 @@ interface ReplicaRun {
   timings: Batch['timings'] | null;
 }
 
-/** One replica: `node --import tsx src/server.ts` on 127.0.0.1, the shared database, RUN_MODE=all. */
+/** One replica: `node dist/server.js` on 127.0.0.1, the shared database, RUN_MODE=all. */
 async function startReplica(url: string, s: PrSettings, profDir: string | null): Promise<{ base: string; child: Child; tally: LogTally }> {
   const port = await freePort();
-  const child = startChild('src/server.ts', childEnv({
+  const child = startChild(SERVER, childEnv({
     PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: url, RUN_MODE: 'all', LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000',
     CONCURRENCY: String(s.concurrency), ...s.delays,
   }), profDir);
@@ -357,7 +358,7 @@ async function replicas(user: string, prefix: string, o: BenchOptions, profDir: 
   // Weak scaling: N replicas run N times the workflows, so each has as many waves of CONCURRENCY
   // to run whatever N, and the last, partly filled wave weighs the same in every run.
   const how = `one batch of ${fmt(s.workflows)} × replicas POSTed to replica 1, polled on the last every ${POLL_MS} ms; per replica CONCURRENCY ${s.concurrency}, `
-    + `stages ${fetchMs}/${processMs}/${storeMs} ms, DB_POOL_SIZE 10; each replica a src/server.ts process, RUN_MODE=all; a fresh database per replica count`;
+    + `stages ${fetchMs}/${processMs}/${storeMs} ms, DB_POOL_SIZE 10; each replica a dist/server.js process, RUN_MODE=all; a fresh database per replica count`;
   const runs = new Map<number, ReplicaRun | Error>();
   for (const n of PR.replicas) {
     try {

@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ensureBenchPackages } from './bench-packages.js';
 import { addCrmComparisons, runCrmCases } from './crm-cases.js';
+import { buildService } from './deployed.js';
 import { runEngineCase } from './engine-cases.js';
 import { runExportCase } from './export-case.js';
 import { addComparisons, peersWanted, runPeers } from './peers.js';
@@ -42,6 +43,8 @@ async function main(): Promise<number> {
     o.normal = false;
   }
   installCleanup();
+  // Every case runs the service as deployed: the compiled dist/, rebuilt here when src/ changed.
+  buildService();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const resultsDir = join(BENCH_DIR, 'results');
   mkdirSync(resultsDir, { recursive: true });

@@ -1,7 +1,7 @@
 /**
  * Case 7: do hundreds of open event streams (GET /v1/batches/{id}/events) slow the engine?
  *
- * One service, as deployed (`node --import tsx src/server.ts`, 127.0.0.1, temp DB, LOG_LEVEL=warn,
+ * One service, as deployed (`node dist/server.js`, 127.0.0.1, temp DB, LOG_LEVEL=warn,
  * CONCURRENCY=1000 as in case 3), runs two sides alternately, a fresh batch each round:
  *   (a) POST one batch of 10,000 zero-delay ids, no stream open;
  *   (b) the same, with `--streams` (200) SSE connections to that batch's events URL opened right

@@ -1,7 +1,7 @@
 /**
  * Case 10: does CPU-heavy processing hold up the event loop, and does PROCESS_WORKERS take it off?
  *
- * One service per side, as deployed (`node --import tsx src/server.ts`, 127.0.0.1, temp DB,
+ * One service per side, as deployed (`node dist/server.js`, 127.0.0.1, temp DB,
  * LOG_LEVEL=warn, CONCURRENCY=1000), PROCESS_WORKERS=0 (inline) then =2 (worker threads), each
  * running one batch of `--workers-clients` (2,000) ids with zero stage delays and
  * `simulation.processCpuMs` (20 ms of CPU per client in the process stage). While the batch runs:

@@ -1,6 +1,6 @@
 /**
  * clientflow itself, for the one figure the engine cases lack: POST → first stage start. The
- * service is built as src/server.ts builds it (createService, default config, DB_SYNC=full, a
+ * service is built as src/server.ts builds it, from dist/ (createService, default config, DB_SYNC=full, a
  * SQLite file in a temp dir, LOG_LEVEL=warn) and listens on 127.0.0.1; the only change is the
  * fetch handler, wrapped to note when it starts before running the real one (createService's
  * `engine.handlers` override). Each sample is a real `POST /v1/batches` with one id over HTTP from
@@ -9,11 +9,7 @@
  * (a group commit); the runner does not wait for the stage-start record. Zero stage delays (`simulation`) only make the workflow finish at once.
  */
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
-import { defaultStages } from '../../src/engine/stages/default-stages.js';
-import { createLogger } from '../../src/logger.js';
-import { createService } from '../../src/service.js';
-import { openStore } from '../../src/store/index.js';
+import { deployed } from '../deployed.js';
 import type { Peer } from './workloads.js';
 
 export function clientflow(dir: string): Peer {
@@ -22,6 +18,11 @@ export function clientflow(dir: string): Peer {
     settings: () => 'the service as deployed (default config, CONCURRENCY 50, DB_SYNC=full); HTTP POST of 1 id',
     async open(workload, _delays, hooks) {
       if (workload !== 'latency') throw new Error(`clientflow runs ${workload} as its own case`);
+      const { loadConfig } = await deployed<typeof import('../../src/config.js')>('config.js');
+      const { defaultStages } = await deployed<typeof import('../../src/engine/stages/default-stages.js')>('engine/stages/default-stages.js');
+      const { createLogger } = await deployed<typeof import('../../src/logger.js')>('logger.js');
+      const { createService } = await deployed<typeof import('../../src/service.js')>('service.js');
+      const { openStore } = await deployed<typeof import('../../src/store/index.js')>('store/index.js');
       const config = loadConfig({ DB_PATH: join(dir, 'latency.db'), LOG_LEVEL: 'warn', SHUTDOWN_GRACE_MS: '1000' });
       const store = await openStore(config);
       const stages = defaultStages({ fetchMs: config.FETCH_MS, processMs: config.PROCESS_MS, storeMs: config.STORE_MS });

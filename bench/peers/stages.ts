@@ -4,7 +4,11 @@
  * (process) and the stored result (store) — and only the orchestration and storage differ.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { analyzeClient, synthesizeClient, type ClientRecord, type ClientReport } from '../../src/engine/stages/client-record.js';
+import type { ClientRecord, ClientReport } from '../../src/engine/stages/client-record.js';
+import { deployed } from '../deployed.js';
+
+// The built module, as clientflow's own cases run it (deployed.ts).
+const { analyzeClient, synthesizeClient } = await deployed<typeof import('../../src/engine/stages/client-record.js')>('engine/stages/client-record.js');
 
 export const STAGES = ['fetch', 'process', 'store'] as const;
 export type Stage = (typeof STAGES)[number];
