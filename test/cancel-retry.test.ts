@@ -34,6 +34,13 @@ async function post(s: TestService, url: string, payload?: unknown) {
   return { status: res.statusCode, body: res.json(), headers: res.headers };
 }
 
+async function get(s: TestService, url: string): Promise<Batch> {
+  const res = await s.app.inject({ method: 'GET', url });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  return res.json();
+}
+
 stores.describe('cancel', () => {
   it.each(STAGES)('a workflow canceled during %s ends canceled, its stage aborted', async (stage) => {
     service = await stores.start({ engine: { handlers: handlersBlockingIn(stage) } });
@@ -205,6 +212,8 @@ stores.describe('retry', () => {
     const id = await runBatch(service, { clientIds: ['a', 'b', 'c'] });
     const failed = (await service.store.getBatch(id, Date.now()))!;
     expect(failed).toMatchObject({ status: 'failed', progress: { failed: 3 }, stages: { store: { failed: 3 } } });
+    // Read twice: a finished batch's answer is encoded once and kept (routes/batches.ts).
+    for (let i = 0; i < 2; i++) expect(await get(service, `/v1/batches/${id}`)).toMatchObject({ status: 'failed', finishedAt: failed.finishedAt });
 
     broken.store = false;
     const done = service.waitFor((e) => e.type === 'batch.finished' && e.batchId === id);
@@ -213,7 +222,10 @@ stores.describe('retry', () => {
     expect(headers['x-retried-workflows']).toBe('3');
     expect(body).toMatchObject({ finishedAt: null, progress: { failed: 0, queued: 3, percent: 66.67 } });
     expect(body.status).not.toMatch(/failed|succeeded/);
+    // The reopened batch is read anew, not answered from the encoding of its failed state.
+    expect(await get(service, `/v1/batches/${id}`)).toMatchObject({ finishedAt: null });
     await done;
+    expect(await get(service, `/v1/batches/${id}`)).toMatchObject({ status: 'succeeded', progress: { succeeded: 3, failed: 0 } });
 
     const batch = (await service.store.getBatch(id, Date.now()))!;
     expect(batch).toMatchObject({

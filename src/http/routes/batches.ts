@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { bodyLimit, type Config } from '../../config.js';
 import type { Engine } from '../../engine/engine.js';
+import type { Batch as BatchView } from '../../model/types.js';
 import type { Reads } from '../../store/store.js';
 import { ownedBatch, tenantScope, unauthorized } from '../auth.js';
 import { withLinks } from '../batch-view.js';
@@ -16,6 +17,9 @@ import {
   Batch, BatchCreate, BatchGetQuery, BatchListQuery, BatchPage, IdParams, IdempotencyHeaders, WorkflowListQuery, WorkflowPage, json, problems,
 } from '../schemas.js';
 
+/** What Fastify sends with a serialized JSON answer, for one sent already encoded. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 export interface RouteDeps {
   config: Config;
   store: Reads;
@@ -27,6 +31,20 @@ export interface RouteDeps {
 }
 
 export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine, watchers, quotas: book, traceOf }) => {
+  // A finished batch's view is one object until a retry reopens it (the store's FinishedViews),
+  // so its answer is encoded once: a finished batch is what most polls read last, many times.
+  // A running batch's view is a new object at each read and is encoded each time.
+  const encodings = new WeakMap<BatchView, string>();
+  const encoded = (reply: FastifyReply, batch: BatchView): string => {
+    let body = encodings.get(batch);
+    if (body === undefined) {
+      // The route's own serializer, for its 200 (fast-json-stringify answers a string).
+      body = reply.serialize(withLinks(batch)) as string;
+      encodings.set(batch, body);
+    }
+    return body;
+  };
+
   app.post('/v1/batches', {
     bodyLimit: bodyLimit(config.MAX_BATCH_SIZE),
     schema: {
@@ -99,9 +117,10 @@ export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
     },
   }, async (request, reply) => {
     const { id } = request.params;
-    const read = async () => withLinks(await ownedBatch(store, request.principal, id));
     const waitMs = (request.query.wait ?? 0) * 1000;
-    if (waitMs === 0) return read();
+    // Fastify sends a string with a JSON type as it is; the schema's typing cannot know it is one.
+    if (waitMs === 0) return reply.type(JSON_TYPE).send(encoded(reply, await ownedBatch(store, request.principal, id)) as never);
+    const read = async () => withLinks(await ownedBatch(store, request.principal, id));
     const who = await watcherOf(request.principal, book);
     return longPoll({ engine, watchers, who, batchId: id, ms: waitMs, reply, read });
   });
