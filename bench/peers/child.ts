@@ -48,6 +48,7 @@ async function childMain(): Promise<void> {
   const strays: string[] = [];
   process.on('unhandledRejection', (e) => { strays.push(e instanceof Error ? e.message : String(e)); });
   const { WORKLOADS } = await import('./workloads.js');
+  await (await import('./stages.js')).loadStageWork();
   const peer = await load(req);
   let result: WorkloadReply;
   try {

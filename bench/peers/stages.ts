@@ -7,8 +7,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientRecord, ClientReport } from '../../src/engine/stages/client-record.js';
 import { deployed } from '../deployed.js';
 
-// The built module, as clientflow's own cases run it (deployed.ts).
-const { analyzeClient, synthesizeClient } = await deployed<typeof import('../../src/engine/stages/client-record.js')>('engine/stages/client-record.js');
+type StageWork = typeof import('../../src/engine/stages/client-record.js');
+let work: StageWork | undefined;
+
+/**
+ * Loads the stage work from the built dist/, as clientflow's own cases run it (deployed.ts): a
+ * peer's child calls this once before its first job. Not at import: the parent imports this
+ * file (workloads.ts) before its first step builds dist/.
+ */
+export async function loadStageWork(): Promise<void> {
+  work ??= await deployed<StageWork>('engine/stages/client-record.js');
+}
 
 export const STAGES = ['fetch', 'process', 'store'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -25,9 +34,10 @@ export const ZERO_DELAYS: StageDelays = { fetchMs: 0, processMs: 0, storeMs: 0 }
 export async function runStage(stage: Stage, clientId: number, input: unknown, delays: StageDelays): Promise<unknown> {
   const ms = delays[`${stage}Ms`];
   if (ms > 0) await sleep(ms);
+  if (!work) throw new Error('loadStageWork() was not called');
   switch (stage) {
-    case 'fetch': return synthesizeClient(clientId);
-    case 'process': return analyzeClient(input as ClientRecord);
+    case 'fetch': return work.synthesizeClient(clientId);
+    case 'process': return work.analyzeClient(input as ClientRecord);
     // clientflow's store stage saves the report with its time (saveResult); so does every peer.
     case 'store': return { ...(input as ClientReport), storedAt: new Date().toISOString() };
   }
