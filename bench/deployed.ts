@@ -3,8 +3,8 @@
  * it when a source changed), and so does every case: a service child runs `node dist/server.js`,
  * and a case that wires the service in its own process imports dist/'s modules (typed by their
  * sources). Through tsx, every function the sources create is wrapped to keep its name (esbuild's
- * keepNames: an `Object.defineProperty` per closure made) — about a sixth of a GET's CPU here,
- * which the service never pays in production.
+ * keepNames: an `Object.defineProperty` per closure made) — about a tenth of a GET's CPU here
+ * (bench/README.md), which the service never pays in production.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
