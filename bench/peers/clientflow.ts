@@ -5,10 +5,12 @@
  * fetch handler, wrapped to note when it starts before running the real one (createService's
  * `engine.handlers` override). Each sample is a real `POST /v1/batches` with one id over HTTP from
  * this same process — as each peer's producer shares its worker's process — so the figure
- * includes the HTTP request, the batch's durable insert (its own fsync) and the dispatcher's claim
- * (a group commit); the runner does not wait for the stage-start record. Zero stage delays (`simulation`) only make the workflow finish at once.
+ * includes the HTTP request and the batch's admission, whose transaction also claims its work
+ * (the stage starts at that commit); the runner does not wait for the stage-start record. Zero
+ * stage delays (`simulation`) only make the workflow finish at once.
  */
 import { join } from 'node:path';
+import { Pool } from 'undici';
 import { deployed } from '../deployed.js';
 import type { Peer } from './workloads.js';
 
@@ -41,20 +43,24 @@ export function clientflow(dir: string): Peer {
       const off = service.engine.events.on((e) => { if (e.type === 'batch.finished') hooks.finished(1); });
       await service.start();
       const base = await service.app.listen({ host: '127.0.0.1', port: 0 });
+      // undici's own request API on one kept-alive connection, as a service client would use it:
+      // the fetch API on top of it builds WHATWG streams and headers per call, on this same core.
+      const client = new Pool(base, { connections: 1 });
       return {
         async enqueue(clientIds) {
-          const res = await fetch(`${base}/v1/batches`, {
-            method: 'POST', headers: { 'content-type': 'application/json' },
+          const res = await client.request({
+            path: '/v1/batches', method: 'POST', headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ clientIds, simulation: { fetchMs: 0, processMs: 0, storeMs: 0 } }),
           });
-          await res.arrayBuffer();
-          if (res.status !== 202) throw new Error(`POST /v1/batches answered ${res.status}`);
+          await res.body.dump();
+          if (res.statusCode !== 202) throw new Error(`POST /v1/batches answered ${res.statusCode}`);
         },
         // SQLite runs inside this process: its CPU is already in the process's own figure.
         serverCpu: async () => async () => null,
         durability: `SQLite DB_SYNC=${config.DB_SYNC}`,
         async close() {
           off();
+          await client.close();
           await service.stop();
         },
       };
