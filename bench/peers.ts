@@ -150,7 +150,7 @@ function rowOf(peer: PeerName, reply: PeerReply): CaseResult {
   const id = (w: WorkloadName) => (peer === 'clientflow' ? CASE[w] : `${CASE[w]}-${peer}`);
   const name = names(reply.label);
   const r = reply.result;
-  if (reply.strays.length) log(`${peer}: unhandled rejections in the child (after its shutdown?): ${reply.strays.join(' | ')}`);
+  if (reply.strays.length) log(`${peer}: errors nobody handled in the child (after its shutdown?): ${reply.strays.join(' | ')}`);
   if (!r.ok) return errorRow(id(r.workload), name[r.workload], '', null, r.error);
   const m = r.measured;
   const details = { ...m, label: reply.label, node: reply.node, ...(reply.strays.length ? { strays: reply.strays } : {}) };

@@ -44,9 +44,13 @@ async function load(req: PeerRequest): Promise<Peer> {
 async function childMain(): Promise<void> {
   const req = JSON.parse(process.argv[3] ?? '{}') as PeerRequest;
   // A queue library may reject a promise of its own that nobody awaits (graphile-worker's batched
-  // completions, once its database is dropped): that must not take the figures down with it.
+  // completions, once its database is dropped), or emit an error nobody listens to (its pool's
+  // clients, ended by that drop after a run cut at its budget): that must not take the figures
+  // down with it. Each is reported with the row.
   const strays: string[] = [];
-  process.on('unhandledRejection', (e) => { strays.push(e instanceof Error ? e.message : String(e)); });
+  const stray = (e: unknown) => { strays.push(e instanceof Error ? e.message : String(e)); };
+  process.on('unhandledRejection', stray);
+  process.on('uncaughtException', stray);
   const { WORKLOADS } = await import('./workloads.js');
   await (await import('./stages.js')).loadStageWork();
   const peer = await load(req);
