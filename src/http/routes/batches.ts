@@ -33,14 +33,14 @@ export interface RouteDeps {
 export const batchRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, store, engine, watchers, quotas: book, traceOf }) => {
   // A finished batch's view is one object until a retry reopens it (the store's FinishedViews),
   // so its answer is encoded once: a finished batch is what most polls read last, many times.
-  // A running batch's view is a new object at each read and is encoded each time.
+  // A running batch's view is a new object at each read: encoded each time, and not kept.
   const encodings = new WeakMap<BatchView, string>();
   const encoded = (reply: FastifyReply, batch: BatchView): string => {
     let body = encodings.get(batch);
     if (body === undefined) {
       // The route's own serializer, for its 200 (fast-json-stringify answers a string).
       body = reply.serialize(withLinks(batch)) as string;
-      encodings.set(batch, body);
+      if (batch.finishedAt !== null) encodings.set(batch, body);
     }
     return body;
   };
