@@ -32,14 +32,9 @@ export interface EventRow {
   client_id: string | null;
 }
 
-/** What a read selects to rebuild events (`events e`, its workflow joined as `w`). */
-export const EVENT_SELECT = eventSelect('e.id');
-
-/** The event columns with the event id read from `idColumn` (SQLite keeps its per-batch number apart from the row key). */
-export function eventSelect(idColumn: string): string {
-  return `SELECT ${idColumn} AS id, e.type, e.at, e.stage, e.attempt, e.duration_ms, e.extra, w.id AS workflow_id, w.client_id
+/** What a read selects to rebuild events (`events e`, its workflow joined as `w`): PostgreSQL's rows (SQLite keeps chunks). */
+export const EVENT_SELECT = `SELECT e.id, e.type, e.at, e.stage, e.attempt, e.duration_ms, e.extra, w.id AS workflow_id, w.client_id
   FROM events e LEFT JOIN workflows w ON w.seq = e.workflow_seq`;
-}
 
 /** A row back into the event it was written from (the same fields; key order may differ). */
 export function eventOf(r: EventRow, batchId: string): EngineEvent {

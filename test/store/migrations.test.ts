@@ -128,6 +128,55 @@ describe('migrations', () => {
     });
   });
 
+  it('20 keeps every event, in order, in chunks of at most 256 a batch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clientflow-mig20-'));
+    const path = join(dir, 'x.db');
+    const db = new Database(path);
+    for (const sql of MIGRATIONS.slice(0, 19)) db.exec(sql);
+    db.exec(`INSERT INTO batches (seq, id, status, priority, options, created_at, total, queued, event_seq) VALUES
+        (1, 'b1', 'running', 0, '{}', 0, 1, 0, 600), (2, 'b2', 'running', 0, '{}', 0, 1, 0, 300);
+      INSERT INTO workflows (seq, id, batch_seq, client_id, priority, status, queued_at) VALUES
+        (4, 'w4', 1, '"c-1"', 0, 'running', 0), (5, 'w5', 2, '7', 0, 'running', 0)`);
+    // Two batches' events interleaved in commit order, as two batches running at once write them.
+    const insert = db.prepare(`INSERT INTO events (id, batch_seq, n, type, at, workflow_seq, stage, attempt, duration_ms, extra)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const expected = new Map<string, unknown[]>([['b1', []], ['b2', []]]);
+    let id = 100;
+    for (let i = 1; i <= 600; i++) {
+      for (const [batch, seq, workflow, client] of [['b1', 1, 'w4', 'c-1'], ['b2', 2, 'w5', 7]] as const) {
+        if (batch === 'b2' && i > 300) continue;
+        const ref = { batchId: batch, workflowId: workflow, clientId: client };
+        if (i % 100 === 0) {
+          insert.run(id++, seq, i, 'stage.failed', i, seq + 3, 'store', 2, 5, JSON.stringify({ error: { code: 'X', message: `n ${i}` } }));
+          expected.get(batch)!.push({ type: 'stage.failed', at: i, stage: 'store', attempt: 2, durationMs: 5, error: { code: 'X', message: `n ${i}` }, ...ref, id: i });
+        } else if (i === 1) {
+          insert.run(id++, seq, i, 'batch.started', i, null, null, null, null, null);
+          expected.get(batch)!.push({ type: 'batch.started', at: i, batchId: batch, id: i });
+        } else {
+          insert.run(id++, seq, i, 'stage.started', i, seq + 3, 'fetch', 1, null, null);
+          expected.get(batch)!.push({ type: 'stage.started', at: i, stage: 'fetch', attempt: 1, ...ref, id: i });
+        }
+      }
+    }
+    db.pragma('user_version = 19');
+    db.close();
+    const store = new SqliteStore({ path, sync: 'normal' });
+    try {
+      expect(await store.listEvents('b1', 0, 1000)).toEqual(expected.get('b1'));
+      expect(await store.listEvents('b2', 0, 1000)).toEqual(expected.get('b2'));
+      expect(await store.listEvents('b1', 255, 3)).toEqual(expected.get('b1')!.slice(255, 258));
+    } finally {
+      await store.close();
+    }
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare('SELECT batch_seq, first_n, last_n FROM event_chunks ORDER BY id').all()).toEqual([
+      { batch_seq: 1, first_n: 1, last_n: 256 }, { batch_seq: 2, first_n: 1, last_n: 256 },
+      { batch_seq: 2, first_n: 257, last_n: 300 }, { batch_seq: 1, first_n: 257, last_n: 512 }, { batch_seq: 1, first_n: 513, last_n: 600 },
+    ]);
+    after.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('8 moves each stage output out of the workflow row, into outputs', () => {
     const db = new Database(':memory:');
     for (const sql of MIGRATIONS.slice(0, 7)) db.exec(sql);
@@ -182,6 +231,17 @@ function rewind(db: Database.Database, version: number): void {
     new Set(d.prepare("SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'").pluck().all(type) as string[]);
   const columns = (d: Database.Database, table: string) => new Set((d.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name));
   const thenTables = objects(then, 'table');
+  // Before 20 the events were a table of rows, not chunks (sqlite/events.ts): back into rows, in order.
+  if (objects(db, 'table').has('event_chunks') && !thenTables.has('event_chunks')) {
+    db.exec(`CREATE TABLE events_rows (id INTEGER PRIMARY KEY, batch_seq INTEGER NOT NULL REFERENCES batches (seq), type TEXT NOT NULL,
+        at INTEGER NOT NULL, workflow_seq INTEGER, stage TEXT, attempt INTEGER, duration_ms INTEGER, extra TEXT, n INTEGER);
+      INSERT INTO events_rows (batch_seq, n, type, at, workflow_seq, stage, attempt, duration_ms, extra)
+        SELECT batch_seq, n, type, at, workflow_seq, stage, attempt, duration_ms, extra FROM events ORDER BY batch_seq, n;
+      DROP VIEW events;
+      DROP TABLE event_chunks;
+      ALTER TABLE events_rows RENAME TO events;
+      CREATE UNIQUE INDEX events_by_batch_n ON events (batch_seq, n);`);
+  }
   for (const index of objects(db, 'index')) if (!objects(then, 'index').has(index)) db.exec(`DROP INDEX ${index}`);
   for (const table of objects(db, 'table')) {
     if (!thenTables.has(table)) {

@@ -1,46 +1,53 @@
 /**
- * The event log: one compact row per event, written in the transaction of its change (outbox.ts).
- * A row keeps what an event says in columns (type, time, workflow key, stage, attempt, duration)
- * and only the rare rest as JSON (`extra`: an error, a retry's delay, a final status, a total).
- * The ids that make an event readable (batch id, workflow id, client id) are not copied into
- * every row: a read joins them back from the workflow's row.
+ * The event log, written in the transaction of its change (outbox.ts) as chunks: one row per batch
+ * per commit (`event_chunks`, at most CHUNK events each) whose body is a JSON array of the events,
+ * each as its column values — type, time, workflow key, stage, attempt, duration, and the rare rest
+ * as JSON (`extra`: an error, a retry's delay, a final status, a total). A workflow's seven events
+ * were seven rows and seven index entries; a commit of a thousand transitions now writes a few rows
+ * (bench case 3: about 9 % of a workflow's CPU). The ids that make an event readable (workflow id,
+ * client id) are not copied in: a read joins them back from the workflow's row. The view `events`
+ * (migration 20) shows one row per event, for whoever reads the file with SQL.
  *
  * An event's id is its number within its batch (`n`, from the batch row's `event_seq`), as on
  * PostgreSQL: a store-wide id would let a tenant count the other tenants' events between two of
- * its own. The row key (`id`) still grows in commit order; reads stop at the last published one.
+ * its own. A chunk holds the numbers `first_n`…`last_n`, consecutive; its row key (`id`) grows in
+ * commit order, and reads stop at the last published one.
  */
 import type { Database as DB, Statement } from 'better-sqlite3';
 import type { EngineEvent } from '../../model/events.js';
 import type { BatchEvents } from '../driver.js';
-import { eventColumns, eventOf, eventSelect, type EventRow } from '../event-rows.js';
+import { eventColumns, eventOf } from '../event-rows.js';
 
-const SELECT = eventSelect('e.n');
+/**
+ * Events per chunk at most. A read decodes whole chunks: small enough that a page of a replay
+ * (event-stream.ts) parses little beyond what it sends, large enough that a commit's events are a
+ * handful of rows.
+ */
+export const CHUNK = 256;
 
-/** Rows per multi-row INSERT: a statement's own cost, shared by this many events. */
-const MANY = 16;
-/** Values per event row (the INSERT's column list). */
-const COLUMNS = 9;
+/** One event in a chunk's body: type, at, workflow_seq, stage, attempt, duration_ms, extra. */
+type Entry = [string, number, number | null, string | null, number | null, number | null, string | null];
+
+interface ChunkRow { first_n: number; body: string }
+interface WorkflowIds { seq: number; id: string; client_id: string }
 
 export class EventLog {
   readonly #insert: Statement;
-  readonly #insertMany: Statement;
-  readonly #number;
-  readonly #after;
-  readonly #ofWorkflows;
-  readonly #lastId;
+  readonly #number: Statement;
+  readonly #after: Statement;
+  readonly #all: Statement;
+  readonly #ids: Statement;
+  readonly #seqsOf: Statement;
+  readonly #lastId: Statement;
 
   constructor(db: DB) {
-    const insert = (rows: number) => db.prepare(
-      `INSERT INTO events (batch_seq, n, type, at, workflow_seq, stage, attempt, duration_ms, extra) VALUES ${new Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-    );
-    this.#insert = insert(1);
-    this.#insertMany = insert(MANY);
+    this.#insert = db.prepare('INSERT INTO event_chunks (batch_seq, first_n, last_n, body) VALUES (?, ?, ?, ?)');
     this.#number = db.prepare<[number, number]>('UPDATE batches SET event_seq = event_seq + ? WHERE seq = ? RETURNING event_seq').pluck();
-    this.#after = db.prepare<[number, number, number, number]>(`${SELECT} WHERE e.batch_seq = +? AND e.n > +? AND e.id <= +? ORDER BY e.n LIMIT +?`);
-    // The timeline asks for a few workflows at a time: their keys, then their events in the batch.
-    this.#ofWorkflows = db.prepare<[number, number, string]>(`${SELECT} WHERE e.batch_seq = +? AND e.id <= +?
-      AND e.workflow_seq IN (SELECT seq FROM workflows WHERE id IN (SELECT value FROM json_each(?))) ORDER BY e.n`);
-    this.#lastId = db.prepare('SELECT COALESCE(max(id), 0) FROM events').pluck();
+    this.#after = db.prepare(`SELECT first_n, body FROM event_chunks WHERE batch_seq = +? AND last_n > +? AND id <= +? ORDER BY last_n`);
+    this.#all = db.prepare(`SELECT first_n, body FROM event_chunks WHERE batch_seq = +? AND id <= +? ORDER BY last_n`);
+    this.#ids = db.prepare('SELECT seq, id, client_id FROM workflows WHERE seq IN (SELECT value FROM json_each(?))');
+    this.#seqsOf = db.prepare('SELECT seq FROM workflows WHERE id IN (SELECT value FROM json_each(?))').pluck();
+    this.#lastId = db.prepare('SELECT COALESCE(max(id), 0) FROM event_chunks').pluck();
   }
 
   /**
@@ -53,38 +60,67 @@ export class EventLog {
 
   /**
    * Writes a transaction's events, batches in key order, each batch's in the order they happened,
-   * numbered from the batch row's `event_seq`; returns them with their ids (per batch). The numbers
-   * are taken first, one UPDATE per batch, so the rows can go sixteen a statement where there are
-   * that many, whatever batch each belongs to: a statement's own cost, shared by that many events.
+   * numbered from the batch row's `event_seq` (one UPDATE per batch), CHUNK to a row; returns them
+   * with their ids (per batch).
    */
   insert(batches: ReadonlyMap<number, BatchEvents>): EngineEvent[] {
     const written: EngineEvent[] = [];
-    /** Each event's nine column values, one after another: sixteen events' worth go to one statement. */
-    const values: unknown[] = [];
     for (const seq of [...batches.keys()].sort((a, b) => a - b)) {
       const { list } = batches.get(seq)!;
       if (list.length === 0) continue;
       let n = (this.#number.get(list.length, seq) as number) - list.length;
-      for (const { event, workflowSeq } of list) {
-        n += 1;
-        const [type, at, stage, attempt, durationMs, extra] = eventColumns(event);
-        values.push(seq, n, type, at, workflowSeq, stage, attempt, durationMs, extra);
-        written.push({ ...event, id: n });
+      for (let from = 0; from < list.length; from += CHUNK) {
+        const first = n + 1;
+        const body: Entry[] = [];
+        for (const { event, workflowSeq } of list.slice(from, from + CHUNK)) {
+          n += 1;
+          const [type, at, stage, attempt, durationMs, extra] = eventColumns(event);
+          body.push([type, at, workflowSeq, stage, attempt, durationMs, extra]);
+          written.push({ ...event, id: n });
+        }
+        this.#insert.run(seq, first, n, JSON.stringify(body));
       }
     }
-    const many = MANY * COLUMNS;
-    let i = 0;
-    for (; i + many <= values.length; i += many) this.#insertMany.run(values.slice(i, i + many));
-    for (; i < values.length; i += COLUMNS) this.#insert.run(values.slice(i, i + COLUMNS));
     return written;
   }
 
   /** The batch's events with ids above `afterId` and row keys up to `fence`, in order, at most `limit`. */
   after(batchId: string, batchSeq: number, afterId: number, fence: number, limit: number): EngineEvent[] {
-    return this.#after.all(batchSeq, afterId, fence, limit).map((r) => eventOf(r as EventRow, batchId));
+    const picked: [number, Entry][] = [];
+    for (const chunk of this.#after.iterate(batchSeq, afterId, fence) as IterableIterator<ChunkRow>) {
+      const entries = JSON.parse(chunk.body) as Entry[];
+      for (let i = Math.max(0, afterId + 1 - chunk.first_n); i < entries.length && picked.length < limit; i++) {
+        picked.push([chunk.first_n + i, entries[i]!]);
+      }
+      if (picked.length >= limit) break;
+    }
+    return this.#readable(batchId, picked);
   }
 
+  /** The batch's events of these workflows, up to `fence`, in order (the timeline's retried rows). */
   ofWorkflows(batchId: string, batchSeq: number, workflowIds: string[], fence: number): EngineEvent[] {
-    return this.#ofWorkflows.all(batchSeq, fence, JSON.stringify(workflowIds)).map((r) => eventOf(r as EventRow, batchId));
+    const seqs = new Set(this.#seqsOf.all(JSON.stringify(workflowIds)) as number[]);
+    const picked: [number, Entry][] = [];
+    for (const chunk of this.#all.iterate(batchSeq, fence) as IterableIterator<ChunkRow>) {
+      (JSON.parse(chunk.body) as Entry[]).forEach((entry, i) => {
+        if (entry[2] !== null && seqs.has(entry[2])) picked.push([chunk.first_n + i, entry]);
+      });
+    }
+    return this.#readable(batchId, picked);
+  }
+
+  /** Events as the API shows them: each with its id, and its workflow's ids read back from its row. */
+  #readable(batchId: string, picked: [number, Entry][]): EngineEvent[] {
+    const seqs = new Set<number>();
+    for (const [, entry] of picked) if (entry[2] !== null) seqs.add(entry[2]);
+    const ids = new Map<number, WorkflowIds>();
+    if (seqs.size > 0) for (const row of this.#ids.all(JSON.stringify([...seqs])) as WorkflowIds[]) ids.set(row.seq, row);
+    return picked.map(([n, [type, at, workflowSeq, stage, attempt, durationMs, extra]]) => {
+      const workflow = workflowSeq === null ? undefined : ids.get(workflowSeq);
+      return eventOf({
+        id: n, type, at, stage, attempt, duration_ms: durationMs, extra,
+        workflow_id: workflow?.id ?? null, client_id: workflow?.client_id ?? null,
+      }, batchId);
+    });
   }
 }

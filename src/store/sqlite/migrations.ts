@@ -424,4 +424,24 @@ ALTER TABLE flow_limits ADD COLUMN pauses INTEGER NOT NULL DEFAULT 0;
 DROP INDEX IF EXISTS batches_finished;
 CREATE INDEX batches_finished ON batches (tenant, finished_at) WHERE finished_at IS NOT NULL;
 `,
+  /* 20: the event log in chunks (sqlite/events.ts): a batch's events of one commit in one row, at
+         most 256, instead of a row and an index entry each; the view events shows them one a row */ `
+CREATE TABLE event_chunks (
+  id        INTEGER PRIMARY KEY,      -- grows in commit order: reads stop at the last published one
+  batch_seq INTEGER NOT NULL REFERENCES batches (seq),
+  first_n   INTEGER NOT NULL,         -- the ids (per batch) of its first and last event
+  last_n    INTEGER NOT NULL,
+  body      TEXT NOT NULL             -- JSON [[type, at, workflow_seq, stage, attempt, duration_ms, extra], ...]
+);
+CREATE UNIQUE INDEX event_chunks_by_batch ON event_chunks (batch_seq, last_n);
+INSERT INTO event_chunks (id, batch_seq, first_n, last_n, body)
+  SELECT max(id), batch_seq, min(n), max(n),
+    json_group_array(json_array(type, at, workflow_seq, stage, attempt, duration_ms, extra) ORDER BY n)
+  FROM events GROUP BY batch_seq, (n - 1) / 256;
+DROP TABLE events;
+CREATE VIEW events (batch_seq, n, type, at, workflow_seq, stage, attempt, duration_ms, extra) AS
+  SELECT c.batch_seq, c.first_n + e.key, e.value ->> 0, e.value ->> 1, e.value ->> 2, e.value ->> 3,
+    e.value ->> 4, e.value ->> 5, e.value ->> 6
+  FROM event_chunks AS c, json_each(c.body) AS e;
+`,
 ];

@@ -38,6 +38,7 @@ export class Purges {
   readonly #noted: Statement;
   readonly #unnote: Statement;
   readonly #dropWorkflows: Statement[];
+  readonly #eventChunks: Statement;
   readonly #dropEvents: Statement;
 
   constructor(db: DB, views: FinishedViews) {
@@ -52,7 +53,7 @@ export class Purges {
         AND b.tenant = t.tenant AND b.finished_at < @before AND b.status IN ('succeeded', 'failed', 'canceled')
         AND (b.webhook_status IS NULL OR b.webhook_status <> 'pending')
         AND b.seq < (SELECT max(seq) FROM batches)
-        AND b.seq IS NOT (SELECT batch_seq FROM events ORDER BY id DESC LIMIT 1)
+        AND b.seq IS NOT (SELECT batch_seq FROM event_chunks ORDER BY id DESC LIMIT 1)
       LIMIT +@limit`);
     this.#candidates = { in: candidates('IN'), notIn: candidates('NOT IN') };
     this.#dropBatch = [
@@ -75,7 +76,9 @@ export class Purges {
       db.prepare(`DELETE FROM outputs WHERE workflow_seq IN (${chunk})`),
       db.prepare(`DELETE FROM workflows WHERE seq IN (${chunk})`),
     ];
-    this.#dropEvents = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE batch_seq = @seq ORDER BY id LIMIT +@limit)');
+    // Chunks of events (events.ts), oldest first, as many as hold at most `limit` events (one at least).
+    this.#eventChunks = db.prepare('SELECT last_n, last_n - first_n + 1 AS events FROM event_chunks WHERE batch_seq = +? ORDER BY last_n');
+    this.#dropEvents = db.prepare('DELETE FROM event_chunks WHERE batch_seq = +? AND last_n <= +?');
   }
 
   /** Inside a transaction: deletes the next batches due and the next rows of those deleted before. */
@@ -110,17 +113,34 @@ export class Purges {
     let workflows = 0;
     let events = 0;
     for (const seq of this.#noted.all() as number[]) {
-      if (workflowsLeft === 0 || eventsLeft === 0) break;
+      if (workflowsLeft === 0 || eventsLeft <= 0) break;
       let dropped = 0;
       for (const statement of this.#dropWorkflows) dropped = statement.run({ seq, limit: workflowsLeft }).changes;
-      const droppedEvents = this.#dropEvents.run({ seq, limit: eventsLeft }).changes;
-      // Fewer than asked of both: nothing of the batch is left.
-      if (dropped < workflowsLeft && droppedEvents < eventsLeft) this.#unnote.run(seq);
+      const { events: droppedEvents, all } = this.#dropEventsOf(seq, eventsLeft);
+      // Fewer workflows than asked and its last events: nothing of the batch is left.
+      if (dropped < workflowsLeft && all) this.#unnote.run(seq);
       workflowsLeft -= dropped;
       eventsLeft -= droppedEvents;
       workflows += dropped;
       events += droppedEvents;
     }
     return { workflows, events };
+  }
+
+  /** Deletes the batch's oldest chunks of events holding at most `limit` events (one chunk at least); `all` once none is left. */
+  #dropEventsOf(seq: number, limit: number): { events: number; all: boolean } {
+    let events = 0;
+    let upTo: number | null = null;
+    let all = true;
+    for (const chunk of this.#eventChunks.iterate(seq) as IterableIterator<{ last_n: number; events: number }>) {
+      if (upTo !== null && events + chunk.events > limit) {
+        all = false;
+        break;
+      }
+      events += chunk.events;
+      upTo = chunk.last_n;
+    }
+    if (upTo !== null) this.#dropEvents.run(seq, upTo);
+    return { events, all };
   }
 }
