@@ -28,7 +28,14 @@ export const CHUNK = 256;
 /** One event in a chunk's body: type, at, workflow_seq, stage, attempt, duration_ms, extra. */
 type Entry = [string, number, number | null, string | null, number | null, number | null, string | null];
 
-interface ChunkRow { first_n: number; body: string }
+interface ChunkRow { id: number; first_n: number; body: string }
+
+/**
+ * Decoded chunks kept for the next read. Streams that fell behind a running batch replay the same
+ * chunks one after another (event-stream.ts takes their pages in turns): one JSON.parse for all of
+ * them. A chunk never changes once written, so a kept one is never stale.
+ */
+const KEPT = 32;
 interface WorkflowIds { seq: number; id: string; client_id: string }
 
 export class EventLog {
@@ -39,12 +46,13 @@ export class EventLog {
   readonly #ids: Statement;
   readonly #seqsOf: Statement;
   readonly #lastId: Statement;
+  readonly #decoded = new Map<number, Entry[]>();
 
   constructor(db: DB) {
     this.#insert = db.prepare('INSERT INTO event_chunks (batch_seq, first_n, last_n, body) VALUES (?, ?, ?, ?)');
     this.#number = db.prepare<[number, number]>('UPDATE batches SET event_seq = event_seq + ? WHERE seq = ? RETURNING event_seq').pluck();
-    this.#after = db.prepare(`SELECT first_n, body FROM event_chunks WHERE batch_seq = +? AND last_n > +? AND id <= +? ORDER BY last_n`);
-    this.#all = db.prepare(`SELECT first_n, body FROM event_chunks WHERE batch_seq = +? AND id <= +? ORDER BY last_n`);
+    this.#after = db.prepare(`SELECT id, first_n, body FROM event_chunks WHERE batch_seq = +? AND last_n > +? AND id <= +? ORDER BY last_n`);
+    this.#all = db.prepare(`SELECT id, first_n, body FROM event_chunks WHERE batch_seq = +? AND id <= +? ORDER BY last_n`);
     this.#ids = db.prepare('SELECT seq, id, client_id FROM workflows WHERE seq IN (SELECT value FROM json_each(?))');
     this.#seqsOf = db.prepare('SELECT seq FROM workflows WHERE id IN (SELECT value FROM json_each(?))').pluck();
     this.#lastId = db.prepare('SELECT COALESCE(max(id), 0) FROM event_chunks').pluck();
@@ -88,7 +96,7 @@ export class EventLog {
   after(batchId: string, batchSeq: number, afterId: number, fence: number, limit: number): EngineEvent[] {
     const picked: [number, Entry][] = [];
     for (const chunk of this.#after.iterate(batchSeq, afterId, fence) as IterableIterator<ChunkRow>) {
-      const entries = JSON.parse(chunk.body) as Entry[];
+      const entries = this.#entries(chunk);
       for (let i = Math.max(0, afterId + 1 - chunk.first_n); i < entries.length && picked.length < limit; i++) {
         picked.push([chunk.first_n + i, entries[i]!]);
       }
@@ -102,11 +110,22 @@ export class EventLog {
     const seqs = new Set(this.#seqsOf.all(JSON.stringify(workflowIds)) as number[]);
     const picked: [number, Entry][] = [];
     for (const chunk of this.#all.iterate(batchSeq, fence) as IterableIterator<ChunkRow>) {
-      (JSON.parse(chunk.body) as Entry[]).forEach((entry, i) => {
+      this.#entries(chunk).forEach((entry, i) => {
         if (entry[2] !== null && seqs.has(entry[2])) picked.push([chunk.first_n + i, entry]);
       });
     }
     return this.#readable(batchId, picked);
+  }
+
+  /** A chunk's events, decoded once while it is among the KEPT last read. */
+  #entries(chunk: ChunkRow): Entry[] {
+    let entries = this.#decoded.get(chunk.id);
+    if (entries === undefined) {
+      entries = JSON.parse(chunk.body) as Entry[];
+      if (this.#decoded.size >= KEPT) this.#decoded.delete(this.#decoded.keys().next().value!);
+      this.#decoded.set(chunk.id, entries);
+    }
+    return entries;
   }
 
   /** Events as the API shows them: each with its id, and its workflow's ids read back from its row. */
