@@ -102,6 +102,51 @@ describe('Dispatcher lease renewal', () => {
     }
   });
 
+  it('sweeps only after a renewal made after a stall, also when the sweep\'s own renewal began before it', async () => {
+    vi.useFakeTimers();
+    try {
+      let clock = 1_000_000;
+      const log: string[] = [];
+      let answer: (() => void) | null = null;
+      const store: DispatchStore = {
+        claim: async () => (log.length === 0 ? [claimed('held')] : []),
+        renewLeases: (_owner, _ids, at) => {
+          log.push(`renew@${at}`);
+          // The sweep's own renewal (the first: nothing renewed yet, so it is overdue) is under way
+          // when the process stops: it commits a lease from before the stall only after it.
+          if (log.length === 1) return new Promise((resolve) => { answer = () => resolve({ lost: [], canceled: [] }); });
+          return Promise.resolve({ lost: [], canceled: [] });
+        },
+        releaseExpiredLeases: async (at) => {
+          log.push(`sweep@${at}`);
+          return 0;
+        },
+        releaseLeases: async () => 0,
+        recover: async () => 0,
+      };
+      let finish!: () => void;
+      const gate = new Promise<void>((resolve) => { finish = resolve; });
+      const dispatcher = new Dispatcher({
+        store, owner: 'me', concurrency: 1, prefetch: 0, leaseMs: 30, pollMs: 5, now: () => clock,
+        log: pino({ level: 'silent' }), onCanceled: () => {}, onLeaseLost: () => {}, run: () => gate,
+      });
+      dispatcher.start();
+      await vi.advanceTimersByTimeAsync(5);
+      expect(log).toEqual(['renew@1000000']);
+      // A stall while that renewal runs: when it answers, the leases it wrote are already past.
+      clock += 5_000;
+      answer!();
+      await vi.advanceTimersByTimeAsync(0);
+      const sweep = log.findIndex((e) => e.startsWith('sweep'));
+      expect(sweep).toBeGreaterThan(0);
+      expect(log.slice(0, sweep)).toContain('renew@1005000');
+      finish();
+      await dispatcher.drain();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('sweeps only after a renewal made after a stall, not one that was in flight when it began', async () => {
     vi.useFakeTimers();
     try {

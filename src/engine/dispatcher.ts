@@ -72,22 +72,30 @@ export class Dispatcher {
 
   start(): void {
     this.#started = true;
-    const { leaseMs, pollMs, store, now } = this.#o;
+    const { leaseMs, pollMs } = this.#o;
     this.#timers = [
       setInterval(() => void this.#renew(), leaseMs / 3),
       setInterval(() => {
-        // After a stall (a VM pause, SIGSTOP, a long GC) every lease this process holds may look
-        // expired, and the sweep must not take its own live work from it: when the last renewal
-        // is overdue, renew first, and sweep only if that renewal succeeded.
-        const overdue = now() - this.#renewedAt >= leaseMs / 3;
-        void (overdue ? this.#renew() : Promise.resolve(true))
-          .then((renewed) => (renewed ? store.releaseExpiredLeases(now()) : 0))
-          .catch((e: unknown) => this.#warn(e, 'lease sweep failed'));
+        void this.#sweep().catch((e: unknown) => this.#warn(e, 'lease sweep failed'));
         this.wake();
       }, pollMs),
     ];
     for (const t of this.#timers) t.unref();
     this.wake();
+  }
+
+  /**
+   * Frees leases that expired. After a stall (a VM pause, SIGSTOP, a long GC) every lease this
+   * process holds may look expired, and the sweep must not take its own live work from it: when
+   * the last renewal is overdue, renew first — again if that renewal itself began before the stall
+   * (it wrote leases already past) — and sweep only at a time this process's leases still cover.
+   */
+  async #sweep(): Promise<number> {
+    const { leaseMs, now, store } = this.#o;
+    const stale = () => now() - this.#renewedAt >= leaseMs / 3;
+    for (let tries = 0; stale() && tries < 2; tries++) if (!(await this.#renew())) return 0;
+    const at = now();
+    return at - this.#renewedAt < leaseMs ? store.releaseExpiredLeases(at) : 0;
   }
 
   /** New work may be runnable: claim now. */

@@ -29,6 +29,7 @@ export const CHUNK = 256;
 type Entry = [string, number, number | null, string | null, number | null, number | null, string | null];
 
 interface ChunkRow { id: number; first_n: number; body: string }
+interface WorkflowIds { seq: number; id: string; client_id: string }
 
 /**
  * Decoded chunks kept for the next read. Streams that fell behind a running batch replay the same
@@ -36,7 +37,6 @@ interface ChunkRow { id: number; first_n: number; body: string }
  * them. A chunk never changes once written, so a kept one is never stale.
  */
 const KEPT = 32;
-interface WorkflowIds { seq: number; id: string; client_id: string }
 
 export class EventLog {
   readonly #insert: Statement;
