@@ -102,45 +102,54 @@ describe('Dispatcher lease renewal', () => {
     }
   });
 
+  /**
+   * A dispatcher on a fake clock holding one claim, whose first lease renewal hangs until `answer()`
+   * (it was under way when the process stopped); `log` lists each renewal's and sweep's time.
+   */
+  function stalled(pollMs: number) {
+    const h = { clock: 1_000_000, log: [] as string[], answer: null as (() => void) | null, finish: () => {} };
+    const store: DispatchStore = {
+      claim: async () => (h.log.length === 0 ? [claimed('held')] : []),
+      renewLeases: (_owner, _ids, at) => {
+        h.log.push(`renew@${at}`);
+        if (h.log.length === 1) return new Promise((resolve) => { h.answer = () => resolve({ lost: [], canceled: [] }); });
+        return Promise.resolve({ lost: [], canceled: [] });
+      },
+      releaseExpiredLeases: async (at) => {
+        h.log.push(`sweep@${at}`);
+        return 0;
+      },
+      releaseLeases: async () => 0,
+      recover: async () => 0,
+    };
+    const gate = new Promise<void>((resolve) => { h.finish = resolve; });
+    const dispatcher = new Dispatcher({
+      store, owner: 'me', concurrency: 1, prefetch: 0, leaseMs: 30, pollMs, now: () => h.clock,
+      log: pino({ level: 'silent' }), onCanceled: () => {}, onLeaseLost: () => {}, run: () => gate,
+    });
+    /** The first sweep came after a renewal made at the clock's time after the stall. */
+    const sweptAfterFreshRenewal = () => {
+      const sweep = h.log.findIndex((e) => e.startsWith('sweep'));
+      expect(sweep).toBeGreaterThan(0);
+      expect(h.log.slice(0, sweep)).toContain(`renew@${h.clock}`);
+    };
+    return { h, dispatcher, sweptAfterFreshRenewal };
+  }
+
   it('sweeps only after a renewal made after a stall, also when the sweep\'s own renewal began before it', async () => {
     vi.useFakeTimers();
     try {
-      let clock = 1_000_000;
-      const log: string[] = [];
-      let answer: (() => void) | null = null;
-      const store: DispatchStore = {
-        claim: async () => (log.length === 0 ? [claimed('held')] : []),
-        renewLeases: (_owner, _ids, at) => {
-          log.push(`renew@${at}`);
-          // The sweep's own renewal (the first: nothing renewed yet, so it is overdue) is under way
-          // when the process stops: it commits a lease from before the stall only after it.
-          if (log.length === 1) return new Promise((resolve) => { answer = () => resolve({ lost: [], canceled: [] }); });
-          return Promise.resolve({ lost: [], canceled: [] });
-        },
-        releaseExpiredLeases: async (at) => {
-          log.push(`sweep@${at}`);
-          return 0;
-        },
-        releaseLeases: async () => 0,
-        recover: async () => 0,
-      };
-      let finish!: () => void;
-      const gate = new Promise<void>((resolve) => { finish = resolve; });
-      const dispatcher = new Dispatcher({
-        store, owner: 'me', concurrency: 1, prefetch: 0, leaseMs: 30, pollMs: 5, now: () => clock,
-        log: pino({ level: 'silent' }), onCanceled: () => {}, onLeaseLost: () => {}, run: () => gate,
-      });
+      const { h, dispatcher, sweptAfterFreshRenewal } = stalled(5);
       dispatcher.start();
+      // The first poll's renewal (nothing renewed yet, so overdue) is the one that hangs.
       await vi.advanceTimersByTimeAsync(5);
-      expect(log).toEqual(['renew@1000000']);
-      // A stall while that renewal runs: when it answers, the leases it wrote are already past.
-      clock += 5_000;
-      answer!();
+      expect(h.log).toEqual(['renew@1000000']);
+      // A stall while it runs: when it answers, the leases it wrote are already past.
+      h.clock += 5_000;
+      h.answer!();
       await vi.advanceTimersByTimeAsync(0);
-      const sweep = log.findIndex((e) => e.startsWith('sweep'));
-      expect(sweep).toBeGreaterThan(0);
-      expect(log.slice(0, sweep)).toContain('renew@1005000');
-      finish();
+      sweptAfterFreshRenewal();
+      h.finish();
       await dispatcher.drain();
     } finally {
       vi.useRealTimers();
@@ -150,43 +159,18 @@ describe('Dispatcher lease renewal', () => {
   it('sweeps only after a renewal made after a stall, not one that was in flight when it began', async () => {
     vi.useFakeTimers();
     try {
-      let clock = 1_000_000;
-      const log: string[] = [];
-      let answer: (() => void) | null = null;
-      const store: DispatchStore = {
-        claim: async () => (log.length === 0 ? [claimed('held')] : []),
-        renewLeases: (_owner, _ids, at) => {
-          log.push(`renew@${at}`);
-          // The first renewal hangs until `answer()`: it was in flight when the process stopped.
-          if (log.length === 1) return new Promise((resolve) => { answer = () => resolve({ lost: [], canceled: [] }); });
-          return Promise.resolve({ lost: [], canceled: [] });
-        },
-        releaseExpiredLeases: async (at) => {
-          log.push(`sweep@${at}`);
-          return 0;
-        },
-        releaseLeases: async () => 0,
-        recover: async () => 0,
-      };
-      let finish!: () => void;
-      const gate = new Promise<void>((resolve) => { finish = resolve; });
-      const dispatcher = new Dispatcher({
-        store, owner: 'me', concurrency: 1, prefetch: 0, leaseMs: 30, pollMs: 25, now: () => clock,
-        log: pino({ level: 'silent' }), onCanceled: () => {}, onLeaseLost: () => {}, run: () => gate,
-      });
+      const { h, dispatcher, sweptAfterFreshRenewal } = stalled(25);
       dispatcher.start();
+      // The renewal timer's first renewal is the one that hangs.
       await vi.advanceTimersByTimeAsync(10);
-      expect(log).toEqual(['renew@1000000']);
+      expect(h.log).toEqual(['renew@1000000']);
       // A stall: the clock jumps past the lease; the poll finds the renewal overdue.
-      clock += 5_000;
+      h.clock += 5_000;
       await vi.advanceTimersByTimeAsync(15);
-      answer!();
+      h.answer!();
       await vi.advanceTimersByTimeAsync(0);
-      // The sweep waited for a renewal made after the stall, never trusting the old one.
-      const sweep = log.findIndex((e) => e.startsWith('sweep'));
-      expect(sweep).toBeGreaterThan(0);
-      expect(log.slice(0, sweep)).toContain('renew@1005000');
-      finish();
+      sweptAfterFreshRenewal();
+      h.finish();
       await dispatcher.drain();
     } finally {
       vi.useRealTimers();
