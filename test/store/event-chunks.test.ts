@@ -18,14 +18,12 @@ afterEach(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const simulation = null;
-
 it('gives back every event written, across chunk boundaries, up to the fence', async () => {
   dir = mkdtempSync(join(tmpdir(), 'clientflow-chunks-'));
   const path = join(dir, 'x.db');
   const store = new SqliteStore({ path, sync: 'normal' });
-  const big = await store.createBatch({ clientIds: Array.from({ length: 300 }, (_, i) => `c${i}`), priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation }, 1);
-  const small = await store.createBatch({ clientIds: [7, 8], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation }, 1);
+  const big = await store.createBatch({ clientIds: Array.from({ length: 300 }, (_, i) => `c${i}`), priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null }, 1);
+  const small = await store.createBatch({ clientIds: [7, 8], priority: 0, label: null, maxConcurrency: null, retry: null, timeouts: null, simulation: null }, 1);
   const before = (await store.listEvents(big.batch.id, 0, 10))!;
   const beforeSmall = (await store.listEvents(small.batch.id, 0, 10))!;
   await store.close();
