@@ -29,12 +29,15 @@ export const CHUNK = 256;
 type Entry = [string, number, number | null, string | null, number | null, number | null, string | null];
 
 interface ChunkRow { id: number; first_n: number; body: string }
+interface ChunkKey { id: number; first_n: number; last_n: number }
 interface WorkflowIds { seq: number; id: string; client_id: string }
 
 /**
- * Decoded chunks kept for the next read. Streams that fell behind a running batch replay the same
- * chunks one after another (event-stream.ts takes their pages in turns): one JSON.parse for all of
- * them. A chunk never changes once written, so a kept one is never stale.
+ * Chunks kept as the events the API shows (ids joined back), for the next read. Streams that fell
+ * behind a running batch replay the same chunks one after another (event-stream.ts takes their
+ * pages in turns): one decode and one lookup of workflow ids for all of them, and the same event
+ * objects, whose encoded text event-stream.ts then shares too. A chunk never changes once written,
+ * and its key is never handed out again (retention.ts keeps the newest), so a kept one is never stale.
  */
 const KEPT = 32;
 
@@ -46,12 +49,14 @@ export class EventLog {
   readonly #ids: Statement;
   readonly #seqsOf: Statement;
   readonly #lastId: Statement;
-  readonly #decoded = new Map<number, Entry[]>();
+  readonly #body: Statement;
+  readonly #kept = new Map<number, EngineEvent[]>();
 
   constructor(db: DB) {
     this.#insert = db.prepare('INSERT INTO event_chunks (batch_seq, first_n, last_n, body) VALUES (?, ?, ?, ?)');
     this.#number = db.prepare<[number, number]>('UPDATE batches SET event_seq = event_seq + ? WHERE seq = ? RETURNING event_seq').pluck();
-    this.#after = db.prepare(`SELECT id, first_n, body FROM event_chunks WHERE batch_seq = +? AND last_n > +? AND id <= +? ORDER BY last_n`);
+    this.#after = db.prepare(`SELECT id, first_n, last_n FROM event_chunks WHERE batch_seq = +? AND last_n > +? AND id <= +? ORDER BY last_n`);
+    this.#body = db.prepare('SELECT body FROM event_chunks WHERE id = ?').pluck();
     this.#all = db.prepare(`SELECT id, first_n, body FROM event_chunks WHERE batch_seq = +? AND id <= +? ORDER BY last_n`);
     this.#ids = db.prepare('SELECT seq, id, client_id FROM workflows WHERE seq IN (SELECT value FROM json_each(?))');
     this.#seqsOf = db.prepare('SELECT seq FROM workflows WHERE id IN (SELECT value FROM json_each(?))').pluck();
@@ -94,50 +99,58 @@ export class EventLog {
 
   /** The batch's events with ids above `afterId` and row keys up to `fence`, in order, at most `limit`. */
   after(batchId: string, batchSeq: number, afterId: number, fence: number, limit: number): EngineEvent[] {
-    const picked: [number, Entry][] = [];
-    for (const chunk of this.#after.iterate(batchSeq, afterId, fence) as IterableIterator<ChunkRow>) {
-      const entries = this.#entries(chunk);
-      for (let i = Math.max(0, afterId + 1 - chunk.first_n); i < entries.length && picked.length < limit; i++) {
-        picked.push([chunk.first_n + i, entries[i]!]);
-      }
-      if (picked.length >= limit) break;
+    // The chunks that hold the page first (keys only: the iteration must end before other reads).
+    const chunks: ChunkKey[] = [];
+    let held = 0;
+    for (const chunk of this.#after.iterate(batchSeq, afterId, fence) as IterableIterator<ChunkKey>) {
+      chunks.push(chunk);
+      held += chunk.last_n - Math.max(afterId, chunk.first_n - 1);
+      if (held >= limit) break;
     }
-    return this.#readable(batchId, picked);
+    const page: EngineEvent[] = [];
+    for (const chunk of chunks) {
+      const events = this.#kept.get(chunk.id) ?? this.#keep(chunk.id, this.#readable(batchId, chunk.first_n, JSON.parse(this.#body.get(chunk.id) as string) as Entry[]));
+      const from = Math.max(0, afterId + 1 - chunk.first_n);
+      page.push(...events.slice(from, from + limit - page.length));
+    }
+    return page;
   }
 
   /** The batch's events of these workflows, up to `fence`, in order (the timeline's retried rows). */
   ofWorkflows(batchId: string, batchSeq: number, workflowIds: string[], fence: number): EngineEvent[] {
     const seqs = new Set(this.#seqsOf.all(JSON.stringify(workflowIds)) as number[]);
-    const picked: [number, Entry][] = [];
+    const picked: Entry[] = [];
+    const numbers: number[] = [];
     for (const chunk of this.#all.iterate(batchSeq, fence) as IterableIterator<ChunkRow>) {
-      this.#entries(chunk).forEach((entry, i) => {
-        if (entry[2] !== null && seqs.has(entry[2])) picked.push([chunk.first_n + i, entry]);
+      (JSON.parse(chunk.body) as Entry[]).forEach((entry, i) => {
+        if (entry[2] !== null && seqs.has(entry[2])) {
+          picked.push(entry);
+          numbers.push(chunk.first_n + i);
+        }
       });
     }
-    return this.#readable(batchId, picked);
+    return this.#readable(batchId, numbers, picked);
   }
 
-  /** A chunk's events, decoded once while it is among the KEPT last read. */
-  #entries(chunk: ChunkRow): Entry[] {
-    let entries = this.#decoded.get(chunk.id);
-    if (entries === undefined) {
-      entries = JSON.parse(chunk.body) as Entry[];
-      if (this.#decoded.size >= KEPT) this.#decoded.delete(this.#decoded.keys().next().value!);
-      this.#decoded.set(chunk.id, entries);
-    }
-    return entries;
+  #keep(id: number, events: EngineEvent[]): EngineEvent[] {
+    if (this.#kept.size >= KEPT) this.#kept.delete(this.#kept.keys().next().value!);
+    this.#kept.set(id, events);
+    return events;
   }
 
-  /** Events as the API shows them: each with its id, and its workflow's ids read back from its row. */
-  #readable(batchId: string, picked: [number, Entry][]): EngineEvent[] {
+  /**
+   * Events as the API shows them: each with its id (`first`, counting up, or one number each) and
+   * its workflow's ids read back from its row.
+   */
+  #readable(batchId: string, first: number | number[], entries: Entry[]): EngineEvent[] {
     const seqs = new Set<number>();
-    for (const [, entry] of picked) if (entry[2] !== null) seqs.add(entry[2]);
+    for (const entry of entries) if (entry[2] !== null) seqs.add(entry[2]);
     const ids = new Map<number, WorkflowIds>();
     if (seqs.size > 0) for (const row of this.#ids.all(JSON.stringify([...seqs])) as WorkflowIds[]) ids.set(row.seq, row);
-    return picked.map(([n, [type, at, workflowSeq, stage, attempt, durationMs, extra]]) => {
+    return entries.map(([type, at, workflowSeq, stage, attempt, durationMs, extra], i) => {
       const workflow = workflowSeq === null ? undefined : ids.get(workflowSeq);
       return eventOf({
-        id: n, type, at, stage, attempt, duration_ms: durationMs, extra,
+        id: typeof first === 'number' ? first + i : first[i]!, type, at, stage, attempt, duration_ms: durationMs, extra,
         workflow_id: workflow?.id ?? null, client_id: workflow?.client_id ?? null,
       }, batchId);
     });
