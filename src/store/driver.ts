@@ -140,6 +140,8 @@ export interface Driver {
   saveOutput(seq: number, output: unknown): void;
   /** Upserts a workflow's result, fenced like a workflow write; false: nothing written. */
   saveResult(fence: LeaseFence, result: Record<string, unknown>, at: number): boolean;
+  /** Upserts the result of a workflow whose row was just written, fenced, in this transaction. */
+  putResult(seq: number, result: Record<string, unknown>, at: number): void;
   /** Marks a running workflow's cancel requested: its engine sees it and aborts the stage. */
   markCancel(seq: number): void;
 

@@ -27,13 +27,11 @@ export function* record(unit: Unit, reported: Transition): Steps<void> {
   }
   // Only the stages it touched: a failure or cancel also skips the later ones.
   const stages = row.finished ? STAGES.slice(STAGES.indexOf(transition.stage)) : next ? [transition.stage, next] : [transition.stage];
-  // The result first: fenced on the same lease as the row, so a refusal still writes nothing, and
-  // the write below (the same fence, in the same transaction) cannot then be refused.
-  if (transition.kind === 'succeeded' && transition.result) {
-    if (!(yield* call('saveResult', wf, transition.result.data, transition.result.at))) yield* leaseLost(wf);
-  }
+  // The row first, fenced: a refusal writes nothing. The output and result follow in the same
+  // transaction, which that write has fenced (its own fence would cost a read of the row again).
   const written = yield* call('writeWorkflow', wf, row, next ?? transition.stage, { stages, times: firstStart ? 'first start' : 'progress' });
   if (!written) yield* leaseLost(wf);
+  if (transition.kind === 'succeeded' && transition.result) yield* call('putResult', wf.seq, transition.result.data, transition.result.at);
   // A finished workflow's last output is nobody's input (a retry resumes only failed or canceled ones).
   if (transition.kind === 'succeeded' && !row.finished) yield* call('saveOutput', wf.seq, transition.output);
   for (const event of transitionEvents(transition, row, next)) unit.log(wf.batchSeq, event, wf.seq);

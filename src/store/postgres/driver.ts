@@ -36,6 +36,7 @@ export function postgresDriver(tx: Tx): AsyncDriver {
       tx.rows.result(fence.seq, result, at);
       return true;
     },
+    putResult: (seq, result, at) => tx.rows.result(seq, result, at),
     markCancel: (seq) => tx.rows.markCancel(seq),
     batchSeq: (batchId) => seqOf(tx, batchId),
     lockBatches: (seqs) => counters.lockBatches(tx, seqs),

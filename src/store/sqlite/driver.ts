@@ -31,6 +31,7 @@ export function sqliteDriver({ writes, counters, events, admissions, reads, clai
     writeWorkflow: (wf, change, stage, shape) => writes.write(wf, change, stage, shape),
     saveOutput: (seq, output) => writes.saveOutput(seq, output),
     saveResult: (fence, result, at) => writes.saveResult(fence, result, at),
+    putResult: (seq, result, at) => writes.putResult(seq, result, at),
     markCancel: (seq) => writes.markCancel(seq),
     batchSeq: (batchId) => reads.seqOf(batchId),
     lockBatches: (seqs) => counters.heads(seqs),

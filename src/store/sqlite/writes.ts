@@ -29,6 +29,7 @@ export class WorkflowWrites {
   readonly #lease: Statement;
   readonly #markCancel: Statement;
   readonly #upsertResult: Statement;
+  readonly #putResult: Statement;
   readonly #upsertOutput: Statement;
   readonly #byId: Statement;
   readonly #unfinished: Statement;
@@ -49,6 +50,9 @@ export class WorkflowWrites {
     // Fenced like every workflow write: nothing is written unless the lease and claim still stand.
     this.#upsertResult = db.prepare(`INSERT INTO results (workflow_seq, data, stored_at)
       SELECT @seq, @data, @at WHERE EXISTS (SELECT 1 FROM workflows WHERE seq = @seq AND lease_owner = @owner AND lease_epoch = @epoch)
+      ON CONFLICT (workflow_seq) DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at`);
+    // Right after the workflow's fenced write, in its transaction: that write was the fence.
+    this.#putResult = db.prepare(`INSERT INTO results (workflow_seq, data, stored_at) VALUES (?, ?, ?)
       ON CONFLICT (workflow_seq) DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at`);
     this.#byId = db.prepare(`${WORKFLOW_ROW} WHERE w.id = ?`);
     this.#unfinished = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.${ACTIVE} ORDER BY w.seq`);
@@ -120,6 +124,10 @@ export class WorkflowWrites {
     return this.#upsertResult.run({
       data: JSON.stringify(result), at, seq: fence.seq, owner: fence.leaseOwner, epoch: fence.leaseEpoch,
     }).changes === 1;
+  }
+
+  putResult(seq: number, result: Record<string, unknown>, at: number): void {
+    this.#putResult.run(seq, JSON.stringify(result), at);
   }
 
   markCancel(seq: number): void {
