@@ -3,7 +3,7 @@
  * (waiting out a retry) is never reported lost, while one whose lease really went is.
  */
 import pino from 'pino';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from '../src/engine/dispatcher.js';
 import type { ClaimedWorkflow, DispatchStore } from '../src/store/store.js';
 import { initialStages } from '../src/store/transitions.js';
@@ -102,45 +102,50 @@ describe('Dispatcher lease renewal', () => {
     }
   });
 
-  /**
-   * A dispatcher on a fake clock holding one claim, whose first lease renewal hangs until `answer()`
-   * (it was under way when the process stopped); `log` lists each renewal's and sweep's time.
-   */
-  function stalled(pollMs: number) {
-    const h = { clock: 1_000_000, log: [] as string[], answer: null as (() => void) | null, finish: () => {} };
-    const store: DispatchStore = {
-      claim: async () => (h.log.length === 0 ? [claimed('held')] : []),
-      renewLeases: (_owner, _ids, at) => {
-        h.log.push(`renew@${at}`);
-        if (h.log.length === 1) return new Promise((resolve) => { h.answer = () => resolve({ lost: [], canceled: [] }); });
-        return Promise.resolve({ lost: [], canceled: [] });
-      },
-      releaseExpiredLeases: async (at) => {
-        h.log.push(`sweep@${at}`);
-        return 0;
-      },
-      releaseLeases: async () => 0,
-      recover: async () => 0,
-    };
-    const gate = new Promise<void>((resolve) => { h.finish = resolve; });
-    const dispatcher = new Dispatcher({
-      store, owner: 'me', concurrency: 1, prefetch: 0, leaseMs: 30, pollMs, now: () => h.clock,
-      log: pino({ level: 'silent' }), onCanceled: () => {}, onLeaseLost: () => {}, run: () => gate,
-    });
-    /** The first sweep came after a renewal made at the clock's time after the stall. */
-    const sweptAfterFreshRenewal = () => {
-      const sweep = h.log.findIndex((e) => e.startsWith('sweep'));
-      expect(sweep).toBeGreaterThan(0);
-      expect(h.log.slice(0, sweep)).toContain(`renew@${h.clock}`);
-    };
-    return { h, dispatcher, sweptAfterFreshRenewal };
-  }
+  describe('after a stall (SIGSTOP, a VM pause) longer than the lease', () => {
+    beforeEach(() => { vi.useFakeTimers(); });
+    afterEach(() => { vi.useRealTimers(); });
 
-  it('sweeps only after a renewal made after a stall, also when the sweep\'s own renewal began before it', async () => {
-    vi.useFakeTimers();
-    try {
-      const { h, dispatcher, sweptAfterFreshRenewal } = stalled(5);
+    /**
+     * A started dispatcher on a fake clock holding one claim, whose first lease renewal hangs until
+     * `answer()` (it was under way when the process stopped); `log` lists each renewal's and sweep's time.
+     */
+    function stalled(pollMs: number) {
+      const h = { clock: 1_000_000, log: [] as string[], answer: null as (() => void) | null };
+      let finish!: () => void;
+      const gate = new Promise<void>((resolve) => { finish = resolve; });
+      const store: DispatchStore = {
+        claim: async () => (h.log.length === 0 ? [claimed('held')] : []),
+        renewLeases: (_owner, _ids, at) => {
+          h.log.push(`renew@${at}`);
+          if (h.log.length === 1) return new Promise((resolve) => { h.answer = () => resolve({ lost: [], canceled: [] }); });
+          return Promise.resolve({ lost: [], canceled: [] });
+        },
+        releaseExpiredLeases: async (at) => {
+          h.log.push(`sweep@${at}`);
+          return 0;
+        },
+        releaseLeases: async () => 0,
+        recover: async () => 0,
+      };
+      const dispatcher = new Dispatcher({
+        store, owner: 'me', concurrency: 1, prefetch: 0, leaseMs: 30, pollMs, now: () => h.clock,
+        log: pino({ level: 'silent' }), onCanceled: () => {}, onLeaseLost: () => {}, run: () => gate,
+      });
       dispatcher.start();
+      /** The first sweep came after a renewal made at the clock's time after the stall; then the run ends. */
+      const sweptAfterFreshRenewal = async () => {
+        const sweep = h.log.findIndex((e) => e.startsWith('sweep'));
+        expect(sweep).toBeGreaterThan(0);
+        expect(h.log.slice(0, sweep)).toContain(`renew@${h.clock}`);
+        finish();
+        await dispatcher.drain();
+      };
+      return { h, sweptAfterFreshRenewal };
+    }
+
+    it('sweeps only after a renewal made after it, also when the sweep\'s own renewal began before it', async () => {
+      const { h, sweptAfterFreshRenewal } = stalled(5);
       // The first poll's renewal (nothing renewed yet, so overdue) is the one that hangs.
       await vi.advanceTimersByTimeAsync(5);
       expect(h.log).toEqual(['renew@1000000']);
@@ -148,19 +153,11 @@ describe('Dispatcher lease renewal', () => {
       h.clock += 5_000;
       h.answer!();
       await vi.advanceTimersByTimeAsync(0);
-      sweptAfterFreshRenewal();
-      h.finish();
-      await dispatcher.drain();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+      await sweptAfterFreshRenewal();
+    });
 
-  it('sweeps only after a renewal made after a stall, not one that was in flight when it began', async () => {
-    vi.useFakeTimers();
-    try {
-      const { h, dispatcher, sweptAfterFreshRenewal } = stalled(25);
-      dispatcher.start();
+    it('sweeps only after a renewal made after it, not one that was in flight when it began', async () => {
+      const { h, sweptAfterFreshRenewal } = stalled(25);
       // The renewal timer's first renewal is the one that hangs.
       await vi.advanceTimersByTimeAsync(10);
       expect(h.log).toEqual(['renew@1000000']);
@@ -169,11 +166,7 @@ describe('Dispatcher lease renewal', () => {
       await vi.advanceTimersByTimeAsync(15);
       h.answer!();
       await vi.advanceTimersByTimeAsync(0);
-      sweptAfterFreshRenewal();
-      h.finish();
-      await dispatcher.drain();
-    } finally {
-      vi.useRealTimers();
-    }
+      await sweptAfterFreshRenewal();
+    });
   });
 });

@@ -21,7 +21,7 @@ import type { BatchOptions, ClientId } from '../model/types.js';
 import type { BatchStatus, StageName, WorkflowStatus } from '../model/statuses.js';
 import type { FinishedCounts } from './batch-finish.js';
 import type { FullRow } from './rows.js';
-import type { ClaimedWorkflow, LeaseFence } from './store.js';
+import type { ClaimedWorkflow } from './store.js';
 import type { Samples } from './timings.js';
 import type { Delta, RowChange } from './transitions.js';
 import type { BatchRow, P95s } from './views.js';
@@ -138,10 +138,8 @@ export interface Driver {
   writeWorkflow(wf: ClaimedWorkflow, change: RowChange, stage: StageName | null, shape: WriteShape): boolean;
   /** A succeeded stage's output, the next stage's input (after the fenced write of its row). */
   saveOutput(seq: number, output: unknown): void;
-  /** Upserts a workflow's result, fenced like a workflow write; false: nothing written. */
-  saveResult(fence: LeaseFence, result: Record<string, unknown>, at: number): boolean;
-  /** Upserts the result of a workflow whose row was just written, fenced, in this transaction. */
-  putResult(seq: number, result: Record<string, unknown>, at: number): void;
+  /** A workflow's result, upserted (after the fenced write of its row, or a `leaseOf` that showed the fence holds). */
+  saveResult(seq: number, result: Record<string, unknown>, at: number): void;
   /** Marks a running workflow's cancel requested: its engine sees it and aborts the stage. */
   markCancel(seq: number): void;
 

@@ -31,7 +31,7 @@ export function* record(unit: Unit, reported: Transition): Steps<void> {
   // transaction, which that write has fenced (its own fence would cost a read of the row again).
   const written = yield* call('writeWorkflow', wf, row, next ?? transition.stage, { stages, times: firstStart ? 'first start' : 'progress' });
   if (!written) yield* leaseLost(wf);
-  if (transition.kind === 'succeeded' && transition.result) yield* call('putResult', wf.seq, transition.result.data, transition.result.at);
+  if (transition.kind === 'succeeded' && transition.result) yield* call('saveResult', wf.seq, transition.result.data, transition.result.at);
   // A finished workflow's last output is nobody's input (a retry resumes only failed or canceled ones).
   if (transition.kind === 'succeeded' && !row.finished) yield* call('saveOutput', wf.seq, transition.output);
   for (const event of transitionEvents(transition, row, next)) unit.log(wf.batchSeq, event, wf.seq);
@@ -41,7 +41,9 @@ export function* record(unit: Unit, reported: Transition): Steps<void> {
 /** Upserts the result, fenced like every workflow write; repeating it is harmless. */
 export function* saveResult(fence: LeaseFence, result: Record<string, unknown>, at: number): Steps<void> {
   notGivenUp(fence);
-  if (!(yield* call('saveResult', fence, result, at))) yield* leaseLost(fence);
+  const lease = yield* call('leaseOf', fence.seq);
+  if (lease?.leaseOwner !== fence.leaseOwner || lease.leaseEpoch !== fence.leaseEpoch) yield* leaseLost(fence);
+  yield* call('saveResult', fence.seq, result, at);
 }
 
 /**

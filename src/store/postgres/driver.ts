@@ -31,12 +31,7 @@ export function postgresDriver(tx: Tx): AsyncDriver {
       return true;
     },
     saveOutput: (seq, output) => tx.rows.output(seq, output),
-    saveResult: (fence, result, at) => {
-      if (!tx.rows.holds(fence)) return false;
-      tx.rows.result(fence.seq, result, at);
-      return true;
-    },
-    putResult: (seq, result, at) => tx.rows.result(seq, result, at),
+    saveResult: (seq, result, at) => tx.rows.result(seq, result, at),
     markCancel: (seq) => tx.rows.markCancel(seq),
     batchSeq: (batchId) => seqOf(tx, batchId),
     lockBatches: (seqs) => counters.lockBatches(tx, seqs),

@@ -28,7 +28,7 @@ export const CHUNK = 256;
 /** One event in a chunk's body: type, at, workflow_seq, stage, attempt, duration_ms, extra. */
 type Entry = [string, number, number | null, string | null, number | null, number | null, string | null];
 
-interface ChunkRow { id: number; first_n: number; body: string }
+interface ChunkRow { first_n: number; body: string }
 interface ChunkKey { id: number; first_n: number; last_n: number }
 interface WorkflowIds { seq: number; id: string; client_id: string }
 
@@ -57,7 +57,7 @@ export class EventLog {
     this.#number = db.prepare<[number, number]>('UPDATE batches SET event_seq = event_seq + ? WHERE seq = ? RETURNING event_seq').pluck();
     this.#after = db.prepare(`SELECT id, first_n, last_n FROM event_chunks WHERE batch_seq = +? AND last_n > +? AND id <= +? ORDER BY last_n`);
     this.#body = db.prepare('SELECT body FROM event_chunks WHERE id = ?').pluck();
-    this.#all = db.prepare(`SELECT id, first_n, body FROM event_chunks WHERE batch_seq = +? AND id <= +? ORDER BY last_n`);
+    this.#all = db.prepare(`SELECT first_n, body FROM event_chunks WHERE batch_seq = +? AND id <= +? ORDER BY last_n`);
     this.#ids = db.prepare('SELECT seq, id, client_id FROM workflows WHERE seq IN (SELECT value FROM json_each(?))');
     this.#seqsOf = db.prepare('SELECT seq FROM workflows WHERE id IN (SELECT value FROM json_each(?))').pluck();
     this.#lastId = db.prepare('SELECT COALESCE(max(id), 0) FROM event_chunks').pluck();
@@ -109,7 +109,7 @@ export class EventLog {
     }
     const page: EngineEvent[] = [];
     for (const chunk of chunks) {
-      const events = this.#kept.get(chunk.id) ?? this.#keep(chunk.id, this.#readable(batchId, chunk.first_n, JSON.parse(this.#body.get(chunk.id) as string) as Entry[]));
+      const events = this.#eventsOf(batchId, chunk);
       const from = Math.max(0, afterId + 1 - chunk.first_n);
       page.push(...events.slice(from, from + limit - page.length));
     }
@@ -119,38 +119,37 @@ export class EventLog {
   /** The batch's events of these workflows, up to `fence`, in order (the timeline's retried rows). */
   ofWorkflows(batchId: string, batchSeq: number, workflowIds: string[], fence: number): EngineEvent[] {
     const seqs = new Set(this.#seqsOf.all(JSON.stringify(workflowIds)) as number[]);
-    const picked: Entry[] = [];
-    const numbers: number[] = [];
+    const picked: [number, Entry][] = [];
     for (const chunk of this.#all.iterate(batchSeq, fence) as IterableIterator<ChunkRow>) {
       (JSON.parse(chunk.body) as Entry[]).forEach((entry, i) => {
-        if (entry[2] !== null && seqs.has(entry[2])) {
-          picked.push(entry);
-          numbers.push(chunk.first_n + i);
-        }
+        if (entry[2] !== null && seqs.has(entry[2])) picked.push([chunk.first_n + i, entry]);
       });
     }
-    return this.#readable(batchId, numbers, picked);
+    return this.#readable(batchId, picked);
   }
 
-  #keep(id: number, events: EngineEvent[]): EngineEvent[] {
-    if (this.#kept.size >= KEPT) this.#kept.delete(this.#kept.keys().next().value!);
-    this.#kept.set(id, events);
+  /** A chunk's events as the API shows them, kept for the next read while among the KEPT last built. */
+  #eventsOf(batchId: string, chunk: ChunkKey): EngineEvent[] {
+    let events = this.#kept.get(chunk.id);
+    if (events === undefined) {
+      const entries = JSON.parse(this.#body.get(chunk.id) as string) as Entry[];
+      events = this.#readable(batchId, entries.map((entry, i): [number, Entry] => [chunk.first_n + i, entry]));
+      if (this.#kept.size >= KEPT) this.#kept.delete(this.#kept.keys().next().value!);
+      this.#kept.set(chunk.id, events);
+    }
     return events;
   }
 
-  /**
-   * Events as the API shows them: each with its id (`first`, counting up, or one number each) and
-   * its workflow's ids read back from its row.
-   */
-  #readable(batchId: string, first: number | number[], entries: Entry[]): EngineEvent[] {
+  /** Events as the API shows them, each with its id (`n`) and its workflow's ids read back from its row. */
+  #readable(batchId: string, picked: [number, Entry][]): EngineEvent[] {
     const seqs = new Set<number>();
-    for (const entry of entries) if (entry[2] !== null) seqs.add(entry[2]);
+    for (const [, entry] of picked) if (entry[2] !== null) seqs.add(entry[2]);
     const ids = new Map<number, WorkflowIds>();
     if (seqs.size > 0) for (const row of this.#ids.all(JSON.stringify([...seqs])) as WorkflowIds[]) ids.set(row.seq, row);
-    return entries.map(([type, at, workflowSeq, stage, attempt, durationMs, extra], i) => {
+    return picked.map(([n, [type, at, workflowSeq, stage, attempt, durationMs, extra]]) => {
       const workflow = workflowSeq === null ? undefined : ids.get(workflowSeq);
       return eventOf({
-        id: typeof first === 'number' ? first + i : first[i]!, type, at, stage, attempt, duration_ms: durationMs, extra,
+        id: n, type, at, stage, attempt, duration_ms: durationMs, extra,
         workflow_id: workflow?.id ?? null, client_id: workflow?.client_id ?? null,
       }, batchId);
     });

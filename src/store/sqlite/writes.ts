@@ -8,7 +8,7 @@ import type { Database as DB, Statement } from 'better-sqlite3';
 import { STAGES, type StageName } from '../../model/statuses.js';
 import type { LeaseState, RowQuery, WriteShape } from '../driver.js';
 import { ACTIVE, STAGE_FIELDS, stageValues, WORKFLOW_ROW, type FullRow } from '../rows.js';
-import type { ClaimedWorkflow, LeaseFence } from '../store.js';
+import type { ClaimedWorkflow } from '../store.js';
 import type { RowChange } from '../transitions.js';
 
 /**
@@ -29,7 +29,6 @@ export class WorkflowWrites {
   readonly #lease: Statement;
   readonly #markCancel: Statement;
   readonly #upsertResult: Statement;
-  readonly #putResult: Statement;
   readonly #upsertOutput: Statement;
   readonly #byId: Statement;
   readonly #unfinished: Statement;
@@ -47,12 +46,8 @@ export class WorkflowWrites {
     // Written right after the workflow's fenced write, in its transaction: only under the lease.
     this.#upsertOutput = db.prepare(`INSERT INTO outputs (workflow_seq, data) VALUES (?, ?)
       ON CONFLICT (workflow_seq) DO UPDATE SET data = excluded.data`);
-    // Fenced like every workflow write: nothing is written unless the lease and claim still stand.
-    this.#upsertResult = db.prepare(`INSERT INTO results (workflow_seq, data, stored_at)
-      SELECT @seq, @data, @at WHERE EXISTS (SELECT 1 FROM workflows WHERE seq = @seq AND lease_owner = @owner AND lease_epoch = @epoch)
-      ON CONFLICT (workflow_seq) DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at`);
-    // Right after the workflow's fenced write, in its transaction: that write was the fence.
-    this.#putResult = db.prepare(`INSERT INTO results (workflow_seq, data, stored_at) VALUES (?, ?, ?)
+    // After the workflow's fenced write (or a read of its lease), in its transaction: that was the fence.
+    this.#upsertResult = db.prepare(`INSERT INTO results (workflow_seq, data, stored_at) VALUES (?, ?, ?)
       ON CONFLICT (workflow_seq) DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at`);
     this.#byId = db.prepare(`${WORKFLOW_ROW} WHERE w.id = ?`);
     this.#unfinished = db.prepare(`${WORKFLOW_ROW} WHERE w.batch_seq = ? AND w.${ACTIVE} ORDER BY w.seq`);
@@ -120,14 +115,8 @@ export class WorkflowWrites {
     this.#upsertOutput.run(seq, JSON.stringify(output ?? null));
   }
 
-  saveResult(fence: LeaseFence, result: Record<string, unknown>, at: number): boolean {
-    return this.#upsertResult.run({
-      data: JSON.stringify(result), at, seq: fence.seq, owner: fence.leaseOwner, epoch: fence.leaseEpoch,
-    }).changes === 1;
-  }
-
-  putResult(seq: number, result: Record<string, unknown>, at: number): void {
-    this.#putResult.run(seq, JSON.stringify(result), at);
+  saveResult(seq: number, result: Record<string, unknown>, at: number): void {
+    this.#upsertResult.run(seq, JSON.stringify(result), at);
   }
 
   markCancel(seq: number): void {
